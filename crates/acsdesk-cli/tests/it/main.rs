@@ -1,0 +1,3 @@
+//! Integration tests of the `acsdesk` binary, run as a user would run it.
+
+mod about;

@@ -1,0 +1,5 @@
+//! All of AcsDesk's behaviour, with no UI and no Tauri: the desktop shell and the CLI are
+//! thin layers over this crate. Its facade is the only place that converts to and from
+//! the `acsdesk-types` DTOs.
+
+pub mod about;

@@ -1,0 +1,10 @@
+//! The names of the backend commands the UI may invoke, in one list.
+//!
+//! `src-tauri/build.rs` registers the same list in the app manifest so that the
+//! capability file can allow exactly these commands; a test keeps the two in step.
+
+/// `get_about`: [`crate::GetAboutRequest`] → [`crate::AboutInfo`].
+pub const GET_ABOUT: &str = "get_about";
+
+/// Every command of the app, in the order they are registered.
+pub const ALL: &[&str] = &[GET_ABOUT];

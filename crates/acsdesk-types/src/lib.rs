@@ -1,0 +1,12 @@
+//! The contract between the UI (wasm) and the backend (native): one request and one
+//! response type per command, the command names, and the error that crosses IPC.
+//!
+//! This crate depends on `serde` only and builds for `wasm32-unknown-unknown` and native
+//! targets alike. It imports no other crate of ours.
+
+pub mod about;
+pub mod commands;
+pub mod error;
+
+pub use about::{AboutInfo, GetAboutRequest};
+pub use error::{ErrorCode, IpcError};

@@ -1,0 +1,104 @@
+//! IPC smoke tests: every command is invoked through Tauri's real IPC path (mock
+//! runtime, the app's real context and capabilities), so names and gating never drift.
+
+use acsdesk_types::{commands, AboutInfo};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindowBuilder};
+
+fn app() -> tauri::App<tauri::test::MockRuntime> {
+    acsdesk_desktop::with_commands(mock_builder())
+        .build(acsdesk_desktop::context())
+        .expect("the app builds on the mock runtime")
+}
+
+fn invoke(app: &tauri::App<tauri::test::MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    let webview = match app.get_webview_window("main") {
+        Some(w) => w,
+        None => WebviewWindowBuilder::new(app, "main", Default::default())
+            .build()
+            .expect("the main window builds"),
+    };
+    get_ipc_response(
+        &webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("a valid URL"),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("a JSON response"))
+}
+
+#[test]
+fn get_about_returns_the_core_build_info() {
+    let app = app();
+    let value = invoke(&app, commands::GET_ABOUT, json!({ "request": {} })).expect("get_about succeeds");
+    let info: AboutInfo = serde_json::from_value(value).expect("an AboutInfo");
+    let core = acsdesk_core::about::build_info(None);
+    assert_eq!(info.product, "AcsDesk");
+    assert_eq!(info.version, core.version);
+    assert_eq!(info.commit, core.commit);
+    assert_eq!(info.shell, Some(format!("Tauri {}", tauri::VERSION)));
+}
+
+#[test]
+fn get_about_without_its_request_is_an_error_not_a_panic() {
+    let app = app();
+    let err = invoke(&app, commands::GET_ABOUT, json!({})).expect_err("the request is required");
+    let text = err.to_string();
+    assert!(text.contains("request"), "{text}");
+}
+
+#[test]
+fn a_command_that_is_not_registered_is_refused() {
+    let app = app();
+    let err = invoke(&app, "delete_everything", json!({})).expect_err("unknown commands fail");
+    assert!(err.to_string().contains("delete_everything"), "{err}");
+}
+
+/// The capability file allows exactly the commands of `acsdesk_types::commands::ALL`,
+/// for the main window only.
+#[test]
+fn the_main_capability_allows_exactly_the_app_commands() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities/main.json"))
+        .expect("capabilities/main.json exists");
+    let cap: Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(cap["windows"], json!(["main"]));
+    let mut allowed: Vec<String> = cap["permissions"]
+        .as_array()
+        .expect("a permission list")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .filter_map(|p| p.strip_prefix("allow-"))
+        .map(|p| p.replace('-', "_"))
+        .collect();
+    allowed.sort();
+    let mut expected: Vec<String> = commands::ALL.iter().map(|c| (*c).to_owned()).collect();
+    expected.sort();
+    assert_eq!(allowed, expected);
+}
+
+/// The Content-Security-Policy is explicit and keeps the webview off the network.
+#[test]
+fn the_csp_is_explicit_and_allows_no_remote_origin() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json"))
+        .expect("tauri.conf.json exists");
+    let conf: Value = serde_json::from_str(&text).expect("valid JSON");
+    let csp = conf["app"]["security"]["csp"].as_object().expect("an explicit CSP");
+    assert_eq!(csp["default-src"], "'self'");
+    for (directive, sources) in csp {
+        let sources = sources.as_str().expect("a string");
+        for source in sources.split_whitespace() {
+            let local = source.starts_with('\'')
+                || matches!(source, "ipc:" | "http://ipc.localhost" | "data:" | "blob:");
+            assert!(local, "{directive} allows a remote source: {source}");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! End-to-end tests in the real AcsDesk window, driven over WebDriver under Xvfb.
+
+mod about;

@@ -1,0 +1,186 @@
+//! Starts the real AcsDesk window under WebDriver: tauri-driver bridges WebDriver to
+//! WebKitWebDriver, which launches the app binary in the current display (Xvfb in CI).
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{Client, ClientBuilder};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// The name of the desktop app's binary in the cargo target directory.
+const APP_BIN: &str = "acsdesk-desktop";
+
+/// A running AcsDesk window and the WebDriver session that drives it. Dropping it kills
+/// the driver (and with it the app); prefer [`Desktop::shutdown`] to end the session cleanly.
+#[derive(Debug)]
+pub struct Desktop {
+    /// The WebDriver session on the main window.
+    pub client: Client,
+    driver: tokio::process::Child,
+    artifacts: PathBuf,
+}
+
+impl Desktop {
+    /// Launches the app and opens a WebDriver session on its main window.
+    ///
+    /// Fails with a message saying what to install or run when there is no display, no
+    /// `tauri-driver`, no `WebKitWebDriver`, or no built app.
+    pub async fn launch() -> Result<Self> {
+        require_display()?;
+        let app = app_binary()?;
+        let tauri_driver = find_tool("tauri-driver").context(
+            "tauri-driver is not installed: run `./dev.sh setup` \
+             (or `cargo install tauri-driver --version 2.1.0 --locked`)",
+        )?;
+        let native_driver = find_tool("WebKitWebDriver").context(
+            "WebKitWebDriver is not installed: run `./dev.sh setup` \
+             (or `sudo apt-get install webkit2gtk-driver`)",
+        )?;
+        let artifacts = artifacts_dir(&app)?;
+
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let log = std::fs::File::create(artifacts.join("tauri-driver.log"))
+            .context("could not create the tauri-driver log file")?;
+        let driver = tokio::process::Command::new(&tauri_driver)
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--native-port")
+            .arg(native_port.to_string())
+            .arg("--native-driver")
+            .arg(&native_driver)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("could not start {}", tauri_driver.display()))?;
+        wait_for_port(port, Duration::from_secs(20))
+            .context("tauri-driver did not start listening (see tauri-driver.log in the artifacts)")?;
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("could not open a WebDriver session on the AcsDesk window")?;
+        Ok(Self {
+            client,
+            driver,
+            artifacts,
+        })
+    }
+
+    /// Saves a PNG screenshot of the window as `<artifacts>/<name>.png` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await.context("screenshot failed")?;
+        let path = self.artifacts.join(format!("{name}.png"));
+        std::fs::write(&path, png)
+            .with_context(|| format!("could not write {}", path.display()))?;
+        println!("screenshot saved: {}", path.display());
+        Ok(path)
+    }
+
+    /// Ends the WebDriver session (closing the app) and stops the driver.
+    pub async fn shutdown(mut self) {
+        // The session may already be gone if the app crashed; the driver is killed anyway.
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+/// Fails unless an X11 or Wayland display is available.
+fn require_display() -> Result<()> {
+    let has = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty());
+    if has("DISPLAY") || has("WAYLAND_DISPLAY") {
+        Ok(())
+    } else {
+        bail!(
+            "no display server: the end-to-end tests open a real window. Run them under Xvfb, \
+             e.g. `xvfb-run -a dbus-run-session -- cargo test -p acsdesk-tests`, \
+             or use `./dev.sh test`, which does this"
+        )
+    }
+}
+
+/// The app binary: `ACSDESK_APP_BIN`, or the one cargo built beside this test.
+fn app_binary() -> Result<PathBuf> {
+    let path = match std::env::var_os("ACSDESK_APP_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            // This test runs from <target>/<profile>/deps/; the app is in <target>/<profile>/.
+            let exe = std::env::current_exe().context("cannot locate the test binary")?;
+            let profile_dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .context("unexpected test binary location")?;
+            profile_dir.join(APP_BIN)
+        }
+    };
+    if !path.is_file() {
+        bail!(
+            "the desktop app is not built at {}: build it first with \
+             `cargo build -p acsdesk-desktop` (after building the UI, see `./dev.sh test`), \
+             or set ACSDESK_APP_BIN",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// `ACSDESK_ARTIFACTS_DIR`, or `e2e-artifacts` in the cargo target directory.
+fn artifacts_dir(app: &Path) -> Result<PathBuf> {
+    let dir = match std::env::var_os("ACSDESK_ARTIFACTS_DIR") {
+        Some(p) => PathBuf::from(p),
+        None => app
+            .parent()
+            .and_then(Path::parent)
+            .map(|target| target.join("e2e-artifacts"))
+            .context("unexpected app binary location")?,
+    };
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("could not create {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Finds an executable on `PATH` or in `~/.cargo/bin`.
+fn find_tool(name: &str) -> Result<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        dirs.push(PathBuf::from(home).join("bin"));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    dirs.into_iter()
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .with_context(|| format!("`{name}` was not found on PATH"))
+}
+
+/// A TCP port on loopback that nothing listens on right now.
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// Waits until something accepts connections on `port` of loopback.
+fn wait_for_port(port: u16, limit: Duration) -> Result<()> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("nothing listened on 127.0.0.1:{port} after {limit:?}")
+}

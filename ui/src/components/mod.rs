@@ -1,0 +1,3 @@
+//! Reusable components shared by pages.
+
+pub(crate) mod nav;

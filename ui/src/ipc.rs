@@ -1,0 +1,56 @@
+//! The only module that talks to the backend: typed wrappers over Tauri's `invoke`.
+//!
+//! Every command takes its request struct from `acsdesk-types` under the argument name
+//! `request` and answers with its response struct or an [`IpcError`].
+
+use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `window.__TAURI__.core.invoke`, present because `app.withGlobalTauri` is on.
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+}
+
+#[derive(Serialize)]
+struct Args<'a, T> {
+    request: &'a T,
+}
+
+/// Invokes backend command `cmd` with `request` and decodes its answer.
+async fn invoke<Req: Serialize, Resp: DeserializeOwned>(
+    cmd: &str,
+    request: &Req,
+) -> Result<Resp, IpcError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let args = Args { request }.serialize(&serializer).map_err(|e| {
+        IpcError::new(ErrorCode::Internal, format!("could not encode the {cmd} request: {e}"))
+    })?;
+    match tauri_invoke(cmd, args).await {
+        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| {
+            IpcError::new(ErrorCode::Internal, format!("unexpected {cmd} response: {e}"))
+        }),
+        Err(err) => Err(decode_error(cmd, err)),
+    }
+}
+
+/// Turns a rejected invoke into an [`IpcError`]: the backend's own error when it sent
+/// one, otherwise Tauri's message (e.g. a command the capabilities do not allow).
+fn decode_error(cmd: &str, err: JsValue) -> IpcError {
+    if let Ok(ipc) = serde_wasm_bindgen::from_value::<IpcError>(err.clone()) {
+        return ipc;
+    }
+    let text = err
+        .as_string()
+        .or_else(|| js_sys::JSON::stringify(&err).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "unknown error".to_owned());
+    IpcError::new(ErrorCode::Internal, format!("{cmd} failed: {text}"))
+}
+
+/// What build of AcsDesk is running.
+pub(crate) async fn get_about() -> Result<AboutInfo, IpcError> {
+    invoke(commands::GET_ABOUT, &GetAboutRequest {}).await
+}
