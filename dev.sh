@@ -127,7 +127,7 @@ run_tests() {
   cargo build --locked --workspace --exclude acsdesk-ui --all-targets
   say "running the tests (under Xvfb and a private D-Bus session)"
   xvfb-run -a -s "-screen 0 1280x800x24" \
-    dbus-run-session -- \
+    dbus-run-session -- scripts/desktop-session.sh \
     cargo test --locked --workspace --exclude acsdesk-ui --no-fail-fast "$@"
   say "end-to-end screenshots are in $TARGET_DIR/e2e-artifacts"
 }

@@ -32,11 +32,23 @@ fn main() {
         "cargo:rustc-env=ACSDESK_PROFILE={}",
         std::env::var("PROFILE").unwrap_or_default()
     );
-    // Rebuild when the checked-out commit changes.
-    for path in ["../../.git/HEAD", "../../.git/refs/heads"] {
-        if std::path::Path::new(path).exists() {
-            println!("cargo:rerun-if-changed={path}");
+    // Rebuild when the checked-out commit changes: watch HEAD and the branch it names.
+    let git_dir = Command::new("git")
+        .args(["rev-parse", "--absolute-git-dir"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|s| std::path::PathBuf::from(s.trim()));
+    if let Some(git_dir) = git_dir {
+        let head = git_dir.join("HEAD");
+        println!("cargo:rerun-if-changed={}", head.display());
+        if let Ok(text) = std::fs::read_to_string(&head) {
+            if let Some(reference) = text.trim().strip_prefix("ref: ") {
+                println!("cargo:rerun-if-changed={}", git_dir.join(reference).display());
+            }
         }
+        println!("cargo:rerun-if-changed={}", git_dir.join("packed-refs").display());
     }
     println!("cargo:rerun-if-changed=build.rs");
 }

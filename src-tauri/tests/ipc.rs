@@ -14,7 +14,11 @@ fn app() -> tauri::App<tauri::test::MockRuntime> {
         .expect("the app builds on the mock runtime")
 }
 
-fn invoke(app: &tauri::App<tauri::test::MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+fn invoke(
+    app: &tauri::App<tauri::test::MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
     let webview = match app.get_webview_window("main") {
         Some(w) => w,
         None => WebviewWindowBuilder::new(app, "main", Default::default())
@@ -39,7 +43,8 @@ fn invoke(app: &tauri::App<tauri::test::MockRuntime>, cmd: &str, body: Value) ->
 #[test]
 fn get_about_returns_the_core_build_info() {
     let app = app();
-    let value = invoke(&app, commands::GET_ABOUT, json!({ "request": {} })).expect("get_about succeeds");
+    let value =
+        invoke(&app, commands::GET_ABOUT, json!({ "request": {} })).expect("get_about succeeds");
     let info: AboutInfo = serde_json::from_value(value).expect("an AboutInfo");
     let core = acsdesk_core::about::build_info(None);
     assert_eq!(info.product, "AcsDesk");
@@ -67,8 +72,11 @@ fn a_command_that_is_not_registered_is_refused() {
 /// for the main window only.
 #[test]
 fn the_main_capability_allows_exactly_the_app_commands() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities/main.json"))
-        .expect("capabilities/main.json exists");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/capabilities/main.json"
+    ))
+    .expect("capabilities/main.json exists");
     let cap: Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(cap["windows"], json!(["main"]));
     let mut allowed: Vec<String> = cap["permissions"]
@@ -91,7 +99,9 @@ fn the_csp_is_explicit_and_allows_no_remote_origin() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json"))
         .expect("tauri.conf.json exists");
     let conf: Value = serde_json::from_str(&text).expect("valid JSON");
-    let csp = conf["app"]["security"]["csp"].as_object().expect("an explicit CSP");
+    let csp = conf["app"]["security"]["csp"]
+        .as_object()
+        .expect("an explicit CSP");
     assert_eq!(csp["default-src"], "'self'");
     for (directive, sources) in csp {
         let sources = sources.as_str().expect("a string");

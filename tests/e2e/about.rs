@@ -1,6 +1,7 @@
 //! The About page shows the backend's build information: proves the IPC path end to end.
 
 use acsdesk_tests::desktop::Desktop;
+use anyhow::ensure;
 use fantoccini::Locator;
 use std::time::Duration;
 
@@ -18,7 +19,8 @@ async fn about_page_shows_the_version_the_backend_reports() -> anyhow::Result<()
 
 async fn check_about(desktop: &Desktop) -> anyhow::Result<()> {
     let client = &desktop.client;
-    assert_eq!(client.title().await?, "AcsDesk");
+    let title = client.title().await?;
+    ensure!(title == "AcsDesk", "window title is {title:?}");
     client
         .wait()
         .at_most(Duration::from_secs(30))
@@ -34,19 +36,27 @@ async fn check_about(desktop: &Desktop) -> anyhow::Result<()> {
         .text()
         .await?;
     let backend = acsdesk_core::about::build_info(None);
-    assert_eq!(version, backend.version, "the window shows the backend's version");
+    ensure!(
+        version == backend.version,
+        "the window shows version {version:?}, the backend reports {:?}",
+        backend.version
+    );
     let commit = client
         .find(Locator::Css("[data-testid=about-commit]"))
         .await?
         .text()
         .await?;
-    assert_eq!(commit, backend.commit);
+    ensure!(
+        commit == backend.commit,
+        "the window shows commit {commit:?}, the backend reports {:?}",
+        backend.commit
+    );
     let product = client
         .find(Locator::Css("[data-testid=about-product]"))
         .await?
         .text()
         .await?;
-    assert_eq!(product, "AcsDesk");
+    ensure!(product == "AcsDesk", "the window shows product {product:?}");
     desktop.screenshot("about").await?;
     Ok(())
 }

@@ -56,8 +56,9 @@ impl Desktop {
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("could not start {}", tauri_driver.display()))?;
-        wait_for_port(port, Duration::from_secs(20))
-            .context("tauri-driver did not start listening (see tauri-driver.log in the artifacts)")?;
+        wait_for_port(port, Duration::from_secs(20)).context(
+            "tauri-driver did not start listening (see tauri-driver.log in the artifacts)",
+        )?;
 
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
@@ -79,7 +80,11 @@ impl Desktop {
 
     /// Saves a PNG screenshot of the window as `<artifacts>/<name>.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let png = self.client.screenshot().await.context("screenshot failed")?;
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .context("screenshot failed")?;
         let path = self.artifacts.join(format!("{name}.png"));
         std::fs::write(&path, png)
             .with_context(|| format!("could not write {}", path.display()))?;
@@ -144,8 +149,7 @@ fn artifacts_dir(app: &Path) -> Result<PathBuf> {
             .map(|target| target.join("e2e-artifacts"))
             .context("unexpected app binary location")?,
     };
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("could not create {}", dir.display()))?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
     Ok(dir)
 }
 

@@ -27,11 +27,17 @@ async fn invoke<Req: Serialize, Resp: DeserializeOwned>(
 ) -> Result<Resp, IpcError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let args = Args { request }.serialize(&serializer).map_err(|e| {
-        IpcError::new(ErrorCode::Internal, format!("could not encode the {cmd} request: {e}"))
+        IpcError::new(
+            ErrorCode::Internal,
+            format!("could not encode the {cmd} request: {e}"),
+        )
     })?;
     match tauri_invoke(cmd, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| {
-            IpcError::new(ErrorCode::Internal, format!("unexpected {cmd} response: {e}"))
+            IpcError::new(
+                ErrorCode::Internal,
+                format!("unexpected {cmd} response: {e}"),
+            )
         }),
         Err(err) => Err(decode_error(cmd, err)),
     }
@@ -45,7 +51,11 @@ fn decode_error(cmd: &str, err: JsValue) -> IpcError {
     }
     let text = err
         .as_string()
-        .or_else(|| js_sys::JSON::stringify(&err).ok().and_then(|s| s.as_string()))
+        .or_else(|| {
+            js_sys::JSON::stringify(&err)
+                .ok()
+                .and_then(|s| s.as_string())
+        })
         .unwrap_or_else(|| "unknown error".to_owned());
     IpcError::new(ErrorCode::Internal, format!("{cmd} failed: {text}"))
 }

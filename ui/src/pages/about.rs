@@ -43,7 +43,15 @@ fn BuildInfo(
     /// What the backend reported.
     info: AboutInfo,
 ) -> impl IntoView {
-    let AboutInfo { product, version, commit, profile, target, rustc, shell } = info;
+    let AboutInfo {
+        product,
+        version,
+        commit,
+        profile,
+        target,
+        rustc,
+        shell,
+    } = info;
     view! {
         <dl class="facts">
             <dt>"Product"</dt>
