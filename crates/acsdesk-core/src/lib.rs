@@ -3,3 +3,4 @@
 //! the `acsdesk-types` DTOs.
 
 pub mod about;
+pub mod normalize;

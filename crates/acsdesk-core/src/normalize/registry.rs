@@ -1,0 +1,350 @@
+//! The one registry of parameter paths: for each value AcsDesk reads or writes, the
+//! candidate paths per data model and vendor, in order of preference. Normalisation reads
+//! devices through it, sync derives its projection from it, and actions translate their
+//! writes through it, so the three never disagree.
+//!
+//! `*` stands for an instance number, discovered from each device's tree.
+
+use super::{DataModel, Vendor};
+
+/// A scalar value that AcsDesk normalises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// Device serial number (GenieACS's `_deviceId._SerialNumber` comes first).
+    SerialNumber,
+    /// Manufacturer name.
+    Manufacturer,
+    /// Model name.
+    ModelName,
+    /// Firmware (software) version.
+    SoftwareVersion,
+    /// Hardware version.
+    HardwareVersion,
+    /// Seconds since boot.
+    UpTime,
+    /// CPU usage in percent.
+    CpuUsage,
+    /// Memory in use, in percent, where the device reports it directly (Huawei).
+    MemoryUsedPercent,
+    /// Total memory (any unit; only the ratio with `MemoryFree` is used).
+    MemoryTotal,
+    /// Free memory (same unit as `MemoryTotal`).
+    MemoryFree,
+    /// Periodic inform interval in seconds.
+    InformInterval,
+    /// Cellular (LTE) signal in dBm.
+    CellularRssi,
+    /// Optical (PON) receive power.
+    OpticalRxPower,
+    /// MikroTik's system identity.
+    SystemIdentity,
+}
+
+/// The unit a candidate path reports its value in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// The value is already in AcsDesk's unit.
+    Native,
+    /// Thousandths of a dBm (TR-181 `OpticalSignalLevel`).
+    MilliDbm,
+}
+
+/// One place a value may live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    /// The data model whose tree holds this path.
+    pub model: DataModel,
+    /// The vendor known to use this path, or `None` for the standard path.
+    pub vendor: Option<Vendor>,
+    /// Dotted path; `*` segments are instance numbers.
+    pub path: &'static str,
+    /// The unit of the value at this path.
+    pub unit: Unit,
+}
+
+const fn std98(path: &'static str) -> Candidate {
+    Candidate {
+        model: DataModel::Tr098,
+        vendor: None,
+        path,
+        unit: Unit::Native,
+    }
+}
+
+const fn std181(path: &'static str) -> Candidate {
+    Candidate {
+        model: DataModel::Tr181,
+        vendor: None,
+        path,
+        unit: Unit::Native,
+    }
+}
+
+const fn vendor98(vendor: Vendor, path: &'static str) -> Candidate {
+    Candidate {
+        model: DataModel::Tr098,
+        vendor: Some(vendor),
+        path,
+        unit: Unit::Native,
+    }
+}
+
+/// The candidates of every scalar field, in order of preference.
+pub fn candidates(field: Field) -> &'static [Candidate] {
+    use Field::*;
+    match field {
+        SerialNumber => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.DeviceInfo.SerialNumber"),
+                std181("Device.DeviceInfo.SerialNumber"),
+            ];
+            C
+        }
+        Manufacturer => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.DeviceInfo.Manufacturer"),
+                std181("Device.DeviceInfo.Manufacturer"),
+            ];
+            C
+        }
+        ModelName => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.DeviceInfo.ModelName"),
+                std181("Device.DeviceInfo.ModelName"),
+            ];
+            C
+        }
+        SoftwareVersion => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.DeviceInfo.SoftwareVersion"),
+                std181("Device.DeviceInfo.SoftwareVersion"),
+            ];
+            C
+        }
+        HardwareVersion => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.DeviceInfo.HardwareVersion"),
+                std181("Device.DeviceInfo.HardwareVersion"),
+            ];
+            C
+        }
+        UpTime => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.DeviceInfo.UpTime"),
+                std181("Device.DeviceInfo.UpTime"),
+            ];
+            C
+        }
+        CpuUsage => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.DeviceInfo.ProcessStatus.CPUUsage"),
+                vendor98(
+                    Vendor::Huawei,
+                    "InternetGatewayDevice.DeviceInfo.X_HW_CpuUsed",
+                ),
+                std181("Device.DeviceInfo.ProcessStatus.CPUUsage"),
+            ];
+            C
+        }
+        MemoryUsedPercent => {
+            const C: &[Candidate] = &[vendor98(
+                Vendor::Huawei,
+                "InternetGatewayDevice.DeviceInfo.X_HW_MemUsed",
+            )];
+            C
+        }
+        MemoryTotal => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.DeviceInfo.MemoryStatus.Total"),
+                std181("Device.DeviceInfo.MemoryStatus.Total"),
+            ];
+            C
+        }
+        MemoryFree => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.DeviceInfo.MemoryStatus.Free"),
+                std181("Device.DeviceInfo.MemoryStatus.Free"),
+            ];
+            C
+        }
+        InformInterval => {
+            const C: &[Candidate] = &[
+                std98("InternetGatewayDevice.ManagementServer.PeriodicInformInterval"),
+                std181("Device.ManagementServer.PeriodicInformInterval"),
+            ];
+            C
+        }
+        CellularRssi => {
+            const C: &[Candidate] = &[std181("Device.Cellular.Interface.*.RSSI")];
+            C
+        }
+        OpticalRxPower => {
+            const C: &[Candidate] = &[
+                // Huawei's own spelling ("Interafce") is what its firmware reports.
+                vendor98(
+                    Vendor::Huawei,
+                    "InternetGatewayDevice.WANDevice.*.X_GponInterafceConfig.RXPower",
+                ),
+                vendor98(
+                    Vendor::Zte,
+                    "InternetGatewayDevice.WANDevice.*.X_ZTE-COM_WANPONInterfaceConfig.RXPower",
+                ),
+                Candidate {
+                    model: DataModel::Tr181,
+                    vendor: None,
+                    path: "Device.Optical.Interface.*.OpticalSignalLevel",
+                    unit: Unit::MilliDbm,
+                },
+            ];
+            C
+        }
+        SystemIdentity => {
+            const C: &[Candidate] = &[Candidate {
+                model: DataModel::Tr181,
+                vendor: Some(Vendor::MikroTik),
+                path: "Device.DeviceInfo.X_MIKROTIK_SystemIdentity",
+                unit: Unit::Native,
+            }];
+            C
+        }
+    }
+}
+
+/// Every scalar field, for building projections and tables.
+pub const FIELDS: &[Field] = &[
+    Field::SerialNumber,
+    Field::Manufacturer,
+    Field::ModelName,
+    Field::SoftwareVersion,
+    Field::HardwareVersion,
+    Field::UpTime,
+    Field::CpuUsage,
+    Field::MemoryUsedPercent,
+    Field::MemoryTotal,
+    Field::MemoryFree,
+    Field::InformInterval,
+    Field::CellularRssi,
+    Field::OpticalRxPower,
+    Field::SystemIdentity,
+];
+
+/// Objects (tables) AcsDesk reads as a whole: their instances are discovered per device.
+pub mod objects {
+    /// TR-098 WAN PPP connections.
+    pub const TR098_WAN_PPP: &str =
+        "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANPPPConnection.*";
+    /// TR-098 WAN IP connections.
+    pub const TR098_WAN_IP: &str =
+        "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANIPConnection.*";
+    /// TR-098 WAN interface totals (32-bit counters).
+    pub const TR098_WAN_COMMON: &str = "InternetGatewayDevice.WANDevice.*.WANCommonInterfaceConfig";
+    /// TR-098 LAN IP interfaces.
+    pub const TR098_LAN_IP: &str =
+        "InternetGatewayDevice.LANDevice.*.LANHostConfigManagement.IPInterface.*";
+    /// TR-098 WiFi networks.
+    pub const TR098_WLAN: &str = "InternetGatewayDevice.LANDevice.*.WLANConfiguration.*";
+    /// TR-181 PPP interfaces.
+    pub const TR181_PPP: &str = "Device.PPP.Interface.*";
+    /// TR-181 IP interfaces.
+    pub const TR181_IP: &str = "Device.IP.Interface.*";
+    /// TR-181 SSIDs.
+    pub const TR181_SSID: &str = "Device.WiFi.SSID.*";
+    /// TR-181 radios (frequency band of each SSID).
+    pub const TR181_RADIO: &str = "Device.WiFi.Radio.*";
+    /// TR-181 access points (security settings of each SSID).
+    pub const TR181_ACCESS_POINT: &str = "Device.WiFi.AccessPoint.*";
+    /// TR-181 Ethernet links (MAC addresses).
+    pub const TR181_ETH_LINK: &str = "Device.Ethernet.Link.*";
+    /// TR-181 Ethernet interfaces (MAC addresses).
+    pub const TR181_ETH_INTERFACE: &str = "Device.Ethernet.Interface.*";
+
+    /// Every object pattern, for building projections.
+    pub const ALL: &[&str] = &[
+        TR098_WAN_PPP,
+        TR098_WAN_IP,
+        TR098_WAN_COMMON,
+        TR098_LAN_IP,
+        TR098_WLAN,
+        TR181_PPP,
+        TR181_IP,
+        TR181_SSID,
+        TR181_RADIO,
+        TR181_ACCESS_POINT,
+        TR181_ETH_LINK,
+        TR181_ETH_INTERFACE,
+    ];
+}
+
+/// Top-level attributes of a GenieACS device document that normalisation reads.
+pub const DOCUMENT_ATTRIBUTES: &[&str] = &[
+    "_id",
+    "_deviceId",
+    "_lastInform",
+    "_lastBoot",
+    "_lastBootstrap",
+    "_registered",
+    "_tags",
+];
+
+/// The projection for GenieACS's `GET /devices`: every path the registry can read, with
+/// wildcard patterns cut to the object above their first `*` (GenieACS projections have
+/// no wildcards and return whole subtrees), and paths already covered by a shorter one
+/// dropped. Both data models are listed; a device simply lacks the other model's paths.
+pub fn projection() -> Vec<String> {
+    let mut paths: Vec<String> = DOCUMENT_ATTRIBUTES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let patterns = FIELDS
+        .iter()
+        .flat_map(|f| candidates(*f).iter().map(|c| c.path))
+        .chain(objects::ALL.iter().copied());
+    for pattern in patterns {
+        let cut = match pattern.find(".*") {
+            Some(i) => &pattern[..i],
+            None => pattern,
+        };
+        paths.push(cut.to_owned());
+    }
+    paths.sort();
+    paths.dedup();
+    let covered = |p: &String, all: &[String]| {
+        all.iter()
+            .any(|q| q != p && p.starts_with(q.as_str()) && p[q.len()..].starts_with('.'))
+    };
+    let snapshot = paths.clone();
+    paths.retain(|p| !covered(p, &snapshot));
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn projection_has_no_wildcards_and_no_redundant_paths() {
+        let p = projection();
+        assert!(p.iter().all(|x| !x.contains('*')), "{p:?}");
+        assert!(p.contains(&"_lastInform".to_owned()));
+        assert!(p.contains(&"InternetGatewayDevice.WANDevice".to_owned()));
+        assert!(p.contains(&"Device.PPP.Interface".to_owned()));
+        assert!(p.contains(&"InternetGatewayDevice.DeviceInfo.SoftwareVersion".to_owned()));
+        // WANDevice covers the PON power paths below it.
+        assert!(!p
+            .iter()
+            .any(|x| x.starts_with("InternetGatewayDevice.WANDevice.")));
+        // No whole-tree roots: a sync never downloads entire documents.
+        assert!(!p.contains(&"InternetGatewayDevice".to_owned()));
+        assert!(!p.contains(&"Device".to_owned()));
+        let mut sorted = p.clone();
+        sorted.dedup();
+        assert_eq!(sorted.len(), p.len());
+    }
+
+    #[test]
+    fn every_field_has_a_candidate_for_some_model() {
+        for field in FIELDS {
+            assert!(!candidates(*field).is_empty(), "{field:?}");
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Table-driven tests of normalisation over the real GenieACS captures in
+//! `tests/fixtures/genieacs` and over hand-made documents of vendor quirks.
+
+use super::*;
+use serde_json::json;
+
+fn fixture(name: &str) -> Vec<Value> {
+    let path = format!(
+        "{}/../../tests/fixtures/genieacs/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn real_tr098_huawei_document() {
+    let doc = &fixture("device-full-tr098.json")[0];
+    let d = normalize(doc).unwrap();
+    assert_eq!(d.id, "202BC1-BM632w-000000");
+    assert_eq!(d.serial, "000000");
+    assert_eq!(d.oui, "202BC1");
+    assert_eq!(d.product_class, "BM632w");
+    assert_eq!(d.vendor, Vendor::Huawei);
+    assert_eq!(d.data_model, Some(DataModel::Tr098));
+    assert_eq!(d.model.as_deref(), Some("BM632w"));
+    assert_eq!(d.firmware.as_deref(), Some("V100R001IRQC56B017"));
+    assert_eq!(d.hardware.as_deref(), Some("40501"));
+    assert_eq!(d.mac.as_deref(), Some("20:2B:C1:E0:06:65"));
+    assert_eq!(d.wan_ip.as_deref(), Some("172.3.89.139"));
+    assert_eq!(d.lan_ip.as_deref(), Some("192.168.1.1"));
+    assert_eq!(d.uptime_s, Some(213_138));
+    assert_eq!(d.inform_interval_s, Some(300));
+    let wan = d.wan.as_ref().unwrap();
+    assert_eq!(wan.kind, WanKind::Ip);
+    assert_eq!(
+        wan.path,
+        "InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANIPConnection.1"
+    );
+    assert_eq!(wan.status.as_deref(), Some("Connected"));
+    assert_eq!(wan.last_error.as_deref(), Some("ERROR_USER_DISCONNECT"));
+    assert_eq!(d.pppoe_username(), None);
+    assert_eq!(
+        d.counters,
+        Some(ByteCounters {
+            sent: 357_834_487,
+            received: 971_470_946,
+            width: CounterWidth::Bits32
+        })
+    );
+    assert_eq!(d.wifi.len(), 1);
+    assert_eq!(d.wifi[0].band, Band::Ghz2_4, "channel 6 is 2.4 GHz");
+    assert_eq!(d.ssid(Band::Ghz2_4), Some("Lab-WiFi-000000"));
+    assert_eq!(
+        d.wifi[0].passphrase_path.as_deref(),
+        Some("InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.PreSharedKey.1.PreSharedKey")
+    );
+    assert_eq!(d.last_inform_ms, Some(1_795_467_817_052)); // 2026-11-23T21:03:37.052Z
+    assert_eq!(d.tags, vec!["lab-reference", "tr098"]);
+}
+
+#[test]
+fn real_tr181_tplink_document() {
+    let doc = &fixture("device-full-tr181.json")[0];
+    let d = normalize(doc).unwrap();
+    assert_eq!(d.id, "9CA2F4-EC220%2DG5-000100");
+    assert_eq!(d.serial, "000100");
+    assert_eq!(d.product_class, "EC220-G5");
+    assert_eq!(d.vendor, Vendor::TpLink);
+    assert_eq!(d.data_model, Some(DataModel::Tr181));
+    assert_eq!(
+        d.firmware.as_deref(),
+        Some("1.12.0 Build 220820 Rel.52419n(4252)")
+    );
+    assert_eq!(d.hardware.as_deref(), Some("EC220-G5 3.0"));
+    assert_eq!(d.cpu_pct, Some(6.0));
+    let mem = d.mem_pct.unwrap();
+    assert!((mem - 30.815).abs() < 0.01, "{mem}");
+    assert_eq!(d.uptime_s, Some(545));
+    assert_eq!(d.inform_interval_s, Some(60));
+    let wan = d.wan.as_ref().unwrap();
+    assert_eq!(wan.kind, WanKind::Ppp);
+    assert_eq!(wan.path, "Device.PPP.Interface.1");
+    assert_eq!(wan.status.as_deref(), Some("Connected"));
+    assert_eq!(d.pppoe_username(), Some("admin123"));
+    assert_eq!(d.wan_ip.as_deref(), Some("192.168.89.125"));
+    assert_eq!(d.lan_ip.as_deref(), Some("192.168.0.1"));
+    assert_eq!(d.mac.as_deref(), Some("9C:A2:F4:00:0C:E8"));
+    let c = d.counters.unwrap();
+    assert_eq!((c.sent, c.received), (2_210_191, 1_369_083));
+    assert_eq!(c.width, CounterWidth::Bits32, "declared xsd:unsignedInt");
+    let bands: Vec<(Band, &str)> = d
+        .wifi
+        .iter()
+        .map(|w| (w.band, w.ssid.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        bands,
+        vec![
+            (Band::Ghz2_4, "TP-Link_0CE8"),
+            (Band::Ghz2_4, "TP-Link_Guest_0CE8"),
+            (Band::Ghz5, "TP-Link_0CE8_5G"),
+            (Band::Ghz5, "TP-Link_Guest_0CE8_5G"),
+        ]
+    );
+    assert_eq!(d.ssid(Band::Ghz5), Some("TP-Link_0CE8_5G"));
+    assert_eq!(
+        d.wifi[2].passphrase_path.as_deref(),
+        Some("Device.WiFi.AccessPoint.3.Security.KeyPassphrase")
+    );
+    assert_eq!(d.tags, vec!["tr181", "lab-reference"]);
+}
+
+/// Every real document of every capture normalises, with its identity intact, whether it
+/// is a full tree, an Inform-only document or a projection.
+#[test]
+fn every_recorded_device_document_normalises() {
+    for name in [
+        "devices-all.json",
+        "devices-all-initial.json",
+        "devices-list-projection.json",
+    ] {
+        let docs = fixture(name);
+        assert!(!docs.is_empty(), "{name}");
+        for doc in &docs {
+            let d = normalize(doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(d.id, doc["_id"].as_str().unwrap(), "{name}");
+            assert_eq!(d.serial, doc["_deviceId"]["_SerialNumber"], "{name}");
+            assert!(d.last_inform_ms.is_some(), "{name}: {}", d.id);
+        }
+    }
+    let all = fixture("devices-all.json");
+    let normalised: Vec<_> = all.iter().map(|d| normalize(d).unwrap()).collect();
+    assert_eq!(
+        normalised
+            .iter()
+            .filter(|d| d.data_model == Some(DataModel::Tr181))
+            .count(),
+        1
+    );
+    assert!(
+        normalised.iter().all(|d| d.firmware.is_some()),
+        "Inform carries the firmware"
+    );
+}
+
+#[test]
+fn identity_is_required_and_errors_say_what_is_missing() {
+    assert_eq!(normalize(&json!([1, 2])), Err(NormalizeError::NotAnObject));
+    assert_eq!(normalize(&json!({})), Err(NormalizeError::Missing("_id")));
+    let err = normalize(&json!({"_id": "A-B-C", "_deviceId": {"_OUI": "A"}})).unwrap_err();
+    assert!(err.to_string().contains("serial number"), "{err}");
+}
+
+fn leaf(value: serde_json::Value, xsd: &str) -> serde_json::Value {
+    json!({ "_value": value, "_type": xsd, "_writable": true })
+}
+
+/// Huawei HG8245-style: the internet WAN is the PPP connection tagged INTERNET on
+/// WANConnectionDevice 2; the TR069 WAN on instance 1 is skipped; CPU and memory come
+/// from Huawei's own parameters.
+#[test]
+fn huawei_service_list_picks_the_internet_wan_at_any_instance() {
+    let doc = json!({
+        "_id": "00E0FC-HG8245H-48575443A1B2C3D4",
+        "_deviceId": {"_OUI": "00E0FC", "_ProductClass": "HG8245H", "_SerialNumber": "48575443A1B2C3D4", "_Manufacturer": "Huawei Technologies Co., Ltd"},
+        "_lastInform": "2026-11-23T10:00:00.000Z",
+        "InternetGatewayDevice": {
+            "DeviceInfo": {
+                "X_HW_CpuUsed": leaf(json!(17), "xsd:unsignedInt"),
+                "X_HW_MemUsed": leaf(json!(64), "xsd:unsignedInt"),
+                "SoftwareVersion": leaf(json!("V3R017C10S115"), "xsd:string")
+            },
+            "WANDevice": { "1": {
+                "X_GponInterafceConfig": { "RXPower": leaf(json!("-19.2"), "xsd:string") },
+                "WANCommonInterfaceConfig": {
+                    "TotalBytesSent": leaf(json!(4_294_967_000u64), "xsd:unsignedInt"),
+                    "TotalBytesReceived": leaf(json!(12), "xsd:unsignedInt")
+                },
+                "WANConnectionDevice": {
+                    "1": { "WANIPConnection": { "1": {
+                        "X_HW_SERVICELIST": leaf(json!("TR069"), "xsd:string"),
+                        "ConnectionStatus": leaf(json!("Connected"), "xsd:string"),
+                        "ExternalIPAddress": leaf(json!("10.50.0.7"), "xsd:string")
+                    }}},
+                    "2": { "WANPPPConnection": { "1": {
+                        "X_HW_SERVICELIST": leaf(json!("INTERNET"), "xsd:string"),
+                        "ConnectionStatus": leaf(json!("Disconnected"), "xsd:string"),
+                        "LastConnectionError": leaf(json!("ERROR_AUTHENTICATION_FAILURE"), "xsd:string"),
+                        "Username": leaf(json!("cust-0042"), "xsd:string"),
+                        "Password": leaf(json!(""), "xsd:string"),
+                        "ExternalIPAddress": leaf(json!("0.0.0.0"), "xsd:string")
+                    }}}
+                }
+            }},
+            "LANDevice": { "1": { "WLANConfiguration": {
+                "1": { "SSID": leaf(json!("Home"), "xsd:string"), "Channel": leaf(json!(0), "xsd:unsignedInt"), "Standard": leaf(json!("b,g,n"), "xsd:string"), "KeyPassphrase": leaf(json!(""), "xsd:string") },
+                "5": { "SSID": leaf(json!("Home-5G"), "xsd:string"), "Channel": leaf(json!(44), "xsd:unsignedInt"), "PreSharedKey": { "1": { "PreSharedKey": leaf(json!(""), "xsd:string") } } }
+            }}}
+        }
+    });
+    let d = normalize(&doc).unwrap();
+    assert_eq!(d.vendor, Vendor::Huawei);
+    let wan = d.wan.clone().unwrap();
+    assert_eq!(
+        wan.path,
+        "InternetGatewayDevice.WANDevice.1.WANConnectionDevice.2.WANPPPConnection.1"
+    );
+    assert_eq!(wan.username.as_deref(), Some("cust-0042"));
+    assert_eq!(
+        wan.last_error.as_deref(),
+        Some("ERROR_AUTHENTICATION_FAILURE")
+    );
+    assert_eq!(wan.ip, None, "0.0.0.0 is no address");
+    assert_eq!(d.cpu_pct, Some(17.0));
+    assert_eq!(d.mem_pct, Some(64.0));
+    assert_eq!(d.signal_dbm, Some(-19.2));
+    assert_eq!(d.counters.unwrap().sent, 4_294_967_000);
+    assert_eq!(
+        d.ssid(Band::Ghz2_4),
+        Some("Home"),
+        "channel 0 (auto): band from Standard"
+    );
+    assert_eq!(
+        d.ssid(Band::Ghz5),
+        Some("Home-5G"),
+        "instance 5 on channel 44"
+    );
+    assert_eq!(
+        d.wifi[1].passphrase_path.as_deref(),
+        Some("InternetGatewayDevice.LANDevice.1.WLANConfiguration.5.PreSharedKey.1.PreSharedKey")
+    );
+}
+
+/// ZTE F670L-style: a PPPoE_Bridged WAN is skipped for the routed one behind it.
+#[test]
+fn zte_bridged_wan_is_skipped() {
+    let doc = json!({
+        "_id": "001141-F670L-ZTEGC0FFEE01",
+        "_deviceId": {"_OUI": "001141", "_ProductClass": "F670L", "_SerialNumber": "ZTEGC0FFEE01", "_Manufacturer": "ZTE"},
+        "InternetGatewayDevice": { "WANDevice": { "1": { "WANConnectionDevice": {
+            "1": { "WANPPPConnection": { "1": {
+                "ConnectionType": leaf(json!("PPPoE_Bridged"), "xsd:string"),
+                "ConnectionStatus": leaf(json!("Connected"), "xsd:string"),
+                "Username": leaf(json!("bridge-user"), "xsd:string")
+            }}},
+            "3": { "WANPPPConnection": { "2": {
+                "ConnectionType": leaf(json!("IP_Routed"), "xsd:string"),
+                "ConnectionStatus": leaf(json!("Connected"), "xsd:string"),
+                "Username": leaf(json!("zte-cust"), "xsd:string"),
+                "ExternalIPAddress": leaf(json!("100.64.3.9"), "xsd:string")
+            }}}
+        }}}}
+    });
+    let d = normalize(&doc).unwrap();
+    assert_eq!(d.vendor, Vendor::Zte);
+    assert_eq!(d.pppoe_username(), Some("zte-cust"));
+    assert_eq!(d.wan_ip.as_deref(), Some("100.64.3.9"));
+}
+
+/// MikroTik-style TR-181 without PPP: the WAN is the non-LAN IP interface with an
+/// address; LTE RSSI is the signal; 64-bit counters are recognised.
+#[test]
+fn mikrotik_ip_wan_lte_signal_and_64_bit_counters() {
+    let doc = json!({
+        "_id": "E48D8C-hAP%20ac%C2%B2-HC1234567",
+        "_deviceId": {"_OUI": "E48D8C", "_ProductClass": "hAP ac²", "_SerialNumber": "HC1234567", "_Manufacturer": "MikroTik"},
+        "Device": {
+            "DeviceInfo": { "X_MIKROTIK_SystemIdentity": leaf(json!("shop-42"), "xsd:string") },
+            "Cellular": { "Interface": { "1": { "RSSI": leaf(json!(-71), "xsd:int") } } },
+            "IP": { "Interface": {
+                "1": { "Name": leaf(json!("bridge"), "xsd:string"), "IPv4Address": { "1": { "IPAddress": leaf(json!("192.168.88.1"), "xsd:string") } } },
+                "2": { "Name": leaf(json!("lte1"), "xsd:string"), "Status": leaf(json!("Up"), "xsd:string"),
+                       "IPv4Address": { "1": { "IPAddress": leaf(json!("100.72.1.5"), "xsd:string") } },
+                       "Stats": { "BytesSent": leaf(json!(9_000_000_000u64), "xsd:unsignedLong"), "BytesReceived": leaf(json!(42), "xsd:unsignedLong") } }
+            }}
+        }
+    });
+    let d = normalize(&doc).unwrap();
+    assert_eq!(d.vendor, Vendor::MikroTik);
+    assert_eq!(d.data_model, Some(DataModel::Tr181));
+    assert_eq!(d.wan_ip.as_deref(), Some("100.72.1.5"));
+    assert_eq!(d.lan_ip.as_deref(), Some("192.168.88.1"));
+    assert_eq!(d.signal_dbm, Some(-71.0));
+    let c = d.counters.unwrap();
+    assert_eq!((c.sent, c.width), (9_000_000_000, CounterWidth::Bits64));
+    assert_eq!(d.wan.unwrap().kind, WanKind::Ip);
+}
+
+#[test]
+fn implausible_values_are_dropped_not_guessed() {
+    let doc = json!({
+        "_id": "X-Y-Z",
+        "_deviceId": {"_OUI": "X", "_ProductClass": "Y", "_SerialNumber": "Z"},
+        "_lastInform": "not a date",
+        "Device": { "DeviceInfo": {
+            "ProcessStatus": { "CPUUsage": leaf(json!(250), "xsd:unsignedInt") },
+            "MemoryStatus": { "Total": leaf(json!(0), "xsd:unsignedInt"), "Free": leaf(json!(10), "xsd:unsignedInt") },
+            "UpTime": leaf(json!(-5), "xsd:int")
+        },
+        "Optical": { "Interface": { "1": { "OpticalSignalLevel": leaf(json!(-21500), "xsd:int") } } } }
+    });
+    let d = normalize(&doc).unwrap();
+    assert_eq!(d.cpu_pct, None);
+    assert_eq!(d.mem_pct, None);
+    assert_eq!(d.uptime_s, None);
+    assert_eq!(d.last_inform_ms, None);
+    assert_eq!(
+        d.signal_dbm,
+        Some(-21.5),
+        "TR-181 optical level is in 0.001 dBm"
+    );
+    assert!(d.wifi.is_empty());
+}

@@ -1,0 +1,247 @@
+//! Finds a device's internet WAN connection among its WAN objects, whatever the data
+//! model and vendor: bridged and management-only WANs are skipped, Huawei's
+//! `X_HW_SERVICELIST` and connection names are honoured, instance numbers discovered.
+
+use super::registry::objects;
+use super::tree::Tree;
+
+/// Whether a WAN connection is PPP (PPPoE) or IP (DHCP/static).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WanKind {
+    /// `WANPPPConnection` / `PPP.Interface`.
+    Ppp,
+    /// `WANIPConnection` / `IP.Interface`.
+    Ip,
+}
+
+/// The internet WAN connection of a device, as read from its tree.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Wan {
+    /// Object path of the connection (e.g. `…WANConnectionDevice.2.WANPPPConnection.1`).
+    pub path: String,
+    /// PPP or IP.
+    pub kind: WanKind,
+    /// Connection status (`Connected`, `Up`, `Disconnected`, …).
+    pub status: Option<String>,
+    /// Last connection error (e.g. `ERROR_AUTHENTICATION_FAILURE`).
+    pub last_error: Option<String>,
+    /// The public (external) IPv4 address.
+    pub ip: Option<String>,
+    /// PPPoE username, for PPP connections.
+    pub username: Option<String>,
+    /// MAC address of the WAN side, where the connection reports it.
+    pub mac: Option<String>,
+    /// Path of the bytes-sent counter that measures this WAN.
+    pub bytes_sent_path: Option<String>,
+    /// Path of the bytes-received counter that measures this WAN.
+    pub bytes_received_path: Option<String>,
+}
+
+fn usable_ip(ip: Option<String>) -> Option<String> {
+    ip.filter(|ip| ip != "0.0.0.0" && !ip.starts_with("127."))
+}
+
+/// Picks the internet WAN of a TR-098 device.
+pub(crate) fn tr098(tree: &Tree<'_>) -> Option<Wan> {
+    let ppp = tree
+        .expand(objects::TR098_WAN_PPP)
+        .into_iter()
+        .map(|p| (p, WanKind::Ppp));
+    let ip = tree
+        .expand(objects::TR098_WAN_IP)
+        .into_iter()
+        .map(|p| (p, WanKind::Ip));
+    let mut best: Option<(i32, Wan)> = None;
+    for (path, kind) in ppp.chain(ip) {
+        let get = |leaf: &str| tree.text(&format!("{path}.{leaf}"));
+        let connection_type = get("ConnectionType").unwrap_or_default();
+        if connection_type.to_ascii_lowercase().contains("bridged") {
+            continue;
+        }
+        let mut score = 0;
+        match get("X_HW_SERVICELIST") {
+            Some(list) if list.to_ascii_uppercase().contains("INTERNET") => score += 8,
+            Some(_) => score -= 8, // TR069, VOIP, IPTV only: a management WAN.
+            None => {}
+        }
+        let name = get("Name").unwrap_or_default().to_ascii_uppercase();
+        if name.contains("INTERNET") {
+            score += 2;
+        } else if ["TR069", "VOIP", "IPTV", "MGMT"]
+            .iter()
+            .any(|n| name.contains(n))
+        {
+            score -= 2;
+        }
+        let status = get("ConnectionStatus");
+        if status.as_deref() == Some("Connected") {
+            score += 4;
+        }
+        if get("Enable").as_deref() == Some("false") {
+            score -= 4;
+        }
+        let ip = usable_ip(get("ExternalIPAddress"));
+        if ip.is_some() {
+            score += 2;
+        }
+        if kind == WanKind::Ppp {
+            score += 1;
+        }
+        // The WANDevice's totals measure the whole WAN interface; the connection's own
+        // Ethernet stats are the fallback.
+        let wan_device = path
+            .split(".WANConnectionDevice.")
+            .next()
+            .unwrap_or_default();
+        let common = format!("{wan_device}.WANCommonInterfaceConfig");
+        let (sent, received) = if tree.value(&format!("{common}.TotalBytesSent")).is_some() {
+            (
+                format!("{common}.TotalBytesSent"),
+                format!("{common}.TotalBytesReceived"),
+            )
+        } else {
+            (
+                format!("{path}.Stats.EthernetBytesSent"),
+                format!("{path}.Stats.EthernetBytesReceived"),
+            )
+        };
+        let wan = Wan {
+            kind,
+            status,
+            last_error: get("LastConnectionError"),
+            ip,
+            username: (kind == WanKind::Ppp).then(|| get("Username")).flatten(),
+            mac: get("MACAddress"),
+            bytes_sent_path: tree.value(&sent).is_some().then_some(sent),
+            bytes_received_path: tree.value(&received).is_some().then_some(received),
+            path,
+        };
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, wan));
+        }
+    }
+    best.map(|(_, wan)| wan)
+}
+
+fn lan_like(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["lan", "br", "bridge", "loopback", "lo"]
+        .iter()
+        .any(|n| name == *n || name.starts_with(n))
+}
+
+/// Picks the internet WAN of a TR-181 device: the IP interface stacked on a PPP
+/// interface, or else the first non-LAN IP interface that is up with an address.
+pub(crate) fn tr181(tree: &Tree<'_>) -> Option<Wan> {
+    let ip_interfaces = tree.expand(objects::TR181_IP);
+    let address_of = |ip_path: &str| {
+        tree.expand(&format!("{ip_path}.IPv4Address.*"))
+            .into_iter()
+            .find_map(|a| usable_ip(tree.text(&format!("{a}.IPAddress"))))
+    };
+    let mut chosen: Option<(String, Option<String>)> = None; // (IP.Interface path, PPP path)
+    for ip_path in &ip_interfaces {
+        let lower = tree
+            .text(&format!("{ip_path}.LowerLayers"))
+            .unwrap_or_default();
+        if let Some(ppp) = lower
+            .split(',')
+            .map(|l| l.trim().trim_end_matches('.'))
+            .find(|l| l.starts_with("Device.PPP.Interface."))
+        {
+            chosen = Some((ip_path.clone(), Some(ppp.to_owned())));
+            break;
+        }
+    }
+    if chosen.is_none() {
+        chosen = ip_interfaces
+            .iter()
+            .filter(|p| !lan_like(&tree.text(&format!("{p}.Name")).unwrap_or_default()))
+            .find(|p| address_of(p).is_some())
+            .map(|p| (p.clone(), None));
+    }
+    // A PPP interface with no IP interface above it (e.g. a trimmed projection).
+    if chosen.is_none() {
+        chosen = tree
+            .expand(objects::TR181_PPP)
+            .into_iter()
+            .next()
+            .map(|ppp| (String::new(), Some(ppp)));
+    }
+    let (ip_path, ppp_path) = chosen?;
+    let ip_get = |leaf: &str| {
+        (!ip_path.is_empty())
+            .then(|| tree.text(&format!("{ip_path}.{leaf}")))
+            .flatten()
+    };
+    let counter = |leaf: &str| {
+        let path = format!("{ip_path}.Stats.{leaf}");
+        (!ip_path.is_empty() && tree.value(&path).is_some()).then_some(path)
+    };
+    match ppp_path {
+        Some(ppp) => {
+            let get = |leaf: &str| tree.text(&format!("{ppp}.{leaf}"));
+            let ppp_counter = |leaf: &str| {
+                let path = format!("{ppp}.Stats.{leaf}");
+                tree.value(&path).is_some().then_some(path)
+            };
+            Some(Wan {
+                kind: WanKind::Ppp,
+                status: get("ConnectionStatus").or_else(|| ip_get("Status")),
+                last_error: get("LastConnectionError"),
+                ip: usable_ip(get("IPCP.LocalIPAddress")).or_else(|| {
+                    (!ip_path.is_empty())
+                        .then(|| address_of(&ip_path))
+                        .flatten()
+                }),
+                username: get("Username"),
+                mac: None,
+                bytes_sent_path: counter("BytesSent").or_else(|| ppp_counter("BytesSent")),
+                bytes_received_path: counter("BytesReceived")
+                    .or_else(|| ppp_counter("BytesReceived")),
+                path: ppp,
+            })
+        }
+        None => Some(Wan {
+            kind: WanKind::Ip,
+            status: ip_get("Status"),
+            last_error: None,
+            ip: address_of(&ip_path),
+            username: None,
+            mac: None,
+            bytes_sent_path: counter("BytesSent"),
+            bytes_received_path: counter("BytesReceived"),
+            path: ip_path,
+        }),
+    }
+}
+
+/// The LAN address of a TR-181 device: the first LAN-like IP interface's address, or the
+/// first address of an interface other than the WAN.
+pub(crate) fn tr181_lan_ip(tree: &Tree<'_>, wan: Option<&Wan>) -> Option<String> {
+    let interfaces = tree.expand(objects::TR181_IP);
+    let first_address = |p: &str| {
+        tree.expand(&format!("{p}.IPv4Address.*"))
+            .into_iter()
+            .find_map(|a| usable_ip(tree.text(&format!("{a}.IPAddress"))))
+    };
+    let wan_ip = wan.and_then(|w| w.ip.clone());
+    interfaces
+        .iter()
+        .filter(|p| lan_like(&tree.text(&format!("{p}.Name")).unwrap_or_default()))
+        .find_map(|p| first_address(p))
+        .or_else(|| {
+            interfaces
+                .iter()
+                .filter_map(|p| first_address(p))
+                .find(|ip| Some(ip) != wan_ip.as_ref())
+        })
+}
+
+/// The LAN address of a TR-098 device.
+pub(crate) fn tr098_lan_ip(tree: &Tree<'_>) -> Option<String> {
+    tree.expand(objects::TR098_LAN_IP)
+        .into_iter()
+        .find_map(|p| usable_ip(tree.text(&format!("{p}.IPInterfaceIPAddress"))))
+}

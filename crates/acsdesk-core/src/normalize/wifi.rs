@@ -1,0 +1,159 @@
+//! A device's WiFi networks: SSID, band and the passphrase parameter it actually has,
+//! per data model, with band and instance discovered from the tree.
+
+use super::registry::objects;
+use super::tree::Tree;
+use serde::Serialize;
+
+/// A WiFi frequency band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Band {
+    /// 2.4 GHz.
+    #[serde(rename = "2.4")]
+    Ghz2_4,
+    /// 5 GHz.
+    #[serde(rename = "5")]
+    Ghz5,
+    /// 6 GHz.
+    #[serde(rename = "6")]
+    Ghz6,
+    /// The device does not say.
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl Band {
+    /// Reads `OperatingFrequencyBand`-style text (`2.4GHz`, `5GHz`, `6GHz`).
+    fn from_text(text: &str) -> Option<Self> {
+        let t = text.to_ascii_lowercase().replace([' ', '_'], "");
+        if t.starts_with("2.4") {
+            Some(Band::Ghz2_4)
+        } else if t.starts_with('5') {
+            Some(Band::Ghz5)
+        } else if t.starts_with('6') {
+            Some(Band::Ghz6)
+        } else {
+            None
+        }
+    }
+
+    /// Infers the band from a channel number.
+    fn from_channel(channel: f64) -> Option<Self> {
+        match channel as i64 {
+            1..=14 => Some(Band::Ghz2_4),
+            32..=177 => Some(Band::Ghz5),
+            _ => None,
+        }
+    }
+
+    /// A short label for people (`2.4 GHz`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Ghz2_4 => "2.4 GHz",
+            Band::Ghz5 => "5 GHz",
+            Band::Ghz6 => "6 GHz",
+            Band::Unknown => "unknown band",
+        }
+    }
+}
+
+/// One WiFi network (SSID) of a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WifiNetwork {
+    /// Object path of the SSID (`…WLANConfiguration.5` or `Device.WiFi.SSID.3`).
+    pub path: String,
+    /// The frequency band.
+    pub band: Band,
+    /// The network name, when set.
+    pub ssid: Option<String>,
+    /// Whether the network is enabled, when the device says.
+    pub enabled: Option<bool>,
+    /// The writable passphrase parameter this device has (devices read it back empty).
+    pub passphrase_path: Option<String>,
+}
+
+/// The WiFi networks of a TR-098 device, in instance order.
+pub(crate) fn tr098(tree: &Tree<'_>) -> Vec<WifiNetwork> {
+    tree.expand(objects::TR098_WLAN)
+        .into_iter()
+        .map(|path| {
+            let get = |leaf: &str| tree.text(&format!("{path}.{leaf}"));
+            let band = get("OperatingFrequencyBand")
+                .and_then(|b| Band::from_text(&b))
+                .or_else(|| {
+                    tree.number(&format!("{path}.Channel"))
+                        .filter(|c| *c > 0.0)
+                        .and_then(Band::from_channel)
+                })
+                .or_else(|| {
+                    // 802.11a/ac/ax without b/g is 5 GHz; b/g/n is 2.4 GHz.
+                    get("Standard").map(|s| {
+                        let s = s.to_ascii_lowercase();
+                        if s.contains('b') || s.contains('g') {
+                            Band::Ghz2_4
+                        } else if s.contains('a') {
+                            Band::Ghz5
+                        } else {
+                            Band::Unknown
+                        }
+                    })
+                })
+                .unwrap_or(Band::Unknown);
+            // Probe which passphrase parameter exists (Huawei and ZTE differ by firmware).
+            let passphrase_path = [
+                "KeyPassphrase",
+                "PreSharedKey.1.KeyPassphrase",
+                "PreSharedKey.1.PreSharedKey",
+            ]
+            .iter()
+            .map(|leaf| format!("{path}.{leaf}"))
+            .find(|p| tree.node(p).is_some());
+            WifiNetwork {
+                band,
+                ssid: get("SSID"),
+                enabled: get("Enable").map(|e| e == "true" || e == "1"),
+                passphrase_path,
+                path,
+            }
+        })
+        .collect()
+}
+
+/// The WiFi networks of a TR-181 device, in instance order: the band comes from the
+/// radio named by `LowerLayers`, the passphrase from the access point whose
+/// `SSIDReference` names the SSID.
+pub(crate) fn tr181(tree: &Tree<'_>) -> Vec<WifiNetwork> {
+    let access_points = tree.expand(objects::TR181_ACCESS_POINT);
+    tree.expand(objects::TR181_SSID)
+        .into_iter()
+        .map(|path| {
+            let get = |leaf: &str| tree.text(&format!("{path}.{leaf}"));
+            let band = get("LowerLayers")
+                .and_then(|radio| {
+                    let radio = radio
+                        .split(',')
+                        .next()?
+                        .trim()
+                        .trim_end_matches('.')
+                        .to_owned();
+                    tree.text(&format!("{radio}.OperatingFrequencyBand"))
+                })
+                .and_then(|b| Band::from_text(&b))
+                .unwrap_or(Band::Unknown);
+            let passphrase_path = access_points
+                .iter()
+                .find(|ap| {
+                    tree.text(&format!("{ap}.SSIDReference"))
+                        .is_some_and(|r| r.trim_end_matches('.') == path)
+                })
+                .map(|ap| format!("{ap}.Security.KeyPassphrase"));
+            WifiNetwork {
+                band,
+                ssid: get("SSID"),
+                enabled: get("Enable").map(|e| e == "true" || e == "1"),
+                passphrase_path,
+                path,
+            }
+        })
+        .collect()
+}
