@@ -45,10 +45,16 @@ fn main() {
         println!("cargo:rerun-if-changed={}", head.display());
         if let Ok(text) = std::fs::read_to_string(&head) {
             if let Some(reference) = text.trim().strip_prefix("ref: ") {
-                println!("cargo:rerun-if-changed={}", git_dir.join(reference).display());
+                println!(
+                    "cargo:rerun-if-changed={}",
+                    git_dir.join(reference).display()
+                );
             }
         }
-        println!("cargo:rerun-if-changed={}", git_dir.join("packed-refs").display());
+        println!(
+            "cargo:rerun-if-changed={}",
+            git_dir.join("packed-refs").display()
+        );
     }
     println!("cargo:rerun-if-changed=build.rs");
 }

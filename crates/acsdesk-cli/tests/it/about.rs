@@ -14,7 +14,10 @@ fn version_prints_the_workspace_version_and_commit() {
     let out = acsdesk(&["--version"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with(&format!("acsdesk {}", env!("CARGO_PKG_VERSION"))), "{text}");
+    assert!(
+        text.starts_with(&format!("acsdesk {}", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
     assert!(text.contains("commit "), "{text}");
 }
 
@@ -40,7 +43,10 @@ fn unknown_subcommand_is_one_clear_error() {
     let out = acsdesk(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stderr).unwrap();
-    assert!(text.contains("unrecognized subcommand 'frobnicate'"), "{text}");
+    assert!(
+        text.contains("unrecognized subcommand 'frobnicate'"),
+        "{text}"
+    );
 }
 
 #[test]
