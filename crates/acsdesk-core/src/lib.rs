@@ -3,4 +3,5 @@
 //! the `acsdesk-types` DTOs.
 
 pub mod about;
+pub mod monitor;
 pub mod normalize;
