@@ -7,6 +7,7 @@
 pub mod about;
 pub mod commands;
 pub mod error;
+pub mod input;
 
 pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};
