@@ -3,5 +3,6 @@
 //! the `acsdesk-types` DTOs.
 
 pub mod about;
+pub mod alerts;
 pub mod monitor;
 pub mod normalize;
