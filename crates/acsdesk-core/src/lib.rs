@@ -6,3 +6,4 @@ pub mod about;
 pub mod alerts;
 pub mod monitor;
 pub mod normalize;
+pub mod sync;

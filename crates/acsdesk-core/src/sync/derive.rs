@@ -1,0 +1,235 @@
+//! What one fetched device means against what the store knew of it: presence, rates,
+//! PPP failure tracking, and the log entries for what changed — each logged once.
+
+use super::{DeviceUpdate, Known, LogEntry, LogLevel, Sample};
+use crate::alerts::rules::is_ppp_error;
+use crate::monitor::presence::PresencePolicy;
+use crate::monitor::rates::{rates, CounterReading};
+use crate::normalize::{NormalizedDevice, WanKind};
+use serde_json::json;
+
+/// Derives the update for one fetched device.
+///
+/// A device re-fetched without a newer inform (the overlap window) yields no sample and
+/// no log: the same inform is never counted twice.
+pub fn derive(
+    device: NormalizedDevice,
+    known: Option<&Known>,
+    policy: &PresencePolicy,
+    now_ms: i64,
+) -> DeviceUpdate {
+    let online = policy.is_online(device.last_inform_ms, device.inform_interval_s, now_ms);
+    let offline_deadline_ms = device
+        .last_inform_ms
+        .map(|last| policy.deadline_ms(last, device.inform_interval_s));
+    let at_ms = device.last_inform_ms.unwrap_or(now_ms);
+    let fresh = match known {
+        None => true,
+        Some(k) => match (k.last_inform_ms, device.last_inform_ms) {
+            (Some(before), Some(now)) => now > before,
+            (None, Some(_)) => true,
+            _ => false,
+        },
+    };
+    let counters = device.counters.map(|c| CounterReading {
+        at_ms,
+        sent: c.sent,
+        received: c.received,
+        width: c.width,
+        uptime_s: device.uptime_s,
+    });
+    let wan_error = device
+        .wan
+        .as_ref()
+        .and_then(|w| w.last_error.clone())
+        .filter(|e| e != "ERROR_NONE");
+    let ppp_down = device.wan.as_ref().is_some_and(|w| {
+        w.kind == WanKind::Ppp
+            && w.status.as_deref() != Some("Connected")
+            && w.last_error.as_deref().is_some_and(is_ppp_error)
+    });
+    let ppp_failing_since_ms =
+        ppp_down.then(|| known.and_then(|k| k.ppp_failing_since_ms).unwrap_or(at_ms));
+
+    let mut logs = Vec::new();
+    let mut sample = None;
+    let label = device.serial.clone();
+    match known {
+        None => logs.push(LogEntry {
+            level: LogLevel::Info,
+            kind: "discovered".into(),
+            message: format!(
+                "Device {label} ({} {}) discovered",
+                device.manufacturer.as_deref().unwrap_or("unknown vendor"),
+                device.model.as_deref().unwrap_or(&device.product_class)
+            ),
+            payload: json!({ "firmware": device.firmware, "data_model": device.data_model }),
+            at_ms: now_ms,
+        }),
+        Some(k) => {
+            if k.missing {
+                logs.push(LogEntry {
+                    level: LogLevel::Info,
+                    kind: "reappeared".into(),
+                    message: format!("Device {label} is back in GenieACS"),
+                    payload: json!({}),
+                    at_ms: now_ms,
+                });
+            }
+            if online && !k.online && fresh {
+                logs.push(LogEntry {
+                    level: LogLevel::Info,
+                    kind: "online".into(),
+                    message: format!("Device {label} is online"),
+                    payload: json!({ "last_inform_ms": device.last_inform_ms }),
+                    at_ms,
+                });
+            }
+        }
+    }
+    if fresh {
+        let rate = known
+            .and_then(|k| k.counters.as_ref())
+            .zip(counters.as_ref())
+            .and_then(|(prev, cur)| rates(prev, cur));
+        sample = Some(Sample {
+            at_ms,
+            cpu_pct: device.cpu_pct,
+            mem_pct: device.mem_pct,
+            uptime_s: device.uptime_s,
+            signal_dbm: device.signal_dbm,
+            rx_bps: rate.map(|r| r.rx_bps),
+            tx_bps: rate.map(|r| r.tx_bps),
+        });
+        let previous_error = known.and_then(|k| k.wan_error.as_deref());
+        if let Some(error) = wan_error.as_deref() {
+            if Some(error) != previous_error && is_ppp_error(error) {
+                logs.push(LogEntry {
+                    level: LogLevel::Error,
+                    kind: "router_error".into(),
+                    message: format!("Device {label}: WAN error {error}"),
+                    payload: json!({ "wan": device.wan }),
+                    at_ms,
+                });
+            }
+        }
+    }
+    DeviceUpdate {
+        online,
+        offline_deadline_ms,
+        counters,
+        ppp_failing_since_ms,
+        sample,
+        logs,
+        device,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    const NOW: i64 = 1_795_467_900_000; // 83 s after the fixture's last inform.
+
+    fn tr181() -> NormalizedDevice {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/genieacs/device-full-tr181.json"
+        ))
+        .unwrap();
+        let docs: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        normalize(&docs[0]).unwrap()
+    }
+
+    #[test]
+    fn a_new_device_is_discovered_sampled_and_online() {
+        let d = tr181();
+        let u = derive(d, None, &PresencePolicy::default(), NOW);
+        assert!(u.online);
+        assert_eq!(u.logs.len(), 1);
+        assert_eq!(u.logs[0].kind, "discovered");
+        let s = u.sample.unwrap();
+        assert_eq!(s.cpu_pct, Some(6.0));
+        assert_eq!(s.rx_bps, None, "no previous reading, no rate");
+    }
+
+    #[test]
+    fn the_overlap_window_never_samples_or_logs_the_same_inform_twice() {
+        let d = tr181();
+        let first = derive(d.clone(), None, &PresencePolicy::default(), NOW);
+        let known = Known {
+            online: true,
+            last_inform_ms: d.last_inform_ms,
+            counters: first.counters,
+            wan_error: None,
+            ppp_failing_since_ms: None,
+            missing: false,
+        };
+        let again = derive(d, Some(&known), &PresencePolicy::default(), NOW + 1000);
+        assert!(again.sample.is_none());
+        assert!(again.logs.is_empty());
+    }
+
+    #[test]
+    fn coming_back_online_logs_once_and_rates_follow_the_counters() {
+        let mut d = tr181();
+        let before = d.last_inform_ms.unwrap() - 60_000;
+        let known = Known {
+            online: false,
+            last_inform_ms: Some(before),
+            counters: d.counters.map(|c| CounterReading {
+                at_ms: before,
+                sent: c.sent - 60_000,
+                received: c.received - 120_000,
+                width: c.width,
+                uptime_s: Some(485),
+            }),
+            ..Known::default()
+        };
+        d.uptime_s = Some(545);
+        let u = derive(d, Some(&known), &PresencePolicy::default(), NOW);
+        assert_eq!(
+            u.logs.iter().map(|l| l.kind.as_str()).collect::<Vec<_>>(),
+            vec!["online"]
+        );
+        let s = u.sample.unwrap();
+        assert_eq!((s.tx_bps, s.rx_bps), (Some(1000.0), Some(2000.0)));
+    }
+
+    #[test]
+    fn ppp_authentication_failure_is_logged_once_and_tracked_since_it_began() {
+        let mut d = tr181();
+        let wan = d.wan.as_mut().unwrap();
+        wan.status = Some("Disconnected".into());
+        wan.last_error = Some("ERROR_AUTHENTICATION_FAILURE".into());
+        let u = derive(d.clone(), None, &PresencePolicy::default(), NOW);
+        assert!(u.logs.iter().any(|l| l.kind == "router_error"
+            && l.level == LogLevel::Error
+            && l.message.contains("ERROR_AUTHENTICATION_FAILURE")));
+        let began = u.ppp_failing_since_ms.unwrap();
+        assert_eq!(Some(began), d.last_inform_ms);
+        // Next inform, still failing: no new log, the start is kept.
+        let known = Known {
+            online: true,
+            last_inform_ms: d.last_inform_ms,
+            wan_error: Some("ERROR_AUTHENTICATION_FAILURE".into()),
+            ppp_failing_since_ms: Some(began),
+            ..Known::default()
+        };
+        d.last_inform_ms = d.last_inform_ms.map(|t| t + 60_000);
+        let u = derive(d, Some(&known), &PresencePolicy::default(), NOW + 60_000);
+        assert!(u.logs.is_empty());
+        assert_eq!(u.ppp_failing_since_ms, Some(began));
+    }
+
+    #[test]
+    fn an_old_inform_is_offline_with_its_deadline() {
+        let d = tr181();
+        let last = d.last_inform_ms.unwrap();
+        let u = derive(d, None, &PresencePolicy::default(), last + 3_600_000);
+        assert!(!u.online);
+        // 60 s interval × 2 + 120 s grace.
+        assert_eq!(u.offline_deadline_ms, Some(last + 240_000));
+    }
+}

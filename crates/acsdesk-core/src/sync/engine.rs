@@ -1,0 +1,152 @@
+//! The sync loop: chooses full or incremental, pages through GenieACS sorted by `_id`,
+//! derives each device's update, applies each page with its cursor, then finishes
+//! (watermark, missing devices) and sweeps presence.
+
+use super::derive::derive;
+use super::{
+    Cursor, DeviceSource, SyncError, SyncMode, SyncProgress, SyncReport, SyncState, SyncStore,
+};
+use crate::monitor::presence::PresencePolicy;
+use crate::normalize::normalize;
+
+/// How a sync runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncOptions {
+    /// Devices per page (default 500).
+    pub page_size: u64,
+    /// How far before the watermark an incremental sync starts (default 5 minutes), so
+    /// informs recorded late or with skew are not missed.
+    pub overlap_ms: i64,
+    /// How presence is derived.
+    pub presence: PresencePolicy,
+    /// Run a full sync even when an incremental one would do.
+    pub force_full: bool,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            page_size: 500,
+            overlap_ms: 5 * 60_000,
+            presence: PresencePolicy::default(),
+            force_full: false,
+        }
+    }
+}
+
+/// Runs one sync of one ACS connection to completion (or resumes an interrupted one).
+///
+/// Dropping the returned future at any point is safe: each page is applied together with
+/// the cursor after it, so the next call continues from there. `now_ms` is the local
+/// clock, used for presence; the watermark comes from GenieACS's own `_lastInform`
+/// values, so clock skew between the ACS and this machine cannot lose devices.
+pub async fn sync_once<S: DeviceSource, T: SyncStore>(
+    source: &S,
+    store: &T,
+    options: &SyncOptions,
+    now_ms: i64,
+    mut on_progress: impl FnMut(SyncProgress),
+) -> Result<SyncReport, SyncError> {
+    let state = store.sync_state().await?;
+    let mut cursor = match state.cursor.clone() {
+        Some(c) if !(options.force_full && c.mode == SyncMode::Incremental) => c,
+        _ => fresh_cursor(&state, options),
+    };
+    let page_size = options.page_size.max(1);
+    let total = source.count(cursor.since_ms).await?;
+    let mut report = SyncReport {
+        full: cursor.mode == SyncMode::Full,
+        ..SyncReport::default()
+    };
+    on_progress(SyncProgress {
+        mode: cursor.mode,
+        done: cursor.done,
+        total,
+    });
+    loop {
+        let docs = source.page(cursor.since_ms, cursor.done, page_size).await?;
+        let fetched = docs.len() as u64;
+        let mut devices = Vec::with_capacity(docs.len());
+        for doc in &docs {
+            match normalize(doc) {
+                Ok(d) => devices.push(d),
+                Err(e) => {
+                    let id = doc.get("_id").and_then(|v| v.as_str()).unwrap_or("?");
+                    report.skipped.push(format!("{id}: {e}"));
+                }
+            }
+        }
+        drop(docs);
+        let ids: Vec<String> = devices.iter().map(|d| d.id.clone()).collect();
+        let known = store.known(&ids).await?;
+        let mut updates = Vec::with_capacity(devices.len());
+        for device in devices {
+            if let Some(t) = device.last_inform_ms {
+                cursor.max_inform_ms = Some(cursor.max_inform_ms.map_or(t, |m| m.max(t)));
+            }
+            let before = known.get(&device.id);
+            let update = derive(device, before, &options.presence, now_ms);
+            report.discovered += u64::from(before.is_none());
+            report.came_online += u64::from(update.logs.iter().any(|l| l.kind == "online"));
+            report.samples += u64::from(update.sample.is_some());
+            updates.push(update);
+        }
+        cursor.done += fetched;
+        report.fetched += fetched;
+        if fetched > 0 {
+            store.apply_page(&updates, &cursor).await?;
+            on_progress(SyncProgress {
+                mode: cursor.mode,
+                done: cursor.done,
+                total: total.max(cursor.done),
+            });
+        }
+        if fetched < page_size {
+            break;
+        }
+    }
+    let full = cursor.mode == SyncMode::Full;
+    let finished = SyncState {
+        watermark_ms: match (state.watermark_ms, cursor.max_inform_ms) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        },
+        full_done: state.full_done || full,
+        generation: if full {
+            cursor.generation
+        } else {
+            state.generation
+        },
+        cursor: None,
+    };
+    let missing = store
+        .finish(&finished, full.then_some(cursor.generation), now_ms)
+        .await?;
+    report.disappeared = missing.len() as u64;
+    report.went_offline = store.sweep_presence(now_ms).await?.len() as u64;
+    report.watermark_ms = finished.watermark_ms;
+    Ok(report)
+}
+
+fn fresh_cursor(state: &SyncState, options: &SyncOptions) -> Cursor {
+    let full = options.force_full || !state.full_done || state.watermark_ms.is_none();
+    Cursor {
+        mode: if full {
+            SyncMode::Full
+        } else {
+            SyncMode::Incremental
+        },
+        since_ms: if full {
+            None
+        } else {
+            state.watermark_ms.map(|w| w - options.overlap_ms)
+        },
+        done: 0,
+        generation: if full {
+            state.generation + 1
+        } else {
+            state.generation
+        },
+        max_inform_ms: None,
+    }
+}
