@@ -1,0 +1,214 @@
+//! The device list and device detail: filters, sorting, rows and facets, as the UI asks
+//! for them and the backend answers.
+
+use serde::{Deserialize, Serialize};
+
+/// Online or offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Informed within its allowed interval.
+    Online,
+    /// Has not informed in time.
+    Offline,
+}
+
+/// The device list's filters. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DeviceFilter {
+    /// Online or offline only.
+    pub presence: Option<Presence>,
+    /// Manufacturer (exact).
+    pub vendor: Option<String>,
+    /// Model (exact).
+    pub model: Option<String>,
+    /// Firmware version (exact).
+    pub firmware: Option<String>,
+    /// ACS connection name (exact).
+    pub acs: Option<String>,
+    /// GenieACS tag (exact).
+    pub tag: Option<String>,
+    /// Linked to a subscriber (`true`) or not (`false`).
+    pub linked: Option<bool>,
+    /// Free text matched against serial, subscriber, IP and MAC.
+    pub search: Option<String>,
+}
+
+impl DeviceFilter {
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The columns the list can be sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    /// Online first (or last).
+    Status,
+    /// Model name.
+    Model,
+    /// Serial number.
+    #[default]
+    Serial,
+    /// Subscriber name.
+    Subscriber,
+    /// WAN IP address.
+    WanIp,
+    /// Uptime.
+    Uptime,
+    /// Signal strength.
+    Signal,
+    /// Firmware version.
+    Firmware,
+    /// Last inform.
+    LastSeen,
+}
+
+/// A sort order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DeviceSort {
+    /// The column.
+    pub key: SortKey,
+    /// Descending instead of ascending.
+    pub descending: bool,
+}
+
+/// Request of `list_devices`: one window of the filtered, sorted list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListDevicesRequest {
+    /// Filters.
+    pub filter: DeviceFilter,
+    /// Sort order.
+    pub sort: DeviceSort,
+    /// Index of the first row wanted.
+    pub offset: u32,
+    /// How many rows (the backend caps it at 1000).
+    pub limit: u32,
+}
+
+/// One row of the device list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceRow {
+    /// GenieACS id.
+    pub id: String,
+    /// ACS connection name.
+    pub acs: String,
+    /// Online now.
+    pub online: bool,
+    /// Manufacturer.
+    pub vendor: Option<String>,
+    /// Model.
+    pub model: Option<String>,
+    /// Serial number.
+    pub serial: String,
+    /// Linked subscriber's name.
+    pub subscriber: Option<String>,
+    /// WAN IP.
+    pub wan_ip: Option<String>,
+    /// Uptime, seconds.
+    pub uptime_s: Option<u64>,
+    /// Signal, dBm.
+    pub signal_dbm: Option<f64>,
+    /// Firmware.
+    pub firmware: Option<String>,
+    /// Last inform, Unix ms.
+    pub last_inform_ms: Option<i64>,
+}
+
+/// Response of `list_devices`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListDevicesResponse {
+    /// Rows matching the filter (all pages).
+    pub total: u64,
+    /// Of those, how many are online.
+    pub online: u64,
+    /// Devices in the tenant, unfiltered.
+    pub fleet: u64,
+    /// The requested window of rows.
+    pub rows: Vec<DeviceRow>,
+}
+
+/// The distinct values the filters can take, with counts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeviceFacets {
+    /// Manufacturers.
+    pub vendors: Vec<(String, u64)>,
+    /// Models.
+    pub models: Vec<(String, u64)>,
+    /// Firmware versions.
+    pub firmwares: Vec<(String, u64)>,
+    /// ACS connection names.
+    pub acs: Vec<(String, u64)>,
+    /// Tags.
+    pub tags: Vec<(String, u64)>,
+}
+
+/// Request of `device_facets`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceFacetsRequest {}
+
+/// Formats an uptime for people: `3d 4h`, `5h 12m`, `42s`.
+pub fn format_uptime(seconds: u64) -> String {
+    let (d, h, m) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{seconds}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
+/// Formats how long ago something happened: `just now`, `5 min ago`, `3 h ago`, `2 d ago`.
+pub fn format_ago(then_ms: i64, now_ms: i64) -> String {
+    let s = (now_ms - then_ms).max(0) / 1000;
+    match s {
+        0..=59 => "just now".to_owned(),
+        60..=3599 => format!("{} min ago", s / 60),
+        3600..=86_399 => format!("{} h ago", s / 3600),
+        _ => format!("{} d ago", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uptime_and_ago_read_naturally() {
+        assert_eq!(format_uptime(42), "42s");
+        assert_eq!(format_uptime(125), "2m");
+        assert_eq!(format_uptime(5 * 3600 + 12 * 60), "5h 12m");
+        assert_eq!(format_uptime(3 * 86_400 + 4 * 3600 + 59), "3d 4h");
+        assert_eq!(format_ago(0, 30_000), "just now");
+        assert_eq!(format_ago(0, 5 * 60_000), "5 min ago");
+        assert_eq!(format_ago(0, 3 * 3_600_000), "3 h ago");
+        assert_eq!(format_ago(0, 2 * 86_400_000), "2 d ago");
+        assert_eq!(format_ago(10, 0), "just now", "clock skew is not negative");
+    }
+
+    #[test]
+    fn requests_round_trip_with_defaults() {
+        let req = ListDevicesRequest {
+            filter: DeviceFilter {
+                presence: Some(Presence::Offline),
+                search: Some("0042".into()),
+                ..DeviceFilter::default()
+            },
+            sort: DeviceSort {
+                key: SortKey::LastSeen,
+                descending: true,
+            },
+            offset: 100,
+            limit: 50,
+        };
+        let json = serde_json::to_value(&req).unwrap();
+        assert_eq!(json["filter"]["presence"], "offline");
+        assert_eq!(json["sort"]["key"], "last_seen");
+        let back: ListDevicesRequest = serde_json::from_value(json).unwrap();
+        assert_eq!(back, req);
+        assert!(DeviceFilter::default().is_empty());
+        assert!(!req.filter.is_empty());
+    }
+}
