@@ -3,6 +3,9 @@
 //! Every command takes its request struct from `acsdesk-types` under the argument name
 //! `request` and answers with its response struct or an [`IpcError`].
 
+use acsdesk_types::devices::{
+    DeviceFacets, DeviceFacetsRequest, ListDevicesRequest, ListDevicesResponse,
+};
 use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -63,4 +66,14 @@ fn decode_error(cmd: &str, err: JsValue) -> IpcError {
 /// What build of AcsDesk is running.
 pub(crate) async fn get_about() -> Result<AboutInfo, IpcError> {
     invoke(commands::GET_ABOUT, &GetAboutRequest {}).await
+}
+
+/// One window of the filtered, sorted device list.
+pub(crate) async fn list_devices(request: ListDevicesRequest) -> Result<ListDevicesResponse, IpcError> {
+    invoke(commands::LIST_DEVICES, &request).await
+}
+
+/// The values the device filters can take.
+pub(crate) async fn device_facets() -> Result<DeviceFacets, IpcError> {
+    invoke(commands::DEVICE_FACETS, &DeviceFacetsRequest {}).await
 }

@@ -8,6 +8,7 @@ mod app;
 mod components;
 mod ipc;
 mod pages;
+mod virtual_list;
 
 fn main() {
     console_error_panic_hook::set_once();

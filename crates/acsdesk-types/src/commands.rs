@@ -6,5 +6,11 @@
 /// `get_about`: [`crate::GetAboutRequest`] → [`crate::AboutInfo`].
 pub const GET_ABOUT: &str = "get_about";
 
+/// `list_devices`: [`crate::devices::ListDevicesRequest`] → [`crate::devices::ListDevicesResponse`].
+pub const LIST_DEVICES: &str = "list_devices";
+
+/// `device_facets`: [`crate::devices::DeviceFacetsRequest`] → [`crate::devices::DeviceFacets`].
+pub const DEVICE_FACETS: &str = "device_facets";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[GET_ABOUT];

@@ -5,22 +5,26 @@ use leptos::prelude::*;
 /// The pages the shell can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Page {
+    /// The fleet list.
+    Devices,
     /// Product name, version and build information.
     About,
 }
 
 impl Page {
     /// Every page, in navigation order.
-    pub(crate) const ALL: &'static [Page] = &[Page::About];
+    pub(crate) const ALL: &'static [Page] = &[Page::Devices, Page::About];
 
     fn label(self) -> &'static str {
         match self {
+            Page::Devices => "Devices",
             Page::About => "About",
         }
     }
 
     fn test_id(self) -> &'static str {
         match self {
+            Page::Devices => "nav-devices",
             Page::About => "nav-about",
         }
     }

@@ -1,0 +1,405 @@
+//! The Devices page: the fleet as a virtualised table (only visible rows are in the DOM)
+//! with filters, search, sortable columns and counts; filters are remembered.
+
+use crate::ipc;
+use crate::virtual_list::{blocks, visible_rows};
+use acsdesk_types::devices::{
+    format_ago, format_uptime, DeviceFacets, DeviceFilter, DeviceRow, DeviceSort,
+    ListDevicesRequest, Presence, SortKey,
+};
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::{HashMap, HashSet};
+
+const ROW_HEIGHT: f64 = 32.0;
+const BLOCK: u32 = 200;
+const OVERSCAN: u32 = 10;
+const FILTER_KEY: &str = "acsdesk.devices.filter";
+
+/// The columns, in order: sort key, header, CSS class.
+const COLUMNS: &[(SortKey, &str, &str)] = &[
+    (SortKey::Status, "Status", "c-status"),
+    (SortKey::Model, "Model", "c-model"),
+    (SortKey::Serial, "Serial", "c-serial"),
+    (SortKey::Subscriber, "Subscriber", "c-subscriber"),
+    (SortKey::WanIp, "WAN IP", "c-ip"),
+    (SortKey::Uptime, "Uptime", "c-uptime"),
+    (SortKey::Signal, "Signal", "c-signal"),
+    (SortKey::Firmware, "Firmware", "c-firmware"),
+    (SortKey::LastSeen, "Last seen", "c-seen"),
+];
+
+fn local_storage() -> Option<leptos::web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn load_filter() -> DeviceFilter {
+    local_storage()
+        .and_then(|s| s.get_item(FILTER_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn save_filter(filter: &DeviceFilter) {
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(filter)) {
+        // Remembering filters is a convenience: a full or disabled storage changes nothing.
+        let _ = storage.set_item(FILTER_KEY, &text);
+    }
+}
+
+/// The fleet list.
+#[component]
+pub(crate) fn DevicesPage(
+    /// Called with a device id when a row is opened.
+    on_open: Callback<String>,
+) -> impl IntoView {
+    let filter = RwSignal::new(load_filter());
+    let sort = RwSignal::new(DeviceSort::default());
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(600.0_f64);
+    let totals = RwSignal::new(None::<(u64, u64, u64)>);
+    let cache = RwSignal::new(HashMap::<u32, Vec<DeviceRow>>::new());
+    let pending = RwSignal::new(HashSet::<u32>::new());
+    let generation = RwSignal::new(0_u64);
+    let error = RwSignal::new(None::<String>);
+    let facets = LocalResource::new(ipc::device_facets);
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let search_box = NodeRef::<leptos::html::Input>::new();
+
+    let fetch = move |block: u32| {
+        let gen = generation.get_untracked();
+        if pending.get_untracked().contains(&block) {
+            return;
+        }
+        pending.update(|p| {
+            p.insert(block);
+        });
+        let request = ListDevicesRequest {
+            filter: filter.get_untracked(),
+            sort: sort.get_untracked(),
+            offset: block * BLOCK,
+            limit: BLOCK,
+        };
+        spawn_local(async move {
+            let result = ipc::list_devices(request).await;
+            if generation.get_untracked() != gen {
+                return; // The filter changed meanwhile: this answer is stale.
+            }
+            pending.update(|p| {
+                p.remove(&block);
+            });
+            match result {
+                Ok(resp) => {
+                    error.set(None);
+                    totals.set(Some((resp.total, resp.online, resp.fleet)));
+                    cache.update(|c| {
+                        c.insert(block, resp.rows);
+                    });
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+
+    // A new filter or sort: forget every row, go back to the top, fetch the first block.
+    Effect::new(move |_| {
+        let f = filter.get();
+        sort.track();
+        save_filter(&f);
+        generation.update(|g| *g += 1);
+        cache.set(HashMap::new());
+        pending.set(HashSet::new());
+        scroll_top.set(0.0);
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        fetch(0);
+    });
+
+    // Scrolling: fetch the blocks the visible rows need.
+    Effect::new(move |_| {
+        let Some((total, _, _)) = totals.get() else { return };
+        let rows = visible_rows(scroll_top.get(), viewport.get(), ROW_HEIGHT, total as u32, OVERSCAN);
+        let have = cache.get_untracked();
+        for block in blocks(&rows, BLOCK) {
+            if !have.contains_key(&block) {
+                fetch(block);
+            }
+        }
+    });
+
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            viewport.set(f64::from(el.client_height()));
+            scroll_top.set(f64::from(el.scroll_top()));
+        }
+    };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(ev::resize, move |_| measure());
+    // `/` focuses the search box, as in most list-heavy desktop apps.
+    let slash = window_event_listener(ev::keydown, move |e| {
+        let typing = e
+            .target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if e.key() == "/" && !typing {
+            e.prevent_default();
+            if let Some(input) = search_box.get_untracked() {
+                let _ = input.focus();
+            }
+        }
+    });
+    on_cleanup(move || {
+        resize.remove();
+        slash.remove();
+    });
+
+    let visible = move || {
+        let Some((total, _, _)) = totals.get() else { return Vec::new() };
+        let rows = visible_rows(scroll_top.get(), viewport.get(), ROW_HEIGHT, total as u32, OVERSCAN);
+        let cached = cache.get();
+        rows.map(|i| {
+            let row = cached
+                .get(&(i / BLOCK))
+                .and_then(|b| b.get((i % BLOCK) as usize))
+                .cloned();
+            (i, row)
+        })
+        .collect::<Vec<_>>()
+    };
+
+    let set_text = move |apply: fn(&mut DeviceFilter, Option<String>)| {
+        move |e: ev::Event| {
+            let value = event_target_value(&e);
+            let value = (!value.trim().is_empty()).then(|| value.trim().to_owned());
+            filter.update(|f| apply(f, value));
+        }
+    };
+
+    view! {
+        <section class="page devices" aria-labelledby="devices-title">
+            <header class="page-header">
+                <h1 id="devices-title">"Devices"</h1>
+                <p class="counts" data-testid="device-counts" aria-live="polite">
+                    {move || match totals.get() {
+                        Some((total, online, fleet)) => format!("{online} online / {total} shown of {fleet}"),
+                        None => "Loading…".to_owned(),
+                    }}
+                </p>
+            </header>
+            <div class="filters" role="search">
+                <input
+                    node_ref=search_box
+                    type="search"
+                    data-testid="device-search"
+                    aria-label="Search serial, subscriber, IP or MAC (press /)"
+                    placeholder="Search serial, subscriber, IP, MAC  ( / )"
+                    prop:value=move || filter.get().search.unwrap_or_default()
+                    on:change=set_text(|f, v| f.search = v)
+                />
+                <select
+                    aria-label="Status"
+                    data-testid="filter-presence"
+                    on:change=move |e| {
+                        let v = event_target_value(&e);
+                        filter.update(|f| f.presence = match v.as_str() {
+                            "online" => Some(Presence::Online),
+                            "offline" => Some(Presence::Offline),
+                            _ => None,
+                        });
+                    }
+                    prop:value=move || match filter.get().presence {
+                        Some(Presence::Online) => "online",
+                        Some(Presence::Offline) => "offline",
+                        None => "",
+                    }
+                >
+                    <option value="">"All statuses"</option>
+                    <option value="online">"Online"</option>
+                    <option value="offline">"Offline"</option>
+                </select>
+                <FacetSelect label="Vendor" test_id="filter-vendor" facets=facets
+                    pick=|f: &DeviceFacets| f.vendors.clone()
+                    current=Signal::derive(move || filter.get().vendor)
+                    on_pick=Callback::new(move |v| filter.update(|f| f.vendor = v)) />
+                <FacetSelect label="Model" test_id="filter-model" facets=facets
+                    pick=|f: &DeviceFacets| f.models.clone()
+                    current=Signal::derive(move || filter.get().model)
+                    on_pick=Callback::new(move |v| filter.update(|f| f.model = v)) />
+                <FacetSelect label="Firmware" test_id="filter-firmware" facets=facets
+                    pick=|f: &DeviceFacets| f.firmwares.clone()
+                    current=Signal::derive(move || filter.get().firmware)
+                    on_pick=Callback::new(move |v| filter.update(|f| f.firmware = v)) />
+                <FacetSelect label="ACS" test_id="filter-acs" facets=facets
+                    pick=|f: &DeviceFacets| f.acs.clone()
+                    current=Signal::derive(move || filter.get().acs)
+                    on_pick=Callback::new(move |v| filter.update(|f| f.acs = v)) />
+                <select
+                    aria-label="Subscriber link"
+                    on:change=move |e| {
+                        let v = event_target_value(&e);
+                        filter.update(|f| f.linked = match v.as_str() {
+                            "linked" => Some(true),
+                            "unlinked" => Some(false),
+                            _ => None,
+                        });
+                    }
+                    prop:value=move || match filter.get().linked {
+                        Some(true) => "linked",
+                        Some(false) => "unlinked",
+                        None => "",
+                    }
+                >
+                    <option value="">"Linked or not"</option>
+                    <option value="linked">"Linked"</option>
+                    <option value="unlinked">"Unlinked"</option>
+                </select>
+                <button
+                    type="button"
+                    class="link"
+                    disabled=move || filter.get().is_empty()
+                    on:click=move |_| filter.set(DeviceFilter::default())
+                >
+                    "Clear filters"
+                </button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error banner" role="alert">{e}</p> })}
+            <div class="table" role="table" aria-label="Devices" aria-rowcount=move || totals.get().map(|t| t.0).unwrap_or(0)>
+                <div class="row head" role="row">
+                    {COLUMNS
+                        .iter()
+                        .map(|&(key, title, class)| {
+                            let active = move || sort.get().key == key;
+                            view! {
+                                <button
+                                    type="button"
+                                    role="columnheader"
+                                    class=format!("cell {class}")
+                                    class:sorted=active
+                                    aria-sort=move || {
+                                        if !active() { "none" } else if sort.get().descending { "descending" } else { "ascending" }
+                                    }
+                                    on:click=move |_| sort.update(|s| {
+                                        if s.key == key { s.descending = !s.descending } else { *s = DeviceSort { key, descending: false } }
+                                    })
+                                >
+                                    {title}
+                                    {move || active().then(|| if sort.get().descending { " ▼" } else { " ▲" })}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <div
+                    class="body"
+                    node_ref=scroller
+                    data-testid="device-rows"
+                    on:scroll=move |_| measure()
+                >
+                    <div
+                        class="spacer"
+                        style:height=move || format!("{}px", totals.get().map(|t| t.0).unwrap_or(0) as f64 * ROW_HEIGHT)
+                    >
+                        <For
+                            each=visible
+                            key=|(i, row)| (*i, row.as_ref().map(|r| (r.id.clone(), r.online, r.last_inform_ms)))
+                            children=move |(i, row)| view! { <Row index=i row on_open /> }
+                        />
+                    </div>
+                </div>
+            </div>
+            {move || (totals.get().map(|t| t.0) == Some(0)).then(|| view! {
+                <p class="muted empty" data-testid="device-empty">
+                    {if filter.get_untracked().is_empty() { "No devices yet: connect an ACS or try the demo fleet." } else { "No device matches these filters." }}
+                </p>
+            })}
+        </section>
+    }
+}
+
+/// One row of the table, positioned absolutely at its index.
+#[component]
+fn Row(
+    /// Position in the filtered, sorted list.
+    index: u32,
+    /// The row's data, or `None` while it loads.
+    row: Option<DeviceRow>,
+    /// Opens the device.
+    on_open: Callback<String>,
+) -> impl IntoView {
+    let top = format!("translateY({}px)", f64::from(index) * ROW_HEIGHT);
+    let Some(r) = row else {
+        return view! { <div class="row placeholder" role="row" style:transform=top></div> }.into_any();
+    };
+    let now = js_sys::Date::now() as i64;
+    let id = r.id.clone();
+    view! {
+        <div
+            class="row"
+            role="row"
+            tabindex="0"
+            data-testid="device-row"
+            data-device-id=r.id.clone()
+            style:transform=top
+            on:dblclick={ let id = id.clone(); move |_| on_open.run(id.clone()) }
+            on:keydown=move |e: ev::KeyboardEvent| if e.key() == "Enter" { on_open.run(id.clone()) }
+        >
+            <span class="cell c-status" role="cell">
+                <span class=if r.online { "dot online" } else { "dot offline" } aria-hidden="true"></span>
+                {if r.online { "Online" } else { "Offline" }}
+            </span>
+            <span class="cell c-model" role="cell">{r.model.clone().unwrap_or_default()}</span>
+            <span class="cell c-serial" role="cell">{r.serial.clone()}</span>
+            <span class="cell c-subscriber" role="cell">{r.subscriber.clone().unwrap_or_default()}</span>
+            <span class="cell c-ip" role="cell">{r.wan_ip.clone().unwrap_or_default()}</span>
+            <span class="cell c-uptime" role="cell">{r.uptime_s.map(format_uptime).unwrap_or_default()}</span>
+            <span class="cell c-signal" role="cell">{r.signal_dbm.map(|s| format!("{s:.1} dBm")).unwrap_or_default()}</span>
+            <span class="cell c-firmware" role="cell">{r.firmware.clone().unwrap_or_default()}</span>
+            <span class="cell c-seen" role="cell">{r.last_inform_ms.map(|t| format_ago(t, now)).unwrap_or_default()}</span>
+        </div>
+    }
+    .into_any()
+}
+
+/// A filter drop-down fed by the facets.
+#[component]
+fn FacetSelect(
+    /// Accessible label and the "all" option's noun.
+    label: &'static str,
+    /// `data-testid` for tests.
+    test_id: &'static str,
+    /// The facets, loading.
+    facets: LocalResource<Result<DeviceFacets, acsdesk_types::IpcError>>,
+    /// Which facet list to show.
+    pick: fn(&DeviceFacets) -> Vec<(String, u64)>,
+    /// The selected value.
+    current: Signal<Option<String>>,
+    /// Called with the new value (`None` = all).
+    on_pick: Callback<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <select
+            aria-label=label
+            data-testid=test_id
+            prop:value=move || current.get().unwrap_or_default()
+            on:change=move |e| {
+                let v = event_target_value(&e);
+                on_pick.run((!v.is_empty()).then_some(v));
+            }
+        >
+            <option value="">{format!("All {}", label.to_lowercase())}</option>
+            {move || {
+                let values = facets.get().and_then(|r| r.ok()).map(|f| pick(&f)).unwrap_or_default();
+                values
+                    .into_iter()
+                    .map(|(v, n)| view! { <option value=v.clone()>{format!("{v} ({n})")}</option> })
+                    .collect_view()
+            }}
+        </select>
+    }
+}
