@@ -4,6 +4,7 @@
 
 pub mod about;
 pub mod alerts;
+pub mod charts;
 pub mod monitor;
 pub mod normalize;
 pub mod sync;
