@@ -5,6 +5,7 @@
 pub mod about;
 pub mod alerts;
 pub mod charts;
+pub mod http;
 pub mod monitor;
 pub mod normalize;
 pub mod sync;

@@ -3,6 +3,7 @@
 //! ends, with flap suppression, maintenance windows and digests. Everything here is a
 //! pure function of its inputs and an injected `now`; storage and delivery call it.
 
+pub mod channels;
 pub mod reconcile;
 pub mod rules;
 
