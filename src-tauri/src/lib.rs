@@ -2,6 +2,7 @@
 //! Behaviour lives in `acsdesk-core`; each command here is one line.
 
 mod commands;
+pub mod notifications;
 
 /// Registers every app command on a builder. Shared by [`run`] and the IPC tests so the
 /// list cannot drift.
