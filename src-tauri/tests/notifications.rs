@@ -53,6 +53,7 @@ fn an_alert_reaches_the_desktop_notification_service() {
         }
     }
     let _ = monitor.kill();
+    let _ = monitor.wait();
     let text = seen.join("\n");
     assert!(shown, "the notification service accepted the notification");
     assert!(text.contains("member=Notify"), "{text}");
