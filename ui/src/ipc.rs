@@ -4,7 +4,8 @@
 //! `request` and answers with its response struct or an [`IpcError`].
 
 use acsdesk_types::devices::{
-    DeviceFacets, DeviceFacetsRequest, ListDevicesRequest, ListDevicesResponse,
+    DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
+    GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
 };
 use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError};
 use serde::de::DeserializeOwned;
@@ -76,4 +77,14 @@ pub(crate) async fn list_devices(request: ListDevicesRequest) -> Result<ListDevi
 /// The values the device filters can take.
 pub(crate) async fn device_facets() -> Result<DeviceFacets, IpcError> {
     invoke(commands::DEVICE_FACETS, &DeviceFacetsRequest {}).await
+}
+
+/// Everything the dashboard shows about one device.
+pub(crate) async fn get_device(id: String) -> Result<DeviceDetail, IpcError> {
+    invoke(commands::GET_DEVICE, &GetDeviceRequest { id }).await
+}
+
+/// One history chart of a device, as SVG.
+pub(crate) async fn device_chart(request: DeviceChartRequest) -> Result<DeviceChart, IpcError> {
+    invoke(commands::DEVICE_CHART, &request).await
 }

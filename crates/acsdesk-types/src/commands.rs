@@ -12,5 +12,11 @@ pub const LIST_DEVICES: &str = "list_devices";
 /// `device_facets`: [`crate::devices::DeviceFacetsRequest`] → [`crate::devices::DeviceFacets`].
 pub const DEVICE_FACETS: &str = "device_facets";
 
+/// `get_device`: [`crate::devices::GetDeviceRequest`] → [`crate::devices::DeviceDetail`].
+pub const GET_DEVICE: &str = "get_device";
+
+/// `device_chart`: [`crate::devices::DeviceChartRequest`] → [`crate::devices::DeviceChart`].
+pub const DEVICE_CHART: &str = "device_chart";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[GET_ABOUT];

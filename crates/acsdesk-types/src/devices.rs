@@ -212,3 +212,128 @@ mod tests {
         assert!(!req.filter.is_empty());
     }
 }
+
+/// Request of `get_device`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetDeviceRequest {
+    /// GenieACS id.
+    pub id: String,
+}
+
+/// One WiFi network of a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WifiInfo {
+    /// `2.4`, `5`, `6` or `unknown`.
+    pub band: String,
+    /// The SSID, when set.
+    pub ssid: Option<String>,
+    /// Whether the network is enabled, when known.
+    pub enabled: Option<bool>,
+}
+
+/// Everything the device dashboard shows about a device, from the local store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceDetail {
+    /// The list row (identity and headline values).
+    pub row: DeviceRow,
+    /// OUI.
+    pub oui: String,
+    /// Product class.
+    pub product_class: String,
+    /// Hardware version.
+    pub hardware: Option<String>,
+    /// MAC address.
+    pub mac: Option<String>,
+    /// LAN IP.
+    pub lan_ip: Option<String>,
+    /// CPU %.
+    pub cpu_pct: Option<f64>,
+    /// Memory %.
+    pub mem_pct: Option<f64>,
+    /// WiFi networks.
+    pub wifi: Vec<WifiInfo>,
+    /// PPPoE username.
+    pub pppoe_username: Option<String>,
+    /// WAN status and last error.
+    pub wan_status: Option<String>,
+    /// WAN last error.
+    pub wan_error: Option<String>,
+    /// Inform interval, seconds.
+    pub inform_interval_s: Option<u32>,
+    /// `tr098` or `tr181`.
+    pub data_model: Option<String>,
+    /// GenieACS tags.
+    pub tags: Vec<String>,
+}
+
+/// A time range for charts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ChartRange {
+    /// The last hour.
+    #[serde(rename = "1h")]
+    Hour,
+    /// The last 24 hours.
+    #[default]
+    #[serde(rename = "24h")]
+    Day,
+    /// The last 7 days.
+    #[serde(rename = "7d")]
+    Week,
+    /// The last 30 days.
+    #[serde(rename = "30d")]
+    Month,
+}
+
+impl ChartRange {
+    /// Every range, in order.
+    pub const ALL: [ChartRange; 4] = [
+        ChartRange::Hour,
+        ChartRange::Day,
+        ChartRange::Week,
+        ChartRange::Month,
+    ];
+
+    /// Its length in milliseconds.
+    pub fn millis(self) -> i64 {
+        match self {
+            ChartRange::Hour => 3_600_000,
+            ChartRange::Day => 86_400_000,
+            ChartRange::Week => 7 * 86_400_000,
+            ChartRange::Month => 30 * 86_400_000,
+        }
+    }
+
+    /// Its label (`1h`, `24h`, `7d`, `30d`).
+    pub fn label(self) -> &'static str {
+        match self {
+            ChartRange::Hour => "1h",
+            ChartRange::Day => "24h",
+            ChartRange::Week => "7d",
+            ChartRange::Month => "30d",
+        }
+    }
+}
+
+/// Request of `device_chart`: one metric of one device, drawn as SVG by the backend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceChartRequest {
+    /// GenieACS id.
+    pub id: String,
+    /// `cpu`, `memory`, `rx`, `tx`, `signal` or `uptime`.
+    pub metric: String,
+    /// The time range, ending now.
+    pub range: ChartRange,
+    /// `light` or `dark`.
+    pub dark: bool,
+    /// The viewer's UTC offset in minutes (as JavaScript's `-getTimezoneOffset()`).
+    pub utc_offset_min: i32,
+}
+
+/// Response of `device_chart`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceChart {
+    /// The SVG document.
+    pub svg: String,
+    /// How many points it shows.
+    pub points: u32,
+}

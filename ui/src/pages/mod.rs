@@ -2,3 +2,4 @@
 
 pub(crate) mod about;
 pub(crate) mod devices;
+pub(crate) mod device;

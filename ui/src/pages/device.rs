@@ -1,0 +1,181 @@
+//! The device dashboard: identity and status, the normalised values, WiFi networks, and
+//! history charts (drawn by the backend with plotters) over 1 h / 24 h / 7 d / 30 d.
+
+use crate::ipc;
+use acsdesk_types::devices::{
+    format_ago, format_uptime, ChartRange, DeviceChartRequest, DeviceDetail,
+};
+use leptos::ev;
+use leptos::prelude::*;
+
+const METRICS: &[(&str, &str)] = &[
+    ("cpu", "CPU"),
+    ("memory", "Memory"),
+    ("rx", "Download"),
+    ("tx", "Upload"),
+    ("signal", "Signal"),
+    ("uptime", "Uptime"),
+];
+
+/// The dashboard of one device.
+#[component]
+pub(crate) fn DevicePage(
+    /// GenieACS id of the device.
+    id: String,
+    /// Goes back to the list (also on Esc).
+    on_back: Callback<()>,
+) -> impl IntoView {
+    let detail = {
+        let id = id.clone();
+        LocalResource::new(move || ipc::get_device(id.clone()))
+    };
+    let range = RwSignal::new(ChartRange::Day);
+    let esc = window_event_listener(ev::keydown, move |e| {
+        if e.key() == "Escape" {
+            on_back.run(());
+        }
+    });
+    on_cleanup(move || esc.remove());
+
+    view! {
+        <section class="page device" aria-labelledby="device-title">
+            <button type="button" class="link back" data-testid="device-back" on:click=move |_| on_back.run(())>
+                "← Devices"
+            </button>
+            <Transition fallback=|| view! { <p class="muted">"Loading the device…"</p> }>
+                <ErrorBoundary fallback=|errors| view! {
+                    <p class="error" role="alert">
+                        {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join("; ")}
+                    </p>
+                }>
+                    {move || Suspend::new(async move {
+                        detail.await.map(|d| view! { <Overview detail=d /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <section class="charts" aria-label="History">
+                <div class="range" role="group" aria-label="Time range">
+                    {ChartRange::ALL
+                        .iter()
+                        .map(|&r| view! {
+                            <button
+                                type="button"
+                                class:active=move || range.get() == r
+                                aria-pressed=move || (range.get() == r).to_string()
+                                on:click=move |_| range.set(r)
+                            >
+                                {r.label()}
+                            </button>
+                        })
+                        .collect_view()}
+                </div>
+                <div class="chart-grid">
+                    {METRICS
+                        .iter()
+                        .map(|&(metric, title)| view! { <Chart id=id.clone() metric title range /> })
+                        .collect_view()}
+                </div>
+            </section>
+        </section>
+    }
+}
+
+/// Identity, status and the normalised values.
+#[component]
+fn Overview(
+    /// What the store knows of the device.
+    detail: DeviceDetail,
+) -> impl IntoView {
+    let now = js_sys::Date::now() as i64;
+    let r = &detail.row;
+    let fact = |label: &'static str, value: Option<String>| {
+        view! {
+            <dt>{label}</dt>
+            <dd>{value.unwrap_or_else(|| "—".to_owned())}</dd>
+        }
+    };
+    let wifi = detail
+        .wifi
+        .iter()
+        .map(|w| {
+            let band = if w.band == "unknown" { "?".to_owned() } else { format!("{} GHz", w.band) };
+            format!("{} ({band}){}", w.ssid.clone().unwrap_or_else(|| "—".into()), if w.enabled == Some(false) { ", off" } else { "" })
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <header class="device-header">
+            <h1 id="device-title" data-testid="device-title">
+                <span class=if r.online { "dot online" } else { "dot offline" } aria-hidden="true"></span>
+                {format!("{} {}", r.model.clone().unwrap_or_default(), r.serial)}
+            </h1>
+            <p class="muted" data-testid="device-status">
+                {if r.online { "Online" } else { "Offline" }}
+                {r.last_inform_ms.map(|t| format!(" · last inform {}", format_ago(t, now))).unwrap_or_default()}
+                {format!(" · ACS {}", r.acs)}
+                {r.subscriber.clone().map(|s| format!(" · {s}")).unwrap_or_default()}
+            </p>
+        </header>
+        <dl class="facts wide">
+            {fact("Vendor", r.vendor.clone())}
+            {fact("Firmware", r.firmware.clone())}
+            {fact("Hardware", detail.hardware.clone())}
+            {fact("Data model", detail.data_model.clone())}
+            {fact("WAN IP", r.wan_ip.clone())}
+            {fact("LAN IP", detail.lan_ip.clone())}
+            {fact("MAC", detail.mac.clone())}
+            {fact("PPPoE user", detail.pppoe_username.clone())}
+            {fact("WAN status", detail.wan_status.clone().map(|s| match &detail.wan_error { Some(e) => format!("{s} ({e})"), None => s }))}
+            {fact("WiFi", (!wifi.is_empty()).then_some(wifi))}
+            {fact("Uptime", r.uptime_s.map(format_uptime))}
+            {fact("CPU", detail.cpu_pct.map(|v| format!("{v:.0} %")))}
+            {fact("Memory", detail.mem_pct.map(|v| format!("{v:.0} %")))}
+            {fact("Signal", r.signal_dbm.map(|v| format!("{v:.1} dBm")))}
+            {fact("Inform interval", detail.inform_interval_s.map(|s| format!("{s} s")))}
+            {fact("Tags", (!detail.tags.is_empty()).then(|| detail.tags.join(", ")))}
+        </dl>
+    }
+}
+
+/// One history chart, fetched as SVG for the selected range.
+#[component]
+fn Chart(
+    /// GenieACS id.
+    id: String,
+    /// The metric's wire name.
+    metric: &'static str,
+    /// Accessible title.
+    title: &'static str,
+    /// The selected range.
+    range: RwSignal<ChartRange>,
+) -> impl IntoView {
+    let chart = LocalResource::new(move || {
+        let dark = window()
+            .match_media("(prefers-color-scheme: dark)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        let request = DeviceChartRequest {
+            id: id.clone(),
+            metric: metric.to_owned(),
+            range: range.get(),
+            dark,
+            utc_offset_min: -(js_sys::Date::new_0().get_timezone_offset() as i32),
+        };
+        ipc::device_chart(request)
+    });
+    view! {
+        <figure class="chart" aria-label=title data-testid=format!("chart-{metric}")>
+            <Transition fallback=|| view! { <div class="chart-placeholder"></div> }>
+                {move || Suspend::new(async move {
+                    match chart.await {
+                        // The SVG is drawn by our own backend from numbers; it holds no
+                        // text from devices or users.
+                        Ok(c) => view! { <div class="svg" inner_html=c.svg></div> }.into_any(),
+                        Err(e) => view! { <p class="error">{e.message}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </figure>
+    }
+}
