@@ -3,6 +3,7 @@
 //! the `acsdesk-types` DTOs.
 
 pub mod about;
+pub mod actions;
 pub mod alerts;
 pub mod charts;
 pub mod http;

@@ -1,0 +1,180 @@
+//! What can be asked of a router, with its validated inputs.
+
+use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Which WiFi band a change applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BandChoice {
+    /// The 2.4 GHz network(s).
+    #[serde(rename = "2.4")]
+    Ghz2_4,
+    /// The 5 GHz network(s).
+    #[serde(rename = "5")]
+    Ghz5,
+    /// Every band's main network.
+    All,
+}
+
+impl BandChoice {
+    /// Parses `2.4`, `5` or `all`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "2.4" | "2.4ghz" | "2g" => Some(BandChoice::Ghz2_4),
+            "5" | "5ghz" | "5g" => Some(BandChoice::Ghz5),
+            "all" => Some(BandChoice::All),
+            _ => None,
+        }
+    }
+}
+
+/// A value for `set_parameters`, with its xsd type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamValue {
+    /// Full parameter path.
+    pub path: String,
+    /// The value as text (converted to the type on the wire).
+    pub value: String,
+    /// `xsd:string`, `xsd:boolean`, `xsd:int`, `xsd:unsignedInt` or `xsd:dateTime`;
+    /// `None` takes the type the device declares.
+    pub xsd_type: Option<String>,
+}
+
+/// An action on one device, with validated inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionRequest {
+    /// Reboot.
+    Reboot,
+    /// Factory reset: the device loses its configuration.
+    FactoryReset,
+    /// Install firmware already uploaded to GenieACS.
+    UpdateFirmware {
+        /// The GenieACS file name (`_id` of `/files`).
+        file: String,
+        /// The version the file installs, as its metadata says, to verify against.
+        version: Option<String>,
+    },
+    /// Change the WiFi name and/or passphrase of a band.
+    ChangeWifi {
+        /// Which band.
+        band: BandChoice,
+        /// The new SSID.
+        ssid: Option<Ssid>,
+        /// The new passphrase.
+        passphrase: Option<WpaPassphrase>,
+    },
+    /// Change the PPPoE credentials of the internet WAN.
+    ChangePppoe {
+        /// The new username.
+        username: PppoeUsername,
+        /// The new password.
+        password: PppoePassword,
+    },
+    /// Re-read the device's parameters.
+    Refresh,
+    /// Set explicit parameters (advanced).
+    SetParameters {
+        /// Paths, values, types.
+        values: Vec<ParamValue>,
+    },
+    /// A connection request only, so the device opens a session now.
+    Summon,
+}
+
+impl ActionRequest {
+    /// The stored name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ActionRequest::Reboot => "reboot",
+            ActionRequest::FactoryReset => "factory_reset",
+            ActionRequest::UpdateFirmware { .. } => "update_firmware",
+            ActionRequest::ChangeWifi { .. } => "change_wifi",
+            ActionRequest::ChangePppoe { .. } => "change_pppoe",
+            ActionRequest::Refresh => "refresh",
+            ActionRequest::SetParameters { .. } => "set_parameters",
+            ActionRequest::Summon => "summon",
+        }
+    }
+
+    /// Whether running it twice would hurt (a second reboot, reset or flash): such
+    /// actions are sent at most once, whatever happens to the worker.
+    pub fn is_destructive(&self) -> bool {
+        matches!(
+            self,
+            ActionRequest::Reboot
+                | ActionRequest::FactoryReset
+                | ActionRequest::UpdateFirmware { .. }
+        )
+    }
+
+    /// How long the action may take, from sending to proof, before it fails.
+    pub fn timeout(&self) -> Duration {
+        match self {
+            ActionRequest::Summon | ActionRequest::Refresh => Duration::from_secs(120),
+            ActionRequest::ChangeWifi { .. }
+            | ActionRequest::ChangePppoe { .. }
+            | ActionRequest::SetParameters { .. } => Duration::from_secs(300),
+            ActionRequest::Reboot => Duration::from_secs(600),
+            ActionRequest::FactoryReset => Duration::from_secs(900),
+            ActionRequest::UpdateFirmware { .. } => Duration::from_secs(1800),
+        }
+    }
+
+    /// A short description for logs and lists, without secrets.
+    pub fn describe(&self) -> String {
+        match self {
+            ActionRequest::Reboot => "Reboot".into(),
+            ActionRequest::FactoryReset => "Factory reset".into(),
+            ActionRequest::UpdateFirmware { file, .. } => format!("Update firmware to {file}"),
+            ActionRequest::ChangeWifi {
+                band,
+                ssid,
+                passphrase,
+            } => {
+                let band = match band {
+                    BandChoice::Ghz2_4 => "2.4 GHz",
+                    BandChoice::Ghz5 => "5 GHz",
+                    BandChoice::All => "all bands",
+                };
+                let mut parts = Vec::new();
+                if let Some(s) = ssid {
+                    parts.push(format!("SSID \"{}\"", s.as_str()));
+                }
+                if passphrase.is_some() {
+                    parts.push("new password".to_owned());
+                }
+                format!("Change WiFi ({band}): {}", parts.join(", "))
+            }
+            ActionRequest::ChangePppoe { username, .. } => {
+                format!("Change PPPoE to user {}", username.as_str())
+            }
+            ActionRequest::Refresh => "Refresh parameters".into(),
+            ActionRequest::SetParameters { values } => format!("Set {} parameter(s)", values.len()),
+            ActionRequest::Summon => "Connection request".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destructive_actions_and_descriptions_without_secrets() {
+        assert!(ActionRequest::Reboot.is_destructive());
+        assert!(!ActionRequest::Refresh.is_destructive());
+        let wifi = ActionRequest::ChangeWifi {
+            band: BandChoice::Ghz5,
+            ssid: Some(Ssid::parse("Casa").unwrap()),
+            passphrase: Some(WpaPassphrase::parse("supersecret99").unwrap()),
+        };
+        let d = wifi.describe();
+        assert_eq!(d, "Change WiFi (5 GHz): SSID \"Casa\", new password");
+        assert!(!format!("{wifi:?}").contains("supersecret99"));
+        assert_eq!(BandChoice::parse("2.4"), Some(BandChoice::Ghz2_4));
+        assert_eq!(BandChoice::parse("6"), None);
+    }
+}

@@ -1,0 +1,16 @@
+//! Actions: every change to a router — what can be asked, how it is validated and
+//! translated into a GenieACS task for this device's data model, how its completion is
+//! proven, and the states it goes through.
+//!
+//! The queue worker (persisting intent before sending, following queued tasks, retrying
+//! transient failures) builds on these pieces.
+
+pub mod kinds;
+pub mod lifecycle;
+pub mod translate;
+pub mod verify;
+
+pub use kinds::{ActionRequest, BandChoice, ParamValue};
+pub use lifecycle::ActionStatus;
+pub use translate::{plan, ActionPlan, PlanError, TaskSpec};
+pub use verify::{Verdict, Verification};

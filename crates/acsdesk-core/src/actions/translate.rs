@@ -1,0 +1,655 @@
+//! Translation: an action on a device becomes the GenieACS task for *this* device — the
+//! data model's paths, the right WAN instance for PPPoE, the passphrase parameter the
+//! device actually has, the right band's instance — plus how to prove it worked.
+//! Everything is checked before anything is queued.
+
+use super::kinds::{ActionRequest, BandChoice, ParamValue};
+use super::verify::Verification;
+use crate::normalize::{Band, NormalizedDevice, WanKind, WifiNetwork};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// A GenieACS task body, as the NBI takes it on `POST /devices/<id>/tasks`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "camelCase")]
+pub enum TaskSpec {
+    /// `{"name":"reboot"}`.
+    Reboot,
+    /// `{"name":"factoryReset"}`.
+    FactoryReset,
+    /// `{"name":"download","file":"<GenieACS file name>"}`.
+    Download {
+        /// The file's `_id` in GenieACS.
+        file: String,
+    },
+    /// `{"name":"setParameterValues","parameterValues":[[path, value, type], …]}`.
+    #[serde(rename_all = "camelCase")]
+    SetParameterValues {
+        /// `[path, value, xsd type]` triples.
+        parameter_values: Vec<(String, Value, String)>,
+    },
+    /// `{"name":"refreshObject","objectName":"<path>"}`.
+    #[serde(rename_all = "camelCase")]
+    RefreshObject {
+        /// The object (or root) to re-read.
+        object_name: String,
+    },
+    /// `{"name":"getParameterValues","parameterNames":[…]}`.
+    #[serde(rename_all = "camelCase")]
+    GetParameterValues {
+        /// The parameters to read.
+        parameter_names: Vec<String>,
+    },
+}
+
+/// What a GenieACS file says about itself (its `metadata`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FileInfo {
+    /// The file's `_id`.
+    pub name: String,
+    /// e.g. `1 Firmware Upgrade Image`.
+    pub file_type: Option<String>,
+    /// The OUI it is for, if it says.
+    pub oui: Option<String>,
+    /// The product class it is for, if it says.
+    pub product_class: Option<String>,
+    /// The version it installs, if it says.
+    pub version: Option<String>,
+}
+
+/// The task to send (none for a bare connection request) and the proof to wait for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionPlan {
+    /// The GenieACS task; `None` means a connection request only.
+    pub task: Option<TaskSpec>,
+    /// How completion is proven.
+    pub verify: Verification,
+}
+
+/// Why an action cannot be planned for this device: nothing is queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct PlanError {
+    /// The input at fault (`band`, `parameter`, `file`, …).
+    pub field: &'static str,
+    /// What is wrong and, where possible, what to do.
+    pub reason: String,
+}
+
+fn refuse(field: &'static str, reason: impl Into<String>) -> PlanError {
+    PlanError {
+        field,
+        reason: reason.into(),
+    }
+}
+
+/// Plans `action` for `device`, whose cached GenieACS document is `doc` (used to check
+/// that parameters exist and are writable). `file` is the GenieACS file a firmware
+/// update names, as listed by GenieACS (`None` when it does not exist there).
+pub fn plan(
+    action: &ActionRequest,
+    device: &NormalizedDevice,
+    doc: &Value,
+    file: Option<&FileInfo>,
+) -> Result<ActionPlan, PlanError> {
+    match action {
+        ActionRequest::Reboot => Ok(ActionPlan {
+            task: Some(TaskSpec::Reboot),
+            verify: Verification::Rebooted,
+        }),
+        ActionRequest::FactoryReset => Ok(ActionPlan {
+            task: Some(TaskSpec::FactoryReset),
+            verify: Verification::Rebooted,
+        }),
+        ActionRequest::Summon => Ok(ActionPlan {
+            task: None,
+            verify: Verification::FaultFree,
+        }),
+        ActionRequest::Refresh => {
+            let root = device
+                .data_model
+                .map(|m| m.root().to_owned())
+                .ok_or_else(|| refuse("device", "its data model is unknown; sync it first"))?;
+            Ok(ActionPlan {
+                task: Some(TaskSpec::RefreshObject { object_name: root }),
+                verify: Verification::FaultFree,
+            })
+        }
+        ActionRequest::UpdateFirmware {
+            file: name,
+            version,
+        } => {
+            let file = file.ok_or_else(|| {
+                refuse(
+                    "file",
+                    format!("GenieACS has no file named \"{name}\"; upload it first"),
+                )
+            })?;
+            if let Some(oui) = &file.oui {
+                if !oui.is_empty() && !oui.eq_ignore_ascii_case(&device.oui) {
+                    return Err(refuse(
+                        "file",
+                        format!(
+                            "\"{name}\" is for OUI {oui}, this device's OUI is {}",
+                            device.oui
+                        ),
+                    ));
+                }
+            }
+            if let Some(pc) = &file.product_class {
+                if !pc.is_empty() && pc != &device.product_class {
+                    return Err(refuse(
+                        "file",
+                        format!(
+                            "\"{name}\" is for product class {pc}, this device is a {}",
+                            device.product_class
+                        ),
+                    ));
+                }
+            }
+            let target = version.clone().or_else(|| file.version.clone());
+            Ok(ActionPlan {
+                task: Some(TaskSpec::Download { file: name.clone() }),
+                verify: match target {
+                    Some(version) => Verification::Firmware { version },
+                    None => Verification::FirmwareChanged {
+                        from: device.firmware.clone(),
+                    },
+                },
+            })
+        }
+        ActionRequest::ChangeWifi {
+            band,
+            ssid,
+            passphrase,
+        } => {
+            if ssid.is_none() && passphrase.is_none() {
+                return Err(refuse("wifi", "give a new SSID, a new password, or both"));
+            }
+            let networks = pick_networks(&device.wifi, *band)?;
+            let mut values = Vec::new();
+            let mut expect = Vec::new();
+            for net in networks {
+                if let Some(ssid) = ssid {
+                    let path = format!("{}.SSID", net.path);
+                    values.push((path.clone(), json!(ssid.as_str()), "xsd:string".to_owned()));
+                    expect.push((path, json!(ssid.as_str())));
+                }
+                if let Some(pass) = passphrase {
+                    let path = passphrase_path(net, doc, pass.is_raw_key())?;
+                    values.push((path, json!(pass.reveal()), "xsd:string".to_owned()));
+                }
+            }
+            Ok(ActionPlan {
+                task: Some(TaskSpec::SetParameterValues {
+                    parameter_values: values,
+                }),
+                verify: read_back_or_fault_free(expect),
+            })
+        }
+        ActionRequest::ChangePppoe { username, password } => {
+            let wan = device
+                .wan
+                .as_ref()
+                .filter(|w| w.kind == WanKind::Ppp)
+                .ok_or_else(|| {
+                    refuse(
+                        "wan",
+                        "this device has no PPPoE connection on its internet WAN",
+                    )
+                })?;
+            let user_path = format!("{}.Username", wan.path);
+            let pass_path = format!("{}.Password", wan.path);
+            Ok(ActionPlan {
+                task: Some(TaskSpec::SetParameterValues {
+                    parameter_values: vec![
+                        (
+                            user_path.clone(),
+                            json!(username.as_str()),
+                            "xsd:string".into(),
+                        ),
+                        (pass_path, json!(password.reveal()), "xsd:string".into()),
+                    ],
+                }),
+                verify: Verification::Values(vec![(user_path, json!(username.as_str()))]),
+            })
+        }
+        ActionRequest::SetParameters { values } => {
+            if values.is_empty() {
+                return Err(refuse("parameter", "give at least one PATH=VALUE"));
+            }
+            let mut out = Vec::new();
+            let mut expect = Vec::new();
+            for v in values {
+                let (value, xsd) = typed_value(doc, v)?;
+                let secret = is_secret_path(&v.path);
+                out.push((v.path.clone(), value.clone(), xsd));
+                if !secret {
+                    expect.push((v.path.clone(), value));
+                }
+            }
+            Ok(ActionPlan {
+                task: Some(TaskSpec::SetParameterValues {
+                    parameter_values: out,
+                }),
+                verify: read_back_or_fault_free(expect),
+            })
+        }
+    }
+}
+
+fn read_back_or_fault_free(expect: Vec<(String, Value)>) -> Verification {
+    if expect.is_empty() {
+        // Devices read secrets back empty: a fault-free set is the evidence.
+        Verification::FaultFree
+    } else {
+        Verification::Values(expect)
+    }
+}
+
+/// Passwords and keys: devices hide them, so they are never verified by read-back.
+fn is_secret_path(path: &str) -> bool {
+    let leaf = path.rsplit('.').next().unwrap_or_default();
+    [
+        "Password",
+        "KeyPassphrase",
+        "PreSharedKey",
+        "WEPKey",
+        "Passphrase",
+    ]
+    .iter()
+    .any(|s| leaf.contains(s))
+}
+
+/// The main network of each chosen band: the first (lowest instance) on that band.
+/// Networks whose band the device does not report count as 2.4 GHz for their first
+/// instance and 5 GHz otherwise, the common layout.
+fn pick_networks(wifi: &[WifiNetwork], choice: BandChoice) -> Result<Vec<&WifiNetwork>, PlanError> {
+    if wifi.is_empty() {
+        return Err(refuse(
+            "band",
+            "this device reports no WiFi network; refresh it and try again",
+        ));
+    }
+    let band_of = |i: usize, w: &WifiNetwork| match w.band {
+        Band::Unknown if i == 0 => Band::Ghz2_4,
+        Band::Unknown => Band::Ghz5,
+        b => b,
+    };
+    let first_on = |band: Band| {
+        wifi.iter()
+            .enumerate()
+            .find(|(i, w)| band_of(*i, w) == band)
+            .map(|(_, w)| w)
+    };
+    match choice {
+        BandChoice::Ghz2_4 => first_on(Band::Ghz2_4)
+            .map(|w| vec![w])
+            .ok_or_else(|| refuse("band", "this device has no 2.4 GHz network")),
+        BandChoice::Ghz5 => first_on(Band::Ghz5)
+            .map(|w| vec![w])
+            .ok_or_else(|| refuse("band", "this device has no 5 GHz network")),
+        BandChoice::All => Ok([Band::Ghz2_4, Band::Ghz5, Band::Ghz6]
+            .into_iter()
+            .filter_map(first_on)
+            .collect()),
+    }
+}
+
+/// The parameter that takes the passphrase (or, for a 64-hex-digit key, the PSK).
+fn passphrase_path(net: &WifiNetwork, doc: &Value, raw_key: bool) -> Result<String, PlanError> {
+    let exists = |p: &str| {
+        p.split('.')
+            .try_fold(doc, |node, seg| node.get(seg))
+            .is_some()
+    };
+    let found = net.passphrase_path.clone();
+    let psk_sibling = |p: &str| -> Option<String> {
+        // TR-098 …PreSharedKey.1.PreSharedKey / TR-181 …Security.PreSharedKey.
+        let base = p.rsplit_once('.')?.0;
+        let candidate = if base.ends_with(".Security") || base.ends_with("PreSharedKey.1") {
+            format!("{base}.PreSharedKey")
+        } else {
+            format!("{base}.PreSharedKey.1.PreSharedKey")
+        };
+        exists(&candidate).then_some(candidate)
+    };
+    let path = found.ok_or_else(|| {
+        refuse(
+            "passphrase",
+            format!(
+                "the device reports no WiFi password parameter for {}; refresh it and try again",
+                net.path
+            ),
+        )
+    })?;
+    let hex_only =
+        path.ends_with("PreSharedKey.1.PreSharedKey") || path.ends_with("Security.PreSharedKey");
+    if raw_key {
+        return Ok(psk_sibling(&path).unwrap_or(path));
+    }
+    if hex_only {
+        let alternative = format!("{}.KeyPassphrase", path.trim_end_matches(".PreSharedKey"));
+        if exists(&alternative) {
+            return Ok(alternative);
+        }
+        return Err(refuse(
+            "passphrase",
+            "this device only accepts a 64-hex-digit key, not a passphrase",
+        ));
+    }
+    Ok(path)
+}
+
+/// Checks that a parameter exists and is writable, and converts its value to its type.
+fn typed_value(doc: &Value, v: &ParamValue) -> Result<(Value, String), PlanError> {
+    let node = v
+        .path
+        .split('.')
+        .try_fold(doc, |node, seg| node.get(seg))
+        .ok_or_else(|| {
+            refuse(
+                "parameter",
+                format!("{} does not exist on this device", v.path),
+            )
+        })?;
+    if node.get("_value").is_none() {
+        return Err(refuse(
+            "parameter",
+            format!("{} is an object, not a parameter", v.path),
+        ));
+    }
+    if node.get("_writable").and_then(Value::as_bool) == Some(false) {
+        return Err(refuse("parameter", format!("{} is read-only", v.path)));
+    }
+    let xsd = v
+        .xsd_type
+        .clone()
+        .or_else(|| node.get("_type").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| "xsd:string".to_owned());
+    let bad = |what: &str| {
+        refuse(
+            "parameter",
+            format!("{} needs {what}, not \"{}\"", v.path, v.value),
+        )
+    };
+    let value = match xsd.as_str() {
+        "xsd:boolean" => match v.value.trim() {
+            "true" | "1" => json!(true),
+            "false" | "0" => json!(false),
+            _ => return Err(bad("true or false")),
+        },
+        "xsd:int" => json!(v
+            .value
+            .trim()
+            .parse::<i32>()
+            .map_err(|_| bad("a whole number"))?),
+        "xsd:unsignedInt" => json!(v
+            .value
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| bad("a whole number from 0"))?),
+        "xsd:long" => json!(v
+            .value
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| bad("a whole number"))?),
+        "xsd:unsignedLong" => json!(v
+            .value
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| bad("a whole number from 0"))?),
+        "xsd:dateTime" => {
+            time::OffsetDateTime::parse(
+                v.value.trim(),
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map_err(|_| bad("an ISO-8601 date and time"))?;
+            json!(v.value.trim())
+        }
+        "xsd:string" | "xsd:base64" | "xsd:hexBinary" => json!(v.value),
+        other => {
+            return Err(refuse(
+                "parameter",
+                format!("{}: unknown type {other}", v.path),
+            ))
+        }
+    };
+    Ok((value, xsd))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+    use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
+
+    fn fixture(name: &str) -> Value {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../tests/fixtures/genieacs/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let docs: Vec<Value> = serde_json::from_str(&text).unwrap();
+        docs.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn wifi_on_tr098_uses_the_instance_and_the_passphrase_parameter_it_has() {
+        let doc = fixture("device-full-tr098.json");
+        let d = normalize(&doc).unwrap();
+        let action = ActionRequest::ChangeWifi {
+            band: BandChoice::Ghz2_4,
+            ssid: Some(Ssid::parse("Casa Pérez").unwrap()),
+            passphrase: Some(WpaPassphrase::parse("correct horse").unwrap()),
+        };
+        let err = plan(&action, &d, &doc, None).unwrap_err();
+        // This Huawei only has the hex PreSharedKey parameter.
+        assert_eq!(err.field, "passphrase");
+        assert!(err.reason.contains("64-hex-digit"), "{err}");
+        let hex = "ab".repeat(32);
+        let action = ActionRequest::ChangeWifi {
+            band: BandChoice::Ghz2_4,
+            ssid: Some(Ssid::parse("Casa Pérez").unwrap()),
+            passphrase: Some(WpaPassphrase::parse(&hex).unwrap()),
+        };
+        let p = plan(&action, &d, &doc, None).unwrap();
+        let wlan = "InternetGatewayDevice.LANDevice.1.WLANConfiguration.1";
+        assert_eq!(
+            p.task,
+            Some(TaskSpec::SetParameterValues {
+                parameter_values: vec![
+                    (
+                        format!("{wlan}.SSID"),
+                        json!("Casa Pérez"),
+                        "xsd:string".into()
+                    ),
+                    (
+                        format!("{wlan}.PreSharedKey.1.PreSharedKey"),
+                        json!(hex),
+                        "xsd:string".into()
+                    ),
+                ]
+            })
+        );
+        // The SSID is read back; the key is not (devices hide it).
+        assert_eq!(
+            p.verify,
+            Verification::Values(vec![(format!("{wlan}.SSID"), json!("Casa Pérez"))])
+        );
+        let no5 = ActionRequest::ChangeWifi {
+            band: BandChoice::Ghz5,
+            ssid: Some(Ssid::parse("x").unwrap()),
+            passphrase: None,
+        };
+        assert!(plan(&no5, &d, &doc, None)
+            .unwrap_err()
+            .reason
+            .contains("no 5 GHz"));
+    }
+
+    #[test]
+    fn wifi_on_tr181_finds_the_band_instance_and_the_access_point() {
+        let doc = fixture("device-full-tr181.json");
+        let d = normalize(&doc).unwrap();
+        let action = ActionRequest::ChangeWifi {
+            band: BandChoice::Ghz5,
+            ssid: Some(Ssid::parse("Casa-5G").unwrap()),
+            passphrase: Some(WpaPassphrase::parse("correct horse").unwrap()),
+        };
+        let p = plan(&action, &d, &doc, None).unwrap();
+        let json = serde_json::to_value(p.task.unwrap()).unwrap();
+        assert_eq!(
+            json,
+            json!({"name": "setParameterValues", "parameterValues": [
+                ["Device.WiFi.SSID.3.SSID", "Casa-5G", "xsd:string"],
+                ["Device.WiFi.AccessPoint.3.Security.KeyPassphrase", "correct horse", "xsd:string"]
+            ]})
+        );
+    }
+
+    #[test]
+    fn pppoe_targets_the_internet_wan_and_refuses_without_one() {
+        let doc = fixture("device-full-tr181.json");
+        let d = normalize(&doc).unwrap();
+        let action = ActionRequest::ChangePppoe {
+            username: PppoeUsername::parse("cust-77").unwrap(),
+            password: PppoePassword::parse("pw-77").unwrap(),
+        };
+        let p = plan(&action, &d, &doc, None).unwrap();
+        match p.task.unwrap() {
+            TaskSpec::SetParameterValues { parameter_values } => {
+                assert_eq!(parameter_values[0].0, "Device.PPP.Interface.1.Username");
+                assert_eq!(parameter_values[1].0, "Device.PPP.Interface.1.Password");
+            }
+            other => panic!("{other:?}"),
+        }
+        let doc98 = fixture("device-full-tr098.json");
+        let d98 = normalize(&doc98).unwrap();
+        let err = plan(&action, &d98, &doc98, None).unwrap_err();
+        assert!(err.reason.contains("no PPPoE"), "{err}");
+    }
+
+    #[test]
+    fn set_parameters_checks_existence_writability_and_types() {
+        let doc = fixture("device-full-tr098.json");
+        let d = normalize(&doc).unwrap();
+        let set = |path: &str, value: &str| ActionRequest::SetParameters {
+            values: vec![ParamValue {
+                path: path.into(),
+                value: value.into(),
+                xsd_type: None,
+            }],
+        };
+        let p = plan(
+            &set(
+                "InternetGatewayDevice.ManagementServer.PeriodicInformInterval",
+                "600",
+            ),
+            &d,
+            &doc,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            p.task,
+            Some(TaskSpec::SetParameterValues {
+                parameter_values: vec![(
+                    "InternetGatewayDevice.ManagementServer.PeriodicInformInterval".into(),
+                    json!(600),
+                    "xsd:unsignedInt".into()
+                )]
+            })
+        );
+        let e = plan(
+            &set(
+                "InternetGatewayDevice.ManagementServer.PeriodicInformInterval",
+                "-5",
+            ),
+            &d,
+            &doc,
+            None,
+        )
+        .unwrap_err();
+        assert!(e.reason.contains("whole number from 0"), "{e}");
+        let e = plan(&set("InternetGatewayDevice.Nope", "1"), &d, &doc, None).unwrap_err();
+        assert!(e.reason.contains("does not exist"), "{e}");
+        let e = plan(
+            &set("InternetGatewayDevice.DeviceInfo.SoftwareVersion", "x"),
+            &d,
+            &doc,
+            None,
+        )
+        .unwrap_err();
+        assert!(e.reason.contains("read-only"), "{e}");
+        let e = plan(
+            &set("InternetGatewayDevice.DeviceInfo", "x"),
+            &d,
+            &doc,
+            None,
+        )
+        .unwrap_err();
+        assert!(e.reason.contains("object"), "{e}");
+    }
+
+    #[test]
+    fn firmware_must_exist_and_fit_the_device() {
+        let doc = fixture("device-full-tr098.json");
+        let d = normalize(&doc).unwrap();
+        let action = ActionRequest::UpdateFirmware {
+            file: "fw.bin".into(),
+            version: None,
+        };
+        assert!(plan(&action, &d, &doc, None)
+            .unwrap_err()
+            .reason
+            .contains("upload it first"));
+        let other = FileInfo {
+            name: "fw.bin".into(),
+            oui: Some("001141".into()),
+            ..FileInfo::default()
+        };
+        assert!(plan(&action, &d, &doc, Some(&other))
+            .unwrap_err()
+            .reason
+            .contains("OUI 001141"));
+        let fits = FileInfo {
+            name: "fw.bin".into(),
+            oui: Some("202BC1".into()),
+            product_class: Some("BM632w".into()),
+            version: Some("V100R001IRQC56B018".into()),
+            ..FileInfo::default()
+        };
+        let p = plan(&action, &d, &doc, Some(&fits)).unwrap();
+        assert_eq!(
+            serde_json::to_value(p.task.unwrap()).unwrap(),
+            json!({"name": "download", "file": "fw.bin"})
+        );
+        assert_eq!(
+            p.verify,
+            Verification::Firmware {
+                version: "V100R001IRQC56B018".into()
+            }
+        );
+    }
+
+    #[test]
+    fn reboot_summon_and_refresh() {
+        let doc = fixture("device-full-tr181.json");
+        let d = normalize(&doc).unwrap();
+        assert_eq!(
+            serde_json::to_value(plan(&ActionRequest::Reboot, &d, &doc, None).unwrap().task)
+                .unwrap(),
+            json!({"name": "reboot"})
+        );
+        assert_eq!(
+            plan(&ActionRequest::Summon, &d, &doc, None).unwrap().task,
+            None
+        );
+        assert_eq!(
+            serde_json::to_value(plan(&ActionRequest::Refresh, &d, &doc, None).unwrap().task)
+                .unwrap(),
+            json!({"name": "refreshObject", "objectName": "Device"})
+        );
+    }
+}
