@@ -17,7 +17,10 @@ pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
 
 /// Opens the main window and runs until it is closed.
 pub fn run() {
-    let result = with_commands(tauri::Builder::default()).run(context());
+    let builder = tauri::Builder::default()
+        // Remembers the window's size, position and maximised state between runs.
+        .plugin(tauri_plugin_window_state::Builder::default().build());
+    let result = with_commands(builder).run(context());
     if let Err(err) = result {
         eprintln!("acsdesk-desktop: could not start: {err}");
         std::process::exit(1);
