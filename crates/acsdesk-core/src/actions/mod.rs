@@ -5,6 +5,7 @@
 //! The queue worker (persisting intent before sending, following queued tasks, retrying
 //! transient failures) builds on these pieces.
 
+pub mod bulk;
 pub mod kinds;
 pub mod lifecycle;
 pub mod translate;
