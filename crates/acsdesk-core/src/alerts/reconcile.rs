@@ -212,6 +212,43 @@ pub enum Delivery {
     },
 }
 
+impl Delivery {
+    /// The notification's summary and body.
+    pub fn text(&self) -> (String, String) {
+        match self {
+            Delivery::Single(p) => (p.message.clone(), severity_line(p)),
+            Delivery::Digest { summary, body, .. } => (summary.clone(), body.clone()),
+        }
+    }
+
+    /// The device a click on the notification should open, when it is about one.
+    pub fn device(&self) -> Option<&str> {
+        match self {
+            Delivery::Single(Problem {
+                key:
+                    AlertKey {
+                        subject: Subject::Device(id),
+                        ..
+                    },
+                ..
+            }) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+fn severity_line(p: &Problem) -> String {
+    let severity = match p.severity {
+        Severity::Critical => "Critical",
+        Severity::Warning => "Warning",
+        Severity::Info => "Info",
+    };
+    let since = time::OffsetDateTime::from_unix_timestamp(p.since_ms / 1000)
+        .map(|t| format!("{:02}:{:02} UTC", t.hour(), t.minute()))
+        .unwrap_or_default();
+    format!("{severity} · {} since {since}", describe(p.key.kind, 1))
+}
+
 /// Plans the notifications for newly raised problems: silenced ones are dropped (they
 /// stay recorded), and when at least `digest_threshold` remain (0 = never), one digest
 /// replaces the individual notifications.
@@ -459,8 +496,22 @@ mod tests {
             }
             other => panic!("expected a digest, got {other:?}"),
         }
+        let (summary, body) = plan[0].text();
+        assert_eq!(
+            (summary.as_str(), body.as_str()),
+            ("40 new alerts", "40 devices offline")
+        );
+        assert_eq!(plan[0].device(), None);
         // Below the threshold, each alert is its own notification.
-        assert_eq!(plan_delivery(&t.delivered[..3], &[], T0, 5).len(), 3);
+        let singles = plan_delivery(&t.delivered[..3], &[], T0, 5);
+        assert_eq!(singles.len(), 3);
+        let (summary, body) = singles[0].text();
+        assert_eq!(summary, "d0 has been offline for 11 min");
+        assert!(
+            body.starts_with("Critical · device offline since "),
+            "{body}"
+        );
+        assert_eq!(singles[0].device(), Some("d0"));
     }
 
     #[test]
