@@ -246,7 +246,7 @@ fn severity_line(p: &Problem) -> String {
     let since = time::OffsetDateTime::from_unix_timestamp(p.since_ms / 1000)
         .map(|t| format!("{:02}:{:02} UTC", t.hour(), t.minute()))
         .unwrap_or_default();
-    format!("{severity} · {} since {since}", describe(p.key.kind, 1))
+    format!("{severity} · {} since {since}", labels(p.key.kind).0)
 }
 
 /// Plans the notifications for newly raised problems: silenced ones are dropped (they
@@ -285,7 +285,13 @@ pub fn plan_delivery(
 }
 
 fn describe(kind: AlertKind, n: usize) -> String {
-    let (one, many) = match kind {
+    let (one, many) = labels(kind);
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The singular and plural names of a kind of problem.
+fn labels(kind: AlertKind) -> (&'static str, &'static str) {
+    match kind {
         AlertKind::DeviceOffline => ("device offline", "devices offline"),
         AlertKind::FirmwareFailed => ("firmware update failed", "firmware updates failed"),
         AlertKind::ProvisioningFailed => ("provisioning failed", "provisionings failed"),
@@ -293,8 +299,7 @@ fn describe(kind: AlertKind, n: usize) -> String {
         AlertKind::HighCpu => ("high CPU", "high CPU"),
         AlertKind::HighMemory => ("high memory", "high memory"),
         AlertKind::AcsUnreachable => ("ACS unreachable", "ACS unreachable"),
-    };
-    format!("{n} {}", if n == 1 { one } else { many })
+    }
 }
 
 #[cfg(test)]
