@@ -69,7 +69,7 @@ fn a_command_that_is_not_registered_is_refused() {
 }
 
 /// The capability file allows exactly the commands of `acsdesk_types::commands::ALL`,
-/// for the main window only.
+/// for the main window only, plus listening to events — nothing else of Tauri's core.
 #[test]
 fn the_main_capability_allows_exactly_the_app_commands() {
     let text = std::fs::read_to_string(concat!(
@@ -79,11 +79,24 @@ fn the_main_capability_allows_exactly_the_app_commands() {
     .expect("capabilities/main.json exists");
     let cap: Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(cap["windows"], json!(["main"]));
-    let mut allowed: Vec<String> = cap["permissions"]
+    let permissions: Vec<&str> = cap["permissions"]
         .as_array()
         .expect("a permission list")
         .iter()
         .filter_map(|p| p.as_str())
+        .collect();
+    let core: Vec<&str> = permissions
+        .iter()
+        .copied()
+        .filter(|p| p.starts_with("core:"))
+        .collect();
+    assert_eq!(
+        core,
+        vec!["core:event:allow-listen", "core:event:allow-unlisten"]
+    );
+    let mut allowed: Vec<String> = permissions
+        .iter()
+        .filter(|p| !p.starts_with("core:"))
         .filter_map(|p| p.strip_prefix("allow-"))
         .map(|p| p.replace('-', "_"))
         .collect();

@@ -24,6 +24,50 @@ struct Args<'a, T> {
     request: &'a T,
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `window.__TAURI__.event.listen`: resolves to an unlisten function.
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "event"], js_name = listen)]
+    async fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
+}
+
+/// A subscription to a backend event; dropping it unsubscribes.
+pub(crate) struct Subscription {
+    unlisten: Option<js_sys::Function>,
+    _handler: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(f) = self.unlisten.take() {
+            // Unlistening can only fail if the webview is going away anyway.
+            let _ = f.call0(&JsValue::NULL);
+        }
+    }
+}
+
+/// Calls `on_event` with each payload of backend event `name` (see
+/// `acsdesk_types::events`) until the returned subscription is dropped. Payloads that do
+/// not decode are skipped.
+pub(crate) async fn listen<T: DeserializeOwned + 'static>(
+    name: &str,
+    mut on_event: impl FnMut(T) + 'static,
+) -> Result<Subscription, IpcError> {
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        if let Ok(value) = serde_wasm_bindgen::from_value::<T>(payload) {
+            on_event(value);
+        }
+    });
+    let unlisten = tauri_listen(name, &handler)
+        .await
+        .map_err(|e| decode_error(name, e))?;
+    Ok(Subscription {
+        unlisten: unlisten.dyn_into::<js_sys::Function>().ok(),
+        _handler: handler,
+    })
+}
+
 /// Invokes backend command `cmd` with `request` and decodes its answer.
 async fn invoke<Req: Serialize, Resp: DeserializeOwned>(
     cmd: &str,

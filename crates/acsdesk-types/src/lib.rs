@@ -8,6 +8,7 @@ pub mod about;
 pub mod commands;
 pub mod devices;
 pub mod error;
+pub mod events;
 pub mod input;
 
 pub use about::{AboutInfo, GetAboutRequest};

@@ -3,6 +3,7 @@
 
 use crate::ipc;
 use crate::virtual_list::{blocks, visible_rows};
+use acsdesk_types::events::{self, DevicesChangedEvent, SyncProgressEvent};
 use acsdesk_types::devices::{
     format_ago, format_uptime, DeviceFacets, DeviceFilter, DeviceRow, DeviceSort,
     ListDevicesRequest, Presence, SortKey,
@@ -129,6 +130,44 @@ pub(crate) fn DevicesPage(
         }
     });
 
+    // Live updates: when sync changes devices, re-fetch the visible blocks in place, so
+    // the scroll position and focus stay where they are.
+    let refresh_visible = move || {
+        let Some((total, _, _)) = totals.get_untracked() else { return };
+        let rows = visible_rows(
+            scroll_top.get_untracked(),
+            viewport.get_untracked(),
+            ROW_HEIGHT,
+            total as u32,
+            OVERSCAN,
+        );
+        let wanted = blocks(&rows, BLOCK);
+        generation.update(|g| *g += 1);
+        pending.set(HashSet::new());
+        cache.update(|c| c.retain(|b, _| wanted.contains(b)));
+        for block in wanted {
+            fetch(block);
+        }
+        if rows.is_empty() {
+            fetch(0);
+        }
+    };
+    let sync = RwSignal::new(None::<SyncProgressEvent>);
+    let subscriptions = StoredValue::new_local(Vec::<ipc::Subscription>::new());
+    spawn_local(async move {
+        let changed = ipc::listen(events::DEVICES_CHANGED, move |_: DevicesChangedEvent| {
+            refresh_visible()
+        })
+        .await;
+        let progress = ipc::listen(events::SYNC_PROGRESS, move |p: SyncProgressEvent| {
+            sync.set((!p.finished).then_some(p))
+        })
+        .await;
+        for s in [changed, progress].into_iter().flatten() {
+            subscriptions.update_value(|v| v.push(s));
+        }
+    });
+
     let measure = move || {
         if let Some(el) = scroller.get_untracked() {
             viewport.set(f64::from(el.client_height()));
@@ -192,6 +231,11 @@ pub(crate) fn DevicesPage(
                     }}
                 </p>
             </header>
+            {move || sync.get().map(|p| view! {
+                <p class="muted sync-line" data-testid="sync-progress" role="status">
+                    {format!("Syncing {}: {} / {}", p.acs, p.done, p.total)}
+                </p>
+            })}
             <div class="filters" role="search">
                 <input
                     node_ref=search_box

@@ -1,0 +1,74 @@
+//! Events the backend pushes to the UI (the UI never polls in a loop): their names and
+//! payloads, in one place so both sides agree.
+
+use serde::{Deserialize, Serialize};
+
+/// Event name: sync progress of one ACS connection ([`SyncProgressEvent`]).
+pub const SYNC_PROGRESS: &str = "sync-progress";
+/// Event name: devices changed in the store ([`DevicesChangedEvent`]).
+pub const DEVICES_CHANGED: &str = "devices-changed";
+/// Event name: an ACS connection's health changed ([`AcsHealthEvent`]).
+pub const ACS_HEALTH: &str = "acs-health";
+/// Event name: an action moved ([`ActionProgressEvent`]).
+pub const ACTION_PROGRESS: &str = "action-progress";
+/// Event name: a notification was clicked and asks to open a device (the device id).
+pub const OPEN_DEVICE: &str = "open-device";
+
+/// Every event name, for the capability file and tests.
+pub const ALL: &[&str] = &[
+    SYNC_PROGRESS,
+    DEVICES_CHANGED,
+    ACS_HEALTH,
+    ACTION_PROGRESS,
+    OPEN_DEVICE,
+];
+
+/// A sync is running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncProgressEvent {
+    /// ACS connection name.
+    pub acs: String,
+    /// Whether it is a full sync.
+    pub full: bool,
+    /// Devices done.
+    pub done: u64,
+    /// Devices to do.
+    pub total: u64,
+    /// Whether it has finished.
+    pub finished: bool,
+}
+
+/// Devices changed: the list should refresh what it shows, keeping its scroll position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicesChangedEvent {
+    /// ACS connection name.
+    pub acs: String,
+    /// How many devices changed.
+    pub changed: u64,
+}
+
+/// The health of an ACS connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcsHealthEvent {
+    /// ACS connection name.
+    pub acs: String,
+    /// `ok`, `degraded`, `unreachable` or `unknown`.
+    pub state: String,
+    /// Since when (Unix ms), when known.
+    pub since_ms: Option<i64>,
+    /// The last error, for people.
+    pub error: Option<String>,
+}
+
+/// An action moved in its lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionProgressEvent {
+    /// Action id.
+    pub id: i64,
+    /// GenieACS device id.
+    pub device: String,
+    /// `pending`, `sent`, `completed`, `failed` or `cancelled`.
+    pub status: String,
+    /// A sentence on what happened (the fault, the proof, …).
+    pub detail: Option<String>,
+}
