@@ -4,12 +4,22 @@ use crate::components::nav::{Nav, Page};
 use crate::pages::about::AboutPage;
 use crate::pages::device::DevicePage;
 use crate::pages::devices::DevicesPage;
+use crate::pages::welcome::WelcomePage;
+use crate::ipc;
 use leptos::prelude::*;
 
 /// The root component: navigation on the left, the selected view on the right.
 #[component]
 pub(crate) fn App() -> impl IntoView {
     let page = RwSignal::new(Page::Devices);
+    // First run: no tenant yet, so the welcome screen takes the Devices place.
+    let first_run = RwSignal::new(false);
+    let state = LocalResource::new(ipc::workspace_state);
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = state.get() {
+            first_run.set(s.current.is_none());
+        }
+    });
     // The device open in the dashboard, if any; the Devices entry stays highlighted.
     let device = RwSignal::new(None::<String>);
     Effect::new(move |_| {
@@ -21,6 +31,10 @@ pub(crate) fn App() -> impl IntoView {
             <Nav current=page />
             <main class="content" aria-live="polite">
                 {move || match (page.get(), device.get()) {
+                    (Page::Devices, _) if first_run.get() => view! {
+                        <WelcomePage on_ready=Callback::new(move |_| first_run.set(false)) />
+                    }
+                    .into_any(),
                     (Page::Devices, Some(id)) => view! {
                         <DevicePage id on_back=Callback::new(move |_| device.set(None)) />
                     }

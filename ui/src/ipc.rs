@@ -7,6 +7,10 @@ use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
 };
+use acsdesk_types::settings::{
+    AcsTestReport, AddAcsRequest, StartDemoRequest, TestAcsRequest, WorkspaceState,
+    WorkspaceStateRequest,
+};
 use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -131,4 +135,24 @@ pub(crate) async fn get_device(id: String) -> Result<DeviceDetail, IpcError> {
 /// One history chart of a device, as SVG.
 pub(crate) async fn device_chart(request: DeviceChartRequest) -> Result<DeviceChart, IpcError> {
     invoke(commands::DEVICE_CHART, &request).await
+}
+
+/// Tenants, the current one, and whether the demo runs.
+pub(crate) async fn workspace_state() -> Result<WorkspaceState, IpcError> {
+    invoke(commands::WORKSPACE_STATE, &WorkspaceStateRequest {}).await
+}
+
+/// Starts the embedded sandbox as the demo tenant.
+pub(crate) async fn start_demo() -> Result<(), IpcError> {
+    invoke(commands::START_DEMO, &StartDemoRequest::default()).await
+}
+
+/// Tests an ACS connection without saving it.
+pub(crate) async fn test_acs(request: TestAcsRequest) -> Result<AcsTestReport, IpcError> {
+    invoke(commands::TEST_ACS, &request).await
+}
+
+/// Saves an ACS connection and starts syncing it.
+pub(crate) async fn add_acs(request: AddAcsRequest) -> Result<(), IpcError> {
+    invoke(commands::ADD_ACS, &request).await
 }

@@ -18,5 +18,17 @@ pub const GET_DEVICE: &str = "get_device";
 /// `device_chart`: [`crate::devices::DeviceChartRequest`] → [`crate::devices::DeviceChart`].
 pub const DEVICE_CHART: &str = "device_chart";
 
+/// `workspace_state`: [`crate::settings::WorkspaceStateRequest`] → [`crate::settings::WorkspaceState`].
+pub const WORKSPACE_STATE: &str = "workspace_state";
+
+/// `start_demo`: [`crate::settings::StartDemoRequest`] → `()`.
+pub const START_DEMO: &str = "start_demo";
+
+/// `test_acs`: [`crate::settings::TestAcsRequest`] → [`crate::settings::AcsTestReport`].
+pub const TEST_ACS: &str = "test_acs";
+
+/// `add_acs`: [`crate::settings::AddAcsRequest`] → `()`.
+pub const ADD_ACS: &str = "add_acs";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[GET_ABOUT];

@@ -10,6 +10,7 @@ pub mod devices;
 pub mod error;
 pub mod events;
 pub mod input;
+pub mod settings;
 
 pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};

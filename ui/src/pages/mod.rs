@@ -3,3 +3,4 @@
 pub(crate) mod about;
 pub(crate) mod devices;
 pub(crate) mod device;
+pub(crate) mod welcome;
