@@ -50,6 +50,8 @@ impl Desktop {
             .arg(native_port.to_string())
             .arg("--native-driver")
             .arg(&native_driver)
+            // The app hides to the tray on close; a test session must end it for real.
+            .env("ACSDESK_QUIT_ON_CLOSE", "1")
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
