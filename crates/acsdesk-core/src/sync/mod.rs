@@ -10,6 +10,7 @@
 
 pub mod derive;
 pub mod engine;
+pub mod nbi;
 pub mod scheduler;
 
 use crate::monitor::rates::CounterReading;
