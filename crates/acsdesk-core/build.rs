@@ -56,5 +56,6 @@ fn main() {
             git_dir.join("packed-refs").display()
         );
     }
+    println!("cargo:rerun-if-changed=../../migrations");
     println!("cargo:rerun-if-changed=build.rs");
 }

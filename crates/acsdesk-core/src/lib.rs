@@ -9,4 +9,8 @@ pub mod charts;
 pub mod http;
 pub mod monitor;
 pub mod normalize;
+pub mod store;
 pub mod sync;
+
+#[cfg(test)]
+mod testkit;

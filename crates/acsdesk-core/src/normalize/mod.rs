@@ -10,7 +10,7 @@ pub mod wan;
 pub mod wifi;
 
 use registry::{candidates, Field, Unit};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -19,7 +19,7 @@ pub use wan::{Wan, WanKind};
 pub use wifi::{Band, WifiNetwork};
 
 /// The TR-069 data model of a device's tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DataModel {
     /// TR-098, rooted at `InternetGatewayDevice.`.
     #[serde(rename = "tr098")]
@@ -48,7 +48,7 @@ impl DataModel {
 }
 
 /// Router vendors whose quirks the registry knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
     /// Huawei (HG8245, HG8546M, EG8145V5, BM632w…).
@@ -85,7 +85,7 @@ impl Vendor {
 
 /// Width of a byte counter: TR-098 counters are 32-bit and wrap; TR-181 ones are 64-bit
 /// where the device declares `xsd:unsignedLong`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CounterWidth {
     /// Wraps at 2^32.
     #[serde(rename = "32")]
@@ -106,7 +106,7 @@ impl CounterWidth {
 }
 
 /// WAN byte counters as last read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ByteCounters {
     /// Bytes sent (upload) since the counter last started.
     pub sent: u64,
@@ -117,7 +117,7 @@ pub struct ByteCounters {
 }
 
 /// AcsDesk's normalised view of one GenieACS device.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NormalizedDevice {
     /// GenieACS `_id` (`OUI-ProductClass-Serial`, GenieACS-escaped).
     pub id: String,

@@ -6,7 +6,7 @@ use super::registry::objects;
 use super::tree::Tree;
 
 /// Whether a WAN connection is PPP (PPPoE) or IP (DHCP/static).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WanKind {
     /// `WANPPPConnection` / `PPP.Interface`.
@@ -16,7 +16,7 @@ pub enum WanKind {
 }
 
 /// The internet WAN connection of a device, as read from its tree.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Wan {
     /// Object path of the connection (e.g. `…WANConnectionDevice.2.WANPPPConnection.1`).
     pub path: String,

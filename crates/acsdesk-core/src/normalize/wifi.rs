@@ -3,10 +3,10 @@
 
 use super::registry::objects;
 use super::tree::Tree;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A WiFi frequency band.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Band {
     /// 2.4 GHz.
     #[serde(rename = "2.4")]
@@ -58,7 +58,7 @@ impl Band {
 }
 
 /// One WiFi network (SSID) of a device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WifiNetwork {
     /// Object path of the SSID (`…WLANConfiguration.5` or `Device.WiFi.SSID.3`).
     pub path: String,

@@ -110,75 +110,24 @@ impl DeviceSource for NbiSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::extract::{Query, State};
-    use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-    use axum::response::{IntoResponse, Response};
-    use axum::routing::any;
-    use axum::Router;
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex};
+    use crate::testkit::{fake_nbi, fixture_docs};
+    use axum::http::Method;
 
-    type Seen = Arc<Mutex<Vec<(Method, HashMap<String, String>)>>>;
-
-    /// Serves the recorded `devices-all.json` (23 real GenieACS documents) the way the
-    /// NBI pages it: `total` header, `skip`/`limit`, `HEAD` without a body.
-    async fn devices(
-        State((docs, seen)): State<(Arc<Vec<Value>>, Seen)>,
-        method: Method,
-        Query(q): Query<HashMap<String, String>>,
-    ) -> Response {
-        seen.lock().unwrap().push((method.clone(), q.clone()));
-        let skip: usize = q.get("skip").and_then(|s| s.parse().ok()).unwrap_or(0);
-        let limit: usize = q
-            .get("limit")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(usize::MAX);
-        let page: Vec<&Value> = docs.iter().skip(skip).take(limit).collect();
-        let mut headers = HeaderMap::new();
-        headers.insert("total", HeaderValue::from(docs.len()));
-        if method == Method::HEAD {
-            return (StatusCode::OK, headers).into_response();
-        }
-        (
-            StatusCode::OK,
-            headers,
-            serde_json::to_string(&page).unwrap(),
-        )
-            .into_response()
-    }
-
-    async fn serve() -> (String, Seen) {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/fixtures/genieacs/devices-all.json"
-        ))
-        .unwrap();
-        let docs: Vec<Value> = serde_json::from_str(&text).unwrap();
-        let seen: Seen = Arc::default();
-        let app = Router::new()
-            .route("/devices", any(devices))
-            .with_state((Arc::new(docs), seen.clone()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        (format!("http://{addr}"), seen)
+    fn client() -> reqwest::Client {
+        crate::http::client(std::time::Duration::from_secs(5)).unwrap()
     }
 
     #[tokio::test]
     async fn counts_with_head_and_pages_sorted_by_id_with_the_projection() {
-        let (base, seen) = serve().await;
-        let source = NbiSource::new(
-            crate::http::client(std::time::Duration::from_secs(5)).unwrap(),
-            &base,
-        )
-        .unwrap();
+        let (base, nbi) = fake_nbi(fixture_docs("devices-all.json")).await;
+        let source = NbiSource::new(client(), &base).unwrap();
         assert_eq!(source.count(None).await.unwrap(), 23);
         let first = source.page(None, 0, 10).await.unwrap();
         let last = source.page(None, 20, 10).await.unwrap();
         assert_eq!((first.len(), last.len()), (10, 3));
         assert_eq!(first[0]["_id"], "202BC1-BM632w-000000");
         source.count(Some(1_795_467_540_000)).await.unwrap();
-        let seen = seen.lock().unwrap();
+        let seen = nbi.seen.lock().unwrap();
         assert_eq!(seen[0].0, Method::HEAD);
         let q = &seen[1].1;
         assert_eq!(q["sort"], r#"{"_id":1}"#);
@@ -200,18 +149,11 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let source = NbiSource::new(
-            crate::http::client(std::time::Duration::from_secs(5)).unwrap(),
-            &format!("http://127.0.0.1:{port}/?token=SECRET"),
-        )
-        .unwrap();
+        let source =
+            NbiSource::new(client(), &format!("http://127.0.0.1:{port}/?token=SECRET")).unwrap();
         let err = source.count(None).await.unwrap_err().to_string();
         assert!(err.contains("cannot connect"), "{err}");
         assert!(!err.contains("SECRET"), "{err}");
-        assert!(NbiSource::new(
-            crate::http::client(std::time::Duration::from_secs(5)).unwrap(),
-            "not a url"
-        )
-        .is_err());
+        assert!(NbiSource::new(client(), "not a url").is_err());
     }
 }

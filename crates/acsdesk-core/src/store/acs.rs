@@ -1,0 +1,176 @@
+//! The `acs_connections` table: a tenant's GenieACS servers. The secret (password or
+//! token) leaves the store only through [`TenantStore::reveal_acs_secret`].
+
+use super::{StoreError, TenantStore};
+use sqlx::Row;
+
+/// An ACS connection, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcsConnection {
+    /// Row id.
+    pub id: i64,
+    /// Name within the tenant.
+    pub name: String,
+    /// NBI base URL.
+    pub url: String,
+    /// `none`, `basic` or `token`.
+    pub auth_kind: String,
+    /// Basic-auth user.
+    pub auth_user: Option<String>,
+    /// Whether a secret is stored.
+    pub has_secret: bool,
+    /// The CWMP URL routers should use.
+    pub cwmp_url: Option<String>,
+    /// Requests per second allowed.
+    pub rate_per_s: i64,
+    /// Seconds between syncs.
+    pub interval_s: i64,
+}
+
+/// A new ACS connection.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewAcs {
+    /// Name within the tenant.
+    pub name: String,
+    /// NBI base URL (http or https).
+    pub url: String,
+    /// `none`, `basic` or `token`.
+    pub auth_kind: String,
+    /// Basic-auth user.
+    pub auth_user: Option<String>,
+    /// Password or token.
+    pub auth_secret: Option<String>,
+    /// The CWMP URL routers should use.
+    pub cwmp_url: Option<String>,
+    /// Requests per second allowed.
+    pub rate_per_s: i64,
+    /// Seconds between syncs.
+    pub interval_s: i64,
+}
+
+impl std::fmt::Debug for NewAcs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAcs")
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .field("auth_kind", &self.auth_kind)
+            .field("auth_user", &self.auth_user)
+            .field(
+                "auth_secret",
+                &self.auth_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+fn row_to_acs(r: &sqlx::sqlite::SqliteRow) -> AcsConnection {
+    AcsConnection {
+        id: r.get("id"),
+        name: r.get("name"),
+        url: r.get("url"),
+        auth_kind: r.get("auth_kind"),
+        auth_user: r.get("auth_user"),
+        has_secret: r.get::<Option<String>, _>("auth_secret").is_some(),
+        cwmp_url: r.get("cwmp_url"),
+        rate_per_s: r.get("rate_per_s"),
+        interval_s: r.get("interval_s"),
+    }
+}
+
+impl TenantStore {
+    /// Adds an ACS connection after checking its name and URL.
+    pub async fn add_acs(&self, acs: &NewAcs, now_ms: i64) -> Result<AcsConnection, StoreError> {
+        let name = acs.name.trim();
+        if name.is_empty() || name.len() > 64 {
+            return Err(StoreError::Invalid {
+                field: "name",
+                reason: "a connection name has 1 to 64 characters".into(),
+            });
+        }
+        let url = reqwest::Url::parse(acs.url.trim()).map_err(|e| StoreError::Invalid {
+            field: "url",
+            reason: format!("not a URL ({e}); for example http://acs.example.net:7557"),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(StoreError::Invalid {
+                field: "url",
+                reason: "the NBI URL must be http:// or https:// with a host".into(),
+            });
+        }
+        if !matches!(acs.auth_kind.as_str(), "none" | "basic" | "token") {
+            return Err(StoreError::Invalid {
+                field: "auth",
+                reason: "authentication is none, basic or token".into(),
+            });
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO acs_connections (name, url, auth_kind, auth_user, auth_secret, cwmp_url, rate_per_s, interval_s, created_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(url.as_str().trim_end_matches('/'))
+        .bind(&acs.auth_kind)
+        .bind(&acs.auth_user)
+        .bind(&acs.auth_secret)
+        .bind(&acs.cwmp_url)
+        .bind(acs.rate_per_s.max(1))
+        .bind(acs.interval_s.max(5))
+        .bind(now_ms)
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("an ACS connection named \"{name}\" already exists")),
+            other => other,
+        })?;
+        self.acs_by_id(id).await
+    }
+
+    /// Every ACS connection of the tenant.
+    pub async fn list_acs(&self) -> Result<Vec<AcsConnection>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM acs_connections ORDER BY name")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(row_to_acs).collect())
+    }
+
+    /// One ACS connection by name.
+    pub async fn acs(&self, name: &str) -> Result<AcsConnection, StoreError> {
+        let row = sqlx::query("SELECT * FROM acs_connections WHERE name = ?")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("ACS connection \"{name}\"")))?;
+        Ok(row_to_acs(&row))
+    }
+
+    async fn acs_by_id(&self, id: i64) -> Result<AcsConnection, StoreError> {
+        let row = sqlx::query("SELECT * FROM acs_connections WHERE id = ?")
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row_to_acs(&row))
+    }
+
+    /// The connection's password or token, for building its HTTP client. Never log it.
+    pub async fn reveal_acs_secret(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT auth_secret FROM acs_connections WHERE name = ?")
+                .bind(name)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// Removes an ACS connection and everything synced from it.
+    pub async fn remove_acs(&self, name: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM acs_connections WHERE name = ?")
+            .bind(name)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("ACS connection \"{name}\"")));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,254 @@
+//! The `devices` table as the UI and CLI read it: filtered, sorted, paged lists with
+//! counts, facets for the filters, and one device's detail.
+
+use super::{StoreError, TenantStore};
+use crate::normalize::NormalizedDevice;
+use acsdesk_types::devices::{DeviceFilter, DeviceRow, DeviceSort, Presence, SortKey};
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+/// A device as stored: the list row plus the normalised document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDevice {
+    /// The list row.
+    pub row: DeviceRow,
+    /// The normalised device of the last sync.
+    pub normalized: NormalizedDevice,
+    /// Since when it has been offline, when it is.
+    pub offline_since_ms: Option<i64>,
+    /// Whether GenieACS no longer has it.
+    pub missing: bool,
+}
+
+fn push_filter<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a DeviceFilter) {
+    q.push(" WHERE d.missing = 0");
+    match f.presence {
+        Some(Presence::Online) => {
+            q.push(" AND d.online = 1");
+        }
+        Some(Presence::Offline) => {
+            q.push(" AND d.online = 0");
+        }
+        None => {}
+    }
+    for (column, value) in [
+        ("d.manufacturer", &f.vendor),
+        ("d.model", &f.model),
+        ("d.firmware", &f.firmware),
+        ("a.name", &f.acs),
+    ] {
+        if let Some(v) = value {
+            q.push(format!(" AND {column} = ")).push_bind(v.as_str());
+        }
+    }
+    if let Some(tag) = &f.tag {
+        q.push(" AND EXISTS (SELECT 1 FROM json_each(d.tags) WHERE value = ")
+            .push_bind(tag.as_str())
+            .push(")");
+    }
+    match f.linked {
+        Some(true) => {
+            q.push(" AND d.subscriber_id IS NOT NULL");
+        }
+        Some(false) => {
+            q.push(" AND d.subscriber_id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(text) = f.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let like = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        q.push(" AND (d.serial LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR d.wan_ip LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR d.lan_ip LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR d.mac LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR d.pppoe_username LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR s.name LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR s.account LIKE ")
+            .push_bind(like)
+            .push(" ESCAPE '\\')");
+    }
+}
+
+const FROM: &str = " FROM devices d JOIN acs_connections a ON a.id = d.acs_id LEFT JOIN subscribers s ON s.id = d.subscriber_id";
+
+fn order_by(sort: DeviceSort) -> String {
+    let column = match sort.key {
+        SortKey::Status => "d.online",
+        SortKey::Model => "d.model",
+        SortKey::Serial => "d.serial",
+        SortKey::Subscriber => "s.name",
+        SortKey::WanIp => "d.wan_ip",
+        SortKey::Uptime => "d.uptime_s",
+        SortKey::Signal => "d.signal_dbm",
+        SortKey::Firmware => "d.firmware",
+        SortKey::LastSeen => "d.last_inform_ms",
+    };
+    let dir = if sort.descending { "DESC" } else { "ASC" };
+    // Missing values last either way; ties broken by serial then id for a stable order.
+    format!(" ORDER BY {column} IS NULL, {column} {dir}, d.serial {dir}, d.id {dir}")
+}
+
+fn row(r: &sqlx::sqlite::SqliteRow) -> DeviceRow {
+    DeviceRow {
+        id: r.get("genie_id"),
+        acs: r.get("acs"),
+        online: r.get::<i64, _>("online") != 0,
+        vendor: r.get("manufacturer"),
+        model: r.get("model"),
+        serial: r.get("serial"),
+        subscriber: r.get("subscriber"),
+        wan_ip: r.get("wan_ip"),
+        uptime_s: r.get::<Option<i64>, _>("uptime_s").map(|u| u.max(0) as u64),
+        signal_dbm: r.get("signal_dbm"),
+        firmware: r.get("firmware"),
+        last_inform_ms: r.get("last_inform_ms"),
+    }
+}
+
+const COLUMNS: &str = "SELECT d.genie_id, a.name AS acs, d.online, d.manufacturer, d.model, d.serial, s.name AS subscriber,
+    d.wan_ip, d.uptime_s, d.signal_dbm, d.firmware, d.last_inform_ms";
+
+/// One page of the filtered, sorted list with its counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DevicePage {
+    /// Matching devices.
+    pub total: u64,
+    /// Matching devices that are online.
+    pub online: u64,
+    /// All devices of the tenant.
+    pub fleet: u64,
+    /// The rows asked for.
+    pub rows: Vec<DeviceRow>,
+}
+
+impl TenantStore {
+    /// One page of the device list.
+    pub async fn list_devices(
+        &self,
+        filter: &DeviceFilter,
+        sort: DeviceSort,
+        offset: u32,
+        limit: u32,
+    ) -> Result<DevicePage, StoreError> {
+        let mut count = QueryBuilder::<Sqlite>::new(
+            "SELECT count(*) AS total, coalesce(sum(d.online), 0) AS online",
+        );
+        count.push(FROM);
+        push_filter(&mut count, filter);
+        let c = count.build().fetch_one(self.pool()).await?;
+        let fleet: i64 = sqlx::query_scalar("SELECT count(*) FROM devices WHERE missing = 0")
+            .fetch_one(self.pool())
+            .await?;
+        let mut q = QueryBuilder::<Sqlite>::new(COLUMNS);
+        q.push(FROM);
+        push_filter(&mut q, filter);
+        q.push(order_by(sort));
+        q.push(" LIMIT ").push_bind(i64::from(limit.min(1000)));
+        q.push(" OFFSET ").push_bind(i64::from(offset));
+        let rows = q.build().fetch_all(self.pool()).await?;
+        Ok(DevicePage {
+            total: c.get::<i64, _>("total").max(0) as u64,
+            online: c.get::<i64, _>("online").max(0) as u64,
+            fleet: fleet.max(0) as u64,
+            rows: rows.iter().map(row).collect(),
+        })
+    }
+
+    /// The distinct values of a column with their counts, most common first.
+    pub async fn facet(&self, column: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let sql = match column {
+            "vendor" => "SELECT manufacturer AS v, count(*) AS n FROM devices WHERE missing = 0 AND manufacturer IS NOT NULL GROUP BY v ORDER BY n DESC, v",
+            "model" => "SELECT model AS v, count(*) AS n FROM devices WHERE missing = 0 AND model IS NOT NULL GROUP BY v ORDER BY n DESC, v",
+            "firmware" => "SELECT firmware AS v, count(*) AS n FROM devices WHERE missing = 0 AND firmware IS NOT NULL GROUP BY v ORDER BY n DESC, v",
+            "acs" => "SELECT a.name AS v, count(d.id) AS n FROM acs_connections a LEFT JOIN devices d ON d.acs_id = a.id AND d.missing = 0 GROUP BY v ORDER BY n DESC, v",
+            "tag" => "SELECT j.value AS v, count(*) AS n FROM devices d, json_each(d.tags) j WHERE d.missing = 0 GROUP BY v ORDER BY n DESC, v",
+            other => {
+                return Err(StoreError::Invalid {
+                    field: "facet",
+                    reason: format!("no facet named {other}"),
+                })
+            }
+        };
+        let rows = sqlx::query(sql).fetch_all(self.pool()).await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<String, _>("v"), r.get::<i64, _>("n").max(0) as u64))
+            .collect())
+    }
+
+    /// One device by GenieACS id (the first ACS that has it).
+    pub async fn device(&self, genie_id: &str) -> Result<StoredDevice, StoreError> {
+        let sql = format!("{COLUMNS}, d.normalized, d.offline_since_ms, d.missing{FROM} WHERE d.genie_id = ? ORDER BY d.id LIMIT 1");
+        let r = sqlx::query(&sql)
+            .bind(genie_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("device {genie_id}")))?;
+        let normalized: NormalizedDevice = serde_json::from_str(&r.get::<String, _>("normalized"))
+            .map_err(|e| StoreError::Db(format!("stored device is unreadable: {e}")))?;
+        Ok(StoredDevice {
+            row: row(&r),
+            normalized,
+            offline_since_ms: r.get("offline_since_ms"),
+            missing: r.get::<i64, _>("missing") != 0,
+        })
+    }
+
+    /// The latest log entries, newest first, of one device or of all.
+    pub async fn logs(
+        &self,
+        genie_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<LogRow>, StoreError> {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT d.genie_id, d.serial, l.level, l.kind, l.message, l.payload, l.created_ms FROM device_logs l JOIN devices d ON d.id = l.device_id",
+        );
+        if let Some(id) = genie_id {
+            q.push(" WHERE d.genie_id = ").push_bind(id);
+        }
+        q.push(" ORDER BY l.created_ms DESC, l.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(self.pool()).await?;
+        Ok(rows
+            .iter()
+            .map(|r| LogRow {
+                device: r.get("genie_id"),
+                serial: r.get("serial"),
+                level: r.get("level"),
+                kind: r.get("kind"),
+                message: r.get("message"),
+                payload: r.get("payload"),
+                at_ms: r.get("created_ms"),
+            })
+            .collect())
+    }
+}
+
+/// A device log entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogRow {
+    /// GenieACS id.
+    pub device: String,
+    /// Serial.
+    pub serial: String,
+    /// `info`, `warning` or `error`.
+    pub level: String,
+    /// Kind (`online`, `offline`, `router_error`, …).
+    pub kind: String,
+    /// Message.
+    pub message: String,
+    /// Raw payload, JSON text.
+    pub payload: String,
+    /// When, Unix ms.
+    pub at_ms: i64,
+}

@@ -1,0 +1,394 @@
+//! The local store: a small app database listing tenants (no secrets), and one SQLCipher
+//! database file per tenant, each with its own 256-bit key.
+//!
+//! Isolation holds by construction: a [`TenantStore`] wraps the connection pool of one
+//! tenant's file, so code holding tenant A's handle has no way to name tenant B's rows.
+//! Keys come from the OS credential store (a random key per tenant) or, with
+//! `ACSDESK_PASSPHRASE` or where no credential store exists, from a passphrase through
+//! Argon2id with a salt kept in the app database; a tenant created with a passphrase
+//! always needs it. A wrong key is refused before anything is written: the file is never
+//! touched. SQLCipher encrypts every page (AES-256, HMAC per page), so neither serial
+//! numbers nor passwords can be read from the file.
+
+pub mod acs;
+pub mod devices;
+pub mod key;
+pub mod samples;
+pub mod sync_store;
+
+use key::DbKey;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Executor, Row, SqlitePool};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The key or passphrase does not open this database.
+    #[error(
+        "wrong key or passphrase for {0}: the database cannot be decrypted (nothing was changed)"
+    )]
+    WrongKey(String),
+    /// A key could not be made or read.
+    #[error("database key: {0}")]
+    Key(String),
+    /// The OS credential store failed.
+    #[error("OS credential store: {0} (set ACSDESK_PASSPHRASE to use a passphrase instead)")]
+    Keyring(String),
+    /// The tenant needs its passphrase.
+    #[error("tenant \"{0}\" is protected by a passphrase: set ACSDESK_PASSPHRASE or enter it")]
+    PassphraseRequired(String),
+    /// Not found.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A uniqueness or reference constraint refused the change.
+    #[error("{0}")]
+    Conflict(String),
+    /// Invalid input.
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// The field at fault.
+        field: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The database failed.
+    #[error("database: {0}")]
+    Db(String),
+    /// The file system failed.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return StoreError::Conflict(format!("already exists ({})", db.message()));
+            }
+            if db.is_foreign_key_violation() {
+                return StoreError::Conflict(format!("still referenced ({})", db.message()));
+            }
+        }
+        StoreError::Db(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Db(format!("migration failed: {e}"))
+    }
+}
+
+/// How a new tenant's key is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyChoice {
+    /// A random key in the OS credential store.
+    Keyring,
+    /// Derived from this passphrase; it will be asked for every time.
+    Passphrase(String),
+}
+
+impl KeyChoice {
+    /// `ACSDESK_PASSPHRASE` when set, else the credential store when one answers.
+    pub fn from_env() -> Result<Self, StoreError> {
+        match std::env::var("ACSDESK_PASSPHRASE") {
+            Ok(p) if !p.is_empty() => Ok(KeyChoice::Passphrase(p)),
+            _ if key::keyring_available() => Ok(KeyChoice::Keyring),
+            _ => Err(StoreError::Keyring(
+                "no credential store is available on this system".into(),
+            )),
+        }
+    }
+}
+
+/// A tenant as listed in the app database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantEntry {
+    /// Its name.
+    pub name: String,
+    /// Its database file name, inside the data directory.
+    pub file: String,
+    /// `keyring` or `passphrase`.
+    pub key_kind: String,
+}
+
+/// The data directory: the app database and the tenant files.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    dir: PathBuf,
+    app: SqlitePool,
+}
+
+static APP_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/app");
+static TENANT_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/tenant");
+
+impl Workspace {
+    /// Opens (creating when needed) the workspace in `dir`.
+    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir.join("tenants"))
+            .map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("app.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        let app = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await?;
+        APP_MIGRATIONS.run(&app).await?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            app,
+        })
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Every tenant, by name.
+    pub async fn tenants(&self) -> Result<Vec<TenantEntry>, StoreError> {
+        let rows = sqlx::query("SELECT name, file, key_kind FROM tenants ORDER BY name")
+            .fetch_all(&self.app)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| TenantEntry {
+                name: r.get("name"),
+                file: r.get("file"),
+                key_kind: r.get("key_kind"),
+            })
+            .collect())
+    }
+
+    /// Creates a tenant with its own encrypted database and opens it.
+    pub async fn create_tenant(
+        &self,
+        name: &str,
+        choice: KeyChoice,
+        now_ms: i64,
+    ) -> Result<TenantStore, StoreError> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+            return Err(StoreError::Invalid {
+                field: "tenant",
+                reason: "a tenant name has 1 to 64 characters, no control characters".into(),
+            });
+        }
+        if self.tenants().await?.iter().any(|t| t.name == name) {
+            return Err(StoreError::Conflict(format!(
+                "tenant \"{name}\" already exists"
+            )));
+        }
+        let file = format!("{}.db", uuid_like()?);
+        let (key, kind, salt) = match &choice {
+            KeyChoice::Keyring => {
+                let key = DbKey::random()?;
+                key::keyring_save(&file, &key)?;
+                (key, "keyring", None)
+            }
+            KeyChoice::Passphrase(p) => {
+                let salt = key::random_salt()?;
+                (DbKey::from_passphrase(p, &salt)?, "passphrase", Some(salt))
+            }
+        };
+        let store =
+            TenantStore::open_file(&self.dir.join("tenants").join(&file), name, &key, true).await?;
+        sqlx::query(
+            "INSERT INTO tenants (name, file, key_kind, salt, created_ms) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(name)
+        .bind(&file)
+        .bind(kind)
+        .bind(salt)
+        .bind(now_ms)
+        .execute(&self.app)
+        .await?;
+        Ok(store)
+    }
+
+    /// Opens an existing tenant. `passphrase` is required for tenants created with one.
+    pub async fn open_tenant(
+        &self,
+        name: &str,
+        passphrase: Option<&str>,
+    ) -> Result<TenantStore, StoreError> {
+        let row = sqlx::query("SELECT file, key_kind, salt FROM tenants WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.app)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("tenant \"{name}\"")))?;
+        let file: String = row.get("file");
+        let kind: String = row.get("key_kind");
+        let key = if kind == "passphrase" {
+            let pass = passphrase.ok_or_else(|| StoreError::PassphraseRequired(name.to_owned()))?;
+            let salt: Vec<u8> = row.get("salt");
+            DbKey::from_passphrase(pass, &salt)?
+        } else {
+            key::keyring_load(&file)?
+        };
+        TenantStore::open_file(&self.dir.join("tenants").join(&file), name, &key, false).await
+    }
+
+    /// Deletes a tenant: its database file, its key and its entry.
+    pub async fn remove_tenant(&self, name: &str) -> Result<(), StoreError> {
+        let row = sqlx::query("SELECT file, key_kind FROM tenants WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.app)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("tenant \"{name}\"")))?;
+        let file: String = row.get("file");
+        let kind: String = row.get("key_kind");
+        sqlx::query("DELETE FROM tenants WHERE name = ?")
+            .bind(name)
+            .execute(&self.app)
+            .await?;
+        for suffix in ["", "-wal", "-shm"] {
+            let path = self.dir.join("tenants").join(format!("{file}{suffix}"));
+            if path.exists() {
+                std::fs::remove_file(&path).map_err(|e| {
+                    StoreError::Io(format!("cannot delete {}: {e}", path.display()))
+                })?;
+            }
+        }
+        if kind == "keyring" {
+            key::keyring_delete(&file)?;
+        }
+        Ok(())
+    }
+
+    /// Reads an app setting.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM app_settings WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.app)
+                .await?,
+        )
+    }
+
+    /// Writes an app setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.app)
+            .await?;
+        Ok(())
+    }
+}
+
+/// 128 random bits in hex: tenant file names that reveal nothing about the tenant.
+fn uuid_like() -> Result<String, StoreError> {
+    let mut b = [0_u8; 16];
+    getrandom::fill(&mut b).map_err(|e| StoreError::Key(format!("no randomness: {e}")))?;
+    Ok(hex::encode(b))
+}
+
+/// One tenant's encrypted database. Every query of the store goes through one of these,
+/// so a query cannot reach another tenant's file.
+#[derive(Debug, Clone)]
+pub struct TenantStore {
+    name: String,
+    pool: SqlitePool,
+}
+
+impl TenantStore {
+    /// Opens (or, with `create`, creates) an encrypted database file with `key`, checks
+    /// the key before anything else, and runs the migrations.
+    pub async fn open_file(
+        path: &Path,
+        name: &str,
+        key: &DbKey,
+        create: bool,
+    ) -> Result<Self, StoreError> {
+        if !create && !path.exists() {
+            return Err(StoreError::NotFound(format!(
+                "database file {}",
+                path.display()
+            )));
+        }
+        let options = SqliteConnectOptions::from_str("sqlite://")
+            .map_err(StoreError::from)?
+            .filename(path)
+            .create_if_missing(create)
+            .pragma("key", key.pragma())
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        let label = name.to_owned();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    // With a wrong key SQLCipher still "connects": this read fails instead.
+                    conn.execute("SELECT count(*) FROM sqlite_master")
+                        .await
+                        .map(|_| ())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.message().contains("file is not a database") => {
+                    StoreError::WrongKey(format!("tenant \"{label}\""))
+                }
+                _ => StoreError::from(e),
+            })?;
+        TENANT_MIGRATIONS.run(&pool).await?;
+        Ok(Self {
+            name: name.to_owned(),
+            pool,
+        })
+    }
+
+    /// The tenant's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Re-encrypts the database with a new key (`PRAGMA rekey`).
+    pub async fn rekey(&self, key: &DbKey) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        conn.execute(format!("PRAGMA rekey = {}", key.pragma()).as_str())
+            .await?;
+        Ok(())
+    }
+
+    /// Closes the pool (waits for connections to finish).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Reads a tenant setting.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Writes a tenant setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,120 @@
+//! The `device_samples` table: time series per device at three resolutions — raw,
+//! 5-minute and hourly averages — with roll-ups and pruning on a schedule.
+
+use super::{StoreError, TenantStore};
+use crate::charts::Metric;
+
+/// How long each resolution is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Raw samples (default 48 h).
+    pub raw_ms: i64,
+    /// 5-minute averages (default 30 days).
+    pub five_min_ms: i64,
+    /// Hourly averages (default 1 year).
+    pub hourly_ms: i64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self {
+            raw_ms: 48 * 3_600_000,
+            five_min_ms: 30 * 86_400_000,
+            hourly_ms: 365 * 86_400_000,
+        }
+    }
+}
+
+fn column(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Cpu => "cpu_pct",
+        Metric::Memory => "mem_pct",
+        Metric::Rx => "rx_bps",
+        Metric::Tx => "tx_bps",
+        Metric::Signal => "signal_dbm",
+        Metric::Uptime => "uptime_s",
+    }
+}
+
+/// The resolution that keeps a chart over `span_ms` to a few hundred points.
+pub fn resolution_for(span_ms: i64) -> i64 {
+    if span_ms <= 2 * 86_400_000 {
+        0
+    } else if span_ms <= 14 * 86_400_000 {
+        300
+    } else {
+        3600
+    }
+}
+
+impl TenantStore {
+    /// The points of one metric of one device between two instants, at the resolution
+    /// that suits the span (falling back to finer data where roll-ups do not exist yet).
+    pub async fn series(
+        &self,
+        genie_id: &str,
+        metric: Metric,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<(i64, f64)>, StoreError> {
+        let col = column(metric);
+        let wanted = resolution_for(to_ms - from_ms);
+        for resolution in [wanted, 300, 0] {
+            if resolution > wanted {
+                continue;
+            }
+            let sql = format!(
+                "SELECT s.at_ms, s.{col} AS v FROM device_samples s JOIN devices d ON d.id = s.device_id
+                 WHERE d.genie_id = ? AND s.resolution = ? AND s.at_ms BETWEEN ? AND ? AND s.{col} IS NOT NULL
+                 ORDER BY s.at_ms"
+            );
+            let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
+                .bind(genie_id)
+                .bind(resolution)
+                .bind(from_ms)
+                .bind(to_ms)
+                .fetch_all(self.pool())
+                .await?;
+            if !rows.is_empty() || resolution == 0 {
+                return Ok(rows);
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    /// Rolls raw samples up into 5-minute and hourly averages (idempotent), then prunes
+    /// each resolution past its retention. Returns the rows deleted.
+    pub async fn roll_up_and_prune(
+        &self,
+        now_ms: i64,
+        retention: Retention,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        for (from, to) in [(0_i64, 300_i64), (300, 3600)] {
+            let bucket = to * 1000;
+            // Only complete buckets are rolled up.
+            let sql = format!(
+                "INSERT OR REPLACE INTO device_samples (device_id, resolution, at_ms, cpu_pct, mem_pct, uptime_s, signal_dbm, rx_bps, tx_bps)
+                 SELECT device_id, {to}, (at_ms / {bucket}) * {bucket}, avg(cpu_pct), avg(mem_pct), max(uptime_s), avg(signal_dbm), avg(rx_bps), avg(tx_bps)
+                 FROM device_samples WHERE resolution = {from} AND at_ms < (? / {bucket}) * {bucket}
+                 GROUP BY device_id, at_ms / {bucket}"
+            );
+            sqlx::query(&sql).bind(now_ms).execute(&mut *tx).await?;
+        }
+        let mut deleted = 0;
+        for (resolution, keep) in [
+            (0, retention.raw_ms),
+            (300, retention.five_min_ms),
+            (3600, retention.hourly_ms),
+        ] {
+            deleted += sqlx::query("DELETE FROM device_samples WHERE resolution = ? AND at_ms < ?")
+                .bind(resolution)
+                .bind(now_ms - keep)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+}

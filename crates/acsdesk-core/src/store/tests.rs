@@ -1,0 +1,494 @@
+//! Tests of the store against real encrypted SQLite files: tenants and keys, encryption
+//! at rest, isolation, and sync writing through the real engine from recorded devices.
+
+use super::acs::NewAcs;
+use super::*;
+use crate::sync::nbi::NbiSource;
+use crate::sync::{sync_once, SyncOptions, SyncStore};
+use crate::testkit::{fake_nbi, fixture_docs};
+use acsdesk_types::devices::{DeviceFilter, DeviceSort, Presence, SortKey};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+const NOW: i64 = 1_795_467_900_000; // 2026-11-23T21:05:00Z, just after the captures.
+
+fn acs(name: &str, url: &str) -> NewAcs {
+    NewAcs {
+        name: name.into(),
+        url: url.into(),
+        auth_kind: "basic".into(),
+        auth_user: Some("noc".into()),
+        auth_secret: Some("acs-pass-XYZZY".into()),
+        cwmp_url: None,
+        rate_per_s: 20,
+        interval_s: 60,
+    }
+}
+
+async fn synced_tenant(ws: &Workspace, name: &str, url: &str) -> TenantStore {
+    let t = ws
+        .create_tenant(name, KeyChoice::Passphrase("tenant passphrase".into()), NOW)
+        .await
+        .unwrap();
+    t.add_acs(&acs("main", url), NOW).await.unwrap();
+    let source = NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), url).unwrap();
+    let sink = t.sync_store("main").await.unwrap();
+    sync_once(&source, &sink, &SyncOptions::default(), NOW, |_| {})
+        .await
+        .unwrap();
+    t
+}
+
+fn file_bytes(dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir.join("tenants")).unwrap() {
+        all.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    all
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn a_full_sync_of_recorded_devices_lands_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme ISP", &url).await;
+    let page = t
+        .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.fleet), (23, 23));
+    assert_eq!(page.rows[0].serial, "000000");
+    assert!(page.rows.iter().any(|r| r.id == "9CA2F4-EC220%2DG5-000100"));
+    let found = t
+        .list_devices(
+            &DeviceFilter {
+                search: Some("000100".into()),
+                ..DeviceFilter::default()
+            },
+            DeviceSort::default(),
+            0,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1);
+    assert_eq!(found.rows[0].vendor.as_deref(), Some("TP-Link"));
+    let sorted = t
+        .list_devices(
+            &DeviceFilter::default(),
+            DeviceSort {
+                key: SortKey::LastSeen,
+                descending: true,
+            },
+            0,
+            3,
+        )
+        .await
+        .unwrap();
+    assert!(sorted.rows[0].last_inform_ms >= sorted.rows[1].last_inform_ms);
+    let detail = t.device("9CA2F4-EC220%2DG5-000100").await.unwrap();
+    assert_eq!(detail.normalized.pppoe_username(), Some("admin123"));
+    let vendors = t.facet("vendor").await.unwrap();
+    assert!(
+        vendors.iter().any(|(v, n)| v == "TP-Link" && *n == 1),
+        "{vendors:?}"
+    );
+    let logs = t.logs(Some("9CA2F4-EC220%2DG5-000100"), 10).await.unwrap();
+    assert!(logs.iter().any(|l| l.kind == "discovered"));
+    assert!(t.device("nope").await.is_err());
+}
+
+#[tokio::test]
+async fn presence_sweeps_once_and_a_second_sync_is_incremental() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, nbi) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme ISP", &url).await;
+    let sink = t.sync_store("main").await.unwrap();
+    let later = NOW + 3 * 3_600_000;
+    let gone = sink.sweep_presence(later).await.unwrap();
+    assert!(!gone.is_empty());
+    assert!(
+        sink.sweep_presence(later).await.unwrap().is_empty(),
+        "each transition once"
+    );
+    let offline = t
+        .list_devices(
+            &DeviceFilter {
+                presence: Some(Presence::Offline),
+                ..DeviceFilter::default()
+            },
+            DeviceSort::default(),
+            0,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(offline.total as usize, gone.len());
+    // The second sync asks only for devices informed since the watermark minus overlap.
+    nbi.seen.lock().unwrap().clear();
+    let source =
+        NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), &url).unwrap();
+    let report = sync_once(&source, &sink, &SyncOptions::default(), later, |_| {})
+        .await
+        .unwrap();
+    assert!(!report.full);
+    assert!(nbi
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|(_, q)| q.contains_key("query")));
+    assert!(report.fetched < 23, "incremental: {report:?}");
+}
+
+#[tokio::test]
+async fn a_sync_killed_mid_way_resumes_without_losing_or_duplicating() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, nbi) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
+        .await
+        .unwrap();
+    t.add_acs(&acs("main", &url), NOW).await.unwrap();
+    let sink = t.sync_store("main").await.unwrap();
+    let source =
+        NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), &url).unwrap();
+    let options = SyncOptions {
+        page_size: 5,
+        ..SyncOptions::default()
+    };
+    nbi.fail_after_gets.store(2, Ordering::SeqCst); // The ACS dies after two pages.
+    assert!(sync_once(&source, &sink, &options, NOW, |_| {})
+        .await
+        .is_err());
+    let partial = t
+        .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!(partial.total, 10, "two pages were kept");
+    let state = sink.sync_state().await.unwrap();
+    assert_eq!(state.cursor.as_ref().map(|c| c.done), Some(10));
+    nbi.seen.lock().unwrap().clear();
+    let report = sync_once(&source, &sink, &options, NOW, |_| {})
+        .await
+        .unwrap();
+    assert!(report.full);
+    assert_eq!(report.fetched, 13, "resumed after the 10 already applied");
+    assert_eq!(
+        nbi.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(m, _)| m == "GET")
+            .unwrap()
+            .1["skip"],
+        "10"
+    );
+    let all = t
+        .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!(all.total, 23);
+    let discovered = t
+        .logs(None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.kind == "discovered")
+        .count();
+    assert_eq!(discovered, 23, "every device discovered exactly once");
+}
+
+#[tokio::test]
+async fn devices_that_leave_genieacs_are_marked_missing_by_the_next_full_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, nbi) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    nbi.docs
+        .lock()
+        .unwrap()
+        .retain(|d| d["_id"] != "202BC1-BM632w-000003");
+    let source =
+        NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), &url).unwrap();
+    let sink = t.sync_store("main").await.unwrap();
+    let options = SyncOptions {
+        force_full: true,
+        ..SyncOptions::default()
+    };
+    let report = sync_once(&source, &sink, &options, NOW, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.disappeared, 1);
+    let page = t
+        .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 22);
+    let logs = t.logs(Some("202BC1-BM632w-000003"), 10).await.unwrap();
+    assert_eq!(logs[0].kind, "disappeared");
+}
+
+#[tokio::test]
+async fn files_are_encrypted_and_a_wrong_passphrase_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme ISP", &url).await;
+    t.close().await;
+    let bytes = file_bytes(dir.path());
+    assert!(bytes.len() > 10_000);
+    for secret in [
+        "acs-pass-XYZZY",
+        "admin123",
+        "Lab-WiFi-000000",
+        "202BC1-BM632w",
+        "SQLite format 3",
+    ] {
+        assert!(
+            !contains(&bytes, secret),
+            "{secret} is readable in the tenant file"
+        );
+    }
+    let app_db = std::fs::read(dir.path().join("app.db")).unwrap();
+    assert!(
+        !contains(&app_db, "acs-pass-XYZZY"),
+        "the app database holds no secrets"
+    );
+
+    let before = file_bytes(dir.path());
+    match ws.open_tenant("Acme ISP", Some("not the passphrase")).await {
+        Err(StoreError::WrongKey(_)) => {}
+        other => panic!("expected WrongKey, got {other:?}"),
+    }
+    assert!(matches!(
+        ws.open_tenant("Acme ISP", None).await,
+        Err(StoreError::PassphraseRequired(_))
+    ));
+    assert_eq!(
+        file_bytes(dir.path()),
+        before,
+        "a wrong key leaves the file untouched"
+    );
+    let t = ws
+        .open_tenant("Acme ISP", Some("tenant passphrase"))
+        .await
+        .unwrap();
+    assert_eq!(t.list_acs().await.unwrap().len(), 1);
+    assert_eq!(
+        t.reveal_acs_secret("main").await.unwrap().as_deref(),
+        Some("acs-pass-XYZZY")
+    );
+    assert!(!format!("{:?}", t.list_acs().await.unwrap()).contains("XYZZY"));
+}
+
+#[tokio::test]
+async fn a_plain_sqlite_connection_cannot_read_a_tenant_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
+        .await
+        .unwrap();
+    t.close().await;
+    let file = std::fs::read_dir(dir.path().join("tenants"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&file);
+    let mut conn = sqlx::ConnectOptions::connect(&opts).await.unwrap();
+    let err = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("file is not a database"), "{err}");
+}
+
+#[tokio::test]
+async fn rekeying_keeps_the_data_and_retires_the_old_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let old = key::DbKey::from_passphrase("old", b"0123456789abcdef").unwrap();
+    let new = key::DbKey::from_passphrase("new", b"0123456789abcdef").unwrap();
+    let t = TenantStore::open_file(&path, "t", &old, true)
+        .await
+        .unwrap();
+    t.set_setting("k", "v").await.unwrap();
+    t.rekey(&new).await.unwrap();
+    t.close().await;
+    assert!(matches!(
+        TenantStore::open_file(&path, "t", &old, false).await,
+        Err(StoreError::WrongKey(_))
+    ));
+    let t = TenantStore::open_file(&path, "t", &new, false)
+        .await
+        .unwrap();
+    assert_eq!(t.setting("k").await.unwrap().as_deref(), Some("v"));
+}
+
+#[tokio::test]
+async fn tenants_are_isolated_even_with_the_same_devices() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let a = synced_tenant(&ws, "Alpha ISP", &url).await;
+    let b = ws
+        .create_tenant("Beta ISP", KeyChoice::Passphrase("other".into()), NOW)
+        .await
+        .unwrap();
+    // B sees nothing of A: no devices, no connections, no logs.
+    let empty = b
+        .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!((empty.total, empty.fleet), (0, 0));
+    assert!(b.list_acs().await.unwrap().is_empty());
+    assert!(b.logs(None, 10).await.unwrap().is_empty());
+    assert!(b.device("202BC1-BM632w-000000").await.is_err());
+    // The same serial under both tenants stays two devices; removing it from B leaves A's.
+    b.add_acs(&acs("main", &url), NOW).await.unwrap();
+    let source =
+        NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), &url).unwrap();
+    sync_once(
+        &source,
+        &b.sync_store("main").await.unwrap(),
+        &SyncOptions::default(),
+        NOW,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    b.remove_acs("main").await.unwrap();
+    assert_eq!(
+        b.list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        a.list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+            .await
+            .unwrap()
+            .total,
+        23
+    );
+    // Names are unique; bad names are refused with the field.
+    assert!(matches!(
+        ws.create_tenant("Alpha ISP", KeyChoice::Passphrase("x".into()), NOW)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        ws.create_tenant("  ", KeyChoice::Passphrase("x".into()), NOW)
+            .await,
+        Err(StoreError::Invalid {
+            field: "tenant",
+            ..
+        })
+    ));
+    assert!(matches!(
+        a.add_acs(&acs("x", "ftp://nope"), NOW).await,
+        Err(StoreError::Invalid { field: "url", .. })
+    ));
+    ws.remove_tenant("Beta ISP").await.unwrap();
+    assert_eq!(ws.tenants().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn samples_roll_up_and_are_pruned() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM devices WHERE genie_id = '9CA2F4-EC220%2DG5-000100'")
+            .fetch_one(t.pool())
+            .await
+            .unwrap();
+    let t0 = NOW - 3 * 86_400_000;
+    for i in 0..(3 * 24 * 60) {
+        sqlx::query("INSERT OR IGNORE INTO device_samples (device_id, resolution, at_ms, cpu_pct) VALUES (?, 0, ?, ?)")
+            .bind(id)
+            .bind(t0 + i * 60_000)
+            .bind((i % 10) as f64)
+            .execute(t.pool())
+            .await
+            .unwrap();
+    }
+    let deleted = t
+        .roll_up_and_prune(NOW, samples::Retention::default())
+        .await
+        .unwrap();
+    assert!(
+        deleted > 1000,
+        "raw samples older than 48 h are gone: {deleted}"
+    );
+    let week = t
+        .series(
+            "9CA2F4-EC220%2DG5-000100",
+            crate::charts::Metric::Cpu,
+            NOW - 7 * 86_400_000,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert!(!week.is_empty());
+    assert!(
+        week.windows(2).all(|w| w[1].0 - w[0].0 >= 300_000),
+        "5-minute averages for a week"
+    );
+    // Minutes 0–4 hold 0..4 and minutes 5–9 hold 5..9: their 5-minute means are 2 and 7.
+    assert_eq!((week[0].1, week[1].1), (2.0, 7.0));
+    let day = t
+        .series(
+            "9CA2F4-EC220%2DG5-000100",
+            crate::charts::Metric::Cpu,
+            NOW - 86_400_000,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert!(day.len() > 1000, "raw points for a day");
+}
+
+/// Keys in the real OS credential store (Secret Service). `./dev.sh test` runs the tests
+/// in a private D-Bus session with an unlocked gnome-keyring.
+#[tokio::test]
+async fn keyring_tenants_keep_their_key_in_the_os_credential_store() {
+    assert!(
+        key::keyring_available(),
+        "no OS credential store: run under `dbus-run-session -- scripts/desktop-session.sh` \
+         (./dev.sh test does), which starts an unlocked gnome-keyring"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Keyring ISP", KeyChoice::Keyring, NOW)
+        .await
+        .unwrap();
+    t.set_setting("offline_after_min", "10").await.unwrap();
+    t.close().await;
+    let entry = ws.tenants().await.unwrap().remove(0);
+    assert_eq!(entry.key_kind, "keyring");
+    let t = ws.open_tenant("Keyring ISP", None).await.unwrap();
+    assert_eq!(
+        t.setting("offline_after_min").await.unwrap().as_deref(),
+        Some("10")
+    );
+    t.close().await;
+    ws.remove_tenant("Keyring ISP").await.unwrap();
+    assert!(
+        matches!(key::keyring_load(&entry.file), Err(StoreError::Keyring(_))),
+        "the key is deleted with the tenant"
+    );
+}

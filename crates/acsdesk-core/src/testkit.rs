@@ -1,0 +1,99 @@
+//! Test helpers: a local HTTP server that answers `/devices` from the recorded GenieACS
+//! captures the way the NBI does (`total` header, skip/limit, `HEAD`), optionally
+//! failing after some pages, and recorded documents by file name.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The documents of a recorded capture in `tests/fixtures/genieacs`.
+pub(crate) fn fixture_docs(name: &str) -> Vec<Value> {
+    let path = format!(
+        "{}/../../tests/fixtures/genieacs/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// What the fake NBI saw and how it behaves.
+#[derive(Debug, Default)]
+pub(crate) struct NbiState {
+    /// The documents it serves, in `_id` order.
+    pub(crate) docs: Mutex<Vec<Value>>,
+    /// Requests seen: method and query parameters.
+    pub(crate) seen: Mutex<Vec<(Method, HashMap<String, String>)>>,
+    /// GET requests to answer before failing with 503 (negative: never fail).
+    pub(crate) fail_after_gets: AtomicI64,
+}
+
+async fn devices(
+    State(state): State<Arc<NbiState>>,
+    method: Method,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    state.seen.lock().unwrap().push((method.clone(), q.clone()));
+    if method == Method::GET {
+        let left = state.fail_after_gets.fetch_sub(1, Ordering::SeqCst);
+        if left == 0 {
+            return (StatusCode::SERVICE_UNAVAILABLE, "down").into_response();
+        }
+    }
+    let mut docs = state.docs.lock().unwrap().clone();
+    docs.sort_by(|a, b| a["_id"].as_str().cmp(&b["_id"].as_str()));
+    if let Some(query) = q.get("query") {
+        // The one query sync sends: {"_lastInform": {"$gte": "<ISO date>"}}.
+        let v: Value = serde_json::from_str(query).unwrap();
+        let since = v["_lastInform"]["$gte"].as_str().unwrap().to_owned();
+        let since =
+            time::OffsetDateTime::parse(&since, &time::format_description::well_known::Rfc3339)
+                .unwrap();
+        docs.retain(|d| {
+            d["_lastInform"].as_str().is_some_and(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                    .unwrap()
+                    >= since
+            })
+        });
+    }
+    let total = docs.len();
+    let skip: usize = q.get("skip").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let limit: usize = q
+        .get("limit")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(usize::MAX);
+    let page: Vec<Value> = docs.into_iter().skip(skip).take(limit).collect();
+    let mut headers = HeaderMap::new();
+    headers.insert("total", HeaderValue::from(total));
+    if method == Method::HEAD {
+        return (StatusCode::OK, headers).into_response();
+    }
+    (
+        StatusCode::OK,
+        headers,
+        serde_json::to_string(&page).unwrap(),
+    )
+        .into_response()
+}
+
+/// Starts the fake NBI with `docs`; returns its base URL and state.
+pub(crate) async fn fake_nbi(docs: Vec<Value>) -> (String, Arc<NbiState>) {
+    let state = Arc::new(NbiState {
+        docs: Mutex::new(docs),
+        fail_after_gets: AtomicI64::new(-1),
+        ..NbiState::default()
+    });
+    let app = Router::new()
+        .route("/devices", any(devices))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), state)
+}
