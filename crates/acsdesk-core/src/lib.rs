@@ -6,6 +6,8 @@ pub mod about;
 pub mod actions;
 pub mod alerts;
 pub mod charts;
+pub mod clock;
+pub mod desk;
 pub mod http;
 pub mod monitor;
 pub mod normalize;

@@ -162,6 +162,20 @@ impl TenantStore {
         )
     }
 
+    /// Points an ACS connection at another URL (e.g. the demo sandbox's new port),
+    /// keeping its devices and history.
+    pub async fn set_acs_url(&self, name: &str, url: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE acs_connections SET url = ? WHERE name = ?")
+            .bind(url.trim_end_matches('/'))
+            .bind(name)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("ACS connection \"{name}\"")));
+        }
+        Ok(())
+    }
+
     /// Removes an ACS connection and everything synced from it.
     pub async fn remove_acs(&self, name: &str) -> Result<(), StoreError> {
         let done = sqlx::query("DELETE FROM acs_connections WHERE name = ?")

@@ -64,7 +64,7 @@ impl TenantStore {
                 continue;
             }
             let sql = format!(
-                "SELECT s.at_ms, s.{col} AS v FROM device_samples s JOIN devices d ON d.id = s.device_id
+                "SELECT s.at_ms, CAST(s.{col} AS REAL) AS v FROM device_samples s JOIN devices d ON d.id = s.device_id
                  WHERE d.genie_id = ? AND s.resolution = ? AND s.at_ms BETWEEN ? AND ? AND s.{col} IS NOT NULL
                  ORDER BY s.at_ms"
             );

@@ -1,0 +1,770 @@
+//! The facade: what the desktop shell (and, where it fits, the CLI) calls. It owns the
+//! workspace, the open tenant, one sync poller per ACS connection and the demo sandbox,
+//! pushes events, and is the only place that converts to and from `acsdesk-types` DTOs.
+
+use crate::charts::{render_svg, ChartSpec, Metric, Theme};
+use crate::clock::Clock;
+use crate::store::acs::NewAcs;
+use crate::store::{KeyChoice, StoreError, TenantStore, Workspace};
+use crate::sync::nbi::NbiSource;
+use crate::sync::scheduler::{spawn_poller, AcsHealth, PollerConfig, PollerHandle};
+use crate::sync::{sync_once, DeviceSource, SyncOptions};
+use acsdesk_types::devices::{
+    DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, ListDevicesRequest,
+    ListDevicesResponse, WifiInfo,
+};
+use acsdesk_types::events::{AcsHealthEvent, DevicesChangedEvent, SyncProgressEvent};
+use acsdesk_types::settings::{
+    AcsInfo, AcsTestReport, AddAcsRequest, AuthKind, StartDemoRequest, TenantInfo, TestAcsRequest,
+    WorkspaceState,
+};
+use acsdesk_types::{ErrorCode, IpcError};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, Mutex};
+
+/// The tenant name the demo fleet lives in.
+pub const DEMO_TENANT: &str = "Demo fleet";
+const DEMO_ACS: &str = "demo";
+const CURRENT_TENANT: &str = "current_tenant";
+
+/// Something the UI should know about now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeskEvent {
+    /// A sync is running or finished.
+    SyncProgress(SyncProgressEvent),
+    /// Devices changed in the store.
+    DevicesChanged(DevicesChangedEvent),
+    /// A connection's health changed.
+    AcsHealth(AcsHealthEvent),
+}
+
+impl From<StoreError> for IpcError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::NotFound(_) => ErrorCode::NotFound,
+            StoreError::Conflict(_) => ErrorCode::Conflict,
+            StoreError::Invalid { .. } => ErrorCode::Invalid,
+            _ => ErrorCode::Store,
+        };
+        IpcError::new(code, e.to_string())
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    tenant: Option<TenantStore>,
+    pollers: HashMap<String, PollerHandle>,
+    demo: Option<acsdesk_sandbox::SandboxHandle>,
+}
+
+/// AcsDesk's backend for one user session.
+pub struct Desk {
+    workspace: Workspace,
+    clock: Clock,
+    inner: Mutex<Inner>,
+    events: broadcast::Sender<DeskEvent>,
+}
+
+impl std::fmt::Debug for Desk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk")
+            .field("dir", &self.workspace.dir())
+            .finish()
+    }
+}
+
+fn no_tenant() -> IpcError {
+    IpcError::new(
+        ErrorCode::NotFound,
+        "no tenant is open: connect to GenieACS or try the demo fleet first",
+    )
+}
+
+/// An HTTP client for one ACS connection, carrying its authentication.
+pub fn acs_client(
+    auth: AuthKind,
+    user: Option<&str>,
+    secret: Option<&str>,
+) -> Result<reqwest::Client, IpcError> {
+    crate::http::install_crypto_provider();
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = match auth {
+        AuthKind::None => None,
+        AuthKind::Basic => {
+            use base64::Engine;
+            let raw = format!(
+                "{}:{}",
+                user.unwrap_or_default(),
+                secret.unwrap_or_default()
+            );
+            Some(format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(raw)
+            ))
+        }
+        AuthKind::Token => Some(format!("Bearer {}", secret.unwrap_or_default())),
+    };
+    if let Some(v) = value {
+        let mut v = reqwest::header::HeaderValue::from_str(&v).map_err(|_| {
+            IpcError::new(
+                ErrorCode::Invalid,
+                "the credentials contain characters HTTP cannot carry",
+            )
+        })?;
+        v.set_sensitive(true);
+        headers.insert(reqwest::header::AUTHORIZATION, v);
+    }
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(120))
+        .build()
+        .map_err(|e| IpcError::new(ErrorCode::Internal, format!("could not set up HTTPS: {e}")))
+}
+
+fn auth_kind(s: &str) -> AuthKind {
+    match s {
+        "basic" => AuthKind::Basic,
+        "token" => AuthKind::Token,
+        _ => AuthKind::None,
+    }
+}
+
+fn health_event(acs: &str, h: &AcsHealth) -> AcsHealthEvent {
+    let (state, since_ms, error) = match h {
+        AcsHealth::Unknown => ("unknown", None, None),
+        AcsHealth::Ok { since_ms } => ("ok", Some(*since_ms), None),
+        AcsHealth::Degraded {
+            since_ms,
+            last_error,
+            ..
+        } => ("degraded", Some(*since_ms), Some(last_error.clone())),
+        AcsHealth::Unreachable {
+            since_ms,
+            last_error,
+            ..
+        } => ("unreachable", Some(*since_ms), Some(last_error.clone())),
+    };
+    AcsHealthEvent {
+        acs: acs.to_owned(),
+        state: state.to_owned(),
+        since_ms,
+        error,
+    }
+}
+
+impl Desk {
+    /// Opens the workspace in `dir` and, when a tenant was in use and its key is at hand
+    /// (credential store, or `ACSDESK_PASSPHRASE`), reopens it and resumes syncing.
+    pub async fn open(dir: &Path, clock: Clock) -> Result<Arc<Self>, IpcError> {
+        let workspace = Workspace::open(dir).await?;
+        let (events, _) = broadcast::channel(256);
+        let desk = Arc::new(Self {
+            workspace,
+            clock,
+            inner: Mutex::new(Inner::default()),
+            events,
+        });
+        if let Some(name) = desk.workspace.setting(CURRENT_TENANT).await? {
+            if name != DEMO_TENANT {
+                let pass = std::env::var("ACSDESK_PASSPHRASE").ok();
+                if let Ok(t) = desk.workspace.open_tenant(&name, pass.as_deref()).await {
+                    desk.use_tenant(t).await?;
+                }
+            }
+        }
+        Ok(desk)
+    }
+
+    /// Events for the UI.
+    pub fn subscribe(&self) -> broadcast::Receiver<DeskEvent> {
+        self.events.subscribe()
+    }
+
+    async fn use_tenant(self: &Arc<Self>, tenant: TenantStore) -> Result<(), IpcError> {
+        self.workspace
+            .set_setting(CURRENT_TENANT, tenant.name())
+            .await?;
+        let connections = tenant.list_acs().await?;
+        let mut inner = self.inner.lock().await;
+        inner.pollers.clear();
+        inner.tenant = Some(tenant.clone());
+        for acs in connections {
+            let handle = self.spawn_sync(&tenant, &acs.name, acs.interval_s).await?;
+            inner.pollers.insert(acs.name, handle);
+        }
+        Ok(())
+    }
+
+    async fn spawn_sync(
+        self: &Arc<Self>,
+        tenant: &TenantStore,
+        acs: &str,
+        interval_s: i64,
+    ) -> Result<PollerHandle, IpcError> {
+        let conn = tenant.acs(acs).await?;
+        let secret = tenant.reveal_acs_secret(acs).await?;
+        let client = acs_client(
+            auth_kind(&conn.auth_kind),
+            conn.auth_user.as_deref(),
+            secret.as_deref(),
+        )?;
+        let source = Arc::new(
+            NbiSource::new(client, &conn.url)
+                .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?,
+        );
+        let sink = Arc::new(tenant.sync_store(acs).await?);
+        let tenant = tenant.clone();
+        let events = self.events.clone();
+        let clock = self.clock.clone();
+        let name = acs.to_owned();
+        let config = PollerConfig {
+            interval: Duration::from_secs(interval_s.max(5) as u64),
+            ..PollerConfig::default()
+        };
+        let handle = spawn_poller(config, self.clock.clone(), move || {
+            let (source, sink, tenant, events, clock, name) = (
+                source.clone(),
+                sink.clone(),
+                tenant.clone(),
+                events.clone(),
+                clock.clone(),
+                name.clone(),
+            );
+            async move {
+                let now = clock();
+                let progress_events = events.clone();
+                let progress_name = name.clone();
+                let report = sync_once(
+                    source.as_ref(),
+                    sink.as_ref(),
+                    &SyncOptions::default(),
+                    now,
+                    |p| {
+                        let _ = progress_events.send(DeskEvent::SyncProgress(SyncProgressEvent {
+                            acs: progress_name.clone(),
+                            full: p.mode == crate::sync::SyncMode::Full,
+                            done: p.done,
+                            total: p.total,
+                            finished: false,
+                        }));
+                    },
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                let _ = events.send(DeskEvent::SyncProgress(SyncProgressEvent {
+                    acs: name.clone(),
+                    full: report.full,
+                    done: report.fetched,
+                    total: report.fetched,
+                    finished: true,
+                }));
+                let changed = report.fetched + report.went_offline + report.disappeared;
+                if changed > 0 {
+                    let _ = events.send(DeskEvent::DevicesChanged(DevicesChangedEvent {
+                        acs: name.clone(),
+                        changed,
+                    }));
+                }
+                tenant
+                    .roll_up_and_prune(now, crate::store::samples::Retention::default())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            }
+        });
+        let mut health = handle.health();
+        let events = self.events.clone();
+        let name = acs.to_owned();
+        tokio::spawn(async move {
+            while health.changed().await.is_ok() {
+                let h = health.borrow_and_update().clone();
+                let _ = events.send(DeskEvent::AcsHealth(health_event(&name, &h)));
+            }
+        });
+        Ok(handle)
+    }
+
+    async fn tenant(&self) -> Result<TenantStore, IpcError> {
+        self.inner.lock().await.tenant.clone().ok_or_else(no_tenant)
+    }
+
+    /// Tenants, the current one, and whether the demo runs.
+    pub async fn workspace_state(&self) -> Result<WorkspaceState, IpcError> {
+        let inner = self.inner.lock().await;
+        let mut tenants = Vec::new();
+        for t in self.workspace.tenants().await? {
+            let acs = match &inner.tenant {
+                Some(open) if open.name() == t.name => open
+                    .list_acs()
+                    .await?
+                    .into_iter()
+                    .map(|a| AcsInfo {
+                        health: inner
+                            .pollers
+                            .get(&a.name)
+                            .map(|p| health_event(&a.name, &p.health().borrow()).state)
+                            .unwrap_or_else(|| "unknown".into()),
+                        name: a.name,
+                        url: a.url,
+                        auth: auth_kind(&a.auth_kind),
+                        user: a.auth_user,
+                        cwmp_url: a.cwmp_url,
+                        interval_s: a.interval_s.max(0) as u32,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            tenants.push(TenantInfo { name: t.name, acs });
+        }
+        Ok(WorkspaceState {
+            tenants,
+            current: inner.tenant.as_ref().map(|t| t.name().to_owned()),
+            demo_running: inner.demo.is_some(),
+        })
+    }
+
+    /// Starts the embedded sandbox and syncs it into the demo tenant (created on first
+    /// use, kept across runs with its history).
+    pub async fn start_demo(
+        self: &Arc<Self>,
+        request: StartDemoRequest,
+    ) -> Result<String, IpcError> {
+        if let Some(url) = self.inner.lock().await.demo.as_ref().map(|d| d.url()) {
+            return Ok(url);
+        }
+        let now = (self.clock)();
+        let sandbox = acsdesk_sandbox::Sandbox::builder(now)
+            .devices(u64::from(request.devices.clamp(1, 100_000)))
+            .speed(60.0)
+            .start()
+            .await
+            .map_err(|e| {
+                IpcError::new(
+                    ErrorCode::Internal,
+                    format!("could not start the demo sandbox: {e}"),
+                )
+            })?;
+        let url = sandbox.url();
+        let existing = self
+            .workspace
+            .tenants()
+            .await?
+            .into_iter()
+            .any(|t| t.name == DEMO_TENANT);
+        let tenant = if existing {
+            let pass = std::env::var("ACSDESK_PASSPHRASE").ok();
+            let t = self
+                .workspace
+                .open_tenant(DEMO_TENANT, pass.as_deref())
+                .await?;
+            t.set_acs_url(DEMO_ACS, &url).await?;
+            t
+        } else {
+            let choice = KeyChoice::from_env()?;
+            let t = self
+                .workspace
+                .create_tenant(DEMO_TENANT, choice, now)
+                .await?;
+            t.add_acs(
+                &NewAcs {
+                    name: DEMO_ACS.into(),
+                    url: url.clone(),
+                    auth_kind: "none".into(),
+                    auth_user: None,
+                    auth_secret: None,
+                    cwmp_url: Some("http://acs.demo.invalid:7547".into()),
+                    rate_per_s: 50,
+                    interval_s: 15,
+                },
+                now,
+            )
+            .await?;
+            t
+        };
+        self.inner.lock().await.demo = Some(sandbox);
+        self.use_tenant(tenant).await?;
+        Ok(url)
+    }
+
+    /// Tests a connection: reachable, TLS, credentials, GenieACS NBI, device count.
+    pub async fn test_acs(&self, request: TestAcsRequest) -> Result<AcsTestReport, IpcError> {
+        let client = acs_client(
+            request.auth,
+            request.user.as_deref(),
+            request.secret.as_deref(),
+        )?;
+        let mut report = AcsTestReport::default();
+        let url = match reqwest::Url::parse(request.url.trim()).and_then(|u| u.join("devices")) {
+            Ok(u) => u,
+            Err(e) => {
+                report.problem = Some(format!(
+                    "The URL is not valid ({e}). Use for example http://acs.example.net:7557"
+                ));
+                return Ok(report);
+            }
+        };
+        match client
+            .head(url)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+        {
+            Err(e) => {
+                let e = e.without_url();
+                report.reachable = !e.is_connect() && !e.is_timeout();
+                report.problem = Some(if e.is_timeout() {
+                    "The ACS did not answer within 10 s: check the address and the firewall.".into()
+                } else if e.is_connect() {
+                    format!("Cannot connect ({e}): check the host, the port (GenieACS's NBI uses 7557) and that the service runs.")
+                } else {
+                    format!("The request failed: {e}. If the ACS uses HTTPS with its own certificate, add its CA or pin.")
+                });
+            }
+            Ok(resp) => {
+                report.reachable = true;
+                report.tls_ok = true;
+                let status = resp.status();
+                report.auth_ok = status != 401 && status != 403;
+                report.version = resp
+                    .headers()
+                    .get("GenieACS-Version")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                report.devices = resp
+                    .headers()
+                    .get("total")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok());
+                report.nbi = status.is_success() && report.devices.is_some();
+                if !report.auth_ok {
+                    report.problem = Some(format!("The credentials were refused (HTTP {status})."));
+                } else if !report.nbi {
+                    report.problem = Some(format!(
+                        "This server answered HTTP {status} but does not look like GenieACS's NBI (no `total` header on /devices)."
+                    ));
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Saves a connection (creating the tenant when needed) and starts syncing it.
+    pub async fn add_acs(self: &Arc<Self>, request: AddAcsRequest) -> Result<(), IpcError> {
+        let now = (self.clock)();
+        let current = self.inner.lock().await.tenant.clone();
+        let tenant = match current {
+            Some(t) if t.name() != DEMO_TENANT => t,
+            _ => match self
+                .workspace
+                .tenants()
+                .await?
+                .into_iter()
+                .find(|t| t.name == request.tenant)
+            {
+                Some(_) => {
+                    let pass = std::env::var("ACSDESK_PASSPHRASE").ok();
+                    self.workspace
+                        .open_tenant(&request.tenant, pass.as_deref())
+                        .await?
+                }
+                None => {
+                    self.workspace
+                        .create_tenant(&request.tenant, KeyChoice::from_env()?, now)
+                        .await?
+                }
+            },
+        };
+        tenant
+            .add_acs(
+                &NewAcs {
+                    name: request.name,
+                    url: request.url,
+                    auth_kind: match request.auth {
+                        AuthKind::None => "none",
+                        AuthKind::Basic => "basic",
+                        AuthKind::Token => "token",
+                    }
+                    .into(),
+                    auth_user: request.user,
+                    auth_secret: request.secret,
+                    cwmp_url: None,
+                    rate_per_s: 20,
+                    interval_s: i64::from(request.interval_s.max(5)),
+                },
+                now,
+            )
+            .await?;
+        self.use_tenant(tenant).await
+    }
+
+    /// One window of the device list.
+    pub async fn list_devices(
+        &self,
+        request: ListDevicesRequest,
+    ) -> Result<ListDevicesResponse, IpcError> {
+        let page = self
+            .tenant()
+            .await?
+            .list_devices(
+                &request.filter,
+                request.sort,
+                request.offset,
+                request.limit.max(1),
+            )
+            .await?;
+        Ok(ListDevicesResponse {
+            total: page.total,
+            online: page.online,
+            fleet: page.fleet,
+            rows: page.rows,
+        })
+    }
+
+    /// The values the filters can take.
+    pub async fn device_facets(&self) -> Result<DeviceFacets, IpcError> {
+        let t = self.tenant().await?;
+        Ok(DeviceFacets {
+            vendors: t.facet("vendor").await?,
+            models: t.facet("model").await?,
+            firmwares: t.facet("firmware").await?,
+            acs: t.facet("acs").await?,
+            tags: t.facet("tag").await?,
+        })
+    }
+
+    /// Everything the dashboard shows about a device.
+    pub async fn get_device(&self, id: &str) -> Result<DeviceDetail, IpcError> {
+        let d = self.tenant().await?.device(id).await?;
+        let n = &d.normalized;
+        Ok(DeviceDetail {
+            oui: n.oui.clone(),
+            product_class: n.product_class.clone(),
+            hardware: n.hardware.clone(),
+            mac: n.mac.clone(),
+            lan_ip: n.lan_ip.clone(),
+            cpu_pct: n.cpu_pct,
+            mem_pct: n.mem_pct,
+            wifi: n
+                .wifi
+                .iter()
+                .map(|w| WifiInfo {
+                    band: serde_json::to_value(w.band)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| "unknown".into()),
+                    ssid: w.ssid.clone(),
+                    enabled: w.enabled,
+                })
+                .collect(),
+            pppoe_username: n.pppoe_username().map(str::to_owned),
+            wan_status: n.wan.as_ref().and_then(|w| w.status.clone()),
+            wan_error: n
+                .wan
+                .as_ref()
+                .and_then(|w| w.last_error.clone())
+                .filter(|e| e != "ERROR_NONE"),
+            inform_interval_s: n.inform_interval_s,
+            data_model: n.data_model.map(|m| m.as_str().to_owned()),
+            tags: n.tags.clone(),
+            row: d.row,
+        })
+    }
+
+    /// One history chart as SVG.
+    pub async fn device_chart(&self, request: DeviceChartRequest) -> Result<DeviceChart, IpcError> {
+        let metric = Metric::parse(&request.metric).ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::Invalid,
+                format!("unknown metric {}", request.metric),
+            )
+        })?;
+        let now = (self.clock)();
+        let from = now - request.range.millis();
+        let points = self
+            .tenant()
+            .await?
+            .series(&request.id, metric, from, now)
+            .await?;
+        let svg = render_svg(&ChartSpec {
+            metric,
+            points: &points,
+            from_ms: from,
+            to_ms: now,
+            size: (640, 240),
+            theme: if request.dark {
+                Theme::Dark
+            } else {
+                Theme::Light
+            },
+            utc_offset_s: request.utc_offset_min * 60,
+        })
+        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
+        Ok(DeviceChart {
+            svg,
+            points: points.len() as u32,
+        })
+    }
+
+    /// Runs one sync of every connection now (the CLI's `sync`, tests).
+    pub async fn sync_now(&self) -> Result<(), IpcError> {
+        let inner = self.inner.lock().await;
+        for p in inner.pollers.values() {
+            p.sync_now();
+        }
+        Ok(())
+    }
+}
+
+/// Counts the devices a source holds (for `acsdesk acs test` and tests).
+pub async fn count_devices<S: DeviceSource>(source: &S) -> Result<u64, IpcError> {
+    source
+        .count(None)
+        .await
+        .map_err(|e| IpcError::new(ErrorCode::Remote, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use acsdesk_types::devices::{ChartRange, DeviceFilter, Presence};
+
+    /// The demo end to end: sandbox started, tenant created with a key in the real
+    /// credential store, first sync lands, the list, detail and charts answer.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_fleet_syncs_into_a_new_tenant() {
+        assert!(
+            crate::store::key::keyring_available(),
+            "no OS credential store: run under `dbus-run-session -- scripts/desktop-session.sh`"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(dir.path(), crate::clock::system())
+            .await
+            .unwrap();
+        assert!(
+            desk.list_devices(ListDevicesRequest::default())
+                .await
+                .is_err(),
+            "no tenant yet"
+        );
+        let mut events = desk.subscribe();
+        let url = desk
+            .start_demo(StartDemoRequest { devices: 40 })
+            .await
+            .unwrap();
+        assert!(url.starts_with("http://127.0.0.1:"));
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match tokio::time::timeout_at(deadline, events.recv()).await {
+                Ok(Ok(DeskEvent::DevicesChanged(e))) => {
+                    assert_eq!(e.acs, "demo");
+                    break;
+                }
+                Ok(Ok(_)) => {}
+                other => panic!("no devices-changed event: {other:?}"),
+            }
+        }
+        let state = desk.workspace_state().await.unwrap();
+        assert_eq!(state.current.as_deref(), Some(DEMO_TENANT));
+        assert!(state.demo_running);
+        let all = desk
+            .list_devices(ListDevicesRequest {
+                limit: 100,
+                ..ListDevicesRequest::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(all.total, 40);
+        let offline = desk
+            .list_devices(ListDevicesRequest {
+                filter: DeviceFilter {
+                    presence: Some(Presence::Offline),
+                    ..DeviceFilter::default()
+                },
+                limit: 100,
+                ..ListDevicesRequest::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(offline.total + all.online, 40);
+        let id = all.rows.iter().find(|r| r.online).unwrap().id.clone();
+        let detail = desk.get_device(&id).await.unwrap();
+        assert_eq!(detail.row.id, id);
+        assert!(!detail.wifi.is_empty());
+        let chart = desk
+            .device_chart(DeviceChartRequest {
+                id,
+                metric: "uptime".into(),
+                range: ChartRange::Hour,
+                dark: false,
+                utc_offset_min: 0,
+            })
+            .await
+            .unwrap();
+        assert!(chart.svg.contains("Uptime (h)"));
+        assert!(chart.points >= 1);
+        let facets = desk.device_facets().await.unwrap();
+        assert!(facets.vendors.len() >= 3, "{:?}", facets.vendors);
+        // A second start reuses the running sandbox.
+        assert_eq!(
+            desk.start_demo(StartDemoRequest::default()).await.unwrap(),
+            url
+        );
+        // Cleanup: the tenant's key leaves the credential store.
+        desk.workspace.remove_tenant(DEMO_TENANT).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_connection_test_says_what_is_wrong() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(dir.path(), crate::clock::system())
+            .await
+            .unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let report = desk
+            .test_acs(TestAcsRequest {
+                url: format!("http://127.0.0.1:{port}"),
+                auth: AuthKind::None,
+                user: None,
+                secret: None,
+            })
+            .await
+            .unwrap();
+        assert!(!report.reachable);
+        assert!(report.problem.unwrap().contains("Cannot connect"));
+        let sandbox = acsdesk_sandbox::Sandbox::builder(0)
+            .devices(7)
+            .start()
+            .await
+            .unwrap();
+        let ok = desk
+            .test_acs(TestAcsRequest {
+                url: sandbox.url(),
+                auth: AuthKind::Basic,
+                user: Some("noc".into()),
+                secret: Some("pw".into()),
+            })
+            .await
+            .unwrap();
+        assert!(ok.reachable && ok.tls_ok && ok.auth_ok && ok.nbi, "{ok:?}");
+        assert_eq!(ok.devices, Some(7));
+        assert!(ok.version.unwrap().starts_with("1.2"));
+        let bad = desk
+            .test_acs(TestAcsRequest {
+                url: "not a url".into(),
+                auth: AuthKind::None,
+                user: None,
+                secret: None,
+            })
+            .await
+            .unwrap();
+        assert!(bad.problem.unwrap().contains("not valid"));
+    }
+}
