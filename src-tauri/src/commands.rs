@@ -1,7 +1,20 @@
 //! The Tauri commands: each takes its request type from `acsdesk-types`, calls one core
-//! function and returns `Result<Response, IpcError>`.
+//! method and returns `Result<Response, IpcError>`.
 
+use acsdesk_core::desk::Desk;
+use acsdesk_types::devices::{
+    DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
+    GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
+};
+use acsdesk_types::settings::{
+    AcsTestReport, AddAcsRequest, StartDemoRequest, TestAcsRequest, WorkspaceState,
+    WorkspaceStateRequest,
+};
 use acsdesk_types::{AboutInfo, GetAboutRequest, IpcError};
+use std::sync::Arc;
+use tauri::State;
+
+type DeskState<'a> = State<'a, Arc<Desk>>;
 
 /// `get_about`: what build is running, including the Tauri version hosting the UI.
 #[tauri::command]
@@ -11,4 +24,75 @@ pub(crate) fn get_about(request: GetAboutRequest) -> Result<AboutInfo, IpcError>
         "Tauri {}",
         tauri::VERSION
     ))))
+}
+
+/// `workspace_state`: tenants, the current one, the demo.
+#[tauri::command]
+pub(crate) async fn workspace_state(
+    desk: DeskState<'_>,
+    request: WorkspaceStateRequest,
+) -> Result<WorkspaceState, IpcError> {
+    let WorkspaceStateRequest {} = request;
+    desk.workspace_state().await
+}
+
+/// `start_demo`: the embedded sandbox as the demo tenant.
+#[tauri::command]
+pub(crate) async fn start_demo(
+    desk: DeskState<'_>,
+    request: StartDemoRequest,
+) -> Result<(), IpcError> {
+    desk.inner().start_demo(request).await.map(|_| ())
+}
+
+/// `test_acs`: a connection test with a verdict per step.
+#[tauri::command]
+pub(crate) async fn test_acs(
+    desk: DeskState<'_>,
+    request: TestAcsRequest,
+) -> Result<AcsTestReport, IpcError> {
+    desk.test_acs(request).await
+}
+
+/// `add_acs`: save a connection and start syncing it.
+#[tauri::command]
+pub(crate) async fn add_acs(desk: DeskState<'_>, request: AddAcsRequest) -> Result<(), IpcError> {
+    desk.inner().add_acs(request).await
+}
+
+/// `list_devices`: one window of the device list.
+#[tauri::command]
+pub(crate) async fn list_devices(
+    desk: DeskState<'_>,
+    request: ListDevicesRequest,
+) -> Result<ListDevicesResponse, IpcError> {
+    desk.list_devices(request).await
+}
+
+/// `device_facets`: the values the filters can take.
+#[tauri::command]
+pub(crate) async fn device_facets(
+    desk: DeskState<'_>,
+    request: DeviceFacetsRequest,
+) -> Result<DeviceFacets, IpcError> {
+    let DeviceFacetsRequest {} = request;
+    desk.device_facets().await
+}
+
+/// `get_device`: the dashboard's data.
+#[tauri::command]
+pub(crate) async fn get_device(
+    desk: DeskState<'_>,
+    request: GetDeviceRequest,
+) -> Result<DeviceDetail, IpcError> {
+    desk.get_device(&request.id).await
+}
+
+/// `device_chart`: one history chart as SVG.
+#[tauri::command]
+pub(crate) async fn device_chart(
+    desk: DeskState<'_>,
+    request: DeviceChartRequest,
+) -> Result<DeviceChart, IpcError> {
+    desk.device_chart(request).await
 }

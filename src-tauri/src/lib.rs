@@ -1,14 +1,31 @@
-//! The desktop shell: builds the Tauri app, registers the commands, and nothing more.
-//! Behaviour lives in `acsdesk-core`; each command here is one line.
+//! The desktop shell: builds the Tauri app, opens the backend (`acsdesk_core::desk`),
+//! registers the commands, forwards core events to the UI, and runs the tray and the
+//! notifications. Behaviour lives in `acsdesk-core`; each command here is one line.
 
 mod commands;
 pub mod notifications;
 pub mod tray;
 
+use acsdesk_core::desk::{Desk, DeskEvent};
+use acsdesk_types::events;
+use std::path::Path;
+use std::sync::Arc;
+use tauri::{Emitter, Manager};
+
 /// Registers every app command on a builder. Shared by [`run`] and the IPC tests so the
 /// list cannot drift.
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![commands::get_about])
+    builder.invoke_handler(tauri::generate_handler![
+        commands::get_about,
+        commands::workspace_state,
+        commands::start_demo,
+        commands::test_acs,
+        commands::add_acs,
+        commands::list_devices,
+        commands::device_facets,
+        commands::get_device,
+        commands::device_chart,
+    ])
 }
 
 /// The app's context (config, assets, capabilities), generated at build time.
@@ -16,12 +33,58 @@ pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
 }
 
-/// Opens the main window and runs until it is closed.
+/// Opens the backend on `dir`; the shell manages it as state.
+pub async fn open_desk(dir: &Path) -> Result<Arc<Desk>, acsdesk_types::IpcError> {
+    Desk::open(dir, acsdesk_core::clock::system()).await
+}
+
+/// Forwards the backend's events to the webview as Tauri events.
+fn forward_events<R: tauri::Runtime>(app: tauri::AppHandle<R>, desk: &Desk) {
+    let mut rx = desk.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let event = match rx.recv().await {
+                Ok(e) => e,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(_) => break,
+            };
+            // A closed webview cannot receive events; the next one will try again.
+            let _ = match event {
+                DeskEvent::SyncProgress(p) => app.emit(events::SYNC_PROGRESS, p),
+                DeskEvent::DevicesChanged(c) => app.emit(events::DEVICES_CHANGED, c),
+                DeskEvent::AcsHealth(h) => app.emit(events::ACS_HEALTH, h),
+            };
+        }
+    });
+}
+
+/// Opens the main window and runs until the app quits. With `--demo` (or
+/// `ACSDESK_DEMO=1`) the embedded demo fleet starts at once.
 pub fn run() {
+    let demo = std::env::args().any(|a| a == "--demo")
+        || std::env::var("ACSDESK_DEMO").is_ok_and(|v| v == "1");
     let builder = tauri::Builder::default()
         // Remembers the window's size, position and maximised state between runs.
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .setup(|app| {
+        .setup(move |app| {
+            let dir = acsdesk_core::paths::data_dir();
+            let desk = tauri::async_runtime::block_on(open_desk(&dir)).map_err(|e| {
+                format!(
+                    "cannot open the data directory {}: {}",
+                    dir.display(),
+                    e.message
+                )
+            })?;
+            forward_events(app.handle().clone(), &desk);
+            if demo {
+                let desk = desk.clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = desk.start_demo(Default::default()).await {
+                        eprintln!("acsdesk-desktop: the demo did not start: {}", e.message);
+                    }
+                });
+            }
+            app.manage(desk);
             // Without a tray (some desktops have none) closing the window quits instead.
             if let Err(err) = tray::install(app.handle()) {
                 eprintln!("acsdesk-desktop: no tray icon ({err}); closing the window quits");

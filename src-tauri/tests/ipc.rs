@@ -9,7 +9,13 @@ use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindowBuilder};
 
 fn app() -> tauri::App<tauri::test::MockRuntime> {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let desk = tauri::async_runtime::block_on(acsdesk_desktop::open_desk(dir.path()))
+        .expect("the backend opens");
+    // Keep the directory for the life of the test process.
+    std::mem::forget(dir);
     acsdesk_desktop::with_commands(mock_builder())
+        .manage(desk)
         .build(acsdesk_desktop::context())
         .expect("the app builds on the mock runtime")
 }
@@ -51,6 +57,54 @@ fn get_about_returns_the_core_build_info() {
     assert_eq!(info.version, core.version);
     assert_eq!(info.commit, core.commit);
     assert_eq!(info.shell, Some(format!("Tauri {}", tauri::VERSION)));
+}
+
+#[test]
+fn every_command_answers_through_ipc() {
+    let app = app();
+    let state =
+        invoke(&app, commands::WORKSPACE_STATE, json!({ "request": {} })).expect("workspace_state");
+    assert_eq!(
+        state["current"],
+        Value::Null,
+        "a new workspace has no tenant"
+    );
+    for (cmd, request) in [
+        (
+            commands::LIST_DEVICES,
+            json!({"filter": {}, "sort": {"key": "serial", "descending": false}, "offset": 0, "limit": 10}),
+        ),
+        (commands::DEVICE_FACETS, json!({})),
+        (commands::GET_DEVICE, json!({"id": "nope"})),
+        (
+            commands::DEVICE_CHART,
+            json!({"id": "nope", "metric": "cpu", "range": "24h", "dark": false, "utc_offset_min": 0}),
+        ),
+    ] {
+        let err = invoke(&app, cmd, json!({ "request": request })).expect_err(cmd);
+        assert_eq!(err["code"], "not_found", "{cmd}: {err}");
+        assert!(
+            err["message"].as_str().unwrap().contains("no tenant"),
+            "{cmd}: {err}"
+        );
+    }
+    let report = invoke(
+        &app,
+        commands::TEST_ACS,
+        json!({ "request": {"url": "not a url", "auth": "none", "user": null, "secret": null} }),
+    )
+    .expect("test_acs answers with a verdict");
+    assert!(report["problem"].as_str().unwrap().contains("not valid"));
+    let err = invoke(
+        &app,
+        commands::ADD_ACS,
+        json!({ "request": {"tenant": "", "name": "x", "url": "http://a", "auth": "none", "user": null, "secret": null, "interval_s": 60} }),
+    )
+    .expect_err("an empty tenant name is refused");
+    assert!(
+        matches!(err["code"].as_str(), Some("invalid") | Some("store")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ pub mod desk;
 pub mod http;
 pub mod monitor;
 pub mod normalize;
+pub mod paths;
 pub mod store;
 pub mod sync;
 

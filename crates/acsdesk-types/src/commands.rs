@@ -31,4 +31,14 @@ pub const TEST_ACS: &str = "test_acs";
 pub const ADD_ACS: &str = "add_acs";
 
 /// Every command of the app, in the order they are registered.
-pub const ALL: &[&str] = &[GET_ABOUT];
+pub const ALL: &[&str] = &[
+    GET_ABOUT,
+    WORKSPACE_STATE,
+    START_DEMO,
+    TEST_ACS,
+    ADD_ACS,
+    LIST_DEVICES,
+    DEVICE_FACETS,
+    GET_DEVICE,
+    DEVICE_CHART,
+];
