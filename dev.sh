@@ -109,7 +109,7 @@ run_app() {
     die "no display: AcsDesk is a desktop app. On a headless machine use 'xvfb-run ./dev.sh run', or the CLI: cargo run -p acsdesk-cli -- --help"
   fi
   say "starting AcsDesk"
-  exec "$TARGET_DIR/debug/acsdesk-desktop" "$@"
+  exec "$TARGET_DIR/debug/acsdesk-desktop" --demo "$@"
 }
 
 run_tests() {

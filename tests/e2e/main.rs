@@ -1,3 +1,4 @@
 //! End-to-end tests in the real AcsDesk window, driven over WebDriver under Xvfb.
 
 mod about;
+mod demo;

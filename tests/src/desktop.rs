@@ -19,6 +19,8 @@ pub struct Desktop {
     pub client: Client,
     driver: tokio::process::Child,
     artifacts: PathBuf,
+    /// The app's own data directory, fresh for each launch (a first run).
+    data: tempfile::TempDir,
 }
 
 impl Desktop {
@@ -39,6 +41,7 @@ impl Desktop {
         )?;
         let artifacts = artifacts_dir(&app)?;
 
+        let data = tempfile::tempdir().context("could not create a data directory")?;
         let port = free_port()?;
         let native_port = free_port()?;
         let log = std::fs::File::create(artifacts.join("tauri-driver.log"))
@@ -52,6 +55,8 @@ impl Desktop {
             .arg(&native_driver)
             // The app hides to the tray on close; a test session must end it for real.
             .env("ACSDESK_QUIT_ON_CLOSE", "1")
+            // Each launch is a first run in its own data directory.
+            .env("ACSDESK_DATA_DIR", data.path())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -77,6 +82,7 @@ impl Desktop {
             client,
             driver,
             artifacts,
+            data,
         })
     }
 
@@ -99,6 +105,31 @@ impl Desktop {
         // The session may already be gone if the app crashed; the driver is killed anyway.
         let _ = self.client.close().await;
         let _ = self.driver.kill().await;
+        let _ = self.data.close();
+    }
+
+    /// Waits until `selector` matches an element whose text satisfies `ok`, and returns
+    /// that text; fails with the last text seen after `limit`.
+    pub async fn wait_text(
+        &self,
+        selector: &str,
+        limit: Duration,
+        ok: impl Fn(&str) -> bool,
+    ) -> Result<String> {
+        let start = Instant::now();
+        let mut last = String::new();
+        while start.elapsed() < limit {
+            if let Ok(el) = self.client.find(fantoccini::Locator::Css(selector)).await {
+                if let Ok(text) = el.text().await {
+                    if ok(&text) {
+                        return Ok(text);
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        bail!("{selector} never showed the expected text after {limit:?}; last seen: {last:?}")
     }
 }
 

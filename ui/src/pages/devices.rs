@@ -267,19 +267,19 @@ pub(crate) fn DevicesPage(
                     <option value="online">"Online"</option>
                     <option value="offline">"Offline"</option>
                 </select>
-                <FacetSelect label="Vendor" test_id="filter-vendor" facets=facets
+                <FacetSelect label="Vendor" all="All vendors" test_id="filter-vendor" facets=facets
                     pick=|f: &DeviceFacets| f.vendors.clone()
                     current=Signal::derive(move || filter.get().vendor)
                     on_pick=Callback::new(move |v| filter.update(|f| f.vendor = v)) />
-                <FacetSelect label="Model" test_id="filter-model" facets=facets
+                <FacetSelect label="Model" all="All models" test_id="filter-model" facets=facets
                     pick=|f: &DeviceFacets| f.models.clone()
                     current=Signal::derive(move || filter.get().model)
                     on_pick=Callback::new(move |v| filter.update(|f| f.model = v)) />
-                <FacetSelect label="Firmware" test_id="filter-firmware" facets=facets
+                <FacetSelect label="Firmware" all="All firmware" test_id="filter-firmware" facets=facets
                     pick=|f: &DeviceFacets| f.firmwares.clone()
                     current=Signal::derive(move || filter.get().firmware)
                     on_pick=Callback::new(move |v| filter.update(|f| f.firmware = v)) />
-                <FacetSelect label="ACS" test_id="filter-acs" facets=facets
+                <FacetSelect label="ACS" all="All ACS" test_id="filter-acs" facets=facets
                     pick=|f: &DeviceFacets| f.acs.clone()
                     current=Signal::derive(move || filter.get().acs)
                     on_pick=Callback::new(move |v| filter.update(|f| f.acs = v)) />
@@ -413,8 +413,10 @@ fn Row(
 /// A filter drop-down fed by the facets.
 #[component]
 fn FacetSelect(
-    /// Accessible label and the "all" option's noun.
+    /// Accessible label.
     label: &'static str,
+    /// The text of the "no filter" option, e.g. "All vendors".
+    all: &'static str,
     /// `data-testid` for tests.
     test_id: &'static str,
     /// The facets, loading.
@@ -436,7 +438,7 @@ fn FacetSelect(
                 on_pick.run((!v.is_empty()).then_some(v));
             }
         >
-            <option value="">{format!("All {}", label.to_lowercase())}</option>
+            <option value="">{all}</option>
             {move || {
                 let values = facets.get().and_then(|r| r.ok()).map(|f| pick(&f)).unwrap_or_default();
                 values
