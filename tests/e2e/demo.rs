@@ -42,14 +42,23 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     start.click().await?;
 
     let text = desktop
-        .wait_text("[data-testid=device-counts]", Duration::from_secs(90), |t| {
-            counts(t).is_some_and(|(_, shown, fleet)| fleet == 200 && shown == 200)
-        })
+        .wait_text(
+            "[data-testid=device-counts]",
+            Duration::from_secs(90),
+            |t| counts(t).is_some_and(|(_, shown, fleet)| fleet == 200 && shown == 200),
+        )
         .await?;
     let (online, _, _) = counts(&text).context("counts")?;
-    ensure!(online > 0 && online < 200, "a realistic fleet has some devices offline: {text}");
+    ensure!(
+        online > 0 && online < 200,
+        "a realistic fleet has some devices offline: {text}"
+    );
     let rows = c.find_all(Locator::Css("[data-testid=device-row]")).await?;
-    ensure!(!rows.is_empty() && rows.len() < 100, "only visible rows are rendered: {}", rows.len());
+    ensure!(
+        !rows.is_empty() && rows.len() < 100,
+        "only visible rows are rendered: {}",
+        rows.len()
+    );
     desktop.screenshot("devices").await?;
 
     c.find(Locator::Css("[data-testid=filter-presence]"))
@@ -57,14 +66,21 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .select_by_value("offline")
         .await?;
     let offline_text = desktop
-        .wait_text("[data-testid=device-counts]", Duration::from_secs(20), |t| {
-            counts(t).is_some_and(|(on, shown, _)| on == 0 && shown == 200 - online)
-        })
+        .wait_text(
+            "[data-testid=device-counts]",
+            Duration::from_secs(20),
+            |t| counts(t).is_some_and(|(on, shown, _)| on == 0 && shown == 200 - online),
+        )
         .await?;
-    let statuses = c.find_all(Locator::Css("[data-testid=device-row] .c-status")).await?;
+    let statuses = c
+        .find_all(Locator::Css("[data-testid=device-row] .c-status"))
+        .await?;
     for s in &statuses {
         let t = s.text().await?;
-        ensure!(t.contains("Offline"), "a row in the offline filter says {t:?}");
+        ensure!(
+            t.contains("Offline"),
+            "a row in the offline filter says {t:?}"
+        );
     }
     desktop.screenshot("devices-offline").await?;
     let _ = offline_text;
@@ -77,9 +93,14 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     )
     .await?;
     let title = desktop
-        .wait_text("[data-testid=device-title]", Duration::from_secs(20), |t| !t.is_empty())
+        .wait_text("[data-testid=device-title]", Duration::from_secs(20), |t| {
+            !t.is_empty()
+        })
         .await?;
-    ensure!(title.contains(&serial), "the dashboard of {serial} opened: {title:?}");
+    ensure!(
+        title.contains(&serial),
+        "the dashboard of {serial} opened: {title:?}"
+    );
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css("[data-testid=chart-uptime] svg"))

@@ -1,11 +1,11 @@
 //! The app shell: a navigation area and a content area showing the current view.
 
 use crate::components::nav::{Nav, Page};
+use crate::ipc;
 use crate::pages::about::AboutPage;
 use crate::pages::device::DevicePage;
 use crate::pages::devices::DevicesPage;
 use crate::pages::welcome::WelcomePage;
-use crate::ipc;
 use leptos::prelude::*;
 
 /// The root component: navigation on the left, the selected view on the right.

@@ -32,7 +32,10 @@ struct Args<'a, T> {
 extern "C" {
     /// `window.__TAURI__.event.listen`: resolves to an unlisten function.
     #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "event"], js_name = listen)]
-    async fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
+    async fn tauri_listen(
+        event: &str,
+        handler: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// A subscription to a backend event; dropping it unsubscribes.
@@ -58,7 +61,8 @@ pub(crate) async fn listen<T: DeserializeOwned + 'static>(
     mut on_event: impl FnMut(T) + 'static,
 ) -> Result<Subscription, IpcError> {
     let handler = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-        let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        let payload =
+            js_sys::Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
         if let Ok(value) = serde_wasm_bindgen::from_value::<T>(payload) {
             on_event(value);
         }
@@ -118,7 +122,9 @@ pub(crate) async fn get_about() -> Result<AboutInfo, IpcError> {
 }
 
 /// One window of the filtered, sorted device list.
-pub(crate) async fn list_devices(request: ListDevicesRequest) -> Result<ListDevicesResponse, IpcError> {
+pub(crate) async fn list_devices(
+    request: ListDevicesRequest,
+) -> Result<ListDevicesResponse, IpcError> {
     invoke(commands::LIST_DEVICES, &request).await
 }
 

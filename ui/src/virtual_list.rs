@@ -19,7 +19,10 @@ pub(crate) fn visible_rows(
     let first = (scroll_top.max(0.0) / row_height).floor() as u32;
     let count = (viewport_height.max(0.0) / row_height).ceil() as u32 + 1;
     let start = first.saturating_sub(overscan).min(total);
-    let end = first.saturating_add(count).saturating_add(overscan).min(total);
+    let end = first
+        .saturating_add(count)
+        .saturating_add(overscan)
+        .min(total);
     start..end
 }
 
@@ -46,7 +49,10 @@ mod tests {
     #[test]
     fn edges_are_clamped() {
         assert_eq!(visible_rows(0.0, 640.0, 32.0, 100_000, 5), 0..26);
-        assert_eq!(visible_rows(99_990.0 * 32.0, 640.0, 32.0, 100_000, 5), 99_985..100_000);
+        assert_eq!(
+            visible_rows(99_990.0 * 32.0, 640.0, 32.0, 100_000, 5),
+            99_985..100_000
+        );
         assert_eq!(visible_rows(1e12, 640.0, 32.0, 10, 5), 10..10);
         assert_eq!(visible_rows(0.0, 640.0, 32.0, 0, 5), 0..0);
         assert_eq!(visible_rows(-50.0, 640.0, 32.0, 3, 5), 0..3);

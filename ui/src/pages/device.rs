@@ -98,8 +98,20 @@ fn Overview(
         .wifi
         .iter()
         .map(|w| {
-            let band = if w.band == "unknown" { "?".to_owned() } else { format!("{} GHz", w.band) };
-            format!("{} ({band}){}", w.ssid.clone().unwrap_or_else(|| "—".into()), if w.enabled == Some(false) { ", off" } else { "" })
+            let band = if w.band == "unknown" {
+                "?".to_owned()
+            } else {
+                format!("{} GHz", w.band)
+            };
+            format!(
+                "{} ({band}){}",
+                w.ssid.clone().unwrap_or_else(|| "—".into()),
+                if w.enabled == Some(false) {
+                    ", off"
+                } else {
+                    ""
+                }
+            )
         })
         .collect::<Vec<_>>()
         .join(" · ");

@@ -3,11 +3,11 @@
 
 use crate::ipc;
 use crate::virtual_list::{blocks, visible_rows};
-use acsdesk_types::events::{self, DevicesChangedEvent, SyncProgressEvent};
 use acsdesk_types::devices::{
     format_ago, format_uptime, DeviceFacets, DeviceFilter, DeviceRow, DeviceSort,
     ListDevicesRequest, Presence, SortKey,
 };
+use acsdesk_types::events::{self, DevicesChangedEvent, SyncProgressEvent};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -120,8 +120,16 @@ pub(crate) fn DevicesPage(
 
     // Scrolling: fetch the blocks the visible rows need.
     Effect::new(move |_| {
-        let Some((total, _, _)) = totals.get() else { return };
-        let rows = visible_rows(scroll_top.get(), viewport.get(), ROW_HEIGHT, total as u32, OVERSCAN);
+        let Some((total, _, _)) = totals.get() else {
+            return;
+        };
+        let rows = visible_rows(
+            scroll_top.get(),
+            viewport.get(),
+            ROW_HEIGHT,
+            total as u32,
+            OVERSCAN,
+        );
         let have = cache.get_untracked();
         for block in blocks(&rows, BLOCK) {
             if !have.contains_key(&block) {
@@ -133,7 +141,9 @@ pub(crate) fn DevicesPage(
     // Live updates: when sync changes devices, re-fetch the visible blocks in place, so
     // the scroll position and focus stay where they are.
     let refresh_visible = move || {
-        let Some((total, _, _)) = totals.get_untracked() else { return };
+        let Some((total, _, _)) = totals.get_untracked() else {
+            return;
+        };
         let rows = visible_rows(
             scroll_top.get_untracked(),
             viewport.get_untracked(),
@@ -184,7 +194,9 @@ pub(crate) fn DevicesPage(
     let slash = window_event_listener(ev::keydown, move |e| {
         let typing = e
             .target()
-            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(t).ok())
+            .and_then(|t| {
+                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(t).ok()
+            })
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
         if e.key() == "/" && !typing {
             e.prevent_default();
@@ -199,8 +211,16 @@ pub(crate) fn DevicesPage(
     });
 
     let visible = move || {
-        let Some((total, _, _)) = totals.get() else { return Vec::new() };
-        let rows = visible_rows(scroll_top.get(), viewport.get(), ROW_HEIGHT, total as u32, OVERSCAN);
+        let Some((total, _, _)) = totals.get() else {
+            return Vec::new();
+        };
+        let rows = visible_rows(
+            scroll_top.get(),
+            viewport.get(),
+            ROW_HEIGHT,
+            total as u32,
+            OVERSCAN,
+        );
         let cached = cache.get();
         rows.map(|i| {
             let row = cached
@@ -378,7 +398,8 @@ fn Row(
 ) -> impl IntoView {
     let top = format!("translateY({}px)", f64::from(index) * ROW_HEIGHT);
     let Some(r) = row else {
-        return view! { <div class="row placeholder" role="row" style:transform=top></div> }.into_any();
+        return view! { <div class="row placeholder" role="row" style:transform=top></div> }
+            .into_any();
     };
     let now = js_sys::Date::now() as i64;
     let id = r.id.clone();

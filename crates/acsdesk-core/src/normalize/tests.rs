@@ -337,16 +337,34 @@ async fn every_simulated_vendor_normalises_through_the_projection() {
         seen.insert(format!("{:?}", d.vendor));
         assert!(d.firmware.is_some(), "{}", d.id);
         assert!(d.wan.is_some(), "{}: a WAN", d.id);
-        assert!(d.pppoe_username().is_some_and(|u| u.starts_with("cust")), "{}", d.id);
-        assert!(d.ssid(Band::Ghz2_4).is_some() && d.ssid(Band::Ghz5).is_some(), "{}", d.id);
+        assert!(
+            d.pppoe_username().is_some_and(|u| u.starts_with("cust")),
+            "{}",
+            d.id
+        );
+        assert!(
+            d.ssid(Band::Ghz2_4).is_some() && d.ssid(Band::Ghz5).is_some(),
+            "{}",
+            d.id
+        );
         assert!(d.counters.is_some(), "{}", d.id);
         match d.vendor {
             Vendor::Huawei => {
                 // The internet WAN is on WANConnectionDevice 2, not the TR069 one.
-                assert!(d.wan.as_ref().unwrap().path.contains("WANConnectionDevice.2"));
+                assert!(d
+                    .wan
+                    .as_ref()
+                    .unwrap()
+                    .path
+                    .contains("WANConnectionDevice.2"));
                 assert!(d.signal_dbm.is_some() && d.cpu_pct.is_some() && d.mem_pct.is_some());
             }
-            Vendor::Zte => assert!(d.wan.as_ref().unwrap().path.contains("WANConnectionDevice.3")),
+            Vendor::Zte => assert!(d
+                .wan
+                .as_ref()
+                .unwrap()
+                .path
+                .contains("WANConnectionDevice.3")),
             Vendor::MikroTik => assert_eq!(d.counters.unwrap().width, CounterWidth::Bits64),
             Vendor::TpLink => assert_eq!(d.cpu_pct, None, "this model has no CPU figure"),
             Vendor::Other => panic!("unexpected vendor for {}", d.id),
