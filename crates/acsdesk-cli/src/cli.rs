@@ -1,6 +1,7 @@
 //! The command line's grammar (clap): global options and one variant per subcommand.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 static LONG_VERSION: LazyLock<String> = LazyLock::new(acsdesk_core::about::version_line);
@@ -10,22 +11,225 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(acsdesk_core::about::versi
 #[command(name = "acsdesk", version = acsdesk_core::about::VERSION, long_version = LONG_VERSION.as_str())]
 #[command(propagate_version = true, arg_required_else_help = true)]
 pub(crate) struct Cli {
+    /// Where AcsDesk keeps its data (default: the OS data directory).
+    #[arg(long, global = true, env = "ACSDESK_DATA_DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// The tenant to work in (default: the one in use, or the only one).
+    #[arg(long, global = true, env = "ACSDESK_TENANT")]
+    pub(crate) tenant: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub(crate) command: Command,
 }
 
-/// The subcommands. Later work adds tenant, acs, sync, devices, act, alerts, sandbox…
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Show what build of AcsDesk this is.
     About(AboutArgs),
+    /// Tenants (one ISP's workspace each, in its own encrypted database).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// GenieACS connections of the tenant.
+    #[command(subcommand)]
+    Acs(AcsCommand),
+    /// Pull devices from GenieACS into the local store.
+    Sync(SyncArgs),
+    /// List devices from the local store.
+    Devices(DevicesArgs),
+    /// One device.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// A device's history as text, JSON, SVG or PNG.
+    History(HistoryArgs),
+    /// Device logs, newest first.
+    Logs(LogsArgs),
+    /// Run the embedded GenieACS-compatible sandbox with a simulated fleet.
+    Sandbox(SandboxArgs),
 }
 
 /// Options of `acsdesk about`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Args)]
 pub(crate) struct AboutArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// `acsdesk tenant …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum TenantCommand {
+    /// Create a tenant. Its key goes to the OS credential store, or is derived from
+    /// ACSDESK_PASSPHRASE (or a prompt) where there is none.
+    Add {
+        /// The tenant's name.
+        name: String,
+        /// Protect it with a passphrase even where a credential store exists.
+        #[arg(long)]
+        passphrase: bool,
+    },
+    /// List tenants.
+    List,
+    /// Delete a tenant, its database and its key.
+    Remove {
+        /// The tenant's name.
+        name: String,
+    },
+}
+
+/// Authentication kinds for `acs add`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum AuthArg {
+    /// No authentication.
+    None,
+    /// HTTP basic (password read from stdin or a prompt).
+    Basic,
+    /// Bearer token (read from stdin or a prompt).
+    Token,
+}
+
+/// `acsdesk acs …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum AcsCommand {
+    /// Add a connection. Secrets are read from stdin or a prompt, never from arguments.
+    Add {
+        /// The connection's name.
+        name: String,
+        /// NBI base URL, e.g. http://acs.example.net:7557.
+        #[arg(long)]
+        url: String,
+        /// Authentication.
+        #[arg(long, value_enum, default_value = "none")]
+        auth: AuthArg,
+        /// Basic-auth user.
+        #[arg(long)]
+        user: Option<String>,
+        /// The CWMP URL routers use, shown to technicians.
+        #[arg(long)]
+        cwmp_url: Option<String>,
+        /// Requests per second allowed.
+        #[arg(long, default_value_t = 20)]
+        rate: i64,
+        /// Seconds between syncs.
+        #[arg(long, default_value_t = 60)]
+        interval: i64,
+    },
+    /// List connections.
+    List,
+    /// Remove a connection and what was synced from it.
+    Remove {
+        /// The connection's name.
+        name: String,
+    },
+}
+
+/// Options of `acsdesk sync`.
+#[derive(Debug, Args)]
+pub(crate) struct SyncArgs {
+    /// Only this connection.
+    #[arg(long)]
+    pub(crate) acs: Option<String>,
+    /// A full sync instead of an incremental one.
+    #[arg(long)]
+    pub(crate) full: bool,
+}
+
+/// Options of `acsdesk devices`.
+#[derive(Debug, Args)]
+pub(crate) struct DevicesArgs {
+    /// Only online devices.
+    #[arg(long, conflicts_with = "offline")]
+    pub(crate) online: bool,
+    /// Only offline devices.
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// Manufacturer.
+    #[arg(long)]
+    pub(crate) vendor: Option<String>,
+    /// Model.
+    #[arg(long)]
+    pub(crate) model: Option<String>,
+    /// Firmware version.
+    #[arg(long)]
+    pub(crate) firmware: Option<String>,
+    /// ACS connection.
+    #[arg(long)]
+    pub(crate) acs: Option<String>,
+    /// Serial, subscriber, IP or MAC contains this.
+    #[arg(long)]
+    pub(crate) search: Option<String>,
+    /// At most this many rows.
+    #[arg(long, default_value_t = 50)]
+    pub(crate) limit: u32,
+    /// JSON output.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `acsdesk device …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum DeviceCommand {
+    /// Show a device.
+    Show {
+        /// GenieACS id.
+        id: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Options of `acsdesk history`.
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    /// GenieACS id.
+    pub(crate) id: String,
+    /// cpu, memory, rx, tx, signal or uptime.
+    #[arg(long)]
+    pub(crate) metric: String,
+    /// How far back: 1h, 24h, 7d, 30d (any number with h or d).
+    #[arg(long, default_value = "24h")]
+    pub(crate) since: String,
+    /// JSON output.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Write an SVG chart to this file.
+    #[arg(long)]
+    pub(crate) svg: Option<PathBuf>,
+    /// Write a PNG chart to this file.
+    #[arg(long)]
+    pub(crate) png: Option<PathBuf>,
+}
+
+/// Options of `acsdesk logs`.
+#[derive(Debug, Args)]
+pub(crate) struct LogsArgs {
+    /// Only this device.
+    pub(crate) id: Option<String>,
+    /// At most this many entries.
+    #[arg(long, default_value_t = 50)]
+    pub(crate) limit: u32,
+    /// JSON output.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Options of `acsdesk sandbox`.
+#[derive(Debug, Args)]
+pub(crate) struct SandboxArgs {
+    /// Simulated routers.
+    #[arg(long, default_value_t = 200)]
+    pub(crate) devices: u64,
+    /// Seed of the fleet.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Port (0 = any free port).
+    #[arg(long, default_value_t = 7557)]
+    pub(crate) port: u16,
+    /// Virtual clock speed (60 = an hour a minute).
+    #[arg(long, default_value_t = 1.0)]
+    pub(crate) speed: f64,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) bind: std::net::IpAddr,
 }

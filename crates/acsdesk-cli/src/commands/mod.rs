@@ -1,12 +1,96 @@
-//! Runs a parsed command line: one module per subcommand.
+//! Runs a parsed command line: one module per subcommand, over `acsdesk-core`.
 
 mod about;
+mod acs;
+mod devices;
+mod sandbox;
+mod sync;
+mod tenant;
 
 use crate::cli::{Cli, Command};
+use acsdesk_core::store::{TenantStore, Workspace};
+use anyhow::{bail, Context};
+use std::path::PathBuf;
+
+/// What every store-backed command needs: the workspace and the chosen tenant name.
+pub(crate) struct Ctx {
+    pub(crate) workspace: Workspace,
+    tenant: Option<String>,
+}
+
+impl Ctx {
+    async fn open(data_dir: Option<PathBuf>, tenant: Option<String>) -> anyhow::Result<Self> {
+        let dir = data_dir.unwrap_or_else(acsdesk_core::paths::data_dir);
+        let workspace = Workspace::open(&dir)
+            .await
+            .with_context(|| format!("cannot open the data directory {}", dir.display()))?;
+        Ok(Self { workspace, tenant })
+    }
+
+    /// Opens the chosen tenant: `--tenant`, else the one in use, else the only one.
+    pub(crate) async fn tenant(&self) -> anyhow::Result<TenantStore> {
+        let tenants = self.workspace.tenants().await?;
+        let name = match &self.tenant {
+            Some(t) => t.clone(),
+            None => match self.workspace.setting("current_tenant").await? {
+                Some(t) if tenants.iter().any(|x| x.name == t) => t,
+                _ => match tenants.as_slice() {
+                    [only] => only.name.clone(),
+                    [] => {
+                        bail!("there is no tenant yet: create one with `acsdesk tenant add NAME`")
+                    }
+                    _ => bail!("several tenants exist: choose one with --tenant or ACSDESK_TENANT"),
+                },
+            },
+        };
+        let entry = tenants
+            .iter()
+            .find(|t| t.name == name)
+            .with_context(|| format!("no tenant named \"{name}\" (see `acsdesk tenant list`)"))?;
+        let pass = if entry.key_kind == "passphrase" {
+            Some(passphrase(&format!("Passphrase for tenant \"{name}\": "))?)
+        } else {
+            None
+        };
+        Ok(self.workspace.open_tenant(&name, pass.as_deref()).await?)
+    }
+}
+
+/// `ACSDESK_PASSPHRASE`, or a prompt on the terminal.
+pub(crate) fn passphrase(prompt: &str) -> anyhow::Result<String> {
+    match std::env::var("ACSDESK_PASSPHRASE") {
+        Ok(p) if !p.is_empty() => Ok(p),
+        _ => {
+            let p = rpassword::prompt_password(prompt)
+                .context("no passphrase: set ACSDESK_PASSPHRASE or run in a terminal")?;
+            if p.is_empty() {
+                bail!("the passphrase is empty");
+            }
+            Ok(p)
+        }
+    }
+}
 
 /// Runs the subcommand the user asked for.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
-        Command::About(args) => about::run(&args),
+    if let Command::About(args) = &cli.command {
+        return about::run(args);
     }
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        if let Command::Sandbox(args) = &cli.command {
+            return sandbox::run(args).await;
+        }
+        let ctx = Ctx::open(cli.data_dir, cli.tenant).await?;
+        match cli.command {
+            Command::About(_) | Command::Sandbox(_) => Ok(()),
+            Command::Tenant(c) => tenant::run(&ctx, c).await,
+            Command::Acs(c) => acs::run(&ctx, c).await,
+            Command::Sync(a) => sync::run(&ctx, &a).await,
+            Command::Devices(a) => devices::list(&ctx, &a).await,
+            Command::Device(c) => devices::device(&ctx, c).await,
+            Command::History(a) => devices::history(&ctx, &a).await,
+            Command::Logs(a) => devices::logs(&ctx, &a).await,
+        }
+    })
 }

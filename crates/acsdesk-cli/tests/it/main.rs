@@ -1,3 +1,7 @@
 //! Integration tests of the `acsdesk` binary, run as a user would run it.
 
+// A test binary: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod about;
+mod store;

@@ -1,0 +1,83 @@
+//! `acsdesk acs add|list|remove`.
+
+use super::Ctx;
+use crate::cli::{AcsCommand, AuthArg};
+use acsdesk_core::store::acs::NewAcs;
+use anyhow::Context;
+use std::io::{BufRead, IsTerminal};
+
+/// Reads a secret from stdin when it is piped, else prompts without echo.
+fn read_secret(what: &str) -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let secret = if stdin.is_terminal() {
+        rpassword::prompt_password(format!("{what}: ")).context("cannot read the secret")?
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the secret from stdin")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    anyhow::ensure!(!secret.is_empty(), "the {what} is empty");
+    Ok(secret)
+}
+
+pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
+    let tenant = ctx.tenant().await?;
+    match command {
+        AcsCommand::Add {
+            name,
+            url,
+            auth,
+            user,
+            cwmp_url,
+            rate,
+            interval,
+        } => {
+            let (kind, secret) = match auth {
+                AuthArg::None => ("none", None),
+                AuthArg::Basic => {
+                    anyhow::ensure!(user.is_some(), "--auth basic needs --user");
+                    ("basic", Some(read_secret("password")?))
+                }
+                AuthArg::Token => ("token", Some(read_secret("token")?)),
+            };
+            let acs = tenant
+                .add_acs(
+                    &NewAcs {
+                        name,
+                        url,
+                        auth_kind: kind.into(),
+                        auth_user: user,
+                        auth_secret: secret,
+                        cwmp_url,
+                        rate_per_s: rate,
+                        interval_s: interval,
+                    },
+                    acsdesk_core::clock::system_now_ms(),
+                )
+                .await?;
+            println!("Added ACS connection \"{}\" ({}).", acs.name, acs.url);
+        }
+        AcsCommand::List => {
+            for a in tenant.list_acs().await? {
+                println!(
+                    "{}  {}  auth={}{}  every {} s",
+                    a.name,
+                    a.url,
+                    a.auth_kind,
+                    a.auth_user
+                        .map(|u| format!(" user={u}"))
+                        .unwrap_or_default(),
+                    a.interval_s
+                );
+            }
+        }
+        AcsCommand::Remove { name } => {
+            tenant.remove_acs(&name).await?;
+            println!("Removed ACS connection \"{name}\".");
+        }
+    }
+    Ok(())
+}

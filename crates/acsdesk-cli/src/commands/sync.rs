@@ -1,0 +1,74 @@
+//! `acsdesk sync [--acs NAME] [--full]`, with a progress bar.
+
+use super::Ctx;
+use crate::cli::SyncArgs;
+use acsdesk_core::desk::acs_client;
+use acsdesk_core::sync::nbi::NbiSource;
+use acsdesk_core::sync::{sync_once, SyncOptions};
+use acsdesk_types::settings::AuthKind;
+use indicatif::{ProgressBar, ProgressStyle};
+
+pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
+    let tenant = ctx.tenant().await?;
+    let connections = tenant.list_acs().await?;
+    anyhow::ensure!(
+        !connections.is_empty(),
+        "this tenant has no ACS connection: add one with `acsdesk acs add`"
+    );
+    let mut matched = false;
+    for acs in connections
+        .iter()
+        .filter(|a| args.acs.as_ref().is_none_or(|n| n == &a.name))
+    {
+        matched = true;
+        let secret = tenant.reveal_acs_secret(&acs.name).await?;
+        let auth = match acs.auth_kind.as_str() {
+            "basic" => AuthKind::Basic,
+            "token" => AuthKind::Token,
+            _ => AuthKind::None,
+        };
+        let client = acs_client(auth, acs.auth_user.as_deref(), secret.as_deref())
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let source = NbiSource::new(client, &acs.url)?;
+        let sink = tenant.sync_store(&acs.name).await?;
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} devices ({eta})")
+                .map_err(|e| anyhow::anyhow!(e.to_string()))?
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(acs.name.clone());
+        let options = SyncOptions {
+            force_full: args.full,
+            ..SyncOptions::default()
+        };
+        let now = acsdesk_core::clock::system_now_ms();
+        let report = sync_once(&source, &sink, &options, now, |p| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", acs.name))?;
+        bar.finish_and_clear();
+        println!(
+            "{}: {} sync, {} devices fetched, {} new, {} back online, {} went offline, {} gone from GenieACS{}",
+            acs.name,
+            if report.full { "full" } else { "incremental" },
+            report.fetched,
+            report.discovered,
+            report.came_online,
+            report.went_offline,
+            report.disappeared,
+            if report.skipped.is_empty() { String::new() } else { format!(", {} skipped", report.skipped.len()) }
+        );
+        tenant
+            .roll_up_and_prune(now, acsdesk_core::store::samples::Retention::default())
+            .await?;
+    }
+    anyhow::ensure!(
+        matched,
+        "no ACS connection named {:?}",
+        args.acs.as_deref().unwrap_or_default()
+    );
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! `acsdesk tenant add|list|remove`.
+
+use super::{passphrase, Ctx};
+use crate::cli::TenantCommand;
+use acsdesk_core::store::KeyChoice;
+
+pub(crate) async fn run(ctx: &Ctx, command: TenantCommand) -> anyhow::Result<()> {
+    match command {
+        TenantCommand::Add {
+            name,
+            passphrase: ask,
+        } => {
+            let choice = if ask || std::env::var("ACSDESK_PASSPHRASE").is_ok_and(|p| !p.is_empty())
+            {
+                KeyChoice::Passphrase(passphrase(&format!("New passphrase for \"{name}\": "))?)
+            } else {
+                match KeyChoice::from_env() {
+                    Ok(c) => c,
+                    Err(_) => KeyChoice::Passphrase(passphrase(&format!(
+                        "No credential store here. New passphrase for \"{name}\": "
+                    ))?),
+                }
+            };
+            let kind = match &choice {
+                KeyChoice::Keyring => "key in the OS credential store",
+                KeyChoice::Passphrase(_) => "passphrase",
+            };
+            let t = ctx
+                .workspace
+                .create_tenant(&name, choice, acsdesk_core::clock::system_now_ms())
+                .await?;
+            ctx.workspace
+                .set_setting("current_tenant", t.name())
+                .await?;
+            println!("Created tenant \"{}\" (encrypted, {kind}).", t.name());
+        }
+        TenantCommand::List => {
+            let current = ctx.workspace.setting("current_tenant").await?;
+            for t in ctx.workspace.tenants().await? {
+                let mark = if current.as_deref() == Some(t.name.as_str()) {
+                    "*"
+                } else {
+                    " "
+                };
+                println!("{mark} {}  ({})", t.name, t.key_kind);
+            }
+        }
+        TenantCommand::Remove { name } => {
+            ctx.workspace.remove_tenant(&name).await?;
+            println!("Removed tenant \"{name}\" and its data.");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! Tenants, ACS connections, sync and the read commands, as a script would use them:
+//! a temp data directory, ACSDESK_PASSPHRASE, and the sandbox as the ACS.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run_with(&self, args: &[&str], pass: &str, stdin: Option<&str>) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_acsdesk"))
+            .args(args)
+            .env("ACSDESK_DATA_DIR", self.dir.path())
+            .env("ACSDESK_PASSPHRASE", pass)
+            .env_remove("ACSDESK_TENANT")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run_with(args, "correct horse", None);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str], pass: &str) -> String {
+        let out = self.run_with(args, pass, None);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.trim_end().lines().count(), 1, "one clear line: {err}");
+        err
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(30)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    assert!(env
+        .ok(&["tenant", "add", "Acme ISP"])
+        .contains("Created tenant \"Acme ISP\" (encrypted, passphrase)"));
+    assert!(env
+        .ok(&["tenant", "list"])
+        .contains("* Acme ISP  (passphrase)"));
+    let err = env.fails(&["acs", "list"], "wrong passphrase");
+    assert!(err.contains("wrong key or passphrase"), "{err}");
+    let err = env.fails(&["acs", "add", "bad", "--url", "ftp://x"], "correct horse");
+    assert!(err.contains("http:// or https://"), "{err}");
+    let url = sandbox.url();
+    let out = env.run_with(
+        &[
+            "acs", "add", "main", "--url", &url, "--auth", "basic", "--user", "noc",
+        ],
+        "correct horse",
+        Some("s3cret-pw\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = env.ok(&["acs", "list"]);
+    assert!(list.contains("main") && list.contains("user=noc"), "{list}");
+    assert!(!list.contains("s3cret-pw"), "secrets never print");
+    let sync = env.ok(&["sync"]);
+    assert!(
+        sync.contains("main: full sync, 30 devices fetched, 30 new"),
+        "{sync}"
+    );
+    let again = env.ok(&["sync"]);
+    assert!(again.contains("incremental"), "{again}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["devices", "--json", "--limit", "100"])).unwrap();
+    let devices = json.as_array().unwrap();
+    assert_eq!(devices.len(), 30);
+    for key in [
+        "id",
+        "acs",
+        "serial",
+        "oui",
+        "product_class",
+        "manufacturer",
+        "model",
+        "firmware",
+        "hardware",
+        "mac",
+        "wan_ip",
+        "lan_ip",
+        "uptime_s",
+        "cpu_pct",
+        "mem_pct",
+        "signal_dbm",
+        "ssids",
+        "pppoe_username",
+        "wan_status",
+        "last_inform",
+        "online",
+        "data_model",
+        "tags",
+        "subscriber",
+    ] {
+        assert!(devices[0].get(key).is_some(), "device JSON has {key}");
+    }
+    let id = devices[0]["id"].as_str().unwrap();
+    let show: serde_json::Value =
+        serde_json::from_str(&env.ok(&["device", "show", id, "--json"])).unwrap();
+    assert_eq!(show["id"], id);
+    let table = env.ok(&["devices", "--online"]);
+    assert!(
+        table.contains("STATUS") && table.contains("online"),
+        "{table}"
+    );
+    let svg = env.dir.path().join("uptime.svg");
+    let out = env.ok(&[
+        "history",
+        id,
+        "--metric",
+        "uptime",
+        "--since",
+        "24h",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(out.contains("Wrote"), "{out}");
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let err = env.fails(&["history", id, "--metric", "bogus"], "correct horse");
+    assert!(err.contains("unknown metric"), "{err}");
+    let logs = env.ok(&["logs", id]);
+    assert!(logs.contains("discovered"), "{logs}");
+    let err = env.fails(&["device", "show", "nope"], "correct horse");
+    assert!(err.contains("not found"), "{err}");
+}
+
+#[test]
+fn no_tenant_is_a_clear_error() {
+    let env = Env::new();
+    let err = env.fails(&["devices"], "x");
+    assert!(err.contains("acsdesk tenant add"), "{err}");
+}
