@@ -134,6 +134,11 @@ impl SandboxHandle {
         &self.clock
     }
 
+    /// A shared handle on the virtual clock, for clients that must agree with it.
+    pub fn clock_handle(&self) -> Arc<VirtualClock> {
+        self.clock.clone()
+    }
+
     /// Advances the virtual clock and the fleet.
     pub fn advance(&self, ms: i64) {
         self.clock.advance(ms);

@@ -10,6 +10,7 @@ pub mod kinds;
 pub mod lifecycle;
 pub mod translate;
 pub mod verify;
+pub mod worker;
 
 pub use kinds::{ActionRequest, BandChoice, ParamValue};
 pub use lifecycle::ActionStatus;

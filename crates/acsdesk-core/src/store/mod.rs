@@ -11,6 +11,7 @@
 //! numbers nor passwords can be read from the file.
 
 pub mod acs;
+pub mod actions;
 pub mod devices;
 pub mod key;
 pub mod samples;
