@@ -2,6 +2,7 @@
 //! method and returns `Result<Response, IpcError>`.
 
 use acsdesk_core::desk::Desk;
+use acsdesk_types::actions::{ActionInfo, ListActionsRequest, QueueActionRequest};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
@@ -95,4 +96,22 @@ pub(crate) async fn device_chart(
     request: DeviceChartRequest,
 ) -> Result<DeviceChart, IpcError> {
     desk.device_chart(request).await
+}
+
+/// `queue_action`: validate and queue an action.
+#[tauri::command]
+pub(crate) async fn queue_action(
+    desk: DeskState<'_>,
+    request: QueueActionRequest,
+) -> Result<ActionInfo, IpcError> {
+    desk.queue_action(request).await
+}
+
+/// `list_actions`: recent actions, of one device or all.
+#[tauri::command]
+pub(crate) async fn list_actions(
+    desk: DeskState<'_>,
+    request: ListActionsRequest,
+) -> Result<Vec<ActionInfo>, IpcError> {
+    desk.list_actions(request).await
 }

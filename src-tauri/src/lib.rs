@@ -25,6 +25,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::device_facets,
         commands::get_device,
         commands::device_chart,
+        commands::queue_action,
+        commands::list_actions,
     ])
 }
 
@@ -53,6 +55,7 @@ fn forward_events<R: tauri::Runtime>(app: tauri::AppHandle<R>, desk: &Desk) {
                 DeskEvent::SyncProgress(p) => app.emit(events::SYNC_PROGRESS, p),
                 DeskEvent::DevicesChanged(c) => app.emit(events::DEVICES_CHANGED, c),
                 DeskEvent::AcsHealth(h) => app.emit(events::ACS_HEALTH, h),
+                DeskEvent::ActionProgress(a) => app.emit(events::ACTION_PROGRESS, a),
             };
         }
     });

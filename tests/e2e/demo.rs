@@ -40,6 +40,15 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .context("a first run offers the demo fleet")?;
     desktop.screenshot("welcome").await?;
     start.click().await?;
+    // Filters are remembered by the webview between runs: start from none.
+    let clear = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid=clear-filters]"))
+        .await?;
+    if clear.prop("disabled").await?.as_deref() != Some("true") {
+        clear.click().await?;
+    }
 
     let text = desktop
         .wait_text(
@@ -85,6 +94,18 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     desktop.screenshot("devices-offline").await?;
     let _ = offline_text;
 
+    // Actions need a device that answers: switch to the online ones.
+    c.find(Locator::Css("[data-testid=filter-presence]"))
+        .await?
+        .select_by_value("online")
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=device-counts]",
+            Duration::from_secs(20),
+            |t| counts(t).is_some_and(|(on, shown, _)| on == shown && shown == online),
+        )
+        .await?;
     let first = c.find(Locator::Css("[data-testid=device-row]")).await?;
     let serial = first.find(Locator::Css(".c-serial")).await?.text().await?;
     c.execute(
@@ -107,5 +128,95 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the uptime chart is drawn")?;
     desktop.screenshot("device").await?;
+
+    // Change WiFi with an invalid password: an inline error, nothing queued.
+    c.find(Locator::Css("[data-testid=action-wifi]"))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Css("[data-testid=wifi-ssid]"))
+        .await?
+        .send_keys("AcsDesk-E2E")
+        .await?;
+    c.find(Locator::Css("[data-testid=wifi-password]"))
+        .await?
+        .send_keys("short")
+        .await?;
+    let error = desktop
+        .wait_text(
+            "[data-testid=wifi-password-error]",
+            Duration::from_secs(10),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(error.contains("at least 8"), "inline error: {error}");
+    let submit = c.find(Locator::Css("[data-testid=wifi-submit]")).await?;
+    ensure!(
+        submit.prop("disabled").await?.as_deref() == Some("true"),
+        "submit is disabled while invalid"
+    );
+    desktop.screenshot("wifi-invalid").await?;
+    ensure!(
+        c.find_all(Locator::Css("[data-testid=action-item]"))
+            .await?
+            .is_empty(),
+        "nothing was queued"
+    );
+    // A valid password: the action completes and the new SSID shows.
+    c.find(Locator::Css("[data-testid=wifi-password]"))
+        .await?
+        .send_keys("-long-enough")
+        .await?;
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("[data-testid=wifi-submit]:not([disabled])"))
+        .await?
+        .click()
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=action-status]",
+            Duration::from_secs(60),
+            |t| t == "completed",
+        )
+        .await
+        .context("the WiFi change completes")?;
+    desktop
+        .wait_text("[data-testid=device-facts]", Duration::from_secs(60), |t| {
+            t.contains("AcsDesk-E2E")
+        })
+        .await
+        .context("the new SSID shows on the dashboard")?;
+    desktop.screenshot("wifi-done").await?;
+
+    // Reboot, with a confirmation that names the device.
+    c.find(Locator::Css("[data-testid=action-reboot]"))
+        .await?
+        .click()
+        .await?;
+    let confirm = desktop
+        .wait_text(
+            "[data-testid=confirm-dialog] h2",
+            Duration::from_secs(10),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(
+        confirm.contains(&serial),
+        "the confirmation names the device: {confirm}"
+    );
+    c.find(Locator::Css("[data-testid=confirm-yes]"))
+        .await?
+        .click()
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=action-item]:first-child [data-testid=action-status]",
+            Duration::from_secs(90),
+            |t| t == "completed",
+        )
+        .await
+        .context("the reboot completes")?;
+    desktop.screenshot("reboot-done").await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! Every command takes its request struct from `acsdesk-types` under the argument name
 //! `request` and answers with its response struct or an [`IpcError`].
 
+use acsdesk_types::actions::{ActionInfo, ListActionsRequest, QueueActionRequest};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
@@ -161,4 +162,14 @@ pub(crate) async fn test_acs(request: TestAcsRequest) -> Result<AcsTestReport, I
 /// Saves an ACS connection and starts syncing it.
 pub(crate) async fn add_acs(request: AddAcsRequest) -> Result<(), IpcError> {
     invoke(commands::ADD_ACS, &request).await
+}
+
+/// Validates and queues an action.
+pub(crate) async fn queue_action(request: QueueActionRequest) -> Result<ActionInfo, IpcError> {
+    invoke(commands::QUEUE_ACTION, &request).await
+}
+
+/// Recent actions of a device (or all).
+pub(crate) async fn list_actions(device: Option<String>) -> Result<Vec<ActionInfo>, IpcError> {
+    invoke(commands::LIST_ACTIONS, &ListActionsRequest { device }).await
 }

@@ -2,6 +2,7 @@
 //! workspace, the open tenant, one sync poller per ACS connection and the demo sandbox,
 //! pushes events, and is the only place that converts to and from `acsdesk-types` DTOs.
 
+use crate::actions::{ActionRequest, BandChoice};
 use crate::charts::{render_svg, ChartSpec, Metric, Theme};
 use crate::clock::Clock;
 use crate::store::acs::NewAcs;
@@ -9,11 +10,15 @@ use crate::store::{KeyChoice, StoreError, TenantStore, Workspace};
 use crate::sync::nbi::NbiSource;
 use crate::sync::scheduler::{spawn_poller, AcsHealth, PollerConfig, PollerHandle};
 use crate::sync::{sync_once, DeviceSource, SyncOptions};
+use acsdesk_types::actions::{ActionInfo, ActionInput, ListActionsRequest, QueueActionRequest};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, ListDevicesRequest,
     ListDevicesResponse, WifiInfo,
 };
-use acsdesk_types::events::{AcsHealthEvent, DevicesChangedEvent, SyncProgressEvent};
+use acsdesk_types::events::{
+    AcsHealthEvent, ActionProgressEvent, DevicesChangedEvent, SyncProgressEvent,
+};
+use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
 use acsdesk_types::settings::{
     AcsInfo, AcsTestReport, AddAcsRequest, AuthKind, StartDemoRequest, TenantInfo, TestAcsRequest,
     WorkspaceState,
@@ -35,6 +40,8 @@ const CURRENT_TENANT: &str = "current_tenant";
 pub enum DeskEvent {
     /// A sync is running or finished.
     SyncProgress(SyncProgressEvent),
+    /// An action moved.
+    ActionProgress(ActionProgressEvent),
     /// Devices changed in the store.
     DevicesChanged(DevicesChangedEvent),
     /// A connection's health changed.
@@ -57,7 +64,17 @@ impl From<StoreError> for IpcError {
 struct Inner {
     tenant: Option<TenantStore>,
     pollers: HashMap<String, PollerHandle>,
+    workers: Vec<WorkerTask>,
     demo: Option<acsdesk_sandbox::SandboxHandle>,
+}
+
+/// A running action worker; dropping it stops the loop.
+struct WorkerTask(tokio::task::JoinHandle<()>);
+
+impl Drop for WorkerTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// AcsDesk's backend for one user session.
@@ -66,6 +83,7 @@ pub struct Desk {
     clock: Clock,
     inner: Mutex<Inner>,
     events: broadcast::Sender<DeskEvent>,
+    work: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -167,6 +185,7 @@ impl Desk {
             clock,
             inner: Mutex::new(Inner::default()),
             events,
+            work: Arc::new(tokio::sync::Notify::new()),
         });
         if let Some(name) = desk.workspace.setting(CURRENT_TENANT).await? {
             if name != DEMO_TENANT {
@@ -191,10 +210,14 @@ impl Desk {
         let connections = tenant.list_acs().await?;
         let mut inner = self.inner.lock().await;
         inner.pollers.clear();
+        inner.workers.clear();
         inner.tenant = Some(tenant.clone());
         for acs in connections {
             let handle = self.spawn_sync(&tenant, &acs.name, acs.interval_s).await?;
-            inner.pollers.insert(acs.name, handle);
+            inner.pollers.insert(acs.name.clone(), handle);
+            inner
+                .workers
+                .push(self.spawn_worker(&tenant, &acs.name).await?);
         }
         Ok(())
     }
@@ -286,6 +309,114 @@ impl Desk {
             }
         });
         Ok(handle)
+    }
+
+    async fn spawn_worker(
+        self: &Arc<Self>,
+        tenant: &TenantStore,
+        acs: &str,
+    ) -> Result<WorkerTask, IpcError> {
+        let conn = tenant.acs(acs).await?;
+        let secret = tenant.reveal_acs_secret(acs).await?;
+        let client = acs_client(
+            auth_kind(&conn.auth_kind),
+            conn.auth_user.as_deref(),
+            secret.as_deref(),
+        )?;
+        let worker = crate::actions::worker::Worker::new(
+            tenant.clone(),
+            client,
+            &conn.url,
+            self.clock.clone(),
+        );
+        let desk = Arc::downgrade(self);
+        let work = self.work.clone();
+        let tenant = tenant.clone();
+        Ok(WorkerTask(tokio::spawn(async move {
+            loop {
+                let mut outcomes = Vec::new();
+                loop {
+                    match worker.try_execute_next().await {
+                        Ok(crate::actions::worker::Outcome::Idle) | Err(_) => break,
+                        Ok(o) => outcomes.push(o),
+                    }
+                }
+                if let Ok(more) = worker.follow_up().await {
+                    outcomes.extend(
+                        more.into_iter()
+                            .filter(|o| !matches!(o, crate::actions::worker::Outcome::Waiting(_))),
+                    );
+                }
+                let Some(desk) = desk.upgrade() else { return };
+                let mut finished = false;
+                for o in outcomes {
+                    let id = match &o {
+                        crate::actions::worker::Outcome::Completed(id)
+                        | crate::actions::worker::Outcome::Failed(id, _)
+                        | crate::actions::worker::Outcome::Waiting(id)
+                        | crate::actions::worker::Outcome::RetryLater(id, _) => *id,
+                        crate::actions::worker::Outcome::Idle => continue,
+                    };
+                    finished |= matches!(
+                        o,
+                        crate::actions::worker::Outcome::Completed(_)
+                            | crate::actions::worker::Outcome::Failed(..)
+                    );
+                    if let Ok(a) = tenant.action(id).await {
+                        let _ = desk
+                            .events
+                            .send(DeskEvent::ActionProgress(ActionProgressEvent {
+                                id,
+                                device: a.device.clone(),
+                                status: a.status.as_str().to_owned(),
+                                detail: a.fault_message.clone(),
+                            }));
+                    }
+                }
+                if finished {
+                    // Show the outcome in the list and dashboard without waiting a poll.
+                    let _ = desk.sync_now().await;
+                }
+                drop(desk);
+                tokio::select! {
+                    _ = work.notified() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                }
+            }
+        })))
+    }
+
+    /// Validates and queues an action on a device of the current tenant.
+    pub async fn queue_action(&self, request: QueueActionRequest) -> Result<ActionInfo, IpcError> {
+        let action = parse_action(request.action)?;
+        let tenant = self.tenant().await?;
+        let row = tenant
+            .enqueue_action(&request.device, &action, "desktop", (self.clock)())
+            .await?;
+        self.work.notify_one();
+        let info = action_info(&row);
+        let _ = self
+            .events
+            .send(DeskEvent::ActionProgress(ActionProgressEvent {
+                id: row.id,
+                device: row.device.clone(),
+                status: info.status.clone(),
+                detail: None,
+            }));
+        Ok(info)
+    }
+
+    /// Recent actions, of one device or all.
+    pub async fn list_actions(
+        &self,
+        request: ListActionsRequest,
+    ) -> Result<Vec<ActionInfo>, IpcError> {
+        let rows = self.tenant().await?.actions(None, 200).await?;
+        Ok(rows
+            .iter()
+            .filter(|a| request.device.as_ref().is_none_or(|d| d == &a.device))
+            .map(action_info)
+            .collect())
     }
 
     async fn tenant(&self) -> Result<TenantStore, IpcError> {
@@ -616,6 +747,79 @@ impl Desk {
             p.sync_now();
         }
         Ok(())
+    }
+}
+
+/// Turns raw action inputs into a validated request, naming the field at fault.
+pub fn parse_action(input: ActionInput) -> Result<ActionRequest, IpcError> {
+    let invalid =
+        |e: acsdesk_types::input::InvalidInput| IpcError::new(ErrorCode::Invalid, e.to_string());
+    Ok(match input {
+        ActionInput::Reboot => ActionRequest::Reboot,
+        ActionInput::FactoryReset => ActionRequest::FactoryReset,
+        ActionInput::Refresh => ActionRequest::Refresh,
+        ActionInput::Summon => ActionRequest::Summon,
+        ActionInput::ChangeWifi {
+            band,
+            ssid,
+            passphrase,
+        } => {
+            let band = BandChoice::parse(&band).ok_or_else(|| {
+                IpcError::new(
+                    ErrorCode::Invalid,
+                    format!("band: {band:?} is not 2.4, 5 or all"),
+                )
+            })?;
+            let ssid = ssid
+                .filter(|s| !s.is_empty())
+                .map(|s| Ssid::parse(&s))
+                .transpose()
+                .map_err(invalid)?;
+            let passphrase = passphrase
+                .filter(|p| !p.is_empty())
+                .map(|p| WpaPassphrase::parse(&p))
+                .transpose()
+                .map_err(invalid)?;
+            if ssid.is_none() && passphrase.is_none() {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    "wifi: give a new SSID, a new password, or both",
+                ));
+            }
+            ActionRequest::ChangeWifi {
+                band,
+                ssid,
+                passphrase,
+            }
+        }
+        ActionInput::ChangePppoe { username, password } => ActionRequest::ChangePppoe {
+            username: PppoeUsername::parse(&username).map_err(invalid)?,
+            password: PppoePassword::parse(&password).map_err(invalid)?,
+        },
+        ActionInput::UpdateFirmware { file } => {
+            if file.trim().is_empty() {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    "file: choose a firmware file",
+                ));
+            }
+            ActionRequest::UpdateFirmware {
+                file,
+                version: None,
+            }
+        }
+    })
+}
+
+fn action_info(a: &crate::store::actions::ActionRow) -> ActionInfo {
+    ActionInfo {
+        id: a.id,
+        device: a.device.clone(),
+        description: a.request.describe(),
+        status: a.status.as_str().to_owned(),
+        fault: a.fault_message.clone(),
+        created_ms: a.created_ms,
+        finished_ms: a.finished_ms,
     }
 }
 

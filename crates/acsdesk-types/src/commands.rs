@@ -30,6 +30,12 @@ pub const TEST_ACS: &str = "test_acs";
 /// `add_acs`: [`crate::settings::AddAcsRequest`] → `()`.
 pub const ADD_ACS: &str = "add_acs";
 
+/// `queue_action`: [`crate::actions::QueueActionRequest`] → [`crate::actions::ActionInfo`].
+pub const QUEUE_ACTION: &str = "queue_action";
+
+/// `list_actions`: [`crate::actions::ListActionsRequest`] → `Vec<`[`crate::actions::ActionInfo`]`>`.
+pub const LIST_ACTIONS: &str = "list_actions";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -41,4 +47,6 @@ pub const ALL: &[&str] = &[
     DEVICE_FACETS,
     GET_DEVICE,
     DEVICE_CHART,
+    QUEUE_ACTION,
+    LIST_ACTIONS,
 ];

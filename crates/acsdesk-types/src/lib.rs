@@ -5,6 +5,7 @@
 //! targets alike. It imports no other crate of ours.
 
 pub mod about;
+pub mod actions;
 pub mod commands;
 pub mod devices;
 pub mod error;

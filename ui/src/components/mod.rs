@@ -1,3 +1,4 @@
 //! Reusable components shared by pages.
 
+pub(crate) mod actions;
 pub(crate) mod nav;

@@ -1,12 +1,15 @@
 //! The device dashboard: identity and status, the normalised values, WiFi networks, and
 //! history charts (drawn by the backend with plotters) over 1 h / 24 h / 7 d / 30 d.
 
+use crate::components::actions::{ActionsPanel, Dialog};
 use crate::ipc;
 use acsdesk_types::devices::{
     format_ago, format_uptime, ChartRange, DeviceChartRequest, DeviceDetail,
 };
+use acsdesk_types::events::{self, DevicesChangedEvent};
 use leptos::ev;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 const METRICS: &[(&str, &str)] = &[
     ("cpu", "CPU"),
@@ -25,14 +28,32 @@ pub(crate) fn DevicePage(
     /// Goes back to the list (also on Esc).
     on_back: Callback<()>,
 ) -> impl IntoView {
+    let version = RwSignal::new(0_u32);
     let detail = {
         let id = id.clone();
-        LocalResource::new(move || ipc::get_device(id.clone()))
+        LocalResource::new(move || {
+            version.track();
+            ipc::get_device(id.clone())
+        })
     };
+    // A sync that changed devices (e.g. after an action) refreshes the dashboard.
+    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
+    spawn_local(async move {
+        let sub = ipc::listen(events::DEVICES_CHANGED, move |_: DevicesChangedEvent| {
+            version.update(|v| *v += 1)
+        })
+        .await;
+        subscription.set_value(sub.ok());
+    });
     let range = RwSignal::new(ChartRange::Day);
+    let dialog = RwSignal::new(None::<Dialog>);
     let esc = window_event_listener(ev::keydown, move |e| {
         if e.key() == "Escape" {
-            on_back.run(());
+            if dialog.get_untracked().is_some() {
+                dialog.set(None);
+            } else {
+                on_back.run(());
+            }
         }
     });
     on_cleanup(move || esc.remove());
@@ -49,7 +70,13 @@ pub(crate) fn DevicePage(
                     </p>
                 }>
                     {move || Suspend::new(async move {
-                        detail.await.map(|d| view! { <Overview detail=d /> })
+                        detail.await.map(|d| {
+                            let label = format!("{} {}", d.row.model.clone().unwrap_or_default(), d.row.serial);
+                            view! {
+                                <Overview detail=d.clone() />
+                                <ActionsPanel id=d.row.id.clone() label dialog />
+                            }
+                        })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -128,7 +155,7 @@ fn Overview(
                 {r.subscriber.clone().map(|s| format!(" · {s}")).unwrap_or_default()}
             </p>
         </header>
-        <dl class="facts wide">
+        <dl class="facts wide" data-testid="device-facts">
             {fact("Vendor", r.vendor.clone())}
             {fact("Firmware", r.firmware.clone())}
             {fact("Hardware", detail.hardware.clone())}

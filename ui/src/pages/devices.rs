@@ -326,6 +326,7 @@ pub(crate) fn DevicesPage(
                 <button
                     type="button"
                     class="link"
+                    data-testid="clear-filters"
                     disabled=move || filter.get().is_empty()
                     on:click=move |_| filter.set(DeviceFilter::default())
                 >

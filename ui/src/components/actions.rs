@@ -1,0 +1,224 @@
+//! A device's actions: buttons, the dialogs that validate input inline before anything
+//! is queued (the same rules as the backend, from `acsdesk_types::input`), confirmation
+//! for destructive actions naming the device, and the live list of its actions.
+
+use crate::ipc;
+use acsdesk_types::actions::{ActionInput, QueueActionRequest};
+use acsdesk_types::events::{self, ActionProgressEvent};
+use acsdesk_types::input::{Ssid, WpaPassphrase};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Which dialog is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialog {
+    /// Change WiFi.
+    Wifi,
+    /// Confirm a reboot.
+    Reboot,
+    /// Confirm a factory reset.
+    FactoryReset,
+}
+
+/// The actions panel of one device.
+#[component]
+pub(crate) fn ActionsPanel(
+    /// GenieACS id of the device.
+    id: String,
+    /// How people know the device (model and serial), for confirmations.
+    label: String,
+    /// The open dialog, shared with the page so `Esc` closes it first.
+    dialog: RwSignal<Option<Dialog>>,
+) -> impl IntoView {
+    let version = RwSignal::new(0_u32);
+    let actions = {
+        let id = id.clone();
+        LocalResource::new(move || {
+            version.track();
+            ipc::list_actions(Some(id.clone()))
+        })
+    };
+    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
+    {
+        let id = id.clone();
+        spawn_local(async move {
+            let sub = ipc::listen(events::ACTION_PROGRESS, move |e: ActionProgressEvent| {
+                if e.device == id {
+                    version.update(|v| *v += 1);
+                }
+            })
+            .await;
+            subscription.set_value(sub.ok());
+        });
+    }
+    let error = RwSignal::new(None::<String>);
+    let queue = {
+        let id = id.clone();
+        move |action: ActionInput| {
+            let request = QueueActionRequest {
+                device: id.clone(),
+                action,
+            };
+            spawn_local(async move {
+                match ipc::queue_action(request).await {
+                    Ok(_) => {
+                        error.set(None);
+                        dialog.set(None);
+                        version.update(|v| *v += 1);
+                    }
+                    Err(e) => error.set(Some(e.message)),
+                }
+            });
+        }
+    };
+    let queue = StoredValue::new(queue);
+    let refresh = move |_| queue.with_value(|q| q(ActionInput::Refresh));
+    view! {
+        <section class="actions-panel" aria-label="Actions">
+            <div class="buttons">
+                <button type="button" data-testid="action-wifi" on:click=move |_| dialog.set(Some(Dialog::Wifi))>"Change WiFi"</button>
+                <button type="button" data-testid="action-refresh" on:click=refresh>"Refresh now"</button>
+                <button type="button" class="danger" data-testid="action-reboot" on:click=move |_| dialog.set(Some(Dialog::Reboot))>"Reboot"</button>
+                <button type="button" class="danger" data-testid="action-factory-reset" on:click=move |_| dialog.set(Some(Dialog::FactoryReset))>"Factory reset"</button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {
+                let label = label.clone();
+                move || match dialog.get() {
+                    Some(Dialog::Wifi) => view! {
+                        <WifiDialog
+                            on_submit=Callback::new(move |a| queue.with_value(|q| q(a)))
+                            on_cancel=Callback::new(move |_| dialog.set(None))
+                        />
+                    }.into_any(),
+                    Some(d @ (Dialog::Reboot | Dialog::FactoryReset)) => {
+                        let (what, action) = if d == Dialog::Reboot {
+                            ("Reboot", ActionInput::Reboot)
+                        } else {
+                            ("Factory reset", ActionInput::FactoryReset)
+                        };
+                        view! {
+                            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="confirm-title" data-testid="confirm-dialog">
+                                <h2 id="confirm-title">{format!("{what} {}?", label)}</h2>
+                                <p class="muted">
+                                    {if d == Dialog::Reboot {
+                                        "The customer loses connectivity for about a minute."
+                                    } else {
+                                        "The router loses its configuration and must be provisioned again."
+                                    }}
+                                </p>
+                                <div class="buttons">
+                                    <button type="button" on:click=move |_| dialog.set(None)>"Cancel"</button>
+                                    <button type="button" class="danger" data-testid="confirm-yes"
+                                        on:click=move |_| { let a = action.clone(); queue.with_value(|q| q(a)) }>
+                                        {what}
+                                    </button>
+                                </div>
+                            </div>
+                        }.into_any()
+                    }
+                    None => ().into_any(),
+                }
+            }
+            <ul class="action-list" data-testid="action-list" aria-live="polite">
+                {move || {
+                    actions
+                        .get()
+                        .and_then(|r| r.ok())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|a| view! {
+                            <li data-testid="action-item" data-action-id=a.id.to_string()>
+                                <span class=format!("badge {}", a.status) data-testid="action-status">{a.status.clone()}</span>
+                                " "
+                                <span>{a.description.clone()}</span>
+                                {a.fault.clone().map(|f| view! { <span class="error">{format!(" — {f}")}</span> })}
+                            </li>
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </section>
+    }
+}
+
+/// Change WiFi: band, SSID and password (with show/hide), validated as you type.
+#[component]
+fn WifiDialog(
+    /// Called with a valid action.
+    on_submit: Callback<ActionInput>,
+    /// Called to close without queueing.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let band = RwSignal::new("2.4".to_owned());
+    let ssid = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let show = RwSignal::new(false);
+    let ssid_error = move || {
+        let s = ssid.get();
+        (!s.is_empty())
+            .then(|| Ssid::parse(&s).err())
+            .flatten()
+            .map(|e| e.reason)
+    };
+    let password_error = move || {
+        let p = password.get();
+        (!p.is_empty())
+            .then(|| WpaPassphrase::parse(&p).err())
+            .flatten()
+            .map(|e| e.reason)
+    };
+    let nothing = move || ssid.get().is_empty() && password.get().is_empty();
+    let invalid = move || ssid_error().is_some() || password_error().is_some() || nothing();
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        if invalid() {
+            return;
+        }
+        let opt = |s: String| (!s.is_empty()).then_some(s);
+        on_submit.run(ActionInput::ChangeWifi {
+            band: band.get_untracked(),
+            ssid: opt(ssid.get_untracked()),
+            passphrase: opt(password.get_untracked()),
+        });
+    };
+    view! {
+        <form class="dialog form" role="dialog" aria-modal="true" aria-labelledby="wifi-title" data-testid="wifi-dialog" on:submit=submit>
+            <h2 id="wifi-title">"Change WiFi"</h2>
+            <label>
+                <span>"Band"</span>
+                <select on:change=move |e| band.set(event_target_value(&e)) prop:value=move || band.get()>
+                    <option value="2.4">"2.4 GHz"</option>
+                    <option value="5">"5 GHz"</option>
+                    <option value="all">"All bands"</option>
+                </select>
+            </label>
+            <label>
+                <span>"Network name (SSID) — leave empty to keep it"</span>
+                <input type="text" data-testid="wifi-ssid" maxlength="64" prop:value=move || ssid.get() on:input=move |e| ssid.set(event_target_value(&e)) aria-invalid=move || ssid_error().is_some().to_string() />
+                {move || ssid_error().map(|e| view! { <small class="error" data-testid="wifi-ssid-error">{e}</small> })}
+            </label>
+            <label>
+                <span>"Password — leave empty to keep it"</span>
+                <div class="password">
+                    <input
+                        type=move || if show.get() { "text" } else { "password" }
+                        data-testid="wifi-password"
+                        autocomplete="new-password"
+                        prop:value=move || password.get()
+                        on:input=move |e| password.set(event_target_value(&e))
+                        aria-invalid=move || password_error().is_some().to_string()
+                    />
+                    <button type="button" class="link" aria-pressed=move || show.get().to_string() on:click=move |_| show.update(|s| *s = !*s)>
+                        {move || if show.get() { "Hide" } else { "Show" }}
+                    </button>
+                </div>
+                {move || password_error().map(|e| view! { <small class="error" data-testid="wifi-password-error">{e}</small> })}
+            </label>
+            <div class="buttons">
+                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="submit" class="primary" data-testid="wifi-submit" disabled=invalid>"Apply"</button>
+            </div>
+        </form>
+    }
+}
