@@ -46,6 +46,109 @@ pub(crate) enum Command {
     Logs(LogsArgs),
     /// Run the embedded GenieACS-compatible sandbox with a simulated fleet.
     Sandbox(SandboxArgs),
+    /// Act on devices: every change goes through the action queue.
+    #[command(subcommand)]
+    Act(ActCommand),
+    /// List queued and past actions.
+    Actions(ActionsArgs),
+}
+
+/// Options shared by every `act` subcommand.
+#[derive(Debug, Args)]
+pub(crate) struct ActOptions {
+    /// Wait until each action is completed or failed (exit code 1 if any failed).
+    #[arg(long)]
+    pub(crate) wait: bool,
+    /// Do not ask for confirmation of destructive actions.
+    #[arg(long)]
+    pub(crate) yes: bool,
+}
+
+/// `acsdesk act …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ActCommand {
+    /// Reboot devices.
+    Reboot {
+        /// GenieACS ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[command(flatten)]
+        opts: ActOptions,
+    },
+    /// Factory-reset devices.
+    FactoryReset {
+        /// GenieACS ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[command(flatten)]
+        opts: ActOptions,
+    },
+    /// Re-read devices' parameters.
+    Refresh {
+        /// GenieACS ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[command(flatten)]
+        opts: ActOptions,
+    },
+    /// Send a connection request only.
+    Summon {
+        /// GenieACS ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[command(flatten)]
+        opts: ActOptions,
+    },
+    /// Change a device's WiFi name and/or password.
+    Wifi {
+        /// GenieACS id.
+        id: String,
+        /// 2.4, 5 or all.
+        #[arg(long, default_value = "2.4")]
+        band: String,
+        /// New SSID.
+        #[arg(long)]
+        ssid: Option<String>,
+        /// Read the new password from stdin.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        opts: ActOptions,
+    },
+    /// Change a device's PPPoE credentials (password from stdin).
+    Pppoe {
+        /// GenieACS id.
+        id: String,
+        /// New username.
+        #[arg(long)]
+        username: String,
+        /// Read the new password from stdin.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        opts: ActOptions,
+    },
+    /// Install a firmware file already uploaded to GenieACS.
+    Firmware {
+        /// GenieACS id.
+        id: String,
+        /// The GenieACS file name.
+        #[arg(long)]
+        file: String,
+        #[command(flatten)]
+        opts: ActOptions,
+    },
+}
+
+/// Options of `acsdesk actions`.
+#[derive(Debug, Args)]
+pub(crate) struct ActionsArgs {
+    /// pending, sent, completed, failed or cancelled.
+    #[arg(long)]
+    pub(crate) status: Option<String>,
+    /// JSON output.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// Options of `acsdesk about`.

@@ -2,6 +2,7 @@
 
 mod about;
 mod acs;
+mod act;
 mod devices;
 mod sandbox;
 mod sync;
@@ -91,6 +92,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Device(c) => devices::device(&ctx, c).await,
             Command::History(a) => devices::history(&ctx, &a).await,
             Command::Logs(a) => devices::logs(&ctx, &a).await,
+            Command::Act(c) => act::run(&ctx, c).await,
+            Command::Actions(a) => act::list(&ctx, &a).await,
         }
     })
 }

@@ -167,3 +167,69 @@ fn no_tenant_is_a_clear_error() {
     let err = env.fails(&["devices"], "x");
     assert!(err.contains("acsdesk tenant add"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
+    // The CLI judges presence by the wall clock: the sandbox starts now.
+    let sandbox = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
+        .devices(8)
+        .speed(120.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    env.ok(&["sync"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["devices", "--online", "--json"])).unwrap();
+    let id = json[0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an online device: {json} / {}", env.ok(&["devices"])))
+        .to_owned();
+    // Invalid input exits non-zero and queues nothing.
+    let out = env.run_with(
+        &["act", "wifi", &id, "--ssid", "Casa", "--password-stdin"],
+        "correct horse",
+        Some("short\n"),
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
+    assert!(env.ok(&["actions"]).trim().is_empty(), "nothing queued");
+    // Destructive actions need --yes when there is no terminal.
+    let err = env.fails(&["act", "reboot", &id], "correct horse");
+    assert!(err.contains("--yes"), "{err}");
+    let out = env.run_with(
+        &[
+            "act",
+            "wifi",
+            &id,
+            "--ssid",
+            "Casa-CLI",
+            "--password-stdin",
+            "--wait",
+        ],
+        "correct horse",
+        Some("long enough pw\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("completed"));
+    let out = env.ok(&["act", "reboot", &id, "--yes", "--wait"]);
+    assert!(out.contains("All 1 action(s) completed."), "{out}");
+    let actions: serde_json::Value = serde_json::from_str(&env.ok(&["actions", "--json"])).unwrap();
+    assert_eq!(actions.as_array().unwrap().len(), 2);
+    assert!(actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["status"] == "completed"));
+    let text = serde_json::to_string(&actions).unwrap();
+    assert!(
+        !text.contains("long enough pw"),
+        "secrets stay out of listings"
+    );
+}

@@ -1,0 +1,211 @@
+//! `acsdesk act …` and `acsdesk actions`: queue actions, run the worker for them, and
+//! (with `--wait`) follow them to their proven outcome.
+
+use super::Ctx;
+use crate::cli::{ActCommand, ActOptions, ActionsArgs};
+use acsdesk_core::actions::worker::{Outcome, Worker};
+use acsdesk_core::actions::ActionStatus;
+use acsdesk_core::desk::{acs_client, parse_action};
+use acsdesk_types::actions::ActionInput;
+use acsdesk_types::settings::AuthKind;
+use anyhow::{bail, Context};
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+fn stdin_line(what: &str) -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .with_context(|| format!("cannot read the {what} from stdin"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn confirm(question: &str, opts: &ActOptions) -> anyhow::Result<()> {
+    if opts.yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("{question} Refusing without confirmation: add --yes");
+    }
+    print!("{question} [y/N] ");
+    std::io::stdout().flush()?;
+    let answer = stdin_line("answer")?;
+    if !matches!(answer.trim(), "y" | "Y" | "yes") {
+        bail!("cancelled");
+    }
+    Ok(())
+}
+
+pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
+    let (ids, input, opts) = match command {
+        ActCommand::Reboot { ids, opts } => {
+            confirm(&format!("Reboot {} device(s)?", ids.len()), &opts)?;
+            (ids, ActionInput::Reboot, opts)
+        }
+        ActCommand::FactoryReset { ids, opts } => {
+            confirm(
+                &format!(
+                    "Factory-reset {} device(s)? They lose their configuration.",
+                    ids.len()
+                ),
+                &opts,
+            )?;
+            (ids, ActionInput::FactoryReset, opts)
+        }
+        ActCommand::Refresh { ids, opts } => (ids, ActionInput::Refresh, opts),
+        ActCommand::Summon { ids, opts } => (ids, ActionInput::Summon, opts),
+        ActCommand::Wifi {
+            id,
+            band,
+            ssid,
+            password_stdin,
+            opts,
+        } => {
+            let passphrase = if password_stdin {
+                Some(stdin_line("password")?)
+            } else {
+                None
+            };
+            (
+                vec![id],
+                ActionInput::ChangeWifi {
+                    band,
+                    ssid,
+                    passphrase,
+                },
+                opts,
+            )
+        }
+        ActCommand::Pppoe {
+            id,
+            username,
+            password_stdin: _,
+            opts,
+        } => {
+            let password = stdin_line("password")?;
+            (
+                vec![id],
+                ActionInput::ChangePppoe { username, password },
+                opts,
+            )
+        }
+        ActCommand::Firmware { id, file, opts } => {
+            confirm("Install new firmware? The device reboots.", &opts)?;
+            (vec![id], ActionInput::UpdateFirmware { file }, opts)
+        }
+    };
+    // Validate everything before queueing anything.
+    let request = parse_action(input).map_err(|e| anyhow::anyhow!(e.message))?;
+    let tenant = ctx.tenant().await?;
+    let now = acsdesk_core::clock::system_now_ms();
+    let mut queued = Vec::new();
+    for id in &ids {
+        tenant.device(id).await?;
+    }
+    for id in &ids {
+        let a = tenant.enqueue_action(id, &request, "cli", now).await?;
+        println!("Queued action {} on {id}: {}", a.id, a.request.describe());
+        queued.push(a.id);
+    }
+    let acs = tenant.list_acs().await?;
+    let acs = acs.first().context("this tenant has no ACS connection")?;
+    let secret = tenant.reveal_acs_secret(&acs.name).await?;
+    let auth = match acs.auth_kind.as_str() {
+        "basic" => AuthKind::Basic,
+        "token" => AuthKind::Token,
+        _ => AuthKind::None,
+    };
+    let client = acs_client(auth, acs.auth_user.as_deref(), secret.as_deref())
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let worker = Worker::new(
+        tenant.clone(),
+        client,
+        &acs.url,
+        acsdesk_core::clock::system(),
+    );
+    loop {
+        match worker
+            .try_execute_next()
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?
+        {
+            Outcome::Idle => break,
+            Outcome::Waiting(id) => println!("Action {id}: waiting in GenieACS for the device"),
+            Outcome::Completed(id) => println!("Action {id}: completed"),
+            Outcome::Failed(id, why) => println!("Action {id}: failed: {why}"),
+            Outcome::RetryLater(id, why) => println!("Action {id}: will retry ({why})"),
+        }
+    }
+    if !opts.wait {
+        return Ok(());
+    }
+    let deadline = tokio::time::Instant::now() + request.timeout() + Duration::from_secs(30);
+    loop {
+        let mut open = 0;
+        let mut failed = Vec::new();
+        for id in &queued {
+            let a = tenant.action(*id).await?;
+            match a.status {
+                ActionStatus::Failed => failed.push(format!(
+                    "action {id} on {}: {}",
+                    a.device,
+                    a.fault_message.unwrap_or_default()
+                )),
+                s if !s.is_final() => open += 1,
+                _ => {}
+            }
+        }
+        if open == 0 {
+            if failed.is_empty() {
+                println!("All {} action(s) completed.", queued.len());
+                return Ok(());
+            }
+            bail!("{}", failed.join("; "));
+        }
+        if tokio::time::Instant::now() > deadline {
+            bail!("{open} action(s) still waiting for their devices; see `acsdesk actions`");
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let _ = worker.try_execute_next().await;
+        worker.follow_up().await.map_err(|e| anyhow::anyhow!(e))?;
+    }
+}
+
+pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
+    let status = match &a.status {
+        Some(s) => Some(ActionStatus::parse(s).with_context(|| {
+            format!("unknown status {s:?}: use pending, sent, completed, failed or cancelled")
+        })?),
+        None => None,
+    };
+    let rows = ctx.tenant().await?.actions(status, 200).await?;
+    if a.json {
+        let out: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id, "device": r.device, "action": r.request.name(), "description": r.request.describe(),
+                    "status": r.status.as_str(), "attempts": r.attempts, "task_id": r.task_id,
+                    "fault_code": r.fault_code, "fault": r.fault_message, "requested_by": r.requested_by,
+                    "created_ms": r.created_ms, "finished_ms": r.finished_ms,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        for r in rows {
+            println!(
+                "{:>5}  {:<10} {:<28} {}{}",
+                r.id,
+                r.status.as_str(),
+                r.device,
+                r.request.describe(),
+                r.fault_message
+                    .map(|f| format!(" — {f}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
