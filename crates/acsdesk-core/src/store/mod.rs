@@ -348,6 +348,27 @@ impl TenantStore {
         })
     }
 
+    /// Opens an unencrypted database. For benchmarks that measure the cost of encryption
+    /// only: nothing in AcsDesk stores data this way.
+    #[doc(hidden)]
+    pub async fn open_plain_for_benchmarks(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        TENANT_MIGRATIONS.run(&pool).await?;
+        Ok(Self {
+            name: "plain".into(),
+            pool,
+        })
+    }
+
     /// The tenant's name.
     pub fn name(&self) -> &str {
         &self.name
