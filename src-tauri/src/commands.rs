@@ -3,6 +3,7 @@
 
 use acsdesk_core::desk::Desk;
 use acsdesk_types::actions::{ActionInfo, ListActionsRequest, QueueActionRequest};
+use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
@@ -114,4 +115,22 @@ pub(crate) async fn list_actions(
     request: ListActionsRequest,
 ) -> Result<Vec<ActionInfo>, IpcError> {
     desk.list_actions(request).await
+}
+
+/// `list_alerts`: the alert centre's list.
+#[tauri::command]
+pub(crate) async fn list_alerts(
+    desk: DeskState<'_>,
+    request: ListAlertsRequest,
+) -> Result<Vec<AlertInfo>, IpcError> {
+    desk.list_alerts(request).await
+}
+
+/// `set_alert_state`: acknowledge or resolve an alert.
+#[tauri::command]
+pub(crate) async fn set_alert_state(
+    desk: DeskState<'_>,
+    request: SetAlertStateRequest,
+) -> Result<(), IpcError> {
+    desk.set_alert_state(request).await
 }

@@ -27,6 +27,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::device_chart,
         commands::queue_action,
         commands::list_actions,
+        commands::list_alerts,
+        commands::set_alert_state,
     ])
 }
 
@@ -43,6 +45,7 @@ pub async fn open_desk(dir: &Path) -> Result<Arc<Desk>, acsdesk_types::IpcError>
 /// Forwards the backend's events to the webview as Tauri events.
 fn forward_events<R: tauri::Runtime>(app: tauri::AppHandle<R>, desk: &Desk) {
     let mut rx = desk.subscribe();
+    let notifier = std::sync::Arc::new(notifications::Notifier::default());
     tauri::async_runtime::spawn(async move {
         loop {
             let event = match rx.recv().await {
@@ -56,6 +59,19 @@ fn forward_events<R: tauri::Runtime>(app: tauri::AppHandle<R>, desk: &Desk) {
                 DeskEvent::DevicesChanged(c) => app.emit(events::DEVICES_CHANGED, c),
                 DeskEvent::AcsHealth(h) => app.emit(events::ACS_HEALTH, h),
                 DeskEvent::ActionProgress(a) => app.emit(events::ACTION_PROGRESS, a),
+                DeskEvent::Alerts { notify, open } => {
+                    tray::set_open_alerts(&app, open);
+                    if !notify.is_empty() {
+                        let notifier = notifier.clone();
+                        // Showing a notification talks to D-Bus synchronously.
+                        tauri::async_runtime::spawn_blocking(move || {
+                            for (summary, body, _device) in notify {
+                                notifier.show(&summary, &body);
+                            }
+                        });
+                    }
+                    app.emit(events::ALERTS_CHANGED, events::AlertsChangedEvent { open })
+                }
             };
         }
     });

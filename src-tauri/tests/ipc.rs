@@ -88,6 +88,18 @@ fn every_command_answers_through_ipc() {
             "{cmd}: {err}"
         );
     }
+    // Bad action input is refused before anything else, naming the field.
+    let err = invoke(
+        &app,
+        commands::QUEUE_ACTION,
+        json!({ "request": {"device": "x", "action": {"action": "change_wifi", "band": "2.4", "ssid": null, "passphrase": "short"}} }),
+    )
+    .expect_err("a short passphrase is refused");
+    assert_eq!(err["code"], "invalid");
+    assert!(
+        err["message"].as_str().unwrap().starts_with("passphrase:"),
+        "{err}"
+    );
     let report = invoke(
         &app,
         commands::TEST_ACS,

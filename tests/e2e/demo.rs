@@ -218,5 +218,18 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the reboot completes")?;
     desktop.screenshot("reboot-done").await?;
+
+    c.find(Locator::Css("[data-testid=nav-alerts]"))
+        .await?
+        .click()
+        .await?;
+    desktop
+        .wait_text("#alerts-title", Duration::from_secs(10), |t| t == "Alerts")
+        .await?;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=alert-list] li"))
+        .await?;
+    desktop.screenshot("alerts").await?;
     Ok(())
 }

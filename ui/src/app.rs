@@ -3,6 +3,7 @@
 use crate::components::nav::{Nav, Page};
 use crate::ipc;
 use crate::pages::about::AboutPage;
+use crate::pages::alerts::AlertsPage;
 use crate::pages::device::DevicePage;
 use crate::pages::devices::DevicesPage;
 use crate::pages::welcome::WelcomePage;
@@ -22,13 +23,27 @@ pub(crate) fn App() -> impl IntoView {
     });
     // The device open in the dashboard, if any; the Devices entry stays highlighted.
     let device = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        page.track();
+    let open_alerts = RwSignal::new(0_u64);
+    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
+    leptos::task::spawn_local(async move {
+        let sub = ipc::listen(
+            acsdesk_types::events::ALERTS_CHANGED,
+            move |e: acsdesk_types::events::AlertsChangedEvent| open_alerts.set(e.open),
+        )
+        .await;
+        subscription.set_value(sub.ok());
+    });
+    let on_select = Callback::new(move |p: Page| {
+        page.set(p);
         device.set(None);
+    });
+    let open_device = Callback::new(move |id: String| {
+        page.set(Page::Devices);
+        device.set(Some(id));
     });
     view! {
         <div class="shell">
-            <Nav current=page />
+            <Nav current=page on_select open_alerts />
             <main class="content" aria-live="polite">
                 {move || match (page.get(), device.get()) {
                     (Page::Devices, _) if first_run.get() => view! {
@@ -43,6 +58,7 @@ pub(crate) fn App() -> impl IntoView {
                         <DevicesPage on_open=Callback::new(move |id| device.set(Some(id))) />
                     }
                     .into_any(),
+                    (Page::Alerts, _) => view! { <AlertsPage on_open=open_device /> }.into_any(),
                     (Page::About, _) => view! { <AboutPage /> }.into_any(),
                 }}
             </main>

@@ -4,6 +4,7 @@
 //! `request` and answers with its response struct or an [`IpcError`].
 
 use acsdesk_types::actions::{ActionInfo, ListActionsRequest, QueueActionRequest};
+use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
@@ -172,4 +173,14 @@ pub(crate) async fn queue_action(request: QueueActionRequest) -> Result<ActionIn
 /// Recent actions of a device (or all).
 pub(crate) async fn list_actions(device: Option<String>) -> Result<Vec<ActionInfo>, IpcError> {
     invoke(commands::LIST_ACTIONS, &ListActionsRequest { device }).await
+}
+
+/// Alerts, optionally in one state.
+pub(crate) async fn list_alerts(state: Option<String>) -> Result<Vec<AlertInfo>, IpcError> {
+    invoke(commands::LIST_ALERTS, &ListAlertsRequest { state }).await
+}
+
+/// Acknowledges or resolves an alert.
+pub(crate) async fn set_alert_state(request: SetAlertStateRequest) -> Result<(), IpcError> {
+    invoke(commands::SET_ALERT_STATE, &request).await
 }

@@ -51,6 +51,37 @@ pub(crate) enum Command {
     Act(ActCommand),
     /// List queued and past actions.
     Actions(ActionsArgs),
+    /// Alerts: list, acknowledge, resolve.
+    Alerts(AlertsArgs),
+}
+
+/// Options of `acsdesk alerts`.
+#[derive(Debug, Args)]
+pub(crate) struct AlertsArgs {
+    /// Acknowledge or resolve one alert instead of listing.
+    #[command(subcommand)]
+    pub(crate) action: Option<AlertAction>,
+    /// open, acknowledged or resolved.
+    #[arg(long)]
+    pub(crate) state: Option<String>,
+    /// JSON output.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `acsdesk alerts ack|resolve ID`
+#[derive(Debug, Subcommand)]
+pub(crate) enum AlertAction {
+    /// Acknowledge an alert.
+    Ack {
+        /// Alert id.
+        id: i64,
+    },
+    /// Resolve an alert.
+    Resolve {
+        /// Alert id.
+        id: i64,
+    },
 }
 
 /// Options shared by every `act` subcommand.

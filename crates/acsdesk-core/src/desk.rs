@@ -11,6 +11,7 @@ use crate::sync::nbi::NbiSource;
 use crate::sync::scheduler::{spawn_poller, AcsHealth, PollerConfig, PollerHandle};
 use crate::sync::{sync_once, DeviceSource, SyncOptions};
 use acsdesk_types::actions::{ActionInfo, ActionInput, ListActionsRequest, QueueActionRequest};
+use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, ListDevicesRequest,
     ListDevicesResponse, WifiInfo,
@@ -42,6 +43,13 @@ pub enum DeskEvent {
     SyncProgress(SyncProgressEvent),
     /// An action moved.
     ActionProgress(ActionProgressEvent),
+    /// New alerts to notify (summary, body, device to open), and the open count.
+    Alerts {
+        /// Notifications to show.
+        notify: Vec<(String, String, Option<String>)>,
+        /// Alerts not yet resolved.
+        open: u64,
+    },
     /// Devices changed in the store.
     DevicesChanged(DevicesChangedEvent),
     /// A connection's health changed.
@@ -296,6 +304,28 @@ impl Desk {
                     .roll_up_and_prune(now, crate::store::samples::Retention::default())
                     .await
                     .map_err(|e| e.to_string())?;
+                let settings = crate::alerts::rules::RuleSettings {
+                    offline_after_min: tenant
+                        .setting("offline_after_min")
+                        .await
+                        .ok()
+                        .flatten()
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(10),
+                    ..Default::default()
+                };
+                let deliveries = crate::alerts::engine::evaluate(&tenant, &[], &settings, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let open = tenant.open_alert_count().await.map_err(|e| e.to_string())?;
+                let notify = deliveries
+                    .iter()
+                    .map(|d| {
+                        let (summary, body) = d.text();
+                        (summary, body, d.device().map(str::to_owned))
+                    })
+                    .collect();
+                let _ = events.send(DeskEvent::Alerts { notify, open });
                 Ok(())
             }
         });
@@ -404,6 +434,45 @@ impl Desk {
                 detail: None,
             }));
         Ok(info)
+    }
+
+    /// Alerts, newest first.
+    pub async fn list_alerts(
+        &self,
+        request: ListAlertsRequest,
+    ) -> Result<Vec<AlertInfo>, IpcError> {
+        let rows = self
+            .tenant()
+            .await?
+            .alerts(request.state.as_deref(), 500)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|a| AlertInfo {
+                id: a.id,
+                kind: a.kind,
+                subject: a.subject,
+                severity: a.severity,
+                state: a.state,
+                message: a.message,
+                first_seen_ms: a.first_seen_ms,
+                last_seen_ms: a.last_seen_ms,
+            })
+            .collect())
+    }
+
+    /// Acknowledges or resolves an alert.
+    pub async fn set_alert_state(&self, request: SetAlertStateRequest) -> Result<(), IpcError> {
+        let tenant = self.tenant().await?;
+        tenant
+            .set_alert_state(request.id, &request.state, (self.clock)())
+            .await?;
+        let open = tenant.open_alert_count().await?;
+        let _ = self.events.send(DeskEvent::Alerts {
+            notify: Vec::new(),
+            open,
+        });
+        Ok(())
     }
 
     /// Recent actions, of one device or all.

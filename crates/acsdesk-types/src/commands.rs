@@ -36,6 +36,12 @@ pub const QUEUE_ACTION: &str = "queue_action";
 /// `list_actions`: [`crate::actions::ListActionsRequest`] → `Vec<`[`crate::actions::ActionInfo`]`>`.
 pub const LIST_ACTIONS: &str = "list_actions";
 
+/// `list_alerts`: [`crate::alerts::ListAlertsRequest`] → `Vec<`[`crate::alerts::AlertInfo`]`>`.
+pub const LIST_ALERTS: &str = "list_alerts";
+
+/// `set_alert_state`: [`crate::alerts::SetAlertStateRequest`] → `()`.
+pub const SET_ALERT_STATE: &str = "set_alert_state";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -49,4 +55,6 @@ pub const ALL: &[&str] = &[
     DEVICE_CHART,
     QUEUE_ACTION,
     LIST_ACTIONS,
+    LIST_ALERTS,
+    SET_ALERT_STATE,
 ];

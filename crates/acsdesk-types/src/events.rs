@@ -11,6 +11,8 @@ pub const DEVICES_CHANGED: &str = "devices-changed";
 pub const ACS_HEALTH: &str = "acs-health";
 /// Event name: an action moved ([`ActionProgressEvent`]).
 pub const ACTION_PROGRESS: &str = "action-progress";
+/// Event name: the open-alert count changed ([`AlertsChangedEvent`]).
+pub const ALERTS_CHANGED: &str = "alerts-changed";
 /// Event name: a notification was clicked and asks to open a device (the device id).
 pub const OPEN_DEVICE: &str = "open-device";
 
@@ -20,8 +22,16 @@ pub const ALL: &[&str] = &[
     DEVICES_CHANGED,
     ACS_HEALTH,
     ACTION_PROGRESS,
+    ALERTS_CHANGED,
     OPEN_DEVICE,
 ];
+
+/// The open-alert count changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertsChangedEvent {
+    /// Alerts not yet resolved.
+    pub open: u64,
+}
 
 /// A sync is running.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 
 pub mod about;
 pub mod actions;
+pub mod alerts;
 pub mod commands;
 pub mod devices;
 pub mod error;

@@ -7,17 +7,20 @@ use leptos::prelude::*;
 pub(crate) enum Page {
     /// The fleet list.
     Devices,
+    /// The alert centre.
+    Alerts,
     /// Product name, version and build information.
     About,
 }
 
 impl Page {
     /// Every page, in navigation order.
-    pub(crate) const ALL: &'static [Page] = &[Page::Devices, Page::About];
+    pub(crate) const ALL: &'static [Page] = &[Page::Devices, Page::Alerts, Page::About];
 
     fn label(self) -> &'static str {
         match self {
             Page::Devices => "Devices",
+            Page::Alerts => "Alerts",
             Page::About => "About",
         }
     }
@@ -25,6 +28,7 @@ impl Page {
     fn test_id(self) -> &'static str {
         match self {
             Page::Devices => "nav-devices",
+            Page::Alerts => "nav-alerts",
             Page::About => "nav-about",
         }
     }
@@ -33,8 +37,12 @@ impl Page {
 /// The navigation sidebar.
 #[component]
 pub(crate) fn Nav(
-    /// The page currently shown; clicking an entry sets it.
+    /// The page currently shown.
     current: RwSignal<Page>,
+    /// Called when an entry is chosen.
+    on_select: Callback<Page>,
+    /// Open alerts, shown as a badge.
+    open_alerts: RwSignal<u64>,
 ) -> impl IntoView {
     view! {
         <nav class="nav" aria-label="Main">
@@ -50,9 +58,12 @@ pub(crate) fn Nav(
                                     data-testid=p.test_id()
                                     class:active=move || current.get() == p
                                     aria-current=move || (current.get() == p).then_some("page")
-                                    on:click=move |_| current.set(p)
+                                    on:click=move |_| on_select.run(p)
                                 >
                                     {p.label()}
+                                    {move || (p == Page::Alerts && open_alerts.get() > 0).then(|| view! {
+                                        <span class="count" data-testid="alert-badge" aria-label="open alerts">{open_alerts.get()}</span>
+                                    })}
                                 </button>
                             </li>
                         }

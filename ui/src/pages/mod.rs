@@ -1,6 +1,7 @@
 //! One module per page of the app.
 
 pub(crate) mod about;
+pub(crate) mod alerts;
 pub(crate) mod device;
 pub(crate) mod devices;
 pub(crate) mod welcome;

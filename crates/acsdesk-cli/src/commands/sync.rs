@@ -15,12 +15,17 @@ pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
         !connections.is_empty(),
         "this tenant has no ACS connection: add one with `acsdesk acs add`"
     );
-    let mut matched = false;
+    anyhow::ensure!(
+        args.acs
+            .as_ref()
+            .is_none_or(|n| connections.iter().any(|a| &a.name == n)),
+        "no ACS connection named {:?}",
+        args.acs.as_deref().unwrap_or_default()
+    );
     for acs in connections
         .iter()
         .filter(|a| args.acs.as_ref().is_none_or(|n| n == &a.name))
     {
-        matched = true;
         let secret = tenant.reveal_acs_secret(&acs.name).await?;
         let auth = match acs.auth_kind.as_str() {
             "basic" => AuthKind::Basic,
@@ -65,10 +70,17 @@ pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
             .roll_up_and_prune(now, acsdesk_core::store::samples::Retention::default())
             .await?;
     }
-    anyhow::ensure!(
-        matched,
-        "no ACS connection named {:?}",
-        args.acs.as_deref().unwrap_or_default()
-    );
+    // Alerts are evaluated after every sync.
+    let deliveries = acsdesk_core::alerts::engine::evaluate(
+        &tenant,
+        &[],
+        &Default::default(),
+        acsdesk_core::clock::system_now_ms(),
+    )
+    .await?;
+    for d in deliveries {
+        let (summary, body) = d.text();
+        println!("ALERT: {summary} — {body}");
+    }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! pure function of its inputs and an injected `now`; storage and delivery call it.
 
 pub mod channels;
+pub mod engine;
 pub mod reconcile;
 pub mod rules;
 

@@ -12,6 +12,7 @@
 
 pub mod acs;
 pub mod actions;
+pub mod alerts;
 pub mod devices;
 pub mod key;
 pub mod samples;

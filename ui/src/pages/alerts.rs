@@ -1,0 +1,94 @@
+//! The alert centre: alerts by state, acknowledge and resolve, jump to the device.
+
+use crate::ipc;
+use acsdesk_types::alerts::SetAlertStateRequest;
+use acsdesk_types::devices::format_ago;
+use acsdesk_types::events::{self, AlertsChangedEvent};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The alert centre.
+#[component]
+pub(crate) fn AlertsPage(
+    /// Opens a device's dashboard.
+    on_open: Callback<String>,
+) -> impl IntoView {
+    let state = RwSignal::new(Some("open".to_owned()));
+    let version = RwSignal::new(0_u32);
+    let alerts = LocalResource::new(move || {
+        version.track();
+        ipc::list_alerts(state.get())
+    });
+    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
+    spawn_local(async move {
+        let sub = ipc::listen(events::ALERTS_CHANGED, move |_: AlertsChangedEvent| {
+            version.update(|v| *v += 1)
+        })
+        .await;
+        subscription.set_value(sub.ok());
+    });
+    let set = move |id: i64, to: &'static str| {
+        spawn_local(async move {
+            if ipc::set_alert_state(SetAlertStateRequest {
+                id,
+                state: to.to_owned(),
+            })
+            .await
+            .is_ok()
+            {
+                version.update(|v| *v += 1);
+            }
+        });
+    };
+    view! {
+        <section class="page alerts" aria-labelledby="alerts-title">
+            <header class="page-header">
+                <h1 id="alerts-title">"Alerts"</h1>
+                <select aria-label="State" data-testid="alert-state" on:change=move |e| {
+                    let v = event_target_value(&e);
+                    state.set((!v.is_empty()).then_some(v));
+                }>
+                    <option value="open">"Open"</option>
+                    <option value="acknowledged">"Acknowledged"</option>
+                    <option value="resolved">"Resolved"</option>
+                    <option value="">"All"</option>
+                </select>
+            </header>
+            <ul class="alert-list" data-testid="alert-list">
+                {move || {
+                    let now = js_sys::Date::now() as i64;
+                    let list = alerts.get().and_then(|r| r.ok()).unwrap_or_default();
+                    if list.is_empty() {
+                        return view! { <li class="muted empty">"No alerts here."</li> }.into_any();
+                    }
+                    list.into_iter()
+                        .map(|a| {
+                            let id = a.id;
+                            let device = (a.kind != "acs_unreachable").then(|| a.subject.clone());
+                            view! {
+                                <li class=format!("alert {}", a.severity) data-testid="alert-item">
+                                    <span class=format!("badge {}", a.state)>{a.state.clone()}</span>
+                                    " "
+                                    <strong>{a.message.clone()}</strong>
+                                    <span class="muted">{format!(" · since {}", format_ago(a.first_seen_ms, now))}</span>
+                                    <span class="buttons">
+                                        {device.map(|d| view! {
+                                            <button type="button" class="link" on:click=move |_| on_open.run(d.clone())>"Open device"</button>
+                                        })}
+                                        {(a.state == "open").then(|| view! {
+                                            <button type="button" on:click=move |_| set(id, "acknowledged")>"Acknowledge"</button>
+                                        })}
+                                        {(a.state != "resolved").then(|| view! {
+                                            <button type="button" on:click=move |_| set(id, "resolved")>"Resolve"</button>
+                                        })}
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </ul>
+        </section>
+    }
+}
