@@ -63,8 +63,9 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
         done: cursor.done,
         total,
     });
+    let mut next = Some(source.page(cursor.since_ms, cursor.done, page_size).await?);
     loop {
-        let docs = source.page(cursor.since_ms, cursor.done, page_size).await?;
+        let Some(docs) = next.take() else { break };
         let fetched = docs.len() as u64;
         let mut devices = Vec::with_capacity(docs.len());
         for doc in &docs {
@@ -93,15 +94,26 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
         }
         cursor.done += fetched;
         report.fetched += fetched;
+        let more = fetched == page_size;
         if fetched > 0 {
-            store.apply_page(&updates, &cursor).await?;
+            // Download the next page while this one is written: the sync then costs
+            // about the larger of the two, not their sum.
+            let apply = store.apply_page(&updates, &cursor);
+            if more {
+                let fetch = source.page(cursor.since_ms, cursor.done, page_size);
+                let (applied, page) = futures::join!(apply, fetch);
+                applied?;
+                next = Some(page?);
+            } else {
+                apply.await?;
+            }
             on_progress(SyncProgress {
                 mode: cursor.mode,
                 done: cursor.done,
                 total: total.max(cursor.done),
             });
         }
-        if fetched < page_size {
+        if !more {
             break;
         }
     }
