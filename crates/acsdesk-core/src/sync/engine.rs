@@ -64,8 +64,7 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
         total,
     });
     let mut next = Some(source.page(cursor.since_ms, cursor.done, page_size).await?);
-    loop {
-        let Some(docs) = next.take() else { break };
+    while let Some(docs) = next.take() {
         let fetched = docs.len() as u64;
         let mut devices = Vec::with_capacity(docs.len());
         for doc in &docs {
@@ -112,9 +111,6 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
                 done: cursor.done,
                 total: total.max(cursor.done),
             });
-        }
-        if !more {
-            break;
         }
     }
     let full = cursor.mode == SyncMode::Full;
