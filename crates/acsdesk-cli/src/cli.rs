@@ -311,6 +311,14 @@ pub(crate) enum DeviceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The device's parameters, live from GenieACS.
+    Params {
+        /// GenieACS id.
+        id: String,
+        /// Only parameters under this path (e.g. InternetGatewayDevice.WANDevice).
+        #[arg(long)]
+        prefix: Option<String>,
+    },
 }
 
 /// Options of `acsdesk history`.

