@@ -159,6 +159,18 @@ pub(crate) enum ActCommand {
         #[command(flatten)]
         opts: ActOptions,
     },
+    /// One action on every device matching the filters, a few at a time.
+    Bulk {
+        /// reboot, factory-reset, refresh or summon.
+        action: String,
+        #[command(flatten)]
+        filter: BulkFilter,
+        /// Devices handled at once (the connection's rate limit still applies).
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        #[command(flatten)]
+        opts: ActOptions,
+    },
     /// Install a firmware file already uploaded to GenieACS.
     Firmware {
         /// GenieACS id.
@@ -169,6 +181,32 @@ pub(crate) enum ActCommand {
         #[command(flatten)]
         opts: ActOptions,
     },
+}
+
+/// The device filters of `act bulk`, as in `acsdesk devices`.
+#[derive(Debug, Args)]
+pub(crate) struct BulkFilter {
+    /// Only online devices.
+    #[arg(long, conflicts_with = "offline")]
+    pub(crate) online: bool,
+    /// Only offline devices.
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// Manufacturer.
+    #[arg(long)]
+    pub(crate) vendor: Option<String>,
+    /// Model.
+    #[arg(long)]
+    pub(crate) model: Option<String>,
+    /// Firmware version.
+    #[arg(long)]
+    pub(crate) firmware: Option<String>,
+    /// ACS connection.
+    #[arg(long)]
+    pub(crate) acs: Option<String>,
+    /// Serial, subscriber, IP or MAC contains this.
+    #[arg(long)]
+    pub(crate) search: Option<String>,
 }
 
 /// Options of `acsdesk actions`.

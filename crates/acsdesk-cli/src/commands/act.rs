@@ -37,8 +37,143 @@ fn confirm(question: &str, opts: &ActOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn worker_for(tenant: &acsdesk_core::store::TenantStore) -> anyhow::Result<Worker> {
+    let acs = tenant.list_acs().await?;
+    let acs = acs.first().context("this tenant has no ACS connection")?;
+    let secret = tenant.reveal_acs_secret(&acs.name).await?;
+    let auth = match acs.auth_kind.as_str() {
+        "basic" => AuthKind::Basic,
+        "token" => AuthKind::Token,
+        _ => AuthKind::None,
+    };
+    let client = acs_client(auth, acs.auth_user.as_deref(), secret.as_deref())
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    Ok(Worker::new(
+        tenant.clone(),
+        client,
+        &acs.url,
+        acsdesk_core::clock::system(),
+    ))
+}
+
+async fn bulk(
+    ctx: &Ctx,
+    action: &str,
+    f: &crate::cli::BulkFilter,
+    concurrency: usize,
+    opts: &ActOptions,
+) -> anyhow::Result<()> {
+    use acsdesk_core::actions::bulk::{run_bulk, BulkOutcome};
+    use acsdesk_types::devices::{DeviceFilter, DeviceSort, Presence};
+    let input = match action {
+        "reboot" => ActionInput::Reboot,
+        "factory-reset" => ActionInput::FactoryReset,
+        "refresh" => ActionInput::Refresh,
+        "summon" => ActionInput::Summon,
+        other => bail!("bulk supports reboot, factory-reset, refresh and summon, not {other:?}"),
+    };
+    let request = parse_action(input).map_err(|e| anyhow::anyhow!(e.message))?;
+    let tenant = ctx.tenant().await?;
+    let filter = DeviceFilter {
+        presence: if f.online {
+            Some(Presence::Online)
+        } else if f.offline {
+            Some(Presence::Offline)
+        } else {
+            None
+        },
+        vendor: f.vendor.clone(),
+        model: f.model.clone(),
+        firmware: f.firmware.clone(),
+        acs: f.acs.clone(),
+        search: f.search.clone(),
+        ..DeviceFilter::default()
+    };
+    let mut ids = Vec::new();
+    loop {
+        let page = tenant
+            .list_devices(&filter, DeviceSort::default(), ids.len() as u32, 1000)
+            .await?;
+        let n = page.rows.len();
+        ids.extend(page.rows.into_iter().map(|r| r.id));
+        if n < 1000 {
+            break;
+        }
+    }
+    anyhow::ensure!(!ids.is_empty(), "no device matches these filters");
+    if request.is_destructive() {
+        confirm(
+            &format!("{} {} device(s)?", request.describe(), ids.len()),
+            opts,
+        )?;
+    }
+    let now = acsdesk_core::clock::system_now_ms();
+    let mut actions = Vec::with_capacity(ids.len());
+    for id in &ids {
+        actions.push(
+            tenant
+                .enqueue_action(id, &request, "cli", now)
+                .await?
+                .id
+                .to_string(),
+        );
+    }
+    let worker = worker_for(&tenant).await?;
+    let summary = run_bulk(
+        actions,
+        concurrency,
+        |id| {
+            let worker = worker.clone();
+            async move {
+                let Ok(id) = id.parse::<i64>() else {
+                    return BulkOutcome::Failed {
+                        reason: "bad action id".into(),
+                    };
+                };
+                match worker.execute_action(id).await {
+                    Ok(Outcome::Completed(_)) => BulkOutcome::Done,
+                    Ok(Outcome::Waiting(_)) | Ok(Outcome::RetryLater(..)) | Ok(Outcome::Idle) => {
+                        BulkOutcome::Waiting
+                    }
+                    Ok(Outcome::Failed(_, why)) => BulkOutcome::Failed { reason: why },
+                    Err(e) => BulkOutcome::Failed { reason: e },
+                }
+            }
+        },
+        |s| {
+            eprint!(
+                "\r{} / {} done, {} waiting, {} failed",
+                s.done, s.total, s.waiting, s.failed
+            );
+        },
+    )
+    .await;
+    eprintln!();
+    println!(
+        "{}: {} ok / {} failed / {} waiting for the device (of {})",
+        request.describe(),
+        summary.done,
+        summary.failed,
+        summary.waiting,
+        summary.total
+    );
+    for (id, why) in summary.failures.iter().take(20) {
+        println!("  action {id}: {why}");
+    }
+    if summary.failed > 0 {
+        bail!("{} of {} actions failed", summary.failed, summary.total);
+    }
+    Ok(())
+}
+
 pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
     let (ids, input, opts) = match command {
+        ActCommand::Bulk {
+            action,
+            filter,
+            concurrency,
+            opts,
+        } => return bulk(ctx, &action, &filter, concurrency, &opts).await,
         ActCommand::Reboot { ids, opts } => {
             confirm(&format!("Reboot {} device(s)?", ids.len()), &opts)?;
             (ids, ActionInput::Reboot, opts)

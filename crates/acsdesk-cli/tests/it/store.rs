@@ -233,7 +233,30 @@ async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("completed"));
     let out = env.ok(&["act", "reboot", &id, "--yes", "--wait"]);
     assert!(out.contains("All 1 action(s) completed."), "{out}");
+    // A bulk refresh of the online devices, four at a time, with its summary.
+    let out = env.ok(&["act", "bulk", "refresh", "--online", "--concurrency", "4"]);
+    assert!(
+        out.contains("Refresh parameters:") && out.contains("0 failed"),
+        "{out}"
+    );
+    let err = env.fails(
+        &["act", "bulk", "reboot", "--vendor", "Nobody"],
+        "correct horse",
+    );
+    assert!(err.contains("no device matches"), "{err}");
+    let actions: serde_json::Value =
+        serde_json::from_str(&env.ok(&["actions", "--json", "--status", "completed"])).unwrap();
+    assert!(actions.as_array().unwrap().len() > 2);
     let actions: serde_json::Value = serde_json::from_str(&env.ok(&["actions", "--json"])).unwrap();
+    let actions = serde_json::Value::Array(
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["action"] != "refresh")
+            .cloned()
+            .collect(),
+    );
     assert_eq!(actions.as_array().unwrap().len(), 2);
     assert!(actions
         .as_array()

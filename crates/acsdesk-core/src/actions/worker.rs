@@ -271,6 +271,20 @@ impl Worker {
         else {
             return Ok(Outcome::Idle);
         };
+        self.execute(a).await
+    }
+
+    /// Sends one pending action now (bulk runs call this with their own concurrency).
+    pub async fn execute_action(&self, id: i64) -> Result<Outcome, String> {
+        let a = self.store.action(id).await.map_err(|e| e.to_string())?;
+        if a.status != ActionStatus::Pending {
+            return Ok(Outcome::Idle);
+        }
+        self.execute(a).await
+    }
+
+    async fn execute(&self, a: ActionRow) -> Result<Outcome, String> {
+        let now = (self.clock)();
         let plan = match self.plan_for(&a).await {
             Ok(Ok(p)) => p,
             Ok(Err(reason)) => return self.fail(&a, "invalid", reason).await,
