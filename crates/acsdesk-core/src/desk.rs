@@ -393,6 +393,32 @@ impl Desk {
                             | crate::actions::worker::Outcome::Failed(..)
                     );
                     if let Ok(a) = tenant.action(id).await {
+                        if let (
+                            crate::actions::worker::Outcome::Failed(_, why),
+                            ActionRequest::UpdateFirmware { .. },
+                        ) = (&o, &a.request)
+                        {
+                            let problem = crate::alerts::rules::firmware_failed(
+                                &a.device,
+                                &a.device,
+                                (desk.clock)(),
+                                why,
+                            );
+                            if let Ok(deliveries) =
+                                crate::alerts::engine::raise_event(&tenant, problem, (desk.clock)())
+                                    .await
+                            {
+                                let open = tenant.open_alert_count().await.unwrap_or_default();
+                                let notify = deliveries
+                                    .iter()
+                                    .map(|d| {
+                                        let (summary, body) = d.text();
+                                        (summary, body, d.device().map(str::to_owned))
+                                    })
+                                    .collect();
+                                let _ = desk.events.send(DeskEvent::Alerts { notify, open });
+                            }
+                        }
                         let _ = desk
                             .events
                             .send(DeskEvent::ActionProgress(ActionProgressEvent {

@@ -36,6 +36,32 @@ pub async fn evaluate(
     Ok(plan_delivery(&raised, &[], now_ms, DIGEST_THRESHOLD))
 }
 
+/// Records an event-driven problem (a failed firmware update or provisioning): one
+/// alert per device and kind while it is unresolved, and the notification when new.
+pub async fn raise_event(
+    store: &TenantStore,
+    problem: super::Problem,
+    now_ms: i64,
+) -> Result<Vec<Delivery>, StoreError> {
+    let policy = FlapPolicy::default();
+    let existing: Vec<_> = store
+        .alert_records(now_ms - policy.reopen_within_ms)
+        .await?
+        .into_iter()
+        .filter(|r| r.key == problem.key)
+        .collect();
+    let changes = reconcile(&existing, std::slice::from_ref(&problem), now_ms, policy);
+    store.apply_alert_changes(&changes).await?;
+    let raised: Vec<_> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Raise(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(plan_delivery(&raised, &[], now_ms, DIGEST_THRESHOLD))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +178,32 @@ mod tests {
             .unwrap();
         assert_eq!(a.state, "resolved", "{a:?}");
         assert!(a.message.contains("resolved after"), "{}", a.message);
+        // A failed firmware update is an event: one alert however often it fails.
+        let p = crate::alerts::rules::firmware_failed(
+            &victim,
+            &victim,
+            clock.now_ms(),
+            "cwmp.9010 Download failed",
+        );
+        assert_eq!(
+            raise_event(&t, p.clone(), clock.now_ms())
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(raise_event(&t, p, clock.now_ms() + MIN)
+            .await
+            .unwrap()
+            .is_empty());
+        let fw: Vec<_> = t
+            .alerts(None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.kind == "firmware_failed")
+            .collect();
+        assert_eq!(fw.len(), 1);
         // People can acknowledge and resolve by hand; resolving twice is refused.
         if let Some(open) = t.alerts(Some("open"), 1).await.unwrap().first() {
             t.set_alert_state(open.id, "acknowledged", clock.now_ms())
