@@ -9,7 +9,8 @@ use acsdesk_types::devices::{
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
 };
 use acsdesk_types::settings::{
-    AcsTestReport, AddAcsRequest, StartDemoRequest, TestAcsRequest, WorkspaceState,
+    AcsTestReport, AddAcsRequest, RemoveAcsRequest, StartDemoRequest, SwitchTenantRequest,
+    TenantSettingsRequest, TestAcsRequest, UpdateSettingsRequest, WorkspaceState,
     WorkspaceStateRequest,
 };
 use acsdesk_types::{AboutInfo, GetAboutRequest, IpcError};
@@ -133,4 +134,41 @@ pub(crate) async fn set_alert_state(
     request: SetAlertStateRequest,
 ) -> Result<(), IpcError> {
     desk.set_alert_state(request).await
+}
+
+/// `switch_tenant`: work in another tenant.
+#[tauri::command]
+pub(crate) async fn switch_tenant(
+    desk: DeskState<'_>,
+    request: SwitchTenantRequest,
+) -> Result<(), IpcError> {
+    desk.inner().switch_tenant(request).await
+}
+
+/// `remove_acs`: delete a connection and its devices.
+#[tauri::command]
+pub(crate) async fn remove_acs(
+    desk: DeskState<'_>,
+    request: RemoveAcsRequest,
+) -> Result<(), IpcError> {
+    desk.inner().remove_acs(request).await
+}
+
+/// `tenant_settings`: the current tenant's settings.
+#[tauri::command]
+pub(crate) async fn tenant_settings(
+    desk: DeskState<'_>,
+    request: TenantSettingsRequest,
+) -> Result<UpdateSettingsRequest, IpcError> {
+    let TenantSettingsRequest {} = request;
+    desk.tenant_settings().await
+}
+
+/// `update_settings`: save the current tenant's settings.
+#[tauri::command]
+pub(crate) async fn update_settings(
+    desk: DeskState<'_>,
+    request: UpdateSettingsRequest,
+) -> Result<(), IpcError> {
+    desk.update_settings(request).await
 }

@@ -29,6 +29,10 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::list_actions,
         commands::list_alerts,
         commands::set_alert_state,
+        commands::switch_tenant,
+        commands::remove_acs,
+        commands::update_settings,
+        commands::tenant_settings,
     ])
 }
 

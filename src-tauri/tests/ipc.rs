@@ -88,6 +88,13 @@ fn every_command_answers_through_ipc() {
             "{cmd}: {err}"
         );
     }
+    let err = invoke(
+        &app,
+        commands::SWITCH_TENANT,
+        json!({ "request": {"name": "nobody"} }),
+    )
+    .expect_err("unknown tenant");
+    assert_eq!(err["code"], "not_found");
     // Bad action input is refused before anything else, naming the field.
     let err = invoke(
         &app,

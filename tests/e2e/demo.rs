@@ -231,5 +231,17 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .for_element(Locator::Css("[data-testid=alert-list] li"))
         .await?;
     desktop.screenshot("alerts").await?;
+
+    c.find(Locator::Css("[data-testid=nav-settings]"))
+        .await?
+        .click()
+        .await?;
+    let acs = desktop
+        .wait_text("[data-testid=acs-list]", Duration::from_secs(10), |t| {
+            t.contains("demo")
+        })
+        .await?;
+    ensure!(acs.contains("ok"), "the demo connection is healthy: {acs}");
+    desktop.screenshot("settings").await?;
     Ok(())
 }

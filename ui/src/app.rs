@@ -6,6 +6,7 @@ use crate::pages::about::AboutPage;
 use crate::pages::alerts::AlertsPage;
 use crate::pages::device::DevicePage;
 use crate::pages::devices::DevicesPage;
+use crate::pages::settings::SettingsPage;
 use crate::pages::welcome::WelcomePage;
 use leptos::prelude::*;
 
@@ -59,6 +60,7 @@ pub(crate) fn App() -> impl IntoView {
                     }
                     .into_any(),
                     (Page::Alerts, _) => view! { <AlertsPage on_open=open_device /> }.into_any(),
+                    (Page::Settings, _) => view! { <SettingsPage /> }.into_any(),
                     (Page::About, _) => view! { <AboutPage /> }.into_any(),
                 }}
             </main>

@@ -10,7 +10,8 @@ use acsdesk_types::devices::{
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
 };
 use acsdesk_types::settings::{
-    AcsTestReport, AddAcsRequest, StartDemoRequest, TestAcsRequest, WorkspaceState,
+    AcsTestReport, AddAcsRequest, RemoveAcsRequest, StartDemoRequest, SwitchTenantRequest,
+    TenantSettingsRequest, TestAcsRequest, UpdateSettingsRequest, WorkspaceState,
     WorkspaceStateRequest,
 };
 use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError};
@@ -183,4 +184,24 @@ pub(crate) async fn list_alerts(state: Option<String>) -> Result<Vec<AlertInfo>,
 /// Acknowledges or resolves an alert.
 pub(crate) async fn set_alert_state(request: SetAlertStateRequest) -> Result<(), IpcError> {
     invoke(commands::SET_ALERT_STATE, &request).await
+}
+
+/// Works in another tenant.
+pub(crate) async fn switch_tenant(name: String) -> Result<(), IpcError> {
+    invoke(commands::SWITCH_TENANT, &SwitchTenantRequest { name }).await
+}
+
+/// Removes a connection of the current tenant.
+pub(crate) async fn remove_acs(name: String) -> Result<(), IpcError> {
+    invoke(commands::REMOVE_ACS, &RemoveAcsRequest { name }).await
+}
+
+/// The current tenant's settings.
+pub(crate) async fn tenant_settings() -> Result<UpdateSettingsRequest, IpcError> {
+    invoke(commands::TENANT_SETTINGS, &TenantSettingsRequest {}).await
+}
+
+/// Saves the current tenant's settings.
+pub(crate) async fn update_settings(request: UpdateSettingsRequest) -> Result<(), IpcError> {
+    invoke(commands::UPDATE_SETTINGS, &request).await
 }

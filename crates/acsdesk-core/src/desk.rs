@@ -21,8 +21,8 @@ use acsdesk_types::events::{
 };
 use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
 use acsdesk_types::settings::{
-    AcsInfo, AcsTestReport, AddAcsRequest, AuthKind, StartDemoRequest, TenantInfo, TestAcsRequest,
-    WorkspaceState,
+    AcsInfo, AcsTestReport, AddAcsRequest, AuthKind, RemoveAcsRequest, StartDemoRequest,
+    SwitchTenantRequest, TenantInfo, TestAcsRequest, UpdateSettingsRequest, WorkspaceState,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 use std::collections::HashMap;
@@ -460,6 +460,53 @@ impl Desk {
                 detail: None,
             }));
         Ok(info)
+    }
+
+    /// Works in another tenant (its key from the credential store or `ACSDESK_PASSPHRASE`).
+    pub async fn switch_tenant(
+        self: &Arc<Self>,
+        request: SwitchTenantRequest,
+    ) -> Result<(), IpcError> {
+        let pass = std::env::var("ACSDESK_PASSPHRASE").ok();
+        let tenant = self
+            .workspace
+            .open_tenant(&request.name, pass.as_deref())
+            .await?;
+        self.use_tenant(tenant).await
+    }
+
+    /// Removes a connection of the current tenant, with what was synced from it.
+    pub async fn remove_acs(self: &Arc<Self>, request: RemoveAcsRequest) -> Result<(), IpcError> {
+        let tenant = self.tenant().await?;
+        tenant.remove_acs(&request.name).await?;
+        self.use_tenant(tenant).await
+    }
+
+    /// The current tenant's settings.
+    pub async fn tenant_settings(&self) -> Result<UpdateSettingsRequest, IpcError> {
+        let tenant = self.tenant().await?;
+        Ok(UpdateSettingsRequest {
+            offline_after_min: tenant
+                .setting("offline_after_min")
+                .await?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(10),
+        })
+    }
+
+    /// Saves the current tenant's settings.
+    pub async fn update_settings(&self, request: UpdateSettingsRequest) -> Result<(), IpcError> {
+        if !(1..=1440).contains(&request.offline_after_min) {
+            return Err(IpcError::new(
+                ErrorCode::Invalid,
+                "offline_after_min: choose between 1 and 1440 minutes",
+            ));
+        }
+        self.tenant()
+            .await?
+            .set_setting("offline_after_min", &request.offline_after_min.to_string())
+            .await?;
+        Ok(())
     }
 
     /// Alerts, newest first.

@@ -42,6 +42,18 @@ pub const LIST_ALERTS: &str = "list_alerts";
 /// `set_alert_state`: [`crate::alerts::SetAlertStateRequest`] → `()`.
 pub const SET_ALERT_STATE: &str = "set_alert_state";
 
+/// `switch_tenant`: [`crate::settings::SwitchTenantRequest`] → `()`.
+pub const SWITCH_TENANT: &str = "switch_tenant";
+
+/// `remove_acs`: [`crate::settings::RemoveAcsRequest`] → `()`.
+pub const REMOVE_ACS: &str = "remove_acs";
+
+/// `update_settings`: [`crate::settings::UpdateSettingsRequest`] → `()`.
+pub const UPDATE_SETTINGS: &str = "update_settings";
+
+/// `tenant_settings`: [`crate::settings::TenantSettingsRequest`] → [`crate::settings::UpdateSettingsRequest`].
+pub const TENANT_SETTINGS: &str = "tenant_settings";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -57,4 +69,8 @@ pub const ALL: &[&str] = &[
     LIST_ACTIONS,
     LIST_ALERTS,
     SET_ALERT_STATE,
+    SWITCH_TENANT,
+    REMOVE_ACS,
+    UPDATE_SETTINGS,
+    TENANT_SETTINGS,
 ];

@@ -123,3 +123,28 @@ pub struct AcsTestReport {
     /// What went wrong and how to fix it, when something did.
     pub problem: Option<String>,
 }
+
+/// Request of `switch_tenant`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchTenantRequest {
+    /// The tenant to work in.
+    pub name: String,
+}
+
+/// Request of `remove_acs`: delete a connection of the current tenant and its devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveAcsRequest {
+    /// Connection name.
+    pub name: String,
+}
+
+/// Request of `update_settings`: the current tenant's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateSettingsRequest {
+    /// Minutes without inform before an offline alert (1 to 1440).
+    pub offline_after_min: u32,
+}
+
+/// Request of `tenant_settings`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSettingsRequest {}

@@ -9,18 +9,22 @@ pub(crate) enum Page {
     Devices,
     /// The alert centre.
     Alerts,
+    /// Tenants, connections, thresholds.
+    Settings,
     /// Product name, version and build information.
     About,
 }
 
 impl Page {
     /// Every page, in navigation order.
-    pub(crate) const ALL: &'static [Page] = &[Page::Devices, Page::Alerts, Page::About];
+    pub(crate) const ALL: &'static [Page] =
+        &[Page::Devices, Page::Alerts, Page::Settings, Page::About];
 
     fn label(self) -> &'static str {
         match self {
             Page::Devices => "Devices",
             Page::Alerts => "Alerts",
+            Page::Settings => "Settings",
             Page::About => "About",
         }
     }
@@ -29,6 +33,7 @@ impl Page {
         match self {
             Page::Devices => "nav-devices",
             Page::Alerts => "nav-alerts",
+            Page::Settings => "nav-settings",
             Page::About => "nav-about",
         }
     }

@@ -4,4 +4,5 @@ pub(crate) mod about;
 pub(crate) mod alerts;
 pub(crate) mod device;
 pub(crate) mod devices;
+pub(crate) mod settings;
 pub(crate) mod welcome;

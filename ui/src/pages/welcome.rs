@@ -53,7 +53,7 @@ pub(crate) fn WelcomePage(
 
 /// The form that tests and saves an ACS connection.
 #[component]
-fn ConnectForm(
+pub(crate) fn ConnectForm(
     /// Called after the connection was saved.
     on_saved: Callback<()>,
 ) -> impl IntoView {
