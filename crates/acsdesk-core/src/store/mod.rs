@@ -383,8 +383,13 @@ impl TenantStore {
         Ok(())
     }
 
-    /// Closes the pool (waits for connections to finish).
+    /// Checkpoints the write-ahead log into the database file, then closes the pool: after
+    /// this the file alone holds every committed change.
     pub async fn close(&self) {
+        // A failed checkpoint leaves the WAL for SQLite to replay on the next open.
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
         self.pool.close().await;
     }
 
