@@ -183,7 +183,7 @@ pub(crate) enum ActCommand {
     },
 }
 
-/// The device filters of `act bulk`, as in `acsdesk devices`.
+/// The device filters of `acsdesk devices` and `act bulk`.
 #[derive(Debug, Args)]
 pub(crate) struct BulkFilter {
     /// Only online devices.
@@ -207,6 +207,28 @@ pub(crate) struct BulkFilter {
     /// Serial, subscriber, IP or MAC contains this.
     #[arg(long)]
     pub(crate) search: Option<String>,
+}
+
+impl BulkFilter {
+    /// The store's filter for these options.
+    pub(crate) fn to_filter(&self) -> acsdesk_types::devices::DeviceFilter {
+        use acsdesk_types::devices::{DeviceFilter, Presence};
+        DeviceFilter {
+            presence: if self.online {
+                Some(Presence::Online)
+            } else if self.offline {
+                Some(Presence::Offline)
+            } else {
+                None
+            },
+            vendor: self.vendor.clone(),
+            model: self.model.clone(),
+            firmware: self.firmware.clone(),
+            acs: self.acs.clone(),
+            search: self.search.clone(),
+            ..DeviceFilter::default()
+        }
+    }
 }
 
 /// Options of `acsdesk actions`.
@@ -309,27 +331,8 @@ pub(crate) struct SyncArgs {
 /// Options of `acsdesk devices`.
 #[derive(Debug, Args)]
 pub(crate) struct DevicesArgs {
-    /// Only online devices.
-    #[arg(long, conflicts_with = "offline")]
-    pub(crate) online: bool,
-    /// Only offline devices.
-    #[arg(long)]
-    pub(crate) offline: bool,
-    /// Manufacturer.
-    #[arg(long)]
-    pub(crate) vendor: Option<String>,
-    /// Model.
-    #[arg(long)]
-    pub(crate) model: Option<String>,
-    /// Firmware version.
-    #[arg(long)]
-    pub(crate) firmware: Option<String>,
-    /// ACS connection.
-    #[arg(long)]
-    pub(crate) acs: Option<String>,
-    /// Serial, subscriber, IP or MAC contains this.
-    #[arg(long)]
-    pub(crate) search: Option<String>,
+    #[command(flatten)]
+    pub(crate) filter: BulkFilter,
     /// At most this many rows.
     #[arg(long, default_value_t = 50)]
     pub(crate) limit: u32,

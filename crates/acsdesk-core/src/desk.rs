@@ -151,6 +151,21 @@ pub fn acs_client(
         .map_err(|e| IpcError::new(ErrorCode::Internal, format!("could not set up HTTPS: {e}")))
 }
 
+/// One of a tenant's connections and an HTTP client carrying its credentials.
+pub async fn connection_client(
+    tenant: &TenantStore,
+    name: &str,
+) -> Result<(crate::store::acs::AcsConnection, reqwest::Client), IpcError> {
+    let conn = tenant.acs(name).await?;
+    let secret = tenant.reveal_acs_secret(name).await?;
+    let client = acs_client(
+        auth_kind(&conn.auth_kind),
+        conn.auth_user.as_deref(),
+        secret.as_deref(),
+    )?;
+    Ok((conn, client))
+}
+
 fn auth_kind(s: &str) -> AuthKind {
     match s {
         "basic" => AuthKind::Basic,
@@ -236,13 +251,7 @@ impl Desk {
         acs: &str,
         interval_s: i64,
     ) -> Result<PollerHandle, IpcError> {
-        let conn = tenant.acs(acs).await?;
-        let secret = tenant.reveal_acs_secret(acs).await?;
-        let client = acs_client(
-            auth_kind(&conn.auth_kind),
-            conn.auth_user.as_deref(),
-            secret.as_deref(),
-        )?;
+        let (conn, client) = connection_client(tenant, acs).await?;
         let source = Arc::new(
             NbiSource::new(client, &conn.url)
                 .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?,
@@ -346,13 +355,7 @@ impl Desk {
         tenant: &TenantStore,
         acs: &str,
     ) -> Result<WorkerTask, IpcError> {
-        let conn = tenant.acs(acs).await?;
-        let secret = tenant.reveal_acs_secret(acs).await?;
-        let client = acs_client(
-            auth_kind(&conn.auth_kind),
-            conn.auth_user.as_deref(),
-            secret.as_deref(),
-        )?;
+        let (conn, client) = connection_client(tenant, acs).await?;
         let worker = crate::actions::worker::Worker::new(
             tenant.clone(),
             client,

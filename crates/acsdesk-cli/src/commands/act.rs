@@ -5,9 +5,8 @@ use super::Ctx;
 use crate::cli::{ActCommand, ActOptions, ActionsArgs};
 use acsdesk_core::actions::worker::{Outcome, Worker};
 use acsdesk_core::actions::ActionStatus;
-use acsdesk_core::desk::{acs_client, parse_action};
+use acsdesk_core::desk::{connection_client, parse_action};
 use acsdesk_types::actions::ActionInput;
-use acsdesk_types::settings::AuthKind;
 use anyhow::{bail, Context};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
@@ -40,18 +39,13 @@ fn confirm(question: &str, opts: &ActOptions) -> anyhow::Result<()> {
 async fn worker_for(tenant: &acsdesk_core::store::TenantStore) -> anyhow::Result<Worker> {
     let acs = tenant.list_acs().await?;
     let acs = acs.first().context("this tenant has no ACS connection")?;
-    let secret = tenant.reveal_acs_secret(&acs.name).await?;
-    let auth = match acs.auth_kind.as_str() {
-        "basic" => AuthKind::Basic,
-        "token" => AuthKind::Token,
-        _ => AuthKind::None,
-    };
-    let client = acs_client(auth, acs.auth_user.as_deref(), secret.as_deref())
+    let (conn, client) = connection_client(tenant, &acs.name)
+        .await
         .map_err(|e| anyhow::anyhow!(e.message))?;
     Ok(Worker::new(
         tenant.clone(),
         client,
-        &acs.url,
+        &conn.url,
         acsdesk_core::clock::system(),
     ))
 }
@@ -64,7 +58,7 @@ async fn bulk(
     opts: &ActOptions,
 ) -> anyhow::Result<()> {
     use acsdesk_core::actions::bulk::{run_bulk, BulkOutcome};
-    use acsdesk_types::devices::{DeviceFilter, DeviceSort, Presence};
+    use acsdesk_types::devices::DeviceSort;
     let input = match action {
         "reboot" => ActionInput::Reboot,
         "factory-reset" => ActionInput::FactoryReset,
@@ -74,21 +68,7 @@ async fn bulk(
     };
     let request = parse_action(input).map_err(|e| anyhow::anyhow!(e.message))?;
     let tenant = ctx.tenant().await?;
-    let filter = DeviceFilter {
-        presence: if f.online {
-            Some(Presence::Online)
-        } else if f.offline {
-            Some(Presence::Offline)
-        } else {
-            None
-        },
-        vendor: f.vendor.clone(),
-        model: f.model.clone(),
-        firmware: f.firmware.clone(),
-        acs: f.acs.clone(),
-        search: f.search.clone(),
-        ..DeviceFilter::default()
-    };
+    let filter = f.to_filter();
     let mut ids = Vec::new();
     loop {
         let page = tenant
@@ -243,22 +223,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
         println!("Queued action {} on {id}: {}", a.id, a.request.describe());
         queued.push(a.id);
     }
-    let acs = tenant.list_acs().await?;
-    let acs = acs.first().context("this tenant has no ACS connection")?;
-    let secret = tenant.reveal_acs_secret(&acs.name).await?;
-    let auth = match acs.auth_kind.as_str() {
-        "basic" => AuthKind::Basic,
-        "token" => AuthKind::Token,
-        _ => AuthKind::None,
-    };
-    let client = acs_client(auth, acs.auth_user.as_deref(), secret.as_deref())
-        .map_err(|e| anyhow::anyhow!(e.message))?;
-    let worker = Worker::new(
-        tenant.clone(),
-        client,
-        &acs.url,
-        acsdesk_core::clock::system(),
-    );
+    let worker = worker_for(&tenant).await?;
     loop {
         match worker
             .try_execute_next()

@@ -3,27 +3,13 @@
 use super::Ctx;
 use crate::cli::{DeviceCommand, DevicesArgs, HistoryArgs, LogsArgs};
 use acsdesk_core::charts::{render_png, render_svg, ChartSpec, Metric, Theme};
-use acsdesk_types::devices::{format_ago, format_uptime, DeviceFilter, DeviceSort, Presence};
+use acsdesk_types::devices::{format_ago, format_uptime, DeviceSort};
 use anyhow::{bail, Context};
 use serde_json::json;
 
 pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
     let tenant = ctx.tenant().await?;
-    let filter = DeviceFilter {
-        presence: if a.online {
-            Some(Presence::Online)
-        } else if a.offline {
-            Some(Presence::Offline)
-        } else {
-            None
-        },
-        vendor: a.vendor.clone(),
-        model: a.model.clone(),
-        firmware: a.firmware.clone(),
-        acs: a.acs.clone(),
-        search: a.search.clone(),
-        ..DeviceFilter::default()
-    };
+    let filter = a.filter.to_filter();
     let page = tenant
         .list_devices(&filter, DeviceSort::default(), 0, a.limit)
         .await?;
@@ -127,16 +113,9 @@ pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<
         DeviceCommand::Params { id, prefix } => {
             let tenant = ctx.tenant().await?;
             let d = tenant.device(&id).await?;
-            let acs = tenant.acs(&d.row.acs).await?;
-            let secret = tenant.reveal_acs_secret(&acs.name).await?;
-            let auth = match acs.auth_kind.as_str() {
-                "basic" => acsdesk_types::settings::AuthKind::Basic,
-                "token" => acsdesk_types::settings::AuthKind::Token,
-                _ => acsdesk_types::settings::AuthKind::None,
-            };
-            let client =
-                acsdesk_core::desk::acs_client(auth, acs.auth_user.as_deref(), secret.as_deref())
-                    .map_err(|e| anyhow::anyhow!(e.message))?;
+            let (acs, client) = acsdesk_core::desk::connection_client(&tenant, &d.row.acs)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
             let query = json!({ "_id": id }).to_string();
             let mut req = client
                 .get(format!("{}/devices", acs.url))

@@ -2,10 +2,9 @@
 
 use super::Ctx;
 use crate::cli::SyncArgs;
-use acsdesk_core::desk::acs_client;
+use acsdesk_core::desk::connection_client;
 use acsdesk_core::sync::nbi::NbiSource;
 use acsdesk_core::sync::{sync_once, SyncOptions};
-use acsdesk_types::settings::AuthKind;
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
@@ -26,13 +25,8 @@ pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
         .iter()
         .filter(|a| args.acs.as_ref().is_none_or(|n| n == &a.name))
     {
-        let secret = tenant.reveal_acs_secret(&acs.name).await?;
-        let auth = match acs.auth_kind.as_str() {
-            "basic" => AuthKind::Basic,
-            "token" => AuthKind::Token,
-            _ => AuthKind::None,
-        };
-        let client = acs_client(auth, acs.auth_user.as_deref(), secret.as_deref())
+        let (_, client) = connection_client(&tenant, &acs.name)
+            .await
             .map_err(|e| anyhow::anyhow!(e.message))?;
         let source = NbiSource::new(client, &acs.url)?;
         let sink = tenant.sync_store(&acs.name).await?;
