@@ -9,7 +9,7 @@ use acsdesk_core::store::{key::DbKey, KeyChoice, TenantStore, Workspace};
 use acsdesk_core::sync::nbi::NbiSource;
 use acsdesk_core::sync::{sync_once, DeviceSource, SyncOptions};
 use acsdesk_types::devices::{DeviceFilter, DeviceSort, Presence, SortKey};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const T0: i64 = 1_795_467_600_000;
 
@@ -49,8 +49,12 @@ async fn run(devices: u64) {
         .await
         .expect("the sandbox starts");
     println!("sandbox fleet generated in {:.2?}", t.elapsed());
-    let client = acsdesk_core::http::client(Duration::from_secs(600)).expect("an HTTP client");
-    let source = NbiSource::new(client.clone(), &sandbox.url()).expect("a source");
+    let source = NbiSource::new(
+        acsdesk_genieacs::Client::builder(sandbox.url())
+            .rate_limit(10_000, 10_000, 8)
+            .build()
+            .expect("a client"),
+    );
     let page = 500;
 
     // Floor: the same paged, projected requests, only downloaded and parsed.

@@ -151,18 +151,28 @@ pub fn acs_client(
         .map_err(|e| IpcError::new(ErrorCode::Internal, format!("could not set up HTTPS: {e}")))
 }
 
-/// One of a tenant's connections and an HTTP client carrying its credentials.
+/// One of a tenant's connections and a GenieACS client carrying its URL, credentials
+/// and rate limit.
 pub async fn connection_client(
     tenant: &TenantStore,
     name: &str,
-) -> Result<(crate::store::acs::AcsConnection, reqwest::Client), IpcError> {
+) -> Result<(crate::store::acs::AcsConnection, acsdesk_genieacs::Client), IpcError> {
     let conn = tenant.acs(name).await?;
-    let secret = tenant.reveal_acs_secret(name).await?;
-    let client = acs_client(
-        auth_kind(&conn.auth_kind),
-        conn.auth_user.as_deref(),
-        secret.as_deref(),
-    )?;
+    let secret = tenant.reveal_acs_secret(name).await?.unwrap_or_default();
+    let auth = match conn.auth_kind.as_str() {
+        "basic" => acsdesk_genieacs::Auth::Basic {
+            user: conn.auth_user.clone().unwrap_or_default(),
+            password: secret,
+        },
+        "token" => acsdesk_genieacs::Auth::Bearer(secret),
+        _ => acsdesk_genieacs::Auth::None,
+    };
+    let rate = u32::try_from(conn.rate_per_s).unwrap_or(20).max(1);
+    let client = acsdesk_genieacs::Client::builder(conn.url.clone())
+        .auth(auth)
+        .rate_limit(rate, rate.saturating_mul(2), 8)
+        .build()
+        .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
     Ok((conn, client))
 }
 
@@ -251,11 +261,8 @@ impl Desk {
         acs: &str,
         interval_s: i64,
     ) -> Result<PollerHandle, IpcError> {
-        let (conn, client) = connection_client(tenant, acs).await?;
-        let source = Arc::new(
-            NbiSource::new(client, &conn.url)
-                .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?,
-        );
+        let (_, client) = connection_client(tenant, acs).await?;
+        let source = Arc::new(NbiSource::new(client));
         let sink = Arc::new(tenant.sync_store(acs).await?);
         let tenant = tenant.clone();
         let events = self.events.clone();
@@ -355,13 +362,9 @@ impl Desk {
         tenant: &TenantStore,
         acs: &str,
     ) -> Result<WorkerTask, IpcError> {
-        let (conn, client) = connection_client(tenant, acs).await?;
-        let worker = crate::actions::worker::Worker::new(
-            tenant.clone(),
-            client,
-            &conn.url,
-            self.clock.clone(),
-        );
+        let (_, client) = connection_client(tenant, acs).await?;
+        let worker =
+            crate::actions::worker::Worker::new(tenant.clone(), client, self.clock.clone());
         let desk = Arc::downgrade(self);
         let work = self.work.clone();
         let tenant = tenant.clone();

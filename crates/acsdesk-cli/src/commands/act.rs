@@ -39,13 +39,12 @@ fn confirm(question: &str, opts: &ActOptions) -> anyhow::Result<()> {
 async fn worker_for(tenant: &acsdesk_core::store::TenantStore) -> anyhow::Result<Worker> {
     let acs = tenant.list_acs().await?;
     let acs = acs.first().context("this tenant has no ACS connection")?;
-    let (conn, client) = connection_client(tenant, &acs.name)
+    let (_, client) = connection_client(tenant, &acs.name)
         .await
         .map_err(|e| anyhow::anyhow!(e.message))?;
     Ok(Worker::new(
         tenant.clone(),
         client,
-        &conn.url,
         acsdesk_core::clock::system(),
     ))
 }

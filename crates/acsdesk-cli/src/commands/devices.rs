@@ -116,27 +116,21 @@ pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<
             let (acs, client) = acsdesk_core::desk::connection_client(&tenant, &d.row.acs)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message))?;
-            let query = json!({ "_id": id }).to_string();
-            let mut req = client
-                .get(format!("{}/devices", acs.url))
-                .query(&[("query", query.as_str())]);
+            let _ = acs;
+            let mut q = client
+                .devices()
+                .query(acsdesk_genieacs::Query::all().eq("_id", id.as_str()));
             if let Some(p) = &prefix {
-                req = req.query(&[("projection", p.as_str())]);
+                q = q.projection([p.clone()]);
             }
-            let resp = req
+            let docs = q
                 .send()
                 .await
-                .map_err(|e| anyhow::anyhow!("GenieACS: {}", e.without_url()))?;
-            anyhow::ensure!(
-                resp.status().is_success(),
-                "GenieACS answered {}",
-                resp.status()
-            );
-            let docs: Vec<serde_json::Value> =
-                resp.json().await.context("GenieACS sent malformed JSON")?;
-            let doc = docs
+                .map_err(|e| anyhow::anyhow!("GenieACS: {e}"))?;
+            let doc = &docs
                 .first()
-                .with_context(|| format!("GenieACS has no device {id}"))?;
+                .with_context(|| format!("GenieACS has no device {id}"))?
+                .0;
             print_leaves(doc, "");
             return Ok(());
         }

@@ -28,7 +28,7 @@ pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
         let (_, client) = connection_client(&tenant, &acs.name)
             .await
             .map_err(|e| anyhow::anyhow!(e.message))?;
-        let source = NbiSource::new(client, &acs.url)?;
+        let source = NbiSource::new(client);
         let sink = tenant.sync_store(&acs.name).await?;
         let bar = ProgressBar::new(0);
         bar.set_style(

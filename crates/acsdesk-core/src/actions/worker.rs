@@ -10,7 +10,10 @@ use crate::clock::Clock;
 use crate::normalize::normalize;
 use crate::store::actions::ActionRow;
 use crate::store::TenantStore;
-use serde_json::{json, Value};
+use acsdesk_genieacs::api::tasks::{Task, TaskOutcome};
+use acsdesk_genieacs::{DeviceId, Error as GenieError, Query};
+use serde_json::Value;
+use std::time::Duration;
 
 /// What one step of the worker did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,19 +37,16 @@ const MAX_ATTEMPTS: i64 = 5;
 #[derive(Clone)]
 pub struct Worker {
     store: TenantStore,
-    client: reqwest::Client,
-    base: String,
+    client: acsdesk_genieacs::Client,
     clock: Clock,
 }
 
 impl std::fmt::Debug for Worker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Worker").field("base", &self.base).finish()
+        f.debug_struct("Worker")
+            .field("client", &self.client)
+            .finish()
     }
-}
-
-fn enc(id: &str) -> String {
-    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 enum Sent {
@@ -57,101 +57,99 @@ enum Sent {
     Transient(String),
 }
 
+/// The client's task for a planned task.
+fn genie_task(task: &TaskSpec) -> Task {
+    match task {
+        TaskSpec::Reboot => Task::Reboot,
+        TaskSpec::FactoryReset => Task::FactoryReset,
+        TaskSpec::Download { file } => Task::Download { file: file.clone() },
+        TaskSpec::SetParameterValues { parameter_values } => Task::SetParameterValues {
+            parameter_values: parameter_values.clone(),
+        },
+        TaskSpec::RefreshObject { object_name } => Task::RefreshObject {
+            object_name: object_name.clone(),
+        },
+        TaskSpec::GetParameterValues { parameter_names } => Task::GetParameterValues {
+            parameter_names: parameter_names.clone(),
+        },
+    }
+}
+
 impl Worker {
-    /// A worker for `store`'s queue, talking to the NBI at `base` with `client`.
-    pub fn new(store: TenantStore, client: reqwest::Client, base: &str, clock: Clock) -> Self {
+    /// A worker for `store`'s queue, talking to GenieACS through `client`.
+    pub fn new(store: TenantStore, client: acsdesk_genieacs::Client, clock: Clock) -> Self {
         Self {
             store,
             client,
-            base: base.trim_end_matches('/').to_owned(),
             clock,
         }
     }
 
     async fn device_doc(&self, id: &str) -> Result<Option<Value>, String> {
-        let query = json!({ "_id": id }).to_string();
-        let resp = self
+        let docs = self
             .client
-            .get(format!("{}/devices", self.base))
-            .query(&[("query", query.as_str())])
+            .devices()
+            .query(Query::all().eq("_id", id))
             .send()
             .await
-            .map_err(|e| e.without_url().to_string())?;
-        if !resp.status().is_success() {
-            return Err(format!("GET /devices answered {}", resp.status()));
-        }
-        let docs: Vec<Value> = resp.json().await.map_err(|e| e.to_string())?;
-        Ok(docs.into_iter().next())
+            .map_err(|e| e.to_string())?;
+        Ok(docs.into_iter().next().map(|d| d.0))
     }
 
     async fn file(&self, name: &str) -> Result<Option<FileInfo>, String> {
-        let resp = self
+        let files = self
             .client
-            .get(format!("{}/files", self.base))
-            .send()
+            .files()
+            .list()
             .await
-            .map_err(|e| e.without_url().to_string())?;
-        let files: Vec<Value> = resp.json().await.map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?;
         Ok(files
             .into_iter()
-            .find(|f| f["_id"] == name)
+            .find(|f| f.name == name)
             .map(|f| FileInfo {
                 name: name.to_owned(),
-                file_type: f["metadata"]["fileType"].as_str().map(str::to_owned),
-                oui: f["metadata"]["oui"].as_str().map(str::to_owned),
-                product_class: f["metadata"]["productClass"].as_str().map(str::to_owned),
-                version: f["metadata"]["version"].as_str().map(str::to_owned),
+                file_type: f.metadata.file_type,
+                oui: f.metadata.oui,
+                product_class: f.metadata.product_class,
+                version: f.metadata.version,
             }))
     }
 
     async fn send(&self, device: &str, task: Option<&TaskSpec>, unique_key: &str) -> Sent {
-        let url = format!(
-            "{}/devices/{}/tasks?connection_request&timeout=3000",
-            self.base,
-            enc(device)
-        );
-        let mut req = self.client.post(url);
-        if let Some(task) = task {
-            let mut body = serde_json::to_value(task).unwrap_or_else(|_| json!({}));
-            if let Some(obj) = body.as_object_mut() {
-                obj.insert("uniqueKey".into(), json!(unique_key));
-            }
-            req = req.json(&body);
-        }
-        let resp = match req.send().await {
-            Ok(r) => r,
-            Err(e) => return Sent::Transient(e.without_url().to_string()),
+        let id = DeviceId::new(device);
+        let timeout = Duration::from_secs(3);
+        let Some(task) = task else {
+            return match self.client.tasks().summon(&id, timeout).await {
+                Ok(true) => Sent::Done(String::new()),
+                Ok(false) => Sent::Refused(
+                    "the device is offline and did not answer the connection request".into(),
+                ),
+                Err(e) if e.is_transient() => Sent::Transient(e.to_string()),
+                Err(e) => Sent::Refused(e.to_string()),
+            };
         };
-        let status = resp.status().as_u16();
-        let reason = resp
-            .extensions()
-            .get::<hyper::ext::ReasonPhrase>()
-            .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
-            .unwrap_or_else(|| {
-                resp.status()
-                    .canonical_reason()
-                    .unwrap_or_default()
-                    .to_owned()
-            });
-        let body = resp.text().await.unwrap_or_default();
-        let task_id = serde_json::from_str::<Value>(&body)
-            .ok()
-            .and_then(|v| v["_id"].as_str().map(str::to_owned))
-            .unwrap_or_default();
-        match (status, reason.as_str()) {
-            (200, _) => Sent::Done(task_id),
-            (202, "Task faulted") => Sent::Faulted(task_id),
-            (202, _) => Sent::Queued(task_id),
-            (504, _) if task.is_none() => Sent::Refused(
-                "the device is offline and did not answer the connection request".into(),
-            ),
-            (404, _) => Sent::Refused(format!(
-                "GenieACS does not know this device ({})",
-                body.trim()
-            )),
-            (400, _) => Sent::Refused(format!("GenieACS refused the task: {}", body.trim())),
-            (503, _) => Sent::Transient("the device is in a session".into()),
-            (s, _) => Sent::Transient(format!("GenieACS answered {s} {reason}")),
+        let outcome = self
+            .client
+            .tasks()
+            .create(&id, genie_task(task))
+            .connection_request(timeout)
+            .unique_key(unique_key)
+            .send()
+            .await;
+        match outcome {
+            Ok(o) => {
+                let task_id = o.task_id().unwrap_or_default().to_owned();
+                match o {
+                    TaskOutcome::Done(_) => Sent::Done(task_id),
+                    TaskOutcome::Faulted(_) => Sent::Faulted(task_id),
+                    TaskOutcome::Queued { .. } => Sent::Queued(task_id),
+                }
+            }
+            Err(GenieError::NotFound(m)) => {
+                Sent::Refused(format!("GenieACS does not know this device ({m})"))
+            }
+            Err(e) if e.is_transient() => Sent::Transient(e.to_string()),
+            Err(e) => Sent::Refused(e.to_string()),
         }
     }
 
@@ -160,36 +158,22 @@ impl Worker {
         device: &str,
         task_id: &str,
     ) -> Result<Option<(String, String)>, String> {
-        let query = json!({ "_id": format!("{device}:task_{task_id}") }).to_string();
-        let resp = self
+        let faults = self
             .client
-            .get(format!("{}/faults", self.base))
-            .query(&[("query", query.as_str())])
-            .send()
+            .faults()
+            .list(Query::all().eq("_id", format!("{device}:task_{task_id}")))
             .await
-            .map_err(|e| e.without_url().to_string())?;
-        let faults: Vec<Value> = resp.json().await.map_err(|e| e.to_string())?;
-        Ok(faults.first().map(|f| {
-            (
-                f["code"].as_str().unwrap_or("fault").to_owned(),
-                f["message"]
-                    .as_str()
-                    .unwrap_or("the device reported a fault")
-                    .to_owned(),
-            )
-        }))
+            .map_err(|e| e.to_string())?;
+        Ok(faults.into_iter().next().map(|f| (f.code, f.message)))
     }
 
-    async fn task_exists(&self, query: Value) -> Result<Option<String>, String> {
-        let q = query.to_string();
-        let resp = self
+    async fn task_exists(&self, query: Query) -> Result<Option<String>, String> {
+        let tasks = self
             .client
-            .get(format!("{}/tasks", self.base))
-            .query(&[("query", q.as_str())])
-            .send()
+            .tasks()
+            .list(query)
             .await
-            .map_err(|e| e.without_url().to_string())?;
-        let tasks: Vec<Value> = resp.json().await.map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?;
         Ok(tasks
             .first()
             .and_then(|t| t["_id"].as_str().map(str::to_owned)))
@@ -334,12 +318,8 @@ impl Worker {
                 // The faulted task would retry at every inform: remove it with its fault.
                 let _ = self
                     .client
-                    .delete(format!(
-                        "{}/faults/{}",
-                        self.base,
-                        enc(&format!("{}:task_{task_id}", a.device))
-                    ))
-                    .send()
+                    .faults()
+                    .delete(&format!("{}:task_{task_id}", a.device))
                     .await;
                 self.fail(a, &code, msg).await
             }
@@ -390,7 +370,7 @@ impl Worker {
                 Some(t) => Some(t.clone()),
                 None if plan.task.is_some() => {
                     let found = self
-                        .task_exists(json!({ "uniqueKey": a.unique_key }))
+                        .task_exists(Query::all().eq("uniqueKey", a.unique_key.as_str()))
                         .await?;
                     if let Some(t) = &found {
                         self.store
@@ -406,7 +386,11 @@ impl Worker {
                 Some(t) => {
                     if let Some((code, msg)) = self.fault_of(&a.device, &t).await? {
                         self.fail(&a, &code, msg).await?
-                    } else if self.task_exists(json!({ "_id": t })).await?.is_some() {
+                    } else if self
+                        .task_exists(Query::all().eq("_id", t.as_str()))
+                        .await?
+                        .is_some()
+                    {
                         Outcome::Waiting(a.id)
                     } else {
                         self.verify(&a, &plan.verify).await?
@@ -441,6 +425,14 @@ mod tests {
     use std::time::Duration;
 
     const T0: i64 = 1_795_467_600_000;
+
+    fn enc(id: &str) -> String {
+        percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+    }
+
+    fn genie(url: &str) -> acsdesk_genieacs::Client {
+        acsdesk_genieacs::Client::builder(url).build().unwrap()
+    }
 
     struct Rig {
         _dir: tempfile::TempDir,
@@ -481,7 +473,7 @@ mod tests {
             .await
             .unwrap();
         let http = crate::http::client(Duration::from_secs(10)).unwrap();
-        let source = NbiSource::new(http.clone(), &sandbox.url()).unwrap();
+        let source = NbiSource::new(genie(&sandbox.url()));
         sync_once(
             &source,
             &store.sync_store("main").await.unwrap(),
@@ -494,8 +486,7 @@ mod tests {
         let clock = sandbox.clock_handle();
         let worker = Worker::new(
             store.clone(),
-            http.clone(),
-            &sandbox.url(),
+            genie(&sandbox.url()),
             Arc::new(move || clock.now_ms()),
         );
         Rig {
@@ -678,8 +669,7 @@ mod tests {
         let clock = r.sandbox.clock_handle();
         let fresh = Worker::new(
             r.store.clone(),
-            r.http.clone(),
-            &r.sandbox.url(),
+            genie(&r.sandbox.url()),
             Arc::new(move || clock.now_ms()),
         );
         r.scenario(&id, "online").await;

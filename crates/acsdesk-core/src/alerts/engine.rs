@@ -106,7 +106,11 @@ mod tests {
         .await
         .unwrap();
         let http = crate::http::client(Duration::from_secs(5)).unwrap();
-        let source = NbiSource::new(http.clone(), &sandbox.url()).unwrap();
+        let source = NbiSource::new(
+            acsdesk_genieacs::Client::builder(sandbox.url())
+                .build()
+                .unwrap(),
+        );
         let sink = t.sync_store("main").await.unwrap();
         let settings = RuleSettings::default();
         let clock = sandbox.clock_handle();

@@ -8,7 +8,6 @@ use crate::sync::{sync_once, SyncOptions, SyncStore};
 use crate::testkit::{fake_nbi, fixture_docs};
 use acsdesk_types::devices::{DeviceFilter, DeviceSort, Presence, SortKey};
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 const NOW: i64 = 1_795_467_900_000; // 2026-11-23T21:05:00Z, just after the captures.
 
@@ -31,7 +30,7 @@ async fn synced_tenant(ws: &Workspace, name: &str, url: &str) -> TenantStore {
         .await
         .unwrap();
     t.add_acs(&acs("main", url), NOW).await.unwrap();
-    let source = NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), url).unwrap();
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(url).build().unwrap());
     let sink = t.sync_store("main").await.unwrap();
     sync_once(&source, &sink, &SyncOptions::default(), NOW, |_| {})
         .await
@@ -153,8 +152,7 @@ async fn presence_sweeps_once_and_a_second_sync_is_incremental() {
     assert_eq!(offline.total as usize, gone.len());
     // The second sync asks only for devices informed since the watermark minus overlap.
     nbi.seen.lock().unwrap().clear();
-    let source =
-        NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), &url).unwrap();
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
     let report = sync_once(&source, &sink, &SyncOptions::default(), later, |_| {})
         .await
         .unwrap();
@@ -179,8 +177,7 @@ async fn a_sync_killed_mid_way_resumes_without_losing_or_duplicating() {
         .unwrap();
     t.add_acs(&acs("main", &url), NOW).await.unwrap();
     let sink = t.sync_store("main").await.unwrap();
-    let source =
-        NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), &url).unwrap();
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
     let options = SyncOptions {
         page_size: 5,
         ..SyncOptions::default()
@@ -237,8 +234,7 @@ async fn devices_that_leave_genieacs_are_marked_missing_by_the_next_full_sync() 
         .lock()
         .unwrap()
         .retain(|d| d["_id"] != "202BC1-BM632w-000003");
-    let source =
-        NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), &url).unwrap();
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
     let sink = t.sync_store("main").await.unwrap();
     let options = SyncOptions {
         force_full: true,
@@ -377,8 +373,7 @@ async fn tenants_are_isolated_even_with_the_same_devices() {
     assert!(b.device("202BC1-BM632w-000000").await.is_err());
     // The same serial under both tenants stays two devices; removing it from B leaves A's.
     b.add_acs(&acs("main", &url), NOW).await.unwrap();
-    let source =
-        NbiSource::new(crate::http::client(Duration::from_secs(5)).unwrap(), &url).unwrap();
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
     sync_once(
         &source,
         &b.sync_store("main").await.unwrap(),

@@ -4,80 +4,46 @@
 
 use super::{DeviceSource, SyncError};
 use crate::normalize::registry::projection;
-use serde_json::{json, Value};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use acsdesk_genieacs::{Client, Query};
+use serde_json::Value;
 
-/// Reads devices from one GenieACS NBI.
+/// Reads devices from one GenieACS NBI through the typed client.
 #[derive(Debug, Clone)]
 pub struct NbiSource {
-    client: reqwest::Client,
-    base: reqwest::Url,
-    projection: String,
+    client: Client,
+    projection: Vec<String>,
 }
 
 impl NbiSource {
-    /// A source for the NBI at `base` (e.g. `http://127.0.0.1:7557`) using `client`
-    /// (which carries the connection's authentication, TLS and timeouts).
-    pub fn new(client: reqwest::Client, base: &str) -> Result<Self, SyncError> {
-        let mut base = reqwest::Url::parse(base)
-            .map_err(|e| SyncError::Source(format!("invalid NBI URL: {e}")))?;
-        if !base.path().ends_with('/') {
-            let path = format!("{}/", base.path());
-            base.set_path(&path);
-        }
-        Ok(Self {
+    /// A source reading through `client` (which carries the connection's URL,
+    /// authentication, TLS, timeouts and rate limit).
+    pub fn new(client: Client) -> Self {
+        Self {
             client,
-            base,
-            projection: projection().join(","),
-        })
-    }
-
-    fn devices_url(&self, since_ms: Option<i64>) -> Result<reqwest::Url, SyncError> {
-        let mut url = self
-            .base
-            .join("devices")
-            .map_err(|e| SyncError::Source(e.to_string()))?;
-        if let Some(since) = since_ms {
-            let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(since) * 1_000_000)
-                .map_err(|e| SyncError::Source(e.to_string()))?;
-            let iso = at
-                .format(&Rfc3339)
-                .map_err(|e| SyncError::Source(e.to_string()))?;
-            let query = json!({ "_lastInform": { "$gte": iso } }).to_string();
-            url.query_pairs_mut().append_pair("query", &query);
+            projection: projection(),
         }
-        Ok(url)
     }
 }
 
-fn describe(e: reqwest::Error) -> SyncError {
-    let e = e.without_url();
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "cannot connect"
-    } else {
-        "request failed"
-    };
-    SyncError::Source(format!("{kind}: {e}"))
+fn since(since_ms: Option<i64>) -> Query {
+    match since_ms {
+        Some(ms) => Query::all().informed_since(ms),
+        None => Query::all(),
+    }
+}
+
+fn source_error(e: acsdesk_genieacs::Error) -> SyncError {
+    SyncError::Source(e.to_string())
 }
 
 impl DeviceSource for NbiSource {
     async fn count(&self, since_ms: Option<i64>) -> Result<u64, SyncError> {
-        let url = self.devices_url(since_ms)?;
-        let resp = self.client.head(url).send().await.map_err(describe)?;
-        let status = resp.status();
-        if !status.is_success() {
-            return Err(SyncError::Source(format!(
-                "HEAD /devices answered {status}"
-            )));
-        }
-        resp.headers()
-            .get("total")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok())
-            .ok_or_else(|| SyncError::Source("the NBI sent no `total` header".into()))
+        self.client
+            .devices()
+            .query(since(since_ms))
+            .count()
+            .await
+            .map_err(source_error)
     }
 
     async fn page(
@@ -86,24 +52,18 @@ impl DeviceSource for NbiSource {
         skip: u64,
         limit: u64,
     ) -> Result<Vec<Value>, SyncError> {
-        let mut url = self.devices_url(since_ms)?;
-        url.query_pairs_mut()
-            .append_pair("projection", &self.projection)
-            .append_pair("sort", r#"{"_id":1}"#)
-            .append_pair("skip", &skip.to_string())
-            .append_pair("limit", &limit.to_string());
-        let resp = self.client.get(url).send().await.map_err(describe)?;
-        let status = resp.status();
-        if !status.is_success() {
-            let body = resp.text().await.unwrap_or_default();
-            let excerpt: String = body.chars().take(200).collect();
-            return Err(SyncError::Source(format!(
-                "GET /devices answered {status}: {excerpt}"
-            )));
-        }
-        let bytes = resp.bytes().await.map_err(describe)?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| SyncError::Source(format!("GET /devices sent malformed JSON ({e})")))
+        let docs = self
+            .client
+            .devices()
+            .query(since(since_ms))
+            .projection(self.projection.iter().cloned())
+            .sort("_id", true)
+            .skip(skip)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(source_error)?;
+        Ok(docs.into_iter().map(|d| d.0).collect())
     }
 }
 
@@ -113,14 +73,14 @@ mod tests {
     use crate::testkit::{fake_nbi, fixture_docs};
     use axum::http::Method;
 
-    fn client() -> reqwest::Client {
-        crate::http::client(std::time::Duration::from_secs(5)).unwrap()
+    fn client(url: &str) -> acsdesk_genieacs::Client {
+        acsdesk_genieacs::Client::builder(url).build().unwrap()
     }
 
     #[tokio::test]
     async fn counts_with_head_and_pages_sorted_by_id_with_the_projection() {
         let (base, nbi) = fake_nbi(fixture_docs("devices-all.json")).await;
-        let source = NbiSource::new(client(), &base).unwrap();
+        let source = NbiSource::new(client(&base));
         assert_eq!(source.count(None).await.unwrap(), 23);
         let first = source.page(None, 0, 10).await.unwrap();
         let last = source.page(None, 20, 10).await.unwrap();
@@ -138,7 +98,7 @@ mod tests {
         assert!(projection.contains(&"Device.WiFi.SSID"));
         assert_eq!(
             seen[3].1["query"],
-            r#"{"_lastInform":{"$gte":"2026-11-23T20:59:00Z"}}"#
+            r#"{"_lastInform":{"$gte":"2026-11-23T20:59:00.000Z"}}"#
         );
     }
 
@@ -149,11 +109,9 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let source =
-            NbiSource::new(client(), &format!("http://127.0.0.1:{port}/?token=SECRET")).unwrap();
+        let source = NbiSource::new(client(&format!("http://127.0.0.1:{port}/?token=SECRET")));
         let err = source.count(None).await.unwrap_err().to_string();
         assert!(err.contains("cannot connect"), "{err}");
         assert!(!err.contains("SECRET"), "{err}");
-        assert!(NbiSource::new(client(), "not a url").is_err());
     }
 }
