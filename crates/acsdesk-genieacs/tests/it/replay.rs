@@ -265,3 +265,40 @@ async fn faults_files_presets_and_provisions() {
     ));
     assert_eq!(c.tasks().list(Query::all()).await.unwrap().len(), 4);
 }
+
+#[tokio::test]
+async fn files_upload_from_disk_with_metadata_list_and_delete() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(0)
+        .devices(1)
+        .start()
+        .await
+        .unwrap();
+    let c = Client::builder(sandbox.url()).build().unwrap();
+    let dir = std::env::temp_dir().join(format!("acsdesk-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("fw.bin");
+    std::fs::write(&path, vec![7_u8; 200_000]).unwrap();
+    let meta = acsdesk_genieacs::api::files::FileMetadata {
+        file_type: Some("1 Firmware Upgrade Image".into()),
+        oui: Some("202BC1".into()),
+        product_class: Some("BM632w".into()),
+        version: Some("V2".into()),
+    };
+    c.files().upload("fw.bin", &path, &meta).await.unwrap();
+    let files = c.files().list().await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].length, 200_000);
+    assert_eq!(files[0].metadata, meta);
+    c.files().delete("fw.bin").await.unwrap();
+    assert!(matches!(
+        c.files().delete("fw.bin").await,
+        Err(Error::NotFound(_))
+    ));
+    let missing = c
+        .files()
+        .upload("x", &dir.join("nope.bin"), &meta)
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, Error::Refused(_)), "{missing}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
