@@ -183,6 +183,16 @@ pub(crate) enum ActCommand {
     },
 }
 
+/// `acsdesk actions cancel ID`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ActionsCommand {
+    /// Cancel a pending or queued action (its GenieACS task is deleted).
+    Cancel {
+        /// Action id.
+        id: i64,
+    },
+}
+
 /// The device filters of `acsdesk devices` and `act bulk`.
 #[derive(Debug, Args)]
 pub(crate) struct BulkFilter {
@@ -234,6 +244,9 @@ impl BulkFilter {
 /// Options of `acsdesk actions`.
 #[derive(Debug, Args)]
 pub(crate) struct ActionsArgs {
+    /// Cancel an action instead of listing.
+    #[command(subcommand)]
+    pub(crate) cancel: Option<ActionsCommand>,
     /// pending, sent, completed, failed or cancelled.
     #[arg(long)]
     pub(crate) status: Option<String>,

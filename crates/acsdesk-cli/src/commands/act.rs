@@ -272,6 +272,13 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
 }
 
 pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
+    if let Some(crate::cli::ActionsCommand::Cancel { id }) = &a.cancel {
+        let tenant = ctx.tenant().await?;
+        let worker = worker_for(&tenant).await?;
+        worker.cancel(*id).await.map_err(|e| anyhow::anyhow!(e))?;
+        println!("Action {id} cancelled.");
+        return Ok(());
+    }
     let status = match &a.status {
         Some(s) => Some(ActionStatus::parse(s).with_context(|| {
             format!("unknown status {s:?}: use pending, sent, completed, failed or cancelled")

@@ -244,6 +244,31 @@ impl Worker {
         Ok(plan(&a.request, &device, &doc, file.as_ref()).map_err(|e| e.to_string()))
     }
 
+    /// Cancels an action that has not completed: a pending one simply ends; a queued one
+    /// has its GenieACS task deleted first. An action whose task already ran cannot be
+    /// cancelled.
+    pub async fn cancel(&self, id: i64) -> Result<(), String> {
+        let a = self.store.action(id).await.map_err(|e| e.to_string())?;
+        if a.status.is_final() {
+            return Err(format!("action {id} is already {}", a.status.as_str()));
+        }
+        if let Some(task_id) = &a.task_id {
+            match self.client.tasks().delete(task_id).await {
+                Ok(()) => {}
+                Err(GenieError::NotFound(_)) => {
+                    return Err(format!(
+                        "action {id} has already reached the device; it cannot be cancelled"
+                    ))
+                }
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        self.store
+            .finish_action(id, ActionStatus::Cancelled, None, (self.clock)())
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     /// Sends the oldest due pending action, if any.
     pub async fn try_execute_next(&self) -> Result<Outcome, String> {
         let now = (self.clock)();
@@ -648,6 +673,41 @@ mod tests {
         let outcomes = r.worker.follow_up().await.unwrap();
         assert_eq!(outcomes, vec![Outcome::Completed(a.id)]);
         assert_eq!(r.executed(&id, "reboot").await, 1);
+    }
+
+    /// Cancelling a queued action deletes its GenieACS task, so it never runs.
+    #[tokio::test]
+    async fn cancelling_a_queued_action_deletes_its_task() {
+        let r = rig().await;
+        let id = r.online_device().await;
+        r.scenario(&id, "offline").await;
+        let a = r
+            .store
+            .enqueue_action(&id, &ActionRequest::Reboot, "noc", T0)
+            .await
+            .unwrap();
+        assert_eq!(
+            r.worker.try_execute_next().await.unwrap(),
+            Outcome::Waiting(a.id)
+        );
+        r.worker.cancel(a.id).await.unwrap();
+        assert_eq!(
+            r.store.action(a.id).await.unwrap().status,
+            ActionStatus::Cancelled
+        );
+        r.scenario(&id, "online").await;
+        r.sandbox.advance(10 * 60_000);
+        assert_eq!(
+            r.executed(&id, "reboot").await,
+            0,
+            "the cancelled reboot never ran"
+        );
+        assert!(r
+            .worker
+            .cancel(a.id)
+            .await
+            .unwrap_err()
+            .contains("already cancelled"));
     }
 
     /// The worker "dies" after recording the task id: the follow-up just follows it.
