@@ -53,6 +53,19 @@ pub(crate) enum Command {
     Actions(ActionsArgs),
     /// Alerts: list, acknowledge, resolve.
     Alerts(AlertsArgs),
+    /// Sync, evaluate alerts and print them as they happen, until interrupted.
+    Watch(WatchArgs),
+}
+
+/// Options of `acsdesk watch`.
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// Seconds between rounds (default: the shortest connection interval).
+    #[arg(long)]
+    pub(crate) interval: Option<u64>,
+    /// Run one round and exit.
+    #[arg(long)]
+    pub(crate) once: bool,
 }
 
 /// Options of `acsdesk alerts`.

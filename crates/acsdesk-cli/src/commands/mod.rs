@@ -95,6 +95,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Act(c) => act::run(&ctx, c).await,
             Command::Actions(a) => act::list(&ctx, &a).await,
             Command::Alerts(a) => alerts(&ctx, &a).await,
+            Command::Watch(a) => sync::watch(&ctx, &a).await,
         }
     })
 }

@@ -78,3 +78,65 @@ pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `acsdesk watch`: sync every connection, evaluate alerts, print new ones; repeat.
+pub(crate) async fn watch(ctx: &Ctx, args: &crate::cli::WatchArgs) -> anyhow::Result<()> {
+    let tenant = ctx.tenant().await?;
+    let connections = tenant.list_acs().await?;
+    anyhow::ensure!(
+        !connections.is_empty(),
+        "this tenant has no ACS connection: add one with `acsdesk acs add`"
+    );
+    let every = args.interval.unwrap_or_else(|| {
+        connections
+            .iter()
+            .map(|a| a.interval_s.max(5) as u64)
+            .min()
+            .unwrap_or(60)
+    });
+    println!(
+        "Watching {} connection(s) of \"{}\" every {every} s. Ctrl-C to stop.",
+        connections.len(),
+        tenant.name()
+    );
+    loop {
+        for acs in &connections {
+            let (_, client) = connection_client(&tenant, &acs.name)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            let source = NbiSource::new(client);
+            let sink = tenant.sync_store(&acs.name).await?;
+            let now = acsdesk_core::clock::system_now_ms();
+            match sync_once(&source, &sink, &SyncOptions::default(), now, |_| {}).await {
+                Ok(r) => println!(
+                    "{} {}: {} fetched, {} back online, {} went offline",
+                    acsdesk_sandbox::fleet::iso(now),
+                    acs.name,
+                    r.fetched,
+                    r.came_online,
+                    r.went_offline
+                ),
+                Err(e) => eprintln!(
+                    "{} {}: sync failed: {e}",
+                    acsdesk_sandbox::fleet::iso(now),
+                    acs.name
+                ),
+            }
+        }
+        let now = acsdesk_core::clock::system_now_ms();
+        for d in
+            acsdesk_core::alerts::engine::evaluate(&tenant, &[], &Default::default(), now).await?
+        {
+            let (summary, body) = d.text();
+            println!("ALERT: {summary} — {body}");
+        }
+        println!("{} open alert(s)", tenant.open_alert_count().await?);
+        if args.once {
+            return Ok(());
+        }
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+            _ = tokio::time::sleep(std::time::Duration::from_secs(every)) => {}
+        }
+    }
+}

@@ -168,6 +168,11 @@ async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
     let err = env.fails(&["history", id, "--metric", "bogus"], "correct horse");
     assert!(err.contains("unknown metric"), "{err}");
+    let watch = env.ok(&["watch", "--once"]);
+    assert!(
+        watch.contains("main: ") && watch.contains("open alert(s)"),
+        "{watch}"
+    );
     let logs = env.ok(&["logs", id]);
     assert!(logs.contains("discovered"), "{logs}");
     let err = env.fails(&["device", "show", "nope"], "correct horse");
