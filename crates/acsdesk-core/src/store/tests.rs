@@ -508,3 +508,80 @@ async fn keyring_tenants_keep_their_key_in_the_os_credential_store() {
         "the key is deleted with the tenant"
     );
 }
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_upgrade_a_database_one_version_behind() {
+    let latest = TENANT_MIGRATIONS
+        .migrations
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap();
+    assert!(
+        TENANT_MIGRATIONS.migrations.len() >= 2,
+        "need N-1 to upgrade from"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let key = DbKey::random().unwrap();
+    // A database at migration N-1: every migration but the last.
+    {
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .pragma("key", key.pragma());
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let previous = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                TENANT_MIGRATIONS
+                    .migrations
+                    .iter()
+                    .filter(|m| m.version < latest)
+                    .cloned()
+                    .collect(),
+            ),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        previous.run(&pool).await.unwrap();
+        let applied: i64 = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert!(applied < latest);
+        pool.close().await;
+    }
+    // Opening upgrades it; opening again changes nothing.
+    for _ in 0..2 {
+        let t = TenantStore::open_file(&path, "old", &key, false)
+            .await
+            .unwrap();
+        let versions: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(&t.pool)
+                .await
+                .unwrap();
+        let expected: Vec<i64> = TENANT_MIGRATIONS
+            .migrations
+            .iter()
+            .map(|m| m.version)
+            .collect();
+        assert_eq!(versions, expected);
+        let index: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'devices_online_last_inform'",
+        )
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            index, 1,
+            "the last migration's index exists after the upgrade"
+        );
+        t.close().await;
+    }
+}
