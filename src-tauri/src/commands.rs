@@ -6,7 +6,7 @@ use acsdesk_types::actions::{ActionInfo, ListActionsRequest, QueueActionRequest}
 use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
-    GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
+    DeviceLogsRequest, GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo,
 };
 use acsdesk_types::settings::{
     AcsTestReport, AddAcsRequest, RemoveAcsRequest, StartDemoRequest, SwitchTenantRequest,
@@ -171,4 +171,13 @@ pub(crate) async fn update_settings(
     request: UpdateSettingsRequest,
 ) -> Result<(), IpcError> {
     desk.update_settings(request).await
+}
+
+/// `device_logs`: a device's log, newest first.
+#[tauri::command]
+pub(crate) async fn device_logs(
+    desk: DeskState<'_>,
+    request: DeviceLogsRequest,
+) -> Result<Vec<LogInfo>, IpcError> {
+    desk.device_logs(request).await
 }

@@ -33,6 +33,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::remove_acs,
         commands::update_settings,
         commands::tenant_settings,
+        commands::device_logs,
     ])
 }
 

@@ -218,6 +218,16 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the reboot completes")?;
     desktop.screenshot("reboot-done").await?;
+    c.find(Locator::Css("[data-testid=device-log] summary"))
+        .await?
+        .click()
+        .await?;
+    desktop
+        .wait_text("[data-testid=device-log]", Duration::from_secs(20), |t| {
+            t.contains("Reboot completed") && t.contains("requested by desktop")
+        })
+        .await
+        .context("the device log records the actions")?;
 
     c.find(Locator::Css("[data-testid=nav-alerts]"))
         .await?

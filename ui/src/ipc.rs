@@ -7,7 +7,7 @@ use acsdesk_types::actions::{ActionInfo, ListActionsRequest, QueueActionRequest}
 use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
-    GetDeviceRequest, ListDevicesRequest, ListDevicesResponse,
+    DeviceLogsRequest, GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo,
 };
 use acsdesk_types::settings::{
     AcsTestReport, AddAcsRequest, RemoveAcsRequest, StartDemoRequest, SwitchTenantRequest,
@@ -204,4 +204,9 @@ pub(crate) async fn tenant_settings() -> Result<UpdateSettingsRequest, IpcError>
 /// Saves the current tenant's settings.
 pub(crate) async fn update_settings(request: UpdateSettingsRequest) -> Result<(), IpcError> {
     invoke(commands::UPDATE_SETTINGS, &request).await
+}
+
+/// A device's log, newest first.
+pub(crate) async fn device_logs(id: String) -> Result<Vec<LogInfo>, IpcError> {
+    invoke(commands::DEVICE_LOGS, &DeviceLogsRequest { id, limit: 100 }).await
 }

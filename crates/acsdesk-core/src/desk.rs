@@ -13,8 +13,8 @@ use crate::sync::{sync_once, DeviceSource, SyncOptions};
 use acsdesk_types::actions::{ActionInfo, ActionInput, ListActionsRequest, QueueActionRequest};
 use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::{
-    DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, ListDevicesRequest,
-    ListDevicesResponse, WifiInfo,
+    DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceLogsRequest,
+    ListDevicesRequest, ListDevicesResponse, LogInfo, WifiInfo,
 };
 use acsdesk_types::events::{
     AcsHealthEvent, ActionProgressEvent, DevicesChangedEvent, SyncProgressEvent,
@@ -851,6 +851,24 @@ impl Desk {
             tags: n.tags.clone(),
             row: d.row,
         })
+    }
+
+    /// A device's log, newest first.
+    pub async fn device_logs(&self, request: DeviceLogsRequest) -> Result<Vec<LogInfo>, IpcError> {
+        let rows = self
+            .tenant()
+            .await?
+            .logs(Some(&request.id), request.limit.clamp(1, 500))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|l| LogInfo {
+                level: l.level,
+                kind: l.kind,
+                message: l.message,
+                at_ms: l.at_ms,
+            })
+            .collect())
     }
 
     /// One history chart as SVG.

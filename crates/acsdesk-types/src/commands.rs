@@ -54,6 +54,9 @@ pub const UPDATE_SETTINGS: &str = "update_settings";
 /// `tenant_settings`: [`crate::settings::TenantSettingsRequest`] → [`crate::settings::UpdateSettingsRequest`].
 pub const TENANT_SETTINGS: &str = "tenant_settings";
 
+/// `device_logs`: [`crate::devices::DeviceLogsRequest`] → `Vec<`[`crate::devices::LogInfo`]`>`.
+pub const DEVICE_LOGS: &str = "device_logs";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -73,4 +76,5 @@ pub const ALL: &[&str] = &[
     REMOVE_ACS,
     UPDATE_SETTINGS,
     TENANT_SETTINGS,
+    DEVICE_LOGS,
 ];

@@ -337,3 +337,25 @@ pub struct DeviceChart {
     /// How many points it shows.
     pub points: u32,
 }
+
+/// Request of `device_logs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceLogsRequest {
+    /// GenieACS id.
+    pub id: String,
+    /// At most this many, newest first.
+    pub limit: u32,
+}
+
+/// One device log entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogInfo {
+    /// `info`, `warning` or `error`.
+    pub level: String,
+    /// `online`, `offline`, `router_error`, `action_completed`, …
+    pub kind: String,
+    /// What happened.
+    pub message: String,
+    /// When (Unix ms).
+    pub at_ms: i64,
+}

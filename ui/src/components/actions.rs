@@ -5,7 +5,7 @@
 use crate::ipc;
 use acsdesk_types::actions::{ActionInput, QueueActionRequest};
 use acsdesk_types::events::{self, ActionProgressEvent};
-use acsdesk_types::input::{Ssid, WpaPassphrase};
+use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -14,6 +14,8 @@ use leptos::task::spawn_local;
 pub(crate) enum Dialog {
     /// Change WiFi.
     Wifi,
+    /// Change PPPoE credentials.
+    Pppoe,
     /// Confirm a reboot.
     Reboot,
     /// Confirm a factory reset.
@@ -77,6 +79,7 @@ pub(crate) fn ActionsPanel(
         <section class="actions-panel" aria-label="Actions">
             <div class="buttons">
                 <button type="button" data-testid="action-wifi" on:click=move |_| dialog.set(Some(Dialog::Wifi))>"Change WiFi"</button>
+                <button type="button" data-testid="action-pppoe" on:click=move |_| dialog.set(Some(Dialog::Pppoe))>"Change PPPoE"</button>
                 <button type="button" data-testid="action-refresh" on:click=refresh>"Refresh now"</button>
                 <button type="button" class="danger" data-testid="action-reboot" on:click=move |_| dialog.set(Some(Dialog::Reboot))>"Reboot"</button>
                 <button type="button" class="danger" data-testid="action-factory-reset" on:click=move |_| dialog.set(Some(Dialog::FactoryReset))>"Factory reset"</button>
@@ -87,6 +90,12 @@ pub(crate) fn ActionsPanel(
                 move || match dialog.get() {
                     Some(Dialog::Wifi) => view! {
                         <WifiDialog
+                            on_submit=Callback::new(move |a| queue.with_value(|q| q(a)))
+                            on_cancel=Callback::new(move |_| dialog.set(None))
+                        />
+                    }.into_any(),
+                    Some(Dialog::Pppoe) => view! {
+                        <PppoeDialog
                             on_submit=Callback::new(move |a| queue.with_value(|q| q(a)))
                             on_cancel=Callback::new(move |_| dialog.set(None))
                         />
@@ -218,6 +227,73 @@ fn WifiDialog(
             <div class="buttons">
                 <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                 <button type="submit" class="primary" data-testid="wifi-submit" disabled=invalid>"Apply"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Change PPPoE: username and password, validated as you type.
+#[component]
+fn PppoeDialog(
+    /// Called with a valid action.
+    on_submit: Callback<ActionInput>,
+    /// Called to close without queueing.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let show = RwSignal::new(false);
+    let user_error = move || {
+        let u = username.get();
+        (!u.is_empty())
+            .then(|| PppoeUsername::parse(&u).err())
+            .flatten()
+            .map(|e| e.reason)
+    };
+    let pass_error = move || {
+        let p = password.get();
+        (!p.is_empty())
+            .then(|| PppoePassword::parse(&p).err())
+            .flatten()
+            .map(|e| e.reason)
+    };
+    let invalid = move || {
+        username.get().is_empty()
+            || password.get().is_empty()
+            || user_error().is_some()
+            || pass_error().is_some()
+    };
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        if !invalid() {
+            on_submit.run(ActionInput::ChangePppoe {
+                username: username.get_untracked(),
+                password: password.get_untracked(),
+            });
+        }
+    };
+    view! {
+        <form class="dialog form" role="dialog" aria-modal="true" aria-labelledby="pppoe-title" data-testid="pppoe-dialog" on:submit=submit>
+            <h2 id="pppoe-title">"Change PPPoE"</h2>
+            <label>
+                <span>"Username"</span>
+                <input type="text" data-testid="pppoe-username" prop:value=move || username.get() on:input=move |e| username.set(event_target_value(&e)) />
+                {move || user_error().map(|e| view! { <small class="error">{e}</small> })}
+            </label>
+            <label>
+                <span>"Password"</span>
+                <div class="password">
+                    <input type=move || if show.get() { "text" } else { "password" } data-testid="pppoe-password" autocomplete="new-password"
+                        prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e)) />
+                    <button type="button" class="link" on:click=move |_| show.update(|s| *s = !*s)>
+                        {move || if show.get() { "Hide" } else { "Show" }}
+                    </button>
+                </div>
+                {move || pass_error().map(|e| view! { <small class="error">{e}</small> })}
+            </label>
+            <div class="buttons">
+                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="submit" class="primary" disabled=invalid>"Apply"</button>
             </div>
         </form>
     }

@@ -80,6 +80,7 @@ pub(crate) fn DevicePage(
                     })}
                 </ErrorBoundary>
             </Transition>
+            <DeviceLog id=id.clone() version />
             <section class="charts" aria-label="History">
                 <div class="range" role="group" aria-label="Time range">
                     {ChartRange::ALL
@@ -216,5 +217,41 @@ fn Chart(
                 })}
             </Transition>
         </figure>
+    }
+}
+
+/// The device's log, newest first, refreshed with the dashboard.
+#[component]
+fn DeviceLog(
+    /// GenieACS id.
+    id: String,
+    /// Bumped when the device changed.
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let logs = LocalResource::new(move || {
+        version.track();
+        ipc::device_logs(id.clone())
+    });
+    view! {
+        <details class="device-log" data-testid="device-log">
+            <summary>"Log"</summary>
+            <ul class="plain-list">
+                {move || {
+                    let now = js_sys::Date::now() as i64;
+                    logs.get()
+                        .and_then(|r| r.ok())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|l| view! {
+                            <li class=format!("log {}", l.level)>
+                                <span class=format!("badge {}", l.level)>{l.level.clone()}</span>
+                                <span>{l.message.clone()}</span>
+                                <span class="muted">{format_ago(l.at_ms, now)}</span>
+                            </li>
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </details>
     }
 }
