@@ -327,6 +327,12 @@ pub(crate) enum AcsCommand {
         /// The CWMP URL routers use, shown to technicians.
         #[arg(long)]
         cwmp_url: Option<String>,
+        /// Trust this CA certificate (PEM file) for an https:// NBI.
+        #[arg(long, conflicts_with = "pin")]
+        ca: Option<std::path::PathBuf>,
+        /// Accept exactly the certificate with this SHA-256 (self-signed servers).
+        #[arg(long)]
+        pin: Option<String>,
         /// Requests per second allowed.
         #[arg(long, default_value_t = 20)]
         rate: i64,

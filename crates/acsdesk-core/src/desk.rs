@@ -167,9 +167,15 @@ pub async fn connection_client(
         "token" => acsdesk_genieacs::Auth::Bearer(secret),
         _ => acsdesk_genieacs::Auth::None,
     };
+    let tls = match tenant.acs_tls(name).await? {
+        (Some(pem), _) => acsdesk_genieacs::Tls::ExtraCa(pem.into_bytes()),
+        (None, Some(pin)) => acsdesk_genieacs::Tls::PinnedSha256(pin),
+        (None, None) => acsdesk_genieacs::Tls::System,
+    };
     let rate = u32::try_from(conn.rate_per_s).unwrap_or(20).max(1);
     let client = acsdesk_genieacs::Client::builder(conn.url.clone())
         .auth(auth)
+        .tls(tls)
         .rate_limit(rate, rate.saturating_mul(2), 8)
         .build()
         .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;

@@ -32,9 +32,18 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
             auth,
             user,
             cwmp_url,
+            ca,
+            pin,
             rate,
             interval,
         } => {
+            let ca_pem = match &ca {
+                Some(path) => Some(
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read the CA file {}", path.display()))?,
+                ),
+                None => None,
+            };
             let (kind, secret) = match auth {
                 AuthArg::None => ("none", None),
                 AuthArg::Basic => {
@@ -58,6 +67,16 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                     acsdesk_core::clock::system_now_ms(),
                 )
                 .await?;
+            if ca_pem.is_some() || pin.is_some() {
+                if let Err(e) = tenant
+                    .set_acs_tls(&acs.name, ca_pem.as_deref(), pin.as_deref())
+                    .await
+                {
+                    // Keep nothing half-configured.
+                    tenant.remove_acs(&acs.name).await?;
+                    return Err(e.into());
+                }
+            }
             println!("Added ACS connection \"{}\" ({}).", acs.name, acs.url);
         }
         AcsCommand::List => {

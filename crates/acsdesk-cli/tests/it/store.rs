@@ -77,6 +77,15 @@ async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {
     let err = env.fails(&["acs", "add", "bad", "--url", "ftp://x"], "correct horse");
     assert!(err.contains("http:// or https://"), "{err}");
     let url = sandbox.url();
+    let err = env.fails(
+        &["acs", "add", "pinned", "--url", &url, "--pin", "nothex"],
+        "correct horse",
+    );
+    assert!(err.contains("64 hex digits"), "{err}");
+    assert!(
+        !env.ok(&["acs", "list"]).contains("pinned"),
+        "nothing half-configured is kept"
+    );
     let out = env.run_with(
         &[
             "acs", "add", "main", "--url", &url, "--auth", "basic", "--user", "noc",

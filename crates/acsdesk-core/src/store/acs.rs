@@ -176,6 +176,64 @@ impl TenantStore {
         Ok(())
     }
 
+    /// Sets how the connection's TLS certificate is checked: an extra CA (PEM), a pinned
+    /// SHA-256 fingerprint (64 hex digits, `:` allowed), or neither (system roots).
+    pub async fn set_acs_tls(
+        &self,
+        name: &str,
+        ca_pem: Option<&str>,
+        pin_sha256: Option<&str>,
+    ) -> Result<(), StoreError> {
+        if ca_pem.is_some() && pin_sha256.is_some() {
+            return Err(StoreError::Invalid {
+                field: "tls",
+                reason: "give either a CA certificate or a pinned fingerprint, not both".into(),
+            });
+        }
+        if let Some(pem) = ca_pem {
+            if !pem.contains("-----BEGIN CERTIFICATE-----") {
+                return Err(StoreError::Invalid {
+                    field: "ca",
+                    reason: "the CA file is not a PEM certificate (-----BEGIN CERTIFICATE-----)"
+                        .into(),
+                });
+            }
+        }
+        let pin = pin_sha256.map(|p| p.replace(':', "").to_ascii_lowercase());
+        if let Some(p) = &pin {
+            if p.len() != 64 || !p.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(StoreError::Invalid {
+                    field: "pin",
+                    reason: "a pin is the certificate's SHA-256: 64 hex digits".into(),
+                });
+            }
+        }
+        let done =
+            sqlx::query("UPDATE acs_connections SET ca_pem = ?, pin_sha256 = ? WHERE name = ?")
+                .bind(ca_pem)
+                .bind(pin)
+                .bind(name)
+                .execute(self.pool())
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("ACS connection \"{name}\"")));
+        }
+        Ok(())
+    }
+
+    /// The connection's TLS settings: (CA PEM, pinned SHA-256).
+    pub async fn acs_tls(
+        &self,
+        name: &str,
+    ) -> Result<(Option<String>, Option<String>), StoreError> {
+        let row = sqlx::query("SELECT ca_pem, pin_sha256 FROM acs_connections WHERE name = ?")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("ACS connection \"{name}\"")))?;
+        Ok((row.get("ca_pem"), row.get("pin_sha256")))
+    }
+
     /// Removes an ACS connection and everything synced from it.
     pub async fn remove_acs(&self, name: &str) -> Result<(), StoreError> {
         let done = sqlx::query("DELETE FROM acs_connections WHERE name = ?")
