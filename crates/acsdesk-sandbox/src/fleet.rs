@@ -159,6 +159,8 @@ pub struct SimDevice {
     pub offline_until_ms: i64,
     /// Forced offline by the scenario API.
     pub forced_offline: bool,
+    /// Held in a CWMP session by the scenario API: new tasks get 503.
+    pub in_session: bool,
     /// A PPP authentication failure in progress.
     pub ppp_failing: bool,
     /// A firmware download in progress: (file, version, bad, done at).
@@ -567,6 +569,7 @@ impl SimDevice {
             interval_s,
             offline_until_ms: 0,
             forced_offline: false,
+            in_session: false,
             ppp_failing: false,
             pending_download: None,
             queue: Vec::new(),

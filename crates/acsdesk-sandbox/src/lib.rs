@@ -3,7 +3,7 @@
 //! generator. It simulates what a GenieACS server holds and does; it never speaks TR-069.
 //!
 //! Start one with [`Sandbox::builder`]; drive scenarios over HTTP under `/_sandbox/`:
-//! `POST /_sandbox/clock/advance?ms=N`, `POST /_sandbox/devices/<id>/offline|online|ppp-fail|ppp-ok`,
+//! `POST /_sandbox/clock/advance?ms=N`, `POST /_sandbox/devices/<id>/offline|online|busy|ppp-fail|ppp-ok` (busy: new tasks get 503, as a device in session),,
 //! `GET /_sandbox/devices/<id>/executed` (the tasks it ran, with times),
 //! `POST /_sandbox/files/<name>/bad`, `POST /_sandbox/chaos?latency_ms=&fail_requests=`.
 //!

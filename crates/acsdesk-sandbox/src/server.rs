@@ -496,6 +496,13 @@ async fn tasks_post(
         obj.insert("timestamp".into(), json!(iso(now)));
         obj.insert("_id".into(), json!(task_id));
     }
+    if dev.in_session {
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            "Device is in session",
+        );
+    }
     if let Some(key) = task.get("uniqueKey").and_then(Value::as_str) {
         dev.queue
             .retain(|t| t.task.get("uniqueKey").and_then(Value::as_str) != Some(key));
@@ -867,8 +874,10 @@ async fn sb_presence(
     };
     match state.as_str() {
         "offline" => d.forced_offline = true,
+        "busy" => d.in_session = true,
         "online" => {
             d.forced_offline = false;
+            d.in_session = false;
             d.offline_until_ms = 0;
             d.next_inform_ms = now;
         }

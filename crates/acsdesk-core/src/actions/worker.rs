@@ -675,6 +675,34 @@ mod tests {
         assert_eq!(r.executed(&id, "reboot").await, 1);
     }
 
+    /// A device in session (503) is a transient failure: retried later, then done once.
+    #[tokio::test]
+    async fn a_device_in_session_is_retried_later() {
+        let r = rig().await;
+        let id = r.online_device().await;
+        r.scenario(&id, "busy").await;
+        let a = r
+            .store
+            .enqueue_action(&id, &ActionRequest::Refresh, "noc", T0)
+            .await
+            .unwrap();
+        assert!(
+            matches!(r.worker.try_execute_next().await.unwrap(), Outcome::RetryLater(aid, _) if aid == a.id)
+        );
+        assert_eq!(
+            r.worker.try_execute_next().await.unwrap(),
+            Outcome::Idle,
+            "not before its backoff"
+        );
+        r.scenario(&id, "online").await;
+        r.sandbox.advance(60_000);
+        assert_eq!(
+            r.worker.try_execute_next().await.unwrap(),
+            Outcome::Completed(a.id)
+        );
+        assert_eq!(r.executed(&id, "refreshObject").await, 1);
+    }
+
     /// Cancelling a queued action deletes its GenieACS task, so it never runs.
     #[tokio::test]
     async fn cancelling_a_queued_action_deletes_its_task() {

@@ -585,3 +585,62 @@ async fn migrations_are_idempotent_and_upgrade_a_database_one_version_behind() {
         t.close().await;
     }
 }
+
+/// A tenant database at the previous schema (only the first migration) upgrades in place
+/// when opened: its rows stay, the new migration applies, and running again is a no-op.
+#[tokio::test]
+async fn an_older_schema_upgrades_in_place_and_keeps_its_data() {
+    use sqlx::ConnectOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let old_migrations = dir.path().join("old");
+    std::fs::create_dir_all(&old_migrations).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../migrations/tenant/0001_tenant.sql"
+        ),
+        old_migrations.join("0001_tenant.sql"),
+    )
+    .unwrap();
+    let key = key::DbKey::from_passphrase("pw", b"0123456789abcdef").unwrap();
+    let path = dir.path().join("t.db");
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .pragma("key", key.pragma());
+    let mut conn = opts.connect().await.unwrap();
+    sqlx::migrate::Migrator::new(old_migrations.as_path())
+        .await
+        .unwrap()
+        .run(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('offline_after_min', '15')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::Connection::close(conn).await.unwrap();
+
+    let t = TenantStore::open_file(&path, "t", &key, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        t.setting("offline_after_min").await.unwrap().as_deref(),
+        Some("15")
+    );
+    let index: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'devices_online_last_inform'",
+    )
+    .fetch_optional(t.pool())
+    .await
+    .unwrap();
+    assert!(index.is_some(), "migration 0002 applied");
+    t.close().await;
+    let again = TenantStore::open_file(&path, "t", &key, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.setting("offline_after_min").await.unwrap().as_deref(),
+        Some("15")
+    );
+}

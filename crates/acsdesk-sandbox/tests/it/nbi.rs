@@ -335,3 +335,39 @@ async fn the_clock_moves_informs_and_a_bad_firmware_faults() {
     );
     let _ = T0;
 }
+
+#[tokio::test]
+async fn a_device_in_session_answers_503_until_released() {
+    let s = start(3).await;
+    let c = client();
+    let id = s.device_ids()[0].clone();
+    let enc = urlencode(&id);
+    c.post(format!("{}/_sandbox/devices/{enc}/busy", s.url()))
+        .send()
+        .await
+        .unwrap();
+    let r = c
+        .post(format!(
+            "{}/devices/{enc}/tasks?connection_request",
+            s.url()
+        ))
+        .json(&json!({"name": "reboot"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    c.post(format!("{}/_sandbox/devices/{enc}/online", s.url()))
+        .send()
+        .await
+        .unwrap();
+    let r = c
+        .post(format!(
+            "{}/devices/{enc}/tasks?connection_request",
+            s.url()
+        ))
+        .json(&json!({"name": "reboot"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
