@@ -644,3 +644,87 @@ async fn an_older_schema_upgrades_in_place_and_keeps_its_data() {
         Some("15")
     );
 }
+
+const CRASH_ENV: &str = "ACSDESK_CRASH_WRITER_DB";
+
+/// The child side of the kill test: when started by that test (with `ACSDESK_CRASH_WRITER_DB`
+/// set) it writes pairs of rows in transactions until it is killed. Run alone, it has
+/// nothing to do.
+#[tokio::test]
+async fn crash_writer_child() {
+    let Ok(path) = std::env::var(CRASH_ENV) else {
+        return;
+    };
+    let key = key::DbKey::from_passphrase("crash", b"0123456789abcdef").unwrap();
+    let t = TenantStore::open_file(Path::new(&path), "crash", &key, false)
+        .await
+        .unwrap();
+    for i in 0_u64.. {
+        let mut tx = t.pool().begin().await.unwrap();
+        for side in ["a", "b"] {
+            sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?)")
+                .bind(format!("k{i}{side}"))
+                .bind("x".repeat(200))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+}
+
+/// A process killed (SIGKILL) in the middle of writing leaves a database that opens with
+/// its key, passes SQLite's integrity check, and holds only whole transactions.
+#[tokio::test]
+async fn a_process_killed_mid_write_leaves_a_consistent_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.db");
+    let key = key::DbKey::from_passphrase("crash", b"0123456789abcdef").unwrap();
+    TenantStore::open_file(&path, "crash", &key, true)
+        .await
+        .unwrap()
+        .close()
+        .await;
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "store::tests::crash_writer_child",
+            "--test-threads=1",
+        ])
+        .env(CRASH_ENV, &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it write for a while, then kill it without warning.
+    let started = std::time::Instant::now();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let wal = std::fs::metadata(dir.path().join("crash.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        if wal > 200_000 || started.elapsed() > std::time::Duration::from_secs(20) {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let t = TenantStore::open_file(&path, "crash", &key, false)
+        .await
+        .unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(t.pool())
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+    let a: i64 = sqlx::query_scalar("SELECT count(*) FROM settings WHERE key LIKE 'k%a'")
+        .fetch_one(t.pool())
+        .await
+        .unwrap();
+    let b: i64 = sqlx::query_scalar("SELECT count(*) FROM settings WHERE key LIKE 'k%b'")
+        .fetch_one(t.pool())
+        .await
+        .unwrap();
+    assert!(a > 0, "the child wrote before it was killed");
+    assert_eq!(a, b, "only whole transactions survive");
+}
