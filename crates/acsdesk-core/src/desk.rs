@@ -270,6 +270,7 @@ impl Desk {
         let (_, client) = connection_client(tenant, acs).await?;
         let source = Arc::new(NbiSource::new(client));
         let sink = Arc::new(tenant.sync_store(acs).await?);
+        let health_tenant = tenant.clone();
         let tenant = tenant.clone();
         let events = self.events.clone();
         let clock = self.clock.clone();
@@ -354,10 +355,34 @@ impl Desk {
         let mut health = handle.health();
         let events = self.events.clone();
         let name = acs.to_owned();
+        let tenant = health_tenant;
+        let clock = self.clock.clone();
         tokio::spawn(async move {
             while health.changed().await.is_ok() {
                 let h = health.borrow_and_update().clone();
                 let _ = events.send(DeskEvent::AcsHealth(health_event(&name, &h)));
+                // While the ACS is unreachable no sync runs, so its alert is evaluated here.
+                if let AcsHealth::Unreachable { since_ms, .. } = h {
+                    let acs = [crate::alerts::rules::AcsState {
+                        name: name.clone(),
+                        unreachable_since_ms: Some(since_ms),
+                    }];
+                    let now = clock();
+                    if let Ok(deliveries) =
+                        crate::alerts::engine::evaluate(&tenant, &acs, &Default::default(), now)
+                            .await
+                    {
+                        let open = tenant.open_alert_count().await.unwrap_or_default();
+                        let notify = deliveries
+                            .iter()
+                            .map(|d| {
+                                let (summary, body) = d.text();
+                                (summary, body, d.device().map(str::to_owned))
+                            })
+                            .collect();
+                        let _ = events.send(DeskEvent::Alerts { notify, open });
+                    }
+                }
             }
         });
         Ok(handle)

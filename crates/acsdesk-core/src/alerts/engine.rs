@@ -182,6 +182,41 @@ mod tests {
             .unwrap();
         assert_eq!(a.state, "resolved", "{a:?}");
         assert!(a.message.contains("resolved after"), "{}", a.message);
+        // An ACS unreachable past its threshold is one alert, which clears with the ACS.
+        let down = [AcsState {
+            name: "main".into(),
+            unreachable_since_ms: Some(clock.now_ms() - 6 * MIN),
+        }];
+        let raised = evaluate(&t, &down, &settings, clock.now_ms())
+            .await
+            .unwrap();
+        assert!(
+            raised
+                .iter()
+                .any(|d| d.text().0.contains("ACS main has been unreachable")),
+            "{raised:?}"
+        );
+        assert!(
+            evaluate(&t, &down, &settings, clock.now_ms() + MIN)
+                .await
+                .unwrap()
+                .is_empty(),
+            "not twice"
+        );
+        evaluate(&t, &[], &settings, clock.now_ms() + 2 * MIN)
+            .await
+            .unwrap();
+        evaluate(&t, &[], &settings, clock.now_ms() + 10 * MIN)
+            .await
+            .unwrap();
+        let acs_alert = t
+            .alerts(None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.kind == "acs_unreachable")
+            .unwrap();
+        assert_eq!(acs_alert.state, "resolved");
         // A failed firmware update is an event: one alert however often it fails.
         let p = crate::alerts::rules::firmware_failed(
             &victim,
