@@ -341,13 +341,7 @@ impl Desk {
                     .await
                     .map_err(|e| e.to_string())?;
                 let open = tenant.open_alert_count().await.map_err(|e| e.to_string())?;
-                let notify = deliveries
-                    .iter()
-                    .map(|d| {
-                        let (summary, body) = d.text();
-                        (summary, body, d.device().map(str::to_owned))
-                    })
-                    .collect();
+                let notify = notifications(&deliveries);
                 let _ = events.send(DeskEvent::Alerts { notify, open });
                 Ok(())
             }
@@ -373,13 +367,7 @@ impl Desk {
                             .await
                     {
                         let open = tenant.open_alert_count().await.unwrap_or_default();
-                        let notify = deliveries
-                            .iter()
-                            .map(|d| {
-                                let (summary, body) = d.text();
-                                (summary, body, d.device().map(str::to_owned))
-                            })
-                            .collect();
+                        let notify = notifications(&deliveries);
                         let _ = events.send(DeskEvent::Alerts { notify, open });
                     }
                 }
@@ -446,13 +434,7 @@ impl Desk {
                                     .await
                             {
                                 let open = tenant.open_alert_count().await.unwrap_or_default();
-                                let notify = deliveries
-                                    .iter()
-                                    .map(|d| {
-                                        let (summary, body) = d.text();
-                                        (summary, body, d.device().map(str::to_owned))
-                                    })
-                                    .collect();
+                                let notify = notifications(&deliveries);
                                 let _ = desk.events.send(DeskEvent::Alerts { notify, open });
                             }
                         }
@@ -945,6 +927,19 @@ impl Desk {
         }
         Ok(())
     }
+}
+
+/// The notifications of planned deliveries: (summary, body, device to open).
+fn notifications(
+    deliveries: &[crate::alerts::reconcile::Delivery],
+) -> Vec<(String, String, Option<String>)> {
+    deliveries
+        .iter()
+        .map(|d| {
+            let (summary, body) = d.text();
+            (summary, body, d.device().map(str::to_owned))
+        })
+        .collect()
 }
 
 /// Turns raw action inputs into a validated request, naming the field at fault.
