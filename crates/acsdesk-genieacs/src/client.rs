@@ -3,18 +3,15 @@
 //! cap shared by every clone. Credentials never appear in `Debug` or errors.
 
 use crate::error::Error;
-use governor::clock::DefaultClock;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
+use crate::pace::Pace;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use sha2::{Digest, Sha256};
 use std::fmt;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
 
 /// How requests authenticate (GenieACS itself has none; a reverse proxy may).
 #[derive(Clone, Default)]
@@ -69,7 +66,7 @@ pub enum Tls {
 }
 
 /// Builds a [`Client`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     base: String,
     auth: Auth,
@@ -79,6 +76,36 @@ pub struct ClientBuilder {
     per_second: u32,
     burst: u32,
     concurrency: usize,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base", &shown_url(&self.base))
+            .field("auth", &self.auth)
+            .field("tls", &self.tls)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("per_second", &self.per_second)
+            .field("burst", &self.burst)
+            .field("concurrency", &self.concurrency)
+            .finish()
+    }
+}
+
+/// A URL as it may be shown: scheme, host and port only (no credentials, no query).
+fn shown_url(url: &str) -> String {
+    reqwest::Url::parse(url.trim())
+        .map(|u| {
+            format!(
+                "{}://{}:{}{}",
+                u.scheme(),
+                u.host_str().unwrap_or("?"),
+                u.port_or_known_default().unwrap_or(0),
+                u.path().trim_end_matches('/')
+            )
+        })
+        .unwrap_or_else(|_| "<invalid>".into())
 }
 
 impl ClientBuilder {
@@ -109,18 +136,46 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client. Fails on a malformed URL, CA or pin.
+    /// Builds the client. Fails on a malformed URL, CA or pin. Credentials written in
+    /// the URL (`https://user:pass@host`) become HTTP basic authentication and are
+    /// removed from the address.
     pub fn build(self) -> Result<Client, Error> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let base = reqwest::Url::parse(self.base.trim())
+        let mut base = reqwest::Url::parse(self.base.trim())
             .map_err(|e| Error::Invalid(format!("the NBI URL is not valid ({e})")))?;
         if !matches!(base.scheme(), "http" | "https") {
             return Err(Error::Invalid(
                 "the NBI URL must start with http:// or https://".into(),
             ));
         }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(Error::Invalid(
+                "the NBI URL must not carry a query string or fragment; give a token through the authentication settings".into(),
+            ));
+        }
+        let mut auth = self.auth.clone();
+        if !base.username().is_empty() || base.password().is_some() {
+            if !matches!(auth, Auth::None) {
+                return Err(Error::Invalid(
+                    "credentials are given both in the NBI URL and as authentication; keep one"
+                        .into(),
+                ));
+            }
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            auth = Auth::Basic {
+                user: decode(base.username()),
+                password: decode(base.password().unwrap_or_default()),
+            };
+            let _ = base.set_username("");
+            let _ = base.set_password(None);
+        }
         let mut headers = reqwest::header::HeaderMap::new();
-        let auth_header = match &self.auth {
+        let auth_header = match &auth {
             Auth::None => None,
             Auth::Basic { user, password } => {
                 use base64::Engine;
@@ -147,17 +202,29 @@ impl ClientBuilder {
             v.set_sensitive(true);
             headers.insert(name, v);
         }
-        let mut builder = reqwest::Client::builder()
-            .default_headers(headers)
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout);
-        match &self.tls {
-            Tls::System => {}
+        let verifier: Arc<dyn ServerCertVerifier> = match &self.tls {
+            Tls::System => Arc::new(Recording(
+                rustls_platform_verifier::Verifier::new(provider.clone())
+                    .map_err(|e| Error::Invalid(format!("cannot load the system's CAs: {e}")))?,
+            )),
             Tls::ExtraCa(pem) => {
-                let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
-                    Error::Invalid(format!("the CA file is not a PEM certificate ({e})"))
-                })?;
-                builder = builder.add_root_certificate(cert);
+                let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| {
+                        Error::Invalid(format!("the CA file is not a PEM certificate ({e})"))
+                    })?;
+                if certs.is_empty() {
+                    return Err(Error::Invalid(
+                        "the CA file holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
+                    ));
+                }
+                Arc::new(Recording(
+                    rustls_platform_verifier::Verifier::new_with_extra_roots(
+                        certs,
+                        provider.clone(),
+                    )
+                    .map_err(|e| Error::Invalid(format!("the CA cannot be used: {e}")))?,
+                ))
             }
             Tls::PinnedSha256(hexpin) => {
                 let clean: String = hexpin
@@ -171,29 +238,127 @@ impl ClientBuilder {
                     .ok_or_else(|| {
                         Error::Invalid("the pin must be a SHA-256 in hex (64 digits)".into())
                     })?;
-                let provider = Arc::new(rustls::crypto::ring::default_provider());
-                let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-                    .with_safe_default_protocol_versions()
-                    .map_err(|e| Error::Invalid(e.to_string()))?
-                    .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(PinVerifier { pin, provider }))
-                    .with_no_client_auth();
-                builder = builder.tls_backend_preconfigured(config);
+                Arc::new(PinVerifier {
+                    pin,
+                    provider: provider.clone(),
+                })
             }
-        }
-        let http = builder
+        };
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::Invalid(e.to_string()))?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .tls_backend_preconfigured(config)
             .build()
             .map_err(|e| Error::Invalid(format!("cannot set up HTTPS: {e}")))?;
-        let quota = Quota::per_second(NonZeroU32::new(self.per_second).unwrap_or(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::new(self.burst).unwrap_or(NonZeroU32::MIN));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                base: self.base.trim().trim_end_matches('/').to_owned(),
-                limiter: RateLimiter::direct(quota),
-                permits: Semaphore::new(self.concurrency),
+                base: base.as_str().trim_end_matches('/').to_owned(),
+                pace: Pace::new(self.per_second, self.burst, self.concurrency),
             }),
         })
+    }
+}
+
+/// The SHA-256 a certificate is pinned by (hex).
+fn fingerprint(cert: &CertificateDer<'_>) -> String {
+    hex::encode(Sha256::digest(cert.as_ref()))
+}
+
+/// Why a certificate was refused, with its fingerprint, carried inside rustls's error so
+/// that [`Error::Tls`] can show it.
+#[derive(Debug)]
+pub(crate) struct Refused {
+    pub(crate) reason: String,
+    pub(crate) fingerprint: String,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (sha256={})", self.reason, self.fingerprint)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+fn refused(reason: String, cert: &CertificateDer<'_>) -> rustls::Error {
+    rustls::Error::InvalidCertificate(rustls::CertificateError::Other(rustls::OtherError(
+        Arc::new(Refused {
+            reason,
+            fingerprint: fingerprint(cert),
+        }),
+    )))
+}
+
+/// The platform's verifier, recording the fingerprint of a certificate it refuses (so a
+/// user can pin a self-signed server they trust).
+#[derive(Debug)]
+struct Recording(rustls_platform_verifier::Verifier);
+
+impl ServerCertVerifier for Recording {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            .map_err(|e| refused(describe(&e), end_entity))
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// A certificate error in words a user understands.
+fn describe(e: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::UnknownIssuer => {
+                "the server's certificate is not signed by a trusted CA (add its CA file, or pin it)".into()
+            }
+            C::Expired | C::ExpiredContext { .. } => "the server's certificate has expired".into(),
+            C::NotValidYet | C::NotValidYetContext { .. } => {
+                "the server's certificate is not valid yet (check the clock)".into()
+            }
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                "the server's certificate is for another host name".into()
+            }
+            C::Revoked => "the server's certificate was revoked".into(),
+            other => format!("the server's certificate is not trusted ({other:?})"),
+        },
+        other => format!("the server's certificate is not trusted ({other})"),
     }
 }
 
@@ -217,10 +382,10 @@ impl ServerCertVerifier for PinVerifier {
         if seen.as_slice() == self.pin.as_slice() {
             Ok(ServerCertVerified::assertion())
         } else {
-            Err(rustls::Error::General(format!(
-                "pinned certificate mismatch: sha256={}",
-                hex::encode(seen)
-            )))
+            Err(refused(
+                "the certificate does not match the pinned fingerprint".into(),
+                end_entity,
+            ))
         }
     }
 
@@ -262,8 +427,7 @@ impl ServerCertVerifier for PinVerifier {
 struct Inner {
     http: reqwest::Client,
     base: String,
-    limiter: RateLimiter<NotKeyed, InMemoryState, DefaultClock>,
-    permits: Semaphore,
+    pace: Pace,
 }
 
 /// A GenieACS NBI client. Cheap to clone; clones share the rate limit.
@@ -274,17 +438,9 @@ pub struct Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = reqwest::Url::parse(&self.inner.base)
-            .map(|u| {
-                format!(
-                    "{}://{}:{}",
-                    u.scheme(),
-                    u.host_str().unwrap_or("?"),
-                    u.port_or_known_default().unwrap_or(0)
-                )
-            })
-            .unwrap_or_else(|_| "<invalid>".into());
-        f.debug_struct("Client").field("base", &shown).finish()
+        f.debug_struct("Client")
+            .field("base", &shown_url(&self.inner.base))
+            .finish()
     }
 }
 
@@ -347,13 +503,12 @@ impl Client {
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<reqwest::Response, Error> {
-        let _permit = self
+        let _turn = self
             .inner
-            .permits
-            .acquire()
+            .pace
+            .turn()
             .await
-            .map_err(|_| Error::Connect("the client is closed".into()))?;
-        self.inner.limiter.until_ready().await;
+            .ok_or_else(|| Error::Connect("the client is closed".into()))?;
         let resp = req.send().await.map_err(Error::from_reqwest)?;
         let status = resp.status().as_u16();
         if resp.status().is_success() {

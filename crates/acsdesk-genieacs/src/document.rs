@@ -26,6 +26,21 @@ impl DeviceDocument {
         self.0.get("_lastInform")?.as_str()
     }
 
+    /// `_lastBoot` (ISO-8601): the last inform carrying a `1 BOOT` event.
+    pub fn last_boot(&self) -> Option<&str> {
+        self.0.get("_lastBoot")?.as_str()
+    }
+
+    /// `_lastBootstrap` (ISO-8601): the last `0 BOOTSTRAP` inform.
+    pub fn last_bootstrap(&self) -> Option<&str> {
+        self.0.get("_lastBootstrap")?.as_str()
+    }
+
+    /// `_registered` (ISO-8601): when GenieACS first saw the device.
+    pub fn registered(&self) -> Option<&str> {
+        self.0.get("_registered")?.as_str()
+    }
+
     /// `_tags`.
     pub fn tags(&self) -> Vec<&str> {
         self.0
@@ -50,6 +65,65 @@ impl DeviceDocument {
     /// Whether the parameter at `path` is writable.
     pub fn writable(&self, path: &str) -> Option<bool> {
         self.node(path)?.get("_writable")?.as_bool()
+    }
+
+    /// The xsd type GenieACS recorded for a parameter (`xsd:unsignedInt`).
+    pub fn xsd_type(&self, path: &str) -> Option<&str> {
+        self.node(path)?.get("_type")?.as_str()
+    }
+
+    /// When GenieACS last read the node at `path` from the device (ISO-8601; objects
+    /// and leaves both carry one).
+    pub fn timestamp(&self, path: &str) -> Option<&str> {
+        self.node(path)?.get("_timestamp")?.as_str()
+    }
+
+    /// Whether the node is an object (`_object: true`) rather than a leaf; `None` when
+    /// GenieACS has not learnt which yet.
+    pub fn is_object(&self, path: &str) -> Option<bool> {
+        self.node(path)?.get("_object")?.as_bool()
+    }
+
+    /// The instance numbers under a multi-instance object (`…WLANConfiguration` →
+    /// `[1, 5]`), ascending. Instance numbers are never assumed to start at 1.
+    pub fn instances(&self, object: &str) -> Vec<u64> {
+        let mut n: Vec<u64> = self
+            .node(object)
+            .and_then(Value::as_object)
+            .map(|m| m.keys().filter_map(|k| k.parse().ok()).collect())
+            .unwrap_or_default();
+        n.sort_unstable();
+        n
+    }
+
+    /// Every leaf parameter (a node with `_value`) under `prefix` (all when empty), as
+    /// `(path, value)` in path order.
+    pub fn leaves(&self, prefix: &str) -> Vec<(String, &Value)> {
+        fn walk<'a>(node: &'a Value, path: String, out: &mut Vec<(String, &'a Value)>) {
+            let Some(map) = node.as_object() else { return };
+            if let Some(v) = map.get("_value") {
+                out.push((path.clone(), v));
+            }
+            for (k, child) in map {
+                if k.starts_with('_') {
+                    continue;
+                }
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(child, p, out);
+            }
+        }
+        let mut out = Vec::new();
+        let start = prefix.trim_end_matches('.');
+        if let Some(node) = self.node(start) {
+            walk(node, start.to_owned(), &mut out);
+        }
+        out.retain(|(p, _)| !p.starts_with('_'));
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 
     /// The concrete paths matching a pattern whose `*` segments are instance numbers, in
@@ -85,5 +159,70 @@ impl DeviceDocument {
         let mut out = Vec::new();
         walk(&self.0, &segs, String::new(), &mut out);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(name: &str) -> DeviceDocument {
+        let mut docs: Vec<DeviceDocument> =
+            serde_json::from_slice(&acsdesk_captures::fixture_bytes(name)).unwrap();
+        docs.remove(0)
+    }
+
+    #[test]
+    fn the_recorded_tr098_document_reads_by_path() {
+        let d = doc("device-full-tr098.json");
+        assert_eq!(d.id(), Some("202BC1-BM632w-000000"));
+        assert_eq!(d.device_id("_OUI"), Some("202BC1"));
+        assert_eq!(d.device_id("_ProductClass"), Some("BM632w"));
+        assert!(d.last_inform().is_some_and(|t| t.ends_with('Z')));
+        assert!(d.registered().is_some());
+        let up = "InternetGatewayDevice.DeviceInfo.UpTime";
+        assert_eq!(d.xsd_type(up), Some("xsd:unsignedInt"));
+        assert!(d.value(up).is_some_and(Value::is_u64));
+        assert_eq!(d.writable(up), Some(false));
+        assert!(d.timestamp(up).is_some());
+        assert_eq!(d.is_object("InternetGatewayDevice.DeviceInfo"), Some(true));
+        assert_eq!(d.is_object(up), Some(false));
+        let ssid = "InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.SSID";
+        assert_eq!(d.writable(ssid), Some(true));
+        assert_eq!(
+            d.instances("InternetGatewayDevice.LANDevice.1.WLANConfiguration"),
+            vec![1]
+        );
+        assert_eq!(
+            d.expand("InternetGatewayDevice.LANDevice.*.WLANConfiguration.*.SSID"),
+            vec![ssid.to_owned()]
+        );
+        let leaves = d.leaves("");
+        assert_eq!(leaves.len(), 792, "the capture holds 792 leaf parameters");
+        assert!(leaves.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(d
+            .leaves("InternetGatewayDevice.DeviceInfo")
+            .iter()
+            .all(|(p, _)| p.starts_with("InternetGatewayDevice.DeviceInfo.")));
+        assert!(d.node("InternetGatewayDevice.NoSuch").is_none());
+        assert!(d.instances("InternetGatewayDevice.NoSuch").is_empty());
+    }
+
+    #[test]
+    fn the_recorded_tr181_document_reads_by_path() {
+        let d = doc("device-full-tr181.json");
+        assert_eq!(d.id(), Some("9CA2F4-EC220%2DG5-000100"));
+        assert_eq!(d.device_id("_ProductClass"), Some("EC220-G5"));
+        // 753 data-model parameters plus the virtual parameter WiFiSSID.
+        assert_eq!(d.leaves("Device").len(), 753);
+        assert_eq!(d.leaves("").len(), 754);
+        assert_eq!(
+            d.value("VirtualParameters.WiFiSSID"),
+            Some(&Value::from("TP-Link_0CE8"))
+        );
+        assert!(!d.expand("Device.WiFi.SSID.*.SSID").is_empty());
+        assert!(!d.instances("Device.WiFi.SSID").is_empty());
+        assert_eq!(d.tags(), vec!["tr181", "lab-reference"]);
+        assert_eq!(d.instances("Device.WiFi.SSID"), vec![1, 2, 3, 4]);
     }
 }

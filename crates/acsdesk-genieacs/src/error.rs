@@ -66,33 +66,71 @@ impl Error {
         if e.is_timeout() {
             return Error::Timeout;
         }
-        let text = format!("{e:?}");
-        if text.contains("InvalidCertificate")
-            || text.contains("certificate")
-            || text.contains("Tls")
-        {
-            let fingerprint = text
-                .split("sha256=")
-                .nth(1)
-                .map(|s| s.chars().take(64).collect::<String>());
-            return Error::Tls {
-                reason: if fingerprint.is_some() {
-                    "the certificate does not match the pinned fingerprint".into()
-                } else {
-                    "the server's certificate is not trusted".into()
-                },
-                fingerprint,
-            };
+        if let Some(tls) = tls_failure(&e) {
+            return tls;
         }
         if e.is_connect() {
-            return Error::Connect(e.to_string());
+            return Error::Connect(root_cause(&e));
         }
         if e.is_decode() || e.is_body() {
             return Error::Decode {
                 path: "body".into(),
-                message: e.to_string(),
+                message: root_cause(&e),
             };
         }
-        Error::Connect(e.to_string())
+        Error::Connect(root_cause(&e))
+    }
+}
+
+/// The innermost cause's text (reqwest's own is "error sending request").
+pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = next_cause(cause) {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+/// A TLS failure anywhere in the error's chain, with the fingerprint of the certificate
+/// our verifiers refused.
+fn tls_failure(e: &(dyn std::error::Error + 'static)) -> Option<Error> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(refused) = c.downcast_ref::<crate::client::Refused>() {
+            return Some(Error::Tls {
+                reason: refused.reason.clone(),
+                fingerprint: Some(refused.fingerprint.clone()),
+            });
+        }
+        if let Some(tls) = c.downcast_ref::<rustls::Error>() {
+            if let rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) = tls {
+                if let Some(refused) = other.0.downcast_ref::<crate::client::Refused>() {
+                    return Some(Error::Tls {
+                        reason: refused.reason.clone(),
+                        fingerprint: Some(refused.fingerprint.clone()),
+                    });
+                }
+            }
+            return Some(Error::Tls {
+                reason: tls.to_string(),
+                fingerprint: None,
+            });
+        }
+        cause = next_cause(c);
+    }
+    None
+}
+
+/// The next error in a chain, looking inside `io::Error`s (whose `source()` skips the
+/// error they wrap).
+fn next_cause<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    match e.downcast_ref::<std::io::Error>() {
+        Some(io) => match io.get_ref() {
+            Some(inner) => Some(inner),
+            None => std::error::Error::source(io),
+        },
+        None => e.source(),
     }
 }

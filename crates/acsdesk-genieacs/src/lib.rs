@@ -14,10 +14,25 @@ mod client;
 mod document;
 mod error;
 mod id;
+mod pace;
 mod query;
+mod stream;
 
 pub use client::{Auth, Client, ClientBuilder, Tls};
 pub use document::DeviceDocument;
 pub use error::Error;
 pub use id::DeviceId;
-pub use query::Query;
+pub use query::{iso8601, Query};
+
+#[cfg(test)]
+mod test_support {
+    /// The `query` parameter of a recorded request, as JSON.
+    pub(crate) fn decoded_query(capture: &str) -> serde_json::Value {
+        let c = acsdesk_captures::Capture::load(capture);
+        let pairs = acsdesk_captures::query_pairs(c.request.query.as_deref().unwrap_or_default());
+        match pairs.get("query").and_then(|v| v.first()) {
+            Some(acsdesk_captures::QueryValue::Json(j)) => j.clone(),
+            other => panic!("{capture} has no JSON query: {other:?}"),
+        }
+    }
+}

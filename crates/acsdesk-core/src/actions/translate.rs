@@ -6,41 +6,13 @@
 use super::kinds::{ActionRequest, BandChoice, ParamValue};
 use super::verify::Verification;
 use crate::normalize::{Band, NormalizedDevice, WanKind, WifiNetwork};
+use acsdesk_genieacs::api::tasks::{ParameterValue, Xsd};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-/// A GenieACS task body, as the NBI takes it on `POST /devices/<id>/tasks`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "name", rename_all = "camelCase")]
-pub enum TaskSpec {
-    /// `{"name":"reboot"}`.
-    Reboot,
-    /// `{"name":"factoryReset"}`.
-    FactoryReset,
-    /// `{"name":"download","file":"<GenieACS file name>"}`.
-    Download {
-        /// The file's `_id` in GenieACS.
-        file: String,
-    },
-    /// `{"name":"setParameterValues","parameterValues":[[path, value, type], …]}`.
-    #[serde(rename_all = "camelCase")]
-    SetParameterValues {
-        /// `[path, value, xsd type]` triples.
-        parameter_values: Vec<(String, Value, String)>,
-    },
-    /// `{"name":"refreshObject","objectName":"<path>"}`.
-    #[serde(rename_all = "camelCase")]
-    RefreshObject {
-        /// The object (or root) to re-read.
-        object_name: String,
-    },
-    /// `{"name":"getParameterValues","parameterNames":[…]}`.
-    #[serde(rename_all = "camelCase")]
-    GetParameterValues {
-        /// The parameters to read.
-        parameter_names: Vec<String>,
-    },
-}
+/// The GenieACS task an action becomes: the typed client's own task, so what is planned
+/// is exactly what is sent.
+pub type TaskSpec = acsdesk_genieacs::api::tasks::Task;
 
 /// What a GenieACS file says about itself (its `metadata`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -149,7 +121,7 @@ pub fn plan(
             }
             let target = version.clone().or_else(|| file.version.clone());
             Ok(ActionPlan {
-                task: Some(TaskSpec::Download { file: name.clone() }),
+                task: Some(TaskSpec::download(name.clone())),
                 verify: match target {
                     Some(version) => Verification::Firmware { version },
                     None => Verification::FirmwareChanged {
@@ -172,12 +144,12 @@ pub fn plan(
             for net in networks {
                 if let Some(ssid) = ssid {
                     let path = format!("{}.SSID", net.path);
-                    values.push((path.clone(), json!(ssid.as_str()), "xsd:string".to_owned()));
+                    values.push(ParameterValue::string(path.clone(), ssid.as_str()));
                     expect.push((path, json!(ssid.as_str())));
                 }
                 if let Some(pass) = passphrase {
                     let path = passphrase_path(net, doc, pass.is_raw_key())?;
-                    values.push((path, json!(pass.reveal()), "xsd:string".to_owned()));
+                    values.push(ParameterValue::string(path, pass.reveal()));
                 }
             }
             Ok(ActionPlan {
@@ -203,12 +175,8 @@ pub fn plan(
             Ok(ActionPlan {
                 task: Some(TaskSpec::SetParameterValues {
                     parameter_values: vec![
-                        (
-                            user_path.clone(),
-                            json!(username.as_str()),
-                            "xsd:string".into(),
-                        ),
-                        (pass_path, json!(password.reveal()), "xsd:string".into()),
+                        ParameterValue::string(user_path.clone(), username.as_str()),
+                        ParameterValue::string(pass_path, password.reveal()),
                     ],
                 }),
                 verify: Verification::Values(vec![(user_path, json!(username.as_str()))]),
@@ -221,12 +189,11 @@ pub fn plan(
             let mut out = Vec::new();
             let mut expect = Vec::new();
             for v in values {
-                let (value, xsd) = typed_value(doc, v)?;
-                let secret = is_secret_path(&v.path);
-                out.push((v.path.clone(), value.clone(), xsd));
-                if !secret {
-                    expect.push((v.path.clone(), value));
+                let typed = typed_value(doc, v)?;
+                if !is_secret_path(&v.path) {
+                    expect.push((v.path.clone(), typed.value().clone()));
                 }
+                out.push(typed);
             }
             Ok(ActionPlan {
                 task: Some(TaskSpec::SetParameterValues {
@@ -341,8 +308,9 @@ fn passphrase_path(net: &WifiNetwork, doc: &Value, raw_key: bool) -> Result<Stri
     Ok(path)
 }
 
-/// Checks that a parameter exists and is writable, and converts its value to its type.
-fn typed_value(doc: &Value, v: &ParamValue) -> Result<(Value, String), PlanError> {
+/// Checks that a parameter exists and is writable, and converts its value to its type
+/// (the one given, else the one GenieACS recorded for it).
+fn typed_value(doc: &Value, v: &ParamValue) -> Result<ParameterValue, PlanError> {
     let node = v
         .path
         .split('.')
@@ -362,60 +330,17 @@ fn typed_value(doc: &Value, v: &ParamValue) -> Result<(Value, String), PlanError
     if node.get("_writable").and_then(Value::as_bool) == Some(false) {
         return Err(refuse("parameter", format!("{} is read-only", v.path)));
     }
-    let xsd = v
+    let name = v
         .xsd_type
         .clone()
         .or_else(|| node.get("_type").and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_else(|| "xsd:string".to_owned());
-    let bad = |what: &str| {
-        refuse(
-            "parameter",
-            format!("{} needs {what}, not \"{}\"", v.path, v.value),
-        )
-    };
-    let value = match xsd.as_str() {
-        "xsd:boolean" => match v.value.trim() {
-            "true" | "1" => json!(true),
-            "false" | "0" => json!(false),
-            _ => return Err(bad("true or false")),
-        },
-        "xsd:int" => json!(v
-            .value
-            .trim()
-            .parse::<i32>()
-            .map_err(|_| bad("a whole number"))?),
-        "xsd:unsignedInt" => json!(v
-            .value
-            .trim()
-            .parse::<u32>()
-            .map_err(|_| bad("a whole number from 0"))?),
-        "xsd:long" => json!(v
-            .value
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| bad("a whole number"))?),
-        "xsd:unsignedLong" => json!(v
-            .value
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| bad("a whole number from 0"))?),
-        "xsd:dateTime" => {
-            time::OffsetDateTime::parse(
-                v.value.trim(),
-                &time::format_description::well_known::Rfc3339,
-            )
-            .map_err(|_| bad("an ISO-8601 date and time"))?;
-            json!(v.value.trim())
-        }
-        "xsd:string" | "xsd:base64" | "xsd:hexBinary" => json!(v.value),
-        other => {
-            return Err(refuse(
-                "parameter",
-                format!("{}: unknown type {other}", v.path),
-            ))
-        }
-    };
-    Ok((value, xsd))
+    let xsd = Xsd::parse(&name)
+        .ok_or_else(|| refuse("parameter", format!("{}: unknown type {name}", v.path)))?;
+    let value = xsd
+        .coerce(&v.value)
+        .map_err(|why| refuse("parameter", format!("{}: {why}", v.path)))?;
+    ParameterValue::new(v.path.clone(), value, xsd).map_err(|e| refuse("parameter", e.to_string()))
 }
 
 #[cfg(test)]
@@ -459,15 +384,10 @@ mod tests {
             p.task,
             Some(TaskSpec::SetParameterValues {
                 parameter_values: vec![
-                    (
-                        format!("{wlan}.SSID"),
-                        json!("Casa Pérez"),
-                        "xsd:string".into()
-                    ),
-                    (
+                    ParameterValue::string(format!("{wlan}.SSID"), "Casa Pérez"),
+                    ParameterValue::string(
                         format!("{wlan}.PreSharedKey.1.PreSharedKey"),
-                        json!(hex),
-                        "xsd:string".into()
+                        hex.clone()
                     ),
                 ]
             })
@@ -519,8 +439,14 @@ mod tests {
         let p = plan(&action, &d, &doc, None).unwrap();
         match p.task.unwrap() {
             TaskSpec::SetParameterValues { parameter_values } => {
-                assert_eq!(parameter_values[0].0, "Device.PPP.Interface.1.Username");
-                assert_eq!(parameter_values[1].0, "Device.PPP.Interface.1.Password");
+                assert_eq!(
+                    parameter_values[0].path(),
+                    "Device.PPP.Interface.1.Username"
+                );
+                assert_eq!(
+                    parameter_values[1].path(),
+                    "Device.PPP.Interface.1.Password"
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -554,11 +480,12 @@ mod tests {
         assert_eq!(
             p.task,
             Some(TaskSpec::SetParameterValues {
-                parameter_values: vec![(
-                    "InternetGatewayDevice.ManagementServer.PeriodicInformInterval".into(),
+                parameter_values: vec![ParameterValue::new(
+                    "InternetGatewayDevice.ManagementServer.PeriodicInformInterval",
                     json!(600),
-                    "xsd:unsignedInt".into()
-                )]
+                    Xsd::UnsignedInt
+                )
+                .unwrap()]
             })
         );
         let e = plan(
@@ -571,7 +498,10 @@ mod tests {
             None,
         )
         .unwrap_err();
-        assert!(e.reason.contains("whole number from 0"), "{e}");
+        assert!(
+            e.reason.contains("whole number from 0 to 4294967295"),
+            "{e}"
+        );
         let e = plan(&set("InternetGatewayDevice.Nope", "1"), &d, &doc, None).unwrap_err();
         assert!(e.reason.contains("does not exist"), "{e}");
         let e = plan(

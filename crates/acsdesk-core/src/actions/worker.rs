@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::normalize::normalize;
 use crate::store::actions::ActionRow;
 use crate::store::TenantStore;
-use acsdesk_genieacs::api::tasks::{Task, TaskOutcome};
+use acsdesk_genieacs::api::tasks::{Filter, TaskOutcome};
 use acsdesk_genieacs::{DeviceId, Error as GenieError, Query};
 use serde_json::Value;
 use std::time::Duration;
@@ -55,24 +55,6 @@ enum Sent {
     Faulted(String),
     Refused(String),
     Transient(String),
-}
-
-/// The client's task for a planned task.
-fn genie_task(task: &TaskSpec) -> Task {
-    match task {
-        TaskSpec::Reboot => Task::Reboot,
-        TaskSpec::FactoryReset => Task::FactoryReset,
-        TaskSpec::Download { file } => Task::Download { file: file.clone() },
-        TaskSpec::SetParameterValues { parameter_values } => Task::SetParameterValues {
-            parameter_values: parameter_values.clone(),
-        },
-        TaskSpec::RefreshObject { object_name } => Task::RefreshObject {
-            object_name: object_name.clone(),
-        },
-        TaskSpec::GetParameterValues { parameter_names } => Task::GetParameterValues {
-            parameter_names: parameter_names.clone(),
-        },
-    }
 }
 
 impl Worker {
@@ -131,7 +113,7 @@ impl Worker {
         let outcome = self
             .client
             .tasks()
-            .create(&id, genie_task(task))
+            .create(&id, task.clone())
             .connection_request(timeout)
             .unique_key(unique_key)
             .send()
@@ -141,12 +123,15 @@ impl Worker {
                 let task_id = o.task_id().unwrap_or_default().to_owned();
                 match o {
                     TaskOutcome::Done(_) => Sent::Done(task_id),
-                    TaskOutcome::Faulted(_) => Sent::Faulted(task_id),
+                    TaskOutcome::Faulted { .. } => Sent::Faulted(task_id),
                     TaskOutcome::Queued { .. } => Sent::Queued(task_id),
+                    TaskOutcome::UnknownDevice => {
+                        Sent::Refused("GenieACS does not know this device".into())
+                    }
+                    TaskOutcome::Invalid(m) => {
+                        Sent::Refused(format!("GenieACS refused the task: {m}"))
+                    }
                 }
-            }
-            Err(GenieError::NotFound(m)) => {
-                Sent::Refused(format!("GenieACS does not know this device ({m})"))
             }
             Err(e) if e.is_transient() => Sent::Transient(e.to_string()),
             Err(e) => Sent::Refused(e.to_string()),
@@ -161,13 +146,13 @@ impl Worker {
         let faults = self
             .client
             .faults()
-            .list(Query::all().eq("_id", format!("{device}:task_{task_id}")))
+            .list(Filter::all().id(&format!("{device}:task_{task_id}")))
             .await
             .map_err(|e| e.to_string())?;
         Ok(faults.into_iter().next().map(|f| (f.code, f.message)))
     }
 
-    async fn task_exists(&self, query: Query) -> Result<Option<String>, String> {
+    async fn task_exists(&self, query: Filter) -> Result<Option<String>, String> {
         let tasks = self
             .client
             .tasks()
@@ -395,7 +380,7 @@ impl Worker {
                 Some(t) => Some(t.clone()),
                 None if plan.task.is_some() => {
                     let found = self
-                        .task_exists(Query::all().eq("uniqueKey", a.unique_key.as_str()))
+                        .task_exists(Filter::all().unique_key(&a.unique_key))
                         .await?;
                     if let Some(t) = &found {
                         self.store
@@ -411,11 +396,7 @@ impl Worker {
                 Some(t) => {
                     if let Some((code, msg)) = self.fault_of(&a.device, &t).await? {
                         self.fail(&a, &code, msg).await?
-                    } else if self
-                        .task_exists(Query::all().eq("_id", t.as_str()))
-                        .await?
-                        .is_some()
-                    {
+                    } else if self.task_exists(Filter::all().id(&t)).await?.is_some() {
                         Outcome::Waiting(a.id)
                     } else {
                         self.verify(&a, &plan.verify).await?

@@ -290,7 +290,7 @@ async fn files_are_encrypted_and_a_wrong_passphrase_changes_nothing() {
         Err(StoreError::PassphraseRequired(_))
     ));
     assert_eq!(
-        file_bytes(dir.path()),
+        db_bytes(dir.path()),
         before,
         "a wrong key leaves the file untouched"
     );

@@ -109,7 +109,7 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let source = NbiSource::new(client(&format!("http://127.0.0.1:{port}/?token=SECRET")));
+        let source = NbiSource::new(client(&format!("http://noc:SECRET@127.0.0.1:{port}/")));
         let err = source.count(None).await.unwrap_err().to_string();
         assert!(err.contains("cannot connect"), "{err}");
         assert!(!err.contains("SECRET"), "{err}");

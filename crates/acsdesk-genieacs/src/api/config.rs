@@ -1,4 +1,4 @@
-//! `/presets`, `/provisions`, `/virtual_parameters`: list, put, delete. Provision and
+//! `/presets`, `/provisions`, `/virtual_parameters`: list, get, put, delete. Provision and
 //! virtual-parameter bodies are JavaScript; a syntax error surfaces GenieACS's message.
 
 use crate::client::Client;
@@ -41,12 +41,27 @@ impl<'c> ConfigHandler<'c> {
 
     /// Every entry (`{_id, …}` documents; scripts under `script`).
     pub async fn list(&self) -> Result<Vec<Value>, Error> {
-        super::json(
+        super::list(
             self.client
                 .send(self.client.http().get(self.client.url(self.kind.path())))
                 .await?,
         )
         .await
+    }
+
+    /// One entry by name, or `None`. GenieACS has no `GET /presets/<name>` (405): this
+    /// is the list filtered by `_id`, as its own UI reads one.
+    pub async fn get(&self, name: &str) -> Result<Option<Value>, Error> {
+        let query = serde_json::json!({ "_id": name }).to_string();
+        let req = self
+            .client
+            .http()
+            .get(self.client.url(self.kind.path()))
+            .query(&[("query", query)]);
+        let found: Vec<Value> = super::list(self.client.send(req).await?).await?;
+        Ok(found
+            .into_iter()
+            .find(|v| v.get("_id").and_then(Value::as_str) == Some(name)))
     }
 
     /// Creates or replaces an entry: a JSON preset, or a script's source.

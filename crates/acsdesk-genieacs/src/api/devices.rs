@@ -49,7 +49,7 @@ impl<'c> DevicesHandler<'c> {
             .map(|_| ())
     }
 
-    /// Adds a tag. Tags may hold letters, digits, `-` and `_` only (GenieACS's route).
+    /// Adds a tag (any text; GenieACS stores it decoded, so `building A` or `v1.2` work).
     pub async fn add_tag(&self, id: &DeviceId, tag: &str) -> Result<(), Error> {
         check_tag(tag)?;
         let url = self.client.url(&format!(
@@ -79,14 +79,8 @@ impl<'c> DevicesHandler<'c> {
 }
 
 fn check_tag(tag: &str) -> Result<(), Error> {
-    if tag.is_empty()
-        || !tag
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(Error::Refused(format!(
-            "tag {tag:?}: GenieACS tags may only hold letters, digits, '-' and '_'"
-        )));
+    if tag.trim().is_empty() {
+        return Err(Error::Refused("a tag cannot be empty".into()));
     }
     Ok(())
 }
@@ -141,13 +135,21 @@ impl DevicesQuery<'_> {
 
     /// The matching devices (one request).
     pub async fn send(self) -> Result<Vec<DeviceDocument>, Error> {
+        let mut out = Vec::new();
+        self.each(|d| out.push(d)).await?;
+        Ok(out)
+    }
+
+    /// The matching devices handed to `each` one at a time as the answer streams in
+    /// (one request): memory holds one document however many match. Returns how many.
+    pub async fn each(self, each: impl FnMut(DeviceDocument)) -> Result<u64, Error> {
         let req = self
             .client
             .http()
             .get(self.client.url("devices"))
             .query(&self.params());
         let resp = self.client.send(req).await?;
-        super::json(resp).await
+        super::each(resp, each).await
     }
 
     /// How many devices match (the `total` header of a `HEAD`), ignoring skip/limit.

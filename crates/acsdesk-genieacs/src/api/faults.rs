@@ -1,9 +1,9 @@
 //! `/faults`: list and delete (deleting a task's fault deletes the task too).
 
+use super::tasks::Filter;
 use crate::client::Client;
 use crate::error::Error;
 use crate::id::segment;
-use crate::query::Query;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -27,6 +27,9 @@ pub struct Fault {
     /// Retries so far.
     #[serde(default)]
     pub retries: u32,
+    /// The provisions that were running (GenieACS's JSON text).
+    #[serde(default)]
+    pub provisions: Option<String>,
     /// When (ISO-8601).
     pub timestamp: String,
 }
@@ -42,13 +45,10 @@ impl<'c> FaultsHandler<'c> {
         Self { client }
     }
 
-    /// Faults matching a query (e.g. `Query::all().eq("device", id)`).
-    pub async fn list(&self, query: Query) -> Result<Vec<Fault>, Error> {
-        let mut req = self.client.http().get(self.client.url("faults"));
-        if !query.is_all() {
-            req = req.query(&[("query", query.to_value().to_string())]);
-        }
-        super::json(self.client.send(req).await?).await
+    /// Faults matching a filter (`Filter::all().device(&id)`, `.code("cwmp.9000")`).
+    pub async fn list(&self, filter: Filter) -> Result<Vec<Fault>, Error> {
+        let req = filter.apply(self.client.http().get(self.client.url("faults")));
+        super::list(self.client.send(req).await?).await
     }
 
     /// Deletes a fault (and the task it belongs to).

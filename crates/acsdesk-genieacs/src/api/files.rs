@@ -3,7 +3,7 @@
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::id::segment;
+use crate::id::file_segment;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -54,12 +54,36 @@ impl<'c> FilesHandler<'c> {
 
     /// Every file.
     pub async fn list(&self) -> Result<Vec<FileInfo>, Error> {
-        super::json(
+        super::list(
             self.client
                 .send(self.client.http().get(self.client.url("files")))
                 .await?,
         )
         .await
+    }
+
+    /// The files made for a product class (`metadata.productClass`), e.g. the firmware
+    /// images that fit a model.
+    pub async fn for_product_class(&self, product_class: &str) -> Result<Vec<FileInfo>, Error> {
+        let query = serde_json::json!({ "metadata.productClass": product_class }).to_string();
+        let req = self
+            .client
+            .http()
+            .get(self.client.url("files"))
+            .query(&[("query", query)]);
+        super::list(self.client.send(req).await?).await
+    }
+
+    /// One file by name, or `None`.
+    pub async fn get(&self, name: &str) -> Result<Option<FileInfo>, Error> {
+        let query = serde_json::json!({ "_id": name }).to_string();
+        let req = self
+            .client
+            .http()
+            .get(self.client.url("files"))
+            .query(&[("query", query)]);
+        let found: Vec<FileInfo> = super::list(self.client.send(req).await?).await?;
+        Ok(found.into_iter().find(|f| f.name == name))
     }
 
     /// Uploads a file from disk, streamed, with its metadata.
@@ -72,7 +96,7 @@ impl<'c> FilesHandler<'c> {
         let mut req = self
             .client
             .http()
-            .put(self.client.url(&format!("files/{}", segment(name))))
+            .put(self.client.url(&format!("files/{}", file_segment(name))))
             .header(reqwest::header::CONTENT_LENGTH, len)
             .body(reqwest::Body::wrap_stream(stream));
         for (header, value) in [
@@ -91,10 +115,10 @@ impl<'c> FilesHandler<'c> {
     /// Deletes a file. GenieACS drops the connection for unknown names, so the list is
     /// checked first and a missing file is `NotFound`.
     pub async fn delete(&self, name: &str) -> Result<(), Error> {
-        if !self.list().await?.iter().any(|f| f.name == name) {
+        if self.get(name).await?.is_none() {
             return Err(Error::NotFound(format!("file {name}")));
         }
-        let url = self.client.url(&format!("files/{}", segment(name)));
+        let url = self.client.url(&format!("files/{}", file_segment(name)));
         self.client
             .send(self.client.http().delete(url))
             .await

@@ -1,6 +1,6 @@
 //! Integration tests of the GenieACS client against local servers: one replaying the
-//! recorded GenieACS captures, misbehaving ones, and TLS servers with generated
-//! certificates.
+//! recorded GenieACS captures (`acsdesk-captures`), misbehaving ones, and TLS servers with
+//! generated certificates.
 
 // A test binary: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -8,11 +8,3 @@
 mod failures;
 mod replay;
 mod tls;
-
-pub(crate) fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/../../tests/fixtures/genieacs/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}

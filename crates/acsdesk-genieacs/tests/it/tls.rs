@@ -48,7 +48,21 @@ async fn unknown_ca_is_refused_and_a_ca_or_pin_is_accepted() {
         .count()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Tls { .. }), "{err}");
+    match &err {
+        Error::Tls {
+            reason,
+            fingerprint,
+        } => {
+            assert!(reason.contains("not signed by a trusted CA"), "{err}");
+            assert_eq!(
+                fingerprint.as_deref(),
+                Some(pin.as_str()),
+                "the error shows the fingerprint to pin: {err}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains(&pin), "{err}");
 
     let with_ca = Client::builder(&url)
         .tls(Tls::ExtraCa(pem.into_bytes()))
@@ -90,4 +104,30 @@ async fn unknown_ca_is_refused_and_a_ca_or_pin_is_accepted() {
             .build(),
         Err(Error::Invalid(_))
     ));
+    let colons: String = pin
+        .as_bytes()
+        .chunks(2)
+        .map(|c| String::from_utf8_lossy(c).to_uppercase())
+        .collect::<Vec<_>>()
+        .join(":");
+    let pinned_colons = Client::builder(&url)
+        .tls(Tls::PinnedSha256(colons))
+        .build()
+        .unwrap();
+    assert_eq!(
+        pinned_colons
+            .devices()
+            .query(Query::all())
+            .count()
+            .await
+            .unwrap(),
+        7,
+        "a pin copied as AB:CD:… works too"
+    );
+    for bad_ca in [b"not a certificate".to_vec(), Vec::new()] {
+        assert!(matches!(
+            Client::builder(&url).tls(Tls::ExtraCa(bad_ca)).build(),
+            Err(Error::Invalid(_))
+        ));
+    }
 }
