@@ -56,8 +56,12 @@ setup_apt() {
 
 setup_rust() {
   command -v rustup >/dev/null || die "rustup is required: see https://rustup.rs"
-  # Installs the toolchain pinned in rust-toolchain.toml with its components and targets.
-  rustup toolchain install >/dev/null 2>&1 || true
+  # Installs the toolchain pinned in rust-toolchain.toml with its components and targets
+  # (`rustup toolchain install` reads the file since rustup 1.28; older ones install it on
+  # first use).
+  if ! rustup toolchain install >/dev/null 2>&1 && ! rustup show active-toolchain >/dev/null; then
+    die "cannot install the Rust toolchain pinned in rust-toolchain.toml (see 'rustup show')"
+  fi
   rustup component add clippy rustfmt >/dev/null
   rustup target add wasm32-unknown-unknown >/dev/null
 }
