@@ -2,24 +2,52 @@
 //! the embedded demo, the backbone of the integration tests and the benchmarks' load
 //! generator. It simulates what a GenieACS server holds and does; it never speaks TR-069.
 //!
-//! Start one with [`Sandbox::builder`]; drive scenarios over HTTP under `/_sandbox/`:
-//! `POST /_sandbox/clock/advance?ms=N`, `POST /_sandbox/devices/<id>/offline|online|busy|ppp-fail|ppp-ok` (busy: new tasks get 503, as a device in session),,
-//! `GET /_sandbox/devices/<id>/executed` (the tasks it ran, with times),
-//! `POST /_sandbox/files/<name>/bad`, `POST /_sandbox/chaos?latency_ms=&fail_requests=`.
+//! Start one with [`Sandbox::builder`]. The fleet is generated from a seed (`model`: the
+//! vendors' parameter tables, shared by every device of a model; `device`: each router's
+//! state and behaviour over a [`VirtualClock`]); real GenieACS documents can be imported
+//! as devices too. The NBI (`server::nbi`) routes requests the way GenieACS 1.2 does and
+//! answers with its status codes, reason phrases and document shapes, as the recorded
+//! captures show; `GET /_sandbox` lists the scenario API for tests and demos.
 //!
-//! Deliberate differences from GenieACS 1.2: requests that make the real NBI drop the
-//! connection (unknown task names, missing required fields, unsupported operators) get a
-//! `400` with a message instead; a factory reset reboots and clears tags but keeps the
-//! simulated configuration; presets and provisions are stored but not run.
+//! Deliberate differences from GenieACS 1.2.16, each because the real behaviour is a
+//! crash or needs a real CPE:
+//! - Requests that make the real NBI drop the connection (an unknown task name, a task
+//!   missing its fields, retrying or deleting a task id that does not exist or is not an
+//!   ObjectId, deleting a file that does not exist) get an answer instead: `400` with the
+//!   reason, or `404 Task not found` / `404 Not Found`. A `$ne` mixed with another
+//!   operator is evaluated, not crashed on. Injected `drop_requests` chaos reproduces the
+//!   dropped connection on demand.
+//! - JSON syntax errors say what `serde_json` says (`SyntaxError: expected value at line
+//!   1 column 2`), not V8's wording.
+//! - A device in a session answers new tasks `503 Device is in session` (as older GenieACS
+//!   did and as AcsDesk must handle); 1.2.16 waits up to 30 s, then answers `202 Task
+//!   queued but not processed`.
+//! - Presets, provisions and virtual parameters are stored, listed and deleted, never
+//!   run; scripts get a bracket-and-string syntax check, not a compile.
+//! - Firmware bytes are counted, not kept; a download installs the version its file's
+//!   metadata names (after the transfer and a reboot), or fails with `cwmp.9016
+//!   Unexpected response 404` for a missing file and `cwmp.9010` for a file marked bad or
+//!   at the configured failure rate, the fault on the download task's channel.
+//! - After a factory reset (`0 BOOTSTRAP`) the tree stays readable, as if GenieACS's
+//!   inform provision had re-read it at once; the reset values are the vendor defaults
+//!   and the PPPoE credentials are gone.
+//! - Internal collections (`/users`, `/config`, `/cache`) answer empty lists; `/ping`
+//!   answers as if the host replied.
+//! - Simulated devices carry `_lastBoot` and `_lastBootstrap` from the start (real
+//!   routers inform `1 BOOT`; the lab's simulator never did).
 
 mod clock;
-pub mod fleet;
+pub mod device;
+mod document;
+pub mod model;
 pub mod query;
 mod server;
 
 pub use clock::VirtualClock;
+pub use device::iso;
 
-use server::{Fleet, Shared};
+use serde_json::Value;
+use server::{Chaos, Fleet, Shared};
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
@@ -33,6 +61,29 @@ pub struct Sandbox {
     speed: f64,
     start_ms: i64,
     bind: SocketAddr,
+    import: Vec<Value>,
+    download_failure_rate: f64,
+}
+
+/// Why a sandbox did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An imported document is not a GenieACS device document.
+    #[error("imported document {index}: {reason}")]
+    Import {
+        /// Its position.
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl Sandbox {
@@ -45,6 +96,8 @@ impl Sandbox {
             speed: 1.0,
             start_ms,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            import: Vec::new(),
+            download_failure_rate: 0.0,
         }
     }
 
@@ -72,32 +125,55 @@ impl Sandbox {
         self
     }
 
-    /// Generates the fleet and starts serving. Fails when the address cannot be bound.
-    pub async fn start(self) -> std::io::Result<SandboxHandle> {
+    /// GenieACS device documents to serve as devices besides the generated fleet (each
+    /// exactly as recorded until tasks change it).
+    pub fn import(mut self, documents: Vec<Value>) -> Self {
+        self.import = documents;
+        self
+    }
+
+    /// The share of firmware downloads that fail (0..=1) besides files marked bad.
+    pub fn download_failure_rate(mut self, rate: f64) -> Self {
+        self.download_failure_rate = rate.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Generates the fleet and starts serving.
+    pub async fn start(self) -> Result<SandboxHandle, StartError> {
         let clock = Arc::new(VirtualClock::new(self.start_ms, self.speed));
-        let devices = (0..self.devices)
-            .map(|n| fleet::SimDevice::generate(self.seed, n, self.start_ms))
+        let mut devices: Vec<device::SimDevice> = (0..self.devices)
+            .map(|n| device::SimDevice::generate(self.seed, n, self.start_ms))
             .collect();
+        for (index, doc) in self.import.iter().enumerate() {
+            devices.push(
+                device::SimDevice::import(doc)
+                    .map_err(|reason| StartError::Import { index, reason })?,
+            );
+        }
         let shared = Arc::new(Shared {
             clock: clock.clone(),
             fleet: Mutex::new(Fleet::new(devices)),
             faults: Mutex::new(BTreeMap::new()),
             files: Mutex::new(BTreeMap::new()),
             collections: Mutex::new(HashMap::new()),
-            chaos: Mutex::default(),
+            chaos: Mutex::new(Chaos {
+                download_failure_rate: self.download_failure_rate,
+                ..Chaos::default()
+            }),
             task_counter: AtomicU64::new(1),
         });
-        let listener = tokio::net::TcpListener::bind(self.bind).await?;
-        let addr = listener.local_addr()?;
+        let listener = tokio::net::TcpListener::bind(self.bind)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: self.bind,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: self.bind,
+            source,
+        })?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = server::router(shared.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
         Ok(SandboxHandle {
             addr,
             clock,
@@ -145,13 +221,13 @@ impl SandboxHandle {
         self.shared.advance();
     }
 
-    /// The ids of every simulated device, sorted.
+    /// The ids of every device, sorted.
     pub fn device_ids(&self) -> Vec<String> {
-        self.shared
-            .fleet
-            .lock()
-            .map(|f| f.devices.iter().map(|d| d.id.clone()).collect())
-            .unwrap_or_default()
+        server::lock(&self.shared.fleet)
+            .devices
+            .iter()
+            .map(|d| d.id.clone())
+            .collect()
     }
 
     /// Stops serving and waits for the server to end.

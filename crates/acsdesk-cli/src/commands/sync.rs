@@ -110,7 +110,7 @@ pub(crate) async fn watch(ctx: &Ctx, args: &crate::cli::WatchArgs) -> anyhow::Re
             match sync_once(&source, &sink, &SyncOptions::default(), now, |_| {}).await {
                 Ok(r) => println!(
                     "{} {}: {} fetched, {} back online, {} went offline",
-                    acsdesk_sandbox::fleet::iso(now),
+                    acsdesk_sandbox::iso(now),
                     acs.name,
                     r.fetched,
                     r.came_online,
@@ -118,7 +118,7 @@ pub(crate) async fn watch(ctx: &Ctx, args: &crate::cli::WatchArgs) -> anyhow::Re
                 ),
                 Err(e) => eprintln!(
                     "{} {}: sync failed: {e}",
-                    acsdesk_sandbox::fleet::iso(now),
+                    acsdesk_sandbox::iso(now),
                     acs.name
                 ),
             }
