@@ -447,4 +447,20 @@ pub(crate) struct SandboxArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     pub(crate) bind: std::net::IpAddr,
+    /// Also serve these GenieACS device documents (a JSON array, e.g. saved from
+    /// `GET /devices` of a real GenieACS), each as recorded.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) import: Option<std::path::PathBuf>,
+    /// The share of firmware downloads that fail, 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_parser = unit_interval)]
+    pub(crate) firmware_failure_rate: f64,
+}
+
+fn unit_interval(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not between 0 and 1"))
+    }
 }

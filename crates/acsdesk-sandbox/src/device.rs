@@ -107,6 +107,16 @@ pub(crate) struct Extra {
     pub(crate) ts_ms: i64,
 }
 
+/// One leaf of the tree as GenieACS holds it; what GenieACS never learnt is `None`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Leaf<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) value: Option<Value>,
+    pub(crate) xsd: Option<&'static str>,
+    pub(crate) writable: Option<bool>,
+    pub(crate) ts: Option<i64>,
+}
+
 /// What happened at an inform, for the server to act on.
 #[derive(Debug, Default)]
 pub(crate) struct Informed {
@@ -327,22 +337,13 @@ impl SimDevice {
         };
         let date = |k: &str| doc.get(k).and_then(Value::as_str).and_then(parse_iso);
         let last_inform_ms = date("_lastInform").unwrap_or(0);
-        let interval_s = template
-            .slot_of(&Gen::Interval)
-            .and_then(|i| match &template.slots[i].gen {
-                Gen::Const(v) => v.as_i64(),
-                _ => None,
-            })
-            .or_else(|| {
-                template
-                    .slots
-                    .iter()
-                    .find(|s| s.path.ends_with(".ManagementServer.PeriodicInformInterval"))
-                    .and_then(|s| match &s.gen {
-                        Gen::Const(v) => v.as_i64(),
-                        _ => None,
-                    })
-            })
+        let root = template.root.clone();
+        let interval_s = doc
+            .get(&root)
+            .and_then(|r| r.get("ManagementServer"))
+            .and_then(|m| m.get("PeriodicInformInterval"))
+            .and_then(|p| p.get("_value"))
+            .and_then(Value::as_i64)
             .unwrap_or(300)
             .max(10);
         let uptime = template
@@ -524,6 +525,7 @@ impl SimDevice {
                 "ERROR_AUTHENTICATION_FAILURE"
             }),
             Gen::Interval => json!(self.interval_s),
+            Gen::Unknown => Value::Null,
         }
     }
 
@@ -554,17 +556,23 @@ impl SimDevice {
             .max()
     }
 
-    /// When GenieACS last read a slot from the device.
-    pub(crate) fn slot_ts(&self, slot: usize) -> i64 {
+    /// When GenieACS last read a slot from the device (`None`: never recorded).
+    pub(crate) fn slot_ts(&self, slot: usize) -> Option<i64> {
         let s = &self.template.slots[slot];
-        let base = if s.gen.is_dynamic() && self.simulated {
-            self.last_inform_ms
+        let base = if self.simulated {
+            Some(if s.gen.is_dynamic() {
+                self.last_inform_ms
+            } else {
+                self.static_ts_ms
+            })
         } else {
-            s.recorded_ts.unwrap_or(self.static_ts_ms)
+            s.recorded_ts
         };
-        let set = self.overrides.get(&slot).map(|(_, t)| *t).unwrap_or(base);
-        base.max(set)
-            .max(self.refreshed_at(&s.path).unwrap_or(i64::MIN))
+        let later = [
+            self.overrides.get(&slot).map(|(_, t)| *t),
+            self.refreshed_at(&s.path),
+        ];
+        later.into_iter().flatten().chain(base).max()
     }
 
     /// Whether an object was re-read since it was recorded.
@@ -580,34 +588,34 @@ impl SimDevice {
             .max(self.refreshed_at(path).unwrap_or(i64::MIN))
     }
 
-    /// Every leaf the device has now: (path, value, type, writable, timestamp), by path.
-    pub(crate) fn leaves(&self) -> Vec<(&str, Value, &'static str, Option<bool>, i64)> {
-        let mut out: Vec<_> = self
+    /// Every leaf the device has now, by path.
+    pub(crate) fn leaves(&self) -> Vec<Leaf<'_>> {
+        let mut out: Vec<Leaf<'_>> = self
             .template
             .slots
             .iter()
             .enumerate()
             .filter(|(_, s)| !self.is_removed(&s.path))
             .map(|(i, s)| {
-                (
-                    &*s.path,
-                    self.value_of_slot(i),
-                    s.xsd,
-                    s.writable,
-                    self.slot_ts(i),
-                )
+                let set = self.overrides.contains_key(&i);
+                let known = s.gen != Gen::Unknown || set;
+                Leaf {
+                    path: &s.path,
+                    value: known.then(|| self.value_of_slot(i)),
+                    xsd: (known && (s.typed || set)).then_some(s.xsd),
+                    writable: s.writable,
+                    ts: if known { self.slot_ts(i) } else { None },
+                }
             })
             .collect();
-        out.extend(self.extra.iter().map(|(p, e)| {
-            (
-                p.as_str(),
-                e.value.clone(),
-                e.xsd,
-                Some(e.writable),
-                e.ts_ms.max(self.refreshed_at(p).unwrap_or(i64::MIN)),
-            )
+        out.extend(self.extra.iter().map(|(p, e)| Leaf {
+            path: p.as_str(),
+            value: Some(e.value.clone()),
+            xsd: Some(e.xsd),
+            writable: Some(e.writable),
+            ts: Some(e.ts_ms.max(self.refreshed_at(p).unwrap_or(i64::MIN))),
         }));
-        out.sort_by(|a, b| a.0.cmp(b.0));
+        out.sort_by(|a, b| a.path.cmp(b.path));
         out
     }
 
@@ -617,6 +625,12 @@ impl SimDevice {
             return None;
         }
         match self.template.slot(path) {
+            Some(slot)
+                if self.template.slots[slot].gen == Gen::Unknown
+                    && !self.overrides.contains_key(&slot) =>
+            {
+                None
+            }
             Some(slot) => Some(self.value_of_slot(slot)),
             None => self.extra.get(path).map(|e| e.value.clone()),
         }
@@ -642,7 +656,9 @@ impl SimDevice {
             Some(slot) => {
                 if self.template.slots[slot].gen == Gen::Interval {
                     if let Some(s) = value.as_i64() {
+                        // The new period counts from now.
                         self.interval_s = s.max(10);
+                        self.next_inform_ms = self.next_inform_ms.min(at + self.interval_s * 1000);
                     }
                 }
                 self.overrides.insert(slot, (value, at));
@@ -840,8 +856,13 @@ impl SimDevice {
                             .collect()
                     })
                     .unwrap_or_default();
+                // An imported device's tree is what GenieACS had recorded; the router
+                // itself may hold more, so only simulated devices refuse unknown names.
                 for p in &names {
-                    if self.value(p).is_none() && !self.has_object(p) {
+                    let known = self.template.slot(p).is_some()
+                        || self.extra.contains_key(p.as_str())
+                        || self.has_object(p);
+                    if self.simulated && !known {
                         return Err(cwmp("9005", "Invalid parameter name"));
                     }
                 }
@@ -1005,12 +1026,16 @@ impl SimDevice {
         let prefix = format!("{object}.");
         let mut instances: Vec<u32> = Vec::new();
         let mut all_paths: Vec<(String, &'static str, bool)> = Vec::new();
-        for (path, _, xsd, writable, _) in self.leaves() {
-            if let Some(rest) = path.strip_prefix(&prefix) {
+        for leaf in self.leaves() {
+            if let Some(rest) = leaf.path.strip_prefix(&prefix) {
                 if let Some((inst, _)) = rest.split_once('.') {
                     if let Ok(i) = inst.parse::<u32>() {
                         instances.push(i);
-                        all_paths.push((path.to_owned(), xsd, writable.unwrap_or(true)));
+                        all_paths.push((
+                            leaf.path.to_owned(),
+                            leaf.xsd.unwrap_or("xsd:string"),
+                            leaf.writable.unwrap_or(true),
+                        ));
                     }
                 }
             }
@@ -1058,7 +1083,11 @@ impl SimDevice {
                         return match what {
                             1 => Some(json!(xsd)),
                             2 => writable.map(Value::from),
-                            _ => self.template.slot(p).map(|s| json!(self.slot_ts(s))),
+                            _ => self
+                                .template
+                                .slot(p)
+                                .and_then(|s| self.slot_ts(s))
+                                .map(Value::from),
                         };
                     }
                 }

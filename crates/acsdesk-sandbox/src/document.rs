@@ -62,23 +62,29 @@ pub(crate) fn render(dev: &SimDevice, projection: Option<&[String]>) -> Value {
     if !dev.tags.is_empty() && wants("_tags") {
         doc.insert("_tags".into(), json!(dev.tags));
     }
-    for (path, value, xsd, writable, ts) in dev.leaves() {
-        if !wants(path) {
+    for leaf in dev.leaves() {
+        if !wants(leaf.path) {
             continue;
         }
-        let segments: Vec<&str> = path.split('.').collect();
+        let segments: Vec<&str> = leaf.path.split('.').collect();
         let Some(node) = parent(&mut doc, &segments[..segments.len() - 1], dev, &wants) else {
             continue;
         };
-        let mut leaf = Map::new();
-        leaf.insert("_object".into(), json!(false));
-        leaf.insert("_value".into(), value);
-        leaf.insert("_type".into(), json!(xsd));
-        leaf.insert("_timestamp".into(), json!(iso(ts)));
-        if let Some(w) = writable {
-            leaf.insert("_writable".into(), json!(w));
+        let mut m = Map::new();
+        m.insert("_object".into(), json!(false));
+        if let Some(v) = leaf.value {
+            m.insert("_value".into(), v);
         }
-        node.insert(segments[segments.len() - 1].to_owned(), Value::Object(leaf));
+        if let Some(t) = leaf.xsd {
+            m.insert("_type".into(), json!(t));
+        }
+        if let Some(ts) = leaf.ts {
+            m.insert("_timestamp".into(), json!(iso(ts)));
+        }
+        if let Some(w) = leaf.writable {
+            m.insert("_writable".into(), json!(w));
+        }
+        node.insert(segments[segments.len() - 1].to_owned(), Value::Object(m));
     }
     // Objects GenieACS knows with no parameters in them (an empty table, say).
     for path in dev.template.objects.keys() {

@@ -15,7 +15,8 @@
 //!   missing its fields, retrying or deleting a task id that does not exist or is not an
 //!   ObjectId, deleting a file that does not exist) get an answer instead: `400` with the
 //!   reason, or `404 Task not found` / `404 Not Found`. A `$ne` mixed with another
-//!   operator is evaluated, not crashed on. Injected `drop_requests` chaos reproduces the
+//!   operator, and operators the task and fault collections cannot take (`$regex` on
+//!   `timestamp`), are evaluated, not crashed on. Injected `drop_requests` chaos reproduces the
 //!   dropped connection on demand.
 //! - JSON syntax errors say what `serde_json` says (`SyntaxError: expected value at line
 //!   1 column 2`), not V8's wording.
@@ -145,10 +146,13 @@ impl Sandbox {
             .map(|n| device::SimDevice::generate(self.seed, n, self.start_ms))
             .collect();
         for (index, doc) in self.import.iter().enumerate() {
-            devices.push(
-                device::SimDevice::import(doc)
-                    .map_err(|reason| StartError::Import { index, reason })?,
-            );
+            let mut dev = device::SimDevice::import(doc)
+                .map_err(|reason| StartError::Import { index, reason })?;
+            // Served as recorded: the next inform comes one interval after the start.
+            dev.next_inform_ms = dev
+                .next_inform_ms
+                .max(self.start_ms + dev.interval_s * 1000);
+            devices.push(dev);
         }
         let shared = Arc::new(Shared {
             clock: clock.clone(),

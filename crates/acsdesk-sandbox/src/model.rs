@@ -159,6 +159,8 @@ pub(crate) enum Gen {
     PppError,
     /// The periodic inform interval, seconds.
     Interval,
+    /// A parameter GenieACS knows by name only (its value was never read).
+    Unknown,
 }
 
 impl Gen {
@@ -191,6 +193,8 @@ pub(crate) struct Slot {
     pub(crate) gen: Gen,
     /// The timestamp GenieACS recorded (imported documents).
     pub(crate) recorded_ts: Option<i64>,
+    /// Whether GenieACS recorded a `_type` (imported documents may lack one).
+    pub(crate) typed: bool,
 }
 
 /// What GenieACS recorded about an object node (imported documents).
@@ -297,18 +301,20 @@ fn collect_leaves(
         .get("_timestamp")
         .and_then(Value::as_str)
         .and_then(parse_iso);
-    if let Some(value) = map.get("_value") {
-        let xsd = map
-            .get("_type")
-            .and_then(Value::as_str)
-            .map(static_xsd)
-            .unwrap_or("xsd:string");
+    let leaf =
+        map.get("_object").and_then(Value::as_bool) == Some(false) || map.contains_key("_value");
+    if leaf {
+        let recorded_type = map.get("_type").and_then(Value::as_str);
         out.push(Slot {
             path: Arc::from(path.as_str()),
-            xsd,
+            xsd: recorded_type.map(static_xsd).unwrap_or("xsd:string"),
             writable: map.get("_writable").and_then(Value::as_bool),
-            gen: Gen::Const(value.clone()),
+            gen: match map.get("_value") {
+                Some(v) => Gen::Const(v.clone()),
+                None => Gen::Unknown,
+            },
             recorded_ts: ts,
+            typed: recorded_type.is_some(),
         });
         return;
     }
@@ -359,6 +365,7 @@ impl Builder {
             writable: Some(writable),
             gen,
             recorded_ts: None,
+            typed: true,
         });
     }
 

@@ -5,17 +5,40 @@ use acsdesk_sandbox::Sandbox;
 use anyhow::Context;
 
 pub(crate) async fn run(a: &SandboxArgs) -> anyhow::Result<()> {
+    let imported = match &a.import {
+        None => Vec::new(),
+        Some(path) => {
+            let text =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            match serde_json::from_slice::<serde_json::Value>(&text) {
+                Ok(serde_json::Value::Array(docs)) => docs,
+                Ok(doc @ serde_json::Value::Object(_)) => vec![doc],
+                Ok(_) => anyhow::bail!(
+                    "{}: expected a JSON array of GenieACS device documents",
+                    path.display()
+                ),
+                Err(e) => anyhow::bail!("{}: not JSON ({e})", path.display()),
+            }
+        }
+    };
+    let n_imported = imported.len();
     let handle = Sandbox::builder(acsdesk_core::clock::system_now_ms())
         .devices(a.devices)
         .seed(a.seed)
         .speed(a.speed)
         .bind(std::net::SocketAddr::new(a.bind, a.port))
+        .import(imported)
+        .download_failure_rate(a.firmware_failure_rate)
         .start()
-        .await
-        .with_context(|| format!("cannot listen on {}:{}", a.bind, a.port))?;
+        .await?;
     println!(
-        "GenieACS-compatible NBI with {} simulated routers: {}",
+        "GenieACS-compatible NBI with {} simulated routers{}: {}",
         a.devices,
+        if n_imported > 0 {
+            format!(" and {n_imported} imported")
+        } else {
+            String::new()
+        },
         handle.url()
     );
     println!(

@@ -4,4 +4,5 @@
 #![allow(clippy::unwrap_used)]
 
 mod about;
+mod sandbox;
 mod store;

@@ -73,6 +73,8 @@ pub(crate) struct Shared {
 pub(crate) struct Fleet {
     pub(crate) devices: Vec<SimDevice>,
     pub(crate) index: HashMap<String, usize>,
+    /// Moves whenever devices are added or removed (positions change).
+    pub(crate) generation: u64,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -86,12 +88,14 @@ impl Fleet {
         let mut fleet = Self {
             devices,
             index: HashMap::new(),
+            generation: 0,
         };
         fleet.reindex();
         fleet
     }
 
     fn reindex(&mut self) {
+        self.generation += 1;
         self.index = self
             .devices
             .iter()
@@ -349,7 +353,8 @@ pub(crate) async fn serve(
                 hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                     let (app, shared) = (app.clone(), shared.clone());
                     async move {
-                        if !req.uri().path().starts_with("/_sandbox/") {
+                        let path = req.uri().path();
+                        if path != "/_sandbox" && !path.starts_with("/_sandbox/") {
                             let chaos = lock(&shared.chaos).clone();
                             if chaos.latency_ms > 0 {
                                 tokio::time::sleep(std::time::Duration::from_millis(

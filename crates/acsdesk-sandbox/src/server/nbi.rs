@@ -3,7 +3,7 @@
 //! on the raw path, so a `.` in a tag or a single-escaped `%2D` id falls through to the
 //! same 404 — and answered with its status codes, reason phrases and bodies.
 
-use super::list::{self, array_text, list_response, query_map, ListParams};
+use super::list::{self, list_response, query_map, ListParams};
 use super::{body_bytes, lock, method_not_allowed, reply, run_queue, text, Shared, StoredFile};
 use crate::device::iso;
 use crate::document::render;
@@ -11,7 +11,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
-use futures::StreamExt;
 use http_body_util::BodyExt;
 use regex::Regex;
 use serde_json::{json, Value};
@@ -225,53 +224,87 @@ fn devices(s: &Arc<Shared>, method: &Method, q: &HashMap<String, String>) -> Res
         Ok(p) => p,
         Err(e) => return text(StatusCode::BAD_REQUEST, None, &e),
     };
-    let (ids, total) = {
+    let (page, total, generation) = {
         let fleet = lock(&s.fleet);
         match params.select(&fleet.devices) {
-            Ok((page, total)) => (
-                page.into_iter()
-                    .map(|i| fleet.devices[i].id.clone())
-                    .collect::<Vec<_>>(),
-                total,
-            ),
+            Ok((page, total)) => (page, total, fleet.generation),
             Err(e) => return text(StatusCode::BAD_REQUEST, None, &e),
         }
     };
     if method == Method::HEAD {
         return list_response(method, total, Body::empty());
     }
-    let shared = s.clone();
-    let projection = params.projection;
-    let chunks: Vec<Vec<String>> = ids.chunks(200).map(<[String]>::to_vec).collect();
-    let last = chunks.len();
-    let stream = futures::stream::iter(chunks.into_iter().enumerate()).map(move |(ci, chunk)| {
-        let fleet = lock(&shared.fleet);
-        let mut out = String::new();
-        if ci == 0 {
-            out.push_str("[\n");
+    let cursor = Cursor {
+        shared: s.clone(),
+        params,
+        generation,
+        page,
+        pos: 0,
+        wrote_any: false,
+        state: Stage::Start,
+    };
+    let stream = futures::stream::unfold(cursor, |mut c| async move {
+        let chunk = c.next_chunk()?;
+        Some((Ok::<_, std::convert::Infallible>(Bytes::from(chunk)), c))
+    });
+    list_response(method, total, Body::from_stream(stream))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Stage {
+    Start,
+    Documents,
+    Done,
+}
+
+/// Where a `GET /devices` answer is: the matching devices by position, rendered and
+/// sent 200 at a time, so memory stays flat however large the fleet. When the fleet
+/// changes under it (a device deleted), it carries on from the same place in a fresh
+/// selection, as a database cursor would.
+struct Cursor {
+    shared: Arc<Shared>,
+    params: ListParams,
+    generation: u64,
+    page: Vec<usize>,
+    pos: usize,
+    wrote_any: bool,
+    state: Stage,
+}
+
+impl Cursor {
+    fn next_chunk(&mut self) -> Option<String> {
+        if self.state == Stage::Done {
+            return None;
         }
-        let mut first = ci == 0;
-        for id in &chunk {
-            // A device deleted meanwhile is left out.
-            if let Some(d) = fleet.get(id) {
-                if !first {
+        let mut out = String::new();
+        if self.state == Stage::Start {
+            out.push_str("[\n");
+            self.state = Stage::Documents;
+        }
+        let fleet = lock(&self.shared.fleet);
+        if fleet.generation != self.generation {
+            if let Ok((page, _)) = self.params.select(&fleet.devices) {
+                self.page = page;
+            }
+            self.generation = fleet.generation;
+        }
+        let end = (self.pos + 200).min(self.page.len());
+        for &i in self.page.get(self.pos..end).unwrap_or_default() {
+            if let Some(d) = fleet.devices.get(i) {
+                if self.wrote_any {
                     out.push_str(",\n");
                 }
-                first = false;
-                out.push_str(&render(d, projection.as_deref()).to_string());
+                self.wrote_any = true;
+                out.push_str(&render(d, self.params.projection.as_deref()).to_string());
             }
         }
-        if ci + 1 == last {
+        self.pos = end;
+        if self.pos >= self.page.len() {
             out.push_str("\n]");
+            self.state = Stage::Done;
         }
-        Ok::<_, std::convert::Infallible>(Bytes::from(out))
-    });
-    let body = if last == 0 {
-        Body::from(array_text(std::iter::empty()))
-    } else {
-        Body::from_stream(stream)
-    };
-    list_response(method, total, body)
+        Some(out)
+    }
 }
 
 fn tag_item(s: &Shared, method: &Method, id: &str, tag: String) -> Response {

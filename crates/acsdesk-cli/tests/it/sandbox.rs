@@ -1,0 +1,81 @@
+//! `acsdesk sandbox`: serves until stopped, on the port asked for, with imported
+//! documents beside the generated fleet; bad options are one clear error.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/genieacs")
+        .join(name)
+}
+
+#[tokio::test]
+async fn it_serves_the_generated_fleet_and_imported_documents() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_acsdesk"))
+        .args(["sandbox", "--devices", "5", "--port", "0", "--import"])
+        .arg(fixture("devices-all.json"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.contains("5 simulated routers and 23 imported"),
+        "{line}"
+    );
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let head = reqwest::Client::new()
+        .head(format!("{url}/devices"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.headers()["total"], "28");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn bad_options_are_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_json = dir.path().join("fleet.json");
+    std::fs::write(&not_json, "not json").unwrap();
+    for (args, says) in [
+        (
+            vec![
+                "sandbox",
+                "--port",
+                "0",
+                "--import",
+                not_json.to_str().unwrap(),
+            ],
+            "not JSON",
+        ),
+        (
+            vec![
+                "sandbox",
+                "--port",
+                "0",
+                "--import",
+                "/nonexistent/fleet.json",
+            ],
+            "cannot read",
+        ),
+        (
+            vec!["sandbox", "--firmware-failure-rate", "2"],
+            "between 0 and 1",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_acsdesk"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}

@@ -1,0 +1,551 @@
+//! The simulated routers' behaviour through the NBI: factory reset, reboots reported at
+//! the boot inform, firmware downloads that install or fail, refreshes, objects added and
+//! deleted, typed values, `uniqueKey` and `expiry`, injected trouble, ordered sorting and
+//! the size of a large fleet.
+
+use crate::{client, T0};
+use acsdesk_sandbox::{Sandbox, SandboxHandle};
+use serde_json::{json, Value};
+
+const HUAWEI_WAN: &str =
+    "InternetGatewayDevice.WANDevice.1.WANConnectionDevice.2.WANPPPConnection.1";
+const SSID_098: &str = "InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.SSID";
+
+struct Lab {
+    s: SandboxHandle,
+    c: reqwest::Client,
+}
+
+fn enc(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+impl Lab {
+    async fn new(devices: u64) -> Self {
+        let s = Sandbox::builder(T0)
+            .devices(devices)
+            .seed(11)
+            .speed(0.0)
+            .start()
+            .await
+            .unwrap();
+        Self { s, c: client() }
+    }
+
+    /// An online device whose id starts with `oui`.
+    async fn device(&self, oui: &str) -> String {
+        let id = self
+            .s
+            .device_ids()
+            .into_iter()
+            .find(|i| i.starts_with(oui))
+            .unwrap_or_else(|| panic!("no {oui} device in the fleet"));
+        self.post(&format!("/_sandbox/devices/{}/online", enc(&id)))
+            .await;
+        self.post(&format!("/_sandbox/devices/{}/ppp-ok", enc(&id)))
+            .await;
+        id
+    }
+
+    async fn post(&self, path: &str) -> u16 {
+        self.c
+            .post(format!("{}{path}", self.s.url()))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.c
+            .get(format!("{}{path}", self.s.url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn doc(&self, id: &str) -> Value {
+        let q = json!({"_id": id}).to_string();
+        let docs: Vec<Value> = self
+            .c
+            .get(format!("{}/devices", self.s.url()))
+            .query(&[("query", q)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        docs.into_iter().next().unwrap()
+    }
+
+    /// Sends a task with a connection request: (status, reason phrase, echoed task).
+    async fn task(&self, id: &str, task: Value) -> (u16, String, Value) {
+        self.task_with(id, task, "connection_request&timeout=3000")
+            .await
+    }
+
+    async fn task_with(&self, id: &str, task: Value, query: &str) -> (u16, String, Value) {
+        let r = self
+            .c
+            .post(format!(
+                "{}/devices/{}/tasks?{query}",
+                self.s.url(),
+                enc(id)
+            ))
+            .json(&task)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let reason = r
+            .extensions()
+            .get::<hyper::ext::ReasonPhrase>()
+            .map(|p| String::from_utf8_lossy(p.as_bytes()).into_owned())
+            .unwrap_or_else(|| r.status().canonical_reason().unwrap_or("").to_owned());
+        (status, reason, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+fn at<'a>(doc: &'a Value, path: &str) -> &'a Value {
+    path.split('.').fold(doc, |v, s| &v[s])
+}
+
+fn value(doc: &Value, path: &str) -> Value {
+    at(doc, path)["_value"].clone()
+}
+
+#[tokio::test]
+async fn a_factory_reset_restores_the_defaults_bootstraps_and_keeps_genieacs_tags() {
+    let lab = Lab::new(40).await;
+    let id = lab.device("00E0FC").await;
+    let before = lab.doc(&id).await;
+    let default_ssid = value(&before, SSID_098);
+    assert_eq!(
+        value(&before, &format!("{HUAWEI_WAN}.ConnectionStatus")),
+        "Connected"
+    );
+    lab.task(&id, json!({"name": "setParameterValues", "parameterValues": [[SSID_098, "Casa", "xsd:string"]]})).await;
+    lab.post(&format!("/devices/{}/tags/vip", enc(&id))).await;
+    assert_eq!(value(&lab.doc(&id).await, SSID_098), "Casa");
+
+    let (status, _, _) = lab.task(&id, json!({"name": "factoryReset"})).await;
+    assert_eq!(status, 200);
+    lab.s.advance(120_000);
+    let after = lab.doc(&id).await;
+    assert_eq!(
+        value(&after, SSID_098),
+        default_ssid,
+        "the vendor default SSID"
+    );
+    assert_eq!(
+        value(&after, &format!("{HUAWEI_WAN}.Username")),
+        "",
+        "PPPoE credentials are gone"
+    );
+    assert_eq!(
+        value(&after, &format!("{HUAWEI_WAN}.ConnectionStatus")),
+        "Disconnected"
+    );
+    assert_eq!(
+        value(&after, &format!("{HUAWEI_WAN}.LastConnectionError")),
+        "ERROR_AUTHENTICATION_FAILURE"
+    );
+    assert_eq!(
+        after["_tags"],
+        json!(["vip"]),
+        "tags are GenieACS's, not the router's"
+    );
+    assert!(after["_lastBootstrap"].as_str() > before["_lastBootstrap"].as_str());
+    assert_eq!(
+        after["_lastBootstrap"], after["_lastBoot"],
+        "one inform: 0 BOOTSTRAP, 1 BOOT"
+    );
+
+    // Provisioning the subscriber again brings PPP back.
+    let (status, _, _) = lab
+        .task(
+            &id,
+            json!({"name": "setParameterValues", "parameterValues": [
+            [format!("{HUAWEI_WAN}.Username"), "cust-again", "xsd:string"],
+            [format!("{HUAWEI_WAN}.Password"), "s3cret", "xsd:string"]]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let fixed = lab.doc(&id).await;
+    assert_eq!(
+        value(&fixed, &format!("{HUAWEI_WAN}.ConnectionStatus")),
+        "Connected"
+    );
+    assert_eq!(
+        value(&fixed, &format!("{HUAWEI_WAN}.Password")),
+        "",
+        "passwords read back empty"
+    );
+}
+
+#[tokio::test]
+async fn a_reboot_is_recorded_at_the_boot_inform_not_before() {
+    let lab = Lab::new(30).await;
+    let id = lab.device("E48D8C").await;
+    let before = lab.doc(&id).await;
+    let (status, _, _) = lab.task(&id, json!({"name": "reboot"})).await;
+    assert_eq!(status, 200);
+    let right_after = lab.doc(&id).await;
+    assert_eq!(
+        right_after["_lastBoot"], before["_lastBoot"],
+        "GenieACS learns of the boot at the next inform"
+    );
+    // Away for about 45 s: a connection request finds it offline.
+    let r = lab
+        .c
+        .post(format!(
+            "{}/devices/{}/tasks?connection_request",
+            lab.s.url(),
+            enc(&id)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 504);
+    lab.s.advance(60_000);
+    let back = lab.doc(&id).await;
+    assert!(back["_lastBoot"].as_str() > before["_lastBoot"].as_str());
+    let uptime = value(&back, "Device.DeviceInfo.UpTime").as_i64().unwrap();
+    assert!(uptime < 60, "uptime restarted: {uptime}");
+}
+
+#[tokio::test]
+async fn a_firmware_download_installs_its_version_after_the_transfer_and_a_reboot() {
+    let lab = Lab::new(30).await;
+    let id = lab.device("50C7BF").await;
+    let put = lab
+        .c
+        .put(format!("{}/files/archer-2.0.bin", lab.s.url()))
+        .header("fileType", "1 Firmware Upgrade Image")
+        .header("oui", "50C7BF")
+        .header("productClass", "ArcherC6")
+        .header("version", "2.0.0 Build 20261201")
+        .body(vec![1_u8; 300_000])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    let files = lab
+        .get("/files?query=%7B%22metadata.productClass%22%3A%22ArcherC6%22%7D")
+        .await;
+    assert_eq!(files[0]["length"], 300_000);
+    let sw = "InternetGatewayDevice.DeviceInfo.SoftwareVersion";
+    let old = value(&lab.doc(&id).await, sw);
+    let (status, _, task) = lab
+        .task(&id, json!({"name": "download", "file": "archer-2.0.bin"}))
+        .await;
+    assert_eq!(status, 200, "the CPE accepted the Download");
+    let ops = lab.get("/operations").await;
+    assert_eq!(ops.as_array().unwrap().len(), 1, "{ops}");
+    assert!(ops[0]["channels"]
+        .as_str()
+        .unwrap()
+        .contains(task["_id"].as_str().unwrap()));
+    let during = lab.doc(&id).await;
+    assert_eq!(
+        value(&during, sw),
+        old,
+        "still the old image while transferring"
+    );
+    assert_eq!(value(&during, "Downloads.1.FileName"), "archer-2.0.bin");
+    lab.s.advance(10 * 60_000);
+    let after = lab.doc(&id).await;
+    assert_eq!(value(&after, sw), "2.0.0 Build 20261201");
+    assert_eq!(value(&after, "Downloads.1.LastFileName"), "archer-2.0.bin");
+    assert!(
+        after["_lastBoot"].as_str() > during["_lastBoot"].as_str(),
+        "the new image booted"
+    );
+    assert!(lab.get("/operations").await.as_array().unwrap().is_empty());
+    assert!(lab.get("/faults").await.as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn failed_downloads_fault_on_the_download_task_like_genieacs() {
+    let lab = Lab::new(30).await;
+    let id = lab.device("001141").await;
+    let (status, _, task) = lab
+        .task(&id, json!({"name": "download", "fileType": "1 Firmware Upgrade Image", "fileName": "no-such-firmware.bin"}))
+        .await;
+    assert_eq!(
+        status, 200,
+        "the CPE accepts the RPC; the transfer fails later"
+    );
+    lab.s.advance(10 * 60_000);
+    let faults = lab.get("/faults").await;
+    let f = &faults[0];
+    let task_id = task["_id"].as_str().unwrap();
+    assert_eq!(f["_id"], format!("{id}:task_{task_id}").as_str());
+    assert_eq!(
+        (f["code"].as_str(), f["message"].as_str()),
+        (Some("cwmp.9016"), Some("Unexpected response 404"))
+    );
+    assert_eq!(
+        f["provisions"],
+        r#"[["download","1 Firmware Upgrade Image","no-such-firmware.bin",""]]"#
+    );
+    assert!(
+        lab.get("/tasks").await.as_array().unwrap().is_empty(),
+        "the download task itself is done"
+    );
+
+    // At a failure rate of 1, a good file fails too.
+    lab.c
+        .put(format!("{}/files/zte.bin", lab.s.url()))
+        .header("version", "V9.9")
+        .body(vec![0_u8; 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        lab.post("/_sandbox/chaos?download_failure_rate=1").await,
+        200
+    );
+    assert_eq!(
+        lab.post("/_sandbox/chaos?download_failure_rate=2").await,
+        400
+    );
+    let other = lab.device("50C7BF").await;
+    lab.task(&other, json!({"name": "download", "file": "zte.bin"}))
+        .await;
+    lab.s.advance(10 * 60_000);
+    let faults = lab.get("/faults").await;
+    assert!(
+        faults
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["device"] == other.as_str() && f["code"] == "cwmp.9010"),
+        "{faults}"
+    );
+    assert_ne!(
+        value(
+            &lab.doc(&other).await,
+            "InternetGatewayDevice.DeviceInfo.SoftwareVersion"
+        ),
+        "V9.9"
+    );
+}
+
+#[tokio::test]
+async fn refreshes_move_timestamps_and_objects_are_added_and_deleted() {
+    let lab = Lab::new(30).await;
+    let id = lab.device("00E0FC").await;
+    lab.s.advance(3_600_000);
+    let before = lab.doc(&id).await;
+    let model = "InternetGatewayDevice.DeviceInfo.ModelName";
+    let untouched = "InternetGatewayDevice.LANDevice.1.LANHostConfigManagement.IPInterface.1.IPInterfaceIPAddress";
+    let (status, _, _) = lab
+        .task(
+            &id,
+            json!({"name": "refreshObject", "objectName": "InternetGatewayDevice.DeviceInfo"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let after = lab.doc(&id).await;
+    assert!(at(&after, model)["_timestamp"].as_str() > at(&before, model)["_timestamp"].as_str());
+    assert_eq!(
+        at(&after, untouched)["_timestamp"],
+        at(&before, untouched)["_timestamp"]
+    );
+
+    let wan_ip = "InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANIPConnection";
+    let (status, _, _) = lab
+        .task(&id, json!({"name": "addObject", "objectName": wan_ip}))
+        .await;
+    assert_eq!(status, 200);
+    let added = lab.doc(&id).await;
+    assert_eq!(
+        value(&added, &format!("{wan_ip}.2.ExternalIPAddress")),
+        "",
+        "a fresh instance holds defaults"
+    );
+    assert_eq!(value(&added, &format!("{wan_ip}.2.X_HW_SERVICELIST")), "");
+    let (status, _, _) = lab
+        .task(
+            &id,
+            json!({"name": "deleteObject", "objectName": format!("{wan_ip}.2")}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(at(&lab.doc(&id).await, wan_ip).get("2").is_none());
+    let (status, reason, _) = lab
+        .task(
+            &id,
+            json!({"name": "deleteObject", "objectName": format!("{wan_ip}.7")}),
+        )
+        .await;
+    assert_eq!((status, reason.as_str()), (202, "Task faulted"));
+    let faults = lab.get("/faults").await;
+    assert_eq!(faults[0]["code"], "cwmp.9005");
+}
+
+#[tokio::test]
+async fn set_values_are_typed_like_a_cpe_keeps_them() {
+    let lab = Lab::new(30).await;
+    let id = lab.device("E48D8C").await;
+    let interval = "Device.ManagementServer.PeriodicInformInterval";
+    let (status, _, _) = lab
+        .task(&id, json!({"name": "setParameterValues", "parameterValues": [[interval, "60", "xsd:unsignedInt"]]}))
+        .await;
+    assert_eq!(status, 200);
+    let doc = lab.doc(&id).await;
+    assert_eq!(value(&doc, interval), json!(60), "stored as a number");
+    // It now informs every minute.
+    let t0 = doc["_lastInform"].as_str().unwrap().to_owned();
+    lab.s.advance(75_000);
+    assert!(lab.doc(&id).await["_lastInform"].as_str().unwrap() > t0.as_str());
+    let (status, reason, _) = lab
+        .task(&id, json!({"name": "setParameterValues", "parameterValues": [[interval, "soon", "xsd:unsignedInt"]]}))
+        .await;
+    assert_eq!((status, reason.as_str()), (202, "Task faulted"));
+    let faults = lab.get("/faults").await;
+    assert_eq!(faults[0]["code"], "cwmp.9007");
+    // Without a type, the type GenieACS knows for the parameter applies.
+    let enable = "Device.WiFi.SSID.1.Enable";
+    let (status, _, _) = lab
+        .task(
+            &id,
+            json!({"name": "setParameterValues", "parameterValues": [[enable, "false"]]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(value(&lab.doc(&id).await, enable), json!(false));
+}
+
+#[tokio::test]
+async fn unique_keys_replace_queued_tasks_and_expired_ones_leave() {
+    let lab = Lab::new(20).await;
+    let id = lab.s.device_ids()[3].clone();
+    lab.post(&format!("/_sandbox/devices/{}/offline", enc(&id)))
+        .await;
+    for ssid in ["One", "Two"] {
+        let (status, reason, _) = lab
+            .task(
+                &id,
+                json!({"name": "setParameterValues", "uniqueKey": "wifi",
+                              "parameterValues": [["X.Y", ssid, "xsd:string"]]}),
+            )
+            .await;
+        assert_eq!((status, reason.as_str()), (202, "Device is offline"));
+    }
+    let tasks = lab.get("/tasks").await;
+    assert_eq!(
+        tasks.as_array().unwrap().len(),
+        1,
+        "the second replaced the first: {tasks}"
+    );
+    assert_eq!(tasks[0]["parameterValues"][0][1], "Two");
+    let (status, reason, _) = lab
+        .task_with(&id, json!({"name": "reboot", "expiry": 60}), "")
+        .await;
+    assert_eq!((status, reason.as_str()), (202, "Accepted"));
+    assert_eq!(lab.get("/tasks").await.as_array().unwrap().len(), 2);
+    lab.s.advance(120_000);
+    let left = lab.get("/tasks").await;
+    assert_eq!(
+        left.as_array().unwrap().len(),
+        1,
+        "the expired reboot left: {left}"
+    );
+    assert_eq!(left[0]["uniqueKey"], "wifi");
+}
+
+#[tokio::test]
+async fn injected_trouble_drops_connections_and_fails_with_the_status_asked() {
+    let lab = Lab::new(5).await;
+    assert_eq!(lab.post("/_sandbox/chaos?drop_requests=1").await, 200);
+    let dropped = lab.c.get(format!("{}/devices", lab.s.url())).send().await;
+    assert!(dropped.is_err(), "the connection closes without an answer");
+    assert_eq!(
+        lab.c
+            .get(format!("{}/devices", lab.s.url()))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        lab.post("/_sandbox/chaos?fail_requests=2&fail_status=503")
+            .await,
+        200
+    );
+    for _ in 0..2 {
+        let r = lab
+            .c
+            .get(format!("{}/tasks", lab.s.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 503);
+    }
+    assert_eq!(
+        lab.c
+            .get(format!("{}/tasks", lab.s.url()))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(lab.post("/_sandbox/chaos?fail_status=200").await, 400);
+    // The scenario API itself is never disturbed.
+    assert_eq!(lab.post("/_sandbox/chaos?fail_requests=5").await, 200);
+    assert_eq!(lab.post("/_sandbox/clock/advance?ms=1").await, 200);
+    let help = lab
+        .c
+        .get(format!("{}/_sandbox", lab.s.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(help.text().await.unwrap().contains("/_sandbox/chaos"));
+}
+
+#[tokio::test]
+async fn sorting_follows_the_keys_in_the_order_written() {
+    let lab = Lab::new(60).await;
+    let docs = lab
+        .get(&format!(
+            "/devices?projection=_id,_deviceId._Manufacturer&sort={}",
+            enc(r#"{"_deviceId._Manufacturer":-1,"_id":1}"#)
+        ))
+        .await;
+    let rows: Vec<(String, String)> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["_deviceId"]["_Manufacturer"].as_str().unwrap().to_owned(),
+                d["_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        docs[0]["_deviceId"].as_object().unwrap().len(),
+        1,
+        "only the projected field"
+    );
+    let mut want = rows.clone();
+    want.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    assert_eq!(rows, want);
+}
+
+#[test]
+fn a_fleet_of_100000_has_distinct_ids() {
+    let ids: std::collections::HashSet<String> = (0..100_000)
+        .map(|n| acsdesk_sandbox::device::SimDevice::generate(1, n, T0).id)
+        .collect();
+    assert_eq!(ids.len(), 100_000);
+}
