@@ -23,7 +23,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl file libssl-dev libdbus-1-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus
-  gnome-keyring libsecret-tools dunst libnotify-bin
+  gnome-keyring libsecret-tools dunst libnotify-bin sqlite3
 )
 TAURI_DRIVER_VERSION="2.1.0"
 

@@ -55,6 +55,9 @@ pub(crate) enum Command {
     Alerts(AlertsArgs),
     /// Sync, evaluate alerts and print them as they happen, until interrupted.
     Watch(WatchArgs),
+    /// Subscribers (the billing system's network users) and their routers.
+    #[command(subcommand)]
+    Subscriber(SubscriberCommand),
 }
 
 /// Options of `acsdesk watch`.
@@ -295,6 +298,101 @@ pub(crate) enum TenantCommand {
         /// The tenant's name.
         name: String,
     },
+    /// Re-encrypt the tenant (--tenant, or the one in use) under a new key: a new
+    /// passphrase (from ACSDESK_NEW_PASSPHRASE or asked twice) or a new random key in
+    /// the OS credential store.
+    Rekey {
+        /// Protect it with a new passphrase.
+        #[arg(long, conflicts_with = "keyring", required_unless_present = "keyring")]
+        passphrase: bool,
+        /// Keep a new random key in the OS credential store.
+        #[arg(long)]
+        keyring: bool,
+    },
+}
+
+/// `acsdesk subscriber …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum SubscriberCommand {
+    /// Add a subscriber (passwords from stdin, never from arguments).
+    Add(SubscriberArgs),
+    /// List subscribers.
+    List {
+        /// Text in the account, name, phone, PPPoE user or serial.
+        #[arg(long)]
+        search: Option<String>,
+        /// active, suspended or terminated.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only those with a router linked.
+        #[arg(long, conflicts_with = "unlinked")]
+        linked: bool,
+        /// Only those without one.
+        #[arg(long)]
+        unlinked: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One subscriber.
+    Show {
+        /// Account number.
+        account: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Link the router with this serial (as on its label) to a subscriber.
+    Link {
+        /// Account number.
+        account: String,
+        /// The router's serial number.
+        serial: String,
+    },
+    /// Unlink a subscriber's router.
+    Unlink {
+        /// Account number.
+        account: String,
+    },
+    /// Delete a subscriber (the router stays, unlinked).
+    Remove {
+        /// Account number.
+        account: String,
+    },
+}
+
+/// A subscriber's details for `subscriber add`.
+#[derive(Debug, Args)]
+pub(crate) struct SubscriberArgs {
+    /// Account number in the billing system.
+    pub(crate) account: String,
+    /// Name.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// Phone.
+    #[arg(long)]
+    pub(crate) phone: Option<String>,
+    /// PPPoE username.
+    #[arg(long)]
+    pub(crate) pppoe_user: Option<String>,
+    /// Read the PPPoE password from the first line of stdin.
+    #[arg(long)]
+    pub(crate) pppoe_password_stdin: bool,
+    /// WiFi network name.
+    #[arg(long)]
+    pub(crate) ssid: Option<String>,
+    /// Read the WiFi password from stdin (the line after the PPPoE password, if both).
+    #[arg(long)]
+    pub(crate) wifi_password_stdin: bool,
+    /// Plan or bandwidth.
+    #[arg(long)]
+    pub(crate) plan: Option<String>,
+    /// Notes.
+    #[arg(long)]
+    pub(crate) notes: Option<String>,
+    /// The router's serial number.
+    #[arg(long)]
+    pub(crate) serial: Option<String>,
 }
 
 /// Authentication kinds for `acs add`.

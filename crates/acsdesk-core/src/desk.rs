@@ -785,7 +785,7 @@ impl Desk {
                     auth_secret: request.secret,
                     cwmp_url: None,
                     rate_per_s: 20,
-                    interval_s: i64::from(request.interval_s.max(5)),
+                    interval_s: i64::from(request.interval_s),
                 },
                 now,
             )

@@ -236,6 +236,76 @@ impl<'de> Deserialize<'de> for PppoePassword {
     }
 }
 
+/// A router's serial number as technicians type it: 1 to 64 characters of letters,
+/// digits and `- _ . : /`, no spaces; kept upper-cased. GPON ONT labels print the vendor
+/// code as letters (`HWTC1A2B3C4D`) where TR-069 reports it in hex (`485754431A2B3C4D`):
+/// both forms are the same serial.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct SerialNumber(String);
+
+impl SerialNumber {
+    /// Validates a serial number.
+    pub fn parse(value: &str) -> Result<Self, InvalidInput> {
+        const FIELD: &str = "serial";
+        let v = value.trim();
+        if v.is_empty() {
+            return Err(InvalidInput::new(FIELD, "the serial number is empty"));
+        }
+        let len = v.chars().count();
+        if len > 64 {
+            return Err(InvalidInput::new(
+                FIELD,
+                format!("the serial number has {len} characters; at most 64 are allowed"),
+            ));
+        }
+        if let Some(bad) = v
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "-_.:/".contains(*c)))
+        {
+            return Err(InvalidInput::new(
+                FIELD,
+                format!(
+                    "a serial number holds letters, digits and - _ . : / only, not {bad:?} (copy it from the router's label)"
+                ),
+            ));
+        }
+        Ok(Self(v.to_ascii_uppercase()))
+    }
+
+    /// The serial as typed (upper-cased).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The other way of writing the same GPON serial, if it is one: `HWTC1A2B3C4D` ↔
+    /// `485754431A2B3C4D`.
+    pub fn gpon_alternate(&self) -> Option<String> {
+        let s = &self.0;
+        let hex8 = |t: &str| t.len() == 8 && t.chars().all(|c| c.is_ascii_hexdigit());
+        if s.len() == 12 && s[..4].chars().all(|c| c.is_ascii_uppercase()) && hex8(&s[4..]) {
+            let vendor: String = s[..4].bytes().map(|b| format!("{b:02X}")).collect();
+            return Some(format!("{vendor}{}", &s[4..]));
+        }
+        if s.len() == 16 && hex8(&s[..8]) && hex8(&s[8..]) {
+            let bytes: Vec<u8> = (0..4)
+                .filter_map(|i| u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).ok())
+                .collect();
+            if bytes.len() == 4 && bytes.iter().all(u8::is_ascii_uppercase) {
+                return Some(format!("{}{}", String::from_utf8_lossy(&bytes), &s[8..]));
+            }
+        }
+        None
+    }
+}
+
+impl<'de> Deserialize<'de> for SerialNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +362,27 @@ mod tests {
         assert!(PppoePassword::parse("pw with space").is_ok());
         assert!(PppoePassword::parse("").is_err());
         assert!(PppoePassword::parse(&"p".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn serial_numbers_and_their_gpon_forms() {
+        let s = SerialNumber::parse(" hwtc1a2b3c4d ").unwrap();
+        assert_eq!(s.as_str(), "HWTC1A2B3C4D");
+        assert_eq!(s.gpon_alternate().as_deref(), Some("485754431A2B3C4D"));
+        let hex = SerialNumber::parse("485754431A2B3C4D").unwrap();
+        assert_eq!(hex.gpon_alternate().as_deref(), Some("HWTC1A2B3C4D"));
+        assert_eq!(
+            SerialNumber::parse("22000000042").unwrap().gpon_alternate(),
+            None
+        );
+        assert!(SerialNumber::parse("")
+            .unwrap_err()
+            .reason
+            .contains("empty"));
+        let spaced = SerialNumber::parse("AB 12").unwrap_err();
+        assert!(spaced.reason.contains("' '"), "{spaced}");
+        assert!(SerialNumber::parse(&"A".repeat(65)).is_err());
+        assert!(SerialNumber::parse("ZTEG-1234_5.6:7/8").is_ok());
     }
 
     #[test]

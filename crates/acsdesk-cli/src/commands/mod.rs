@@ -5,6 +5,7 @@ mod acs;
 mod act;
 mod devices;
 mod sandbox;
+mod subscriber;
 mod sync;
 mod tenant;
 
@@ -57,6 +58,26 @@ impl Ctx {
     }
 }
 
+/// A new passphrase: `ACSDESK_NEW_PASSPHRASE`, or asked twice on the terminal.
+pub(crate) fn new_passphrase(prompt: &str) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("ACSDESK_NEW_PASSPHRASE") {
+        if p.is_empty() {
+            bail!("ACSDESK_NEW_PASSPHRASE is empty");
+        }
+        return Ok(p);
+    }
+    let first = rpassword::prompt_password(prompt)
+        .context("no new passphrase: set ACSDESK_NEW_PASSPHRASE or run in a terminal")?;
+    if first.is_empty() {
+        bail!("the passphrase is empty");
+    }
+    let again = rpassword::prompt_password("Again: ").context("cannot read the passphrase")?;
+    if again != first {
+        bail!("the two passphrases differ; nothing was changed");
+    }
+    Ok(first)
+}
+
 /// `ACSDESK_PASSPHRASE`, or a prompt on the terminal.
 pub(crate) fn passphrase(prompt: &str) -> anyhow::Result<String> {
     match std::env::var("ACSDESK_PASSPHRASE") {
@@ -96,6 +117,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Actions(a) => act::list(&ctx, &a).await,
             Command::Alerts(a) => alerts(&ctx, &a).await,
             Command::Watch(a) => sync::watch(&ctx, &a).await,
+            Command::Subscriber(c) => subscriber::run(&ctx, c).await,
         }
     })
 }

@@ -1,6 +1,6 @@
-//! `acsdesk tenant add|list|remove`.
+//! `acsdesk tenant add|list|remove|rekey`.
 
-use super::{passphrase, Ctx};
+use super::{new_passphrase, passphrase, Ctx};
 use crate::cli::TenantCommand;
 use acsdesk_core::store::KeyChoice;
 
@@ -48,6 +48,29 @@ pub(crate) async fn run(ctx: &Ctx, command: TenantCommand) -> anyhow::Result<()>
         TenantCommand::Remove { name } => {
             ctx.workspace.remove_tenant(&name).await?;
             println!("Removed tenant \"{name}\" and its data.");
+        }
+        TenantCommand::Rekey { keyring, .. } => {
+            let tenant = ctx.tenant().await?;
+            let name = tenant.name().to_owned();
+            let choice = if keyring {
+                anyhow::ensure!(
+                    acsdesk_core::store::key::keyring_available(),
+                    "no OS credential store answers here; use --passphrase"
+                );
+                KeyChoice::Keyring
+            } else {
+                KeyChoice::Passphrase(new_passphrase(&format!("New passphrase for \"{name}\": "))?)
+            };
+            let t = ctx.workspace.rekey_tenant(tenant, choice).await?;
+            t.close().await;
+            println!(
+                "Tenant \"{name}\" is re-encrypted under its new {}.",
+                if keyring {
+                    "key in the OS credential store"
+                } else {
+                    "passphrase"
+                }
+            );
         }
     }
     Ok(())

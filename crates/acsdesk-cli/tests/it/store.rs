@@ -16,10 +16,21 @@ impl Env {
     }
 
     fn run_with(&self, args: &[&str], pass: &str, stdin: Option<&str>) -> Output {
+        self.run_env(args, pass, &[], stdin)
+    }
+
+    fn run_env(
+        &self,
+        args: &[&str],
+        pass: &str,
+        env: &[(&str, &str)],
+        stdin: Option<&str>,
+    ) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_acsdesk"))
             .args(args)
             .env("ACSDESK_DATA_DIR", self.dir.path())
             .env("ACSDESK_PASSPHRASE", pass)
+            .envs(env.iter().copied())
             .env_remove("ACSDESK_TENANT")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -282,4 +293,156 @@ async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
         !text.contains("long enough pw"),
         "secrets stay out of listings"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acs_options_subscribers_rekey_and_removal() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(12)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let url = sandbox.url();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    // Every option of `acs add`, the token from stdin; bad values are refused, not clamped.
+    for (args, says) in [
+        (vec!["--rate", "0"], "rate"),
+        (vec!["--interval", "1"], "interval"),
+        (vec!["--cwmp-url", "acs.example.net"], "cwmp-url"),
+    ] {
+        let mut all = vec!["acs", "add", "x", "--url", url.as_str()];
+        all.extend(args);
+        let err = env.fails(&all, "correct horse");
+        assert!(err.contains(says), "{err}");
+    }
+    let out = env.run_with(
+        &[
+            "acs",
+            "add",
+            "main",
+            "--url",
+            &url,
+            "--auth",
+            "token",
+            "--rate",
+            "50",
+            "--interval",
+            "120",
+            "--cwmp-url",
+            "http://acs.example.net:7547",
+        ],
+        "correct horse",
+        Some("tok-SECRET-9\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = env.ok(&["acs", "list"]);
+    assert!(!list.contains("tok-SECRET"), "{list}");
+    env.ok(&["sync"]);
+    let devices: serde_json::Value = serde_json::from_str(&env.ok(&["devices", "--json"])).unwrap();
+    let serial = devices[0]["serial"].as_str().unwrap().to_owned();
+    let id = devices[0]["id"].as_str().unwrap().to_owned();
+
+    // Subscribers: added with passwords from stdin, linked by serial, shown on the device.
+    let out = env.run_with(
+        &[
+            "subscriber",
+            "add",
+            "A-1001",
+            "--name",
+            "Ana Pérez",
+            "--phone",
+            "+54 11 5555-0101",
+            "--pppoe-user",
+            "ana@isp",
+            "--pppoe-password-stdin",
+            "--ssid",
+            "Casa Ana",
+            "--wifi-password-stdin",
+            "--serial",
+            &serial,
+        ],
+        "correct horse",
+        Some("ppp-SECRET-1\nwifi-SECRET-2\n"),
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("linked to router"), "{said}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["subscriber", "show", "A-1001", "--json"])).unwrap();
+    assert_eq!(shown["devices"][0], id.as_str());
+    assert_eq!(shown["has_pppoe_password"], true);
+    assert!(!shown.to_string().contains("SECRET"));
+    let dev: serde_json::Value =
+        serde_json::from_str(&env.ok(&["device", "show", &id, "--json"])).unwrap();
+    assert_eq!(dev["subscriber"], "Ana Pérez");
+    let err = env.fails(
+        &["subscriber", "link", "A-1001", "bad serial"],
+        "correct horse",
+    );
+    assert!(err.contains("serial"), "{err}");
+    let short = env.run_with(
+        &[
+            "subscriber",
+            "add",
+            "A-2",
+            "--name",
+            "B",
+            "--wifi-password-stdin",
+        ],
+        "correct horse",
+        Some("short\n"),
+    );
+    assert!(!short.status.success());
+    assert!(
+        !env.ok(&["subscriber", "list"]).contains("A-2"),
+        "nothing queued or saved"
+    );
+    assert!(env
+        .ok(&["subscriber", "list", "--unlinked"])
+        .trim()
+        .is_empty());
+    env.ok(&["subscriber", "unlink", "A-1001"]);
+    assert!(env
+        .ok(&["subscriber", "list", "--unlinked"])
+        .contains("A-1001"));
+
+    // Re-key to a new passphrase: the old one no longer opens the tenant.
+    let out = env.run_env(
+        &["tenant", "rekey", "--passphrase"],
+        "correct horse",
+        &[("ACSDESK_NEW_PASSPHRASE", "battery staple")],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = env.fails(&["subscriber", "list"], "correct horse");
+    assert!(err.contains("wrong key or passphrase"), "{err}");
+    let out = env.run_with(&["subscriber", "list"], "battery staple", None);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("A-1001"));
+
+    // Removing the connection removes its devices; removing the tenant removes all.
+    let out = env.run_with(&["acs", "remove", "main"], "battery staple", None);
+    assert!(out.status.success());
+    let out = env.run_with(&["devices", "--json"], "battery staple", None);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    let out = env.run_with(&["tenant", "remove", "Acme"], "battery staple", None);
+    assert!(out.status.success());
+    assert!(env.ok(&["tenant", "list"]).trim().is_empty());
+    let files = std::fs::read_dir(env.dir.path().join("tenants"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 0, "the tenant's files are gone");
 }

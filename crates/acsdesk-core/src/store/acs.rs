@@ -97,6 +97,34 @@ impl TenantStore {
                 reason: "the NBI URL must be http:// or https:// with a host".into(),
             });
         }
+        if !(1..=1000).contains(&acs.rate_per_s) {
+            return Err(StoreError::Invalid {
+                field: "rate",
+                reason: format!(
+                    "{} requests a second is out of range: give 1 to 1000",
+                    acs.rate_per_s
+                ),
+            });
+        }
+        if !(5..=86_400).contains(&acs.interval_s) {
+            return Err(StoreError::Invalid {
+                field: "interval",
+                reason: format!(
+                    "a sync every {} s is out of range: give 5 to 86400 seconds",
+                    acs.interval_s
+                ),
+            });
+        }
+        if let Some(cwmp) = acs.cwmp_url.as_deref() {
+            let ok = reqwest::Url::parse(cwmp.trim())
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+            if !ok {
+                return Err(StoreError::Invalid {
+                    field: "cwmp-url",
+                    reason: "the CWMP URL routers use is http:// or https:// with a host, e.g. http://acs.example.net:7547".into(),
+                });
+            }
+        }
         if !matches!(acs.auth_kind.as_str(), "none" | "basic" | "token") {
             return Err(StoreError::Invalid {
                 field: "auth",
@@ -112,9 +140,9 @@ impl TenantStore {
         .bind(&acs.auth_kind)
         .bind(&acs.auth_user)
         .bind(&acs.auth_secret)
-        .bind(&acs.cwmp_url)
-        .bind(acs.rate_per_s.max(1))
-        .bind(acs.interval_s.max(5))
+        .bind(acs.cwmp_url.as_deref().map(str::trim))
+        .bind(acs.rate_per_s)
+        .bind(acs.interval_s)
         .bind(now_ms)
         .fetch_one(self.pool())
         .await

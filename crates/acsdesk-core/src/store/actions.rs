@@ -80,6 +80,8 @@ impl TenantStore {
         let mut key = [0_u8; 12];
         getrandom::fill(&mut key).map_err(|e| StoreError::Key(e.to_string()))?;
         let payload = serde_json::to_string(request).map_err(|e| StoreError::Db(e.to_string()))?;
+        // The action and its log entry land together or not at all.
+        let mut tx = self.pool().begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO device_actions (device_id, action, payload, status, unique_key, requested_by, created_ms)
              VALUES (?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
@@ -90,9 +92,8 @@ impl TenantStore {
         .bind(format!("acsdesk-{}", hex::encode(key)))
         .bind(requested_by)
         .bind(now_ms)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        let mut tx = self.pool().begin().await?;
         sqlx::query("INSERT INTO device_logs (device_id, level, kind, message, payload, created_ms) VALUES (?, 'info', 'action_requested', ?, ?, ?)")
             .bind(device_id)
             .bind(format!("{} requested by {requested_by}", request.describe()))

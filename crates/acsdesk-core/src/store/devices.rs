@@ -81,6 +81,19 @@ fn push_filter<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a DeviceFilter) {
 
 const FROM: &str = " FROM devices d JOIN acs_connections a ON a.id = d.acs_id LEFT JOIN subscribers s ON s.id = d.subscriber_id";
 
+/// The joins a count needs: the ACS only to filter by it, subscribers only to search
+/// their names; without them the count reads the covering presence index alone.
+fn count_from(f: &DeviceFilter) -> String {
+    let mut from = String::from(" FROM devices d");
+    if f.acs.is_some() {
+        from.push_str(" JOIN acs_connections a ON a.id = d.acs_id");
+    }
+    if f.search.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        from.push_str(" LEFT JOIN subscribers s ON s.id = d.subscriber_id");
+    }
+    from
+}
+
 fn order_by(sort: DeviceSort) -> String {
     let column = match sort.key {
         SortKey::Status => "d.online",
@@ -94,8 +107,13 @@ fn order_by(sort: DeviceSort) -> String {
         SortKey::LastSeen => "d.last_inform_ms",
     };
     let dir = if sort.descending { "DESC" } else { "ASC" };
-    // Missing values last either way; ties broken by serial then id for a stable order.
-    format!(" ORDER BY {column} IS NULL, {column} {dir}, d.serial {dir}, d.id {dir}")
+    // Ties broken by serial then id for a stable order. Descending, missing values come
+    // last and the order can follow an index; ascending puts them last explicitly.
+    if sort.descending {
+        format!(" ORDER BY {column} {dir}, d.serial {dir}, d.id {dir}")
+    } else {
+        format!(" ORDER BY {column} IS NULL, {column} {dir}, d.serial {dir}, d.id {dir}")
+    }
 }
 
 fn row(r: &sqlx::sqlite::SqliteRow) -> DeviceRow {
@@ -143,7 +161,7 @@ impl TenantStore {
         let mut count = QueryBuilder::<Sqlite>::new(
             "SELECT count(*) AS total, coalesce(sum(d.online), 0) AS online",
         );
-        count.push(FROM);
+        count.push(count_from(filter));
         push_filter(&mut count, filter);
         let c = count.build().fetch_one(self.pool()).await?;
         let fleet: i64 = sqlx::query_scalar("SELECT count(*) FROM devices WHERE missing = 0")
@@ -188,7 +206,7 @@ impl TenantStore {
 
     /// One device by GenieACS id (the first ACS that has it).
     pub async fn device(&self, genie_id: &str) -> Result<StoredDevice, StoreError> {
-        let sql = format!("{COLUMNS}, d.normalized, d.offline_since_ms, d.missing{FROM} WHERE d.genie_id = ? ORDER BY d.id LIMIT 1");
+        let sql = format!("{COLUMNS}, dd.normalized, d.offline_since_ms, d.missing{FROM} JOIN device_documents dd ON dd.device_id = d.id WHERE d.genie_id = ? ORDER BY d.id LIMIT 1");
         let r = sqlx::query(&sql)
             .bind(genie_id)
             .fetch_optional(self.pool())

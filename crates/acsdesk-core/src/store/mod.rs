@@ -16,6 +16,7 @@ pub mod alerts;
 pub mod devices;
 pub mod key;
 pub mod samples;
+pub mod subscribers;
 pub mod sync_store;
 
 use key::DbKey;
@@ -214,37 +215,140 @@ impl Workspace {
     }
 
     /// Opens an existing tenant. `passphrase` is required for tenants created with one.
+    /// A re-key interrupted by a crash is finished here: whichever of the old and the new
+    /// key opens the file is the tenant's key from then on.
     pub async fn open_tenant(
         &self,
         name: &str,
         passphrase: Option<&str>,
     ) -> Result<TenantStore, StoreError> {
-        let row = sqlx::query("SELECT file, key_kind, salt FROM tenants WHERE name = ?")
-            .bind(name)
-            .fetch_optional(&self.app)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("tenant \"{name}\"")))?;
-        let file: String = row.get("file");
-        let kind: String = row.get("key_kind");
-        let key = if kind == "passphrase" {
-            let pass = passphrase.ok_or_else(|| StoreError::PassphraseRequired(name.to_owned()))?;
-            let salt: Vec<u8> = row.get("salt");
-            DbKey::from_passphrase(pass, &salt)?
-        } else {
-            key::keyring_load(&file)?
+        let t = self.entry(name).await?;
+        let path = self.dir.join("tenants").join(&t.file);
+        let current = match t.key(name, passphrase) {
+            Ok(k) => Some(k),
+            // A passphrase tenant being moved to the keyring: the passphrase is optional.
+            Err(StoreError::PassphraseRequired(_)) if t.pending_kind.is_some() => None,
+            Err(e) => return Err(e),
         };
-        TenantStore::open_file(&self.dir.join("tenants").join(&file), name, &key, false).await
+        let opened = match &current {
+            Some(k) => TenantStore::open_file(&path, name, k, false).await,
+            None => Err(StoreError::PassphraseRequired(name.to_owned())),
+        };
+        match (opened, &t.pending_kind) {
+            (Ok(store), Some(_)) => {
+                // The re-key never reached the file: forget it.
+                self.abandon_rekey(name, &t).await?;
+                Ok(store)
+            }
+            (Ok(store), None) => Ok(store),
+            (Err(err @ (StoreError::WrongKey(_) | StoreError::PassphraseRequired(_))), Some(_)) => {
+                let Ok(pending) = t.pending_key(name, passphrase) else {
+                    return Err(err);
+                };
+                let store = TenantStore::open_file(&path, name, &pending, false).await?;
+                self.finish_rekey(name, &t, &pending).await?;
+                Ok(store)
+            }
+            (Err(e), _) => Err(e),
+        }
+    }
+
+    async fn entry(&self, name: &str) -> Result<KeyRecord, StoreError> {
+        let row = sqlx::query(
+            "SELECT file, key_kind, salt, pending_kind, pending_salt FROM tenants WHERE name = ?",
+        )
+        .bind(name)
+        .fetch_optional(&self.app)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("tenant \"{name}\"")))?;
+        Ok(KeyRecord {
+            file: row.get("file"),
+            kind: row.get("key_kind"),
+            salt: row.get("salt"),
+            pending_kind: row.get("pending_kind"),
+            pending_salt: row.get("pending_salt"),
+        })
+    }
+
+    /// Re-encrypts a tenant's file under a new key — a new random key in the credential
+    /// store, or one derived from a new passphrase — and returns it opened with that key.
+    /// The handle given (and every clone of it) is closed first: SQLCipher re-keys through
+    /// the one connection left. The new key is recorded before the file changes, so a
+    /// crash at any point leaves a tenant that opens with the old key or the new one.
+    pub async fn rekey_tenant(
+        &self,
+        tenant: TenantStore,
+        new: KeyChoice,
+    ) -> Result<TenantStore, StoreError> {
+        let name = tenant.name().to_owned();
+        let t = self.entry(&name).await?;
+        if t.pending_kind.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "tenant \"{name}\" has an unfinished re-key: open it once to finish it"
+            )));
+        }
+        let path = self.dir.join("tenants").join(&t.file);
+        let old = tenant.key.clone();
+        let (new_key, pending_kind, pending_salt) = match &new {
+            KeyChoice::Keyring => {
+                let k = DbKey::random()?;
+                key::keyring_save(&pending_entry(&t.file), &k)?;
+                (k, "keyring", None)
+            }
+            KeyChoice::Passphrase(p) => {
+                let salt = key::random_salt()?;
+                (DbKey::from_passphrase(p, &salt)?, "passphrase", Some(salt))
+            }
+        };
+        sqlx::query("UPDATE tenants SET pending_kind = ?, pending_salt = ? WHERE name = ?")
+            .bind(pending_kind)
+            .bind(&pending_salt)
+            .bind(&name)
+            .execute(&self.app)
+            .await?;
+        tenant.close().await;
+        rekey_file(&path, &old, &new_key).await?;
+        let t = self.entry(&name).await?;
+        self.finish_rekey(&name, &t, &new_key).await?;
+        TenantStore::open_file(&path, &name, &new_key, false).await
+    }
+
+    /// Records the pending key as the tenant's key.
+    async fn finish_rekey(&self, name: &str, t: &KeyRecord, new: &DbKey) -> Result<(), StoreError> {
+        let pending = t.pending_kind.as_deref().unwrap_or("keyring");
+        if pending == "keyring" {
+            key::keyring_save(&t.file, new)?;
+        }
+        sqlx::query(
+            "UPDATE tenants SET key_kind = pending_kind, salt = pending_salt, pending_kind = NULL,
+                 pending_salt = NULL WHERE name = ?",
+        )
+        .bind(name)
+        .execute(&self.app)
+        .await?;
+        if pending == "keyring" {
+            key::keyring_delete(&pending_entry(&t.file))?;
+        } else if t.kind == "keyring" {
+            key::keyring_delete(&t.file)?;
+        }
+        Ok(())
+    }
+
+    async fn abandon_rekey(&self, name: &str, t: &KeyRecord) -> Result<(), StoreError> {
+        sqlx::query("UPDATE tenants SET pending_kind = NULL, pending_salt = NULL WHERE name = ?")
+            .bind(name)
+            .execute(&self.app)
+            .await?;
+        if t.pending_kind.as_deref() == Some("keyring") {
+            key::keyring_delete(&pending_entry(&t.file))?;
+        }
+        Ok(())
     }
 
     /// Deletes a tenant: its database file, its key and its entry.
     pub async fn remove_tenant(&self, name: &str) -> Result<(), StoreError> {
-        let row = sqlx::query("SELECT file, key_kind FROM tenants WHERE name = ?")
-            .bind(name)
-            .fetch_optional(&self.app)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("tenant \"{name}\"")))?;
-        let file: String = row.get("file");
-        let kind: String = row.get("key_kind");
+        let t = self.entry(name).await?;
+        let (file, kind) = (t.file.clone(), t.kind.clone());
         sqlx::query("DELETE FROM tenants WHERE name = ?")
             .bind(name)
             .execute(&self.app)
@@ -259,6 +363,9 @@ impl Workspace {
         }
         if kind == "keyring" {
             key::keyring_delete(&file)?;
+        }
+        if t.pending_kind.as_deref() == Some("keyring") {
+            key::keyring_delete(&pending_entry(&file))?;
         }
         Ok(())
     }
@@ -284,6 +391,84 @@ impl Workspace {
     }
 }
 
+/// How a tenant's key is found, as the app database records it.
+#[derive(Debug, Clone)]
+struct KeyRecord {
+    file: String,
+    kind: String,
+    salt: Option<Vec<u8>>,
+    pending_kind: Option<String>,
+    pending_salt: Option<Vec<u8>>,
+}
+
+impl KeyRecord {
+    fn derive(
+        kind: &str,
+        keyring_entry: &str,
+        salt: Option<&[u8]>,
+        name: &str,
+        passphrase: Option<&str>,
+    ) -> Result<DbKey, StoreError> {
+        if kind == "passphrase" {
+            let pass = passphrase.ok_or_else(|| StoreError::PassphraseRequired(name.to_owned()))?;
+            let salt =
+                salt.ok_or_else(|| StoreError::Key("the passphrase salt is missing".into()))?;
+            DbKey::from_passphrase(pass, salt)
+        } else {
+            key::keyring_load(keyring_entry)
+        }
+    }
+
+    /// The tenant's current key.
+    fn key(&self, name: &str, passphrase: Option<&str>) -> Result<DbKey, StoreError> {
+        Self::derive(
+            &self.kind,
+            &self.file,
+            self.salt.as_deref(),
+            name,
+            passphrase,
+        )
+    }
+
+    /// The key of a re-key in progress.
+    fn pending_key(&self, name: &str, passphrase: Option<&str>) -> Result<DbKey, StoreError> {
+        let kind = self.pending_kind.as_deref().unwrap_or("keyring");
+        Self::derive(
+            kind,
+            &pending_entry(&self.file),
+            self.pending_salt.as_deref(),
+            name,
+            passphrase,
+        )
+    }
+}
+
+/// The credential-store entry holding the key of a re-key in progress.
+fn pending_entry(file: &str) -> String {
+    format!("{file}:pending")
+}
+
+/// Re-encrypts a database file through one connection (`PRAGMA rekey`), with the write-
+/// ahead log checkpointed before and after so the file alone holds everything.
+async fn rekey_file(path: &Path, old: &DbKey, new: &DbKey) -> Result<(), StoreError> {
+    let options = SqliteConnectOptions::from_str("sqlite://")
+        .map_err(StoreError::from)?
+        .filename(path)
+        .pragma("key", old.pragma())
+        .journal_mode(SqliteJournalMode::Wal)
+        .busy_timeout(std::time::Duration::from_secs(10));
+    let mut conn = sqlx::ConnectOptions::connect(&options).await?;
+    conn.execute("SELECT count(*) FROM sqlite_master")
+        .await
+        .map_err(|_| StoreError::WrongKey(path.display().to_string()))?;
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    conn.execute(format!("PRAGMA rekey = {}", new.pragma()).as_str())
+        .await?;
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    sqlx::Connection::close(conn).await?;
+    Ok(())
+}
+
 /// 128 random bits in hex: tenant file names that reveal nothing about the tenant.
 fn uuid_like() -> Result<String, StoreError> {
     let mut b = [0_u8; 16];
@@ -297,6 +482,7 @@ fn uuid_like() -> Result<String, StoreError> {
 pub struct TenantStore {
     name: String,
     pool: SqlitePool,
+    key: DbKey,
 }
 
 impl TenantStore {
@@ -319,6 +505,10 @@ impl TenantStore {
             .filename(path)
             .create_if_missing(create)
             .pragma("key", key.pragma())
+            // 32 MB of decrypted pages per connection: indexes of a large fleet stay hot
+            // instead of being decrypted again on every statement.
+            .pragma("cache_size", "-32000")
+            .pragma("temp_store", "memory")
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
@@ -346,6 +536,7 @@ impl TenantStore {
         Ok(Self {
             name: name.to_owned(),
             pool,
+            key: key.clone(),
         })
     }
 
@@ -356,6 +547,8 @@ impl TenantStore {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
+            .pragma("cache_size", "-32000")
+            .pragma("temp_store", "memory")
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true);
@@ -367,6 +560,7 @@ impl TenantStore {
         Ok(Self {
             name: "plain".into(),
             pool,
+            key: DbKey::random()?,
         })
     }
 
@@ -375,12 +569,13 @@ impl TenantStore {
         &self.name
     }
 
-    /// Re-encrypts the database with a new key (`PRAGMA rekey`).
-    pub async fn rekey(&self, key: &DbKey) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        conn.execute(format!("PRAGMA rekey = {}", key.pragma()).as_str())
-            .await?;
-        Ok(())
+    /// Re-encrypts the database file with a new key and reopens it: this handle and its
+    /// clones are closed first (the re-key runs on the only connection). Tenants re-key
+    /// through [`Workspace::rekey_tenant`], which also records the new key.
+    pub async fn rekey(self, path: &Path, key: &DbKey) -> Result<TenantStore, StoreError> {
+        self.close().await;
+        rekey_file(path, &self.key, key).await?;
+        TenantStore::open_file(path, &self.name, key, false).await
     }
 
     /// Checkpoints the write-ahead log into the database file, then closes the pool: after

@@ -33,6 +33,9 @@ fn db(e: impl Into<StoreError>) -> SyncError {
     SyncError::Store(e.into().to_string())
 }
 
+/// Devices per multi-row statement (34 values each, well under SQLite's 32,766).
+const UPSERT_CHUNK: usize = 100;
+
 fn counters_to_json(c: &CounterReading) -> String {
     json!({
         "at_ms": c.at_ms,
@@ -112,9 +115,10 @@ impl SyncStore for AcsSyncStore {
         let mut out = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT genie_id, online, last_inform_ms, counters_json, wan_error, ppp_failing_since_ms, missing FROM devices WHERE acs_id = ",
+                "SELECT d.genie_id, d.online, d.last_inform_ms, dd.counters_json, d.wan_error, d.ppp_failing_since_ms, d.missing
+                 FROM devices d LEFT JOIN device_documents dd ON dd.device_id = d.id WHERE d.acs_id = ",
             );
-            q.push_bind(self.acs_id).push(" AND genie_id IN (");
+            q.push_bind(self.acs_id).push(" AND d.genie_id IN (");
             let mut sep = q.separated(", ");
             for id in chunk {
                 sep.push_bind(id);
@@ -148,27 +152,81 @@ impl SyncStore for AcsSyncStore {
             .filter_map(|u| u.device.last_inform_ms)
             .max()
             .unwrap_or_default();
-        for u in updates {
-            let d = &u.device;
-            let normalized =
-                serde_json::to_string(d).map_err(|e| SyncError::Store(e.to_string()))?;
-            let tags =
-                serde_json::to_string(&d.tags).map_err(|e| SyncError::Store(e.to_string()))?;
-            let generation =
-                (cursor.mode == crate::sync::SyncMode::Full).then_some(cursor.generation);
-            let offline_since = if u.online {
-                None
-            } else {
-                u.offline_deadline_ms
-            };
-            let row = sqlx::query(
+        let generation = (cursor.mode == crate::sync::SyncMode::Full).then_some(cursor.generation);
+        // A device twice in one page (GenieACS's paging can repeat one): the later wins,
+        // as one statement may not upsert a row twice.
+        let mut seen = std::collections::HashSet::new();
+        let mut unique: Vec<&DeviceUpdate> = updates
+            .iter()
+            .rev()
+            .filter(|u| seen.insert(u.device.id.as_str()))
+            .collect();
+        unique.reverse();
+        // Multi-row statements, a chunk of devices at a time: one round trip to SQLite
+        // per chunk instead of three per device.
+        for chunk in unique.chunks(UPSERT_CHUNK) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            for &u in chunk {
+                let normalized = serde_json::to_string(&u.device)
+                    .map_err(|e| SyncError::Store(e.to_string()))?;
+                let tags = serde_json::to_string(&u.device.tags)
+                    .map_err(|e| SyncError::Store(e.to_string()))?;
+                rows.push((u, normalized, tags));
+            }
+            let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO devices (acs_id, genie_id, serial, oui, product_class, manufacturer, model, firmware, hardware,
                     mac, wan_ip, lan_ip, uptime_s, cpu_pct, mem_pct, signal_dbm, pppoe_username, wan_status, wan_error,
-                    inform_interval_s, last_inform_ms, last_boot_ms, data_model, tags, normalized, counters_json,
+                    inform_interval_s, last_inform_ms, last_boot_ms, data_model, tags,
                     ppp_failing_since_ms, online, offline_since_ms, offline_deadline_ms, seen_generation, missing,
-                    created_ms, updated_ms)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, 0), 0, ?, ?)
-                 ON CONFLICT (acs_id, genie_id) DO UPDATE SET
+                    created_ms, updated_ms, subscriber_id) ",
+            );
+            q.push_values(&rows, |mut b, (u, _, tags)| {
+                let d = &u.device;
+                let offline_since = if u.online {
+                    None
+                } else {
+                    u.offline_deadline_ms
+                };
+                b.push_bind(self.acs_id)
+                    .push_bind(&d.id)
+                    .push_bind(&d.serial)
+                    .push_bind(&d.oui)
+                    .push_bind(&d.product_class)
+                    .push_bind(&d.manufacturer)
+                    .push_bind(&d.model)
+                    .push_bind(&d.firmware)
+                    .push_bind(&d.hardware)
+                    .push_bind(&d.mac)
+                    .push_bind(&d.wan_ip)
+                    .push_bind(&d.lan_ip)
+                    .push_bind(d.uptime_s.map(|u| u as i64))
+                    .push_bind(d.cpu_pct)
+                    .push_bind(d.mem_pct)
+                    .push_bind(d.signal_dbm)
+                    .push_bind(d.pppoe_username())
+                    .push_bind(d.wan.as_ref().and_then(|w| w.status.clone()))
+                    .push_bind(d.wan.as_ref().and_then(|w| w.last_error.clone()))
+                    .push_bind(d.inform_interval_s.map(i64::from))
+                    .push_bind(d.last_inform_ms)
+                    .push_bind(d.last_boot_ms)
+                    .push_bind(d.data_model.map(|m| m.as_str()))
+                    .push_bind(tags)
+                    .push_bind(u.ppp_failing_since_ms)
+                    .push_bind(i64::from(u.online))
+                    .push_bind(offline_since)
+                    .push_bind(u.offline_deadline_ms)
+                    .push_bind(generation.unwrap_or(0))
+                    .push_bind(0_i64)
+                    .push_bind(now_ms)
+                    .push_bind(now_ms)
+                    .push("(SELECT id FROM subscribers WHERE serial = upper(")
+                    .push_bind_unseparated(&d.serial)
+                    .push_unseparated(") OR serial_alt = upper(")
+                    .push_bind_unseparated(&d.serial)
+                    .push_unseparated(") LIMIT 1)");
+            });
+            q.push(
+                " ON CONFLICT (acs_id, genie_id) DO UPDATE SET
                     serial = excluded.serial, oui = excluded.oui, product_class = excluded.product_class,
                     manufacturer = excluded.manufacturer, model = excluded.model, firmware = excluded.firmware,
                     hardware = excluded.hardware, mac = excluded.mac, wan_ip = excluded.wan_ip, lan_ip = excluded.lan_ip,
@@ -177,82 +235,77 @@ impl SyncStore for AcsSyncStore {
                     wan_status = excluded.wan_status, wan_error = excluded.wan_error,
                     inform_interval_s = excluded.inform_interval_s, last_inform_ms = excluded.last_inform_ms,
                     last_boot_ms = excluded.last_boot_ms, data_model = excluded.data_model, tags = excluded.tags,
-                    normalized = excluded.normalized, counters_json = excluded.counters_json,
                     ppp_failing_since_ms = excluded.ppp_failing_since_ms, online = excluded.online,
                     offline_since_ms = CASE WHEN excluded.online = 1 THEN NULL
                                             ELSE COALESCE(devices.offline_since_ms, excluded.offline_since_ms) END,
                     offline_deadline_ms = excluded.offline_deadline_ms,
-                    seen_generation = CASE WHEN ? IS NULL THEN devices.seen_generation ELSE excluded.seen_generation END,
-                    missing = 0, updated_ms = excluded.updated_ms
-                 RETURNING id",
-            )
-            .bind(self.acs_id)
-            .bind(&d.id)
-            .bind(&d.serial)
-            .bind(&d.oui)
-            .bind(&d.product_class)
-            .bind(&d.manufacturer)
-            .bind(&d.model)
-            .bind(&d.firmware)
-            .bind(&d.hardware)
-            .bind(&d.mac)
-            .bind(&d.wan_ip)
-            .bind(&d.lan_ip)
-            .bind(d.uptime_s.map(|u| u as i64))
-            .bind(d.cpu_pct)
-            .bind(d.mem_pct)
-            .bind(d.signal_dbm)
-            .bind(d.pppoe_username())
-            .bind(d.wan.as_ref().and_then(|w| w.status.clone()))
-            .bind(d.wan.as_ref().and_then(|w| w.last_error.clone()))
-            .bind(d.inform_interval_s.map(i64::from))
-            .bind(d.last_inform_ms)
-            .bind(d.last_boot_ms)
-            .bind(d.data_model.map(|m| m.as_str()))
-            .bind(&tags)
-            .bind(&normalized)
-            .bind(u.counters.as_ref().map(counters_to_json))
-            .bind(u.ppp_failing_since_ms)
-            .bind(i64::from(u.online))
-            .bind(offline_since)
-            .bind(u.offline_deadline_ms)
-            .bind(generation)
-            .bind(now_ms)
-            .bind(now_ms)
-            .bind(generation)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db)?;
-            let device_id: i64 = row.get("id");
-            if let Some(s) = &u.sample {
-                sqlx::query(
-                    "INSERT OR IGNORE INTO device_samples (device_id, resolution, at_ms, cpu_pct, mem_pct, uptime_s, signal_dbm, rx_bps, tx_bps)
-                     VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(device_id)
-                .bind(s.at_ms)
-                .bind(s.cpu_pct)
-                .bind(s.mem_pct)
-                .bind(s.uptime_s.map(|u| u as i64))
-                .bind(s.signal_dbm)
-                .bind(s.rx_bps)
-                .bind(s.tx_bps)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+                    seen_generation = ",
+            );
+            match generation {
+                Some(_) => q.push("excluded.seen_generation"),
+                None => q.push("devices.seen_generation"),
+            };
+            q.push(
+                ", missing = 0, updated_ms = excluded.updated_ms,
+                    subscriber_id = COALESCE(devices.subscriber_id, excluded.subscriber_id)
+                 RETURNING id, genie_id",
+            );
+            let returned = q.build().fetch_all(&mut *tx).await.map_err(db)?;
+            let ids: HashMap<String, i64> = returned
+                .iter()
+                .map(|r| (r.get::<String, _>("genie_id"), r.get::<i64, _>("id")))
+                .collect();
+            let id_of = |u: &DeviceUpdate| ids.get(&u.device.id).copied().unwrap_or_default();
+
+            let mut docs = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO device_documents (device_id, normalized, counters_json) ",
+            );
+            docs.push_values(&rows, |mut b, (u, normalized, _)| {
+                b.push_bind(id_of(u))
+                    .push_bind(normalized)
+                    .push_bind(u.counters.as_ref().map(counters_to_json));
+            });
+            docs.push(
+                " ON CONFLICT (device_id) DO UPDATE SET normalized = excluded.normalized,
+                     counters_json = excluded.counters_json",
+            );
+            docs.build().execute(&mut *tx).await.map_err(db)?;
+
+            let samples: Vec<(i64, &crate::sync::Sample)> = chunk
+                .iter()
+                .filter_map(|u| u.sample.as_ref().map(|s| (id_of(u), s)))
+                .collect();
+            if !samples.is_empty() {
+                let mut q = QueryBuilder::<Sqlite>::new(
+                    "INSERT OR IGNORE INTO device_samples (device_id, resolution, at_ms, cpu_pct, mem_pct, uptime_s, signal_dbm, rx_bps, tx_bps) ",
+                );
+                q.push_values(&samples, |mut b, (id, s)| {
+                    b.push_bind(*id)
+                        .push_bind(0_i64)
+                        .push_bind(s.at_ms)
+                        .push_bind(s.cpu_pct)
+                        .push_bind(s.mem_pct)
+                        .push_bind(s.uptime_s.map(|u| u as i64))
+                        .push_bind(s.signal_dbm)
+                        .push_bind(s.rx_bps)
+                        .push_bind(s.tx_bps);
+                });
+                q.build().execute(&mut *tx).await.map_err(db)?;
             }
-            for l in &u.logs {
-                log(
-                    &mut tx,
-                    device_id,
-                    level(l.level),
-                    &l.kind,
-                    &l.message,
-                    &l.payload,
-                    l.at_ms,
-                )
-                .await
-                .map_err(db)?;
+            for &u in chunk {
+                for l in &u.logs {
+                    log(
+                        &mut tx,
+                        id_of(u),
+                        level(l.level),
+                        &l.kind,
+                        &l.message,
+                        &l.payload,
+                        l.at_ms,
+                    )
+                    .await
+                    .map_err(db)?;
+                }
             }
         }
         let cursor_json =

@@ -340,7 +340,7 @@ async fn rekeying_keeps_the_data_and_retires_the_old_key() {
         .await
         .unwrap();
     t.set_setting("k", "v").await.unwrap();
-    t.rekey(&new).await.unwrap();
+    let t = t.rekey(&path, &new).await.unwrap();
     t.close().await;
     assert!(matches!(
         TenantStore::open_file(&path, "t", &old, false).await,
@@ -573,7 +573,7 @@ async fn migrations_are_idempotent_and_upgrade_a_database_one_version_behind() {
             .collect();
         assert_eq!(versions, expected);
         let index: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'devices_online_last_inform'",
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'devices_presence_last_inform'",
         )
         .fetch_one(&t.pool)
         .await
@@ -619,6 +619,21 @@ async fn an_older_schema_upgrades_in_place_and_keeps_its_data() {
         .execute(&mut conn)
         .await
         .unwrap();
+    // A device as schema 0001 stored it: its normalised document inside the row.
+    let doc = fixture_docs("device-full-tr098.json").remove(0);
+    let normalized = serde_json::to_string(&crate::normalize::normalize(&doc).unwrap()).unwrap();
+    sqlx::query("INSERT INTO acs_connections (id, name, url, created_ms) VALUES (1, 'main', 'http://x:7557', 0)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO devices (acs_id, genie_id, serial, oui, product_class, normalized, counters_json, online, last_inform_ms, created_ms, updated_ms)
+         VALUES (1, '202BC1-BM632w-000000', '000000', '202BC1', 'BM632w', ?, '{}', 1, 5, 0, 0)",
+    )
+    .bind(&normalized)
+    .execute(&mut conn)
+    .await
+    .unwrap();
     sqlx::Connection::close(conn).await.unwrap();
 
     let t = TenantStore::open_file(&path, "t", &key, false)
@@ -629,12 +644,18 @@ async fn an_older_schema_upgrades_in_place_and_keeps_its_data() {
         Some("15")
     );
     let index: Option<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'devices_online_last_inform'",
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'devices_presence_last_inform'",
     )
     .fetch_optional(t.pool())
     .await
     .unwrap();
-    assert!(index.is_some(), "migration 0002 applied");
+    assert!(index.is_some(), "the latest migration applied");
+    let moved = t.device("202BC1-BM632w-000000").await.unwrap();
+    assert_eq!(
+        moved.normalized,
+        crate::normalize::normalize(&doc).unwrap(),
+        "the document moved to device_documents with its row"
+    );
     t.close().await;
     let again = TenantStore::open_file(&path, "t", &key, false)
         .await
@@ -727,4 +748,563 @@ async fn a_process_killed_mid_write_leaves_a_consistent_database() {
         .unwrap();
     assert!(a > 0, "the child wrote before it was killed");
     assert_eq!(a, b, "only whole transactions survive");
+}
+
+fn subscriber(account: &str, name: &str, serial: Option<&str>) -> subscribers::SubscriberInput {
+    use acsdesk_types::input::{PppoePassword, PppoeUsername, SerialNumber, Ssid, WpaPassphrase};
+    let mut s = subscribers::SubscriberInput::new(account, name);
+    s.phone = Some("+54 11 5555-0101".into());
+    s.pppoe_username = Some(PppoeUsername::parse(&format!("{account}@isp")).unwrap());
+    s.pppoe_password = Some(PppoePassword::parse("ppp-SECRET-77").unwrap());
+    s.wifi_ssid = Some(Ssid::parse("Casa Pérez").unwrap());
+    s.wifi_password = Some(WpaPassphrase::parse("wifi-SECRET-88").unwrap());
+    s.plan = Some("50/10 Mbps".into());
+    s.serial = serial.map(|x| SerialNumber::parse(x).unwrap());
+    s
+}
+
+#[tokio::test]
+async fn subscribers_link_to_routers_by_serial_and_keep_their_secrets() {
+    use acsdesk_types::input::SerialNumber;
+    use subscribers::{SubscriberFilter, SubscriberStatus};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+
+    let ana = t
+        .add_subscriber(&subscriber("A-1001", "Ana Pérez", Some("000007")), NOW)
+        .await
+        .unwrap();
+    assert_eq!(ana.devices, vec!["202BC1-BM632w-000007".to_owned()]);
+    assert!(ana.has_pppoe_password && ana.has_wifi_password);
+    let shown = format!("{ana:?} {:?}", subscriber("x", "y", None));
+    assert!(!shown.contains("SECRET"), "secrets never in Debug: {shown}");
+    let secrets = t.reveal_subscriber_secrets("A-1001").await.unwrap();
+    assert_eq!(secrets.pppoe_password.as_deref(), Some("ppp-SECRET-77"));
+    assert_eq!(secrets.wifi_password.as_deref(), Some("wifi-SECRET-88"));
+    assert!(!format!("{secrets:?}").contains("SECRET"));
+    // The device list shows who the router belongs to.
+    let dev = t.device("202BC1-BM632w-000007").await.unwrap();
+    assert_eq!(dev.row.subscriber.as_deref(), Some("Ana Pérez"));
+
+    // A serial links one subscriber only; the account is unique.
+    let taken = t
+        .add_subscriber(&subscriber("A-1002", "Bruno", Some("000007")), NOW)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&taken, StoreError::Conflict(m) if m.contains("already linked")),
+        "{taken}"
+    );
+    let twice = t
+        .add_subscriber(&subscriber("A-1001", "Other", None), NOW)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&twice, StoreError::Conflict(m) if m.contains("account")),
+        "{twice}"
+    );
+    for (field, bad) in [
+        ("account", subscribers::SubscriberInput::new(" ", "x")),
+        ("name", subscribers::SubscriberInput::new("A-9", "")),
+        ("phone", {
+            let mut s = subscribers::SubscriberInput::new("A-9", "x");
+            s.phone = Some("call me".into());
+            s
+        }),
+    ] {
+        assert!(
+            matches!(t.add_subscriber(&bad, NOW).await, Err(StoreError::Invalid { field: f, .. }) if f == field),
+            "{field}"
+        );
+    }
+    assert_eq!(
+        t.list_subscribers(&SubscriberFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "nothing half-added"
+    );
+
+    // A subscriber added before the router informs is linked by the sync.
+    t.add_subscriber(&subscriber("A-1003", "Carla", Some("000100")), NOW)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE devices SET subscriber_id = NULL WHERE serial = '000100'")
+        .execute(t.pool())
+        .await
+        .unwrap();
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
+    let sink = t.sync_store("main").await.unwrap();
+    sync_once(
+        &source,
+        &sink,
+        &SyncOptions {
+            force_full: true,
+            ..SyncOptions::default()
+        },
+        NOW + 60_000,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        t.device("9CA2F4-EC220%2DG5-000100")
+            .await
+            .unwrap()
+            .row
+            .subscriber
+            .as_deref(),
+        Some("Carla")
+    );
+
+    // Relinking moves the router; unlinking frees it; updating keeps unchanged secrets.
+    let moved = t
+        .link_subscriber("A-1001", &SerialNumber::parse("000008").unwrap(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(moved.devices, vec!["202BC1-BM632w-000008".to_owned()]);
+    assert_eq!(
+        t.device("202BC1-BM632w-000007")
+            .await
+            .unwrap()
+            .row
+            .subscriber,
+        None
+    );
+    let mut change = subscriber("A-1001", "Ana P. Gómez", Some("000008"));
+    change.pppoe_password = None;
+    change.status = SubscriberStatus::Suspended;
+    let updated = t
+        .update_subscriber("A-1001", &change, NOW + 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        (updated.name.as_str(), updated.status),
+        ("Ana P. Gómez", SubscriberStatus::Suspended)
+    );
+    assert_eq!(
+        t.reveal_subscriber_secrets("A-1001")
+            .await
+            .unwrap()
+            .pppoe_password
+            .as_deref(),
+        Some("ppp-SECRET-77"),
+        "a password not given is kept"
+    );
+    let found = t
+        .list_subscribers(&SubscriberFilter {
+            search: Some("gómez".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "search ignores the case of the name");
+    let by_phone = t
+        .list_subscribers(&SubscriberFilter {
+            search: Some("5555-0101".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_phone.len(), 2);
+    let suspended = t
+        .list_subscribers(&SubscriberFilter {
+            status: Some("suspended".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(suspended.len(), 1);
+    assert!(t
+        .list_subscribers(&SubscriberFilter {
+            status: Some("gone".into()),
+            ..Default::default()
+        })
+        .await
+        .is_err());
+    t.unlink_subscriber("A-1001", NOW).await.unwrap();
+    assert_eq!(
+        t.device("202BC1-BM632w-000008")
+            .await
+            .unwrap()
+            .row
+            .subscriber,
+        None
+    );
+    let unlinked = t
+        .list_subscribers(&SubscriberFilter {
+            linked: Some(false),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(unlinked.len(), 1);
+    t.remove_subscriber("A-1003").await.unwrap();
+    assert_eq!(
+        t.device("9CA2F4-EC220%2DG5-000100")
+            .await
+            .unwrap()
+            .row
+            .subscriber,
+        None,
+        "the router stays"
+    );
+    assert!(matches!(
+        t.remove_subscriber("A-1003").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        t.reveal_subscriber_secrets("nobody").await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_gpon_label_serial_links_the_router_that_reports_it_in_hex() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let sandbox = acsdesk_sandbox::Sandbox::builder(NOW)
+        .devices(40)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let t = synced_tenant(&ws, "Acme", &sandbox.url()).await;
+    let huawei = sandbox
+        .device_ids()
+        .into_iter()
+        .find(|i| i.starts_with("00E0FC"))
+        .unwrap();
+    let hex = huawei.rsplit('-').next().unwrap().to_owned();
+    assert!(hex.starts_with("48575443"), "{hex}");
+    let label = format!("hwtc{}", &hex[8..]);
+    let s = t
+        .add_subscriber(&subscriber("G-1", "Gpon User", Some(&label)), NOW)
+        .await
+        .unwrap();
+    assert_eq!(s.serial.as_deref(), Some(label.to_uppercase().as_str()));
+    assert_eq!(s.devices, vec![huawei]);
+}
+
+#[tokio::test]
+async fn no_tenant_handle_reaches_another_tenants_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let a = synced_tenant(&ws, "Alpha", &url).await;
+    let b = synced_tenant(&ws, "Beta", &url).await;
+    // The same 23 serials live twice, once per tenant.
+    for t in [&a, &b] {
+        let list = t
+            .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+            .await
+            .unwrap();
+        assert_eq!(list.total, 23);
+    }
+    let ana = a
+        .add_subscriber(&subscriber("A-1", "Ana", Some("000007")), NOW)
+        .await
+        .unwrap();
+    let action = a
+        .enqueue_action(
+            "202BC1-BM632w-000007",
+            &crate::actions::ActionRequest::Reboot,
+            "noc",
+            NOW,
+        )
+        .await
+        .unwrap();
+    // B can neither read nor change A's subscriber, action or links.
+    assert!(matches!(
+        b.subscriber("A-1").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        b.reveal_subscriber_secrets("A-1").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        b.remove_subscriber("A-1").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        b.unlink_subscriber("A-1", NOW).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(b
+        .list_subscribers(&Default::default())
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(b.actions(None, 100).await.unwrap().is_empty());
+    assert!(
+        b.action(action.id).await.is_err(),
+        "A's action id means nothing in B"
+    );
+    assert_eq!(
+        b.device("202BC1-BM632w-000007")
+            .await
+            .unwrap()
+            .row
+            .subscriber,
+        None
+    );
+    // B's own subscriber with the same account and serial is its own.
+    b.add_subscriber(&subscriber("A-1", "Someone else", Some("000007")), NOW)
+        .await
+        .unwrap();
+    b.remove_acs("main").await.unwrap();
+    assert_eq!(
+        a.subscriber("A-1").await.unwrap(),
+        ana,
+        "A's subscriber is untouched"
+    );
+    assert_eq!(a.actions(None, 100).await.unwrap().len(), 1);
+    assert_eq!(
+        a.list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+            .await
+            .unwrap()
+            .total,
+        23
+    );
+    // And the other tenant's passphrase does not open A.
+    assert!(matches!(
+        ws.open_tenant("Alpha", Some("not it")).await,
+        Err(StoreError::WrongKey(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_tenant_is_rekeyed_with_its_pool_busy_and_keeps_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    // Open every pooled connection with the old key.
+    let reads: Vec<_> = (0..4)
+        .map(|_| {
+            let t = t.clone();
+            tokio::spawn(async move {
+                t.list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+                    .await
+                    .unwrap()
+                    .total
+            })
+        })
+        .collect();
+    for r in reads {
+        assert_eq!(r.await.unwrap(), 23);
+    }
+    let t = ws
+        .rekey_tenant(t, KeyChoice::Passphrase("new passphrase".into()))
+        .await
+        .unwrap();
+    let total = |t: TenantStore| async move {
+        t.list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+            .await
+            .unwrap()
+            .total
+    };
+    assert_eq!(total(t.clone()).await, 23);
+    t.close().await;
+    assert!(matches!(
+        ws.open_tenant("Acme", Some("tenant passphrase")).await,
+        Err(StoreError::WrongKey(_))
+    ));
+    let t = ws
+        .open_tenant("Acme", Some("new passphrase"))
+        .await
+        .unwrap();
+    assert_eq!(total(t.clone()).await, 23);
+    // The file holds no secret in clear after the re-key either.
+    t.close().await;
+    assert!(!contains(&file_bytes(dir.path()), "acs-pass-XYZZY"));
+}
+
+#[tokio::test]
+async fn a_rekey_cut_short_never_locks_the_tenant_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("old pass".into()), NOW)
+        .await
+        .unwrap();
+    t.set_setting("k", "v").await.unwrap();
+    t.close().await;
+    let entry = ws.entry("Acme").await.unwrap();
+    let path = dir.path().join("tenants").join(&entry.file);
+    let salt = key::random_salt().unwrap();
+    let record_pending = || async {
+        sqlx::query(
+            "UPDATE tenants SET pending_kind = 'passphrase', pending_salt = ? WHERE name = 'Acme'",
+        )
+        .bind(&salt)
+        .execute(&ws.app)
+        .await
+        .unwrap();
+    };
+    // Killed after recording the new key, before the file changed: the old key opens it
+    // and the re-key is forgotten.
+    record_pending().await;
+    let t = ws.open_tenant("Acme", Some("old pass")).await.unwrap();
+    assert_eq!(t.setting("k").await.unwrap().as_deref(), Some("v"));
+    t.close().await;
+    assert!(ws.entry("Acme").await.unwrap().pending_kind.is_none());
+    // Killed after the file changed, before the new key was recorded as current: the new
+    // passphrase opens it and becomes the tenant's.
+    record_pending().await;
+    let old = key::DbKey::from_passphrase("old pass", entry.salt.as_deref().unwrap()).unwrap();
+    let new = key::DbKey::from_passphrase("new pass", &salt).unwrap();
+    rekey_file(&path, &old, &new).await.unwrap();
+    assert!(matches!(
+        ws.open_tenant("Acme", Some("old pass")).await,
+        Err(StoreError::WrongKey(_))
+    ));
+    let t = ws.open_tenant("Acme", Some("new pass")).await.unwrap();
+    assert_eq!(t.setting("k").await.unwrap().as_deref(), Some("v"));
+    t.close().await;
+    let after = ws.entry("Acme").await.unwrap();
+    assert!(after.pending_kind.is_none());
+    assert_eq!(after.salt.as_deref(), Some(salt.as_slice()));
+    ws.open_tenant("Acme", Some("new pass"))
+        .await
+        .unwrap()
+        .close()
+        .await;
+    // A re-key while another is unfinished is refused.
+    record_pending().await;
+    let t = TenantStore::open_file(&path, "Acme", &new, false)
+        .await
+        .unwrap();
+    assert!(matches!(
+        ws.rekey_tenant(t, KeyChoice::Passphrase("third".into()))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+/// Moving a tenant from a passphrase to the OS credential store and back.
+#[tokio::test]
+async fn a_tenant_moves_between_a_passphrase_and_the_credential_store() {
+    assert!(
+        key::keyring_available(),
+        "run under scripts/desktop-session.sh"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Mover", KeyChoice::Passphrase("pass one".into()), NOW)
+        .await
+        .unwrap();
+    t.set_setting("k", "v").await.unwrap();
+    let t = ws.rekey_tenant(t, KeyChoice::Keyring).await.unwrap();
+    t.close().await;
+    assert_eq!(ws.tenants().await.unwrap()[0].key_kind, "keyring");
+    let t = ws.open_tenant("Mover", None).await.unwrap();
+    assert_eq!(t.setting("k").await.unwrap().as_deref(), Some("v"));
+    let file = ws.entry("Mover").await.unwrap().file;
+    assert!(
+        key::keyring_load(&pending_entry(&file)).is_err(),
+        "no pending key left"
+    );
+    let t = ws
+        .rekey_tenant(t, KeyChoice::Passphrase("pass two".into()))
+        .await
+        .unwrap();
+    t.close().await;
+    assert!(
+        key::keyring_load(&file).is_err(),
+        "the keyring entry is gone with the keyring key"
+    );
+    let t = ws.open_tenant("Mover", Some("pass two")).await.unwrap();
+    assert_eq!(t.setting("k").await.unwrap().as_deref(), Some("v"));
+    t.close().await;
+    ws.remove_tenant("Mover").await.unwrap();
+}
+
+#[tokio::test]
+async fn the_stock_sqlite3_tool_cannot_read_a_tenant_file() {
+    let tool = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("the sqlite3 command-line tool (apt package sqlite3; ./dev.sh installs it)");
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    t.close().await;
+    let file = std::fs::read_dir(dir.path().join("tenants"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "db"))
+        .unwrap();
+    let out = std::process::Command::new(tool)
+        .arg(&file)
+        .arg("SELECT serial FROM devices;")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "sqlite3 read it: {said}");
+    assert!(
+        said.contains("file is not a database") || said.contains("encrypted"),
+        "{said}"
+    );
+    assert!(!said.contains("000007"));
+    // The app database is plain SQLite and holds only the tenant list.
+    let app = std::process::Command::new(tool)
+        .arg(dir.path().join("app.db"))
+        .arg("SELECT name, key_kind FROM tenants;")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&app.stdout).trim(),
+        "Acme|passphrase"
+    );
+}
+
+#[tokio::test]
+async fn acs_settings_out_of_range_are_refused_not_clamped() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
+        .await
+        .unwrap();
+    let with = |f: &dyn Fn(&mut NewAcs)| {
+        let mut a = acs("main", "http://acs.example.net:7557");
+        f(&mut a);
+        a
+    };
+    for (field, bad) in [
+        ("rate", with(&|a| a.rate_per_s = 0)),
+        ("rate", with(&|a| a.rate_per_s = 5000)),
+        ("interval", with(&|a| a.interval_s = 1)),
+        ("interval", with(&|a| a.interval_s = 90_000)),
+        (
+            "cwmp-url",
+            with(&|a| a.cwmp_url = Some("acs.example.net".into())),
+        ),
+        ("auth", with(&|a| a.auth_kind = "digest".into())),
+    ] {
+        match t.add_acs(&bad, NOW).await {
+            Err(StoreError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert!(t.list_acs().await.unwrap().is_empty(), "nothing saved");
+    let ok = t
+        .add_acs(
+            &with(&|a| a.cwmp_url = Some("http://acs.example.net:7547".into())),
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ok.cwmp_url.as_deref(), Some("http://acs.example.net:7547"));
 }

@@ -1,0 +1,502 @@
+//! The `subscribers` table: the billing system's network users (account, name, phone,
+//! PPPoE and WiFi credentials, plan, notes, status) and the router each is linked to by
+//! serial number. Passwords leave the store only through
+//! [`TenantStore::reveal_subscriber_secrets`]; rows carry only whether one is set.
+
+use super::{StoreError, TenantStore};
+use acsdesk_types::input::{PppoePassword, PppoeUsername, SerialNumber, Ssid, WpaPassphrase};
+use sqlx::{QueryBuilder, Row, Sqlite};
+use std::fmt;
+
+/// A subscriber's status in the billing system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriberStatus {
+    /// Paying and connected.
+    Active,
+    /// Temporarily cut off (unpaid, on request).
+    Suspended,
+    /// Gone.
+    Terminated,
+}
+
+impl SubscriberStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubscriberStatus::Active => "active",
+            SubscriberStatus::Suspended => "suspended",
+            SubscriberStatus::Terminated => "terminated",
+        }
+    }
+
+    /// From the stored (or typed) name.
+    pub fn parse(s: &str) -> Result<Self, StoreError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "active" => Ok(SubscriberStatus::Active),
+            "suspended" => Ok(SubscriberStatus::Suspended),
+            "terminated" => Ok(SubscriberStatus::Terminated),
+            other => Err(StoreError::Invalid {
+                field: "status",
+                reason: format!("{other:?} is not a status: use active, suspended or terminated"),
+            }),
+        }
+    }
+}
+
+/// A subscriber as listed: everything but the passwords.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subscriber {
+    /// Row id.
+    pub id: i64,
+    /// The billing system's account number (unique in the tenant).
+    pub account: String,
+    /// Name.
+    pub name: String,
+    /// Phone, for SMS alerts and the technician.
+    pub phone: Option<String>,
+    /// PPPoE username.
+    pub pppoe_username: Option<String>,
+    /// Whether a PPPoE password is stored.
+    pub has_pppoe_password: bool,
+    /// WiFi network name.
+    pub wifi_ssid: Option<String>,
+    /// Whether a WiFi password is stored.
+    pub has_wifi_password: bool,
+    /// Plan or bandwidth (`50/10 Mbps`).
+    pub plan: Option<String>,
+    /// Free notes.
+    pub notes: Option<String>,
+    /// Billing status.
+    pub status: SubscriberStatus,
+    /// The serial of the router linked to the subscriber.
+    pub serial: Option<String>,
+    /// The GenieACS ids of the devices with that serial, in any ACS connection.
+    pub devices: Vec<String>,
+    /// When created.
+    pub created_ms: i64,
+    /// When last changed.
+    pub updated_ms: i64,
+}
+
+/// A subscriber's passwords, revealed for provisioning. Never log it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SubscriberSecrets {
+    /// PPPoE password.
+    pub pppoe_password: Option<String>,
+    /// WiFi passphrase.
+    pub wifi_password: Option<String>,
+}
+
+impl fmt::Debug for SubscriberSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |s: &Option<String>| s.as_ref().map(|_| "<redacted>");
+        f.debug_struct("SubscriberSecrets")
+            .field("pppoe_password", &shown(&self.pppoe_password))
+            .field("wifi_password", &shown(&self.wifi_password))
+            .finish()
+    }
+}
+
+/// What a subscriber is made of, validated: credentials through the same rules the UI
+/// and the action queue use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriberInput {
+    /// Account number: 1 to 64 characters, no control characters.
+    pub account: String,
+    /// Name: 1 to 128 characters.
+    pub name: String,
+    /// Phone (digits, spaces, `+ - ( )`).
+    pub phone: Option<String>,
+    /// PPPoE username.
+    pub pppoe_username: Option<PppoeUsername>,
+    /// PPPoE password (redacted in `Debug`).
+    pub pppoe_password: Option<PppoePassword>,
+    /// WiFi network name.
+    pub wifi_ssid: Option<Ssid>,
+    /// WiFi passphrase (redacted in `Debug`).
+    pub wifi_password: Option<WpaPassphrase>,
+    /// Plan or bandwidth.
+    pub plan: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Status.
+    pub status: SubscriberStatus,
+    /// The router's serial.
+    pub serial: Option<SerialNumber>,
+}
+
+impl SubscriberInput {
+    /// A subscriber with only an account and a name.
+    pub fn new(account: &str, name: &str) -> Self {
+        Self {
+            account: account.to_owned(),
+            name: name.to_owned(),
+            phone: None,
+            pppoe_username: None,
+            pppoe_password: None,
+            wifi_ssid: None,
+            wifi_password: None,
+            plan: None,
+            notes: None,
+            status: SubscriberStatus::Active,
+            serial: None,
+        }
+    }
+
+    fn check(&self) -> Result<(String, String), StoreError> {
+        let account = self.account.trim().to_owned();
+        if account.is_empty()
+            || account.chars().count() > 64
+            || account.chars().any(char::is_control)
+        {
+            return Err(StoreError::Invalid {
+                field: "account",
+                reason: "an account number has 1 to 64 characters, no control characters".into(),
+            });
+        }
+        let name = self.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 128 || name.chars().any(char::is_control) {
+            return Err(StoreError::Invalid {
+                field: "name",
+                reason: "a name has 1 to 128 characters, no control characters".into(),
+            });
+        }
+        if let Some(p) = &self.phone {
+            let ok = !p.trim().is_empty()
+                && p.chars().count() <= 32
+                && p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+                && p.chars().filter(char::is_ascii_digit).count() >= 5;
+            if !ok {
+                return Err(StoreError::Invalid {
+                    field: "phone",
+                    reason: "a phone number has digits (at least 5), spaces and + - ( ) only, e.g. +54 11 5555-0101".into(),
+                });
+            }
+        }
+        for (field, text, max) in [("plan", &self.plan, 64), ("notes", &self.notes, 2000)] {
+            if text.as_ref().is_some_and(|t| t.chars().count() > max) {
+                return Err(StoreError::Invalid {
+                    field,
+                    reason: format!("at most {max} characters"),
+                });
+            }
+        }
+        Ok((account, name))
+    }
+}
+
+/// Which subscribers to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubscriberFilter {
+    /// Text in the account, name, phone, PPPoE user or serial.
+    pub search: Option<String>,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only those linked (`true`) or not (`false`) to a router.
+    pub linked: Option<bool>,
+    /// At most this many (default 500).
+    pub limit: Option<u32>,
+}
+
+const COLUMNS: &str = "SELECT s.id, s.account, s.name, s.phone, s.pppoe_username,
+    s.pppoe_password IS NOT NULL AS has_pppoe, s.wifi_ssid, s.wifi_password IS NOT NULL AS has_wifi,
+    s.plan, s.notes, s.status, s.serial, s.created_ms, s.updated_ms,
+    (SELECT group_concat(d.genie_id, char(10)) FROM devices d WHERE d.subscriber_id = s.id) AS device_ids
+    FROM subscribers s";
+
+fn row_to_subscriber(r: &sqlx::sqlite::SqliteRow) -> Result<Subscriber, StoreError> {
+    let devices: Option<String> = r.get("device_ids");
+    Ok(Subscriber {
+        id: r.get("id"),
+        account: r.get("account"),
+        name: r.get("name"),
+        phone: r.get("phone"),
+        pppoe_username: r.get("pppoe_username"),
+        has_pppoe_password: r.get::<i64, _>("has_pppoe") != 0,
+        wifi_ssid: r.get("wifi_ssid"),
+        has_wifi_password: r.get::<i64, _>("has_wifi") != 0,
+        plan: r.get("plan"),
+        notes: r.get("notes"),
+        status: SubscriberStatus::parse(r.get::<String, _>("status").as_str())?,
+        serial: r.get("serial"),
+        devices: devices
+            .map(|d| d.lines().map(str::to_owned).collect())
+            .unwrap_or_default(),
+        created_ms: r.get("created_ms"),
+        updated_ms: r.get("updated_ms"),
+    })
+}
+
+fn serial_conflict(e: sqlx::Error, serial: Option<&SerialNumber>) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Conflict(m) if m.contains("subscribers.serial") => {
+            StoreError::Conflict(format!(
+                "the router {} is already linked to another subscriber",
+                serial.map(SerialNumber::as_str).unwrap_or("?")
+            ))
+        }
+        StoreError::Conflict(m) if m.contains("subscribers.account") => {
+            StoreError::Conflict("a subscriber with this account number already exists".into())
+        }
+        other => other,
+    }
+}
+
+impl TenantStore {
+    /// Adds a subscriber, linking the router with its serial if one is given.
+    pub async fn add_subscriber(
+        &self,
+        input: &SubscriberInput,
+        now_ms: i64,
+    ) -> Result<Subscriber, StoreError> {
+        let (account, name) = input.check()?;
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO subscribers (account, name, phone, pppoe_username, pppoe_password, wifi_ssid,
+                 wifi_password, plan, notes, status, serial, serial_alt, created_ms, updated_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&account)
+        .bind(&name)
+        .bind(input.phone.as_deref().map(str::trim))
+        .bind(input.pppoe_username.as_ref().map(PppoeUsername::as_str))
+        .bind(input.pppoe_password.as_ref().map(PppoePassword::reveal))
+        .bind(input.wifi_ssid.as_ref().map(Ssid::as_str))
+        .bind(input.wifi_password.as_ref().map(WpaPassphrase::reveal))
+        .bind(&input.plan)
+        .bind(&input.notes)
+        .bind(input.status.as_str())
+        .bind(input.serial.as_ref().map(SerialNumber::as_str))
+        .bind(input.serial.as_ref().and_then(SerialNumber::gpon_alternate))
+        .bind(now_ms)
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| serial_conflict(e, input.serial.as_ref()))?;
+        link_devices(&mut tx, id).await?;
+        tx.commit().await?;
+        self.subscriber_by_id(id).await
+    }
+
+    /// Replaces a subscriber's details. Passwords left `None` keep their stored value;
+    /// the serial follows the input (`None` unlinks).
+    pub async fn update_subscriber(
+        &self,
+        account: &str,
+        input: &SubscriberInput,
+        now_ms: i64,
+    ) -> Result<Subscriber, StoreError> {
+        let (new_account, name) = input.check()?;
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM subscribers WHERE account = ?")
+            .bind(account)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("subscriber {account}")))?;
+        sqlx::query(
+            "UPDATE subscribers SET account = ?, name = ?, phone = ?, pppoe_username = ?,
+                 pppoe_password = COALESCE(?, pppoe_password), wifi_ssid = ?,
+                 wifi_password = COALESCE(?, wifi_password), plan = ?, notes = ?, status = ?,
+                 serial = ?, serial_alt = ?, updated_ms = ? WHERE id = ?",
+        )
+        .bind(&new_account)
+        .bind(&name)
+        .bind(input.phone.as_deref().map(str::trim))
+        .bind(input.pppoe_username.as_ref().map(PppoeUsername::as_str))
+        .bind(input.pppoe_password.as_ref().map(PppoePassword::reveal))
+        .bind(input.wifi_ssid.as_ref().map(Ssid::as_str))
+        .bind(input.wifi_password.as_ref().map(WpaPassphrase::reveal))
+        .bind(&input.plan)
+        .bind(&input.notes)
+        .bind(input.status.as_str())
+        .bind(input.serial.as_ref().map(SerialNumber::as_str))
+        .bind(input.serial.as_ref().and_then(SerialNumber::gpon_alternate))
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| serial_conflict(e, input.serial.as_ref()))?;
+        sqlx::query("UPDATE devices SET subscriber_id = NULL WHERE subscriber_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        link_devices(&mut tx, id).await?;
+        tx.commit().await?;
+        self.subscriber_by_id(id).await
+    }
+
+    /// Links the router with `serial` to a subscriber (replacing any previous link).
+    /// The serial is kept even when no device has informed with it yet: the sync links
+    /// the device when it appears.
+    pub async fn link_subscriber(
+        &self,
+        account: &str,
+        serial: &SerialNumber,
+        now_ms: i64,
+    ) -> Result<Subscriber, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM subscribers WHERE account = ?")
+            .bind(account)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("subscriber {account}")))?;
+        sqlx::query(
+            "UPDATE subscribers SET serial = ?, serial_alt = ?, updated_ms = ? WHERE id = ?",
+        )
+        .bind(serial.as_str())
+        .bind(serial.gpon_alternate())
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| serial_conflict(e, Some(serial)))?;
+        sqlx::query("UPDATE devices SET subscriber_id = NULL WHERE subscriber_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        link_devices(&mut tx, id).await?;
+        tx.commit().await?;
+        self.subscriber_by_id(id).await
+    }
+
+    /// Unlinks a subscriber's router.
+    pub async fn unlink_subscriber(&self, account: &str, now_ms: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM subscribers WHERE account = ?")
+            .bind(account)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("subscriber {account}")))?;
+        sqlx::query(
+            "UPDATE subscribers SET serial = NULL, serial_alt = NULL, updated_ms = ? WHERE id = ?",
+        )
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE devices SET subscriber_id = NULL WHERE subscriber_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One subscriber by account number.
+    pub async fn subscriber(&self, account: &str) -> Result<Subscriber, StoreError> {
+        let row = sqlx::query(&format!("{COLUMNS} WHERE s.account = ?"))
+            .bind(account)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("subscriber {account}")))?;
+        row_to_subscriber(&row)
+    }
+
+    async fn subscriber_by_id(&self, id: i64) -> Result<Subscriber, StoreError> {
+        let row = sqlx::query(&format!("{COLUMNS} WHERE s.id = ?"))
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        row_to_subscriber(&row)
+    }
+
+    /// Subscribers matching a filter, by name.
+    pub async fn list_subscribers(
+        &self,
+        filter: &SubscriberFilter,
+    ) -> Result<Vec<Subscriber>, StoreError> {
+        let mut q = QueryBuilder::<Sqlite>::new(COLUMNS);
+        q.push(" WHERE 1 = 1");
+        if let Some(text) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let like = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
+            q.push(" AND (");
+            for (i, col) in [
+                "s.account",
+                "s.name",
+                "s.phone",
+                "s.pppoe_username",
+                "s.serial",
+            ]
+            .iter()
+            .enumerate()
+            {
+                if i > 0 {
+                    q.push(" OR ");
+                }
+                q.push(*col)
+                    .push(" LIKE ")
+                    .push_bind(like.clone())
+                    .push(" ESCAPE '\\'");
+            }
+            q.push(")");
+        }
+        if let Some(status) = &filter.status {
+            q.push(" AND s.status = ")
+                .push_bind(SubscriberStatus::parse(status)?.as_str());
+        }
+        match filter.linked {
+            Some(true) => {
+                q.push(" AND s.serial IS NOT NULL");
+            }
+            Some(false) => {
+                q.push(" AND s.serial IS NULL");
+            }
+            None => {}
+        }
+        q.push(" ORDER BY s.name, s.account LIMIT ")
+            .push_bind(i64::from(filter.limit.unwrap_or(500).clamp(1, 100_000)));
+        let rows = q.build().fetch_all(self.pool()).await?;
+        rows.iter().map(row_to_subscriber).collect()
+    }
+
+    /// Deletes a subscriber; its router stays, unlinked.
+    pub async fn remove_subscriber(&self, account: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM subscribers WHERE account = ?")
+            .bind(account)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("subscriber {account}")));
+        }
+        Ok(())
+    }
+
+    /// A subscriber's passwords, for provisioning the router. Never log them.
+    pub async fn reveal_subscriber_secrets(
+        &self,
+        account: &str,
+    ) -> Result<SubscriberSecrets, StoreError> {
+        let row =
+            sqlx::query("SELECT pppoe_password, wifi_password FROM subscribers WHERE account = ?")
+                .bind(account)
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("subscriber {account}")))?;
+        Ok(SubscriberSecrets {
+            pppoe_password: row.get("pppoe_password"),
+            wifi_password: row.get("wifi_password"),
+        })
+    }
+}
+
+/// Links the devices whose serial is the subscriber's (either form), in one transaction
+/// with the change that set it.
+async fn link_devices(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    subscriber: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE devices SET subscriber_id = ?1 WHERE upper(serial) IN (
+             SELECT serial FROM subscribers WHERE id = ?1 AND serial IS NOT NULL
+             UNION SELECT serial_alt FROM subscribers WHERE id = ?1 AND serial_alt IS NOT NULL)",
+    )
+    .bind(subscriber)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
