@@ -10,8 +10,8 @@ use acsdesk_types::devices::{
 };
 use acsdesk_types::settings::{
     AcsTestReport, AddAcsRequest, RemoveAcsRequest, StartDemoRequest, SwitchTenantRequest,
-    TenantSettingsRequest, TestAcsRequest, UpdateSettingsRequest, WorkspaceState,
-    WorkspaceStateRequest,
+    TenantSettingsRequest, TestAcsRequest, UnlockTenantRequest, UpdateSettingsRequest,
+    WorkspaceState, WorkspaceStateRequest,
 };
 use acsdesk_types::{AboutInfo, GetAboutRequest, IpcError};
 use std::sync::Arc;
@@ -180,4 +180,13 @@ pub(crate) async fn device_logs(
     request: DeviceLogsRequest,
 ) -> Result<Vec<LogInfo>, IpcError> {
     desk.device_logs(request).await
+}
+
+/// `unlock_tenant`: open a tenant with its passphrase (or set the one for new tenants).
+#[tauri::command]
+pub(crate) async fn unlock_tenant(
+    desk: DeskState<'_>,
+    request: UnlockTenantRequest,
+) -> Result<(), IpcError> {
+    desk.inner().unlock_tenant(request).await
 }

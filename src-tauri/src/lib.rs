@@ -34,6 +34,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::update_settings,
         commands::tenant_settings,
         commands::device_logs,
+        commands::unlock_tenant,
     ])
 }
 

@@ -95,6 +95,19 @@ fn every_command_answers_through_ipc() {
     )
     .expect_err("unknown tenant");
     assert_eq!(err["code"], "not_found");
+    let err = invoke(
+        &app,
+        commands::UNLOCK_TENANT,
+        json!({ "request": {"name": "nobody", "passphrase": "pw"} }),
+    )
+    .expect_err("unknown tenant");
+    assert_eq!(err["code"], "not_found");
+    invoke(
+        &app,
+        commands::UNLOCK_TENANT,
+        json!({ "request": {"name": null, "passphrase": "for new tenants"} }),
+    )
+    .expect("a passphrase for the tenants created next");
     // Bad action input is refused before anything else, naming the field.
     let err = invoke(
         &app,

@@ -2,3 +2,4 @@
 
 mod about;
 mod demo;
+mod unlock;

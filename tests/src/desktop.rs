@@ -29,6 +29,12 @@ impl Desktop {
     /// Fails with a message saying what to install or run when there is no display, no
     /// `tauri-driver`, no `WebKitWebDriver`, or no built app.
     pub async fn launch() -> Result<Self> {
+        let data = tempfile::tempdir().context("could not create a data directory")?;
+        Self::launch_in(data).await
+    }
+
+    /// Launches the app on a data directory the test prepared (tenants already there).
+    pub async fn launch_in(data: tempfile::TempDir) -> Result<Self> {
         require_display()?;
         let app = app_binary()?;
         let tauri_driver = find_tool("tauri-driver").context(
@@ -41,7 +47,6 @@ impl Desktop {
         )?;
         let artifacts = artifacts_dir(&app)?;
 
-        let data = tempfile::tempdir().context("could not create a data directory")?;
         let port = free_port()?;
         let native_port = free_port()?;
         let log = std::fs::File::create(artifacts.join("tauri-driver.log"))

@@ -1,6 +1,7 @@
 //! The app shell: a navigation area and a content area showing the current view.
 
 use crate::components::nav::{Nav, Page};
+use crate::components::unlock::{Unlock, UnlockDialog, UnlockFor};
 use crate::ipc;
 use crate::pages::about::AboutPage;
 use crate::pages::alerts::AlertsPage;
@@ -16,10 +17,27 @@ pub(crate) fn App() -> impl IntoView {
     let page = RwSignal::new(Page::Devices);
     // First run: no tenant yet, so the welcome screen takes the Devices place.
     let first_run = RwSignal::new(false);
-    let state = LocalResource::new(ipc::workspace_state);
+    // The tenant in use waits for its passphrase: nothing to show until it is given.
+    let locked = RwSignal::new(false);
+    let reload = RwSignal::new(0_u32);
+    let state = LocalResource::new(move || {
+        reload.track();
+        ipc::workspace_state()
+    });
+    let unlock = Unlock(RwSignal::new(None::<UnlockFor>));
+    provide_context(unlock);
     Effect::new(move |_| {
         if let Some(Ok(s)) = state.get() {
-            first_run.set(s.current.is_none());
+            first_run.set(s.current.is_none() && s.locked.is_none());
+            locked.set(s.current.is_none() && s.locked.is_some());
+            // The tenant in use at start needs its passphrase.
+            if let Some(t) = s.locked {
+                unlock.0.set(Some(UnlockFor {
+                    tenant: Some(t.clone()),
+                    reason: format!("“{t}” is protected by a passphrase."),
+                    then: Callback::new(move |_| reload.update(|r| *r += 1)),
+                }));
+            }
         }
     });
     // The device open in the dashboard, if any; the Devices entry stays highlighted.
@@ -45,8 +63,19 @@ pub(crate) fn App() -> impl IntoView {
     view! {
         <div class="shell">
             <Nav current=page on_select open_alerts />
+            {move || unlock.0.get().map(|ask| view! {
+                <UnlockDialog ask on_close=Callback::new(move |_| unlock.0.set(None)) />
+            })}
             <main class="content" aria-live="polite">
                 {move || match (page.get(), device.get()) {
+                    (Page::Devices | Page::Alerts | Page::Settings, _) if locked.get() => view! {
+                        <section class="page" data-testid="locked">
+                            <h1>"Locked"</h1>
+                            <p class="muted">"This tenant's data is encrypted with a passphrase. Enter it to open the tenant."</p>
+                            <button type="button" class="primary" on:click=move |_| reload.update(|r| *r += 1)>"Enter the passphrase"</button>
+                        </section>
+                    }
+                    .into_any(),
                     (Page::Devices, _) if first_run.get() => view! {
                         <WelcomePage on_ready=Callback::new(move |_| first_run.set(false)) />
                     }

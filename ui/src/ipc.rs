@@ -11,8 +11,8 @@ use acsdesk_types::devices::{
 };
 use acsdesk_types::settings::{
     AcsTestReport, AddAcsRequest, RemoveAcsRequest, StartDemoRequest, SwitchTenantRequest,
-    TenantSettingsRequest, TestAcsRequest, UpdateSettingsRequest, WorkspaceState,
-    WorkspaceStateRequest,
+    TenantSettingsRequest, TestAcsRequest, UnlockTenantRequest, UpdateSettingsRequest,
+    WorkspaceState, WorkspaceStateRequest,
 };
 use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError};
 use serde::de::DeserializeOwned;
@@ -209,4 +209,16 @@ pub(crate) async fn update_settings(request: UpdateSettingsRequest) -> Result<()
 /// A device's log, newest first.
 pub(crate) async fn device_logs(id: String) -> Result<Vec<LogInfo>, IpcError> {
     invoke(commands::DEVICE_LOGS, &DeviceLogsRequest { id, limit: 100 }).await
+}
+
+/// Opens a tenant with its passphrase, or (no name) sets the passphrase of new tenants.
+pub(crate) async fn unlock_tenant(
+    name: Option<String>,
+    passphrase: String,
+) -> Result<(), IpcError> {
+    invoke(
+        commands::UNLOCK_TENANT,
+        &UnlockTenantRequest { name, passphrase },
+    )
+    .await
 }

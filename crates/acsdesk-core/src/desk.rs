@@ -22,7 +22,8 @@ use acsdesk_types::events::{
 use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
 use acsdesk_types::settings::{
     AcsInfo, AcsTestReport, AddAcsRequest, AuthKind, RemoveAcsRequest, StartDemoRequest,
-    SwitchTenantRequest, TenantInfo, TestAcsRequest, UpdateSettingsRequest, WorkspaceState,
+    SwitchTenantRequest, TenantInfo, TestAcsRequest, UnlockTenantRequest, UpdateSettingsRequest,
+    WorkspaceState,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 use std::collections::HashMap;
@@ -62,6 +63,9 @@ impl From<StoreError> for IpcError {
             StoreError::NotFound(_) => ErrorCode::NotFound,
             StoreError::Conflict(_) => ErrorCode::Conflict,
             StoreError::Invalid { .. } => ErrorCode::Invalid,
+            StoreError::PassphraseRequired(_)
+            | StoreError::WrongKey(_)
+            | StoreError::Keyring(_) => ErrorCode::Locked,
             _ => ErrorCode::Store,
         };
         IpcError::new(code, e.to_string())
@@ -92,6 +96,10 @@ pub struct Desk {
     inner: Mutex<Inner>,
     events: broadcast::Sender<DeskEvent>,
     work: Arc<tokio::sync::Notify>,
+    /// The passphrase given in this session (`unlock_tenant`), never written anywhere.
+    session_passphrase: std::sync::Mutex<Option<String>>,
+    /// The tenant in use that could not be opened at start without its passphrase.
+    locked: std::sync::Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -100,6 +108,11 @@ impl std::fmt::Debug for Desk {
             .field("dir", &self.workspace.dir())
             .finish()
     }
+}
+
+/// A standard mutex's guard, even after a panic elsewhere (the data is plain values).
+fn lock_std<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn no_tenant() -> IpcError {
@@ -225,16 +238,83 @@ impl Desk {
             inner: Mutex::new(Inner::default()),
             events,
             work: Arc::new(tokio::sync::Notify::new()),
+            session_passphrase: std::sync::Mutex::new(None),
+            locked: std::sync::Mutex::new(None),
         });
         if let Some(name) = desk.workspace.setting(CURRENT_TENANT).await? {
             if name != DEMO_TENANT {
-                let pass = std::env::var("ACSDESK_PASSPHRASE").ok();
-                if let Ok(t) = desk.workspace.open_tenant(&name, pass.as_deref()).await {
-                    desk.use_tenant(t).await?;
+                let pass = desk.passphrase();
+                match desk.workspace.open_tenant(&name, pass.as_deref()).await {
+                    Ok(t) => desk.use_tenant(t).await?,
+                    Err(
+                        StoreError::PassphraseRequired(_)
+                        | StoreError::WrongKey(_)
+                        | StoreError::Keyring(_),
+                    ) => *lock_std(&desk.locked) = Some(name),
+                    // Anything else leaves the welcome screen to start over.
+                    Err(_) => {}
                 }
             }
         }
         Ok(desk)
+    }
+
+    /// `ACSDESK_PASSPHRASE`, else the passphrase given in this session.
+    fn passphrase(&self) -> Option<String> {
+        match std::env::var("ACSDESK_PASSPHRASE") {
+            Ok(p) if !p.is_empty() => Some(p),
+            _ => lock_std(&self.session_passphrase).clone(),
+        }
+    }
+
+    /// How a new tenant's key is kept: `ACSDESK_PASSPHRASE`, else the credential store,
+    /// else the session's passphrase; with none, the UI must ask for one.
+    fn key_choice(&self) -> Result<KeyChoice, IpcError> {
+        if let Ok(p) = std::env::var("ACSDESK_PASSPHRASE") {
+            if !p.is_empty() {
+                return Ok(KeyChoice::Passphrase(p));
+            }
+        }
+        if crate::store::key::keyring_available() {
+            return Ok(KeyChoice::Keyring);
+        }
+        match lock_std(&self.session_passphrase).clone() {
+            Some(p) => Ok(KeyChoice::Passphrase(p)),
+            None => Err(IpcError::new(
+                ErrorCode::Locked,
+                "there is no credential store on this system: choose a passphrase to protect the tenant's data",
+            )),
+        }
+    }
+
+    /// Opens a tenant with its passphrase and works in it — or, with no name, keeps the
+    /// passphrase for the tenants created next. A wrong passphrase is forgotten at once.
+    pub async fn unlock_tenant(
+        self: &Arc<Self>,
+        request: UnlockTenantRequest,
+    ) -> Result<(), IpcError> {
+        if request.passphrase.is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::Invalid,
+                "passphrase: the passphrase is empty",
+            ));
+        }
+        let Some(name) = request.name else {
+            *lock_std(&self.session_passphrase) = Some(request.passphrase);
+            return Ok(());
+        };
+        match self
+            .workspace
+            .open_tenant(&name, Some(&request.passphrase))
+            .await
+        {
+            Ok(t) => {
+                *lock_std(&self.session_passphrase) = Some(request.passphrase);
+                *lock_std(&self.locked) = None;
+                self.use_tenant(t).await
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Events for the UI.
@@ -481,12 +561,13 @@ impl Desk {
         Ok(info)
     }
 
-    /// Works in another tenant (its key from the credential store or `ACSDESK_PASSPHRASE`).
+    /// Works in another tenant (its key from the credential store, `ACSDESK_PASSPHRASE` or
+    /// the session's passphrase; else `Locked`, for the UI to ask).
     pub async fn switch_tenant(
         self: &Arc<Self>,
         request: SwitchTenantRequest,
     ) -> Result<(), IpcError> {
-        let pass = std::env::var("ACSDESK_PASSPHRASE").ok();
+        let pass = self.passphrase();
         let tenant = self
             .workspace
             .open_tenant(&request.name, pass.as_deref())
@@ -616,6 +697,7 @@ impl Desk {
             tenants,
             current: inner.tenant.as_ref().map(|t| t.name().to_owned()),
             demo_running: inner.demo.is_some(),
+            locked: lock_std(&self.locked).clone(),
         })
     }
 
@@ -648,7 +730,7 @@ impl Desk {
             .into_iter()
             .any(|t| t.name == DEMO_TENANT);
         let tenant = if existing {
-            let pass = std::env::var("ACSDESK_PASSPHRASE").ok();
+            let pass = self.passphrase();
             let t = self
                 .workspace
                 .open_tenant(DEMO_TENANT, pass.as_deref())
@@ -656,7 +738,7 @@ impl Desk {
             t.set_acs_url(DEMO_ACS, &url).await?;
             t
         } else {
-            let choice = KeyChoice::from_env()?;
+            let choice = self.key_choice()?;
             let t = self
                 .workspace
                 .create_tenant(DEMO_TENANT, choice, now)
@@ -758,14 +840,14 @@ impl Desk {
                 .find(|t| t.name == request.tenant)
             {
                 Some(_) => {
-                    let pass = std::env::var("ACSDESK_PASSPHRASE").ok();
+                    let pass = self.passphrase();
                     self.workspace
                         .open_tenant(&request.tenant, pass.as_deref())
                         .await?
                 }
                 None => {
                     self.workspace
-                        .create_tenant(&request.tenant, KeyChoice::from_env()?, now)
+                        .create_tenant(&request.tenant, self.key_choice()?, now)
                         .await?
                 }
             },
@@ -1027,6 +1109,67 @@ pub async fn count_devices<S: DeviceSource>(source: &S) -> Result<u64, IpcError>
 mod tests {
     use super::*;
     use acsdesk_types::devices::{ChartRange, DeviceFilter, Presence};
+
+    /// A passphrase tenant in use at start is reported locked until the right passphrase
+    /// is given; a wrong one is refused and changes nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_passphrase_tenant_is_unlocked_from_the_ui() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let ws = Workspace::open(dir.path()).await.unwrap();
+            let t = ws
+                .create_tenant("Field ISP", KeyChoice::Passphrase("open sesame".into()), 0)
+                .await
+                .unwrap();
+            t.close().await;
+            ws.set_setting(CURRENT_TENANT, "Field ISP").await.unwrap();
+        }
+        let desk = Desk::open(dir.path(), Arc::new(|| 0)).await.unwrap();
+        let state = desk.workspace_state().await.unwrap();
+        assert_eq!(
+            (state.current, state.locked.as_deref()),
+            (None, Some("Field ISP"))
+        );
+        let err = desk
+            .unlock_tenant(UnlockTenantRequest {
+                name: Some("Field ISP".into()),
+                passphrase: "wrong".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Locked, "{err}");
+        assert!(
+            !err.message.contains("wrong\""),
+            "the passphrase is not echoed"
+        );
+        let err = desk
+            .unlock_tenant(UnlockTenantRequest {
+                name: Some("Field ISP".into()),
+                passphrase: String::new(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Invalid);
+        desk.unlock_tenant(UnlockTenantRequest {
+            name: Some("Field ISP".into()),
+            passphrase: "open sesame".into(),
+        })
+        .await
+        .unwrap();
+        let state = desk.workspace_state().await.unwrap();
+        assert_eq!(
+            (state.current.as_deref(), state.locked),
+            (Some("Field ISP"), None)
+        );
+        let shown = format!(
+            "{:?}",
+            UnlockTenantRequest {
+                name: None,
+                passphrase: "open sesame".into()
+            }
+        );
+        assert!(!shown.contains("sesame"), "{shown}");
+    }
 
     /// The demo end to end: sandbox started, tenant created with a key in the real
     /// credential store, first sync lands, the list, detail and charts answer.

@@ -57,6 +57,9 @@ pub const TENANT_SETTINGS: &str = "tenant_settings";
 /// `device_logs`: [`crate::devices::DeviceLogsRequest`] → `Vec<`[`crate::devices::LogInfo`]`>`.
 pub const DEVICE_LOGS: &str = "device_logs";
 
+/// `unlock_tenant`: [`crate::settings::UnlockTenantRequest`] → `()`.
+pub const UNLOCK_TENANT: &str = "unlock_tenant";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -77,4 +80,5 @@ pub const ALL: &[&str] = &[
     UPDATE_SETTINGS,
     TENANT_SETTINGS,
     DEVICE_LOGS,
+    UNLOCK_TENANT,
 ];

@@ -18,8 +18,11 @@ pub enum ErrorCode {
     Conflict,
     /// A remote server (GenieACS) failed or could not be reached.
     Remote,
-    /// The local store could not be opened or used (e.g. wrong key).
+    /// The local store could not be opened or used.
     Store,
+    /// The tenant needs its passphrase (none given, a wrong one, or no credential store
+    /// to keep a key in): ask for it and call `unlock_tenant`.
+    Locked,
     /// Anything else; a bug or an unexpected environment.
     Internal,
 }
@@ -33,6 +36,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::Remote => "remote",
             Self::Store => "store",
+            Self::Locked => "locked",
             Self::Internal => "internal",
         }
     }
@@ -78,6 +82,7 @@ mod tests {
             ErrorCode::Conflict,
             ErrorCode::Remote,
             ErrorCode::Store,
+            ErrorCode::Locked,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

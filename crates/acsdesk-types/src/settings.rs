@@ -12,6 +12,9 @@ pub struct WorkspaceState {
     pub current: Option<String>,
     /// Whether the demo sandbox is running in this process.
     pub demo_running: bool,
+    /// The tenant in use that could not be opened without its passphrase, if any.
+    #[serde(default)]
+    pub locked: Option<String>,
 }
 
 /// Request of `workspace_state`.
@@ -129,6 +132,26 @@ pub struct AcsTestReport {
 pub struct SwitchTenantRequest {
     /// The tenant to work in.
     pub name: String,
+}
+
+/// Request of `unlock_tenant`: the passphrase of a tenant (opened and put in use), or —
+/// with no name — the passphrase new tenants are protected with where there is no
+/// credential store. Kept in memory for this session only.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnlockTenantRequest {
+    /// The tenant to open, or `None` to set the passphrase for tenants created next.
+    pub name: Option<String>,
+    /// The passphrase (redacted in `Debug`).
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for UnlockTenantRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnlockTenantRequest")
+            .field("name", &self.name)
+            .field("passphrase", &"<redacted>")
+            .finish()
+    }
 }
 
 /// Request of `remove_acs`: delete a connection of the current tenant and its devices.

@@ -2,3 +2,4 @@
 
 pub(crate) mod actions;
 pub(crate) mod nav;
+pub(crate) mod unlock;

@@ -15,6 +15,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
         version.track();
         ipc::workspace_state()
     });
+    let unlock = expect_context::<crate::components::unlock::Unlock>();
     let threshold = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
     spawn_local(async move {
@@ -73,7 +74,17 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                                         view! {
                                             <button type="button" on:click=move |_| {
                                                 let name = name.clone();
-                                                spawn_local(async move { report(ipc::switch_tenant(name).await, "Switched.") });
+                                                spawn_local(async move {
+                                                    match ipc::switch_tenant(name.clone()).await {
+                                                        Err(e) => {
+                                                            let done = Callback::new(move |_| report(Ok(()), "Switched."));
+                                                            if let Some(e) = unlock.ask_if_locked(e, Some(name), done) {
+                                                                report(Err(e), "");
+                                                            }
+                                                        }
+                                                        ok => report(ok, "Switched."),
+                                                    }
+                                                });
                                             }>"Use"</button>
                                         }.into_any()
                                     }}

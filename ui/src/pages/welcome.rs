@@ -1,6 +1,7 @@
 //! The first run: try the demo fleet (the embedded sandbox) or connect to a GenieACS,
 //! with a connection test that says what works and what does not.
 
+use crate::components::unlock::Unlock;
 use crate::ipc;
 use acsdesk_types::settings::{AcsTestReport, AddAcsRequest, AuthKind, TestAcsRequest};
 use leptos::prelude::*;
@@ -14,17 +15,26 @@ pub(crate) fn WelcomePage(
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let start_demo = move |_| {
+    let unlock = expect_context::<Unlock>();
+    let start = StoredValue::new(None::<Callback<()>>);
+    let start_demo = Callback::new(move |_: ()| {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
             match ipc::start_demo().await {
                 Ok(()) => on_ready.run(()),
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => {
+                    // No credential store here: a passphrase protects the demo tenant.
+                    let retry = start.get_value().unwrap_or(Callback::new(|_| {}));
+                    if let Some(e) = unlock.ask_if_locked(e, None, retry) {
+                        error.set(Some(e.message));
+                    }
+                }
             }
             busy.set(false);
         });
-    };
+    });
+    start.set_value(Some(start_demo));
     view! {
         <section class="page welcome" aria-labelledby="welcome-title">
             <h1 id="welcome-title">"Welcome to AcsDesk"</h1>
@@ -37,7 +47,7 @@ pub(crate) fn WelcomePage(
                     <p class="muted">
                         "Starts a built-in GenieACS-compatible server with 200 simulated routers (MikroTik, TP-Link, Huawei, ZTE). Nothing leaves this computer."
                     </p>
-                    <button type="button" class="primary" data-testid="start-demo" disabled=move || busy.get() on:click=start_demo>
+                    <button type="button" class="primary" data-testid="start-demo" disabled=move || busy.get() on:click=move |_| start_demo.run(())>
                         {move || if busy.get() { "Starting…" } else { "Try the demo fleet" }}
                     </button>
                 </div>
