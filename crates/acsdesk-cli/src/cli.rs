@@ -58,6 +58,40 @@ pub(crate) enum Command {
     /// Subscribers (the billing system's network users) and their routers.
     #[command(subcommand)]
     Subscriber(SubscriberCommand),
+    /// Show or change the tenant's sync, presence, retention and alert settings.
+    Settings(SettingsArgs),
+}
+
+/// Options of `acsdesk settings`: with none, the settings are shown.
+#[derive(Debug, Args)]
+pub(crate) struct SettingsArgs {
+    /// Offline after this many inform intervals without an inform (1 to 10).
+    #[arg(long)]
+    pub(crate) presence_factor: Option<f64>,
+    /// Extra seconds before a device counts as offline (0 to 3600).
+    #[arg(long)]
+    pub(crate) presence_grace: Option<u32>,
+    /// Seconds an incremental sync reaches back before its watermark (0 to 3600).
+    #[arg(long)]
+    pub(crate) overlap: Option<u32>,
+    /// Hours between full syncs, which find devices deleted from GenieACS (1 to 720).
+    #[arg(long)]
+    pub(crate) full_sync_every: Option<u32>,
+    /// Hours raw samples are kept (1 to 720).
+    #[arg(long)]
+    pub(crate) raw_retention: Option<u32>,
+    /// Days 5-minute averages are kept (1 to 3650).
+    #[arg(long)]
+    pub(crate) five_min_retention: Option<u32>,
+    /// Days hourly averages are kept (1 to 3650).
+    #[arg(long)]
+    pub(crate) hourly_retention: Option<u32>,
+    /// Minutes offline before an alert (1 to 1440).
+    #[arg(long)]
+    pub(crate) offline_after: Option<u32>,
+    /// JSON output.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// Options of `acsdesk watch`.

@@ -53,7 +53,7 @@ async fn upsert_all(store: &TenantStore, updates: &[DeviceUpdate]) -> Duration {
             generation: 1,
             max_inform_ms: Some(T0),
         };
-        sink.apply_page(page, &cursor).await.expect("a page");
+        sink.apply_page(page, &cursor, T0).await.expect("a page");
     }
     start.elapsed()
 }

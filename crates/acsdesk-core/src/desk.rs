@@ -9,7 +9,7 @@ use crate::store::acs::NewAcs;
 use crate::store::{KeyChoice, StoreError, TenantStore, Workspace};
 use crate::sync::nbi::NbiSource;
 use crate::sync::scheduler::{spawn_poller, AcsHealth, PollerConfig, PollerHandle};
-use crate::sync::{sync_once, DeviceSource, SyncOptions};
+use crate::sync::DeviceSource;
 use acsdesk_types::actions::{ActionInfo, ActionInput, ListActionsRequest, QueueActionRequest};
 use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::{
@@ -36,6 +36,8 @@ use tokio::sync::{broadcast, Mutex};
 pub const DEMO_TENANT: &str = "Demo fleet";
 const DEMO_ACS: &str = "demo";
 const CURRENT_TENANT: &str = "current_tenant";
+/// How often samples are rolled up and pruned.
+const SAMPLE_MAINTENANCE_EVERY: Duration = Duration::from_secs(300);
 
 /// Something the UI should know about now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,6 +333,7 @@ impl Desk {
         inner.pollers.clear();
         inner.workers.clear();
         inner.tenant = Some(tenant.clone());
+        inner.workers.push(self.spawn_maintenance(&tenant));
         for acs in connections {
             let handle = self.spawn_sync(&tenant, &acs.name, acs.interval_s).await?;
             inner.pollers.insert(acs.name.clone(), handle);
@@ -341,6 +344,23 @@ impl Desk {
         Ok(())
     }
 
+    /// Samples are rolled up and pruned on their own schedule, not after every sync:
+    /// each run continues from where the last stopped, so it stays cheap.
+    fn spawn_maintenance(&self, tenant: &TenantStore) -> WorkerTask {
+        let tenant = tenant.clone();
+        let clock = self.clock.clone();
+        WorkerTask(tokio::spawn(async move {
+            let mut every = tokio::time::interval(SAMPLE_MAINTENANCE_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if let Err(e) = tenant.maintain_samples(clock()).await {
+                    eprintln!("acsdesk: {}: sample roll-up failed: {e}", tenant.name());
+                }
+            }
+        }))
+    }
+
     async fn spawn_sync(
         self: &Arc<Self>,
         tenant: &TenantStore,
@@ -349,7 +369,7 @@ impl Desk {
     ) -> Result<PollerHandle, IpcError> {
         let (_, client) = connection_client(tenant, acs).await?;
         let source = Arc::new(NbiSource::new(client));
-        let sink = Arc::new(tenant.sync_store(acs).await?);
+        let initial = tenant.acs_health(acs).await?;
         let health_tenant = tenant.clone();
         let tenant = tenant.clone();
         let events = self.events.clone();
@@ -359,10 +379,9 @@ impl Desk {
             interval: Duration::from_secs(interval_s.max(5) as u64),
             ..PollerConfig::default()
         };
-        let handle = spawn_poller(config, self.clock.clone(), move || {
-            let (source, sink, tenant, events, clock, name) = (
+        let handle = spawn_poller(config, initial, self.clock.clone(), move || {
+            let (source, tenant, events, clock, name) = (
                 source.clone(),
-                sink.clone(),
                 tenant.clone(),
                 events.clone(),
                 clock.clone(),
@@ -372,10 +391,11 @@ impl Desk {
                 let now = clock();
                 let progress_events = events.clone();
                 let progress_name = name.clone();
-                let report = sync_once(
+                let report = crate::sync::round::sync_connection(
+                    &tenant,
+                    &name,
                     source.as_ref(),
-                    sink.as_ref(),
-                    &SyncOptions::default(),
+                    false,
                     now,
                     |p| {
                         let _ = progress_events.send(DeskEvent::SyncProgress(SyncProgressEvent {
@@ -403,21 +423,13 @@ impl Desk {
                         changed,
                     }));
                 }
-                tenant
-                    .roll_up_and_prune(now, crate::store::samples::Retention::default())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let settings = crate::alerts::rules::RuleSettings {
-                    offline_after_min: tenant
-                        .setting("offline_after_min")
-                        .await
-                        .ok()
-                        .flatten()
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(10),
-                    ..Default::default()
-                };
-                let deliveries = crate::alerts::engine::evaluate(&tenant, &[], &settings, now)
+                let settings = tenant.rule_settings().await.map_err(|e| e.to_string())?;
+                // This connection just answered, whatever its recorded health says yet.
+                let mut acs = tenant.acs_states().await.map_err(|e| e.to_string())?;
+                for a in acs.iter_mut().filter(|a| a.name == name) {
+                    a.unreachable_since_ms = None;
+                }
+                let deliveries = crate::alerts::engine::evaluate(&tenant, &acs, &settings, now)
                     .await
                     .map_err(|e| e.to_string())?;
                 let open = tenant.open_alert_count().await.map_err(|e| e.to_string())?;
@@ -434,17 +446,19 @@ impl Desk {
         tokio::spawn(async move {
             while health.changed().await.is_ok() {
                 let h = health.borrow_and_update().clone();
+                if let Err(e) = tenant.set_acs_health(&name, &h).await {
+                    eprintln!("acsdesk: {name}: could not record the connection's health: {e}");
+                }
                 let _ = events.send(DeskEvent::AcsHealth(health_event(&name, &h)));
                 // While the ACS is unreachable no sync runs, so its alert is evaluated here.
-                if let AcsHealth::Unreachable { since_ms, .. } = h {
-                    let acs = [crate::alerts::rules::AcsState {
-                        name: name.clone(),
-                        unreachable_since_ms: Some(since_ms),
-                    }];
+                if let AcsHealth::Unreachable { .. } = h {
+                    let Ok(acs) = tenant.acs_states().await else {
+                        continue;
+                    };
                     let now = clock();
+                    let settings = tenant.rule_settings().await.unwrap_or_default();
                     if let Ok(deliveries) =
-                        crate::alerts::engine::evaluate(&tenant, &acs, &Default::default(), now)
-                            .await
+                        crate::alerts::engine::evaluate(&tenant, &acs, &settings, now).await
                     {
                         let open = tenant.open_alert_count().await.unwrap_or_default();
                         let notify = notifications(&deliveries);
@@ -586,26 +600,25 @@ impl Desk {
     pub async fn tenant_settings(&self) -> Result<UpdateSettingsRequest, IpcError> {
         let tenant = self.tenant().await?;
         Ok(UpdateSettingsRequest {
-            offline_after_min: tenant
-                .setting("offline_after_min")
-                .await?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(10),
+            offline_after_min: tenant.offline_after_min().await?,
+            sync: Some(tenant.sync_settings().await?),
         })
     }
 
     /// Saves the current tenant's settings.
     pub async fn update_settings(&self, request: UpdateSettingsRequest) -> Result<(), IpcError> {
-        if !(1..=1440).contains(&request.offline_after_min) {
-            return Err(IpcError::new(
-                ErrorCode::Invalid,
-                "offline_after_min: choose between 1 and 1440 minutes",
-            ));
+        let tenant = self.tenant().await?;
+        // Both are checked before either is saved: a refused value changes nothing.
+        if let Some(sync) = &request.sync {
+            sync.validate()
+                .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
         }
-        self.tenant()
-            .await?
-            .set_setting("offline_after_min", &request.offline_after_min.to_string())
+        tenant
+            .set_offline_after_min(request.offline_after_min)
             .await?;
+        if let Some(sync) = &request.sync {
+            tenant.set_sync_settings(sync).await?;
+        }
         Ok(())
     }
 

@@ -47,8 +47,15 @@ async fn devices(
     }
     let mut docs = state.docs.lock().unwrap().clone();
     docs.sort_by(|a, b| a["_id"].as_str().cmp(&b["_id"].as_str()));
-    if let Some(query) = q.get("query") {
-        // The one query sync sends: {"_lastInform": {"$gte": "<ISO date>"}}.
+    if let Some(ids) = q
+        .get("query")
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .and_then(|v| v["_id"]["$in"].as_array().cloned())
+    {
+        // The existence check of a full sync: {"_id": {"$in": [...]}}.
+        docs.retain(|d| ids.contains(&d["_id"]));
+    } else if let Some(query) = q.get("query") {
+        // The sync's own query: {"_lastInform": {"$gte": "<ISO date>"}}.
         let v: Value = serde_json::from_str(query).unwrap();
         let since = v["_lastInform"]["$gte"].as_str().unwrap().to_owned();
         let since =

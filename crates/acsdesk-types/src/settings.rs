@@ -162,12 +162,164 @@ pub struct RemoveAcsRequest {
 }
 
 /// Request of `update_settings`: the current tenant's settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateSettingsRequest {
     /// Minutes without inform before an offline alert (1 to 1440).
     pub offline_after_min: u32,
+    /// How sync and monitoring run; `None` leaves them as they are.
+    #[serde(default)]
+    pub sync: Option<SyncSettings>,
 }
+
+/// How a tenant's syncs derive presence, how often they start over with a full sync,
+/// and how long samples are kept. Every value has a range; out of range is refused,
+/// never clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyncSettings {
+    /// A device is offline after this many of its inform intervals without an inform
+    /// (1 to 10; default 2, so one missed periodic inform is tolerated).
+    pub presence_factor: f64,
+    /// Extra seconds on top, for clock skew and session time (0 to 3,600; default 120).
+    pub presence_grace_s: u32,
+    /// How far before the last watermark an incremental sync starts, in seconds
+    /// (0 to 3,600; default 60), so informs GenieACS records late are not missed.
+    pub overlap_s: u32,
+    /// Hours between full syncs, which find devices deleted from GenieACS
+    /// (1 to 720; default 24).
+    pub full_sync_every_h: u32,
+    /// Hours raw samples are kept (1 to 720; default 48).
+    pub raw_retention_h: u32,
+    /// Days 5-minute averages are kept (1 to 3,650; default 30).
+    pub five_min_retention_d: u32,
+    /// Days hourly averages are kept (1 to 3,650; default 365).
+    pub hourly_retention_d: u32,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        Self {
+            presence_factor: 2.0,
+            presence_grace_s: 120,
+            overlap_s: 60,
+            full_sync_every_h: 24,
+            raw_retention_h: 48,
+            five_min_retention_d: 30,
+            hourly_retention_d: 365,
+        }
+    }
+}
+
+impl SyncSettings {
+    /// Checks every value against its range; the error names the setting and the range.
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        if !(self.presence_factor.is_finite() && (1.0..=10.0).contains(&self.presence_factor)) {
+            return Err(InvalidSetting {
+                field: "presence_factor",
+                reason: "choose between 1 and 10 inform intervals".into(),
+            });
+        }
+        let ranges: [(&str, u32, u32, u32, &str); 6] = [
+            (
+                "presence_grace_s",
+                self.presence_grace_s,
+                0,
+                3_600,
+                "seconds",
+            ),
+            ("overlap_s", self.overlap_s, 0, 3_600, "seconds"),
+            ("full_sync_every_h", self.full_sync_every_h, 1, 720, "hours"),
+            ("raw_retention_h", self.raw_retention_h, 1, 720, "hours"),
+            (
+                "five_min_retention_d",
+                self.five_min_retention_d,
+                1,
+                3_650,
+                "days",
+            ),
+            (
+                "hourly_retention_d",
+                self.hourly_retention_d,
+                1,
+                3_650,
+                "days",
+            ),
+        ];
+        for (name, value, min, max, unit) in ranges {
+            if !(min..=max).contains(&value) {
+                return Err(InvalidSetting {
+                    field: name,
+                    reason: format!("choose between {min} and {max} {unit} (got {value})"),
+                });
+            }
+        }
+        if u64::from(self.hourly_retention_d) * 24 < u64::from(self.five_min_retention_d) * 24
+            || u64::from(self.five_min_retention_d) * 24 < u64::from(self.raw_retention_h)
+        {
+            return Err(InvalidSetting {
+                field: "retention",
+                reason:
+                    "keep coarser samples at least as long as finer ones (raw ≤ 5-minute ≤ hourly)"
+                        .into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A setting out of its range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidSetting {
+    /// The setting's name.
+    pub field: &'static str,
+    /// Its range, and what was given.
+    pub reason: String,
+}
+
+impl std::fmt::Display for InvalidSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidSetting {}
 
 /// Request of `tenant_settings`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantSettingsRequest {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sync_settings_out_of_range_name_the_setting_and_its_range() {
+        assert_eq!(SyncSettings::default().validate(), Ok(()));
+        let bad = |f: fn(&mut SyncSettings)| {
+            let mut s = SyncSettings::default();
+            f(&mut s);
+            s.validate().unwrap_err().to_string()
+        };
+        assert!(bad(|s| s.presence_factor = 0.5).starts_with("presence_factor"));
+        assert!(bad(|s| s.presence_factor = f64::NAN).starts_with("presence_factor"));
+        assert_eq!(
+            bad(|s| s.full_sync_every_h = 0),
+            "full_sync_every_h: choose between 1 and 720 hours (got 0)"
+        );
+        assert!(bad(|s| s.overlap_s = 7200).starts_with("overlap_s"));
+        assert!(bad(|s| {
+            s.raw_retention_h = 720;
+            s.five_min_retention_d = 7;
+        })
+        .starts_with("retention"));
+    }
+
+    #[test]
+    fn missing_sync_settings_fields_take_their_defaults() {
+        let s: SyncSettings = serde_json::from_str(r#"{"overlap_s": 30}"#).unwrap();
+        assert_eq!(s.overlap_s, 30);
+        assert_eq!(s.full_sync_every_h, 24);
+        let r: UpdateSettingsRequest = serde_json::from_str(r#"{"offline_after_min": 5}"#).unwrap();
+        assert_eq!(r.sync, None);
+    }
+}

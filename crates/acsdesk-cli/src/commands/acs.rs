@@ -81,15 +81,17 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
         }
         AcsCommand::List => {
             for a in tenant.list_acs().await? {
+                let health = tenant.acs_health(&a.name).await?;
                 println!(
-                    "{}  {}  auth={}{}  every {} s",
+                    "{}  {}  auth={}{}  every {} s  {}",
                     a.name,
                     a.url,
                     a.auth_kind,
                     a.auth_user
                         .map(|u| format!(" user={u}"))
                         .unwrap_or_default(),
-                    a.interval_s
+                    a.interval_s,
+                    describe_health(&health)
                 );
             }
         }
@@ -99,4 +101,29 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A connection's health in words: "ok since …", "unreachable since … (3 failures: …)".
+fn describe_health(h: &acsdesk_core::sync::scheduler::AcsHealth) -> String {
+    use acsdesk_core::sync::scheduler::AcsHealth;
+    match h {
+        AcsHealth::Unknown => "not synced yet".into(),
+        AcsHealth::Ok { since_ms } => format!("ok since {}", acsdesk_sandbox::iso(*since_ms)),
+        AcsHealth::Degraded {
+            since_ms,
+            failures,
+            last_error,
+        } => format!(
+            "degraded since {} ({failures} failed: {last_error})",
+            acsdesk_sandbox::iso(*since_ms)
+        ),
+        AcsHealth::Unreachable {
+            since_ms,
+            failures,
+            last_error,
+        } => format!(
+            "unreachable since {} ({failures} failed: {last_error})",
+            acsdesk_sandbox::iso(*since_ms)
+        ),
+    }
 }

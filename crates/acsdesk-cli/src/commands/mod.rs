@@ -5,6 +5,7 @@ mod acs;
 mod act;
 mod devices;
 mod sandbox;
+mod settings;
 mod subscriber;
 mod sync;
 mod tenant;
@@ -118,6 +119,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Alerts(a) => alerts(&ctx, &a).await,
             Command::Watch(a) => sync::watch(&ctx, &a).await,
             Command::Subscriber(c) => subscriber::run(&ctx, c).await,
+            Command::Settings(a) => settings::run(&ctx, &a).await,
         }
     })
 }

@@ -1,11 +1,52 @@
-//! `acsdesk sync [--acs NAME] [--full]`, with a progress bar.
+//! `acsdesk sync [--acs NAME] [--full]` with a progress bar, and `acsdesk watch`: sync,
+//! record each connection's health, roll samples up, evaluate alerts.
 
 use super::Ctx;
 use crate::cli::SyncArgs;
 use acsdesk_core::desk::connection_client;
+use acsdesk_core::store::TenantStore;
 use acsdesk_core::sync::nbi::NbiSource;
-use acsdesk_core::sync::{sync_once, SyncOptions};
+use acsdesk_core::sync::round::sync_connection;
+use acsdesk_core::sync::{SyncProgress, SyncReport};
 use indicatif::{ProgressBar, ProgressStyle};
+
+/// Syncs one connection, folding the outcome into its recorded health. A connection
+/// that fails leaves its cached devices as they were.
+async fn sync_one(
+    tenant: &TenantStore,
+    acs: &str,
+    full: bool,
+    on_progress: impl FnMut(SyncProgress),
+) -> anyhow::Result<SyncReport> {
+    let now = acsdesk_core::clock::system_now_ms();
+    let outcome = async {
+        let (_, client) = connection_client(tenant, acs)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let source = NbiSource::new(client);
+        sync_connection(tenant, acs, &source, full, now, on_progress)
+            .await
+            .map_err(anyhow::Error::from)
+    }
+    .await;
+    let message = outcome.as_ref().err().map(|e| e.to_string());
+    tenant
+        .record_sync_outcome(acs, message.as_deref().map_or(Ok(()), Err), now)
+        .await?;
+    outcome.map_err(|e| anyhow::anyhow!("{acs}: {e}"))
+}
+
+async fn alerts_after_sync(tenant: &TenantStore) -> anyhow::Result<()> {
+    let now = acsdesk_core::clock::system_now_ms();
+    tenant.maintain_samples(now).await?;
+    let settings = tenant.rule_settings().await?;
+    let acs = tenant.acs_states().await?;
+    for d in acsdesk_core::alerts::engine::evaluate(tenant, &acs, &settings, now).await? {
+        let (summary, body) = d.text();
+        println!("ALERT: {summary} — {body}");
+    }
+    Ok(())
+}
 
 pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
     let tenant = ctx.tenant().await?;
@@ -21,61 +62,54 @@ pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
         "no ACS connection named {:?}",
         args.acs.as_deref().unwrap_or_default()
     );
+    let mut failed = Vec::new();
     for acs in connections
         .iter()
         .filter(|a| args.acs.as_ref().is_none_or(|n| n == &a.name))
     {
-        let (_, client) = connection_client(&tenant, &acs.name)
-            .await
-            .map_err(|e| anyhow::anyhow!(e.message))?;
-        let source = NbiSource::new(client);
-        let sink = tenant.sync_store(&acs.name).await?;
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} devices ({eta})")
+            ProgressStyle::with_template("{prefix} {msg} [{bar:40}] {pos}/{len} devices ({eta})")
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?
                 .progress_chars("=> "),
         );
         bar.set_prefix(acs.name.clone());
-        let options = SyncOptions {
-            force_full: args.full,
-            ..SyncOptions::default()
-        };
-        let now = acsdesk_core::clock::system_now_ms();
-        let report = sync_once(&source, &sink, &options, now, |p| {
+        let result = sync_one(&tenant, &acs.name, args.full, |p| {
+            bar.set_message(match p.mode {
+                acsdesk_core::sync::SyncMode::Full => "full",
+                acsdesk_core::sync::SyncMode::Incremental => "incremental",
+            });
             bar.set_length(p.total);
             bar.set_position(p.done);
         })
-        .await
-        .map_err(|e| anyhow::anyhow!("{}: {e}", acs.name))?;
+        .await;
         bar.finish_and_clear();
-        println!(
-            "{}: {} sync, {} devices fetched, {} new, {} back online, {} went offline, {} gone from GenieACS{}",
-            acs.name,
-            if report.full { "full" } else { "incremental" },
-            report.fetched,
-            report.discovered,
-            report.came_online,
-            report.went_offline,
-            report.disappeared,
-            if report.skipped.is_empty() { String::new() } else { format!(", {} skipped", report.skipped.len()) }
-        );
-        tenant
-            .roll_up_and_prune(now, acsdesk_core::store::samples::Retention::default())
-            .await?;
+        match result {
+            Ok(report) => println!(
+                "{}: {} sync, {} devices fetched, {} new, {} back online, {} went offline, {} gone from GenieACS{}",
+                acs.name,
+                if report.full { "full" } else { "incremental" },
+                report.fetched,
+                report.discovered,
+                report.came_online,
+                report.went_offline,
+                report.disappeared,
+                if report.skipped.is_empty() { String::new() } else { format!(", {} skipped", report.skipped.len()) }
+            ),
+            Err(e) => {
+                eprintln!("{e}");
+                failed.push(acs.name.clone());
+            }
+        }
     }
-    // Alerts are evaluated after every sync.
-    let deliveries = acsdesk_core::alerts::engine::evaluate(
-        &tenant,
-        &[],
-        &Default::default(),
-        acsdesk_core::clock::system_now_ms(),
-    )
-    .await?;
-    for d in deliveries {
-        let (summary, body) = d.text();
-        println!("ALERT: {summary} — {body}");
-    }
+    // Alerts are evaluated after every sync, with what the store holds, even when a
+    // connection failed: the others' devices still count.
+    alerts_after_sync(&tenant).await?;
+    anyhow::ensure!(
+        failed.is_empty(),
+        "sync failed for {}; cached data is unchanged",
+        failed.join(", ")
+    );
     Ok(())
 }
 
@@ -101,13 +135,8 @@ pub(crate) async fn watch(ctx: &Ctx, args: &crate::cli::WatchArgs) -> anyhow::Re
     );
     loop {
         for acs in &connections {
-            let (_, client) = connection_client(&tenant, &acs.name)
-                .await
-                .map_err(|e| anyhow::anyhow!(e.message))?;
-            let source = NbiSource::new(client);
-            let sink = tenant.sync_store(&acs.name).await?;
             let now = acsdesk_core::clock::system_now_ms();
-            match sync_once(&source, &sink, &SyncOptions::default(), now, |_| {}).await {
+            match sync_one(&tenant, &acs.name, false, |_| {}).await {
                 Ok(r) => println!(
                     "{} {}: {} fetched, {} back online, {} went offline",
                     acsdesk_sandbox::iso(now),
@@ -116,20 +145,10 @@ pub(crate) async fn watch(ctx: &Ctx, args: &crate::cli::WatchArgs) -> anyhow::Re
                     r.came_online,
                     r.went_offline
                 ),
-                Err(e) => eprintln!(
-                    "{} {}: sync failed: {e}",
-                    acsdesk_sandbox::iso(now),
-                    acs.name
-                ),
+                Err(e) => eprintln!("{} sync failed: {e}", acsdesk_sandbox::iso(now)),
             }
         }
-        let now = acsdesk_core::clock::system_now_ms();
-        for d in
-            acsdesk_core::alerts::engine::evaluate(&tenant, &[], &Default::default(), now).await?
-        {
-            let (summary, body) = d.text();
-            println!("ALERT: {summary} — {body}");
-        }
+        alerts_after_sync(&tenant).await?;
         println!("{} open alert(s)", tenant.open_alert_count().await?);
         if args.once {
             return Ok(());

@@ -446,3 +446,107 @@ async fn acs_options_subscribers_rekey_and_removal() {
         .count();
     assert_eq!(files, 0, "the tenant's files are gone");
 }
+
+/// Settings are shown, changed and refused out of range with nothing saved; a failing
+/// connection does not stop the others, and its health shows in `acs list`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_and_connection_health() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(12)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    let shown = env.ok(&["settings"]);
+    assert!(
+        shown.contains("offline after 2 inform intervals + 120 s"),
+        "{shown}"
+    );
+    assert!(shown.contains("full every 24 h"), "{shown}");
+    let set: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "settings",
+        "--full-sync-every",
+        "6",
+        "--raw-retention",
+        "24",
+        "--offline-after",
+        "30",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(set["full_sync_every_h"], 6);
+    assert_eq!(set["raw_retention_h"], 24);
+    assert_eq!(set["offline_after_min"], 30);
+    let err = env.fails(
+        &["settings", "--overlap", "9999", "--full-sync-every", "1"],
+        "correct horse",
+    );
+    assert!(
+        err.contains("overlap_s: choose between 0 and 3600 seconds (got 9999)"),
+        "{err}"
+    );
+    let kept: serde_json::Value = serde_json::from_str(&env.ok(&["settings", "--json"])).unwrap();
+    assert_eq!(
+        kept["full_sync_every_h"], 6,
+        "nothing of a refused change is saved"
+    );
+    assert_eq!(kept["overlap_s"], 60);
+
+    let url = sandbox.url();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = format!("http://127.0.0.1:{port}/");
+    env.ok(&["acs", "add", "main", "--url", &url]);
+    env.ok(&["acs", "add", "branch", "--url", &dead]);
+    assert!(env.ok(&["acs", "list"]).contains("not synced yet"));
+    let out = env.run_with(&["sync"], "correct horse", None);
+    assert!(
+        !out.status.success(),
+        "a failed connection fails the command"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("main: full sync, 12 devices fetched"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("branch: GenieACS: cannot connect"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("sync failed for branch; cached data is unchanged"),
+        "{stderr}"
+    );
+    let list = env.ok(&["acs", "list"]);
+    let line = |name: &str| {
+        list.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(line("main").contains("ok since"), "{list}");
+    assert!(
+        line("branch").contains("degraded since") && line("branch").contains("1 failed"),
+        "{list}"
+    );
+    for _ in 0..2 {
+        env.run_with(&["sync", "--acs", "branch"], "correct horse", None);
+    }
+    let list = env.ok(&["acs", "list"]);
+    assert!(
+        list.lines().any(|l| l.starts_with("branch")
+            && l.contains("unreachable since")
+            && l.contains("3 failed")),
+        "{list}"
+    );
+    // Its cached data is intact: the other connection's devices are all there.
+    let devices: serde_json::Value =
+        serde_json::from_str(&env.ok(&["devices", "--json", "--limit", "100"])).unwrap();
+    assert_eq!(devices.as_array().unwrap().len(), 12);
+}

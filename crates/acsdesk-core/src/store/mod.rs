@@ -16,6 +16,7 @@ pub mod alerts;
 pub mod devices;
 pub mod key;
 pub mod samples;
+pub mod settings;
 pub mod subscribers;
 pub mod sync_store;
 

@@ -3,6 +3,7 @@
 
 use super::{StoreError, TenantStore};
 use crate::charts::Metric;
+use acsdesk_types::settings::SyncSettings;
 
 /// How long each resolution is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +22,16 @@ impl Default for Retention {
             raw_ms: 48 * 3_600_000,
             five_min_ms: 30 * 86_400_000,
             hourly_ms: 365 * 86_400_000,
+        }
+    }
+}
+
+impl From<&SyncSettings> for Retention {
+    fn from(s: &SyncSettings) -> Self {
+        Self {
+            raw_ms: i64::from(s.raw_retention_h) * 3_600_000,
+            five_min_ms: i64::from(s.five_min_retention_d) * 86_400_000,
+            hourly_ms: i64::from(s.hourly_retention_d) * 86_400_000,
         }
     }
 }
@@ -82,24 +93,72 @@ impl TenantStore {
         Ok(Vec::new())
     }
 
-    /// Rolls raw samples up into 5-minute and hourly averages (idempotent), then prunes
-    /// each resolution past its retention. Returns the rows deleted.
+    /// Rolls up and prunes samples with the tenant's own retention settings.
+    pub async fn maintain_samples(&self, now_ms: i64) -> Result<u64, StoreError> {
+        let retention = Retention::from(&self.sync_settings().await?);
+        self.roll_up_and_prune(now_ms, retention).await
+    }
+
+    /// Rolls samples up into 5-minute and hourly averages, then prunes each resolution
+    /// past its retention. Returns the rows deleted.
+    ///
+    /// Each roll-up continues from where the previous one stopped (`rollup_state`), so a
+    /// run costs the samples recorded since, not the whole history. A bucket is averaged
+    /// once it has been closed for one bucket length, so samples that arrive late (a
+    /// sync that lagged behind the informs) still count; the hourly roll-up never runs
+    /// ahead of the 5-minute one it reads.
     pub async fn roll_up_and_prune(
         &self,
         now_ms: i64,
         retention: Retention,
     ) -> Result<u64, StoreError> {
         let mut tx = self.pool().begin().await?;
+        let mut source_done: Option<i64> = None;
         for (from, to) in [(0_i64, 300_i64), (300, 3600)] {
             let bucket = to * 1000;
-            // Only complete buckets are rolled up.
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT done_ms FROM rollup_state WHERE resolution = ?")
+                    .bind(to)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let start = match done {
+                Some(d) => Some(d),
+                None => sqlx::query_scalar::<_, Option<i64>>(
+                    "SELECT min(at_ms) FROM device_samples WHERE resolution = ?",
+                )
+                .bind(from)
+                .fetch_one(&mut *tx)
+                .await?
+                .map(|first| first.div_euclid(bucket) * bucket),
+            };
+            let mut end = (now_ms - bucket).div_euclid(bucket) * bucket;
+            if let Some(limit) = source_done {
+                end = end.min(limit.div_euclid(bucket) * bucket);
+            }
+            let Some(start) = start.filter(|s| *s < end) else {
+                source_done = Some(done.unwrap_or(end).min(end));
+                continue;
+            };
             let sql = format!(
                 "INSERT OR REPLACE INTO device_samples (device_id, resolution, at_ms, cpu_pct, mem_pct, uptime_s, signal_dbm, rx_bps, tx_bps)
                  SELECT device_id, {to}, (at_ms / {bucket}) * {bucket}, avg(cpu_pct), avg(mem_pct), max(uptime_s), avg(signal_dbm), avg(rx_bps), avg(tx_bps)
-                 FROM device_samples WHERE resolution = {from} AND at_ms < (? / {bucket}) * {bucket}
+                 FROM device_samples WHERE resolution = {from} AND at_ms >= ? AND at_ms < ?
                  GROUP BY device_id, at_ms / {bucket}"
             );
-            sqlx::query(&sql).bind(now_ms).execute(&mut *tx).await?;
+            sqlx::query(&sql)
+                .bind(start)
+                .bind(end)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO rollup_state (resolution, done_ms) VALUES (?, ?)
+                 ON CONFLICT (resolution) DO UPDATE SET done_ms = excluded.done_ms",
+            )
+            .bind(to)
+            .bind(end)
+            .execute(&mut *tx)
+            .await?;
+            source_done = Some(end);
         }
         let mut deleted = 0;
         for (resolution, keep) in [

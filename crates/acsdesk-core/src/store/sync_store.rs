@@ -4,6 +4,7 @@
 use super::{StoreError, TenantStore};
 use crate::monitor::rates::CounterReading;
 use crate::normalize::CounterWidth;
+use crate::sync::scheduler::AcsHealth;
 use crate::sync::{
     Cursor, DeviceUpdate, Known, LogLevel, SyncError, SyncState, SyncStore, WentOffline,
 };
@@ -26,6 +27,71 @@ impl TenantStore {
             store: self.clone(),
             acs_id: acs.id,
         })
+    }
+
+    /// The last recorded health of connection `name` ([`AcsHealth::Unknown`] before its
+    /// first sync), kept across restarts so "unreachable since" survives them.
+    pub async fn acs_health(&self, name: &str) -> Result<AcsHealth, StoreError> {
+        let acs = self.acs(name).await?;
+        let text: Option<Option<String>> =
+            sqlx::query_scalar("SELECT health_json FROM sync_state WHERE acs_id = ?")
+                .bind(acs.id)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(text
+            .flatten()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(AcsHealth::Unknown))
+    }
+
+    /// Records the health of connection `name`.
+    pub async fn set_acs_health(&self, name: &str, health: &AcsHealth) -> Result<(), StoreError> {
+        let acs = self.acs(name).await?;
+        let text = serde_json::to_string(health).map_err(|e| StoreError::Db(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO sync_state (acs_id, health_json) VALUES (?, ?)
+             ON CONFLICT (acs_id) DO UPDATE SET health_json = excluded.health_json",
+        )
+        .bind(acs.id)
+        .bind(text)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Every connection's reachability as recorded, for the alert rules: one list for
+    /// all connections, so evaluating after one connection's sync does not clear
+    /// another's outage.
+    pub async fn acs_states(&self) -> Result<Vec<crate::alerts::rules::AcsState>, StoreError> {
+        let mut out = Vec::new();
+        for acs in self.list_acs().await? {
+            let health = self.acs_health(&acs.name).await?;
+            out.push(crate::alerts::rules::AcsState {
+                unreachable_since_ms: match health {
+                    AcsHealth::Unreachable { since_ms, .. } => Some(since_ms),
+                    _ => None,
+                },
+                name: acs.name,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Folds one sync outcome of connection `name` into its recorded health (for runs
+    /// outside a poller, such as `acsdesk sync`) and returns the new health.
+    pub async fn record_sync_outcome(
+        &self,
+        name: &str,
+        outcome: Result<(), &str>,
+        now_ms: i64,
+    ) -> Result<AcsHealth, StoreError> {
+        let next = self.acs_health(name).await?.next(
+            outcome,
+            now_ms,
+            crate::sync::scheduler::PollerConfig::default().unreachable_after,
+        );
+        self.set_acs_health(name, &next).await?;
+        Ok(next)
     }
 }
 
@@ -93,7 +159,7 @@ async fn log(
 
 impl SyncStore for AcsSyncStore {
     async fn sync_state(&self) -> Result<SyncState, SyncError> {
-        let row = sqlx::query("SELECT watermark_ms, full_done, generation, cursor_json FROM sync_state WHERE acs_id = ?")
+        let row = sqlx::query("SELECT watermark_ms, full_done, generation, full_done_ms, cursor_json FROM sync_state WHERE acs_id = ?")
             .bind(self.acs_id)
             .fetch_optional(self.store.pool())
             .await
@@ -104,6 +170,7 @@ impl SyncStore for AcsSyncStore {
                 watermark_ms: r.get("watermark_ms"),
                 full_done: r.get::<i64, _>("full_done") != 0,
                 generation: r.get("generation"),
+                full_done_ms: r.get("full_done_ms"),
                 cursor: r
                     .get::<Option<String>, _>("cursor_json")
                     .and_then(|c| serde_json::from_str::<Cursor>(&c).ok()),
@@ -115,7 +182,7 @@ impl SyncStore for AcsSyncStore {
         let mut out = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT d.genie_id, d.online, d.last_inform_ms, dd.counters_json, d.wan_error, d.ppp_failing_since_ms, d.missing
+                "SELECT d.genie_id, d.online, d.last_inform_ms, d.last_boot_ms, dd.counters_json, d.wan_error, d.ppp_failing_since_ms, d.missing
                  FROM devices d LEFT JOIN device_documents dd ON dd.device_id = d.id WHERE d.acs_id = ",
             );
             q.push_bind(self.acs_id).push(" AND d.genie_id IN (");
@@ -138,6 +205,7 @@ impl SyncStore for AcsSyncStore {
                         wan_error: r.get("wan_error"),
                         ppp_failing_since_ms: r.get("ppp_failing_since_ms"),
                         missing: r.get::<i64, _>("missing") != 0,
+                        last_boot_ms: r.get("last_boot_ms"),
                     },
                 );
             }
@@ -145,13 +213,13 @@ impl SyncStore for AcsSyncStore {
         Ok(out)
     }
 
-    async fn apply_page(&self, updates: &[DeviceUpdate], cursor: &Cursor) -> Result<(), SyncError> {
+    async fn apply_page(
+        &self,
+        updates: &[DeviceUpdate],
+        cursor: &Cursor,
+        now_ms: i64,
+    ) -> Result<(), SyncError> {
         let mut tx = self.store.pool().begin().await.map_err(db)?;
-        let now_ms = updates
-            .iter()
-            .filter_map(|u| u.device.last_inform_ms)
-            .max()
-            .unwrap_or_default();
         let generation = (cursor.mode == crate::sync::SyncMode::Full).then_some(cursor.generation);
         // A device twice in one page (GenieACS's paging can repeat one): the later wins,
         // as one statement may not upsert a row twice.
@@ -322,55 +390,66 @@ impl SyncStore for AcsSyncStore {
         tx.commit().await.map_err(db)
     }
 
+    async fn unseen(&self, generation: i64) -> Result<Vec<String>, SyncError> {
+        sqlx::query_scalar(
+            "SELECT genie_id FROM devices WHERE acs_id = ? AND seen_generation < ? AND missing = 0",
+        )
+        .bind(self.acs_id)
+        .bind(generation)
+        .fetch_all(self.store.pool())
+        .await
+        .map_err(db)
+    }
+
     async fn finish(
         &self,
         state: &SyncState,
-        full_generation: Option<i64>,
+        missing: &[String],
         now_ms: i64,
     ) -> Result<Vec<String>, SyncError> {
         let mut tx = self.store.pool().begin().await.map_err(db)?;
         sqlx::query(
-            "INSERT INTO sync_state (acs_id, watermark_ms, full_done, generation, cursor_json) VALUES (?, ?, ?, ?, NULL)
+            "INSERT INTO sync_state (acs_id, watermark_ms, full_done, generation, full_done_ms, cursor_json) VALUES (?, ?, ?, ?, ?, NULL)
              ON CONFLICT (acs_id) DO UPDATE SET watermark_ms = excluded.watermark_ms, full_done = excluded.full_done,
-                generation = excluded.generation, cursor_json = NULL",
+                generation = excluded.generation, full_done_ms = excluded.full_done_ms, cursor_json = NULL",
         )
         .bind(self.acs_id)
         .bind(state.watermark_ms)
         .bind(i64::from(state.full_done))
         .bind(state.generation)
+        .bind(state.full_done_ms)
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        let mut missing = Vec::new();
-        if let Some(generation) = full_generation {
-            let rows = sqlx::query(
+        let mut marked = Vec::new();
+        for id in missing {
+            let row = sqlx::query(
                 "UPDATE devices SET missing = 1, online = 0, updated_ms = ?
-                 WHERE acs_id = ? AND seen_generation < ? AND missing = 0 RETURNING id, genie_id, serial",
+                 WHERE acs_id = ? AND genie_id = ? AND missing = 0 RETURNING id, serial",
             )
             .bind(now_ms)
             .bind(self.acs_id)
-            .bind(generation)
-            .fetch_all(&mut *tx)
+            .bind(id)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(db)?;
-            for r in rows {
-                let serial: String = r.get("serial");
-                log(
-                    &mut tx,
-                    r.get("id"),
-                    "warning",
-                    "disappeared",
-                    &format!("Device {serial} is no longer in GenieACS"),
-                    &json!({}),
-                    now_ms,
-                )
-                .await
-                .map_err(db)?;
-                missing.push(r.get("genie_id"));
-            }
+            let Some(r) = row else { continue };
+            let serial: String = r.get("serial");
+            log(
+                &mut tx,
+                r.get("id"),
+                "warning",
+                "disappeared",
+                &format!("Device {serial} is no longer in GenieACS"),
+                &json!({}),
+                now_ms,
+            )
+            .await
+            .map_err(db)?;
+            marked.push(id.clone());
         }
         tx.commit().await.map_err(db)?;
-        Ok(missing)
+        Ok(marked)
     }
 
     async fn sweep_presence(&self, now_ms: i64) -> Result<Vec<WentOffline>, SyncError> {

@@ -315,12 +315,12 @@ async fn a_plain_sqlite_connection_cannot_read_a_tenant_file() {
         .await
         .unwrap();
     t.close().await;
+    // The database itself, not a WAL or shared-memory file beside it.
     let file = std::fs::read_dir(dir.path().join("tenants"))
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "db"))
+        .unwrap();
     let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&file);
     let mut conn = sqlx::ConnectOptions::connect(&opts).await.unwrap();
     let err = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
@@ -1307,4 +1307,245 @@ async fn acs_settings_out_of_range_are_refused_not_clamped() {
         .await
         .unwrap();
     assert_eq!(ok.cwmp_url.as_deref(), Some("http://acs.example.net:7547"));
+}
+
+/// Offset paging shifts when a device is deleted mid-sync, so the device after it is
+/// never fetched; it must not be reported gone, only the deleted one.
+#[tokio::test]
+async fn a_device_deleted_mid_full_sync_does_not_make_its_neighbour_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, nbi) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    let mut ids: Vec<String> = fixture_docs("devices-all.json")
+        .iter()
+        .map(|d| d["_id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
+    let sink = t.sync_store("main").await.unwrap();
+    let options = SyncOptions {
+        page_size: 5,
+        force_full: true,
+        ..SyncOptions::default()
+    };
+    nbi.fail_after_gets.store(1, Ordering::SeqCst);
+    assert!(sync_once(&source, &sink, &options, NOW, |_| {})
+        .await
+        .is_err());
+    // While the sync is stopped, the first device is deleted: page 2 now starts one later.
+    nbi.docs
+        .lock()
+        .unwrap()
+        .retain(|d| d["_id"] != ids[0].as_str());
+    let report = sync_once(&source, &sink, &options, NOW, |_| {})
+        .await
+        .unwrap();
+    assert!(report.full);
+    // 23 devices, 5 applied before the stop, the first deleted: the resumed sync starts
+    // at offset 5 of 22 and fetches 17, missing the one that slid back a place.
+    assert_eq!(report.fetched, 17);
+    // The deleted device was seen before it went; the skipped one is still there.
+    assert_eq!(report.disappeared, 0, "{report:?}");
+    let skipped = t.logs(Some(&ids[5]), 10).await.unwrap();
+    assert!(
+        skipped.iter().all(|l| l.kind != "disappeared"),
+        "{skipped:?}"
+    );
+    let all = t
+        .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!(all.total, 23);
+    // The next full sync finds the deleted one gone, and only it.
+    let report = sync_once(&source, &sink, &options, NOW, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.disappeared, 1, "{report:?}");
+    let gone = t.logs(Some(&ids[0]), 10).await.unwrap();
+    assert_eq!(gone[0].kind, "disappeared");
+    let present = t
+        .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!(present.total, 22);
+    // Each existence check asked GenieACS about that sync's unseen devices only.
+    let seen = nbi.seen.lock().unwrap();
+    let checks: Vec<&std::collections::HashMap<String, String>> = seen
+        .iter()
+        .map(|(_, q)| q)
+        .filter(|q| q.get("query").is_some_and(|v| v.contains("$in")))
+        .collect();
+    assert_eq!(checks.len(), 2, "{checks:?}");
+    assert!(checks[0]["query"].contains(&ids[5]) && !checks[0]["query"].contains(&ids[0]));
+    assert!(checks[1]["query"].contains(&ids[0]));
+    assert!(checks.iter().all(|q| q["projection"] == "_id"));
+}
+
+/// Incremental syncs cannot see deletions, so a full sync comes back on the tenant's
+/// schedule; its settings are validated and drive the sync.
+#[tokio::test]
+async fn full_syncs_repeat_on_the_tenants_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
+    let hour = 3_600_000;
+    let round = |now: i64| {
+        let (t, source) = (t.clone(), source.clone());
+        async move {
+            crate::sync::round::sync_connection(&t, "main", &source, false, now, |_| {})
+                .await
+                .unwrap()
+        }
+    };
+    assert!(
+        !round(NOW + hour).await.full,
+        "default: a day between full syncs"
+    );
+    assert!(round(NOW + 25 * hour).await.full);
+    let bad = acsdesk_types::settings::SyncSettings {
+        full_sync_every_h: 0,
+        ..Default::default()
+    };
+    let err = t.set_sync_settings(&bad).await.unwrap_err().to_string();
+    assert!(
+        err.starts_with("full_sync_every_h: choose between 1 and 720"),
+        "{err}"
+    );
+    assert_eq!(
+        t.sync_settings().await.unwrap(),
+        Default::default(),
+        "nothing saved"
+    );
+    let every_two_hours = acsdesk_types::settings::SyncSettings {
+        full_sync_every_h: 2,
+        presence_factor: 1.0,
+        presence_grace_s: 0,
+        ..Default::default()
+    };
+    t.set_sync_settings(&every_two_hours).await.unwrap();
+    assert_eq!(t.sync_settings().await.unwrap(), every_two_hours);
+    assert!(!round(NOW + 26 * hour).await.full);
+    assert!(round(NOW + 28 * hour).await.full);
+}
+
+#[tokio::test]
+async fn roll_ups_continue_where_they_stopped_and_count_late_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    let genie = "9CA2F4-EC220%2DG5-000100";
+    let id: i64 = sqlx::query_scalar("SELECT id FROM devices WHERE genie_id = ?")
+        .bind(genie)
+        .fetch_one(t.pool())
+        .await
+        .unwrap();
+    let insert = |at: i64, cpu: f64| {
+        let pool = t.pool().clone();
+        async move {
+            sqlx::query("INSERT OR REPLACE INTO device_samples (device_id, resolution, at_ms, cpu_pct) VALUES (?, 0, ?, ?)")
+                .bind(id)
+                .bind(at)
+                .bind(cpu)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    let five = |at: i64| {
+        let pool = t.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, f64>(
+                "SELECT cpu_pct FROM device_samples WHERE device_id = ? AND resolution = 300 AND at_ms = ?",
+            )
+            .bind(id)
+            .bind(at)
+            .fetch_optional(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // An hour boundary two days on, clear of the samples the sync recorded.
+    let base = (NOW / 3_600_000) * 3_600_000 + 48 * 3_600_000;
+    for m in 0..10 {
+        insert(base + m * 60_000, 10.0).await;
+    }
+    // 12 minutes in: the first bucket has been closed for a whole bucket, the second not.
+    t.maintain_samples(base + 12 * 60_000).await.unwrap();
+    assert_eq!(five(base).await, Some(10.0));
+    assert_eq!(five(base + 300_000).await, None, "not settled yet");
+    // A sample of the second bucket arrives late; the first bucket's raw data changes
+    // (it must not be averaged again: a roll-up never redoes finished buckets).
+    insert(base + 9 * 60_000 + 30_000, 40.0).await;
+    insert(base, 100.0).await;
+    t.maintain_samples(base + 16 * 60_000).await.unwrap();
+    assert_eq!(
+        five(base).await,
+        Some(10.0),
+        "finished buckets are not redone"
+    );
+    assert_eq!(five(base + 300_000).await, Some(15.0), "(5 × 10 + 40) / 6");
+    let done: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT resolution, done_ms FROM rollup_state ORDER BY resolution")
+            .fetch_all(t.pool())
+            .await
+            .unwrap();
+    assert_eq!(done[0], (300, base + 600_000));
+    assert!(
+        done.get(1).is_none_or(|(_, hourly)| *hourly <= base),
+        "the hourly roll-up waits for its hour: {done:?}"
+    );
+    // Two hours on, the hourly average reads the 5-minute ones.
+    t.maintain_samples(base + 2 * 3_600_000 + 60_000)
+        .await
+        .unwrap();
+    let hourly: Option<f64> = sqlx::query_scalar(
+        "SELECT cpu_pct FROM device_samples WHERE device_id = ? AND resolution = 3600 AND at_ms = ?",
+    )
+    .bind(id)
+    .bind(base)
+    .fetch_optional(t.pool())
+    .await
+    .unwrap();
+    assert_eq!(hourly, Some(12.5));
+}
+
+#[tokio::test]
+async fn connection_health_is_kept_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    use crate::sync::scheduler::AcsHealth;
+    assert_eq!(t.acs_health("main").await.unwrap(), AcsHealth::Unknown);
+    for (i, outcome) in [
+        Ok(()),
+        Err("cannot connect"),
+        Err("cannot connect"),
+        Err("timed out"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        t.record_sync_outcome("main", outcome, NOW + i as i64 * 60_000)
+            .await
+            .unwrap();
+    }
+    drop(t);
+    let t = ws
+        .open_tenant("Acme", Some("tenant passphrase"))
+        .await
+        .unwrap();
+    assert_eq!(
+        t.acs_health("main").await.unwrap(),
+        AcsHealth::Unreachable {
+            since_ms: NOW + 60_000,
+            failures: 3,
+            last_error: "timed out".into()
+        }
+    );
+    assert!(t.acs_health("nope").await.is_err());
 }

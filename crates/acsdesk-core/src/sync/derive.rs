@@ -85,6 +85,27 @@ pub fn derive(
                     at_ms,
                 });
             }
+            // Fetched but past its deadline (a full sync after a long gap, or a device
+            // that stopped informing while the ACS was out of reach): the transition is
+            // logged here, as the presence sweep only sees devices still marked online.
+            if !online && k.online && !k.missing {
+                logs.push(LogEntry {
+                    level: LogLevel::Warning,
+                    kind: "offline".into(),
+                    message: format!("Device {label} went offline (no inform in time)"),
+                    payload: json!({ "last_inform_ms": device.last_inform_ms }),
+                    at_ms: offline_deadline_ms.unwrap_or(now_ms).min(now_ms),
+                });
+            }
+            if fresh && rebooted(k, &device) {
+                logs.push(LogEntry {
+                    level: LogLevel::Info,
+                    kind: "rebooted".into(),
+                    message: format!("Device {label} rebooted"),
+                    payload: json!({ "last_boot_ms": device.last_boot_ms, "uptime_s": device.uptime_s }),
+                    at_ms: device.last_boot_ms.unwrap_or(at_ms),
+                });
+            }
         }
     }
     if fresh {
@@ -101,17 +122,31 @@ pub fn derive(
             rx_bps: rate.map(|r| r.rx_bps),
             tx_bps: rate.map(|r| r.tx_bps),
         });
-        let previous_error = known.and_then(|k| k.wan_error.as_deref());
-        if let Some(error) = wan_error.as_deref() {
-            if Some(error) != previous_error && is_ppp_error(error) {
+        let previous_error = known
+            .and_then(|k| k.wan_error.as_deref())
+            .filter(|e| *e != "ERROR_NONE");
+        match wan_error.as_deref() {
+            Some(error) if Some(error) != previous_error => {
+                let (level, what) = error_level(error, ppp_down);
                 logs.push(LogEntry {
-                    level: LogLevel::Error,
+                    level,
                     kind: "router_error".into(),
-                    message: format!("Device {label}: WAN error {error}"),
-                    payload: json!({ "wan": device.wan }),
+                    message: format!("Device {label}: {what} ({error})"),
+                    payload: json!({ "error": error, "wan": device.wan }),
                     at_ms,
                 });
             }
+            None if previous_error.is_some() && known.is_some() => logs.push(LogEntry {
+                level: LogLevel::Info,
+                kind: "router_error_cleared".into(),
+                message: format!(
+                    "Device {label}: WAN error {} cleared",
+                    previous_error.unwrap_or_default()
+                ),
+                payload: json!({ "previous": previous_error, "wan": device.wan }),
+                at_ms,
+            }),
+            _ => {}
         }
     }
     DeviceUpdate {
@@ -122,6 +157,47 @@ pub fn derive(
         sample,
         logs,
         device,
+    }
+}
+
+/// Whether the device booted since the previous sync: `_lastBoot` moved on, or, when
+/// there are not two boot times to compare, its uptime went backwards.
+fn rebooted(known: &Known, device: &NormalizedDevice) -> bool {
+    match (known.last_boot_ms, device.last_boot_ms) {
+        (Some(before), Some(now)) => now > before,
+        _ => known
+            .counters
+            .as_ref()
+            .and_then(|c| c.uptime_s)
+            .zip(device.uptime_s)
+            .is_some_and(|(before, now)| now < before),
+    }
+}
+
+/// How serious a WAN's last connection error is, and what it means in words. Account
+/// and authentication failures stop the subscriber's internet: errors. Disconnections
+/// the user or an idle timer asked for are information. The rest are warnings.
+fn error_level(error: &str, ppp_down: bool) -> (LogLevel, &'static str) {
+    match error {
+        "ERROR_AUTHENTICATION_FAILURE" => (LogLevel::Error, "PPP authentication failed"),
+        "ERROR_ACCOUNT_DISABLED"
+        | "ERROR_ACCOUNT_EXPIRED"
+        | "ERROR_PASSWORD_EXPIRED"
+        | "ERROR_RESTRICTED_LOGON_HOURS" => (LogLevel::Error, "the PPP account is refused"),
+        "ERROR_USER_DISCONNECT" | "ERROR_IDLE_DISCONNECT" | "ERROR_FORCED_DISCONNECT" => {
+            (LogLevel::Info, "the WAN was disconnected on purpose")
+        }
+        e if ppp_down && is_ppp_error(e) => (LogLevel::Error, "PPP cannot connect"),
+        "ERROR_ISP_TIME_OUT" | "ERROR_ISP_DISCONNECT" | "ERROR_SERVER_OUT_OF_RESOURCES" => {
+            (LogLevel::Warning, "the ISP side dropped the WAN session")
+        }
+        "ERROR_NO_CARRIER"
+        | "ERROR_NO_ANSWER"
+        | "ERROR_NO_DIALTONE"
+        | "ERROR_LINE_BUSY"
+        | "ERROR_TOO_MANY_LINE_ERRORS" => (LogLevel::Warning, "the line has a problem"),
+        "ERROR_IP_CONFIGURATION" => (LogLevel::Warning, "the WAN got no IP configuration"),
+        _ => (LogLevel::Warning, "WAN connection error"),
     }
 }
 
@@ -165,6 +241,7 @@ mod tests {
             wan_error: None,
             ppp_failing_since_ms: None,
             missing: false,
+            last_boot_ms: d.last_boot_ms,
         };
         let again = derive(d, Some(&known), &PresencePolicy::default(), NOW + 1000);
         assert!(again.sample.is_none());
@@ -231,5 +308,153 @@ mod tests {
         assert!(!u.online);
         // 60 s interval × 2 + 120 s grace.
         assert_eq!(u.offline_deadline_ms, Some(last + 240_000));
+    }
+
+    fn known_of(d: &NormalizedDevice, online: bool) -> Known {
+        Known {
+            online,
+            last_inform_ms: d.last_inform_ms,
+            counters: d.counters.map(|c| CounterReading {
+                at_ms: d.last_inform_ms.unwrap_or_default(),
+                sent: c.sent,
+                received: c.received,
+                width: c.width,
+                uptime_s: d.uptime_s,
+            }),
+            wan_error: d.wan.as_ref().and_then(|w| w.last_error.clone()),
+            ppp_failing_since_ms: None,
+            missing: false,
+            last_boot_ms: d.last_boot_ms,
+        }
+    }
+
+    fn kinds(u: &DeviceUpdate) -> Vec<&str> {
+        u.logs.iter().map(|l| l.kind.as_str()).collect()
+    }
+
+    #[test]
+    fn a_fetched_device_past_its_deadline_logs_offline_once_at_its_deadline() {
+        let d = tr181();
+        let last = d.last_inform_ms.unwrap();
+        let later = last + 3_600_000;
+        let u = derive(
+            d.clone(),
+            Some(&known_of(&d, true)),
+            &PresencePolicy::default(),
+            later,
+        );
+        assert!(!u.online);
+        assert_eq!(kinds(&u), vec!["offline"]);
+        assert_eq!(u.logs[0].at_ms, last + 240_000, "dated at the deadline");
+        // Known offline already (the sweep or this sync said so): nothing more.
+        let again = derive(
+            d.clone(),
+            Some(&known_of(&d, false)),
+            &PresencePolicy::default(),
+            later,
+        );
+        assert!(again.logs.is_empty());
+    }
+
+    #[test]
+    fn a_reboot_is_logged_from_last_boot_or_from_uptime_going_back() {
+        let mut d = tr181();
+        d.last_boot_ms = d.last_inform_ms.map(|t| t - 3_600_000);
+        let known = known_of(&d, true);
+        d.last_inform_ms = d.last_inform_ms.map(|t| t + 60_000);
+        d.last_boot_ms = d.last_inform_ms.map(|t| t - 30_000);
+        d.uptime_s = Some(30);
+        let u = derive(
+            d.clone(),
+            Some(&known),
+            &PresencePolicy::default(),
+            NOW + 60_000,
+        );
+        assert_eq!(kinds(&u), vec!["rebooted"]);
+        assert_eq!(u.logs[0].at_ms, d.last_boot_ms.unwrap());
+        // No `_lastBoot` on either side: the uptime tells.
+        let mut known = known_of(&tr181(), true);
+        known.last_boot_ms = None;
+        d.last_boot_ms = None;
+        let u = derive(
+            d.clone(),
+            Some(&known),
+            &PresencePolicy::default(),
+            NOW + 60_000,
+        );
+        assert_eq!(kinds(&u), vec!["rebooted"]);
+        // Uptime that grew is no reboot.
+        d.uptime_s = known
+            .counters
+            .as_ref()
+            .and_then(|c| c.uptime_s)
+            .map(|u| u + 60);
+        let u = derive(d, Some(&known), &PresencePolicy::default(), NOW + 60_000);
+        assert!(u.logs.is_empty(), "{:?}", kinds(&u));
+    }
+
+    #[test]
+    fn wan_errors_are_logged_by_seriousness_and_their_clearing_once() {
+        let base = tr181();
+        let mut known = known_of(&base, true);
+        known.wan_error = None;
+        let with_error = |error: &str, status: &str| {
+            let mut d = base.clone();
+            d.last_inform_ms = d.last_inform_ms.map(|t| t + 60_000);
+            let wan = d.wan.as_mut().unwrap();
+            wan.last_error = Some(error.into());
+            wan.status = Some(status.into());
+            d
+        };
+        for (error, status, level) in [
+            (
+                "ERROR_AUTHENTICATION_FAILURE",
+                "Disconnected",
+                LogLevel::Error,
+            ),
+            ("ERROR_ACCOUNT_EXPIRED", "Disconnected", LogLevel::Error),
+            ("ERROR_NO_CARRIER", "Connected", LogLevel::Warning),
+            ("ERROR_IP_CONFIGURATION", "Connecting", LogLevel::Warning),
+            ("ERROR_USER_DISCONNECT", "Disconnected", LogLevel::Info),
+            ("ERROR_SOMETHING_NEW", "Connected", LogLevel::Warning),
+        ] {
+            let u = derive(
+                with_error(error, status),
+                Some(&known),
+                &PresencePolicy::default(),
+                NOW + 60_000,
+            );
+            assert_eq!(kinds(&u), vec!["router_error"], "{error}");
+            assert_eq!(u.logs[0].level, level, "{error}");
+            assert!(u.logs[0].message.contains(error), "{}", u.logs[0].message);
+        }
+        // The same error again: not logged twice.
+        let mut failing = known.clone();
+        failing.wan_error = Some("ERROR_NO_CARRIER".into());
+        let u = derive(
+            with_error("ERROR_NO_CARRIER", "Connected"),
+            Some(&failing),
+            &PresencePolicy::default(),
+            NOW + 60_000,
+        );
+        assert!(u.logs.is_empty());
+        // It clears: logged once as information.
+        let u = derive(
+            with_error("ERROR_NONE", "Connected"),
+            Some(&failing),
+            &PresencePolicy::default(),
+            NOW + 60_000,
+        );
+        assert_eq!(kinds(&u), vec!["router_error_cleared"]);
+        assert_eq!(u.logs[0].level, LogLevel::Info);
+        let mut cleared = failing;
+        cleared.wan_error = Some("ERROR_NONE".into());
+        let u = derive(
+            with_error("ERROR_NONE", "Connected"),
+            Some(&cleared),
+            &PresencePolicy::default(),
+            NOW + 60_000,
+        );
+        assert!(u.logs.is_empty());
     }
 }

@@ -8,15 +8,19 @@ use super::{
 };
 use crate::monitor::presence::PresencePolicy;
 use crate::normalize::normalize;
+use acsdesk_types::settings::SyncSettings;
 
 /// How a sync runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncOptions {
     /// Devices per page (default 500).
     pub page_size: u64,
-    /// How far before the watermark an incremental sync starts (default 5 minutes), so
-    /// informs recorded late or with skew are not missed.
+    /// How far before the watermark an incremental sync starts (default 60 s), so
+    /// informs GenieACS records late or with skew are not missed.
     pub overlap_ms: i64,
+    /// Time between full syncs (default 24 h; `None`: only the first sync is full). Only
+    /// a full sync finds devices deleted from GenieACS.
+    pub full_every_ms: Option<i64>,
     /// How presence is derived.
     pub presence: PresencePolicy,
     /// Run a full sync even when an incremental one would do.
@@ -25,14 +29,30 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
+        Self::from_settings(&SyncSettings::default())
+    }
+}
+
+impl SyncOptions {
+    /// The options a tenant's settings call for.
+    pub fn from_settings(settings: &SyncSettings) -> Self {
         Self {
             page_size: 500,
-            overlap_ms: 5 * 60_000,
-            presence: PresencePolicy::default(),
+            overlap_ms: i64::from(settings.overlap_s) * 1000,
+            full_every_ms: Some(i64::from(settings.full_sync_every_h) * 3_600_000),
+            presence: PresencePolicy {
+                factor: settings.presence_factor,
+                grace_s: settings.presence_grace_s,
+                ..PresencePolicy::default()
+            },
             force_full: false,
         }
     }
 }
+
+/// How many ids one existence check asks GenieACS about (the query goes in the URL,
+/// which Node's HTTP server caps with the headers at 16 KB).
+const EXISTING_CHUNK: usize = 50;
 
 /// Runs one sync of one ACS connection to completion (or resumes an interrupted one).
 ///
@@ -50,7 +70,7 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
     let state = store.sync_state().await?;
     let mut cursor = match state.cursor.clone() {
         Some(c) if !(options.force_full && c.mode == SyncMode::Incremental) => c,
-        _ => fresh_cursor(&state, options),
+        _ => fresh_cursor(&state, options, now_ms),
     };
     let page_size = options.page_size.max(1);
     let total = source.count(cursor.since_ms).await?;
@@ -97,7 +117,7 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
         if fetched > 0 {
             // Download the next page while this one is written: the sync then costs
             // about the larger of the two, not their sum.
-            let apply = store.apply_page(&updates, &cursor);
+            let apply = store.apply_page(&updates, &cursor, now_ms);
             if more {
                 let fetch = source.page(cursor.since_ms, cursor.done, page_size);
                 let (applied, page) = futures::join!(apply, fetch);
@@ -125,19 +145,37 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
         } else {
             state.generation
         },
+        full_done_ms: if full {
+            Some(now_ms)
+        } else {
+            state.full_done_ms
+        },
         cursor: None,
     };
-    let missing = store
-        .finish(&finished, full.then_some(cursor.generation), now_ms)
-        .await?;
-    report.disappeared = missing.len() as u64;
+    let mut missing = Vec::new();
+    if full {
+        // Only devices GenieACS confirms it no longer has are missing: offset paging
+        // skips one whenever another is deleted while the sync runs.
+        let unseen = store.unseen(cursor.generation).await?;
+        for chunk in unseen.chunks(EXISTING_CHUNK) {
+            let present = source.existing(chunk).await?;
+            missing.extend(chunk.iter().filter(|id| !present.contains(*id)).cloned());
+        }
+    }
+    let marked = store.finish(&finished, &missing, now_ms).await?;
+    report.disappeared = marked.len() as u64;
     report.went_offline = store.sweep_presence(now_ms).await?.len() as u64;
     report.watermark_ms = finished.watermark_ms;
     Ok(report)
 }
 
-fn fresh_cursor(state: &SyncState, options: &SyncOptions) -> Cursor {
-    let full = options.force_full || !state.full_done || state.watermark_ms.is_none();
+fn fresh_cursor(state: &SyncState, options: &SyncOptions, now_ms: i64) -> Cursor {
+    let due = options.full_every_ms.is_some_and(|every| {
+        state
+            .full_done_ms
+            .is_none_or(|done| now_ms.saturating_sub(done) >= every)
+    });
+    let full = options.force_full || !state.full_done || state.watermark_ms.is_none() || due;
     Cursor {
         mode: if full {
             SyncMode::Full

@@ -11,13 +11,14 @@
 pub mod derive;
 pub mod engine;
 pub mod nbi;
+pub mod round;
 pub mod scheduler;
 
 use crate::monitor::rates::CounterReading;
 use crate::normalize::NormalizedDevice;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 pub use engine::{sync_once, SyncOptions};
@@ -56,6 +57,9 @@ pub struct SyncState {
     pub full_done: bool,
     /// The generation of the last completed full sync.
     pub generation: i64,
+    /// When the last full sync completed (local clock, Unix ms); full syncs repeat on a
+    /// schedule counted from it.
+    pub full_done_ms: Option<i64>,
     /// The sync in progress, if one was interrupted.
     pub cursor: Option<Cursor>,
 }
@@ -75,6 +79,8 @@ pub struct Known {
     pub ppp_failing_since_ms: Option<i64>,
     /// Whether it had been marked missing from GenieACS.
     pub missing: bool,
+    /// When it last booted then (GenieACS's `_lastBoot`).
+    pub last_boot_ms: Option<i64>,
 }
 
 /// Severity of a device log entry.
@@ -177,6 +183,13 @@ pub trait DeviceSource {
         skip: u64,
         limit: u64,
     ) -> impl Future<Output = Result<Vec<Value>, SyncError>> + Send;
+
+    /// Which of these ids GenieACS has. A full sync asks before it marks devices
+    /// missing: paging by offset can skip a device when another is deleted mid-sync.
+    fn existing(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<HashSet<String>, SyncError>> + Send;
 }
 
 /// The store as sync sees it, for one ACS connection of one tenant.
@@ -192,19 +205,27 @@ pub trait SyncStore {
 
     /// Applies one page atomically: upserts the devices (stamping `cursor.generation`
     /// when full), appends samples and logs, and saves `cursor` as the sync's progress.
+    /// `now_ms` is the local clock, for the rows' bookkeeping.
     fn apply_page(
         &self,
         updates: &[DeviceUpdate],
         cursor: &Cursor,
+        now_ms: i64,
     ) -> impl Future<Output = Result<(), SyncError>> + Send;
 
-    /// Completes a sync: saves the new state, clears the cursor, and after a full sync
-    /// marks missing (and logs) every device of this ACS not stamped with `generation`,
-    /// returning their ids.
+    /// The GenieACS ids of this ACS's present devices not stamped with `generation`:
+    /// the candidates for "missing" after a full sync.
+    fn unseen(
+        &self,
+        generation: i64,
+    ) -> impl Future<Output = Result<Vec<String>, SyncError>> + Send;
+
+    /// Completes a sync: saves the new state, clears the cursor, and marks missing (and
+    /// logs) the devices in `missing`, returning the ids it marked.
     fn finish(
         &self,
         state: &SyncState,
-        full_generation: Option<i64>,
+        missing: &[String],
         now_ms: i64,
     ) -> impl Future<Output = Result<Vec<String>, SyncError>> + Send;
 

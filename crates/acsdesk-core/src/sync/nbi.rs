@@ -6,6 +6,7 @@ use super::{DeviceSource, SyncError};
 use crate::normalize::registry::projection;
 use acsdesk_genieacs::{Client, Query};
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// Reads devices from one GenieACS NBI through the typed client.
 #[derive(Debug, Clone)]
@@ -64,6 +65,24 @@ impl DeviceSource for NbiSource {
             .await
             .map_err(source_error)?;
         Ok(docs.into_iter().map(|d| d.0).collect())
+    }
+
+    async fn existing(&self, ids: &[String]) -> Result<HashSet<String>, SyncError> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let docs = self
+            .client
+            .devices()
+            .query(Query::all().one_of("_id", ids.iter().map(String::as_str)))
+            .projection(["_id"])
+            .send()
+            .await
+            .map_err(source_error)?;
+        Ok(docs
+            .iter()
+            .filter_map(|d| d.0.get("_id").and_then(Value::as_str).map(str::to_owned))
+            .collect())
     }
 }
 

@@ -158,10 +158,12 @@ impl Drop for PollerHandle {
 
 /// Spawns a poller on the current tokio runtime. `job` runs once at start, then every
 /// `config.interval` after a success, or after an exponentially growing, jittered delay
-/// after a failure (its `Err` text is kept as the health's last error). `now_ms` is the
-/// injected clock used to date health changes.
+/// after a failure (its `Err` text is kept as the health's last error). `initial` is the
+/// health recorded before (so an outage that began before a restart keeps its start);
+/// `now_ms` is the injected clock used to date health changes.
 pub fn spawn_poller<F, Fut>(
     config: PollerConfig,
+    initial: AcsHealth,
     now_ms: Arc<dyn Fn() -> i64 + Send + Sync>,
     mut job: F,
 ) -> PollerHandle
@@ -170,7 +172,7 @@ where
     Fut: Future<Output = Result<(), String>> + Send,
 {
     let cancel = CancellationToken::new();
-    let (tx, health) = watch::channel(AcsHealth::Unknown);
+    let (tx, health) = watch::channel(initial);
     let wake = Arc::new(Notify::new());
     let task = {
         let cancel = cancel.clone();
@@ -266,7 +268,7 @@ mod tests {
             unreachable_after: 3,
         };
         let job_calls = calls.clone();
-        let handle = spawn_poller(config, Arc::new(|| 0), move || {
+        let handle = spawn_poller(config, AcsHealth::Unknown, Arc::new(|| 0), move || {
             let calls = job_calls.clone();
             async move {
                 let mut calls = calls.lock().unwrap();
@@ -300,13 +302,18 @@ mod tests {
     async fn dropping_the_handle_stops_the_poller_and_sync_now_wakes_it() {
         let count = Arc::new(AtomicU32::new(0));
         let c = count.clone();
-        let handle = spawn_poller(PollerConfig::default(), Arc::new(|| 0), move || {
-            let c = c.clone();
-            async move {
-                c.fetch_add(1, Ordering::SeqCst);
-                Ok(())
-            }
-        });
+        let handle = spawn_poller(
+            PollerConfig::default(),
+            AcsHealth::Unknown,
+            Arc::new(|| 0),
+            move || {
+                let c = c.clone();
+                async move {
+                    c.fetch_add(1, Ordering::SeqCst);
+                    Ok(())
+                }
+            },
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
         assert_eq!(count.load(Ordering::SeqCst), 1);
         handle.sync_now();

@@ -1,0 +1,26 @@
+//! One sync of one connection of a tenant as the desktop's poller and the CLI run it:
+//! the tenant's own sync settings, the connection's store view, progress reported.
+
+use super::{sync_once, DeviceSource, SyncError, SyncOptions, SyncProgress, SyncReport};
+use crate::store::TenantStore;
+
+/// Syncs connection `acs` of `tenant` from `source` with the tenant's settings (a full
+/// sync when `force_full`, when none has completed, or when the last is older than the
+/// tenant's full-sync interval; otherwise incremental).
+pub async fn sync_connection<S: DeviceSource>(
+    tenant: &TenantStore,
+    acs: &str,
+    source: &S,
+    force_full: bool,
+    now_ms: i64,
+    on_progress: impl FnMut(SyncProgress),
+) -> Result<SyncReport, SyncError> {
+    let store_error = |e: crate::store::StoreError| SyncError::Store(e.to_string());
+    let settings = tenant.sync_settings().await.map_err(store_error)?;
+    let options = SyncOptions {
+        force_full,
+        ..SyncOptions::from_settings(&settings)
+    };
+    let sink = tenant.sync_store(acs).await.map_err(store_error)?;
+    sync_once(source, &sink, &options, now_ms, on_progress).await
+}
