@@ -253,5 +253,57 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await?;
     ensure!(acs.contains("ok"), "the demo connection is healthy: {acs}");
     desktop.screenshot("settings").await?;
+
+    // Monitoring settings: out of range is refused with the field named, nothing saved;
+    // in range is saved and shown again after leaving the page.
+    let field = "[data-testid=full_sync_every_h]";
+    shows_value(c, field, "24")
+        .await
+        .context("the settings load")?;
+    let input = c.find(Locator::Css(field)).await?;
+    input.clear().await?;
+    input.send_keys("0").await?;
+    let submit = "[data-testid=sync-settings] button[type=submit]";
+    c.find(Locator::Css(submit)).await?.click().await?;
+    let refused = desktop
+        .wait_text(".banner.error", Duration::from_secs(10), |t| !t.is_empty())
+        .await?;
+    ensure!(
+        refused.contains("full_sync_every_h") && refused.contains("1 and 720"),
+        "{refused}"
+    );
+    let input = c.find(Locator::Css(field)).await?;
+    input.clear().await?;
+    input.send_keys("6").await?;
+    c.find(Locator::Css(submit)).await?.click().await?;
+    desktop
+        .wait_text(".banner", Duration::from_secs(10), |t| t == "Saved.")
+        .await?;
+    c.find(Locator::Css("[data-testid=nav-alerts]"))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Css("[data-testid=nav-settings]"))
+        .await?
+        .click()
+        .await?;
+    shows_value(c, field, "6")
+        .await
+        .context("the saved full-sync interval is shown again")?;
     Ok(())
+}
+
+/// Waits until the input at `css` holds `value` (its property, which the UI sets).
+async fn shows_value(c: &fantoccini::Client, css: &str, value: &str) -> anyhow::Result<()> {
+    let mut last = None;
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            last = e.prop("value").await?;
+            if last.as_deref() == Some(value) {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    anyhow::bail!("{css} holds {last:?}, not {value:?}")
 }

@@ -112,6 +112,7 @@ async fn run(devices: u64) {
                 counters: None,
                 ppp_failing_since_ms: None,
                 logs: Vec::new(),
+                changed: true,
                 device,
             });
         }

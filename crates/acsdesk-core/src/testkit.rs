@@ -55,18 +55,20 @@ async fn devices(
         // The existence check of a full sync: {"_id": {"$in": [...]}}.
         docs.retain(|d| ids.contains(&d["_id"]));
     } else if let Some(query) = q.get("query") {
-        // The sync's own query: {"_lastInform": {"$gte": "<ISO date>"}}.
+        // The sync's own queries: {"_lastInform": {"$gte": "<ISO date>", "$lt": …}}.
         let v: Value = serde_json::from_str(query).unwrap();
-        let since = v["_lastInform"]["$gte"].as_str().unwrap().to_owned();
-        let since =
-            time::OffsetDateTime::parse(&since, &time::format_description::well_known::Rfc3339)
-                .unwrap();
-        docs.retain(|d| {
-            d["_lastInform"].as_str().is_some_and(|t| {
+        let time = |v: &Value| {
+            v.as_str().map(|t| {
                 time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
                     .unwrap()
-                    >= since
             })
+        };
+        let since = time(&v["_lastInform"]["$gte"]);
+        let before = time(&v["_lastInform"]["$lt"]);
+        assert!(since.is_some() || before.is_some(), "unexpected query {v}");
+        docs.retain(|d| {
+            time(&d["_lastInform"])
+                .is_some_and(|t| since.is_none_or(|s| t >= s) && before.is_none_or(|b| t < b))
         });
     }
     let total = docs.len();

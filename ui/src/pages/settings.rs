@@ -1,9 +1,10 @@
 //! Settings: tenants (switch), the current tenant's ACS connections (health, add with a
-//! connection test, remove), and its offline threshold.
+//! connection test, remove), its offline threshold, and how its syncs run (presence,
+//! full-sync interval, sample retention).
 
 use crate::ipc;
 use crate::pages::welcome::ConnectForm;
-use acsdesk_types::settings::UpdateSettingsRequest;
+use acsdesk_types::settings::{SyncSettings, UpdateSettingsRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,10 +18,12 @@ pub(crate) fn SettingsPage() -> impl IntoView {
     });
     let unlock = expect_context::<crate::components::unlock::Unlock>();
     let threshold = RwSignal::new(String::new());
+    let sync = SyncFields::new();
     let message = RwSignal::new(None::<(bool, String)>);
     spawn_local(async move {
         if let Ok(s) = ipc::tenant_settings().await {
             threshold.set(s.offline_after_min.to_string());
+            sync.show(&s.sync.unwrap_or_default());
         }
     });
     let report = move |r: Result<(), acsdesk_types::IpcError>, ok: &str| match r {
@@ -33,17 +36,23 @@ pub(crate) fn SettingsPage() -> impl IntoView {
     let save = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let value = threshold.get_untracked();
+        let parsed = sync.read();
         spawn_local(async move {
-            let r = match value.trim().parse::<u32>() {
-                Ok(m) => {
+            let r = match (value.trim().parse::<u32>(), parsed) {
+                (Ok(m), Ok(sync)) => {
                     ipc::update_settings(UpdateSettingsRequest {
                         offline_after_min: m,
+                        sync: Some(sync),
                     })
                     .await
                 }
-                Err(_) => Err(acsdesk_types::IpcError::new(
+                (Err(_), _) => Err(acsdesk_types::IpcError::new(
                     acsdesk_types::ErrorCode::Invalid,
                     "offline threshold: a whole number of minutes",
+                )),
+                (_, Err(e)) => Err(acsdesk_types::IpcError::new(
+                    acsdesk_types::ErrorCode::Invalid,
+                    e,
                 )),
             };
             report(r, "Saved.");
@@ -133,6 +142,99 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 </label>
                 <button type="submit" class="primary">"Save"</button>
             </form>
+            <h2>"Monitoring"</h2>
+            <form class="form" on:submit=save data-testid="sync-settings">
+                {sync.field("Offline after this many inform intervals", "presence_factor", "1", "10", sync.presence_factor)}
+                {sync.field("…plus this many seconds", "presence_grace_s", "0", "3600", sync.presence_grace_s)}
+                {sync.field("Incremental syncs reach back (seconds)", "overlap_s", "0", "3600", sync.overlap_s)}
+                {sync.field("Full sync every (hours)", "full_sync_every_h", "1", "720", sync.full_sync_every_h)}
+                {sync.field("Keep raw samples (hours)", "raw_retention_h", "1", "720", sync.raw_retention_h)}
+                {sync.field("Keep 5-minute averages (days)", "five_min_retention_d", "1", "3650", sync.five_min_retention_d)}
+                {sync.field("Keep hourly averages (days)", "hourly_retention_d", "1", "3650", sync.hourly_retention_d)}
+                <button type="submit" class="primary">"Save"</button>
+            </form>
         </section>
+    }
+}
+
+/// The monitoring form's inputs, as typed.
+#[derive(Clone, Copy)]
+struct SyncFields {
+    presence_factor: RwSignal<String>,
+    presence_grace_s: RwSignal<String>,
+    overlap_s: RwSignal<String>,
+    full_sync_every_h: RwSignal<String>,
+    raw_retention_h: RwSignal<String>,
+    five_min_retention_d: RwSignal<String>,
+    hourly_retention_d: RwSignal<String>,
+}
+
+impl SyncFields {
+    fn new() -> Self {
+        let empty = || RwSignal::new(String::new());
+        Self {
+            presence_factor: empty(),
+            presence_grace_s: empty(),
+            overlap_s: empty(),
+            full_sync_every_h: empty(),
+            raw_retention_h: empty(),
+            five_min_retention_d: empty(),
+            hourly_retention_d: empty(),
+        }
+    }
+
+    fn show(&self, s: &SyncSettings) {
+        self.presence_factor.set(s.presence_factor.to_string());
+        self.presence_grace_s.set(s.presence_grace_s.to_string());
+        self.overlap_s.set(s.overlap_s.to_string());
+        self.full_sync_every_h.set(s.full_sync_every_h.to_string());
+        self.raw_retention_h.set(s.raw_retention_h.to_string());
+        self.five_min_retention_d
+            .set(s.five_min_retention_d.to_string());
+        self.hourly_retention_d
+            .set(s.hourly_retention_d.to_string());
+    }
+
+    /// The settings typed, checked here first so the message names the field.
+    fn read(&self) -> Result<SyncSettings, String> {
+        let whole = |name: &str, v: RwSignal<String>| {
+            v.get_untracked()
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| format!("{name}: a whole number"))
+        };
+        let s = SyncSettings {
+            presence_factor: self
+                .presence_factor
+                .get_untracked()
+                .trim()
+                .parse::<f64>()
+                .map_err(|_| "presence_factor: a number".to_owned())?,
+            presence_grace_s: whole("presence_grace_s", self.presence_grace_s)?,
+            overlap_s: whole("overlap_s", self.overlap_s)?,
+            full_sync_every_h: whole("full_sync_every_h", self.full_sync_every_h)?,
+            raw_retention_h: whole("raw_retention_h", self.raw_retention_h)?,
+            five_min_retention_d: whole("five_min_retention_d", self.five_min_retention_d)?,
+            hourly_retention_d: whole("hourly_retention_d", self.hourly_retention_d)?,
+        };
+        s.validate().map_err(|e| e.to_string())?;
+        Ok(s)
+    }
+
+    fn field(
+        &self,
+        label: &'static str,
+        id: &'static str,
+        min: &'static str,
+        max: &'static str,
+        value: RwSignal<String>,
+    ) -> impl IntoView {
+        view! {
+            <label>
+                <span>{label}</span>
+                <input type="number" min=min max=max step="any" data-testid=id
+                    prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
+            </label>
+        }
     }
 }

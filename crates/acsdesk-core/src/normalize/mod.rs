@@ -390,7 +390,7 @@ fn first_number(tree: &Tree<'_>, model: Option<DataModel>, field: Field) -> Opti
 }
 
 /// Parses GenieACS's ISO-8601 timestamps (`2026-11-23T21:06:38.272Z`) to Unix ms.
-fn timestamp(value: Option<&Value>) -> Option<i64> {
+pub fn timestamp(value: Option<&Value>) -> Option<i64> {
     let text = value?.as_str()?;
     let at = OffsetDateTime::parse(text, &Rfc3339).ok()?;
     i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()

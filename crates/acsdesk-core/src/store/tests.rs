@@ -1549,3 +1549,70 @@ async fn connection_health_is_kept_across_restarts() {
     );
     assert!(t.acs_health("nope").await.is_err());
 }
+
+/// A session still running at the previous sync is saved later with an inform below the
+/// watermark: the overlap window finds it by listing ids and informs, and downloads only
+/// that device in full.
+#[tokio::test]
+async fn an_inform_saved_after_the_sync_passed_it_is_found_by_the_overlap() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, nbi) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    let sink = t.sync_store("main").await.unwrap();
+    let watermark = sink.sync_state().await.unwrap().watermark_ms.unwrap();
+    let iso = |ms: i64| acsdesk_genieacs::iso8601(ms);
+    // The device that informed longest ago now has an inform 10 s below the watermark.
+    let late_id = {
+        let mut docs = nbi.docs.lock().unwrap();
+        let oldest = docs
+            .iter_mut()
+            .min_by_key(|d| d["_lastInform"].as_str().unwrap().to_owned())
+            .unwrap();
+        oldest["_lastInform"] = iso(watermark - 10_000).into();
+        oldest["_id"].as_str().unwrap().to_owned()
+    };
+    let in_window_before = nbi
+        .docs
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            let t = crate::normalize::timestamp(Some(&d["_lastInform"])).unwrap();
+            t >= watermark - 60_000 && t < watermark
+        })
+        .count();
+    assert!(in_window_before > 1, "the window holds other devices too");
+    nbi.seen.lock().unwrap().clear();
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
+    let report = sync_once(&source, &sink, &SyncOptions::default(), NOW + 1_000, |_| {})
+        .await
+        .unwrap();
+    assert!(!report.full);
+    assert_eq!(report.late, 1, "{report:?}");
+    let row: Option<i64> =
+        sqlx::query_scalar("SELECT last_inform_ms FROM devices WHERE genie_id = ?")
+            .bind(&late_id)
+            .fetch_one(t.pool())
+            .await
+            .unwrap();
+    assert_eq!(row, Some(watermark - 10_000));
+    let seen = nbi.seen.lock().unwrap().clone();
+    let light = seen
+        .iter()
+        .find(|(_, q)| q.get("projection").is_some_and(|p| p == "_lastInform"))
+        .expect("the window listed light");
+    assert!(light.1["query"].contains("$lt"), "{:?}", light.1);
+    let by_id: Vec<_> = seen
+        .iter()
+        .filter(|(_, q)| q.get("query").is_some_and(|v| v.contains("$in")))
+        .collect();
+    assert_eq!(by_id.len(), 1, "one fetch by id");
+    assert!(by_id[0].1["query"].contains(&late_id));
+    assert!(by_id[0].1["projection"].contains("InternetGatewayDevice.WANDevice"));
+    // Run again: nothing is late any more.
+    let again = sync_once(&source, &sink, &SyncOptions::default(), NOW + 2_000, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(again.late, 0);
+}

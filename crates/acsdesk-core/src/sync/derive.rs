@@ -149,7 +149,12 @@ pub fn derive(
             _ => {}
         }
     }
+    let changed = match known {
+        None => true,
+        Some(k) => fresh || k.missing || k.online != online || !logs.is_empty(),
+    };
     DeviceUpdate {
+        changed,
         online,
         offline_deadline_ms,
         counters,
@@ -246,6 +251,8 @@ mod tests {
         let again = derive(d, Some(&known), &PresencePolicy::default(), NOW + 1000);
         assert!(again.sample.is_none());
         assert!(again.logs.is_empty());
+        assert!(!again.changed, "nothing to write again");
+        assert!(first.changed);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use super::derive::derive;
 use super::{
-    Cursor, DeviceSource, SyncError, SyncMode, SyncProgress, SyncReport, SyncState, SyncStore,
+    Cursor, DeviceSource, DeviceUpdate, SyncError, SyncMode, SyncProgress, SyncReport, SyncState,
+    SyncStore,
 };
 use crate::monitor::presence::PresencePolicy;
 use crate::normalize::normalize;
@@ -50,9 +51,16 @@ impl SyncOptions {
     }
 }
 
-/// How many ids one existence check asks GenieACS about (the query goes in the URL,
-/// which Node's HTTP server caps with the headers at 16 KB).
+/// How many ids one existence check or fetch by id asks GenieACS about (the query goes
+/// in the URL, which Node's HTTP server caps with the headers at 16 KB).
 const EXISTING_CHUNK: usize = 50;
+
+/// Ids and informs per page when listing the overlap window (a few dozen bytes each, so
+/// a page is a few megabytes, decoded as it streams).
+const LIGHT_PAGE: u64 = 50_000;
+
+/// Ids per look-up of what the store knows.
+const KNOWN_CHUNK: usize = 500;
 
 /// Runs one sync of one ACS connection to completion (or resumes an interrupted one).
 ///
@@ -86,31 +94,7 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
     let mut next = Some(source.page(cursor.since_ms, cursor.done, page_size).await?);
     while let Some(docs) = next.take() {
         let fetched = docs.len() as u64;
-        let mut devices = Vec::with_capacity(docs.len());
-        for doc in &docs {
-            match normalize(doc) {
-                Ok(d) => devices.push(d),
-                Err(e) => {
-                    let id = doc.get("_id").and_then(|v| v.as_str()).unwrap_or("?");
-                    report.skipped.push(format!("{id}: {e}"));
-                }
-            }
-        }
-        drop(docs);
-        let ids: Vec<String> = devices.iter().map(|d| d.id.clone()).collect();
-        let known = store.known(&ids).await?;
-        let mut updates = Vec::with_capacity(devices.len());
-        for device in devices {
-            if let Some(t) = device.last_inform_ms {
-                cursor.max_inform_ms = Some(cursor.max_inform_ms.map_or(t, |m| m.max(t)));
-            }
-            let before = known.get(&device.id);
-            let update = derive(device, before, &options.presence, now_ms);
-            report.discovered += u64::from(before.is_none());
-            report.came_online += u64::from(update.logs.iter().any(|l| l.kind == "online"));
-            report.samples += u64::from(update.sample.is_some());
-            updates.push(update);
-        }
+        let updates = updates_for(docs, store, options, &mut cursor, &mut report, now_ms).await?;
         cursor.done += fetched;
         report.fetched += fetched;
         let more = fetched == page_size;
@@ -132,6 +116,18 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
                 total: total.max(cursor.done),
             });
         }
+    }
+    if let (SyncMode::Incremental, Some(since)) = (cursor.mode, cursor.since_ms) {
+        late_informs(
+            source,
+            store,
+            options,
+            since,
+            &mut cursor,
+            &mut report,
+            now_ms,
+        )
+        .await?;
     }
     let full = cursor.mode == SyncMode::Full;
     let finished = SyncState {
@@ -169,6 +165,99 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
     Ok(report)
 }
 
+/// Normalises a page of documents and derives each device's update against what the
+/// store knows, counting what happened in `report` and moving the cursor's high mark.
+async fn updates_for<T: SyncStore>(
+    docs: Vec<serde_json::Value>,
+    store: &T,
+    options: &SyncOptions,
+    cursor: &mut Cursor,
+    report: &mut SyncReport,
+    now_ms: i64,
+) -> Result<Vec<DeviceUpdate>, SyncError> {
+    let mut devices = Vec::with_capacity(docs.len());
+    for doc in &docs {
+        match normalize(doc) {
+            Ok(d) => devices.push(d),
+            Err(e) => {
+                let id = doc.get("_id").and_then(|v| v.as_str()).unwrap_or("?");
+                report.skipped.push(format!("{id}: {e}"));
+            }
+        }
+    }
+    drop(docs);
+    let ids: Vec<String> = devices.iter().map(|d| d.id.clone()).collect();
+    let known = store.known(&ids).await?;
+    let mut updates = Vec::with_capacity(devices.len());
+    for device in devices {
+        if let Some(t) = device.last_inform_ms {
+            cursor.max_inform_ms = Some(cursor.max_inform_ms.map_or(t, |m| m.max(t)));
+        }
+        let before = known.get(&device.id);
+        let update = derive(device, before, &options.presence, now_ms);
+        report.discovered += u64::from(before.is_none());
+        report.came_online += u64::from(update.logs.iter().any(|l| l.kind == "online"));
+        report.samples += u64::from(update.sample.is_some());
+        updates.push(update);
+    }
+    if cursor.mode == SyncMode::Incremental {
+        // Fetched again with nothing new (the inform at the watermark itself): not
+        // written again. A full sync writes every device, stamping its generation.
+        updates.retain(|u| u.changed);
+    }
+    Ok(updates)
+}
+
+/// The overlap window of an incremental sync. GenieACS stamps `_lastInform` when a
+/// session starts but saves the document when it ends, so a device whose session was
+/// still running at the previous sync can appear later with an inform just below the
+/// watermark. Rather than download every device of the window again, this lists the
+/// window's ids and informs only, and fetches in full just those whose inform is newer
+/// than the store's.
+async fn late_informs<S: DeviceSource, T: SyncStore>(
+    source: &S,
+    store: &T,
+    options: &SyncOptions,
+    since: i64,
+    cursor: &mut Cursor,
+    report: &mut SyncReport,
+    now_ms: i64,
+) -> Result<(), SyncError> {
+    if options.overlap_ms <= 0 {
+        return Ok(());
+    }
+    let from = since - options.overlap_ms;
+    let mut window = Vec::new();
+    loop {
+        let page = source
+            .informs(from, since, window.len() as u64, LIGHT_PAGE)
+            .await?;
+        let n = page.len() as u64;
+        window.extend(page);
+        if n < LIGHT_PAGE {
+            break;
+        }
+    }
+    let mut late = Vec::new();
+    for chunk in window.chunks(KNOWN_CHUNK) {
+        let ids: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
+        let known = store.known(&ids).await?;
+        late.extend(chunk.iter().filter_map(|(id, inform)| {
+            let stored = known.get(id).and_then(|k| k.last_inform_ms);
+            (stored.is_none() || inform.is_some() && *inform > stored).then(|| id.clone())
+        }));
+    }
+    for chunk in late.chunks(EXISTING_CHUNK) {
+        let docs = source.documents(chunk).await?;
+        let fetched = docs.len() as u64;
+        let updates = updates_for(docs, store, options, cursor, report, now_ms).await?;
+        report.fetched += fetched;
+        report.late += fetched;
+        store.apply_page(&updates, cursor, now_ms).await?;
+    }
+    Ok(())
+}
+
 fn fresh_cursor(state: &SyncState, options: &SyncOptions, now_ms: i64) -> Cursor {
     let due = options.full_every_ms.is_some_and(|every| {
         state
@@ -182,11 +271,8 @@ fn fresh_cursor(state: &SyncState, options: &SyncOptions, now_ms: i64) -> Cursor
         } else {
             SyncMode::Incremental
         },
-        since_ms: if full {
-            None
-        } else {
-            state.watermark_ms.map(|w| w - options.overlap_ms)
-        },
+        // The overlap before the watermark is handled apart (`late_informs`).
+        since_ms: if full { None } else { state.watermark_ms },
         done: 0,
         generation: if full {
             state.generation + 1

@@ -29,7 +29,8 @@ pub use engine::{sync_once, SyncOptions};
 pub enum SyncMode {
     /// Every device of the ACS, in pages; devices not seen are marked missing.
     Full,
-    /// Only devices whose `_lastInform` is at or after the watermark minus the overlap.
+    /// Only devices whose `_lastInform` is at or after the watermark, and those of the
+    /// overlap window before it whose inform is newer than the store's.
     Incremental,
 }
 
@@ -146,6 +147,10 @@ pub struct DeviceUpdate {
     pub sample: Option<Sample>,
     /// Log entries to append.
     pub logs: Vec<LogEntry>,
+    /// Whether it says anything the store does not know yet. An incremental sync's
+    /// overlap window re-fetches devices that did not inform since; those are not
+    /// written again.
+    pub changed: bool,
 }
 
 /// A device that went offline without informing, found by the presence sweep.
@@ -182,6 +187,23 @@ pub trait DeviceSource {
         since_ms: Option<i64>,
         skip: u64,
         limit: u64,
+    ) -> impl Future<Output = Result<Vec<Value>, SyncError>> + Send;
+
+    /// Ids and `_lastInform` (Unix ms) of the devices that informed in
+    /// `[from_ms, to_ms)`, sorted by `_id`, in pages: an overlap window listed without
+    /// downloading its documents.
+    fn informs(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        skip: u64,
+        limit: u64,
+    ) -> impl Future<Output = Result<Vec<(String, Option<i64>)>, SyncError>> + Send;
+
+    /// The documents of these devices, projected like [`DeviceSource::page`].
+    fn documents(
+        &self,
+        ids: &[String],
     ) -> impl Future<Output = Result<Vec<Value>, SyncError>> + Send;
 
     /// Which of these ids GenieACS has. A full sync asks before it marks devices
@@ -263,6 +285,10 @@ pub struct SyncReport {
     pub discovered: u64,
     /// Devices that disappeared from GenieACS (full sync only).
     pub disappeared: u64,
+    /// Of those fetched, devices found in the overlap window with an inform GenieACS
+    /// saved after the previous sync had passed it.
+    #[serde(default)]
+    pub late: u64,
     /// Samples recorded.
     pub samples: u64,
     /// Documents that could not be normalised (skipped, logged in the report).

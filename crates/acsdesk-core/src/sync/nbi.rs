@@ -67,6 +67,49 @@ impl DeviceSource for NbiSource {
         Ok(docs.into_iter().map(|d| d.0).collect())
     }
 
+    async fn informs(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        skip: u64,
+        limit: u64,
+    ) -> Result<Vec<(String, Option<i64>)>, SyncError> {
+        let docs = self
+            .client
+            .devices()
+            .query(Query::all().informed_since(from_ms).informed_before(to_ms))
+            .projection(["_lastInform"])
+            .sort("_id", true)
+            .skip(skip)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(source_error)?;
+        Ok(docs
+            .iter()
+            .filter_map(|d| {
+                let id = d.0.get("_id").and_then(Value::as_str)?.to_owned();
+                let inform = crate::normalize::timestamp(d.0.get("_lastInform"));
+                Some((id, inform))
+            })
+            .collect())
+    }
+
+    async fn documents(&self, ids: &[String]) -> Result<Vec<Value>, SyncError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let docs = self
+            .client
+            .devices()
+            .query(Query::all().one_of("_id", ids.iter().map(String::as_str)))
+            .projection(self.projection.iter().cloned())
+            .send()
+            .await
+            .map_err(source_error)?;
+        Ok(docs.into_iter().map(|d| d.0).collect())
+    }
+
     async fn existing(&self, ids: &[String]) -> Result<HashSet<String>, SyncError> {
         if ids.is_empty() {
             return Ok(HashSet::new());
