@@ -372,3 +372,184 @@ async fn every_simulated_vendor_normalises_through_the_projection() {
     }
     assert_eq!(seen.len(), 4, "{seen:?}");
 }
+
+/// One row per recorded device of `devices-all.json`: what its document says, read off
+/// the capture by hand, against what normalisation makes of it.
+#[test]
+fn every_recorded_device_table() {
+    struct Row {
+        id: &'static str,
+        wan_ip: Option<&'static str>,
+        uptime_s: Option<u64>,
+        /// The SSID and its band (the document says neither channel nor band).
+        ssid: Option<(&'static str, Band)>,
+        wan_status: Option<&'static str>,
+        wan_error: Option<&'static str>,
+        counters: Option<(u64, u64)>,
+        tags: &'static [&'static str],
+        booted: bool,
+    }
+    // The Inform-only shape most simulated routers have: identity, firmware and the
+    // TR-069 WAN's address, nothing else.
+    const INFORM: Row = Row {
+        id: "",
+        wan_ip: Some("172.3.89.139"),
+        uptime_s: None,
+        ssid: None,
+        wan_status: None,
+        wan_error: None,
+        counters: None,
+        tags: &[],
+        booted: false,
+    };
+    let table = [
+        Row {
+            id: "202BC1-BM632w-000001",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000002",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000003",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000004",
+            uptime_s: Some(213_138),
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000005",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000006",
+            uptime_s: Some(213_138),
+            ssid: Some(("404 WiMAX Not Found", Band::Unknown)),
+            tags: &["lab-provisioned"],
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000007",
+            tags: &["vip", "building A"],
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000008",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000009",
+            wan_status: Some("Connected"),
+            wan_error: Some("ERROR_USER_DISCONNECT"),
+            counters: Some((971_470_946, 357_834_487)),
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000010",
+            uptime_s: Some(213_138),
+            ssid: Some(("404 WiMAX Not Found", Band::Unknown)),
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000011",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000012",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000013",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000014",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000015",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000016",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000017",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000018",
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000019",
+            ..INFORM
+        },
+        // A PPPoE session beside the TR-069 IP connection: the subscriber's address is
+        // the PPP one.
+        Row {
+            id: "202BC1-BM632w-000050",
+            wan_ip: Some("182.29.4.3"),
+            booted: true,
+            ..INFORM
+        },
+        Row {
+            id: "202BC1-BM632w-000051",
+            wan_ip: Some("182.29.4.3"),
+            booted: true,
+            ..INFORM
+        },
+    ];
+    let docs = fixture("devices-all.json");
+    for row in &table {
+        let doc = docs
+            .iter()
+            .find(|d| d["_id"] == row.id)
+            .unwrap_or_else(|| panic!("{} is recorded", row.id));
+        let d = normalize(doc).unwrap();
+        let id = row.id;
+        assert_eq!(d.serial, &id[id.len() - 6..], "{id}");
+        assert_eq!(d.oui, "202BC1", "{id}");
+        assert_eq!(d.product_class, "BM632w", "{id}");
+        assert_eq!(d.vendor, Vendor::Huawei, "{id}");
+        assert_eq!(d.data_model, Some(DataModel::Tr098), "{id}");
+        assert_eq!(d.firmware.as_deref(), Some("V100R001IRQC56B017"), "{id}");
+        assert_eq!(d.hardware.as_deref(), Some("40501"), "{id}");
+        assert_eq!(d.wan_ip.as_deref(), row.wan_ip, "{id}");
+        assert_eq!(d.uptime_s, row.uptime_s, "{id}");
+        let ssid = d
+            .wifi
+            .iter()
+            .find_map(|w| w.ssid.as_deref().map(|s| (s, w.band)));
+        assert_eq!(ssid, row.ssid, "{id}");
+        let wan = d.wan.as_ref();
+        assert_eq!(
+            wan.and_then(|w| w.status.as_deref()),
+            row.wan_status,
+            "{id}"
+        );
+        assert_eq!(
+            wan.and_then(|w| w.last_error.as_deref()),
+            row.wan_error,
+            "{id}"
+        );
+        assert_eq!(
+            d.counters.map(|c| (c.received, c.sent)),
+            row.counters,
+            "{id}"
+        );
+        assert_eq!(d.tags, row.tags, "{id}");
+        assert_eq!(d.last_boot_ms.is_some(), row.booted, "{id}");
+        assert!(
+            d.last_inform_ms.is_some() && d.registered_ms.is_some(),
+            "{id}"
+        );
+    }
+    // With the two full reference documents (tested field by field above), the table
+    // covers every recorded device.
+    assert_eq!(table.len() + 2, docs.len());
+}
