@@ -266,7 +266,11 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     let submit = "[data-testid=sync-settings] button[type=submit]";
     c.find(Locator::Css(submit)).await?.click().await?;
     let refused = desktop
-        .wait_text(".banner.error", Duration::from_secs(10), |t| !t.is_empty())
+        .wait_text(
+            "[data-testid=sync-settings-status]",
+            Duration::from_secs(10),
+            |t| !t.is_empty(),
+        )
         .await?;
     ensure!(
         refused.contains("full_sync_every_h") && refused.contains("1 and 720"),
@@ -277,7 +281,11 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     input.send_keys("6").await?;
     c.find(Locator::Css(submit)).await?.click().await?;
     desktop
-        .wait_text(".banner", Duration::from_secs(10), |t| t == "Saved.")
+        .wait_text(
+            "[data-testid=sync-settings-status]",
+            Duration::from_secs(10),
+            |t| t == "Saved.",
+        )
         .await?;
     c.find(Locator::Css("[data-testid=nav-alerts]"))
         .await?

@@ -33,7 +33,9 @@ pub(crate) fn SettingsPage() -> impl IntoView {
         }
         Err(e) => message.set(Some((false, e.message))),
     };
-    let save = move |e: leptos::ev::SubmitEvent| {
+    // Each form says how its save went next to its own button.
+    let sync_message = RwSignal::new(None::<(bool, String)>);
+    let save_to = move |target: RwSignal<Option<(bool, String)>>, e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let value = threshold.get_untracked();
         let parsed = sync.read();
@@ -55,8 +57,21 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                     e,
                 )),
             };
-            report(r, "Saved.");
+            match r {
+                Ok(()) => target.set(Some((true, "Saved.".to_owned()))),
+                Err(e) => target.set(Some((false, e.message))),
+            }
         });
+    };
+    let alerts_message = RwSignal::new(None::<(bool, String)>);
+    let status = |target: RwSignal<Option<(bool, String)>>, id: &'static str| {
+        move || {
+            target.get().map(|(ok, text)| {
+                view! {
+                    <p class=if ok { "banner" } else { "banner error" } role="status" data-testid=id>{text}</p>
+                }
+            })
+        }
     };
     view! {
         <section class="page settings" aria-labelledby="settings-title">
@@ -134,7 +149,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 <ConnectForm on_saved=Callback::new(move |_| version.update(|v| *v += 1)) />
             </details>
             <h2>"Alerts"</h2>
-            <form class="form inline" on:submit=save>
+            <form class="form inline" on:submit=move |e| save_to(alerts_message, e)>
                 <label>
                     <span>"Alert when a device is offline longer than (minutes)"</span>
                     <input type="number" min="1" max="1440" data-testid="offline-threshold"
@@ -142,8 +157,9 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 </label>
                 <button type="submit" class="primary">"Save"</button>
             </form>
+            {status(alerts_message, "alert-settings-status")}
             <h2>"Monitoring"</h2>
-            <form class="form" on:submit=save data-testid="sync-settings">
+            <form class="form" novalidate on:submit=move |e| save_to(sync_message, e) data-testid="sync-settings">
                 {sync.field("Offline after this many inform intervals", "presence_factor", "1", "10", sync.presence_factor)}
                 {sync.field("…plus this many seconds", "presence_grace_s", "0", "3600", sync.presence_grace_s)}
                 {sync.field("Incremental syncs reach back (seconds)", "overlap_s", "0", "3600", sync.overlap_s)}
@@ -153,6 +169,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 {sync.field("Keep hourly averages (days)", "hourly_retention_d", "1", "3650", sync.hourly_retention_d)}
                 <button type="submit" class="primary">"Save"</button>
             </form>
+            {status(sync_message, "sync-settings-status")}
         </section>
     }
 }
