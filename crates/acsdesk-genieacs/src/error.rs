@@ -10,6 +10,10 @@ pub enum Error {
     /// The server did not answer in time.
     #[error("GenieACS did not answer in time")]
     Timeout,
+    /// The connection broke after the request was on its way, before an answer came:
+    /// GenieACS may or may not have acted on it.
+    #[error("the connection to GenieACS broke before it answered ({0})")]
+    Interrupted(String),
     /// TLS failed (unknown CA, wrong pin, bad certificate).
     #[error("TLS failed: {reason}{}", fingerprint.as_ref().map(|f| format!(" (the server's certificate SHA-256 is {f})")).unwrap_or_default())]
     Tls {
@@ -57,8 +61,23 @@ pub enum Error {
 impl Error {
     /// Whether trying again later may succeed (connection problems, 5xx, in session).
     pub fn is_transient(&self) -> bool {
-        matches!(self, Error::Connect(_) | Error::Timeout | Error::InSession)
-            || matches!(self, Error::Remote { status, .. } if *status >= 500)
+        matches!(
+            self,
+            Error::Connect(_) | Error::Timeout | Error::Interrupted(_) | Error::InSession
+        ) || matches!(self, Error::Remote { status, .. } if *status >= 500)
+    }
+
+    /// Whether GenieACS may have received the request and acted on it although the
+    /// answer says otherwise or never came (no answer in time, a broken connection, a
+    /// server error, an answer that could not be read). A request refused before it
+    /// was sent, or answered with a clear refusal (4xx, 503 "in session"), did nothing.
+    /// Sending something that must not happen twice again after such an error needs
+    /// proof first that it did not happen.
+    pub fn may_have_arrived(&self) -> bool {
+        matches!(
+            self,
+            Error::Timeout | Error::Interrupted(_) | Error::Decode { .. }
+        ) || matches!(self, Error::Remote { status, .. } if *status >= 500 && *status != 503)
     }
 
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
@@ -78,7 +97,7 @@ impl Error {
                 message: root_cause(&e),
             };
         }
-        Error::Connect(root_cause(&e))
+        Error::Interrupted(root_cause(&e))
     }
 }
 

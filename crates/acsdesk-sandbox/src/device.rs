@@ -103,7 +103,9 @@ pub struct Download {
 pub(crate) struct Extra {
     pub(crate) value: Value,
     pub(crate) xsd: &'static str,
-    pub(crate) writable: bool,
+    /// `None` for values GenieACS declares itself (`Reboot`, `FactoryReset`), which
+    /// it stores without `_writable`.
+    pub(crate) writable: Option<bool>,
     pub(crate) ts_ms: i64,
 }
 
@@ -612,7 +614,7 @@ impl SimDevice {
             path: p.as_str(),
             value: Some(e.value.clone()),
             xsd: Some(e.xsd),
-            writable: Some(e.writable),
+            writable: e.writable,
             ts: Some(e.ts_ms.max(self.refreshed_at(p).unwrap_or(i64::MIN))),
         }));
         out.sort_by(|a, b| a.path.cmp(b.path));
@@ -646,7 +648,7 @@ impl SimDevice {
                 let s = &self.template.slots[slot];
                 Some((s.xsd, s.writable))
             }
-            None => self.extra.get(path).map(|e| (e.xsd, Some(e.writable))),
+            None => self.extra.get(path).map(|e| (e.xsd, e.writable)),
         }
     }
 
@@ -775,7 +777,7 @@ impl SimDevice {
                 Extra {
                     value,
                     xsd,
-                    writable: false,
+                    writable: Some(false),
                     ts_ms: at,
                 },
             );
@@ -819,7 +821,9 @@ impl SimDevice {
     pub fn factory_reset(&mut self, at_ms: i64) {
         self.overrides.clear();
         self.removed.clear();
-        self.extra.retain(|p, _| p.starts_with("Downloads."));
+        // GenieACS's own bookkeeping survives the device's reset.
+        self.extra
+            .retain(|p, _| p.starts_with("Downloads.") || p == "Reboot" || p == "FactoryReset");
         if self.simulated {
             // The vendors' factory default.
             self.interval_s = 300;
@@ -934,8 +938,15 @@ impl SimDevice {
                 self.extra.retain(|p, _| !p.starts_with(&prefix));
                 self.removed.push(prefix);
             }
-            "reboot" => self.reboot(at),
-            "factoryReset" => self.factory_reset(at),
+            // GenieACS records when it ran them, at the root of the document.
+            "reboot" => {
+                self.reboot(at);
+                self.declare_time("Reboot", at);
+            }
+            "factoryReset" => {
+                self.factory_reset(at);
+                self.declare_time("FactoryReset", at);
+            }
             "download" => {
                 let file = task["file"]
                     .as_str()
@@ -971,7 +982,7 @@ impl SimDevice {
                         Extra {
                             value,
                             xsd,
-                            writable: true,
+                            writable: Some(true),
                             ts_ms: at,
                         },
                     );
@@ -993,6 +1004,20 @@ impl SimDevice {
         let id = task["_id"].as_str().unwrap_or_default().to_owned();
         self.executed.push((at, name.to_owned(), id));
         Ok(())
+    }
+
+    /// A value GenieACS declares at the document's root (`Reboot`, `FactoryReset`): the
+    /// instant it ran that task.
+    fn declare_time(&mut self, path: &str, at: i64) {
+        self.extra.insert(
+            path.to_owned(),
+            Extra {
+                value: json!(iso(at)),
+                xsd: "xsd:dateTime",
+                writable: None,
+                ts_ms: at,
+            },
+        );
     }
 
     fn mark_refreshed(&mut self, prefix: String, at: i64) {
@@ -1052,7 +1077,7 @@ impl SimDevice {
                     Extra {
                         value: default_of(xsd),
                         xsd,
-                        writable,
+                        writable: Some(writable),
                         ts_ms: at,
                     },
                 );

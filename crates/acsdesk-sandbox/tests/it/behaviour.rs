@@ -137,6 +137,10 @@ async fn a_factory_reset_restores_the_defaults_bootstraps_and_keeps_genieacs_tag
     assert_eq!(status, 200);
     lab.s.advance(120_000);
     let after = lab.doc(&id).await;
+    assert!(
+        after["FactoryReset"]["_value"].is_string(),
+        "GenieACS's record of the reset survives the device's bootstrap"
+    );
     assert_eq!(
         value(&after, SSID_098),
         default_ssid,
@@ -200,6 +204,16 @@ async fn a_reboot_is_recorded_at_the_boot_inform_not_before() {
         right_after["_lastBoot"], before["_lastBoot"],
         "GenieACS learns of the boot at the next inform"
     );
+    // …but records at once, at the root, when it ran the reboot (as in the capture of
+    // 202BC1-BM632w-000050): the proof the task ran that survives a lost answer.
+    assert!(before.get("Reboot").is_none());
+    let declared = &right_after["Reboot"];
+    assert_eq!(declared["_type"], "xsd:dateTime");
+    assert_eq!(declared["_object"], false);
+    assert!(declared.get("_writable").is_none(), "{declared}");
+    assert!(declared["_value"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z')));
     // Away for about 45 s: a connection request finds it offline.
     let r = lab
         .c
