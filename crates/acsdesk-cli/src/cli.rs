@@ -143,6 +143,9 @@ pub(crate) struct ActOptions {
     /// Do not ask for confirmation of destructive actions.
     #[arg(long)]
     pub(crate) yes: bool,
+    /// The devices' ACS connection, when several connections know the same id.
+    #[arg(long)]
+    pub(crate) acs: Option<String>,
 }
 
 /// `acsdesk act …`
@@ -218,6 +221,18 @@ pub(crate) enum ActCommand {
         /// Devices handled at once (the connection's rate limit still applies).
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
+        /// Do not ask for confirmation of destructive actions.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Set explicit parameters (advanced): each must exist on the device and be writable.
+    Set {
+        /// GenieACS id.
+        id: String,
+        /// PATH=VALUE or PATH=VALUE:TYPE (string, boolean, int, unsignedInt, dateTime…);
+        /// repeat for several. Without a type the device's own is used.
+        #[arg(long = "param", required = true, value_name = "PATH=VALUE[:TYPE]")]
+        params: Vec<String>,
         #[command(flatten)]
         opts: ActOptions,
     },

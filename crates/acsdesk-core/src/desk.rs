@@ -477,7 +477,7 @@ impl Desk {
     ) -> Result<WorkerTask, IpcError> {
         let (_, client) = connection_client(tenant, acs).await?;
         let worker =
-            crate::actions::worker::Worker::new(tenant.clone(), client, self.clock.clone());
+            crate::actions::worker::Worker::new(tenant.clone(), acs, client, self.clock.clone());
         let desk = Arc::downgrade(self);
         let work = self.work.clone();
         let tenant = tenant.clone();
@@ -559,8 +559,24 @@ impl Desk {
     pub async fn queue_action(&self, request: QueueActionRequest) -> Result<ActionInfo, IpcError> {
         let action = parse_action(request.action)?;
         let tenant = self.tenant().await?;
+        let acs = tenant
+            .device_acs(request.acs.as_deref(), &request.device)
+            .await?;
+        // Checked against the live device first (paths, writability, firmware model):
+        // nothing wrong is queued.
+        let (_, client) = connection_client(&tenant, &acs).await?;
+        crate::actions::worker::Worker::new(tenant.clone(), &acs, client, self.clock.clone())
+            .check(&request.device, &action)
+            .await
+            .map_err(|e| IpcError::new(ErrorCode::Invalid, e))?;
         let row = tenant
-            .enqueue_action(&request.device, &action, "desktop", (self.clock)())
+            .enqueue_action_in(
+                Some(&acs),
+                &request.device,
+                &action,
+                "desktop",
+                (self.clock)(),
+            )
             .await?;
         self.work.notify_one();
         let info = action_info(&row);
@@ -1094,6 +1110,63 @@ pub fn parse_action(input: ActionInput) -> Result<ActionRequest, IpcError> {
                 file,
                 version: None,
             }
+        }
+        ActionInput::SetParameters { values } => {
+            if values.is_empty() {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    "parameters: give at least one PATH=VALUE",
+                ));
+            }
+            let mut out = Vec::with_capacity(values.len());
+            for v in values {
+                let path = v.path.trim();
+                let well_formed = !path.is_empty()
+                    && path.len() <= 256
+                    && !path.ends_with('.')
+                    && path.split('.').all(|seg| {
+                        !seg.is_empty()
+                            && seg
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    });
+                if !well_formed {
+                    return Err(IpcError::new(
+                        ErrorCode::Invalid,
+                        format!("parameter: {path:?} is not a parameter path (Root.Object.1.Name)"),
+                    ));
+                }
+                if v.value.len() > 4096 {
+                    return Err(IpcError::new(
+                        ErrorCode::Invalid,
+                        format!("parameter: the value of {path} is longer than 4096 bytes"),
+                    ));
+                }
+                let xsd_type = match v.xsd_type.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(t) => Some(acsdesk_types::actions::xsd_name(t).ok_or_else(|| {
+                        IpcError::new(
+                            ErrorCode::Invalid,
+                            format!("parameter: {path}: unknown type {t:?} (string, boolean, int, unsignedInt, long, unsignedLong, dateTime, base64, hexBinary)"),
+                        )
+                    })?),
+                };
+                if out
+                    .iter()
+                    .any(|p: &crate::actions::ParamValue| p.path == path)
+                {
+                    return Err(IpcError::new(
+                        ErrorCode::Invalid,
+                        format!("parameter: {path} is given twice"),
+                    ));
+                }
+                out.push(crate::actions::ParamValue {
+                    path: path.to_owned(),
+                    value: v.value,
+                    xsd_type,
+                });
+            }
+            ActionRequest::SetParameters { values: out }
         }
     })
 }

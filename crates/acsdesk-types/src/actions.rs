@@ -36,6 +36,67 @@ pub enum ActionInput {
         /// The GenieACS file name.
         file: String,
     },
+    /// Set explicit parameters (advanced): each path must exist on the device and be
+    /// writable; the value is converted to the type given, or the one the device has.
+    SetParameters {
+        /// The parameters, in the order they are set.
+        values: Vec<ParamInput>,
+    },
+}
+
+/// One parameter of [`ActionInput::SetParameters`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamInput {
+    /// Full path, e.g. `InternetGatewayDevice.ManagementServer.PeriodicInformInterval`.
+    pub path: String,
+    /// The value as text.
+    pub value: String,
+    /// `xsd:string`, `xsd:boolean`, `xsd:int`, `xsd:unsignedInt`, `xsd:dateTime` (the
+    /// `xsd:` may be left out); none takes the device's own type.
+    #[serde(default)]
+    pub xsd_type: Option<String>,
+}
+
+impl ParamInput {
+    /// Parses the command line's `PATH=VALUE[:TYPE]`. A trailing `:TYPE` counts only when
+    /// it names a type, so values with colons (URLs, MAC addresses) stay whole.
+    pub fn parse<'a>(text: &'a str) -> Result<Self, String> {
+        let (path, rest) = text
+            .split_once('=')
+            .ok_or_else(|| format!("{text:?}: write PATH=VALUE or PATH=VALUE:TYPE"))?;
+        let typed = |value: &'a str, ty: &str| xsd_name(ty).map(|t| (value, Some(t)));
+        let (value, xsd_type) = rest
+            .rsplit_once(":xsd:")
+            .and_then(|(value, ty)| typed(value, ty))
+            .or_else(|| {
+                rest.rsplit_once(':')
+                    .and_then(|(value, ty)| typed(value, ty))
+            })
+            .unwrap_or((rest, None));
+        Ok(Self {
+            path: path.trim().to_owned(),
+            value: value.to_owned(),
+            xsd_type,
+        })
+    }
+}
+
+/// The full xsd name of a type written with or without `xsd:`.
+pub fn xsd_name(text: &str) -> Option<String> {
+    let bare = text.strip_prefix("xsd:").unwrap_or(text);
+    matches!(
+        bare,
+        "string"
+            | "boolean"
+            | "int"
+            | "unsignedInt"
+            | "dateTime"
+            | "long"
+            | "unsignedLong"
+            | "base64"
+            | "hexBinary"
+    )
+    .then(|| format!("xsd:{bare}"))
 }
 
 /// Request of `queue_action`.
@@ -45,6 +106,9 @@ pub struct QueueActionRequest {
     pub device: String,
     /// What to do.
     pub action: ActionInput,
+    /// The device's ACS connection; needed only when several know the same id.
+    #[serde(default)]
+    pub acs: Option<String>,
 }
 
 /// An action and where it stands.
@@ -71,4 +135,27 @@ pub struct ActionInfo {
 pub struct ListActionsRequest {
     /// Only this device's actions.
     pub device: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_value_type_keeps_colons_in_values() {
+        let p = ParamInput::parse("A.B.C=600:unsignedInt").unwrap();
+        assert_eq!((p.path.as_str(), p.value.as_str()), ("A.B.C", "600"));
+        assert_eq!(p.xsd_type.as_deref(), Some("xsd:unsignedInt"));
+        let url = ParamInput::parse("A.URL=http://acs.example:7547/").unwrap();
+        assert_eq!(
+            (url.value.as_str(), url.xsd_type),
+            ("http://acs.example:7547/", None)
+        );
+        let mac = ParamInput::parse("A.MAC=00:11:22:33:44:55:xsd:string").unwrap();
+        assert_eq!(mac.value, "00:11:22:33:44:55");
+        assert_eq!(ParamInput::parse("A=").unwrap().value, "");
+        assert!(ParamInput::parse("no-equals")
+            .unwrap_err()
+            .contains("PATH=VALUE"));
+    }
 }

@@ -27,6 +27,8 @@ pub(crate) enum Dialog {
 pub(crate) fn ActionsPanel(
     /// GenieACS id of the device.
     id: String,
+    /// Its ACS connection (two connections may know the same id).
+    acs: String,
     /// How people know the device (model and serial), for confirmations.
     label: String,
     /// The open dialog, shared with the page so `Esc` closes it first.
@@ -56,10 +58,12 @@ pub(crate) fn ActionsPanel(
     let error = RwSignal::new(None::<String>);
     let queue = {
         let id = id.clone();
+        let acs = acs.clone();
         move |action: ActionInput| {
             let request = QueueActionRequest {
                 device: id.clone(),
                 action,
+                acs: Some(acs.clone()),
             };
             spawn_local(async move {
                 match ipc::queue_action(request).await {

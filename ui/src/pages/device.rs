@@ -74,7 +74,7 @@ pub(crate) fn DevicePage(
                             let label = format!("{} {}", d.row.model.clone().unwrap_or_default(), d.row.serial);
                             view! {
                                 <Overview detail=d.clone() />
-                                <ActionsPanel id=d.row.id.clone() label dialog />
+                                <ActionsPanel id=d.row.id.clone() acs=d.row.acs.clone() label dialog />
                             }
                         })
                     })}

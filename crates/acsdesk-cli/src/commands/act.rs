@@ -2,12 +2,14 @@
 //! (with `--wait`) follow them to their proven outcome.
 
 use super::Ctx;
-use crate::cli::{ActCommand, ActOptions, ActionsArgs};
+use crate::cli::{ActCommand, ActionsArgs};
 use acsdesk_core::actions::worker::{Outcome, Worker};
 use acsdesk_core::actions::ActionStatus;
 use acsdesk_core::desk::{connection_client, parse_action};
+use acsdesk_core::store::TenantStore;
 use acsdesk_types::actions::ActionInput;
 use anyhow::{bail, Context};
+use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
@@ -20,8 +22,8 @@ fn stdin_line(what: &str) -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-fn confirm(question: &str, opts: &ActOptions) -> anyhow::Result<()> {
-    if opts.yes {
+fn confirm(question: &str, yes: bool) -> anyhow::Result<()> {
+    if yes {
         return Ok(());
     }
     if !std::io::stdin().is_terminal() {
@@ -36,17 +38,26 @@ fn confirm(question: &str, opts: &ActOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn worker_for(tenant: &acsdesk_core::store::TenantStore) -> anyhow::Result<Worker> {
-    let acs = tenant.list_acs().await?;
-    let acs = acs.first().context("this tenant has no ACS connection")?;
-    let (_, client) = connection_client(tenant, &acs.name)
-        .await
-        .map_err(|e| anyhow::anyhow!(e.message))?;
-    Ok(Worker::new(
-        tenant.clone(),
-        client,
-        acsdesk_core::clock::system(),
-    ))
+/// One worker per ACS connection, made when first needed.
+#[derive(Default)]
+struct Workers(HashMap<String, Worker>);
+
+impl Workers {
+    async fn get(&mut self, tenant: &TenantStore, acs: &str) -> anyhow::Result<Worker> {
+        if let Some(w) = self.0.get(acs) {
+            return Ok(w.clone());
+        }
+        let (_, client) = connection_client(tenant, acs)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let w = Worker::new(tenant.clone(), acs, client, acsdesk_core::clock::system());
+        self.0.insert(acs.to_owned(), w.clone());
+        Ok(w)
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Worker> {
+        self.0.values()
+    }
 }
 
 async fn bulk(
@@ -54,7 +65,7 @@ async fn bulk(
     action: &str,
     f: &crate::cli::BulkFilter,
     concurrency: usize,
-    opts: &ActOptions,
+    yes: bool,
 ) -> anyhow::Result<()> {
     use acsdesk_core::actions::bulk::{run_bulk, BulkOutcome};
     use acsdesk_types::devices::DeviceSort;
@@ -74,7 +85,7 @@ async fn bulk(
             .list_devices(&filter, DeviceSort::default(), ids.len() as u32, 1000)
             .await?;
         let n = page.rows.len();
-        ids.extend(page.rows.into_iter().map(|r| r.id));
+        ids.extend(page.rows.into_iter().map(|r| (r.id, r.acs)));
         if n < 1000 {
             break;
         }
@@ -83,28 +94,32 @@ async fn bulk(
     if request.is_destructive() {
         confirm(
             &format!("{} {} device(s)?", request.describe(), ids.len()),
-            opts,
+            yes,
         )?;
     }
     let now = acsdesk_core::clock::system_now_ms();
     let mut actions = Vec::with_capacity(ids.len());
-    for id in &ids {
-        actions.push(
-            tenant
-                .enqueue_action(id, &request, "cli", now)
-                .await?
-                .id
-                .to_string(),
-        );
+    let mut workers = Workers::default();
+    let mut worker_of = HashMap::new();
+    for (id, acs) in &ids {
+        let a = tenant
+            .enqueue_action_in(Some(acs), id, &request, "cli", now)
+            .await?;
+        worker_of.insert(a.id, workers.get(&tenant, acs).await?);
+        actions.push(a.id.to_string());
     }
-    let worker = worker_for(&tenant).await?;
+    let worker_of = std::sync::Arc::new(worker_of);
     let summary = run_bulk(
         actions,
         concurrency,
         |id| {
-            let worker = worker.clone();
+            let worker_of = worker_of.clone();
             async move {
-                let Ok(id) = id.parse::<i64>() else {
+                let Some((id, worker)) = id
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|id| worker_of.get(&id).map(|w| (id, w.clone())))
+                else {
                     return BulkOutcome::Failed {
                         reason: "bad action id".into(),
                     };
@@ -151,10 +166,10 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
             action,
             filter,
             concurrency,
-            opts,
-        } => return bulk(ctx, &action, &filter, concurrency, &opts).await,
+            yes,
+        } => return bulk(ctx, &action, &filter, concurrency, yes).await,
         ActCommand::Reboot { ids, opts } => {
-            confirm(&format!("Reboot {} device(s)?", ids.len()), &opts)?;
+            confirm(&format!("Reboot {} device(s)?", ids.len()), opts.yes)?;
             (ids, ActionInput::Reboot, opts)
         }
         ActCommand::FactoryReset { ids, opts } => {
@@ -163,7 +178,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
                     "Factory-reset {} device(s)? They lose their configuration.",
                     ids.len()
                 ),
-                &opts,
+                opts.yes,
             )?;
             (ids, ActionInput::FactoryReset, opts)
         }
@@ -204,36 +219,58 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
                 opts,
             )
         }
+        ActCommand::Set { id, params, opts } => {
+            let values = params
+                .iter()
+                .map(|p| acsdesk_types::actions::ParamInput::parse(p))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| anyhow::anyhow!("--param {e}"))?;
+            (vec![id], ActionInput::SetParameters { values }, opts)
+        }
         ActCommand::Firmware { id, file, opts } => {
-            confirm("Install new firmware? The device reboots.", &opts)?;
+            confirm("Install new firmware? The device reboots.", opts.yes)?;
             (vec![id], ActionInput::UpdateFirmware { file }, opts)
         }
     };
-    // Validate everything before queueing anything.
+    // Validate everything before queueing anything: the input, the devices, and each
+    // action against its live device (parameters, writability, firmware model).
     let request = parse_action(input).map_err(|e| anyhow::anyhow!(e.message))?;
     let tenant = ctx.tenant().await?;
+    let mut workers = Workers::default();
+    let mut targets = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let acs = tenant.device_acs(opts.acs.as_deref(), id).await?;
+        let worker = workers.get(&tenant, &acs).await?;
+        worker
+            .check(id, &request)
+            .await
+            .map_err(|why| anyhow::anyhow!("{id}: {why}; nothing was queued"))?;
+        targets.push((id.clone(), acs));
+    }
     let now = acsdesk_core::clock::system_now_ms();
     let mut queued = Vec::new();
-    for id in &ids {
-        tenant.device(id).await?;
-    }
-    for id in &ids {
-        let a = tenant.enqueue_action(id, &request, "cli", now).await?;
+    for (id, acs) in &targets {
+        let a = tenant
+            .enqueue_action_in(Some(acs), id, &request, "cli", now)
+            .await?;
         println!("Queued action {} on {id}: {}", a.id, a.request.describe());
         queued.push(a.id);
     }
-    let worker = worker_for(&tenant).await?;
-    loop {
-        match worker
-            .try_execute_next()
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?
-        {
-            Outcome::Idle => break,
-            Outcome::Waiting(id) => println!("Action {id}: waiting in GenieACS for the device"),
-            Outcome::Completed(id) => println!("Action {id}: completed"),
-            Outcome::Failed(id, why) => println!("Action {id}: failed: {why}"),
-            Outcome::RetryLater(id, why) => println!("Action {id}: will retry ({why})"),
+    for worker in workers.all() {
+        loop {
+            match worker
+                .try_execute_next()
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?
+            {
+                Outcome::Idle => break,
+                Outcome::Waiting(id) => {
+                    println!("Action {id}: waiting in GenieACS for the device")
+                }
+                Outcome::Completed(id) => println!("Action {id}: completed"),
+                Outcome::Failed(id, why) => println!("Action {id}: failed: {why}"),
+                Outcome::RetryLater(id, why) => println!("Action {id}: will retry ({why})"),
+            }
         }
     }
     if !opts.wait {
@@ -266,15 +303,18 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
             bail!("{open} action(s) still waiting for their devices; see `acsdesk actions`");
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let _ = worker.try_execute_next().await;
-        worker.follow_up().await.map_err(|e| anyhow::anyhow!(e))?;
+        for worker in workers.all() {
+            let _ = worker.try_execute_next().await;
+            worker.follow_up().await.map_err(|e| anyhow::anyhow!(e))?;
+        }
     }
 }
 
 pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
     if let Some(crate::cli::ActionsCommand::Cancel { id }) = &a.cancel {
         let tenant = ctx.tenant().await?;
-        let worker = worker_for(&tenant).await?;
+        let acs = tenant.action(*id).await?.acs;
+        let worker = Workers::default().get(&tenant, &acs).await?;
         worker.cancel(*id).await.map_err(|e| anyhow::anyhow!(e))?;
         println!("Action {id} cancelled.");
         return Ok(());
@@ -291,7 +331,7 @@ pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "id": r.id, "device": r.device, "action": r.request.name(), "description": r.request.describe(),
+                    "id": r.id, "device": r.device, "acs": r.acs, "action": r.request.name(), "description": r.request.describe(),
                     "status": r.status.as_str(), "attempts": r.attempts, "task_id": r.task_id,
                     "fault_code": r.fault_code, "fault": r.fault_message, "requested_by": r.requested_by,
                     "created_ms": r.created_ms, "finished_ms": r.finished_ms,

@@ -258,6 +258,29 @@ async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("completed"));
     let out = env.ok(&["act", "reboot", &id, "--yes", "--wait"]);
     assert!(out.contains("All 1 action(s) completed."), "{out}");
+    // Explicit parameters: checked against the live device first.
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["device", "show", &id, "--json"])).unwrap();
+    let root = if shown["data_model"] == "tr181" {
+        "Device"
+    } else {
+        "InternetGatewayDevice"
+    };
+    let read_only = format!("{root}.DeviceInfo.SoftwareVersion=9.9");
+    let err = env.fails(&["act", "set", &id, "--param", &read_only], "correct horse");
+    assert!(
+        err.contains("read-only") && err.contains("nothing was queued"),
+        "{err}"
+    );
+    let missing = format!("{root}.NoSuch.Thing=1");
+    let err = env.fails(&["act", "set", &id, "--param", &missing], "correct horse");
+    assert!(err.contains("does not exist"), "{err}");
+    let bad_type = format!("{root}.ManagementServer.PeriodicInformInterval=soon:unsignedInt");
+    let err = env.fails(&["act", "set", &id, "--param", &bad_type], "correct horse");
+    assert!(err.contains("PeriodicInformInterval"), "{err}");
+    let interval = format!("{root}.ManagementServer.PeriodicInformInterval=900:unsignedInt");
+    let out = env.ok(&["act", "set", &id, "--param", &interval, "--wait"]);
+    assert!(out.contains("All 1 action(s) completed."), "{out}");
     // A bulk refresh of the online devices, four at a time, with its summary.
     let out = env.ok(&["act", "bulk", "refresh", "--online", "--concurrency", "4"]);
     assert!(
@@ -282,7 +305,7 @@ async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
             .cloned()
             .collect(),
     );
-    assert_eq!(actions.as_array().unwrap().len(), 2);
+    assert_eq!(actions.as_array().unwrap().len(), 3, "wifi, reboot, set");
     assert!(actions
         .as_array()
         .unwrap()

@@ -123,6 +123,13 @@ impl ActionRequest {
         }
     }
 
+    /// How long its task may wait in GenieACS for an offline device before it is
+    /// withdrawn and the action fails: a day, so nobody's router reboots or changes by
+    /// surprise a week after it was asked for.
+    pub fn queue_timeout(&self) -> Duration {
+        Duration::from_secs(24 * 3600)
+    }
+
     /// A short description for logs and lists, without secrets.
     pub fn describe(&self) -> String {
         match self {

@@ -6,6 +6,7 @@
 //! transient failures) builds on these pieces.
 
 pub mod bulk;
+pub mod evidence;
 pub mod kinds;
 pub mod lifecycle;
 pub mod translate;

@@ -2,6 +2,7 @@
 //! reboot seen in `_lastBoot` or uptime, the target firmware version reported — or, for
 //! secrets the device hides, a fault-free completion.
 
+use super::evidence::Before;
 use crate::normalize::NormalizedDevice;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -41,8 +42,20 @@ pub enum Verdict {
 
 impl Verification {
     /// Checks the device as re-read after the task finished. `doc` is its GenieACS
-    /// document, `device` that document normalised, `sent_ms` when the action was sent.
-    pub fn check(&self, doc: &Value, device: &NormalizedDevice, sent_ms: i64) -> Verdict {
+    /// document, `device` that document normalised, `sent_ms` when the action was sent,
+    /// `before` what the device said before the first send (boots and versions are
+    /// compared with that, on GenieACS's clock; `sent_ms` only when it is unknown).
+    pub fn check(
+        &self,
+        doc: &Value,
+        device: &NormalizedDevice,
+        sent_ms: i64,
+        before: &Before,
+    ) -> Verdict {
+        let booted_since = match before.last_boot_ms {
+            Some(b) => device.last_boot_ms.is_some_and(|now| now > b),
+            None => device.last_boot_ms.is_some_and(|now| now >= sent_ms),
+        };
         match self {
             Verification::FaultFree => Verdict::Verified,
             Verification::Values(expected) => {
@@ -64,7 +77,7 @@ impl Verification {
                 Verdict::Verified
             }
             Verification::Rebooted => {
-                let booted_after = device.last_boot_ms.is_some_and(|b| b >= sent_ms);
+                let booted_after = booted_since;
                 let uptime_says = match (device.last_inform_ms, device.uptime_s) {
                     (Some(inform), Some(up)) => {
                         inform > sent_ms && inform - (up as i64) * 1000 >= sent_ms - 1000
@@ -79,16 +92,14 @@ impl Verification {
             }
             Verification::Firmware { version } => match &device.firmware {
                 Some(v) if v == version => Verdict::Verified,
-                Some(v)
-                    if device.last_inform_ms.is_some_and(|t| t > sent_ms)
-                        && device.last_boot_ms.is_some_and(|b| b >= sent_ms) =>
-                {
+                Some(v) if booted_since => {
                     Verdict::Failed(format!("the device came back on {v}, not {version}"))
                 }
                 _ => Verdict::NotYet,
             },
             Verification::FirmwareChanged { from } => {
-                if device.firmware.is_some() && &device.firmware != from {
+                let from = before.firmware.as_ref().or(from.as_ref());
+                if device.firmware.is_some() && device.firmware.as_ref() != from {
                     Verdict::Verified
                 } else {
                     Verdict::NotYet
@@ -145,13 +156,19 @@ mod tests {
     fn values_read_back() {
         let (doc, d) = device("2026-11-23T10:01:00.000Z", None, 100, "1.0");
         let ok = Verification::Values(vec![("Device.WiFi.SSID.1.SSID".into(), json!("Casa"))]);
-        assert_eq!(ok.check(&doc, &d, SENT), Verdict::Verified);
+        assert_eq!(
+            ok.check(&doc, &d, SENT, &Before::default()),
+            Verdict::Verified
+        );
         let wrong = Verification::Values(vec![("Device.WiFi.SSID.1.SSID".into(), json!("Other"))]);
         assert!(
-            matches!(wrong.check(&doc, &d, SENT), Verdict::Failed(m) if m.contains("reads back"))
+            matches!(wrong.check(&doc, &d, SENT, &Before::default()), Verdict::Failed(m) if m.contains("reads back"))
         );
         let missing = Verification::Values(vec![("Device.WiFi.SSID.9.SSID".into(), json!("x"))]);
-        assert_eq!(missing.check(&doc, &d, SENT), Verdict::NotYet);
+        assert_eq!(
+            missing.check(&doc, &d, SENT, &Before::default()),
+            Verdict::NotYet
+        );
         assert!(same_value(&json!("600"), &json!(600)));
     }
 
@@ -164,7 +181,7 @@ mod tests {
             "1.0",
         );
         assert_eq!(
-            Verification::Rebooted.check(&doc, &d, SENT),
+            Verification::Rebooted.check(&doc, &d, SENT, &Before::default()),
             Verdict::NotYet
         );
         let (doc, d) = device(
@@ -174,18 +191,40 @@ mod tests {
             "1.0",
         );
         assert_eq!(
-            Verification::Rebooted.check(&doc, &d, SENT),
+            Verification::Rebooted.check(&doc, &d, SENT, &Before::default()),
             Verdict::Verified
+        );
+        // This machine's clock runs 10 minutes ahead of GenieACS's: compared with the
+        // boot before the send, the reboot is seen; compared with the local send time
+        // it would not be.
+        let (_, old) = device(
+            "2026-11-23T09:59:00.000Z",
+            Some("2026-11-20T00:00:00.000Z"),
+            99_999,
+            "1.0",
+        );
+        let before = Before {
+            last_boot_ms: old.last_boot_ms,
+            ..Before::default()
+        };
+        let skewed = SENT + 600_000;
+        assert_eq!(
+            Verification::Rebooted.check(&doc, &d, skewed, &before),
+            Verdict::Verified
+        );
+        assert_eq!(
+            Verification::Rebooted.check(&doc, &d, skewed, &Before::default()),
+            Verdict::NotYet
         );
         // No _lastBoot: an inform 3 minutes after sending with 90 s of uptime.
         let (doc, d) = device("2026-11-23T10:03:00.000Z", None, 90, "1.0");
         assert_eq!(
-            Verification::Rebooted.check(&doc, &d, SENT),
+            Verification::Rebooted.check(&doc, &d, SENT, &Before::default()),
             Verdict::Verified
         );
         let (doc, d) = device("2026-11-23T10:03:00.000Z", None, 900, "1.0");
         assert_eq!(
-            Verification::Rebooted.check(&doc, &d, SENT),
+            Verification::Rebooted.check(&doc, &d, SENT, &Before::default()),
             Verdict::NotYet
         );
     }
@@ -201,7 +240,10 @@ mod tests {
             60,
             "2.0",
         );
-        assert_eq!(target.check(&doc, &d, SENT), Verdict::Verified);
+        assert_eq!(
+            target.check(&doc, &d, SENT, &Before::default()),
+            Verdict::Verified
+        );
         let (doc, d) = device(
             "2026-11-23T10:05:00.000Z",
             Some("2026-11-23T10:04:00.000Z"),
@@ -209,11 +251,11 @@ mod tests {
             "1.0",
         );
         assert!(
-            matches!(target.check(&doc, &d, SENT), Verdict::Failed(m) if m.contains("came back on 1.0"))
+            matches!(target.check(&doc, &d, SENT, &Before::default()), Verdict::Failed(m) if m.contains("came back on 1.0"))
         );
         let (doc, d) = device("2026-11-23T10:05:00.000Z", None, 9000, "1.0");
         assert_eq!(
-            target.check(&doc, &d, SENT),
+            target.check(&doc, &d, SENT, &Before::default()),
             Verdict::NotYet,
             "not rebooted yet"
         );

@@ -1,11 +1,20 @@
-//! The action queue's worker: sends each pending action to GenieACS as a task with a
-//! connection request and a `uniqueKey`, follows queued tasks until they are gone, proves
-//! completion, and retries transient failures. Intent is recorded before sending, so a
-//! crash at any step never runs a destructive action twice and never loses one.
+//! The action queue's worker for one ACS connection: sends each pending action to
+//! GenieACS as a task with a connection request and a `uniqueKey`, follows queued tasks
+//! until they are gone, proves completion, and retries transient failures a bounded
+//! number of times.
+//!
+//! Exactly once: an action is claimed (status `sent`, with what the device said before)
+//! in one transaction before anything goes out, so two workers never both send it. When
+//! a send's answer is lost (timeout, broken connection, server error) the action stays
+//! `sent` without a task id, and [`Worker::follow_up`] settles it: a task with its
+//! `uniqueKey` still queued is followed; GenieACS's records of having run it (`Reboot`,
+//! `FactoryReset`, `Downloads`) mean it ran; only when neither shows is it sent again.
+//! Idempotent actions (values, refresh) are simply verified or sent again.
 
+use super::evidence::Before;
 use super::translate::{plan, FileInfo, TaskSpec};
 use super::verify::{Verdict, Verification};
-use super::ActionStatus;
+use super::{ActionPlan, ActionStatus};
 use crate::clock::Clock;
 use crate::normalize::normalize;
 use crate::store::actions::ActionRow;
@@ -24,19 +33,24 @@ pub enum Outcome {
     Completed(i64),
     /// The action failed, with the reason.
     Failed(i64, String),
-    /// The task waits in GenieACS for the device (offline or busy).
+    /// The task waits in GenieACS for the device (offline or busy), or the outcome of a
+    /// send is being established.
     Waiting(i64),
-    /// A transient failure: the action will be tried again later.
+    /// A transient failure GenieACS never saw: the action will be tried again later.
     RetryLater(i64, String),
 }
 
-/// Transient failures are retried this many times.
-const MAX_ATTEMPTS: i64 = 5;
+/// Sends (first and again) per action before it fails as undeliverable.
+pub const MAX_ATTEMPTS: i64 = 5;
 
-/// The worker of one tenant's queue against one GenieACS NBI.
+/// Sent actions followed per round.
+const FOLLOW_UP_BATCH: u32 = 1000;
+
+/// The worker of one tenant's queue for one ACS connection.
 #[derive(Clone)]
 pub struct Worker {
     store: TenantStore,
+    acs: String,
     client: acsdesk_genieacs::Client,
     clock: Clock,
 }
@@ -44,27 +58,59 @@ pub struct Worker {
 impl std::fmt::Debug for Worker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Worker")
+            .field("acs", &self.acs)
             .field("client", &self.client)
             .finish()
     }
 }
 
+/// How a send went.
 enum Sent {
+    /// Ran at once (task id, empty for a bare connection request).
     Done(String),
+    /// Queued in GenieACS for the device's next session.
     Queued(String),
+    /// GenieACS ran it and the device answered with a fault.
     Faulted(String),
+    /// Refused for good (unknown device, invalid task, offline for a summon).
     Refused(String),
-    Transient(String),
+    /// Not received by GenieACS (connection refused, device in session): try later.
+    NotReceived(String),
+    /// No usable answer, though GenieACS may have acted: settle before sending again.
+    Unclear(String),
+}
+
+/// What planning an action against the live device gave.
+enum Planned {
+    Ready {
+        plan: ActionPlan,
+        doc: Value,
+        before: Before,
+    },
+    /// The action cannot be done on this device (nothing is sent).
+    Invalid(String),
 }
 
 impl Worker {
-    /// A worker for `store`'s queue, talking to GenieACS through `client`.
-    pub fn new(store: TenantStore, client: acsdesk_genieacs::Client, clock: Clock) -> Self {
+    /// A worker for the actions on connection `acs` of `store`, talking to that
+    /// connection's GenieACS through `client`.
+    pub fn new(
+        store: TenantStore,
+        acs: &str,
+        client: acsdesk_genieacs::Client,
+        clock: Clock,
+    ) -> Self {
         Self {
             store,
+            acs: acs.to_owned(),
             client,
             clock,
         }
+    }
+
+    /// The connection this worker serves.
+    pub fn acs(&self) -> &str {
+        &self.acs
     }
 
     async fn device_doc(&self, id: &str) -> Result<Option<Value>, String> {
@@ -100,13 +146,23 @@ impl Worker {
     async fn send(&self, device: &str, task: Option<&TaskSpec>, unique_key: &str) -> Sent {
         let id = DeviceId::new(device);
         let timeout = Duration::from_secs(3);
+        let classify = |e: GenieError| {
+            if e.may_have_arrived() {
+                Sent::Unclear(e.to_string())
+            } else if e.is_transient() {
+                Sent::NotReceived(e.to_string())
+            } else {
+                Sent::Refused(e.to_string())
+            }
+        };
         let Some(task) = task else {
             return match self.client.tasks().summon(&id, timeout).await {
                 Ok(true) => Sent::Done(String::new()),
                 Ok(false) => Sent::Refused(
                     "the device is offline and did not answer the connection request".into(),
                 ),
-                Err(e) if e.is_transient() => Sent::Transient(e.to_string()),
+                // A connection request twice is harmless: any error is worth a retry.
+                Err(e) if e.is_transient() => Sent::NotReceived(e.to_string()),
                 Err(e) => Sent::Refused(e.to_string()),
             };
         };
@@ -133,8 +189,7 @@ impl Worker {
                     }
                 }
             }
-            Err(e) if e.is_transient() => Sent::Transient(e.to_string()),
-            Err(e) => Sent::Refused(e.to_string()),
+            Err(e) => classify(e),
         }
     }
 
@@ -177,16 +232,17 @@ impl Worker {
         Ok(Outcome::Failed(a.id, reason))
     }
 
-    async fn verify(&self, a: &ActionRow, verification: &Verification) -> Result<Outcome, String> {
+    /// Checks the device now against what the action should have done. The time to
+    /// prove it counts from when its task ran, not from when it was queued.
+    async fn verify(
+        &self,
+        a: &ActionRow,
+        verification: &Verification,
+        doc: Option<Value>,
+    ) -> Result<Outcome, String> {
         let now = (self.clock)();
-        let sent = a.sent_ms.unwrap_or(now);
-        let verdict = match self.device_doc(&a.device).await? {
-            None => Verdict::Failed("the device is no longer in GenieACS".into()),
-            Some(doc) => match normalize(&doc) {
-                Ok(d) => verification.check(&doc, &d, sent),
-                Err(e) => Verdict::Failed(e.to_string()),
-            },
-        };
+        let ran = a.ran_ms.or(a.sent_ms).unwrap_or(now);
+        let verdict = self.verdict(a, verification, doc).await?;
         match verdict {
             Verdict::Verified => {
                 self.store
@@ -197,12 +253,12 @@ impl Worker {
             }
             Verdict::Failed(reason) => self.fail(a, "verification", reason).await,
             Verdict::NotYet => {
-                if now - sent > a.request.timeout().as_millis() as i64 {
+                if now - ran > a.request.timeout().as_millis() as i64 {
                     self.fail(
                         a,
                         "timeout",
                         format!(
-                            "not confirmed within {} min",
+                            "not confirmed within {} min of running",
                             a.request.timeout().as_secs() / 60
                         ),
                     )
@@ -214,19 +270,80 @@ impl Worker {
         }
     }
 
-    async fn plan_for(&self, a: &ActionRow) -> Result<Result<super::ActionPlan, String>, String> {
+    /// What the device shows of the action now, without acting on it.
+    async fn verdict(
+        &self,
+        a: &ActionRow,
+        verification: &Verification,
+        doc: Option<Value>,
+    ) -> Result<Verdict, String> {
+        let sent = a.sent_ms.unwrap_or_else(|| (self.clock)());
+        let doc = match doc {
+            Some(d) => Some(d),
+            None => self.device_doc(&a.device).await?,
+        };
+        Ok(match doc {
+            None => Verdict::Failed("the device is no longer in GenieACS".into()),
+            Some(doc) => match normalize(&doc) {
+                Ok(d) => verification.check(&doc, &d, sent, &before_of(a)),
+                Err(e) => Verdict::Failed(e.to_string()),
+            },
+        })
+    }
+
+    /// Plans `a` against the device as GenieACS has it now. `Err` is a transient failure
+    /// to read GenieACS.
+    async fn plan_for(&self, a: &ActionRow) -> Result<Planned, String> {
         let Some(doc) = self.device_doc(&a.device).await? else {
-            return Ok(Err("GenieACS does not know this device".into()));
+            return Ok(Planned::Invalid(
+                "GenieACS does not know this device".into(),
+            ));
         };
         let device = match normalize(&doc) {
             Ok(d) => d,
-            Err(e) => return Ok(Err(e.to_string())),
+            Err(e) => return Ok(Planned::Invalid(e.to_string())),
         };
         let file = match &a.request {
             super::ActionRequest::UpdateFirmware { file, .. } => self.file(file).await?,
             _ => None,
         };
-        Ok(plan(&a.request, &device, &doc, file.as_ref()).map_err(|e| e.to_string()))
+        Ok(match plan(&a.request, &device, &doc, file.as_ref()) {
+            Ok(plan) => Planned::Ready {
+                before: Before::of(&a.request, &doc, &device),
+                plan,
+                doc,
+            },
+            Err(e) => Planned::Invalid(e.to_string()),
+        })
+    }
+
+    /// Checks an action against the live device before it is queued: `Err` names what
+    /// is wrong (unknown or read-only parameter, firmware for another model, …). When
+    /// GenieACS cannot be read now the check passes; the worker checks again before
+    /// sending.
+    pub async fn check(&self, device: &str, request: &super::ActionRequest) -> Result<(), String> {
+        let row = ActionRow {
+            id: 0,
+            device: device.to_owned(),
+            acs: self.acs.clone(),
+            request: request.clone(),
+            status: ActionStatus::Pending,
+            attempts: 0,
+            unique_key: String::new(),
+            task_id: None,
+            fault_code: None,
+            fault_message: None,
+            requested_by: String::new(),
+            created_ms: 0,
+            sent_ms: None,
+            finished_ms: None,
+            evidence: None,
+            ran_ms: None,
+        };
+        match self.plan_for(&row).await {
+            Ok(Planned::Invalid(reason)) => Err(reason),
+            Ok(Planned::Ready { .. }) | Err(_) => Ok(()),
+        }
     }
 
     /// Cancels an action that has not completed: a pending one simply ends; a queued one
@@ -237,7 +354,16 @@ impl Worker {
         if a.status.is_final() {
             return Err(format!("action {id} is already {}", a.status.as_str()));
         }
-        if let Some(task_id) = &a.task_id {
+        let task_id = match &a.task_id {
+            Some(t) => Some(t.clone()),
+            // Sent, but the answer was lost: its task may be queued under its key.
+            None if a.status == ActionStatus::Sent => {
+                self.task_exists(Filter::all().unique_key(&a.unique_key))
+                    .await?
+            }
+            None => None,
+        };
+        if let Some(task_id) = &task_id {
             match self.client.tasks().delete(task_id).await {
                 Ok(()) => {}
                 Err(GenieError::NotFound(_)) => {
@@ -247,6 +373,10 @@ impl Worker {
                 }
                 Err(e) => return Err(e.to_string()),
             }
+        } else if a.status == ActionStatus::Sent && a.request.is_destructive() {
+            return Err(format!(
+                "action {id} may already have reached the device; it cannot be cancelled"
+            ));
         }
         self.store
             .finish_action(id, ActionStatus::Cancelled, None, (self.clock)())
@@ -254,12 +384,12 @@ impl Worker {
             .map_err(|e| e.to_string())
     }
 
-    /// Sends the oldest due pending action, if any.
+    /// Sends the oldest due pending action of this connection, if any.
     pub async fn try_execute_next(&self) -> Result<Outcome, String> {
         let now = (self.clock)();
         let Some(a) = self
             .store
-            .next_pending_action(now)
+            .next_pending_action(&self.acs, now)
             .await
             .map_err(|e| e.to_string())?
         else {
@@ -271,7 +401,7 @@ impl Worker {
     /// Sends one pending action now (bulk runs call this with their own concurrency).
     pub async fn execute_action(&self, id: i64) -> Result<Outcome, String> {
         let a = self.store.action(id).await.map_err(|e| e.to_string())?;
-        if a.status != ActionStatus::Pending {
+        if a.status != ActionStatus::Pending || a.acs != self.acs {
             return Ok(Outcome::Idle);
         }
         self.execute(a).await
@@ -279,63 +409,91 @@ impl Worker {
 
     async fn execute(&self, a: ActionRow) -> Result<Outcome, String> {
         let now = (self.clock)();
-        let plan = match self.plan_for(&a).await {
-            Ok(Ok(p)) => p,
-            Ok(Err(reason)) => return self.fail(&a, "invalid", reason).await,
+        let (plan, before) = match self.plan_for(&a).await {
+            Ok(Planned::Ready { plan, before, .. }) => (plan, before),
+            Ok(Planned::Invalid(reason)) => return self.fail(&a, "invalid", reason).await,
             Err(transient) => return self.retry_or_fail(&a, transient).await,
         };
-        // Intent first: from here on a crash is resolved by `follow_up`, never by a blind resend.
-        self.store
-            .mark_action_sending(a.id, now)
+        // Intent first, as a claim: from here on a crash is settled by `follow_up`,
+        // never by a blind resend, and no other worker sends it too.
+        let evidence = serde_json::to_value(&before).map_err(|e| e.to_string())?;
+        let claimed = self
+            .store
+            .claim_action(a.id, Some(&evidence), now)
             .await
             .map_err(|e| e.to_string())?;
+        if !claimed {
+            return Ok(Outcome::Idle);
+        }
         let a = self.store.action(a.id).await.map_err(|e| e.to_string())?;
-        self.dispatch(&a, &plan.task, &plan.verify).await
+        self.dispatch(&a, &plan).await
     }
 
-    async fn dispatch(
-        &self,
-        a: &ActionRow,
-        task: &Option<TaskSpec>,
-        verification: &Verification,
-    ) -> Result<Outcome, String> {
-        match self.send(&a.device, task.as_ref(), &a.unique_key).await {
+    async fn dispatch(&self, a: &ActionRow, plan: &ActionPlan) -> Result<Outcome, String> {
+        let set_task = |task_id: String| async move {
+            self.store
+                .set_action_task(a.id, &task_id)
+                .await
+                .map_err(|e| e.to_string())
+        };
+        match self
+            .send(&a.device, plan.task.as_ref(), &a.unique_key)
+            .await
+        {
             Sent::Done(task_id) => {
                 if !task_id.is_empty() {
-                    self.store
-                        .set_action_task(a.id, &task_id)
-                        .await
-                        .map_err(|e| e.to_string())?;
+                    set_task(task_id).await?;
                 }
-                self.verify(a, verification).await
+                let now = (self.clock)();
+                self.store
+                    .set_action_ran(a.id, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let a = self.store.action(a.id).await.map_err(|e| e.to_string())?;
+                self.verify(&a, &plan.verify, None).await
             }
             Sent::Queued(task_id) => {
+                set_task(task_id).await?;
+                Ok(Outcome::Waiting(a.id))
+            }
+            Sent::Faulted(task_id) => {
+                set_task(task_id.clone()).await?;
+                self.fail_with_fault(a, &task_id).await
+            }
+            Sent::Refused(reason) => self.fail(a, "refused", reason).await,
+            Sent::NotReceived(reason) => self.retry_or_fail(a, reason).await,
+            // Stays `sent` without a task id: `follow_up` finds out what happened.
+            Sent::Unclear(reason) => {
                 self.store
-                    .set_action_task(a.id, &task_id)
+                    .note_action(
+                        a.id,
+                        "warning",
+                        "action_unclear",
+                        &format!(
+                            "{}: no answer from GenieACS ({reason}); checking whether it ran before anything is sent again",
+                            a.request.describe()
+                        ),
+                        (self.clock)(),
+                    )
                     .await
                     .map_err(|e| e.to_string())?;
                 Ok(Outcome::Waiting(a.id))
             }
-            Sent::Faulted(task_id) => {
-                self.store
-                    .set_action_task(a.id, &task_id)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let (code, msg) = self
-                    .fault_of(&a.device, &task_id)
-                    .await?
-                    .unwrap_or_else(|| ("fault".into(), "the task faulted".into()));
-                // The faulted task would retry at every inform: remove it with its fault.
-                let _ = self
-                    .client
-                    .faults()
-                    .delete(&format!("{}:task_{task_id}", a.device))
-                    .await;
-                self.fail(a, &code, msg).await
-            }
-            Sent::Refused(reason) => self.fail(a, "refused", reason).await,
-            Sent::Transient(reason) => self.retry_or_fail(a, reason).await,
         }
+    }
+
+    async fn fail_with_fault(&self, a: &ActionRow, task_id: &str) -> Result<Outcome, String> {
+        let (code, msg) = self
+            .fault_of(&a.device, task_id)
+            .await?
+            .unwrap_or_else(|| ("fault".into(), "the task faulted".into()));
+        // The faulted task would retry at every inform: remove it with its fault.
+        let _ = self
+            .client
+            .faults()
+            .delete(&format!("{}:task_{task_id}", a.device))
+            .await;
+        self.fail(a, &code, msg).await
     }
 
     async fn retry_or_fail(&self, a: &ActionRow, reason: String) -> Result<Outcome, String> {
@@ -356,65 +514,149 @@ impl Worker {
         Ok(Outcome::RetryLater(a.id, reason))
     }
 
-    /// Follows every sent action: queued tasks still in GenieACS keep waiting, faulted
-    /// ones fail with GenieACS's fault, gone ones are verified. An action whose task id
-    /// was never recorded (the worker died mid-send) is found by its `uniqueKey`, or —
-    /// when GenieACS has no such task — resolved by verification, and resent only when
-    /// the device shows it did not run (a resend with the same key replaces a queued copy).
+    /// Follows every sent action of this connection: queued tasks still in GenieACS
+    /// keep waiting (until the action's queue time runs out: then the task is withdrawn
+    /// and the action fails), faulted ones fail with GenieACS's fault, gone ones are
+    /// verified; sends whose answer was lost are settled (see the module's notes). An
+    /// action GenieACS cannot be asked about now is left for the next round.
     pub async fn follow_up(&self) -> Result<Vec<Outcome>, String> {
         let mut out = Vec::new();
-        for a in self
+        let sent = self
             .store
-            .actions(Some(ActionStatus::Sent), 1000)
+            .sent_actions(&self.acs, FOLLOW_UP_BATCH)
             .await
-            .map_err(|e| e.to_string())?
-        {
-            let plan = match self.plan_for(&a).await? {
-                Ok(p) => p,
-                Err(reason) => {
-                    out.push(self.fail(&a, "invalid", reason).await?);
-                    continue;
-                }
-            };
-            let task_id = match &a.task_id {
-                Some(t) => Some(t.clone()),
-                None if plan.task.is_some() => {
-                    let found = self
-                        .task_exists(Filter::all().unique_key(&a.unique_key))
-                        .await?;
-                    if let Some(t) = &found {
-                        self.store
-                            .set_action_task(a.id, t)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                    }
-                    found
-                }
-                None => None,
-            };
-            let outcome = match task_id {
-                Some(t) => {
-                    if let Some((code, msg)) = self.fault_of(&a.device, &t).await? {
-                        self.fail(&a, &code, msg).await?
-                    } else if self.task_exists(Filter::all().id(&t)).await?.is_some() {
-                        Outcome::Waiting(a.id)
-                    } else {
-                        self.verify(&a, &plan.verify).await?
-                    }
-                }
-                None => match self.verify(&a, &plan.verify).await? {
-                    Outcome::Waiting(_) if a.task_id.is_none() => {
-                        // Never reached GenieACS (or ran and left no trace the proof can see):
-                        // send again under the same key.
-                        self.dispatch(&a, &plan.task, &plan.verify).await?
-                    }
-                    other => other,
-                },
-            };
-            out.push(outcome);
+            .map_err(|e| e.to_string())?;
+        for a in sent {
+            match self.follow(&a).await {
+                Ok(o) => out.push(o),
+                // GenieACS failed to answer about this one: next round.
+                Err(_) => out.push(Outcome::Waiting(a.id)),
+            }
         }
         Ok(out)
     }
+
+    async fn follow(&self, a: &ActionRow) -> Result<Outcome, String> {
+        let (plan, doc) = match self.plan_for(a).await? {
+            Planned::Ready { plan, doc, .. } => (plan, doc),
+            Planned::Invalid(reason) => return self.fail(a, "invalid", reason).await,
+        };
+        let now = (self.clock)();
+        let task_id = match &a.task_id {
+            Some(t) => Some(t.clone()),
+            None if plan.task.is_some() => {
+                let found = self
+                    .task_exists(Filter::all().unique_key(&a.unique_key))
+                    .await?;
+                if let Some(t) = &found {
+                    self.store
+                        .set_action_task(a.id, t)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                found
+            }
+            None => None,
+        };
+        if let Some(t) = task_id {
+            if self.fault_of(&a.device, &t).await?.is_some() {
+                return self.fail_with_fault(a, &t).await;
+            }
+            if self.task_exists(Filter::all().id(&t)).await?.is_some() {
+                let queued_for = now - a.sent_ms.unwrap_or(now);
+                let limit = a.request.queue_timeout();
+                if queued_for > limit.as_millis() as i64 {
+                    return self.withdraw(a, &t, limit).await;
+                }
+                return Ok(Outcome::Waiting(a.id));
+            }
+            self.store
+                .set_action_ran(a.id, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            let a = self.store.action(a.id).await.map_err(|e| e.to_string())?;
+            return self.verify(&a, &plan.verify, Some(doc)).await;
+        }
+        // No task in GenieACS and none recorded: the send's answer was lost, or the
+        // worker stopped between its claim and the send.
+        if before_of(a).ran_since(&a.request, &doc) {
+            // GenieACS's records say it ran: prove it, never send it again.
+            self.store
+                .set_action_ran(a.id, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            let a = self.store.action(a.id).await.map_err(|e| e.to_string())?;
+            return self.verify(&a, &plan.verify, Some(doc)).await;
+        }
+        if !a.request.is_destructive()
+            && self.verdict(a, &plan.verify, Some(doc.clone())).await? == Verdict::Verified
+            && plan.verify != Verification::FaultFree
+        {
+            // It ran after all (the values read back): done, nothing to repeat.
+            return self.verify(a, &plan.verify, Some(doc)).await;
+        }
+        // Neither queued nor run: sending again cannot make it run twice.
+        self.resend(a, &plan).await
+    }
+
+    /// Sends again an action whose previous send left no trace, counted and bounded.
+    async fn resend(&self, a: &ActionRow, plan: &ActionPlan) -> Result<Outcome, String> {
+        if a.attempts >= MAX_ATTEMPTS {
+            return self
+                .fail(
+                    a,
+                    "undelivered",
+                    format!(
+                        "GenieACS did not take the task after {} attempts",
+                        a.attempts
+                    ),
+                )
+                .await;
+        }
+        let claimed = self
+            .store
+            .claim_resend(a.id, a.attempts, (self.clock)())
+            .await
+            .map_err(|e| e.to_string())?;
+        if !claimed {
+            return Ok(Outcome::Waiting(a.id));
+        }
+        let a = self.store.action(a.id).await.map_err(|e| e.to_string())?;
+        self.dispatch(&a, plan).await
+    }
+
+    /// A task queued longer than the action allows is taken back from GenieACS, so the
+    /// device does not run it by surprise days later.
+    async fn withdraw(
+        &self,
+        a: &ActionRow,
+        task_id: &str,
+        limit: Duration,
+    ) -> Result<Outcome, String> {
+        match self.client.tasks().delete(task_id).await {
+            Ok(()) => {
+                self.fail(
+                    a,
+                    "expired",
+                    format!(
+                        "the device did not connect within {} h; the task was withdrawn from GenieACS",
+                        limit.as_secs() / 3600
+                    ),
+                )
+                .await
+            }
+            // It ran meanwhile: follow it next round.
+            Err(GenieError::NotFound(_)) => Ok(Outcome::Waiting(a.id)),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+fn before_of(a: &ActionRow) -> Before {
+    a.evidence
+        .as_ref()
+        .and_then(|e| serde_json::from_value(e.clone()).ok())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -492,6 +734,7 @@ mod tests {
         let clock = sandbox.clock_handle();
         let worker = Worker::new(
             store.clone(),
+            "main",
             genie(&sandbox.url()),
             Arc::new(move || clock.now_ms()),
         );
@@ -529,6 +772,49 @@ mod tests {
                 .await
                 .unwrap();
             page.rows.iter().find(|r| r.online).unwrap().id.clone()
+        }
+
+        /// Claims an action as the worker does before sending, recording what the
+        /// device says first; then the test plays the rest of the worker's part.
+        async fn claim(&self, a: &ActionRow) {
+            let doc = self.worker.device_doc(&a.device).await.unwrap().unwrap();
+            let before = Before::of(&a.request, &doc, &normalize(&doc).unwrap());
+            let evidence = serde_json::to_value(&before).unwrap();
+            assert!(self
+                .store
+                .claim_action(a.id, Some(&evidence), self.sandbox.clock().now_ms())
+                .await
+                .unwrap());
+        }
+
+        async fn chaos(&self, query: &str) {
+            let r = self
+                .http
+                .post(format!("{}/_sandbox/chaos?{query}", self.sandbox.url()))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
+        }
+
+        async fn reboot(&self, id: &str) -> ActionRow {
+            self.store
+                .enqueue_action(id, &ActionRequest::Reboot, "noc", T0)
+                .await
+                .unwrap()
+        }
+
+        /// Follows up, moving the clock 10 s at a time, until the action ends.
+        async fn until_final(&self, id: i64) -> ActionRow {
+            for _ in 0..120 {
+                self.worker.follow_up().await.unwrap();
+                let a = self.store.action(id).await.unwrap();
+                if a.status.is_final() {
+                    return a;
+                }
+                self.sandbox.advance(10_000);
+            }
+            panic!("action {id} never ended");
         }
 
         async fn scenario(&self, id: &str, what: &str) {
@@ -613,10 +899,7 @@ mod tests {
             .enqueue_action(&id, &ActionRequest::Reboot, "noc", T0)
             .await
             .unwrap();
-        r.store
-            .mark_action_sending(a.id, r.sandbox.clock().now_ms())
-            .await
-            .unwrap();
+        r.claim(&a).await;
         let outcomes = r.worker.follow_up().await.unwrap();
         assert_eq!(outcomes.len(), 1);
         r.sandbox.advance(10 * 60_000);
@@ -639,10 +922,7 @@ mod tests {
             .enqueue_action(&id, &ActionRequest::Reboot, "noc", T0)
             .await
             .unwrap();
-        r.store
-            .mark_action_sending(a.id, r.sandbox.clock().now_ms())
-            .await
-            .unwrap();
+        r.claim(&a).await;
         let a = r.store.action(a.id).await.unwrap();
         assert!(matches!(
             r.worker
@@ -738,6 +1018,7 @@ mod tests {
         let clock = r.sandbox.clock_handle();
         let fresh = Worker::new(
             r.store.clone(),
+            "main",
             genie(&r.sandbox.url()),
             Arc::new(move || clock.now_ms()),
         );
@@ -795,5 +1076,240 @@ mod tests {
             .enqueue_action("nope", &ActionRequest::Reboot, "noc", T0)
             .await
             .is_err());
+    }
+
+    /// GenieACS reboots the router but its answer is lost: GenieACS's own record of the
+    /// reboot settles it, so it is not sent again, not even while the router is away.
+    #[tokio::test]
+    async fn a_reboot_whose_answer_is_lost_runs_exactly_once() {
+        let r = rig().await;
+        let id = r.online_device().await;
+        let a = r.reboot(&id).await;
+        let Planned::Ready { plan, .. } = r.worker.plan_for(&a).await.unwrap() else {
+            panic!("a reboot plans");
+        };
+        r.claim(&a).await;
+        // The next NBI request, the task's POST, is carried out and its answer lost.
+        r.chaos("drop_answers=1").await;
+        let a = r.store.action(a.id).await.unwrap();
+        assert_eq!(
+            r.worker.dispatch(&a, &plan).await.unwrap(),
+            Outcome::Waiting(a.id)
+        );
+        assert_eq!(r.executed(&id, "reboot").await, 1);
+        assert_eq!(
+            r.worker.follow_up().await.unwrap(),
+            vec![Outcome::Waiting(a.id)],
+            "the router is still rebooting"
+        );
+        assert_eq!(r.executed(&id, "reboot").await, 1, "and not rebooted again");
+        let done = r.until_final(a.id).await;
+        assert_eq!(done.status, ActionStatus::Completed);
+        assert_eq!((done.attempts, r.executed(&id, "reboot").await), (1, 1));
+        let logs = r.store.logs(Some(&id), 20).await.unwrap();
+        assert!(logs.iter().any(|l| l.kind == "action_unclear"));
+        assert!(logs.iter().any(|l| l.kind == "action_sent"));
+    }
+
+    /// The request itself is lost (the connection drops before GenieACS reads it): no
+    /// task, no record, so it is sent again — and runs once.
+    #[tokio::test]
+    async fn a_reboot_whose_request_is_lost_is_sent_again_and_runs_once() {
+        let r = rig().await;
+        let id = r.online_device().await;
+        let a = r.reboot(&id).await;
+        let Planned::Ready { plan, .. } = r.worker.plan_for(&a).await.unwrap() else {
+            panic!("a reboot plans");
+        };
+        r.claim(&a).await;
+        r.chaos("drop_requests=1").await;
+        let a = r.store.action(a.id).await.unwrap();
+        assert_eq!(
+            r.worker.dispatch(&a, &plan).await.unwrap(),
+            Outcome::Waiting(a.id)
+        );
+        assert_eq!(r.executed(&id, "reboot").await, 0);
+        let done = r.until_final(a.id).await;
+        assert_eq!(done.status, ActionStatus::Completed);
+        assert_eq!((done.attempts, r.executed(&id, "reboot").await), (2, 1));
+    }
+
+    /// The desktop and the CLI working one queue: only one of them sends.
+    #[tokio::test]
+    async fn two_workers_never_both_send_an_action() {
+        let r = rig().await;
+        let id = r.online_device().await;
+        let a = r.reboot(&id).await;
+        let clock = r.sandbox.clock_handle();
+        let other = Worker::new(
+            r.store.clone(),
+            "main",
+            genie(&r.sandbox.url()),
+            Arc::new(move || clock.now_ms()),
+        );
+        let (x, y) = tokio::join!(r.worker.execute_action(a.id), other.execute_action(a.id));
+        let outcomes = [x.unwrap(), y.unwrap()];
+        assert_eq!(
+            outcomes.iter().filter(|o| **o == Outcome::Idle).count(),
+            1,
+            "{outcomes:?}"
+        );
+        assert_eq!(r.executed(&id, "reboot").await, 1);
+    }
+
+    /// A reboot that waited hours in GenieACS for its router is judged from when it ran.
+    #[tokio::test]
+    async fn a_reboot_that_waited_hours_for_its_device_is_proven_after_it_ran() {
+        let r = rig().await;
+        let id = r.online_device().await;
+        r.scenario(&id, "offline").await;
+        let a = r.reboot(&id).await;
+        assert_eq!(
+            r.worker.try_execute_next().await.unwrap(),
+            Outcome::Waiting(a.id)
+        );
+        r.sandbox.advance(3 * 3_600_000);
+        assert_eq!(
+            r.worker.follow_up().await.unwrap(),
+            vec![Outcome::Waiting(a.id)]
+        );
+        r.scenario(&id, "online").await;
+        let done = r.until_final(a.id).await;
+        assert_eq!(
+            done.status,
+            ActionStatus::Completed,
+            "{:?}",
+            done.fault_message
+        );
+        assert!(done.ran_ms.unwrap() >= done.sent_ms.unwrap() + 3 * 3_600_000);
+        assert_eq!(r.executed(&id, "reboot").await, 1);
+    }
+
+    /// A task still waiting for its router after a day is withdrawn from GenieACS.
+    #[tokio::test]
+    async fn a_task_waiting_more_than_a_day_is_withdrawn_and_never_runs() {
+        let r = rig().await;
+        let id = r.online_device().await;
+        r.scenario(&id, "offline").await;
+        let a = r.reboot(&id).await;
+        assert_eq!(
+            r.worker.try_execute_next().await.unwrap(),
+            Outcome::Waiting(a.id)
+        );
+        r.sandbox.advance(25 * 3_600_000);
+        match r.worker.follow_up().await.unwrap().as_slice() {
+            [Outcome::Failed(aid, why)] => {
+                assert_eq!(*aid, a.id);
+                assert!(why.contains("within 24 h"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let tasks: Vec<Value> = r
+            .http
+            .get(format!("{}/tasks", r.sandbox.url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            tasks.iter().all(|t| t["device"] != id.as_str()),
+            "{tasks:?}"
+        );
+        r.scenario(&id, "online").await;
+        r.sandbox.advance(10 * 60_000);
+        assert_eq!(r.executed(&id, "reboot").await, 0);
+    }
+
+    /// Two connections that both know a device id: an action names its connection,
+    /// and only that connection's worker sends it, to that GenieACS.
+    #[tokio::test]
+    async fn each_connection_works_only_its_own_devices() {
+        let r = rig().await;
+        // A second GenieACS with the same simulated fleet (same ids).
+        let branch = Sandbox::builder(T0)
+            .devices(12)
+            .seed(3)
+            .speed(0.0)
+            .start()
+            .await
+            .unwrap();
+        r.store
+            .add_acs(
+                &NewAcs {
+                    name: "branch".into(),
+                    url: branch.url(),
+                    auth_kind: "none".into(),
+                    auth_user: None,
+                    auth_secret: None,
+                    cwmp_url: None,
+                    rate_per_s: 20,
+                    interval_s: 60,
+                },
+                T0,
+            )
+            .await
+            .unwrap();
+        sync_once(
+            &NbiSource::new(genie(&branch.url())),
+            &r.store.sync_store("branch").await.unwrap(),
+            &SyncOptions::default(),
+            T0,
+            |_| {},
+        )
+        .await
+        .unwrap();
+        let id = r.online_device().await;
+        let err = r
+            .store
+            .enqueue_action(&id, &ActionRequest::Refresh, "noc", T0)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("several ACS connections (main, branch)"),
+            "{err}"
+        );
+        let a = r
+            .store
+            .enqueue_action_in(Some("branch"), &id, &ActionRequest::Refresh, "noc", T0)
+            .await
+            .unwrap();
+        assert_eq!(a.acs, "branch");
+        assert_eq!(r.worker.try_execute_next().await.unwrap(), Outcome::Idle);
+        assert_eq!(r.worker.execute_action(a.id).await.unwrap(), Outcome::Idle);
+        let clock = branch.clock_handle();
+        let worker = Worker::new(
+            r.store.clone(),
+            "branch",
+            genie(&branch.url()),
+            Arc::new(move || clock.now_ms()),
+        );
+        assert_eq!(
+            worker.try_execute_next().await.unwrap(),
+            Outcome::Completed(a.id)
+        );
+        assert_eq!(r.executed(&id, "refreshObject").await, 0, "main untouched");
+        let on_branch: Vec<Value> = r
+            .http
+            .get(format!(
+                "{}/_sandbox/devices/{}/executed",
+                branch.url(),
+                enc(&id)
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            on_branch
+                .iter()
+                .filter(|e| e["name"] == "refreshObject")
+                .count(),
+            1
+        );
     }
 }

@@ -12,6 +12,8 @@ pub struct ActionRow {
     pub id: i64,
     /// GenieACS id of the device.
     pub device: String,
+    /// The ACS connection the device belongs to.
+    pub acs: String,
     /// The request (secrets inside; never print it).
     pub request: ActionRequest,
     /// Its status.
@@ -34,6 +36,10 @@ pub struct ActionRow {
     pub sent_ms: Option<i64>,
     /// When it ended.
     pub finished_ms: Option<i64>,
+    /// GenieACS's records of this kind of task on the device before the first send.
+    pub evidence: Option<serde_json::Value>,
+    /// When its task left GenieACS's queue (ran), as far as the worker saw.
+    pub ran_ms: Option<i64>,
 }
 
 fn row(r: &sqlx::sqlite::SqliteRow) -> Result<ActionRow, StoreError> {
@@ -55,14 +61,20 @@ fn row(r: &sqlx::sqlite::SqliteRow) -> Result<ActionRow, StoreError> {
         created_ms: r.get("created_ms"),
         sent_ms: r.get("sent_ms"),
         finished_ms: r.get("finished_ms"),
+        acs: r.get("acs_name"),
+        evidence: r
+            .get::<Option<String>, _>("evidence_json")
+            .and_then(|t| serde_json::from_str(&t).ok()),
+        ran_ms: r.get("ran_ms"),
     })
 }
 
-const SELECT: &str =
-    "SELECT a.*, d.genie_id FROM device_actions a JOIN devices d ON d.id = a.device_id";
+const SELECT: &str = "SELECT a.*, d.genie_id, c.name AS acs_name FROM device_actions a
+     JOIN devices d ON d.id = a.device_id JOIN acs_connections c ON c.id = d.acs_id";
 
 impl TenantStore {
-    /// Queues an action on a device of this tenant (an unknown device is refused).
+    /// Queues an action on a device of this tenant (an unknown device is refused; one
+    /// that several of the tenant's ACS connections know needs [`Self::enqueue_action_in`]).
     pub async fn enqueue_action(
         &self,
         genie_id: &str,
@@ -70,13 +82,21 @@ impl TenantStore {
         requested_by: &str,
         now_ms: i64,
     ) -> Result<ActionRow, StoreError> {
-        let device_id: i64 = sqlx::query_scalar(
-            "SELECT id FROM devices WHERE genie_id = ? AND missing = 0 ORDER BY id LIMIT 1",
-        )
-        .bind(genie_id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("device {genie_id} in this tenant")))?;
+        self.enqueue_action_in(None, genie_id, request, requested_by, now_ms)
+            .await
+    }
+
+    /// Queues an action on a device of connection `acs` (any connection when `None`, as
+    /// long as only one knows the device).
+    pub async fn enqueue_action_in(
+        &self,
+        acs: Option<&str>,
+        genie_id: &str,
+        request: &ActionRequest,
+        requested_by: &str,
+        now_ms: i64,
+    ) -> Result<ActionRow, StoreError> {
+        let (device_id, _) = self.locate_device(acs, genie_id).await?;
         let mut key = [0_u8; 12];
         getrandom::fill(&mut key).map_err(|e| StoreError::Key(e.to_string()))?;
         let payload = serde_json::to_string(request).map_err(|e| StoreError::Db(e.to_string()))?;
@@ -103,6 +123,49 @@ impl TenantStore {
             .await?;
         tx.commit().await?;
         self.action(id).await
+    }
+
+    /// The ACS connection device `genie_id` is on (within `acs` when given). A device
+    /// several connections know must be named with its connection.
+    pub async fn device_acs(
+        &self,
+        acs: Option<&str>,
+        genie_id: &str,
+    ) -> Result<String, StoreError> {
+        Ok(self.locate_device(acs, genie_id).await?.1)
+    }
+
+    async fn locate_device(
+        &self,
+        acs: Option<&str>,
+        genie_id: &str,
+    ) -> Result<(i64, String), StoreError> {
+        let found: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT d.id, c.name FROM devices d JOIN acs_connections c ON c.id = d.acs_id
+             WHERE d.genie_id = ? AND d.missing = 0 AND (? IS NULL OR c.name = ?) ORDER BY d.id",
+        )
+        .bind(genie_id)
+        .bind(acs)
+        .bind(acs)
+        .fetch_all(self.pool())
+        .await?;
+        match found.as_slice() {
+            [] => Err(StoreError::NotFound(match acs {
+                Some(a) => format!("device {genie_id} on ACS connection \"{a}\""),
+                None => format!("device {genie_id} in this tenant"),
+            })),
+            [one] => Ok(one.clone()),
+            several => {
+                let names: Vec<&str> = several.iter().map(|(_, n)| n.as_str()).collect();
+                Err(StoreError::Invalid {
+                    field: "acs",
+                    reason: format!(
+                        "device {genie_id} is on several ACS connections ({}): say which",
+                        names.join(", ")
+                    ),
+                })
+            }
+        }
     }
 
     /// One action.
@@ -141,20 +204,117 @@ impl TenantStore {
         rows.iter().map(row).collect()
     }
 
-    /// The oldest pending action due at `now_ms`.
-    pub async fn next_pending_action(&self, now_ms: i64) -> Result<Option<ActionRow>, StoreError> {
+    /// The oldest pending action of connection `acs` due at `now_ms`.
+    pub async fn next_pending_action(
+        &self,
+        acs: &str,
+        now_ms: i64,
+    ) -> Result<Option<ActionRow>, StoreError> {
         let r = sqlx::query(&format!(
-            "{SELECT} WHERE a.status = 'pending' AND (a.next_try_ms IS NULL OR a.next_try_ms <= ?) ORDER BY a.id LIMIT 1"
+            "{SELECT} WHERE c.name = ? AND a.status = 'pending' AND (a.next_try_ms IS NULL OR a.next_try_ms <= ?) ORDER BY a.id LIMIT 1"
         ))
+        .bind(acs)
         .bind(now_ms)
         .fetch_optional(self.pool())
         .await?;
         r.as_ref().map(row).transpose()
     }
 
-    /// Records the intent to send, before sending: status `sent`, one more attempt.
-    pub async fn mark_action_sending(&self, id: i64, now_ms: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE device_actions SET status = 'sent', attempts = attempts + 1, sent_ms = ?, next_try_ms = NULL WHERE id = ? AND status IN ('pending', 'sent')")
+    /// The sent actions of connection `acs` (their tasks to follow), oldest first.
+    pub async fn sent_actions(&self, acs: &str, limit: u32) -> Result<Vec<ActionRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE c.name = ? AND a.status = 'sent' ORDER BY a.id LIMIT ?"
+        ))
+        .bind(acs)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// Claims a pending action for sending and records the intent first: status `sent`,
+    /// one more attempt, and (the first time) what the device document said before.
+    /// Returns `false` when another worker claimed it first, which then sends it.
+    pub async fn claim_action(
+        &self,
+        id: i64,
+        evidence: Option<&serde_json::Value>,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE device_actions SET status = 'sent', attempts = attempts + 1, sent_ms = ?, next_try_ms = NULL,
+                evidence_json = COALESCE(evidence_json, ?)
+             WHERE id = ? AND status = 'pending'",
+        )
+        .bind(now_ms)
+        .bind(evidence.map(|e| e.to_string()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if claimed {
+            sent_log(&mut tx, id, now_ms).await?;
+        }
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    /// Counts one more send of an action already `sent` whose first send left no trace
+    /// in GenieACS. `false` when it is no longer `sent` or another worker resent it.
+    pub async fn claim_resend(
+        &self,
+        id: i64,
+        attempts_seen: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE device_actions SET attempts = attempts + 1, sent_ms = ?
+             WHERE id = ? AND status = 'sent' AND attempts = ? AND task_id IS NULL",
+        )
+        .bind(now_ms)
+        .bind(id)
+        .bind(attempts_seen)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if claimed {
+            sent_log(&mut tx, id, now_ms).await?;
+        }
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    /// Adds a line about an action to its device's log.
+    pub async fn note_action(
+        &self,
+        id: i64,
+        level: &str,
+        kind: &str,
+        message: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO device_logs (device_id, level, kind, message, payload, created_ms)
+             SELECT device_id, ?, ?, ?, ?, ? FROM device_actions WHERE id = ?",
+        )
+        .bind(level)
+        .bind(kind)
+        .bind(message)
+        .bind(serde_json::json!({"action_id": id}).to_string())
+        .bind(now_ms)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Records when the action's task left GenieACS's queue (the first time only).
+    pub async fn set_action_ran(&self, id: i64, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE device_actions SET ran_ms = COALESCE(ran_ms, ?) WHERE id = ?")
             .bind(now_ms)
             .bind(id)
             .execute(self.pool())
@@ -172,9 +332,10 @@ impl TenantStore {
         Ok(())
     }
 
-    /// Puts a not-yet-sent action back in the queue until `at_ms`.
+    /// Puts an action GenieACS never received back in the queue until `at_ms` (one that
+    /// has a task id reached GenieACS and stays `sent`).
     pub async fn retry_action_at(&self, id: i64, at_ms: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE device_actions SET status = 'pending', next_try_ms = ? WHERE id = ? AND status IN ('pending', 'sent')")
+        sqlx::query("UPDATE device_actions SET status = 'pending', next_try_ms = ? WHERE id = ? AND status IN ('pending', 'sent') AND task_id IS NULL")
             .bind(at_ms)
             .bind(id)
             .execute(self.pool())
@@ -231,4 +392,37 @@ impl TenantStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The device log's line for a send, in the claim's transaction.
+async fn sent_log(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: i64,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let (payload, attempts): (String, i64) =
+        sqlx::query_as("SELECT payload, attempts FROM device_actions WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let request: ActionRequest = serde_json::from_str(&payload)
+        .map_err(|e| StoreError::Db(format!("stored action is unreadable: {e}")))?;
+    sqlx::query(
+        "INSERT INTO device_logs (device_id, level, kind, message, payload, created_ms)
+         SELECT device_id, 'info', 'action_sent', ?, ?, ? FROM device_actions WHERE id = ?",
+    )
+    .bind(if attempts > 1 {
+        format!(
+            "{} sent to GenieACS (attempt {attempts})",
+            request.describe()
+        )
+    } else {
+        format!("{} sent to GenieACS", request.describe())
+    })
+    .bind(serde_json::json!({"action_id": id, "attempt": attempts}).to_string())
+    .bind(now_ms)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -40,6 +40,8 @@ pub(crate) struct Chaos {
     pub(crate) fail_requests: u64,
     pub(crate) fail_status: u16,
     pub(crate) drop_requests: u64,
+    /// Requests carried out whose answer is then lost (the connection drops).
+    pub(crate) drop_answers: u64,
     pub(crate) download_failure_rate: f64,
 }
 
@@ -50,6 +52,7 @@ impl Default for Chaos {
             fail_requests: 0,
             fail_status: 500,
             drop_requests: 0,
+            drop_answers: 0,
             download_failure_rate: 0.0,
         }
     }
@@ -373,10 +376,20 @@ pub(crate) async fn serve(
                                 return Ok(text(status, None, "Error: injected failure"));
                             }
                         }
+                        let nbi = path != "/_sandbox" && !path.starts_with("/_sandbox/");
                         let resp = app
                             .oneshot(req.map(Body::new))
                             .await
                             .unwrap_or_else(|e: Infallible| match e {});
+                        // Done, but the answer never arrives: the client cannot tell
+                        // whether GenieACS acted.
+                        if nbi {
+                            let mut chaos = lock(&shared.chaos);
+                            if chaos.drop_answers > 0 {
+                                chaos.drop_answers -= 1;
+                                return Err(Dropped);
+                            }
+                        }
                         Ok::<_, Dropped>(resp)
                     }
                 });

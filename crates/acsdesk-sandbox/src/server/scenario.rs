@@ -27,7 +27,8 @@ AcsDesk sandbox scenario API (not part of GenieACS):
   POST /_sandbox/devices/<id>/supported?task=NAME     undo it
   GET  /_sandbox/devices/<id>/executed          the tasks it ran, with times
   POST /_sandbox/files/<name>/bad|good          firmware that fails (cwmp.9010) or installs
-  POST /_sandbox/chaos?latency_ms=&fail_requests=&fail_status=&drop_requests=&download_failure_rate=
+  POST /_sandbox/chaos?latency_ms=&fail_requests=&fail_status=&drop_requests=&drop_answers=&download_failure_rate=
+                                                (drop_answers: carried out, then the connection drops)
   POST /_sandbox/import                         a JSON array of GenieACS device documents
 ";
 
@@ -189,6 +190,7 @@ async fn chaos(State(s): State<Arc<Shared>>, Query(q): Query<HashMap<String, Str
     c.fail_requests = num("fail_requests");
     c.fail_status = status;
     c.drop_requests = num("drop_requests");
+    c.drop_answers = num("drop_answers");
     c.download_failure_rate = rate;
     text(StatusCode::OK, None, "")
 }

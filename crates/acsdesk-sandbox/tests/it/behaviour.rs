@@ -514,6 +514,31 @@ async fn injected_trouble_drops_connections_and_fails_with_the_status_asked() {
         200
     );
     assert_eq!(lab.post("/_sandbox/chaos?fail_status=200").await, 400);
+    // A lost answer: the reboot is carried out, the client hears nothing.
+    let id = lab.device("").await;
+    assert_eq!(lab.post("/_sandbox/chaos?drop_answers=1").await, 200);
+    let lost = lab
+        .c
+        .post(format!(
+            "{}/devices/{}/tasks?connection_request&timeout=3000",
+            lab.s.url(),
+            enc(&id)
+        ))
+        .json(&json!({"name": "reboot"}))
+        .send()
+        .await;
+    assert!(lost.is_err(), "no answer arrives");
+    let ran = lab
+        .get(&format!("/_sandbox/devices/{}/executed", enc(&id)))
+        .await;
+    assert!(
+        ran.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "reboot"),
+        "yet the device rebooted: {ran}"
+    );
+    assert!(lab.doc(&id).await["Reboot"]["_value"].is_string());
     // The scenario API itself is never disturbed.
     assert_eq!(lab.post("/_sandbox/chaos?fail_requests=5").await, 200);
     assert_eq!(lab.post("/_sandbox/clock/advance?ms=1").await, 200);
