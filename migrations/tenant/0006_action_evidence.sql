@@ -5,3 +5,6 @@
 -- prove it is counted.
 ALTER TABLE device_actions ADD COLUMN evidence_json TEXT;
 ALTER TABLE device_actions ADD COLUMN ran_ms INTEGER;
+-- Actions, device pages and alerts find a device by its GenieACS id alone; the unique
+-- key (acs_id, genie_id) cannot serve that.
+CREATE INDEX devices_genie_id ON devices(genie_id);

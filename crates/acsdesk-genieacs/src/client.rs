@@ -461,6 +461,12 @@ impl Client {
         }
     }
 
+    /// Requests sent so far through this client and its clones (each paced by the rate
+    /// limit): for reports and benchmarks.
+    pub fn requests_sent(&self) -> u64 {
+        self.inner.pace.granted()
+    }
+
     /// Devices: query, count, delete, tags.
     pub fn devices(&self) -> crate::api::devices::DevicesHandler<'_> {
         crate::api::devices::DevicesHandler::new(self)

@@ -8,6 +8,7 @@ use governor::nanos::Nanos;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// tokio's clock as a `governor` clock: paused in tests, real otherwise.
@@ -30,6 +31,7 @@ pub(crate) struct Pace {
     limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Nanos>>,
     clock: TokioClock,
     permits: Semaphore,
+    granted: AtomicU64,
 }
 
 /// Permission to send one request; the concurrency slot is held until it drops.
@@ -51,6 +53,7 @@ impl Pace {
             limiter: RateLimiter::direct_with_clock(quota, clock.clone()),
             clock,
             permits: Semaphore::new(concurrency.max(1)),
+            granted: AtomicU64::new(0),
         }
     }
 
@@ -66,7 +69,13 @@ impl Pace {
                 }
             }
         }
+        self.granted.fetch_add(1, Ordering::Relaxed);
         Some(Turn { _permit: permit })
+    }
+
+    /// Turns granted so far: the requests sent through this pace.
+    pub(crate) fn granted(&self) -> u64 {
+        self.granted.load(Ordering::Relaxed)
     }
 }
 
@@ -98,6 +107,7 @@ mod tests {
             took >= Duration::from_millis(2000) && took < Duration::from_millis(2100),
             "{took:?}"
         );
+        assert_eq!(pace.granted(), 25, "every turn is counted");
     }
 
     #[tokio::test(start_paused = true)]

@@ -98,15 +98,19 @@ async fn bulk(
         )?;
     }
     let now = acsdesk_core::clock::system_now_ms();
+    let targets: Vec<(Option<String>, String)> = ids
+        .iter()
+        .map(|(id, acs)| (Some(acs.clone()), id.clone()))
+        .collect();
+    let queued = tenant
+        .enqueue_actions(&targets, &request, "cli", now)
+        .await?;
     let mut actions = Vec::with_capacity(ids.len());
     let mut workers = Workers::default();
     let mut worker_of = HashMap::new();
-    for (id, acs) in &ids {
-        let a = tenant
-            .enqueue_action_in(Some(acs), id, &request, "cli", now)
-            .await?;
-        worker_of.insert(a.id, workers.get(&tenant, acs).await?);
-        actions.push(a.id.to_string());
+    for (action, (_, acs)) in queued.iter().zip(&ids) {
+        worker_of.insert(*action, workers.get(&tenant, acs).await?);
+        actions.push(action.to_string());
     }
     let worker_of = std::sync::Arc::new(worker_of);
     let summary = run_bulk(
@@ -248,13 +252,13 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
         targets.push((id.clone(), acs));
     }
     let now = acsdesk_core::clock::system_now_ms();
-    let mut queued = Vec::new();
-    for (id, acs) in &targets {
-        let a = tenant
-            .enqueue_action_in(Some(acs), id, &request, "cli", now)
-            .await?;
-        println!("Queued action {} on {id}: {}", a.id, a.request.describe());
-        queued.push(a.id);
+    let batch: Vec<(Option<String>, String)> = targets
+        .iter()
+        .map(|(id, acs)| (Some(acs.clone()), id.clone()))
+        .collect();
+    let queued = tenant.enqueue_actions(&batch, &request, "cli", now).await?;
+    for (action, (id, _)) in queued.iter().zip(&targets) {
+        println!("Queued action {action} on {id}: {}", request.describe());
     }
     for worker in workers.all() {
         loop {

@@ -96,33 +96,66 @@ impl TenantStore {
         requested_by: &str,
         now_ms: i64,
     ) -> Result<ActionRow, StoreError> {
-        let (device_id, _) = self.locate_device(acs, genie_id).await?;
-        let mut key = [0_u8; 12];
-        getrandom::fill(&mut key).map_err(|e| StoreError::Key(e.to_string()))?;
-        let payload = serde_json::to_string(request).map_err(|e| StoreError::Db(e.to_string()))?;
-        // The action and its log entry land together or not at all.
-        let mut tx = self.pool().begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO device_actions (device_id, action, payload, status, unique_key, requested_by, created_ms)
-             VALUES (?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
-        )
-        .bind(device_id)
-        .bind(request.name())
-        .bind(payload)
-        .bind(format!("acsdesk-{}", hex::encode(key)))
-        .bind(requested_by)
-        .bind(now_ms)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO device_logs (device_id, level, kind, message, payload, created_ms) VALUES (?, 'info', 'action_requested', ?, ?, ?)")
-            .bind(device_id)
-            .bind(format!("{} requested by {requested_by}", request.describe()))
-            .bind(serde_json::json!({"action_id": id}).to_string())
-            .bind(now_ms)
-            .execute(&mut *tx)
+        let ids = self
+            .enqueue_actions(
+                &[(acs.map(str::to_owned), genie_id.to_owned())],
+                request,
+                requested_by,
+                now_ms,
+            )
             .await?;
-        tx.commit().await?;
+        let id = ids
+            .first()
+            .copied()
+            .ok_or_else(|| StoreError::Db("the action was not queued".into()))?;
         self.action(id).await
+    }
+
+    /// Queues one action on many devices (connection, GenieACS id) in one transaction:
+    /// all of them or, when one device is unknown or ambiguous, none. Returns the action
+    /// ids in the order given.
+    pub async fn enqueue_actions(
+        &self,
+        targets: &[(Option<String>, String)],
+        request: &ActionRequest,
+        requested_by: &str,
+        now_ms: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        let payload = serde_json::to_string(request).map_err(|e| StoreError::Db(e.to_string()))?;
+        let message = format!("{} requested by {requested_by}", request.describe());
+        let mut devices = Vec::with_capacity(targets.len());
+        for (acs, genie_id) in targets {
+            devices.push(self.locate_device(acs.as_deref(), genie_id).await?.0);
+        }
+        // Each action and its log entry land together, and the batch as one.
+        let mut tx = self.pool().begin().await?;
+        let mut ids = Vec::with_capacity(devices.len());
+        for device_id in devices {
+            let mut key = [0_u8; 12];
+            getrandom::fill(&mut key).map_err(|e| StoreError::Key(e.to_string()))?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO device_actions (device_id, action, payload, status, unique_key, requested_by, created_ms)
+                 VALUES (?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
+            )
+            .bind(device_id)
+            .bind(request.name())
+            .bind(&payload)
+            .bind(format!("acsdesk-{}", hex::encode(key)))
+            .bind(requested_by)
+            .bind(now_ms)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO device_logs (device_id, level, kind, message, payload, created_ms) VALUES (?, 'info', 'action_requested', ?, ?, ?)")
+                .bind(device_id)
+                .bind(&message)
+                .bind(serde_json::json!({"action_id": id}).to_string())
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     /// The ACS connection device `genie_id` is on (within `acs` when given). A device

@@ -1616,3 +1616,59 @@ async fn an_inform_saved_after_the_sync_passed_it_is_found_by_the_overlap() {
         .unwrap();
     assert_eq!(again.late, 0);
 }
+
+#[tokio::test]
+async fn a_batch_of_actions_is_queued_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    let reboot = crate::actions::ActionRequest::Reboot;
+    let ok = |id: &str| (None, id.to_owned());
+    let err = t
+        .enqueue_actions(
+            &[
+                ok("202BC1-BM632w-000001"),
+                ok("202BC1-BM632w-000002"),
+                ok("nope"),
+            ],
+            &reboot,
+            "noc",
+            NOW,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("nope"), "{err}");
+    assert!(t.actions(None, 10).await.unwrap().is_empty(), "none queued");
+    let wrong_acs = t
+        .enqueue_actions(
+            &[(Some("elsewhere".into()), "202BC1-BM632w-000001".into())],
+            &reboot,
+            "noc",
+            NOW,
+        )
+        .await
+        .unwrap_err();
+    assert!(wrong_acs
+        .to_string()
+        .contains("on ACS connection \"elsewhere\""));
+    let ids = t
+        .enqueue_actions(
+            &[ok("202BC1-BM632w-000001"), ok("202BC1-BM632w-000002")],
+            &reboot,
+            "noc",
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    let rows = t.actions(None, 10).await.unwrap();
+    assert!(rows
+        .iter()
+        .all(|r| r.acs == "main" && r.status == crate::actions::ActionStatus::Pending));
+    let keys: std::collections::HashSet<_> = rows.iter().map(|r| r.unique_key.clone()).collect();
+    assert_eq!(keys.len(), 2, "each action has its own uniqueKey");
+    // The intent is claimed once: a second claim loses.
+    assert!(t.claim_action(ids[0], None, NOW).await.unwrap());
+    assert!(!t.claim_action(ids[0], None, NOW).await.unwrap());
+}
