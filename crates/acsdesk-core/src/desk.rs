@@ -197,6 +197,43 @@ pub async fn connection_client(
     Ok((conn, client))
 }
 
+async fn refresh_faults(tenant: &TenantStore, acs: &str, client: &acsdesk_genieacs::Client) {
+    if let Err(e) = crate::sync::round::refresh_faults(tenant, acs, client).await {
+        eprintln!("acsdesk: {acs}: GenieACS's faults could not be refreshed: {e}");
+    }
+}
+
+/// Tells the window about new alerts (native notifications, the badge) and sends them
+/// to the tenant's channels in the background, so a slow webhook never holds up a sync.
+async fn announce(
+    events: &broadcast::Sender<DeskEvent>,
+    tenant: &TenantStore,
+    deliveries: Vec<crate::alerts::reconcile::Delivery>,
+    now_ms: i64,
+) {
+    let open = tenant.open_alert_count().await.unwrap_or_default();
+    let notify = notifications(&deliveries);
+    let _ = events.send(DeskEvent::Alerts { notify, open });
+    if deliveries.is_empty() {
+        return;
+    }
+    let tenant = tenant.clone();
+    tokio::spawn(async move {
+        let outbound = match crate::alerts::channels::Outbound::new(Default::default()) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("acsdesk: alert channels unavailable: {e}");
+                return;
+            }
+        };
+        if let Err(e) =
+            crate::alerts::deliver::to_channels(&tenant, &deliveries, &outbound, now_ms).await
+        {
+            eprintln!("acsdesk: alert channels: {e}");
+        }
+    });
+}
+
 fn auth_kind(s: &str) -> AuthKind {
     match s {
         "basic" => AuthKind::Basic,
@@ -368,7 +405,7 @@ impl Desk {
         interval_s: i64,
     ) -> Result<PollerHandle, IpcError> {
         let (_, client) = connection_client(tenant, acs).await?;
-        let source = Arc::new(NbiSource::new(client));
+        let source = Arc::new(NbiSource::new(client.clone()));
         let initial = tenant.acs_health(acs).await?;
         let health_tenant = tenant.clone();
         let tenant = tenant.clone();
@@ -380,8 +417,9 @@ impl Desk {
             ..PollerConfig::default()
         };
         let handle = spawn_poller(config, initial, self.clock.clone(), move || {
-            let (source, tenant, events, clock, name) = (
+            let (source, client, tenant, events, clock, name) = (
                 source.clone(),
+                client.clone(),
                 tenant.clone(),
                 events.clone(),
                 clock.clone(),
@@ -423,18 +461,17 @@ impl Desk {
                         changed,
                     }));
                 }
-                let settings = tenant.rule_settings().await.map_err(|e| e.to_string())?;
+                refresh_faults(&tenant, &name, &client).await;
+                let config = tenant.alert_config().await.map_err(|e| e.to_string())?;
                 // This connection just answered, whatever its recorded health says yet.
                 let mut acs = tenant.acs_states().await.map_err(|e| e.to_string())?;
                 for a in acs.iter_mut().filter(|a| a.name == name) {
                     a.unreachable_since_ms = None;
                 }
-                let deliveries = crate::alerts::engine::evaluate(&tenant, &acs, &settings, now)
+                let deliveries = crate::alerts::engine::evaluate(&tenant, &acs, &config, now)
                     .await
                     .map_err(|e| e.to_string())?;
-                let open = tenant.open_alert_count().await.map_err(|e| e.to_string())?;
-                let notify = notifications(&deliveries);
-                let _ = events.send(DeskEvent::Alerts { notify, open });
+                announce(&events, &tenant, deliveries, now).await;
                 Ok(())
             }
         });
@@ -456,13 +493,11 @@ impl Desk {
                         continue;
                     };
                     let now = clock();
-                    let settings = tenant.rule_settings().await.unwrap_or_default();
+                    let config = tenant.alert_config().await.unwrap_or_default();
                     if let Ok(deliveries) =
-                        crate::alerts::engine::evaluate(&tenant, &acs, &settings, now).await
+                        crate::alerts::engine::evaluate(&tenant, &acs, &config, now).await
                     {
-                        let open = tenant.open_alert_count().await.unwrap_or_default();
-                        let notify = notifications(&deliveries);
-                        let _ = events.send(DeskEvent::Alerts { notify, open });
+                        announce(&events, &tenant, deliveries, now).await;
                     }
                 }
             }
@@ -517,19 +552,16 @@ impl Desk {
                             ActionRequest::UpdateFirmware { .. },
                         ) = (&o, &a.request)
                         {
+                            let now = (desk.clock)();
                             let problem = crate::alerts::rules::firmware_failed(
-                                &a.device,
-                                &a.device,
-                                (desk.clock)(),
-                                why,
+                                &a.device, &a.device, now, why,
                             );
+                            let config = tenant.alert_config().await.unwrap_or_default();
                             if let Ok(deliveries) =
-                                crate::alerts::engine::raise_event(&tenant, problem, (desk.clock)())
+                                crate::alerts::engine::raise_event(&tenant, problem, &config, now)
                                     .await
                             {
-                                let open = tenant.open_alert_count().await.unwrap_or_default();
-                                let notify = notifications(&deliveries);
-                                let _ = desk.events.send(DeskEvent::Alerts { notify, open });
+                                announce(&desk.events, &tenant, deliveries, now).await;
                             }
                         }
                         let _ = desk
@@ -618,6 +650,7 @@ impl Desk {
         Ok(UpdateSettingsRequest {
             offline_after_min: tenant.offline_after_min().await?,
             sync: Some(tenant.sync_settings().await?),
+            alerts: Some(tenant.alert_settings().await?),
         })
     }
 
@@ -629,11 +662,19 @@ impl Desk {
             sync.validate()
                 .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
         }
+        if let Some(alerts) = &request.alerts {
+            alerts
+                .validate()
+                .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
+        }
         tenant
             .set_offline_after_min(request.offline_after_min)
             .await?;
         if let Some(sync) = &request.sync {
             tenant.set_sync_settings(sync).await?;
+        }
+        if let Some(alerts) = &request.alerts {
+            tenant.set_alert_settings(alerts).await?;
         }
         Ok(())
     }

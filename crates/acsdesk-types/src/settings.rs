@@ -169,6 +169,104 @@ pub struct UpdateSettingsRequest {
     /// How sync and monitoring run; `None` leaves them as they are.
     #[serde(default)]
     pub sync: Option<SyncSettings>,
+    /// The alert rules' other thresholds and delivery; `None` leaves them as they are.
+    #[serde(default)]
+    pub alerts: Option<AlertSettings>,
+}
+
+/// A tenant's alert rules and delivery, besides the offline threshold. Out of range is
+/// refused, never clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AlertSettings {
+    /// Minutes PPP must keep failing before an alert (1 to 1,440; default 5).
+    pub ppp_failing_after_min: u32,
+    /// CPU % sustained for `load_window_min` that raises an alert (1 to 100; default
+    /// off).
+    pub cpu_threshold_pct: Option<f64>,
+    /// Memory % likewise (1 to 100; default off).
+    pub mem_threshold_pct: Option<f64>,
+    /// Minutes the load must stay above its threshold (1 to 1,440; default 15).
+    pub load_window_min: u32,
+    /// Minutes an ACS may be unreachable before an alert (1 to 1,440; default 5).
+    pub acs_unreachable_after_min: u32,
+    /// Minutes a problem must stay clear before its alert resolves, so a flapping
+    /// device is one alert (0 to 1,440; default 5).
+    pub flap_hold_down_min: u32,
+    /// Minutes after its end within which a problem that comes back reopens its alert
+    /// instead of raising a new one (0 to 10,080; default 15).
+    pub reopen_within_min: u32,
+    /// New alerts at once from which one digest replaces the individual notifications
+    /// (0 never; default 5).
+    pub digest_threshold: u32,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        Self {
+            ppp_failing_after_min: 5,
+            cpu_threshold_pct: None,
+            mem_threshold_pct: None,
+            load_window_min: 15,
+            acs_unreachable_after_min: 5,
+            flap_hold_down_min: 5,
+            reopen_within_min: 15,
+            digest_threshold: 5,
+        }
+    }
+}
+
+impl AlertSettings {
+    /// Checks every value against its range; the error names the setting and the range.
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        for (field, value) in [
+            ("cpu_threshold_pct", self.cpu_threshold_pct),
+            ("mem_threshold_pct", self.mem_threshold_pct),
+        ] {
+            if let Some(v) = value {
+                if !(v.is_finite() && (1.0..=100.0).contains(&v)) {
+                    return Err(InvalidSetting {
+                        field,
+                        reason: format!(
+                            "choose between 1 and 100 % (got {v}), or none to turn it off"
+                        ),
+                    });
+                }
+            }
+        }
+        let ranges: [(&'static str, u32, u32, u32); 6] = [
+            (
+                "ppp_failing_after_min",
+                self.ppp_failing_after_min,
+                1,
+                1_440,
+            ),
+            ("load_window_min", self.load_window_min, 1, 1_440),
+            (
+                "acs_unreachable_after_min",
+                self.acs_unreachable_after_min,
+                1,
+                1_440,
+            ),
+            ("flap_hold_down_min", self.flap_hold_down_min, 0, 1_440),
+            ("reopen_within_min", self.reopen_within_min, 0, 10_080),
+            ("digest_threshold", self.digest_threshold, 0, 10_000),
+        ];
+        for (field, value, min, max) in ranges {
+            if !(min..=max).contains(&value) {
+                let unit = if field == "digest_threshold" {
+                    "alerts"
+                } else {
+                    "minutes"
+                };
+                return Err(InvalidSetting {
+                    field,
+                    reason: format!("choose between {min} and {max} {unit} (got {value})"),
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How a tenant's syncs derive presence, how often they start over with a full sync,
@@ -321,5 +419,33 @@ mod tests {
         assert_eq!(s.full_sync_every_h, 24);
         let r: UpdateSettingsRequest = serde_json::from_str(r#"{"offline_after_min": 5}"#).unwrap();
         assert_eq!(r.sync, None);
+        assert_eq!(r.alerts, None);
+    }
+
+    #[test]
+    fn alert_settings_refuse_out_of_range_and_allow_off() {
+        assert_eq!(AlertSettings::default().validate(), Ok(()));
+        let with = |f: fn(&mut AlertSettings)| {
+            let mut s = AlertSettings::default();
+            f(&mut s);
+            s.validate().map_err(|e| e.to_string())
+        };
+        assert!(with(|s| s.cpu_threshold_pct = Some(0.0))
+            .unwrap_err()
+            .starts_with("cpu_threshold_pct"));
+        assert!(with(|s| s.mem_threshold_pct = Some(f64::INFINITY)).is_err());
+        assert_eq!(with(|s| s.cpu_threshold_pct = Some(90.0)), Ok(()));
+        assert_eq!(
+            with(|s| s.ppp_failing_after_min = 0).unwrap_err(),
+            "ppp_failing_after_min: choose between 1 and 1440 minutes (got 0)"
+        );
+        assert_eq!(
+            with(|s| s.flap_hold_down_min = 0),
+            Ok(()),
+            "0 resolves at once"
+        );
+        assert!(with(|s| s.digest_threshold = 10_001)
+            .unwrap_err()
+            .contains("alerts"));
     }
 }

@@ -23,10 +23,12 @@ async fn sync_one(
         let (_, client) = connection_client(tenant, acs)
             .await
             .map_err(|e| anyhow::anyhow!(e.message))?;
-        let source = NbiSource::new(client);
-        sync_connection(tenant, acs, &source, full, now, on_progress)
-            .await
-            .map_err(anyhow::Error::from)
+        let source = NbiSource::new(client.clone());
+        let report = sync_connection(tenant, acs, &source, full, now, on_progress).await?;
+        if let Err(e) = acsdesk_core::sync::round::refresh_faults(tenant, acs, &client).await {
+            eprintln!("{acs}: GenieACS's faults could not be refreshed: {e}");
+        }
+        Ok::<_, anyhow::Error>(report)
     }
     .await;
     let message = outcome.as_ref().err().map(|e| e.to_string());
@@ -36,14 +38,27 @@ async fn sync_one(
     outcome.map_err(|e| anyhow::anyhow!("{acs}: {e}"))
 }
 
+/// Rolls samples up, evaluates the alerts, prints the new ones and sends them to the
+/// tenant's channels (a channel that fails is reported, not fatal).
 async fn alerts_after_sync(tenant: &TenantStore) -> anyhow::Result<()> {
     let now = acsdesk_core::clock::system_now_ms();
     tenant.maintain_samples(now).await?;
-    let settings = tenant.rule_settings().await?;
+    let config = tenant.alert_config().await?;
     let acs = tenant.acs_states().await?;
-    for d in acsdesk_core::alerts::engine::evaluate(tenant, &acs, &settings, now).await? {
+    let deliveries = acsdesk_core::alerts::engine::evaluate(tenant, &acs, &config, now).await?;
+    for d in &deliveries {
         let (summary, body) = d.text();
         println!("ALERT: {summary} — {body}");
+    }
+    if !deliveries.is_empty() {
+        let outbound = acsdesk_core::alerts::channels::Outbound::new(Default::default())?;
+        for o in
+            acsdesk_core::alerts::deliver::to_channels(tenant, &deliveries, &outbound, now).await?
+        {
+            if let Err(e) = o.result {
+                eprintln!("alert channel {}: {e}", o.channel);
+            }
+        }
     }
     Ok(())
 }

@@ -1,65 +1,126 @@
 //! One evaluation of a tenant's alerts: the rules over the store's state at `now`,
-//! reconciled with the stored alerts, written back, and the notifications to deliver.
+//! reconciled with the stored alerts, written back with their history, and the
+//! notifications to deliver — maintenance windows silencing delivery (the alerts are
+//! still recorded) and many alerts at once becoming one digest.
 
-use super::reconcile::{plan_delivery, reconcile, Change, Delivery, FlapPolicy};
+use super::reconcile::{plan_delivery, reconcile, silenced, Change, Delivery, FlapPolicy};
 use super::rules::{acs_problem, device_problems, AcsState, RuleSettings};
+use super::Problem;
 use crate::store::{StoreError, TenantStore};
 
-/// Notifications at most this many at once; more become one digest.
+/// Notifications at most this many at once by default; more become one digest.
 pub const DIGEST_THRESHOLD: usize = 5;
 
+/// A tenant's alerting settings as an evaluation uses them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertConfig {
+    /// The rules' thresholds.
+    pub rules: RuleSettings,
+    /// Flap suppression.
+    pub flap: FlapPolicy,
+    /// New alerts at once from which one digest is sent instead (0 never).
+    pub digest_threshold: usize,
+}
+
+impl Default for AlertConfig {
+    fn default() -> Self {
+        Self::from(RuleSettings::default())
+    }
+}
+
+impl From<RuleSettings> for AlertConfig {
+    fn from(rules: RuleSettings) -> Self {
+        Self {
+            rules,
+            flap: FlapPolicy::default(),
+            digest_threshold: DIGEST_THRESHOLD,
+        }
+    }
+}
+
 /// Evaluates the rules at `now_ms` and returns the notifications for new alerts.
+/// `acs` is every connection's reachability.
 pub async fn evaluate(
     store: &TenantStore,
     acs: &[AcsState],
-    settings: &RuleSettings,
+    config: &AlertConfig,
     now_ms: i64,
 ) -> Result<Vec<Delivery>, StoreError> {
-    let policy = FlapPolicy::default();
     let mut problems = Vec::new();
-    for d in store.alert_device_states().await? {
-        problems.extend(device_problems(&d, settings, now_ms));
+    for d in store.alert_device_states(&config.rules, now_ms).await? {
+        problems.extend(device_problems(&d, &config.rules, now_ms));
     }
-    problems.extend(acs.iter().filter_map(|a| acs_problem(a, settings, now_ms)));
+    problems.extend(
+        acs.iter()
+            .filter_map(|a| acs_problem(a, &config.rules, now_ms)),
+    );
     let existing = store
-        .alert_records(now_ms - policy.reopen_within_ms)
+        .alert_records(now_ms - config.flap.reopen_within_ms)
         .await?;
-    let changes = reconcile(&existing, &problems, now_ms, policy);
-    store.apply_alert_changes(&changes).await?;
-    let raised: Vec<_> = changes
+    let changes = reconcile(&existing, &problems, now_ms, config.flap);
+    deliver_raised(store, &changes, config, now_ms).await
+}
+
+/// Writes the changes and plans the notifications for the alerts they raise, noting in
+/// each alert's history whether it was notified or silenced by a maintenance window.
+async fn deliver_raised(
+    store: &TenantStore,
+    changes: &[Change],
+    config: &AlertConfig,
+    now_ms: i64,
+) -> Result<Vec<Delivery>, StoreError> {
+    let raised_ids = store.apply_alert_changes(changes, now_ms).await?;
+    let raised: Vec<Problem> = changes
         .iter()
         .filter_map(|c| match c {
             Change::Raise(p) => Some(p.clone()),
             _ => None,
         })
         .collect();
-    Ok(plan_delivery(&raised, &[], now_ms, DIGEST_THRESHOLD))
+    if raised.is_empty() {
+        return Ok(Vec::new());
+    }
+    let windows = store.active_maintenance(now_ms).await?;
+    for (p, id) in raised.iter().zip(&raised_ids) {
+        let (event, detail) = if silenced(&p.key.subject, &windows, now_ms) {
+            (
+                "silenced",
+                "during a maintenance window: recorded, not notified",
+            )
+        } else {
+            ("notified", "")
+        };
+        store.note_alert_event(*id, event, detail, now_ms).await?;
+    }
+    Ok(plan_delivery(
+        &raised,
+        &windows,
+        now_ms,
+        config.digest_threshold,
+    ))
 }
 
-/// Records an event-driven problem (a failed firmware update or provisioning): one
-/// alert per device and kind while it is unresolved, and the notification when new.
+/// Records an event-driven problem (a failed firmware update): one alert per device and
+/// kind while it is unresolved, and the notification when new.
 pub async fn raise_event(
     store: &TenantStore,
-    problem: super::Problem,
+    problem: Problem,
+    config: &AlertConfig,
     now_ms: i64,
 ) -> Result<Vec<Delivery>, StoreError> {
-    let policy = FlapPolicy::default();
     let existing: Vec<_> = store
-        .alert_records(now_ms - policy.reopen_within_ms)
+        .alert_records(now_ms - config.flap.reopen_within_ms)
         .await?
         .into_iter()
         .filter(|r| r.key == problem.key)
         .collect();
-    let changes = reconcile(&existing, std::slice::from_ref(&problem), now_ms, policy);
-    store.apply_alert_changes(&changes).await?;
-    let raised: Vec<_> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Raise(p) => Some(p.clone()),
-            _ => None,
-        })
-        .collect();
-    Ok(plan_delivery(&raised, &[], now_ms, DIGEST_THRESHOLD))
+    let changes = reconcile(
+        &existing,
+        std::slice::from_ref(&problem),
+        now_ms,
+        config.flap,
+    );
+    deliver_raised(store, &changes, config, now_ms).await
 }
 
 #[cfg(test)]
@@ -142,7 +203,11 @@ mod tests {
             sandbox.advance(MIN);
             let now = clock.now_ms();
             sync(now).await;
-            delivered.extend(evaluate(&t, &[], &settings, now).await.unwrap());
+            delivered.extend(
+                evaluate(&t, &[], &AlertConfig::from(settings.clone()), now)
+                    .await
+                    .unwrap(),
+            );
         }
         let about_victim: Vec<_> = t
             .alerts(None, 100)
@@ -173,7 +238,9 @@ mod tests {
             sandbox.advance(MIN);
             let now = clock.now_ms();
             sync(now).await;
-            evaluate(&t, &[], &settings, now).await.unwrap();
+            evaluate(&t, &[], &AlertConfig::from(settings.clone()), now)
+                .await
+                .unwrap();
         }
         let after = t.alerts(None, 100).await.unwrap();
         let a = after
@@ -187,9 +254,14 @@ mod tests {
             name: "main".into(),
             unreachable_since_ms: Some(clock.now_ms() - 6 * MIN),
         }];
-        let raised = evaluate(&t, &down, &settings, clock.now_ms())
-            .await
-            .unwrap();
+        let raised = evaluate(
+            &t,
+            &down,
+            &AlertConfig::from(settings.clone()),
+            clock.now_ms(),
+        )
+        .await
+        .unwrap();
         assert!(
             raised
                 .iter()
@@ -197,18 +269,33 @@ mod tests {
             "{raised:?}"
         );
         assert!(
-            evaluate(&t, &down, &settings, clock.now_ms() + MIN)
-                .await
-                .unwrap()
-                .is_empty(),
+            evaluate(
+                &t,
+                &down,
+                &AlertConfig::from(settings.clone()),
+                clock.now_ms() + MIN
+            )
+            .await
+            .unwrap()
+            .is_empty(),
             "not twice"
         );
-        evaluate(&t, &[], &settings, clock.now_ms() + 2 * MIN)
-            .await
-            .unwrap();
-        evaluate(&t, &[], &settings, clock.now_ms() + 10 * MIN)
-            .await
-            .unwrap();
+        evaluate(
+            &t,
+            &[],
+            &AlertConfig::from(settings.clone()),
+            clock.now_ms() + 2 * MIN,
+        )
+        .await
+        .unwrap();
+        evaluate(
+            &t,
+            &[],
+            &AlertConfig::from(settings.clone()),
+            clock.now_ms() + 10 * MIN,
+        )
+        .await
+        .unwrap();
         let acs_alert = t
             .alerts(None, 100)
             .await
@@ -225,16 +312,18 @@ mod tests {
             "cwmp.9010 Download failed",
         );
         assert_eq!(
-            raise_event(&t, p.clone(), clock.now_ms())
+            raise_event(&t, p.clone(), &AlertConfig::default(), clock.now_ms())
                 .await
                 .unwrap()
                 .len(),
             1
         );
-        assert!(raise_event(&t, p, clock.now_ms() + MIN)
-            .await
-            .unwrap()
-            .is_empty());
+        assert!(
+            raise_event(&t, p, &AlertConfig::default(), clock.now_ms() + MIN)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let fw: Vec<_> = t
             .alerts(None, 100)
             .await

@@ -4,6 +4,7 @@
 //! pure function of its inputs and an injected `now`; storage and delivery call it.
 
 pub mod channels;
+pub mod deliver;
 pub mod engine;
 pub mod reconcile;
 pub mod rules;
@@ -45,12 +46,11 @@ impl AlertKind {
     }
 
     /// Whether the problem ends by itself when the condition clears (offline, PPP, load,
-    /// ACS) or stays until someone resolves it (a failed firmware update or provision).
+    /// ACS, and a provisioning fault GenieACS no longer holds — it was retried, or
+    /// cleared) or stays until someone resolves it (a failed firmware update: the
+    /// router may be on the old image, or worse, and someone must look).
     pub fn clears_by_itself(self) -> bool {
-        !matches!(
-            self,
-            AlertKind::FirmwareFailed | AlertKind::ProvisioningFailed
-        )
+        !matches!(self, AlertKind::FirmwareFailed)
     }
 }
 

@@ -375,6 +375,7 @@ mod tests {
             ppp_failing: None,
             cpu_samples: vec![],
             mem_samples: vec![],
+            faults: vec![],
         }
     }
 

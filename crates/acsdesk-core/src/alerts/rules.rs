@@ -54,6 +54,25 @@ pub struct DeviceState {
     pub cpu_samples: Vec<(i64, f64)>,
     /// Recent memory samples `(at_ms, pct)`, oldest first.
     pub mem_samples: Vec<(i64, f64)>,
+    /// The faults GenieACS holds for the device (not those of AcsDesk's own actions,
+    /// which fail the action instead), oldest first.
+    #[serde(default)]
+    pub faults: Vec<FaultState>,
+}
+
+/// A fault GenieACS holds for a device: a provision, preset or task that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultState {
+    /// `task_<id>`, or the provisioning channel (a preset's channel, `default`, …).
+    pub channel: String,
+    /// `cwmp.9002`, `script.…`, `timeout`, …
+    pub code: String,
+    /// The device's or GenieACS's message.
+    pub message: String,
+    /// When it happened (Unix ms), if known.
+    pub at_ms: Option<i64>,
+    /// Whether the failed provisions were a download (firmware).
+    pub download: bool,
 }
 
 /// What the rules need to know of one ACS connection.
@@ -107,6 +126,43 @@ pub fn device_problems(d: &DeviceState, s: &RuleSettings, now_ms: i64) -> Vec<Pr
                 ),
             });
         }
+    }
+    // GenieACS's faults: a failed download is a failed firmware update, anything else a
+    // failed provisioning; one alert of each kind per device, however many faults.
+    for (kind, download) in [
+        (AlertKind::FirmwareFailed, true),
+        (AlertKind::ProvisioningFailed, false),
+    ] {
+        let faults: Vec<&FaultState> = d.faults.iter().filter(|f| f.download == download).collect();
+        let Some(first) = faults.first() else {
+            continue;
+        };
+        let since = faults
+            .iter()
+            .filter_map(|f| f.at_ms)
+            .min()
+            .unwrap_or(now_ms);
+        let more = match faults.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        let what = if download {
+            "firmware download failed"
+        } else {
+            "provisioning failed"
+        };
+        out.push(Problem {
+            key: AlertKey {
+                kind,
+                subject: device.clone(),
+            },
+            severity: Severity::Warning,
+            since_ms: since,
+            message: format!(
+                "{}: {what} on {} ({}: {}){more}",
+                d.label, first.channel, first.code, first.message
+            ),
+        });
     }
     let window = i64::from(s.load_window_min) * MINUTE_MS;
     for (kind, threshold, samples, what) in [
@@ -199,20 +255,6 @@ pub fn firmware_failed(device_id: &str, label: &str, at_ms: i64, reason: &str) -
     }
 }
 
-/// A provisioning failure, as a problem: raised by a GenieACS fault on a provisioning
-/// channel or task, resolved by people.
-pub fn provisioning_failed(device_id: &str, label: &str, at_ms: i64, reason: &str) -> Problem {
-    Problem {
-        key: AlertKey {
-            kind: AlertKind::ProvisioningFailed,
-            subject: Subject::Device(device_id.to_owned()),
-        },
-        severity: Severity::Warning,
-        since_ms: at_ms,
-        message: format!("{label}: provisioning failed ({reason})"),
-    }
-}
-
 /// Whether a WAN's last error means PPP negotiation is failing.
 pub fn is_ppp_error(last_error: &str) -> bool {
     matches!(
@@ -243,6 +285,7 @@ mod tests {
             ppp_failing: None,
             cpu_samples: vec![],
             mem_samples: vec![],
+            faults: vec![],
         }
     }
 
@@ -338,5 +381,49 @@ mod tests {
             NOW
         )
         .is_none());
+    }
+
+    #[test]
+    fn genieacs_faults_are_one_provisioning_and_one_firmware_alert_per_device() {
+        let s = RuleSettings::default();
+        let fault = |channel: &str, code: &str, download: bool, at: i64| FaultState {
+            channel: channel.into(),
+            code: code.into(),
+            message: "boom".into(),
+            at_ms: Some(at),
+            download,
+        };
+        let mut d = device(true, None);
+        d.faults = vec![
+            fault(
+                "default",
+                "script.ReferenceError",
+                false,
+                NOW - 5 * MINUTE_MS,
+            ),
+            fault("bootstrap", "cwmp.9002", false, NOW - 2 * MINUTE_MS),
+            fault("task_abc", "cwmp.9010", true, NOW - MINUTE_MS),
+        ];
+        let p = device_problems(&d, &s, NOW);
+        assert_eq!(p.len(), 2, "{p:?}");
+        let prov = p
+            .iter()
+            .find(|p| p.key.kind == AlertKind::ProvisioningFailed)
+            .unwrap();
+        assert_eq!(prov.since_ms, NOW - 5 * MINUTE_MS, "since the oldest");
+        assert!(
+            prov.message.contains(
+                "provisioning failed on default (script.ReferenceError: boom) and 1 more"
+            ),
+            "{}",
+            prov.message
+        );
+        let fw = p
+            .iter()
+            .find(|p| p.key.kind == AlertKind::FirmwareFailed)
+            .unwrap();
+        assert!(fw.message.contains("cwmp.9010"), "{}", fw.message);
+        assert!(AlertKind::ProvisioningFailed.clears_by_itself());
+        assert!(!AlertKind::FirmwareFailed.clears_by_itself());
     }
 }

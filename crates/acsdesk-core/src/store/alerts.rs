@@ -1,5 +1,7 @@
 //! The `alerts` table: one row per ongoing problem (keyed by kind and subject), its
-//! state and history, written from the reconciliation's changes.
+//! state, and its history in `alert_events` (raised, notified or silenced, reopened,
+//! acknowledged, resolved), written from the reconciliation's changes; and what the
+//! rules read of each device.
 
 use super::{StoreError, TenantStore};
 use crate::alerts::reconcile::{AlertRecord, AlertState, Change};
@@ -98,16 +100,22 @@ impl TenantStore {
             .collect())
     }
 
-    /// Applies reconciliation changes in one transaction.
-    pub async fn apply_alert_changes(&self, changes: &[Change]) -> Result<(), StoreError> {
+    /// Applies reconciliation changes in one transaction, each with its history entry.
+    /// Returns the ids of the alerts raised, in the order of the `Raise` changes.
+    pub async fn apply_alert_changes(
+        &self,
+        changes: &[Change],
+        now_ms: i64,
+    ) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.pool().begin().await?;
+        let mut raised = Vec::new();
         for c in changes {
             match c {
                 Change::Raise(p) => {
                     let (t, id) = subject_parts(&p.key.subject);
-                    sqlx::query(
+                    let alert: i64 = sqlx::query_scalar(
                         "INSERT INTO alerts (kind, subject_type, subject_id, severity, state, message, first_seen_ms, last_seen_ms)
-                         VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+                         VALUES (?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
                     )
                     .bind(p.key.kind.as_str())
                     .bind(t)
@@ -116,8 +124,10 @@ impl TenantStore {
                     .bind(&p.message)
                     .bind(p.since_ms)
                     .bind(p.since_ms)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?;
+                    event(&mut tx, alert, "raised", &p.message, now_ms).await?;
+                    raised.push(alert);
                 }
                 Change::Reopen { id, problem } => {
                     sqlx::query("UPDATE alerts SET state = 'open', resolved_ms = NULL, clear_since_ms = NULL, flaps = flaps + 1, message = ? WHERE id = ?")
@@ -125,6 +135,14 @@ impl TenantStore {
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
+                    event(
+                        &mut tx,
+                        *id,
+                        "reopened",
+                        "came back within the reopen window (a flap): not notified again",
+                        now_ms,
+                    )
+                    .await?;
                 }
                 Change::Touch {
                     id,
@@ -152,17 +170,83 @@ impl TenantStore {
                     at_ms,
                     duration_ms,
                 } => {
+                    let lasted = format!("resolved after {} min", duration_ms / 60_000);
                     sqlx::query("UPDATE alerts SET state = 'resolved', resolved_ms = ?, message = message || ? WHERE id = ?")
                         .bind(at_ms)
-                        .bind(format!(" — resolved after {} min", duration_ms / 60_000))
+                        .bind(format!(" — {lasted}"))
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
+                    event(&mut tx, *id, "resolved", &lasted, now_ms).await?;
                 }
             }
         }
         tx.commit().await?;
+        Ok(raised)
+    }
+
+    /// Adds an entry to an alert's history.
+    pub async fn note_alert_event(
+        &self,
+        id: i64,
+        what: &str,
+        detail: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        event(&mut tx, id, what, detail, now_ms).await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Adds an entry to the history of the latest alert about `key`.
+    pub async fn note_problem_event(
+        &self,
+        key: &AlertKey,
+        what: &str,
+        detail: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let (t, id) = subject_parts(&key.subject);
+        sqlx::query(
+            "INSERT INTO alert_events (alert_id, at_ms, event, detail)
+             SELECT id, ?, ?, ? FROM alerts WHERE kind = ? AND subject_type = ? AND subject_id = ?
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(now_ms)
+        .bind(what)
+        .bind(detail)
+        .bind(key.kind.as_str())
+        .bind(t)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// An alert's history, oldest first.
+    pub async fn alert_history(&self, id: i64) -> Result<Vec<AlertEventRow>, StoreError> {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM alerts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("alert {id}")));
+        }
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT at_ms, event, detail FROM alert_events WHERE alert_id = ? ORDER BY at_ms, id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at_ms, event, detail)| AlertEventRow {
+                at_ms,
+                event,
+                detail,
+            })
+            .collect())
     }
 
     /// Alerts, newest first, optionally in one state.
@@ -171,12 +255,28 @@ impl TenantStore {
         state: Option<&str>,
         limit: u32,
     ) -> Result<Vec<AlertRow>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM alerts WHERE (? IS NULL OR state = ?) ORDER BY last_seen_ms DESC, id DESC LIMIT ?")
-            .bind(state)
-            .bind(state)
-            .bind(i64::from(limit))
-            .fetch_all(self.pool())
-            .await?;
+        self.find_alerts(&AlertQuery {
+            state: state.map(str::to_owned),
+            limit,
+            ..AlertQuery::default()
+        })
+        .await
+    }
+
+    /// Alerts matching `q`, newest first.
+    pub async fn find_alerts(&self, q: &AlertQuery) -> Result<Vec<AlertRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM alerts WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR kind = ?2)
+                AND (?3 IS NULL OR severity = ?3) AND (?4 IS NULL OR (subject_type = 'device' AND subject_id = ?4))
+             ORDER BY last_seen_ms DESC, id DESC LIMIT ?5",
+        )
+        .bind(&q.state)
+        .bind(&q.kind)
+        .bind(&q.severity)
+        .bind(&q.device)
+        .bind(i64::from(q.limit.max(1)))
+        .fetch_all(self.pool())
+        .await?;
         Ok(rows
             .iter()
             .map(|r| AlertRow {
@@ -218,7 +318,7 @@ impl TenantStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("open alert {id}")));
         }
-        Ok(())
+        self.note_alert_event(id, state, "by hand", now_ms).await
     }
 
     /// Alerts not yet resolved.
@@ -229,31 +329,86 @@ impl TenantStore {
         Ok(n.max(0) as u64)
     }
 
-    /// What the alert rules need of each device: presence, PPP failure, label.
+    /// What the alert rules need of each device: presence, its own offline threshold,
+    /// PPP failure, label, recent load (only when a load rule is on) and the faults
+    /// GenieACS holds for it (not those of AcsDesk's own action tasks).
     pub async fn alert_device_states(
         &self,
+        rules: &crate::alerts::rules::RuleSettings,
+        now_ms: i64,
     ) -> Result<Vec<crate::alerts::rules::DeviceState>, StoreError> {
-        let offline_override: Option<u32> = None;
+        use std::collections::HashMap;
         let rows = sqlx::query(
-            "SELECT d.genie_id, d.serial, d.online, d.offline_since_ms, d.ppp_failing_since_ms, d.wan_error, s.name AS subscriber
+            "SELECT d.id, d.genie_id, d.serial, d.online, d.offline_since_ms, d.ppp_failing_since_ms, d.wan_error,
+                    d.offline_after_min, s.name AS subscriber
              FROM devices d LEFT JOIN subscribers s ON s.id = d.subscriber_id WHERE d.missing = 0",
         )
         .fetch_all(self.pool())
         .await?;
+        let mut cpu: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        let mut mem: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        if rules.cpu_threshold_pct.is_some() || rules.mem_threshold_pct.is_some() {
+            // Twice the window: enough to see a run that started before it.
+            let since = now_ms - 2 * i64::from(rules.load_window_min) * 60_000;
+            let samples: Vec<(i64, i64, Option<f64>, Option<f64>)> = sqlx::query_as(
+                "SELECT device_id, at_ms, cpu_pct, mem_pct FROM device_samples
+                 WHERE resolution = 0 AND at_ms >= ? ORDER BY device_id, at_ms",
+            )
+            .bind(since)
+            .fetch_all(self.pool())
+            .await?;
+            for (device, at, c, m) in samples {
+                if let Some(c) = c {
+                    cpu.entry(device).or_default().push((at, c));
+                }
+                if let Some(m) = m {
+                    mem.entry(device).or_default().push((at, m));
+                }
+            }
+        }
+        let mut faults: HashMap<String, Vec<crate::alerts::rules::FaultState>> = HashMap::new();
+        let fault_rows: Vec<(String, String, String, String, Option<String>, Option<i64>)> =
+            sqlx::query_as(
+                "SELECT f.genie_id, f.channel, f.code, f.message, f.provisions, f.at_ms FROM device_faults f
+                 WHERE NOT EXISTS (SELECT 1 FROM device_actions a
+                                   WHERE a.task_id IS NOT NULL AND f.channel = 'task_' || a.task_id)
+                 ORDER BY f.at_ms",
+            )
+            .fetch_all(self.pool())
+            .await?;
+        for (genie_id, channel, code, message, provisions, at_ms) in fault_rows {
+            faults
+                .entry(genie_id)
+                .or_default()
+                .push(crate::alerts::rules::FaultState {
+                    download: provisions
+                        .as_deref()
+                        .is_some_and(|p| p.contains("\"download\"")),
+                    channel,
+                    code,
+                    message,
+                    at_ms,
+                });
+        }
         Ok(rows
             .iter()
             .map(|r| {
+                let row_id: i64 = r.get("id");
+                let genie_id: String = r.get("genie_id");
                 let serial: String = r.get("serial");
                 let subscriber: Option<String> = r.get("subscriber");
                 crate::alerts::rules::DeviceState {
-                    id: r.get("genie_id"),
+                    faults: faults.remove(&genie_id).unwrap_or_default(),
+                    id: genie_id,
                     label: match subscriber {
                         Some(s) => format!("{serial} ({s})"),
                         None => serial,
                     },
                     online: r.get::<i64, _>("online") != 0,
                     offline_since_ms: r.get("offline_since_ms"),
-                    offline_after_min: offline_override,
+                    offline_after_min: r
+                        .get::<Option<i64>, _>("offline_after_min")
+                        .and_then(|m| u32::try_from(m).ok()),
                     ppp_failing: r
                         .get::<Option<i64>, _>("ppp_failing_since_ms")
                         .map(|since| {
@@ -262,10 +417,66 @@ impl TenantStore {
                                 r.get::<Option<String>, _>("wan_error").unwrap_or_default(),
                             )
                         }),
-                    cpu_samples: Vec::new(),
-                    mem_samples: Vec::new(),
+                    cpu_samples: cpu.remove(&row_id).unwrap_or_default(),
+                    mem_samples: mem.remove(&row_id).unwrap_or_default(),
                 }
             })
             .collect())
     }
+}
+
+/// What to list of the alerts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertQuery {
+    /// `open`, `acknowledged` or `resolved`.
+    pub state: Option<String>,
+    /// `device_offline`, `ppp_failing`, …
+    pub kind: Option<String>,
+    /// `info`, `warning` or `critical`.
+    pub severity: Option<String>,
+    /// Only this device's (GenieACS id).
+    pub device: Option<String>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+impl Default for AlertQuery {
+    fn default() -> Self {
+        Self {
+            state: None,
+            kind: None,
+            severity: None,
+            device: None,
+            limit: 200,
+        }
+    }
+}
+
+/// One entry of an alert's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AlertEventRow {
+    /// When (Unix ms).
+    pub at_ms: i64,
+    /// `raised`, `notified`, `silenced`, `reopened`, `acknowledged`, `resolved`,
+    /// `delivered`, `delivery_failed`.
+    pub event: String,
+    /// The detail.
+    pub detail: String,
+}
+
+async fn event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    alert: i64,
+    what: &str,
+    detail: &str,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO alert_events (alert_id, at_ms, event, detail) VALUES (?, ?, ?, ?)")
+        .bind(alert)
+        .bind(now_ms)
+        .bind(what)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -13,8 +13,11 @@
 pub mod acs;
 pub mod actions;
 pub mod alerts;
+pub mod channels;
 pub mod devices;
+pub mod faults;
 pub mod key;
+pub mod maintenance;
 pub mod samples;
 pub mod settings;
 pub mod subscribers;

@@ -1,12 +1,15 @@
 //! A tenant's typed settings on top of its `settings` table: how sync and monitoring
-//! run, and the alert rules' thresholds. Values are validated when saved; a stored value
+//! run, the alert rules' thresholds, flap suppression and digests. Values are validated when saved; a stored value
 //! that no longer parses falls back to its default instead of stopping the sync.
 
 use super::{StoreError, TenantStore};
+use crate::alerts::engine::AlertConfig;
+use crate::alerts::reconcile::FlapPolicy;
 use crate::alerts::rules::RuleSettings;
-use acsdesk_types::settings::SyncSettings;
+use acsdesk_types::settings::{AlertSettings, SyncSettings};
 
 const SYNC_KEY: &str = "sync";
+const ALERTS_KEY: &str = "alerts";
 const OFFLINE_AFTER_KEY: &str = "offline_after_min";
 
 impl TenantStore {
@@ -56,11 +59,51 @@ impl TenantStore {
             .await
     }
 
+    /// The alert rules' other thresholds and delivery (the defaults until changed).
+    pub async fn alert_settings(&self) -> Result<AlertSettings, StoreError> {
+        Ok(self
+            .setting(ALERTS_KEY)
+            .await?
+            .and_then(|text| serde_json::from_str::<AlertSettings>(&text).ok())
+            .filter(|s| s.validate().is_ok())
+            .unwrap_or_default())
+    }
+
+    /// Saves the alert settings; out-of-range values are refused and nothing is saved.
+    pub async fn set_alert_settings(&self, settings: &AlertSettings) -> Result<(), StoreError> {
+        settings.validate().map_err(|e| StoreError::Invalid {
+            field: e.field,
+            reason: e.reason,
+        })?;
+        let text = serde_json::to_string(settings).map_err(|e| StoreError::Invalid {
+            field: "alerts",
+            reason: e.to_string(),
+        })?;
+        self.set_setting(ALERTS_KEY, &text).await
+    }
+
     /// The alert rules' settings of this tenant.
     pub async fn rule_settings(&self) -> Result<RuleSettings, StoreError> {
-        Ok(RuleSettings {
-            offline_after_min: self.offline_after_min().await?,
-            ..RuleSettings::default()
+        Ok(self.alert_config().await?.rules)
+    }
+
+    /// Everything an alert evaluation needs to know of this tenant's settings.
+    pub async fn alert_config(&self) -> Result<AlertConfig, StoreError> {
+        let a = self.alert_settings().await?;
+        Ok(AlertConfig {
+            rules: RuleSettings {
+                offline_after_min: self.offline_after_min().await?,
+                ppp_failing_after_min: a.ppp_failing_after_min,
+                cpu_threshold_pct: a.cpu_threshold_pct,
+                mem_threshold_pct: a.mem_threshold_pct,
+                load_window_min: a.load_window_min,
+                acs_unreachable_after_min: a.acs_unreachable_after_min,
+            },
+            flap: FlapPolicy {
+                hold_down_ms: i64::from(a.flap_hold_down_min) * 60_000,
+                reopen_within_ms: i64::from(a.reopen_within_min) * 60_000,
+            },
+            digest_threshold: a.digest_threshold as usize,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! One sync of one connection of a tenant as the desktop's poller and the CLI run it:
-//! the tenant's own sync settings, the connection's store view, progress reported.
+//! the tenant's own sync settings, the connection's store view, progress reported; and
+//! the refresh of the faults GenieACS holds, which the alert rules read.
 
 use super::{sync_once, DeviceSource, SyncError, SyncOptions, SyncProgress, SyncReport};
 use crate::store::TenantStore;
@@ -23,4 +24,23 @@ pub async fn sync_connection<S: DeviceSource>(
     };
     let sink = tenant.sync_store(acs).await.map_err(store_error)?;
     sync_once(source, &sink, &options, now_ms, on_progress).await
+}
+
+/// Replaces what the store knows of connection `acs`'s GenieACS faults with GenieACS's
+/// current list. On failure the previous list stays.
+pub async fn refresh_faults(
+    tenant: &TenantStore,
+    acs: &str,
+    client: &acsdesk_genieacs::Client,
+) -> Result<usize, SyncError> {
+    let faults = client
+        .faults()
+        .list(acsdesk_genieacs::api::tasks::Filter::all())
+        .await
+        .map_err(|e| SyncError::Source(e.to_string()))?;
+    tenant
+        .replace_faults(acs, &faults)
+        .await
+        .map_err(|e| SyncError::Store(e.to_string()))?;
+    Ok(faults.len())
 }

@@ -1,0 +1,67 @@
+//! The faults GenieACS holds for a connection's devices, replaced after each sync: the
+//! alert rules read provisioning and firmware failures from them.
+
+use super::{StoreError, TenantStore};
+use acsdesk_genieacs::api::faults::Fault;
+
+impl TenantStore {
+    /// Replaces what is known of connection `acs`'s faults with `faults` (GenieACS's
+    /// whole list), in one transaction.
+    pub async fn replace_faults(&self, acs: &str, faults: &[Fault]) -> Result<(), StoreError> {
+        let acs_id = self.acs(acs).await?.id;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM device_faults WHERE acs_id = ?")
+            .bind(acs_id)
+            .execute(&mut *tx)
+            .await?;
+        for f in faults {
+            let at_ms = time::OffsetDateTime::parse(
+                &f.timestamp,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .ok()
+            .and_then(|t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok());
+            sqlx::query(
+                "INSERT OR REPLACE INTO device_faults (acs_id, fault_id, genie_id, channel, code, message, provisions, retries, at_ms)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(acs_id)
+            .bind(&f.id)
+            .bind(&f.device)
+            .bind(&f.channel)
+            .bind(&f.code)
+            .bind(&f.message)
+            .bind(&f.provisions)
+            .bind(i64::from(f.retries))
+            .bind(at_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets device `genie_id`'s own offline threshold in minutes (1 to 1,440), or goes
+    /// back to the tenant's with `None`.
+    pub async fn set_device_offline_after(
+        &self,
+        genie_id: &str,
+        minutes: Option<u32>,
+    ) -> Result<(), StoreError> {
+        if minutes.is_some_and(|m| !(1..=1440).contains(&m)) {
+            return Err(StoreError::Invalid {
+                field: "offline_after_min",
+                reason: "choose between 1 and 1440 minutes, or the tenant's default".into(),
+            });
+        }
+        let done = sqlx::query("UPDATE devices SET offline_after_min = ? WHERE genie_id = ?")
+            .bind(minutes.map(i64::from))
+            .bind(genie_id)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("device {genie_id}")));
+        }
+        Ok(())
+    }
+}
