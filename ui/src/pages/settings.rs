@@ -45,6 +45,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                     ipc::update_settings(UpdateSettingsRequest {
                         offline_after_min: m,
                         sync: Some(sync),
+                        alerts: None,
                     })
                     .await
                 }

@@ -81,6 +81,9 @@ async fn deliver_raised(
         return Ok(Vec::new());
     }
     let windows = store.active_maintenance(now_ms).await?;
+    let recently_notified = store
+        .alert_events_since("notified", now_ms - super::reconcile::STORM_WINDOW_MS)
+        .await?;
     for (p, id) in raised.iter().zip(&raised_ids) {
         let (event, detail) = if silenced(&p.key.subject, &windows, now_ms) {
             (
@@ -97,6 +100,7 @@ async fn deliver_raised(
         &windows,
         now_ms,
         config.digest_threshold,
+        recently_notified,
     ))
 }
 

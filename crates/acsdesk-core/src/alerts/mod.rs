@@ -97,3 +97,6 @@ pub struct Problem {
     /// One sentence for people, naming the device or ACS and what happened.
     pub message: String,
 }
+
+#[cfg(test)]
+mod tests;

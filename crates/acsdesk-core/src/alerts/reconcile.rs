@@ -249,21 +249,29 @@ fn severity_line(p: &Problem) -> String {
     format!("{severity} · {} since {since}", labels(p.key.kind).0)
 }
 
+/// How far back notifications count towards a storm (see [`plan_delivery`]).
+pub const STORM_WINDOW_MS: i64 = 10 * 60_000;
+
 /// Plans the notifications for newly raised problems: silenced ones are dropped (they
 /// stay recorded), and when at least `digest_threshold` remain (0 = never), one digest
-/// replaces the individual notifications.
+/// replaces the individual notifications. A power cut rarely lands in one evaluation —
+/// each router is found offline at its own deadline — so the alerts notified within
+/// [`STORM_WINDOW_MS`] before (`recently_notified`) count too: once a storm has begun,
+/// each further batch of two or more is one digest.
 pub fn plan_delivery(
     raised: &[Problem],
     windows: &[MaintenanceWindow],
     now_ms: i64,
     digest_threshold: usize,
+    recently_notified: usize,
 ) -> Vec<Delivery> {
     let deliverable: Vec<Problem> = raised
         .iter()
         .filter(|p| !silenced(&p.key.subject, windows, now_ms))
         .cloned()
         .collect();
-    if digest_threshold > 0 && deliverable.len() >= digest_threshold {
+    let storm = deliverable.len() >= 2 && deliverable.len() + recently_notified >= digest_threshold;
+    if digest_threshold > 0 && (deliverable.len() >= digest_threshold || storm) {
         let mut per_kind: BTreeMap<AlertKind, usize> = BTreeMap::new();
         for p in &deliverable {
             *per_kind.entry(p.key.kind).or_default() += 1;
@@ -487,7 +495,7 @@ mod tests {
             .collect();
         evaluate(&mut t, &devices, T0 + 11 * MIN);
         assert_eq!(t.rows.len(), 40, "every alert is recorded");
-        let plan = plan_delivery(&t.delivered, &[], T0 + 11 * MIN, 5);
+        let plan = plan_delivery(&t.delivered, &[], T0 + 11 * MIN, 5, 0);
         assert_eq!(plan.len(), 1);
         match &plan[0] {
             Delivery::Digest {
@@ -509,7 +517,7 @@ mod tests {
         );
         assert_eq!(plan[0].device(), None);
         // Below the threshold, each alert is its own notification.
-        let singles = plan_delivery(&t.delivered[..3], &[], T0, 5);
+        let singles = plan_delivery(&t.delivered[..3], &[], T0, 5, 0);
         assert_eq!(singles.len(), 3);
         let (summary, body) = singles[0].text();
         assert_eq!(summary, "d0 has been offline for 11 min");
@@ -518,6 +526,15 @@ mod tests {
             "{body}"
         );
         assert_eq!(singles[0].device(), Some("d0"));
+        // Mid-storm (4 notified in the last minutes), the next 2 are one digest; a
+        // lone one stays itself.
+        let storm = plan_delivery(&t.delivered[..2], &[], T0, 5, 4);
+        assert!(
+            matches!(storm.as_slice(), [Delivery::Digest { count: 2, .. }]),
+            "{storm:?}"
+        );
+        let lone = plan_delivery(&t.delivered[..1], &[], T0, 5, 4);
+        assert!(matches!(lone.as_slice(), [Delivery::Single(_)]));
     }
 
     #[test]
@@ -539,6 +556,7 @@ mod tests {
             std::slice::from_ref(&window),
             T0 + 11 * MIN,
             0,
+            0,
         );
         assert_eq!(plan.len(), 1);
         assert!(
@@ -552,12 +570,13 @@ mod tests {
             &t.delivered,
             std::slice::from_ref(&tenant_wide),
             T0 + 11 * MIN,
+            0,
             0
         )
         .is_empty());
         // After the window ends, delivery resumes.
         assert_eq!(
-            plan_delivery(&t.delivered, &[tenant_wide], T0 + 61 * MIN, 0).len(),
+            plan_delivery(&t.delivered, &[tenant_wide], T0 + 61 * MIN, 0, 0).len(),
             2
         );
     }

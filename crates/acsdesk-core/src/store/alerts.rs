@@ -224,6 +224,17 @@ impl TenantStore {
         Ok(())
     }
 
+    /// How many history entries of kind `what` were written since `since_ms`.
+    pub async fn alert_events_since(&self, what: &str, since_ms: i64) -> Result<usize, StoreError> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM alert_events WHERE event = ? AND at_ms >= ?")
+                .bind(what)
+                .bind(since_ms)
+                .fetch_one(self.pool())
+                .await?;
+        Ok(n.max(0) as usize)
+    }
+
     /// An alert's history, oldest first.
     pub async fn alert_history(&self, id: i64) -> Result<Vec<AlertEventRow>, StoreError> {
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM alerts WHERE id = ?")
@@ -367,7 +378,7 @@ impl TenantStore {
             }
         }
         let mut faults: HashMap<String, Vec<crate::alerts::rules::FaultState>> = HashMap::new();
-        let fault_rows: Vec<(String, String, String, String, Option<String>, Option<i64>)> =
+        let fault_rows: Vec<FaultRow> =
             sqlx::query_as(
                 "SELECT f.genie_id, f.channel, f.code, f.message, f.provisions, f.at_ms FROM device_faults f
                  WHERE NOT EXISTS (SELECT 1 FROM device_actions a
@@ -424,6 +435,9 @@ impl TenantStore {
             .collect())
     }
 }
+
+/// A stored fault: device, channel, code, message, provisions, when.
+type FaultRow = (String, String, String, String, Option<String>, Option<i64>);
 
 /// What to list of the alerts.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,592 @@
+//! Alerting end to end against the sandbox and the real encrypted store: maintenance
+//! windows, per-device thresholds, GenieACS faults, sustained load, digests, history,
+//! and delivery to webhook channels (signed, retried, failures recorded).
+
+use super::channels::{signature, Webhook};
+use super::engine::{evaluate, AlertConfig};
+use super::reconcile::Delivery;
+use crate::store::acs::NewAcs;
+use crate::store::channels::ChannelConfig;
+use crate::store::{KeyChoice, TenantStore, Workspace};
+use crate::sync::nbi::NbiSource;
+use crate::sync::{sync_once, SyncOptions};
+use acsdesk_sandbox::SandboxHandle;
+use std::time::Duration;
+
+const T0: i64 = 1_795_467_600_000;
+const MIN: i64 = 60_000;
+
+struct Lab {
+    _dir: tempfile::TempDir,
+    sandbox: SandboxHandle,
+    t: TenantStore,
+    genie: acsdesk_genieacs::Client,
+    http: reqwest::Client,
+}
+
+async fn lab(devices: u64) -> Lab {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(T0)
+        .devices(devices)
+        .seed(5)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("p".into()), T0)
+        .await
+        .unwrap();
+    t.add_acs(
+        &NewAcs {
+            name: "main".into(),
+            url: sandbox.url(),
+            auth_kind: "none".into(),
+            auth_user: None,
+            auth_secret: None,
+            cwmp_url: None,
+            rate_per_s: 100,
+            interval_s: 60,
+        },
+        T0,
+    )
+    .await
+    .unwrap();
+    let genie = acsdesk_genieacs::Client::builder(sandbox.url())
+        .rate_limit(1000, 1000, 8)
+        .build()
+        .unwrap();
+    let lab = Lab {
+        _dir: dir,
+        sandbox,
+        t,
+        genie,
+        http: crate::http::client(Duration::from_secs(5)).unwrap(),
+    };
+    lab.sync().await;
+    lab
+}
+
+impl Lab {
+    fn now(&self) -> i64 {
+        self.sandbox.clock().now_ms()
+    }
+
+    async fn sync(&self) {
+        sync_once(
+            &NbiSource::new(self.genie.clone()),
+            &self.t.sync_store("main").await.unwrap(),
+            &SyncOptions::default(),
+            self.now(),
+            |_| {},
+        )
+        .await
+        .unwrap();
+        crate::sync::round::refresh_faults(&self.t, "main", &self.genie)
+            .await
+            .unwrap();
+    }
+
+    /// Syncs and evaluates every minute for `minutes`, returning every delivery.
+    async fn run(&self, minutes: i64, config: &AlertConfig) -> Vec<Delivery> {
+        let mut out = Vec::new();
+        for _ in 0..minutes {
+            self.sandbox.advance(MIN);
+            self.sync().await;
+            out.extend(evaluate(&self.t, &[], config, self.now()).await.unwrap());
+        }
+        out
+    }
+
+    /// Raises the alerts the simulated fleet starts with (routers already down, PPP
+    /// already failing), so a test sees only what it causes.
+    async fn settle(&self, config: &AlertConfig) {
+        evaluate(&self.t, &[], config, self.now()).await.unwrap();
+    }
+
+    async fn online(&self, n: usize) -> Vec<String> {
+        let page = self
+            .t
+            .list_devices(&Default::default(), Default::default(), 0, 1000)
+            .await
+            .unwrap();
+        page.rows
+            .into_iter()
+            .filter(|r| r.online)
+            .take(n)
+            .map(|r| r.id)
+            .collect()
+    }
+
+    async fn scenario(&self, id: &str, what: &str) {
+        let enc = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
+        let r = self
+            .http
+            .post(format!(
+                "{}/_sandbox/devices/{enc}/{what}",
+                self.sandbox.url()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+
+    async fn alert_of(&self, device: &str, kind: &str) -> Option<crate::store::alerts::AlertRow> {
+        self.t
+            .find_alerts(&crate::store::alerts::AlertQuery {
+                device: Some(device.into()),
+                kind: Some(kind.into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .next()
+    }
+}
+
+fn about(deliveries: &[Delivery], device: &str) -> bool {
+    deliveries.iter().any(|d| match d {
+        Delivery::Single(p) => p.key.subject == super::Subject::Device(device.into()),
+        Delivery::Digest { problems, .. } => problems
+            .iter()
+            .any(|p| p.key.subject == super::Subject::Device(device.into())),
+    })
+}
+
+/// A maintenance window silences delivery but the alert is still recorded, and its
+/// history says so; after the window, alerts are notified again.
+#[tokio::test]
+async fn a_maintenance_window_records_but_does_not_notify() {
+    let lab = lab(12).await;
+    let config = AlertConfig::default();
+    lab.settle(&config).await;
+    let ids = lab.online(2).await;
+    let window = lab
+        .t
+        .add_maintenance(
+            None,
+            lab.now(),
+            lab.now() + 60 * MIN,
+            "fibre works",
+            lab.now(),
+        )
+        .await
+        .unwrap();
+    lab.scenario(&ids[0], "offline").await;
+    let during = lab.run(35, &config).await;
+    assert!(!about(&during, &ids[0]), "silenced: {during:?}");
+    let alert = lab
+        .alert_of(&ids[0], "device_offline")
+        .await
+        .expect("recorded");
+    assert_eq!(alert.state, "open");
+    let history = lab.t.alert_history(alert.id).await.unwrap();
+    let events: Vec<&str> = history.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(events, vec!["raised", "silenced"], "{history:?}");
+    // Refused: a window that is already over.
+    assert!(lab
+        .t
+        .add_maintenance(None, lab.now() - 2 * MIN, lab.now() - MIN, "", lab.now())
+        .await
+        .is_err());
+    lab.t.end_maintenance(window, lab.now()).await.unwrap();
+    assert!(lab
+        .t
+        .active_maintenance(lab.now())
+        .await
+        .unwrap()
+        .is_empty());
+    lab.scenario(&ids[1], "offline").await;
+    let after = lab.run(35, &config).await;
+    assert!(about(&after, &ids[1]), "{after:?}");
+    let notified = lab.alert_of(&ids[1], "device_offline").await.unwrap();
+    let events: Vec<String> = lab
+        .t
+        .alert_history(notified.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    assert_eq!(events, vec!["raised", "notified"]);
+    // A window on one device silences only that device.
+    let ids = lab.online(2).await;
+    lab.t
+        .add_maintenance(
+            Some(&super::Subject::Device(ids[0].clone())),
+            lab.now(),
+            lab.now() + 60 * MIN,
+            "",
+            lab.now(),
+        )
+        .await
+        .unwrap();
+    lab.scenario(&ids[0], "offline").await;
+    lab.scenario(&ids[1], "offline").await;
+    let partial = lab.run(35, &config).await;
+    assert!(
+        !about(&partial, &ids[0]) && about(&partial, &ids[1]),
+        "{partial:?}"
+    );
+}
+
+/// A device with its own offline threshold alerts sooner than the tenant's 10 minutes.
+#[tokio::test]
+async fn a_device_threshold_overrides_the_tenants() {
+    let lab = lab(12).await;
+    let ids = lab.online(2).await;
+    lab.t
+        .set_device_offline_after(&ids[0], Some(1))
+        .await
+        .unwrap();
+    assert!(lab
+        .t
+        .set_device_offline_after(&ids[0], Some(0))
+        .await
+        .is_err());
+    assert!(lab
+        .t
+        .set_device_offline_after("nope", Some(5))
+        .await
+        .is_err());
+    for id in &ids {
+        lab.scenario(id, "offline").await;
+    }
+    let config = AlertConfig::default();
+    // The sync marks them offline once their deadline passes (interval × 2 + 2 min).
+    let mut first = Vec::new();
+    for _ in 0..25 {
+        first.extend(lab.run(1, &config).await);
+        if about(&first, &ids[0]) {
+            break;
+        }
+    }
+    assert!(about(&first, &ids[0]), "its own 1 minute: {first:?}");
+    assert!(
+        !about(&first, &ids[1]),
+        "the other waits for the tenant's 10"
+    );
+    let later = lab.run(35, &config).await;
+    assert!(about(&later, &ids[1]));
+    // Back to the tenant's threshold.
+    lab.t.set_device_offline_after(&ids[0], None).await.unwrap();
+}
+
+/// Faults GenieACS holds for tasks AcsDesk did not send become alerts: a failed
+/// download is a firmware alert (it stays until someone resolves it), anything else a
+/// provisioning alert, resolved once GenieACS no longer holds the fault.
+#[tokio::test]
+async fn genieacs_faults_become_provisioning_and_firmware_alerts() {
+    use acsdesk_genieacs::api::tasks::{Filter, Task};
+    let lab = lab(12).await;
+    let ids = lab.online(1).await;
+    let id = acsdesk_genieacs::DeviceId::new(&ids[0]);
+    let config = AlertConfig::default();
+    let bad = lab
+        .genie
+        .tasks()
+        .create(
+            &id,
+            Task::GetParameterValues {
+                parameter_names: vec!["Nonexistent.Parameter".into()],
+            },
+        )
+        .connection_request(Duration::from_secs(3))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            bad,
+            acsdesk_genieacs::api::tasks::TaskOutcome::Faulted { .. }
+        ),
+        "{bad:?}"
+    );
+    let flash = lab
+        .genie
+        .tasks()
+        .create(&id, Task::download("no-such-image.bin"))
+        .connection_request(Duration::from_secs(3))
+        .send()
+        .await
+        .unwrap();
+    lab.sandbox.advance(3 * MIN);
+    lab.sync().await;
+    let faults = lab.genie.faults().list(Filter::all()).await.unwrap();
+    assert_eq!(faults.len(), 2, "{faults:?} after {flash:?}");
+    let raised = evaluate(&lab.t, &[], &config, lab.now()).await.unwrap();
+    let kinds: Vec<&str> = raised
+        .iter()
+        .filter_map(|d| match d {
+            Delivery::Single(p) => Some(p.key.kind.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        kinds.contains(&"provisioning_failed") && kinds.contains(&"firmware_failed"),
+        "{kinds:?}"
+    );
+    let prov = lab.alert_of(&ids[0], "provisioning_failed").await.unwrap();
+    assert!(prov.message.contains("cwmp.9005"), "{}", prov.message);
+    // GenieACS's faults are cleared: provisioning resolves after its hold-down, the
+    // firmware alert waits for people.
+    for f in faults {
+        lab.genie.faults().delete(&f.id).await.unwrap();
+    }
+    lab.run(7, &config).await;
+    assert_eq!(
+        lab.alert_of(&ids[0], "provisioning_failed")
+            .await
+            .unwrap()
+            .state,
+        "resolved"
+    );
+    assert_eq!(
+        lab.alert_of(&ids[0], "firmware_failed")
+            .await
+            .unwrap()
+            .state,
+        "open"
+    );
+}
+
+/// High CPU must be sustained for the window; a digest threshold is the tenant's.
+#[tokio::test]
+async fn sustained_load_and_a_configurable_digest() {
+    let lab = lab(12).await;
+    let ids = lab.online(4).await;
+    let row: i64 = sqlx::query_scalar("SELECT id FROM devices WHERE genie_id = ?")
+        .bind(&ids[0])
+        .fetch_one(lab.t.pool())
+        .await
+        .unwrap();
+    let now = lab.now();
+    for m in 0..20 {
+        sqlx::query("INSERT OR REPLACE INTO device_samples (device_id, resolution, at_ms, cpu_pct) VALUES (?, 0, ?, ?)")
+            .bind(row)
+            .bind(now - (20 - m) * MIN)
+            .bind(if m < 3 { 40.0 } else { 97.0 })
+            .execute(lab.t.pool())
+            .await
+            .unwrap();
+    }
+    let mut config = AlertConfig::default();
+    lab.settle(&config).await;
+    assert!(
+        evaluate(&lab.t, &[], &config, now)
+            .await
+            .unwrap()
+            .is_empty(),
+        "off by default"
+    );
+    config.rules.cpu_threshold_pct = Some(90.0);
+    config.rules.load_window_min = 30;
+    assert!(
+        evaluate(&lab.t, &[], &config, now)
+            .await
+            .unwrap()
+            .is_empty(),
+        "17 min < 30"
+    );
+    config.rules.load_window_min = 15;
+    let raised = evaluate(&lab.t, &[], &config, now).await.unwrap();
+    assert!(
+        matches!(raised.as_slice(), [Delivery::Single(p)] if p.key.kind == super::AlertKind::HighCpu),
+        "{raised:?}"
+    );
+    // Three devices lose power at once; a digest from 3 alerts on.
+    config.digest_threshold = 3;
+    for id in &ids[1..4] {
+        lab.scenario(id, "offline").await;
+    }
+    // Found offline together (the desk was asleep through the cut): one digest.
+    lab.sandbox.advance(35 * MIN);
+    lab.sync().await;
+    let power_cut = evaluate(&lab.t, &[], &config, lab.now()).await.unwrap();
+    let digest = power_cut
+        .iter()
+        .find_map(|d| match d {
+            Delivery::Digest { problems, .. } => Some(problems),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("one digest: {power_cut:?}"));
+    for id in &ids[1..4] {
+        let subject = super::Subject::Device(id.clone());
+        assert!(
+            digest.iter().any(|p| p.key.subject == subject),
+            "{id} in the digest"
+        );
+        assert!(
+            !power_cut
+                .iter()
+                .any(|d| matches!(d, Delivery::Single(p) if p.key.subject == subject)),
+            "not one by one"
+        );
+    }
+    // Settings round-trip through the store, validated.
+    let mut stored = lab.t.alert_settings().await.unwrap();
+    stored.digest_threshold = 3;
+    stored.cpu_threshold_pct = Some(90.0);
+    lab.t.set_alert_settings(&stored).await.unwrap();
+    let loaded = lab.t.alert_config().await.unwrap();
+    assert_eq!(
+        (loaded.digest_threshold, loaded.rules.cpu_threshold_pct),
+        (3, Some(90.0))
+    );
+    stored.cpu_threshold_pct = Some(500.0);
+    assert!(lab.t.set_alert_settings(&stored).await.is_err());
+}
+
+/// New alerts reach the webhook signed with its secret; a channel that keeps failing is
+/// retried, recorded in the alert's history, and does not stop the others.
+#[tokio::test]
+async fn webhooks_receive_signed_alerts_and_failures_are_recorded() {
+    use axum::extract::State;
+    use axum::http::{HeaderMap, StatusCode};
+    use std::sync::{Arc, Mutex};
+    type Seen = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
+    async fn ok(
+        State(seen): State<Seen>,
+        headers: HeaderMap,
+        body: axum::body::Bytes,
+    ) -> StatusCode {
+        seen.lock().unwrap().push((headers, body.to_vec()));
+        StatusCode::NO_CONTENT
+    }
+    async fn broken(State(seen): State<Seen>, headers: HeaderMap) -> StatusCode {
+        seen.lock().unwrap().push((headers, Vec::new()));
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+    let seen: Seen = Arc::default();
+    let app = axum::Router::new()
+        .route("/hook", axum::routing::post(ok))
+        .route("/down", axum::routing::post(broken))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let lab = lab(12).await;
+    let secret = "a-long-enough-hmac-secret";
+    lab.t
+        .add_channel(
+            "noc",
+            &ChannelConfig::Webhook(Webhook {
+                url: format!("http://{addr}/hook?token=XYZZY-TOKEN"),
+                secret: Some(secret.into()),
+            }),
+            lab.now(),
+        )
+        .await
+        .unwrap();
+    lab.t
+        .add_channel(
+            "flaky",
+            &ChannelConfig::Webhook(Webhook {
+                url: format!("http://{addr}/down"),
+                secret: None,
+            }),
+            lab.now(),
+        )
+        .await
+        .unwrap();
+    assert!(lab
+        .t
+        .add_channel(
+            "bad",
+            &ChannelConfig::Webhook(Webhook {
+                url: "ftp://x".into(),
+                secret: None
+            }),
+            lab.now()
+        )
+        .await
+        .is_err());
+    let listed = serde_json::to_string(&lab.t.channels().await.unwrap()).unwrap();
+    assert!(
+        !listed.contains("XYZZY") && !listed.contains(secret),
+        "{listed}"
+    );
+
+    lab.settle(&AlertConfig::default()).await;
+    let ids = lab.online(1).await;
+    lab.scenario(&ids[0], "offline").await;
+    let deliveries: Vec<Delivery> = lab
+        .run(35, &AlertConfig::default())
+        .await
+        .into_iter()
+        .filter(|d| about(std::slice::from_ref(d), &ids[0]))
+        .collect();
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    let outbound = super::channels::Outbound::new(super::channels::RetryPolicy {
+        attempts: 3,
+        min_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(20),
+        timeout: Duration::from_secs(2),
+    })
+    .unwrap();
+    let outcomes = super::deliver::to_channels(&lab.t, &deliveries, &outbound, lab.now())
+        .await
+        .unwrap();
+    let by_name = |n: &str| {
+        outcomes
+            .iter()
+            .find(|o| o.channel == n)
+            .unwrap()
+            .result
+            .clone()
+    };
+    assert_eq!(by_name("noc"), Ok(1));
+    let failed = by_name("flaky").unwrap_err();
+    assert!(
+        failed.contains("after 3 attempts") && failed.contains("HTTP 503"),
+        "{failed}"
+    );
+    {
+        let seen = seen.lock().unwrap();
+        let hook: Vec<_> = seen.iter().filter(|(_, b)| !b.is_empty()).collect();
+        assert_eq!(hook.len(), 1);
+        let (headers, body) = hook[0];
+        let ts: i64 = headers["x-acsdesk-timestamp"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            headers["x-acsdesk-signature"].to_str().unwrap(),
+            signature(secret, ts, body)
+        );
+        let json: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(json["kind"], "device_offline");
+        assert_eq!(json["tenant"], "Acme");
+        assert_eq!(json["subject"], ids[0].as_str());
+        assert_eq!(seen.len(), 1 + 3, "the failing one was tried 3 times");
+    }
+    let alert = lab.alert_of(&ids[0], "device_offline").await.unwrap();
+    let history = lab.t.alert_history(alert.id).await.unwrap();
+    assert!(history
+        .iter()
+        .any(|e| e.event == "delivered" && e.detail.starts_with("to noc")));
+    assert!(history
+        .iter()
+        .any(|e| e.event == "delivery_failed" && e.detail.contains("flaky")));
+    assert!(
+        history.iter().all(|e| !e.detail.contains("XYZZY")),
+        "no secret in the history: {history:?}"
+    );
+    // The "send test" path, and a channel that does not exist.
+    assert_eq!(
+        super::deliver::test_channel(&lab.t, "noc", lab.now()).await,
+        Ok(1)
+    );
+    assert!(super::deliver::test_channel(&lab.t, "nope", lab.now())
+        .await
+        .unwrap_err()
+        .contains("not found"));
+    lab.t.set_channel_enabled("flaky", false).await.unwrap();
+    lab.t.remove_channel("noc").await.unwrap();
+    assert!(lab.t.enabled_channels().await.unwrap().is_empty());
+}
