@@ -68,19 +68,40 @@ fn forward_events<R: tauri::Runtime>(app: tauri::AppHandle<R>, desk: &Desk) {
                 DeskEvent::Alerts { notify, open } => {
                     tray::set_open_alerts(&app, open);
                     if !notify.is_empty() {
-                        let notifier = notifier.clone();
                         // Showing a notification talks to D-Bus synchronously.
-                        tauri::async_runtime::spawn_blocking(move || {
-                            for (summary, body, _device) in notify {
-                                notifier.show(&summary, &body);
-                            }
-                        });
+                        for (summary, body, device) in notify {
+                            let notifier = notifier.clone();
+                            let app = app.clone();
+                            // With a click action the call waits for the notification
+                            // to close: each on its own blocking thread.
+                            tauri::async_runtime::spawn_blocking(move || {
+                                let on_click = device.map(|device| {
+                                    Box::new(move || open_device(&app, device))
+                                        as Box<dyn FnOnce() + Send>
+                                });
+                                notifier.show_notice(notifications::Notice {
+                                    summary,
+                                    body,
+                                    on_click,
+                                });
+                            });
+                        }
                     }
                     app.emit(events::ALERTS_CHANGED, events::AlertsChangedEvent { open })
                 }
             };
         }
     });
+}
+
+/// Brings the window back and shows a device (a notification was clicked).
+fn open_device<R: tauri::Runtime>(app: &tauri::AppHandle<R>, device: String) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+    let _ = app.emit(events::OPEN_DEVICE, events::OpenDeviceEvent { device });
 }
 
 /// Opens the main window and runs until the app quits. With `--demo` (or

@@ -2,7 +2,7 @@
 //! (`./dev.sh test` starts dunst in its private session), the Notify call carries the
 //! summary and body, as `dbus-monitor` sees it.
 
-use acsdesk_desktop::notifications::Notifier;
+use acsdesk_desktop::notifications::{Notice, Notifier, CLICK};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -41,13 +41,23 @@ fn an_alert_reaches_the_desktop_notification_service() {
         "000042 (Ana Pérez) is offline",
         "Offline since 14:02, 11 min ago",
     );
+    // One about a device carries the click action that opens it; showing it waits for
+    // the notification to close, so it runs on its own thread.
+    std::thread::spawn(|| {
+        Notifier::default().show_notice(Notice {
+            summary: "000043 (Luis Gómez) is offline".into(),
+            body: "Offline since 14:05".into(),
+            on_click: Some(Box::new(|| {})),
+        });
+    });
     let mut seen = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
             seen.push(line);
             let text = seen.join("\n");
-            if text.contains("Offline since 14:02") {
+            // The call's arguments arrive line by line; the actions follow the body.
+            if text.contains("Offline since 14:02") && text.contains("Open device") {
                 break;
             }
         }
@@ -65,5 +75,15 @@ fn an_alert_reaches_the_desktop_notification_service() {
     assert!(
         text.contains("Offline since 14:02, 11 min ago"),
         "body: {text}"
+    );
+    // The second call's actions: [CLICK, "Open device"].
+    let second = text
+        .split("member=Notify")
+        .find(|call| call.contains("000043"))
+        .unwrap_or_else(|| panic!("the device notification: {text}"));
+    assert!(
+        second.contains(&format!("string \"{CLICK}\""))
+            && second.contains("string \"Open device\""),
+        "its click action: {second}"
     );
 }

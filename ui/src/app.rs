@@ -60,6 +60,16 @@ pub(crate) fn App() -> impl IntoView {
         page.set(Page::Devices);
         device.set(Some(id));
     });
+    // A clicked notification opens its device.
+    let opened = StoredValue::new_local(None::<ipc::Subscription>);
+    leptos::task::spawn_local(async move {
+        let sub = ipc::listen(
+            acsdesk_types::events::OPEN_DEVICE,
+            move |e: acsdesk_types::events::OpenDeviceEvent| open_device.run(e.device),
+        )
+        .await;
+        opened.set_value(sub.ok());
+    });
     view! {
         <div class="shell">
             <Nav current=page on_select open_alerts />

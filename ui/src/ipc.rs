@@ -177,8 +177,8 @@ pub(crate) async fn list_actions(device: Option<String>) -> Result<Vec<ActionInf
 }
 
 /// Alerts, optionally in one state.
-pub(crate) async fn list_alerts(state: Option<String>) -> Result<Vec<AlertInfo>, IpcError> {
-    invoke(commands::LIST_ALERTS, &ListAlertsRequest { state }).await
+pub(crate) async fn list_alerts(request: ListAlertsRequest) -> Result<Vec<AlertInfo>, IpcError> {
+    invoke(commands::LIST_ALERTS, &request).await
 }
 
 /// Acknowledges or resolves an alert.

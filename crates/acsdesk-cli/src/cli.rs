@@ -63,6 +63,8 @@ pub(crate) enum Command {
 }
 
 /// Options of `acsdesk settings`: with none, the settings are shown.
+/// (Alert thresholds below are the tenant's; a device can have its own offline
+/// threshold: `acsdesk device offline-after`.)
 #[derive(Debug, Args)]
 pub(crate) struct SettingsArgs {
     /// Offline after this many inform intervals without an inform (1 to 10).
@@ -89,6 +91,27 @@ pub(crate) struct SettingsArgs {
     /// Minutes offline before an alert (1 to 1440).
     #[arg(long)]
     pub(crate) offline_after: Option<u32>,
+    /// Minutes PPP must keep failing before an alert (1 to 1440).
+    #[arg(long)]
+    pub(crate) ppp_failing_after: Option<u32>,
+    /// CPU % sustained for the load window that raises an alert (1 to 100; 0 turns it off).
+    #[arg(long)]
+    pub(crate) cpu_threshold: Option<f64>,
+    /// Memory % likewise (0 turns it off).
+    #[arg(long)]
+    pub(crate) mem_threshold: Option<f64>,
+    /// Minutes the load must stay above its threshold (1 to 1440).
+    #[arg(long)]
+    pub(crate) load_window: Option<u32>,
+    /// Minutes an ACS may be unreachable before an alert (1 to 1440).
+    #[arg(long)]
+    pub(crate) acs_unreachable_after: Option<u32>,
+    /// Minutes a problem must stay clear before its alert resolves (0 to 1440).
+    #[arg(long)]
+    pub(crate) flap_hold_down: Option<u32>,
+    /// New alerts at once from which one digest is sent instead (0 never).
+    #[arg(long)]
+    pub(crate) digest_threshold: Option<u32>,
     /// JSON output.
     #[arg(long)]
     pub(crate) json: bool,
@@ -108,18 +131,28 @@ pub(crate) struct WatchArgs {
 /// Options of `acsdesk alerts`.
 #[derive(Debug, Args)]
 pub(crate) struct AlertsArgs {
-    /// Acknowledge or resolve one alert instead of listing.
+    /// Act on alerts, their channels or maintenance windows instead of listing.
     #[command(subcommand)]
     pub(crate) action: Option<AlertAction>,
     /// open, acknowledged or resolved.
     #[arg(long)]
     pub(crate) state: Option<String>,
+    /// device_offline, ppp_failing, firmware_failed, provisioning_failed, high_cpu,
+    /// high_memory or acs_unreachable.
+    #[arg(long)]
+    pub(crate) kind: Option<String>,
+    /// info, warning or critical.
+    #[arg(long)]
+    pub(crate) severity: Option<String>,
+    /// Only this device's alerts (GenieACS id).
+    #[arg(long)]
+    pub(crate) device: Option<String>,
     /// JSON output.
     #[arg(long)]
     pub(crate) json: bool,
 }
 
-/// `acsdesk alerts ack|resolve ID`
+/// `acsdesk alerts …`
 #[derive(Debug, Subcommand)]
 pub(crate) enum AlertAction {
     /// Acknowledge an alert.
@@ -130,6 +163,95 @@ pub(crate) enum AlertAction {
     /// Resolve an alert.
     Resolve {
         /// Alert id.
+        id: i64,
+    },
+    /// What happened to an alert: raised, notified or silenced, delivered, resolved…
+    History {
+        /// Alert id.
+        id: i64,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a test message through a channel.
+    TestChannel {
+        /// Channel name.
+        name: String,
+    },
+    /// Webhook and SMS channels that receive new alerts.
+    #[command(subcommand)]
+    Channel(ChannelCommand),
+    /// Maintenance windows: alerts are recorded but not notified.
+    #[command(subcommand)]
+    Maintenance(MaintenanceCommand),
+}
+
+/// `acsdesk alerts channel …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ChannelCommand {
+    /// Add (or replace) a channel: a webhook, or an SMS gateway's URL template with
+    /// {phone} and {message}.
+    Add {
+        /// Its name.
+        name: String,
+        /// Webhook URL (JSON POST).
+        #[arg(long, conflicts_with = "sms")]
+        webhook: Option<String>,
+        /// Read the webhook's HMAC secret (16+ characters) from stdin.
+        #[arg(long, requires = "webhook")]
+        secret_stdin: bool,
+        /// SMS gateway URL template, e.g. https://sms.example/send?to={phone}&text={message}.
+        #[arg(long)]
+        sms: Option<String>,
+        /// POST this form body (with {phone} and {message}) instead of a GET.
+        #[arg(long, requires = "sms")]
+        post_body: Option<String>,
+        /// A phone number to text (repeat for several).
+        #[arg(long = "phone", requires = "sms")]
+        phones: Vec<String>,
+    },
+    /// List the channels (endpoints shown by scheme and host only).
+    List,
+    /// Stop sending to a channel, or start again.
+    Disable {
+        /// Channel name.
+        name: String,
+    },
+    /// Send to a disabled channel again.
+    Enable {
+        /// Channel name.
+        name: String,
+    },
+    /// Remove a channel.
+    Remove {
+        /// Channel name.
+        name: String,
+    },
+}
+
+/// `acsdesk alerts maintenance …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum MaintenanceCommand {
+    /// Open a window now: the whole tenant, one device or one ACS connection.
+    Add {
+        /// How long: 30m, 2h, 1d.
+        #[arg(long = "for", value_name = "DURATION")]
+        duration: String,
+        /// Only this device (GenieACS id).
+        #[arg(long, conflicts_with = "acs")]
+        device: Option<String>,
+        /// Only this ACS connection.
+        #[arg(long)]
+        acs: Option<String>,
+        /// Why (shown in listings).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Windows open or to come.
+    List,
+    /// End a window now.
+    End {
+        /// Window id.
         id: i64,
     },
 }
@@ -538,6 +660,15 @@ pub(crate) enum DeviceCommand {
         /// Only parameters under this path (e.g. InternetGatewayDevice.WANDevice).
         #[arg(long)]
         prefix: Option<String>,
+    },
+    /// The device's own offline alert threshold in minutes, or `default` for the
+    /// tenant's.
+    #[command(name = "offline-after")]
+    OfflineAfter {
+        /// GenieACS id.
+        id: String,
+        /// Minutes (1 to 1440) or `default`.
+        minutes: String,
     },
 }
 

@@ -687,7 +687,13 @@ impl Desk {
         let rows = self
             .tenant()
             .await?
-            .alerts(request.state.as_deref(), 500)
+            .find_alerts(&crate::store::alerts::AlertQuery {
+                state: request.state,
+                kind: request.kind,
+                severity: request.severity,
+                device: None,
+                limit: 500,
+            })
             .await?;
         Ok(rows
             .into_iter()

@@ -28,6 +28,12 @@ pub struct AlertInfo {
 pub struct ListAlertsRequest {
     /// Only alerts in this state.
     pub state: Option<String>,
+    /// Only alerts of this kind (`device_offline`, …).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Only alerts of this severity (`info`, `warning`, `critical`).
+    #[serde(default)]
+    pub severity: Option<String>,
 }
 
 /// Request of `set_alert_state`: acknowledge or resolve.

@@ -82,3 +82,10 @@ pub struct ActionProgressEvent {
     /// A sentence on what happened (the fault, the proof, …).
     pub detail: Option<String>,
 }
+
+/// Payload of `open-device`: a notification about this device was clicked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenDeviceEvent {
+    /// GenieACS id.
+    pub device: String,
+}

@@ -1,7 +1,8 @@
-//! The alert centre: alerts by state, acknowledge and resolve, jump to the device.
+//! The alert centre: alerts by state, kind and severity, acknowledge and resolve, jump
+//! to the device.
 
 use crate::ipc;
-use acsdesk_types::alerts::SetAlertStateRequest;
+use acsdesk_types::alerts::{ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::format_ago;
 use acsdesk_types::events::{self, AlertsChangedEvent};
 use leptos::prelude::*;
@@ -14,11 +15,23 @@ pub(crate) fn AlertsPage(
     on_open: Callback<String>,
 ) -> impl IntoView {
     let state = RwSignal::new(Some("open".to_owned()));
+    let kind = RwSignal::new(None::<String>);
+    let severity = RwSignal::new(None::<String>);
     let version = RwSignal::new(0_u32);
     let alerts = LocalResource::new(move || {
         version.track();
-        ipc::list_alerts(state.get())
+        ipc::list_alerts(ListAlertsRequest {
+            state: state.get(),
+            kind: kind.get(),
+            severity: severity.get(),
+        })
     });
+    let choose = |signal: RwSignal<Option<String>>| {
+        move |e: leptos::ev::Event| {
+            let v = event_target_value(&e);
+            signal.set((!v.is_empty()).then_some(v));
+        }
+    };
     let subscription = StoredValue::new_local(None::<ipc::Subscription>);
     spawn_local(async move {
         let sub = ipc::listen(events::ALERTS_CHANGED, move |_: AlertsChangedEvent| {
@@ -44,14 +57,27 @@ pub(crate) fn AlertsPage(
         <section class="page alerts" aria-labelledby="alerts-title">
             <header class="page-header">
                 <h1 id="alerts-title">"Alerts"</h1>
-                <select aria-label="State" data-testid="alert-state" on:change=move |e| {
-                    let v = event_target_value(&e);
-                    state.set((!v.is_empty()).then_some(v));
-                }>
+                <select aria-label="State" data-testid="alert-state" on:change=choose(state)>
                     <option value="open">"Open"</option>
                     <option value="acknowledged">"Acknowledged"</option>
                     <option value="resolved">"Resolved"</option>
                     <option value="">"All"</option>
+                </select>
+                <select aria-label="Kind" data-testid="alert-kind" on:change=choose(kind)>
+                    <option value="">"Every kind"</option>
+                    <option value="device_offline">"Device offline"</option>
+                    <option value="ppp_failing">"PPP failing"</option>
+                    <option value="firmware_failed">"Firmware failed"</option>
+                    <option value="provisioning_failed">"Provisioning failed"</option>
+                    <option value="high_cpu">"High CPU"</option>
+                    <option value="high_memory">"High memory"</option>
+                    <option value="acs_unreachable">"ACS unreachable"</option>
+                </select>
+                <select aria-label="Severity" data-testid="alert-severity" on:change=choose(severity)>
+                    <option value="">"Any severity"</option>
+                    <option value="critical">"Critical"</option>
+                    <option value="warning">"Warning"</option>
+                    <option value="info">"Info"</option>
                 </select>
             </header>
             <ul class="alert-list" data-testid="alert-list">

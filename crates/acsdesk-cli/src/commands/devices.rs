@@ -110,6 +110,25 @@ fn print_leaves(node: &serde_json::Value, path: &str) {
 pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<()> {
     let (id, json) = match command {
         DeviceCommand::Show { id, json } => (id, json),
+        DeviceCommand::OfflineAfter { id, minutes } => {
+            let tenant = ctx.tenant().await?;
+            let value = match minutes.trim() {
+                "default" => None,
+                m => Some(
+                    m.parse::<u32>()
+                        .with_context(|| format!("{m:?}: give minutes (1 to 1440) or default"))?,
+                ),
+            };
+            tenant.set_device_offline_after(&id, value).await?;
+            match value {
+                Some(m) => println!("{id} alerts after {m} min offline."),
+                None => println!(
+                    "{id} follows the tenant's threshold ({} min).",
+                    tenant.offline_after_min().await?
+                ),
+            }
+            return Ok(());
+        }
         DeviceCommand::Params { id, prefix } => {
             let tenant = ctx.tenant().await?;
             let d = tenant.device(&id).await?;

@@ -3,6 +3,7 @@
 mod about;
 mod acs;
 mod act;
+mod alerts;
 mod devices;
 mod sandbox;
 mod settings;
@@ -116,46 +117,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Logs(a) => devices::logs(&ctx, &a).await,
             Command::Act(c) => act::run(&ctx, c).await,
             Command::Actions(a) => act::list(&ctx, &a).await,
-            Command::Alerts(a) => alerts(&ctx, &a).await,
+            Command::Alerts(a) => alerts::run(&ctx, &a).await,
             Command::Watch(a) => sync::watch(&ctx, &a).await,
             Command::Subscriber(c) => subscriber::run(&ctx, c).await,
             Command::Settings(a) => settings::run(&ctx, &a).await,
         }
     })
-}
-
-/// `acsdesk alerts [ack|resolve ID]`.
-async fn alerts(ctx: &Ctx, a: &crate::cli::AlertsArgs) -> anyhow::Result<()> {
-    let tenant = ctx.tenant().await?;
-    let now = acsdesk_core::clock::system_now_ms();
-    match &a.action {
-        Some(crate::cli::AlertAction::Ack { id }) => {
-            tenant.set_alert_state(*id, "acknowledged", now).await?;
-            println!("Alert {id} acknowledged.");
-        }
-        Some(crate::cli::AlertAction::Resolve { id }) => {
-            tenant.set_alert_state(*id, "resolved", now).await?;
-            println!("Alert {id} resolved.");
-        }
-        None => {
-            if let Some(s) = &a.state {
-                anyhow::ensure!(
-                    matches!(s.as_str(), "open" | "acknowledged" | "resolved"),
-                    "unknown state {s:?}: use open, acknowledged or resolved"
-                );
-            }
-            let rows = tenant.alerts(a.state.as_deref(), 500).await?;
-            if a.json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
-            } else {
-                for r in rows {
-                    println!(
-                        "{:>5}  {:<12} {:<8} {}",
-                        r.id, r.state, r.severity, r.message
-                    );
-                }
-            }
-        }
-    }
-    Ok(())
 }

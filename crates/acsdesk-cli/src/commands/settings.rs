@@ -8,7 +8,30 @@ pub(crate) async fn run(ctx: &Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
     let tenant = ctx.tenant().await?;
     let mut sync = tenant.sync_settings().await?;
     let mut offline_after = tenant.offline_after_min().await?;
-    let before = (sync, offline_after);
+    let mut alerts = tenant.alert_settings().await?;
+    let before = (sync, offline_after, alerts);
+    let off = |v: f64| (v != 0.0).then_some(v);
+    if let Some(v) = args.ppp_failing_after {
+        alerts.ppp_failing_after_min = v;
+    }
+    if let Some(v) = args.cpu_threshold {
+        alerts.cpu_threshold_pct = off(v);
+    }
+    if let Some(v) = args.mem_threshold {
+        alerts.mem_threshold_pct = off(v);
+    }
+    if let Some(v) = args.load_window {
+        alerts.load_window_min = v;
+    }
+    if let Some(v) = args.acs_unreachable_after {
+        alerts.acs_unreachable_after_min = v;
+    }
+    if let Some(v) = args.flap_hold_down {
+        alerts.flap_hold_down_min = v;
+    }
+    if let Some(v) = args.digest_threshold {
+        alerts.digest_threshold = v;
+    }
     if let Some(v) = args.presence_factor {
         sync.presence_factor = v;
     }
@@ -33,18 +56,21 @@ pub(crate) async fn run(ctx: &Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
     if let Some(v) = args.offline_after {
         offline_after = v;
     }
-    if (sync, offline_after) != before {
+    if (sync, offline_after, alerts) != before {
         sync.validate()?;
+        alerts.validate()?;
         anyhow::ensure!(
             (1..=1440).contains(&offline_after),
             "offline_after: choose between 1 and 1440 minutes (got {offline_after})"
         );
         tenant.set_sync_settings(&sync).await?;
+        tenant.set_alert_settings(&alerts).await?;
         tenant.set_offline_after_min(offline_after).await?;
     }
     if args.json {
         let mut value = serde_json::to_value(sync)?;
         value["offline_after_min"] = offline_after.into();
+        value["alerts"] = serde_json::to_value(alerts)?;
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
@@ -62,5 +88,18 @@ pub(crate) async fn run(ctx: &Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
         sync.raw_retention_h, sync.five_min_retention_d, sync.hourly_retention_d
     );
     println!("  offline alert   after {offline_after} min");
+    let pct = |v: Option<f64>| v.map_or("off".to_owned(), |p| format!("above {p}%"));
+    println!(
+        "  other alerts    PPP failing {} min; CPU {}, memory {} for {} min; ACS unreachable {} min",
+        alerts.ppp_failing_after_min,
+        pct(alerts.cpu_threshold_pct),
+        pct(alerts.mem_threshold_pct),
+        alerts.load_window_min,
+        alerts.acs_unreachable_after_min
+    );
+    println!(
+        "  delivery        resolved after {} min clear; a digest from {} alerts at once",
+        alerts.flap_hold_down_min, alerts.digest_threshold
+    );
     Ok(())
 }

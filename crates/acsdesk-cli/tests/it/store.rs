@@ -573,3 +573,219 @@ async fn settings_and_connection_health() {
         serde_json::from_str(&env.ok(&["devices", "--json", "--limit", "100"])).unwrap();
     assert_eq!(devices.as_array().unwrap().len(), 12);
 }
+
+/// A tiny HTTP endpoint that answers 204 and hands over each request it received.
+async fn webhook_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0_u8; 4096];
+                loop {
+                    let n = stream.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf).to_string();
+                    if let Some(head_end) = text.find("\r\n\r\n") {
+                        let length = text[..head_end]
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if buf.len() >= head_end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                let _ = stream
+                    .write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+                let _ = tx.send(String::from_utf8_lossy(&buf).to_string());
+            });
+        }
+    });
+    (format!("http://{addr}"), rx)
+}
+
+/// Channels, maintenance windows, history, filters, per-device thresholds and alert
+/// settings from the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alert_channels_maintenance_history_and_thresholds() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
+        .devices(6)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let (hook, mut received) = webhook_receiver().await;
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    env.ok(&["sync"]);
+    // A webhook with its secret from stdin; listings never show the token or secret.
+    let url = format!("{hook}/alerts?token=XYZZY-TOKEN");
+    let out = env.run_with(
+        &[
+            "alerts",
+            "channel",
+            "add",
+            "noc",
+            "--webhook",
+            &url,
+            "--secret-stdin",
+        ],
+        "correct horse",
+        Some("a-long-enough-hmac-secret\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = env.fails(
+        &[
+            "alerts",
+            "channel",
+            "add",
+            "sms",
+            "--sms",
+            "https://gw.example/send?to={phone}",
+            "--phone",
+            "+54 9 11 5555-0000",
+        ],
+        "correct horse",
+    );
+    assert!(err.contains("{message}"), "{err}");
+    env.ok(&[
+        "alerts",
+        "channel",
+        "add",
+        "oncall",
+        "--sms",
+        "https://gw.example/send?key=K&to={phone}&text={message}",
+        "--phone",
+        "+54 9 11 5555-0000",
+    ]);
+    let list = env.ok(&["alerts", "channel", "list"]);
+    assert!(list.contains("noc  webhook  http://127.0.0.1/…"), "{list}");
+    assert!(
+        list.contains("oncall  sms  https://gw.example/…  1 phone(s)"),
+        "{list}"
+    );
+    assert!(!list.contains("XYZZY") && !list.contains("key=K"), "{list}");
+    env.ok(&["alerts", "channel", "disable", "oncall"]);
+    assert!(env
+        .ok(&["alerts", "channel", "list"])
+        .contains("(disabled)"));
+    let test = env.ok(&["alerts", "test-channel", "noc"]);
+    assert!(test.contains("Test message sent through noc"), "{test}");
+    let request = received.recv().await.unwrap();
+    assert!(
+        request.starts_with("POST /alerts?token=XYZZY-TOKEN"),
+        "{request}"
+    );
+    assert!(
+        request
+            .to_ascii_lowercase()
+            .contains("x-acsdesk-signature: sha256="),
+        "{request}"
+    );
+    assert!(request.contains("\"kind\":\"test\""), "{request}");
+    let err = env.fails(&["alerts", "test-channel", "nope"], "correct horse");
+    assert!(err.contains("not found"), "{err}");
+
+    // Maintenance windows.
+    let out = env.ok(&[
+        "alerts",
+        "maintenance",
+        "add",
+        "--for",
+        "2h",
+        "--reason",
+        "fibre works",
+    ]);
+    assert!(out.contains("alerts are recorded, not notified"), "{out}");
+    let windows = env.ok(&["alerts", "maintenance", "list"]);
+    assert!(
+        windows.contains("whole tenant") && windows.contains("fibre works"),
+        "{windows}"
+    );
+    let id = windows.split_whitespace().next().unwrap().to_owned();
+    env.ok(&["alerts", "maintenance", "end", &id]);
+    assert!(env.ok(&["alerts", "maintenance", "list"]).trim().is_empty());
+    let err = env.fails(
+        &["alerts", "maintenance", "add", "--for", "soon"],
+        "correct horse",
+    );
+    assert!(err.contains("duration"), "{err}");
+    let err = env.fails(
+        &[
+            "alerts",
+            "maintenance",
+            "add",
+            "--for",
+            "1h",
+            "--device",
+            "nope",
+        ],
+        "correct horse",
+    );
+    assert!(err.contains("not found"), "{err}");
+
+    // Thresholds: the tenant's and one device's own.
+    let set: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "settings",
+        "--cpu-threshold",
+        "90",
+        "--digest-threshold",
+        "3",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(set["alerts"]["cpu_threshold_pct"], 90.0);
+    assert_eq!(set["alerts"]["digest_threshold"], 3);
+    let err = env.fails(&["settings", "--mem-threshold", "150"], "correct horse");
+    assert!(err.contains("mem_threshold_pct"), "{err}");
+    let off: serde_json::Value =
+        serde_json::from_str(&env.ok(&["settings", "--cpu-threshold", "0", "--json"])).unwrap();
+    assert!(
+        off["alerts"]["cpu_threshold_pct"].is_null(),
+        "0 turns it off"
+    );
+    let devices: serde_json::Value = serde_json::from_str(&env.ok(&["devices", "--json"])).unwrap();
+    let device = devices[0]["id"].as_str().unwrap().to_owned();
+    assert!(env
+        .ok(&["device", "offline-after", &device, "3"])
+        .contains("alerts after 3 min offline"));
+    assert!(env
+        .ok(&["device", "offline-after", &device, "default"])
+        .contains("follows the tenant's threshold (10 min)"));
+    let err = env.fails(&["device", "offline-after", &device, "0"], "correct horse");
+    assert!(err.contains("1 and 1440"), "{err}");
+
+    // Filters are checked; history of an unknown alert is a clear error.
+    let err = env.fails(&["alerts", "--kind", "bogus"], "correct horse");
+    assert!(err.contains("device_offline"), "{err}");
+    env.ok(&[
+        "alerts",
+        "--kind",
+        "device_offline",
+        "--severity",
+        "critical",
+        "--device",
+        &device,
+    ]);
+    let err = env.fails(&["alerts", "history", "999"], "correct horse");
+    assert!(err.contains("alert 999 not found"), "{err}");
+    env.ok(&["alerts", "channel", "remove", "noc"]);
+}
