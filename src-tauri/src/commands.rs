@@ -3,7 +3,10 @@
 
 use acsdesk_core::desk::Desk;
 use acsdesk_types::actions::{ActionInfo, ListActionsRequest, QueueActionRequest};
-use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
+use acsdesk_types::alerts::{
+    AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest, ListChannelsRequest,
+    SaveChannelRequest, SetAlertStateRequest,
+};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
     DeviceLogsRequest, GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo,
@@ -189,4 +192,41 @@ pub(crate) async fn unlock_tenant(
     request: UnlockTenantRequest,
 ) -> Result<(), IpcError> {
     desk.inner().unlock_tenant(request).await
+}
+
+/// `list_channels`: the tenant's alert channels, without secrets.
+#[tauri::command]
+pub(crate) async fn list_channels(
+    desk: DeskState<'_>,
+    request: ListChannelsRequest,
+) -> Result<Vec<ChannelInfo>, IpcError> {
+    let ListChannelsRequest {} = request;
+    desk.list_channels().await
+}
+
+/// `save_channel`: add or replace a webhook or SMS channel.
+#[tauri::command]
+pub(crate) async fn save_channel(
+    desk: DeskState<'_>,
+    request: SaveChannelRequest,
+) -> Result<(), IpcError> {
+    desk.save_channel(request).await
+}
+
+/// `remove_channel`: remove a channel.
+#[tauri::command]
+pub(crate) async fn remove_channel(
+    desk: DeskState<'_>,
+    request: ChannelNameRequest,
+) -> Result<(), IpcError> {
+    desk.remove_channel(request).await
+}
+
+/// `test_channel`: send a test message through a channel.
+#[tauri::command]
+pub(crate) async fn test_channel(
+    desk: DeskState<'_>,
+    request: ChannelNameRequest,
+) -> Result<u32, IpcError> {
+    desk.test_channel(request).await
 }

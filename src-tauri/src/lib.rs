@@ -35,6 +35,10 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::tenant_settings,
         commands::device_logs,
         commands::unlock_tenant,
+        commands::list_channels,
+        commands::save_channel,
+        commands::remove_channel,
+        commands::test_channel,
     ])
 }
 

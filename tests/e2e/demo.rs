@@ -298,6 +298,75 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     shows_value(c, field, "6")
         .await
         .context("the saved full-sync interval is shown again")?;
+
+    // An alert channel: saved from the form, listed without its secret, tested.
+    let (hook, mut received) = acsdesk_captures::receiver::start(204).await;
+    c.find(Locator::Css("[data-testid=channel-form]"))
+        .await?
+        .find(Locator::XPath("ancestor::details/summary"))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Css("[data-testid=channel-name]"))
+        .await?
+        .send_keys("noc")
+        .await?;
+    c.find(Locator::Css("[data-testid=channel-url]"))
+        .await?
+        .send_keys(&format!("{hook}/alerts?token=E2E-TOKEN"))
+        .await?;
+    c.find(Locator::Css("[data-testid=channel-secret]"))
+        .await?
+        .send_keys("e2e-signing-secret-123")
+        .await?;
+    c.find(Locator::Css(
+        "[data-testid=channel-form] button[type=submit]",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop
+        .wait_text(
+            "[data-testid=channel-status]",
+            Duration::from_secs(10),
+            |t| t.contains("saved"),
+        )
+        .await?;
+    let listed = desktop
+        .wait_text("[data-testid=channel-list]", Duration::from_secs(10), |t| {
+            t.contains("noc")
+        })
+        .await?;
+    ensure!(
+        !listed.contains("E2E-TOKEN") && !listed.contains("e2e-signing-secret"),
+        "secrets stay out of the list: {listed}"
+    );
+    c.find(Locator::XPath(
+        "//li[@data-testid='channel-item'][contains(., 'noc')]//button[contains(., 'Send test')]",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop
+        .wait_text(
+            "[data-testid=channel-status]",
+            Duration::from_secs(20),
+            |t| t.contains("Test sent"),
+        )
+        .await?;
+    let request = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .context("the webhook received the test")?
+        .context("the receiver is running")?;
+    ensure!(
+        request.method == "POST"
+            && request.target == "/alerts?token=E2E-TOKEN"
+            && request
+                .header("x-acsdesk-signature")
+                .is_some_and(|s| s.starts_with("sha256=")),
+        "{request:?}"
+    );
+    desktop.screenshot("channels").await?;
     Ok(())
 }
 

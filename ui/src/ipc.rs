@@ -4,7 +4,10 @@
 //! `request` and answers with its response struct or an [`IpcError`].
 
 use acsdesk_types::actions::{ActionInfo, ListActionsRequest, QueueActionRequest};
-use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
+use acsdesk_types::alerts::{
+    AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest, ListChannelsRequest,
+    SaveChannelRequest, SetAlertStateRequest,
+};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
     DeviceLogsRequest, GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo,
@@ -184,6 +187,26 @@ pub(crate) async fn list_alerts(request: ListAlertsRequest) -> Result<Vec<AlertI
 /// Acknowledges or resolves an alert.
 pub(crate) async fn set_alert_state(request: SetAlertStateRequest) -> Result<(), IpcError> {
     invoke(commands::SET_ALERT_STATE, &request).await
+}
+
+/// The tenant's alert channels.
+pub(crate) async fn list_channels() -> Result<Vec<ChannelInfo>, IpcError> {
+    invoke(commands::LIST_CHANNELS, &ListChannelsRequest {}).await
+}
+
+/// Adds or replaces an alert channel.
+pub(crate) async fn save_channel(request: SaveChannelRequest) -> Result<(), IpcError> {
+    invoke(commands::SAVE_CHANNEL, &request).await
+}
+
+/// Removes an alert channel.
+pub(crate) async fn remove_channel(name: String) -> Result<(), IpcError> {
+    invoke(commands::REMOVE_CHANNEL, &ChannelNameRequest { name }).await
+}
+
+/// Sends a test message through a channel; the attempts it took.
+pub(crate) async fn test_channel(name: String) -> Result<u32, IpcError> {
+    invoke(commands::TEST_CHANNEL, &ChannelNameRequest { name }).await
 }
 
 /// Works in another tenant.

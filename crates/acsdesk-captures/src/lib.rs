@@ -5,7 +5,10 @@
 //! (query parameter order, JSON formatting), and a [`Replay`] server that answers exactly
 //! what real GenieACS answered to exactly the request it was sent.
 //!
-//! It is a dev-dependency only: nothing shipped reads the captures.
+//! It is a dev-dependency only: nothing shipped reads the captures. [`receiver`] is a
+//! recording endpoint for tests of what AcsDesk sends out (webhooks, SMS gateways).
+
+pub mod receiver;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};

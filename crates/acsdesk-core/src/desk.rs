@@ -11,7 +11,10 @@ use crate::sync::nbi::NbiSource;
 use crate::sync::scheduler::{spawn_poller, AcsHealth, PollerConfig, PollerHandle};
 use crate::sync::DeviceSource;
 use acsdesk_types::actions::{ActionInfo, ActionInput, ListActionsRequest, QueueActionRequest};
-use acsdesk_types::alerts::{AlertInfo, ListAlertsRequest, SetAlertStateRequest};
+use acsdesk_types::alerts::{
+    AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest, SaveChannelRequest,
+    SetAlertStateRequest,
+};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceLogsRequest,
     ListDevicesRequest, ListDevicesResponse, LogInfo, WifiInfo,
@@ -547,18 +550,11 @@ impl Desk {
                             | crate::actions::worker::Outcome::Failed(..)
                     );
                     if let Ok(a) = tenant.action(id).await {
-                        if let (
-                            crate::actions::worker::Outcome::Failed(_, why),
-                            ActionRequest::UpdateFirmware { .. },
-                        ) = (&o, &a.request)
-                        {
+                        if let crate::actions::worker::Outcome::Failed(_, why) = &o {
                             let now = (desk.clock)();
-                            let problem = crate::alerts::rules::firmware_failed(
-                                &a.device, &a.device, now, why,
-                            );
                             let config = tenant.alert_config().await.unwrap_or_default();
                             if let Ok(deliveries) =
-                                crate::alerts::engine::raise_event(&tenant, problem, &config, now)
+                                crate::alerts::engine::action_failed(&tenant, &a, why, &config, now)
                                     .await
                             {
                                 announce(&desk.events, &tenant, deliveries, now).await;
@@ -708,6 +704,71 @@ impl Desk {
                 last_seen_ms: a.last_seen_ms,
             })
             .collect())
+    }
+
+    /// The current tenant's alert channels (no secrets).
+    pub async fn list_channels(&self) -> Result<Vec<ChannelInfo>, IpcError> {
+        Ok(self
+            .tenant()
+            .await?
+            .channels()
+            .await?
+            .into_iter()
+            .map(|c| ChannelInfo {
+                name: c.name,
+                kind: c.kind,
+                endpoint: c.endpoint,
+                phones: c.phones,
+                enabled: c.enabled,
+            })
+            .collect())
+    }
+
+    /// Adds or replaces an alert channel of the current tenant.
+    pub async fn save_channel(&self, request: SaveChannelRequest) -> Result<(), IpcError> {
+        use crate::alerts::channels::{SmsGateway, Webhook};
+        use crate::store::channels::ChannelConfig;
+        let config = match request.kind.as_str() {
+            "webhook" => ChannelConfig::Webhook(Webhook {
+                url: request.url.trim().to_owned(),
+                secret: request.secret.filter(|s| !s.is_empty()),
+            }),
+            "sms" => ChannelConfig::Sms(SmsGateway {
+                url_template: request.url.trim().to_owned(),
+                post_body_template: None,
+                phones: request
+                    .phones
+                    .into_iter()
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+            }),
+            other => {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    format!("kind: {other:?} is not webhook or sms"),
+                ))
+            }
+        };
+        self.tenant()
+            .await?
+            .add_channel(&request.name, &config, (self.clock)())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes an alert channel.
+    pub async fn remove_channel(&self, request: ChannelNameRequest) -> Result<(), IpcError> {
+        self.tenant().await?.remove_channel(&request.name).await?;
+        Ok(())
+    }
+
+    /// Sends a test message through a channel; the attempts it took.
+    pub async fn test_channel(&self, request: ChannelNameRequest) -> Result<u32, IpcError> {
+        let tenant = self.tenant().await?;
+        crate::alerts::deliver::test_channel(&tenant, &request.name, (self.clock)())
+            .await
+            .map_err(|e| IpcError::new(ErrorCode::Remote, e))
     }
 
     /// Acknowledges or resolves an alert.

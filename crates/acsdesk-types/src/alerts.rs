@@ -44,3 +44,58 @@ pub struct SetAlertStateRequest {
     /// `acknowledged` or `resolved`.
     pub state: String,
 }
+
+/// An alert channel as listed (never its secrets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelInfo {
+    /// Its name.
+    pub name: String,
+    /// `webhook` or `sms`.
+    pub kind: String,
+    /// The endpoint's scheme and host.
+    pub endpoint: String,
+    /// Phone numbers it texts (SMS).
+    pub phones: usize,
+    /// Whether new alerts go to it.
+    pub enabled: bool,
+}
+
+/// Request of `list_channels`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListChannelsRequest {}
+
+/// Request of `save_channel`: add or replace a channel.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveChannelRequest {
+    /// Its name.
+    pub name: String,
+    /// `webhook` or `sms`.
+    pub kind: String,
+    /// The webhook URL, or the gateway's URL template with `{phone}` and `{message}`.
+    pub url: String,
+    /// The webhook's HMAC secret (16+ characters), if it signs.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// The numbers an SMS channel texts.
+    #[serde(default)]
+    pub phones: Vec<String>,
+}
+
+impl std::fmt::Debug for SaveChannelRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SaveChannelRequest")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("url", &"<redacted>")
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("phones", &self.phones.len())
+            .finish()
+    }
+}
+
+/// Request of `remove_channel` and `test_channel`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelNameRequest {
+    /// The channel.
+    pub name: String,
+}

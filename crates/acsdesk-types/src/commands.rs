@@ -60,6 +60,18 @@ pub const DEVICE_LOGS: &str = "device_logs";
 /// `unlock_tenant`: [`crate::settings::UnlockTenantRequest`] → `()`.
 pub const UNLOCK_TENANT: &str = "unlock_tenant";
 
+/// `list_channels`: [`crate::alerts::ListChannelsRequest`] → `Vec<`[`crate::alerts::ChannelInfo`]`>`.
+pub const LIST_CHANNELS: &str = "list_channels";
+
+/// `save_channel`: [`crate::alerts::SaveChannelRequest`] → `()`.
+pub const SAVE_CHANNEL: &str = "save_channel";
+
+/// `remove_channel`: [`crate::alerts::ChannelNameRequest`] → `()`.
+pub const REMOVE_CHANNEL: &str = "remove_channel";
+
+/// `test_channel`: [`crate::alerts::ChannelNameRequest`] → `u32` (attempts it took).
+pub const TEST_CHANNEL: &str = "test_channel";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -81,4 +93,8 @@ pub const ALL: &[&str] = &[
     TENANT_SETTINGS,
     DEVICE_LOGS,
     UNLOCK_TENANT,
+    LIST_CHANNELS,
+    SAVE_CHANNEL,
+    REMOVE_CHANNEL,
+    TEST_CHANNEL,
 ];

@@ -1,5 +1,6 @@
 //! Reusable components shared by pages.
 
 pub(crate) mod actions;
+pub(crate) mod channels;
 pub(crate) mod nav;
 pub(crate) mod unlock;

@@ -159,6 +159,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 <button type="submit" class="primary">"Save"</button>
             </form>
             {status(alerts_message, "alert-settings-status")}
+            <crate::components::channels::ChannelsSection />
             <h2>"Monitoring"</h2>
             <form class="form" novalidate on:submit=move |e| save_to(sync_message, e) data-testid="sync-settings">
                 {sync.field("Offline after this many inform intervals", "presence_factor", "1", "10", sync.presence_factor)}

@@ -127,6 +127,28 @@ pub async fn raise_event(
     deliver_raised(store, &changes, config, now_ms).await
 }
 
+/// What an action's failure means for alerting: a failed firmware update (GenieACS's
+/// transfer fault, the device refusing the image, or coming back on the old version) is
+/// an alert until someone resolves it. Other failed actions are in the device's log.
+pub async fn action_failed(
+    store: &TenantStore,
+    action: &crate::store::actions::ActionRow,
+    reason: &str,
+    config: &AlertConfig,
+    now_ms: i64,
+) -> Result<Vec<Delivery>, StoreError> {
+    let crate::actions::ActionRequest::UpdateFirmware { file, .. } = &action.request else {
+        return Ok(Vec::new());
+    };
+    let label = match store.device(&action.device).await {
+        Ok(d) => d.row.serial,
+        Err(_) => action.device.clone(),
+    };
+    let problem =
+        super::rules::firmware_failed(&action.device, &label, now_ms, &format!("{file}: {reason}"));
+    raise_event(store, problem, config, now_ms).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -590,3 +590,95 @@ async fn webhooks_receive_signed_alerts_and_failures_are_recorded() {
     lab.t.remove_channel("noc").await.unwrap();
     assert!(lab.t.enabled_channels().await.unwrap().is_empty());
 }
+
+/// A firmware image marked bad in the sandbox: the update fails with the transfer fault
+/// GenieACS reports, and it is one firmware alert however often it is looked at.
+#[tokio::test]
+async fn a_bad_firmware_image_fails_its_update_and_raises_one_alert() {
+    use crate::actions::worker::Worker;
+    use crate::actions::{ActionRequest, ActionStatus};
+    let lab = lab(12).await;
+    let config = AlertConfig::default();
+    lab.settle(&config).await;
+    let id = lab.online(1).await.remove(0);
+    let device = lab.t.device(&id).await.unwrap().normalized;
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("image.bin");
+    std::fs::write(&image, vec![0x5a_u8; 64 * 1024]).unwrap();
+    lab.genie
+        .files()
+        .upload(
+            "fw-bad.bin",
+            &image,
+            &acsdesk_genieacs::api::files::FileMetadata {
+                file_type: Some("1 Firmware Upgrade Image".into()),
+                oui: Some(device.oui.clone()),
+                product_class: Some(device.product_class.clone()),
+                version: Some("9.9.9".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let marked = lab
+        .http
+        .post(format!(
+            "{}/_sandbox/files/fw-bad.bin/bad",
+            lab.sandbox.url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(marked.status().is_success());
+    let request = ActionRequest::UpdateFirmware {
+        file: "fw-bad.bin".into(),
+        version: Some("9.9.9".into()),
+    };
+    let a = lab
+        .t
+        .enqueue_action(&id, &request, "noc", lab.now())
+        .await
+        .unwrap();
+    let clock = lab.sandbox.clock_handle();
+    let worker = Worker::new(
+        lab.t.clone(),
+        "main",
+        lab.genie.clone(),
+        std::sync::Arc::new(move || clock.now_ms()),
+    );
+    worker.try_execute_next().await.unwrap();
+    let mut done = lab.t.action(a.id).await.unwrap();
+    for _ in 0..60 {
+        if done.status.is_final() {
+            break;
+        }
+        lab.sandbox.advance(30_000);
+        worker.follow_up().await.unwrap();
+        done = lab.t.action(a.id).await.unwrap();
+    }
+    assert_eq!(done.status, ActionStatus::Failed, "{done:?}");
+    assert_eq!(done.fault_code.as_deref(), Some("cwmp.9010"), "{done:?}");
+    let reason = done.fault_message.clone().unwrap_or_default();
+    let raised = super::engine::action_failed(&lab.t, &done, &reason, &config, lab.now())
+        .await
+        .unwrap();
+    assert!(
+        matches!(raised.as_slice(), [Delivery::Single(p)] if p.key.kind == super::AlertKind::FirmwareFailed
+            && p.message.contains("fw-bad.bin")),
+        "{raised:?}"
+    );
+    assert!(
+        super::engine::action_failed(&lab.t, &done, &reason, &config, lab.now() + MIN)
+            .await
+            .unwrap()
+            .is_empty(),
+        "one alert"
+    );
+    // The worker removed its task's fault, so no provisioning alert appears for it.
+    lab.sync().await;
+    evaluate(&lab.t, &[], &config, lab.now()).await.unwrap();
+    assert!(lab.alert_of(&id, "provisioning_failed").await.is_none());
+    assert_eq!(
+        lab.alert_of(&id, "firmware_failed").await.unwrap().state,
+        "open"
+    );
+}
