@@ -9,7 +9,8 @@ use acsdesk_types::alerts::{
 };
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
-    DeviceLogsRequest, GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo,
+    DeviceLogsRequest, DeviceParametersRequest, FirmwareFileInfo, FirmwareFilesRequest,
+    GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo, ParameterInfo,
 };
 use acsdesk_types::settings::{
     AcsTestReport, AddAcsRequest, RemoveAcsRequest, StartDemoRequest, SwitchTenantRequest,
@@ -229,4 +230,22 @@ pub(crate) async fn test_channel(
     request: ChannelNameRequest,
 ) -> Result<u32, IpcError> {
     desk.test_channel(request).await
+}
+
+/// `device_parameters`: a device's parameter tree, live from GenieACS.
+#[tauri::command]
+pub(crate) async fn device_parameters(
+    desk: DeskState<'_>,
+    request: DeviceParametersRequest,
+) -> Result<Vec<ParameterInfo>, IpcError> {
+    desk.device_parameters(request).await
+}
+
+/// `firmware_files`: the firmware images in GenieACS that fit a device.
+#[tauri::command]
+pub(crate) async fn firmware_files(
+    desk: DeskState<'_>,
+    request: FirmwareFilesRequest,
+) -> Result<Vec<FirmwareFileInfo>, IpcError> {
+    desk.firmware_files(request).await
 }

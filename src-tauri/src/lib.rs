@@ -39,6 +39,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::save_channel,
         commands::remove_channel,
         commands::test_channel,
+        commands::device_parameters,
+        commands::firmware_files,
     ])
 }
 

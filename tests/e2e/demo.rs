@@ -229,6 +229,79 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the device log records the actions")?;
 
+    // Firmware: the images in GenieACS for this model, one chosen, installed and proven.
+    c.find(Locator::Css("[data-testid=action-firmware]"))
+        .await?
+        .click()
+        .await?;
+    let offered = desktop
+        .wait_text(
+            "[data-testid=firmware-files]",
+            Duration::from_secs(20),
+            |t| !t.is_empty(),
+        )
+        .await
+        .context("the images that fit the device are offered")?;
+    let submit = c
+        .find(Locator::Css("[data-testid=firmware-submit]"))
+        .await?;
+    ensure!(
+        submit.prop("disabled").await?.as_deref() == Some("true"),
+        "nothing to install before one is chosen"
+    );
+    c.find(Locator::Css(
+        "[data-testid=firmware-files] input[type=radio]",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop.screenshot("firmware").await?;
+    c.find(Locator::Css("[data-testid=firmware-submit]"))
+        .await?
+        .click()
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=action-item]:first-child [data-testid=action-status]",
+            Duration::from_secs(120),
+            |t| t == "completed",
+        )
+        .await
+        .with_context(|| format!("the firmware update completes ({offered})"))?;
+
+    // The parameter tree, live from GenieACS, searched.
+    c.find(Locator::Css("[data-testid=params-load]"))
+        .await?
+        .click()
+        .await?;
+    desktop
+        .wait_text("[data-testid=params-count]", Duration::from_secs(20), |t| {
+            t.contains(" parameters")
+        })
+        .await
+        .context("the parameter tree loads")?;
+    c.find(Locator::Css("[data-testid=params-search]"))
+        .await?
+        .send_keys("SoftwareVersion")
+        .await?;
+    let found = desktop
+        .wait_text("[data-testid=params-table]", Duration::from_secs(10), |t| {
+            t.contains("DeviceInfo.SoftwareVersion")
+        })
+        .await
+        .context("searching the tree finds the firmware version")?;
+    let installed = offered
+        .split("version ")
+        .nth(1)
+        .and_then(|v| v.split(" · ").next())
+        .unwrap_or_default()
+        .to_owned();
+    ensure!(
+        !installed.is_empty() && found.contains(&installed),
+        "the tree shows the installed version {installed:?}: {found}"
+    );
+    desktop.screenshot("parameters").await?;
+
     c.find(Locator::Css("[data-testid=nav-alerts]"))
         .await?
         .click()

@@ -189,6 +189,29 @@ pub(crate) async fn set_alert_state(request: SetAlertStateRequest) -> Result<(),
     invoke(commands::SET_ALERT_STATE, &request).await
 }
 
+/// A device's parameters, live from GenieACS.
+pub(crate) async fn device_parameters(
+    device: String,
+    prefix: Option<String>,
+) -> Result<Vec<acsdesk_types::devices::ParameterInfo>, IpcError> {
+    invoke(
+        commands::DEVICE_PARAMETERS,
+        &acsdesk_types::devices::DeviceParametersRequest { device, prefix },
+    )
+    .await
+}
+
+/// The firmware images in GenieACS that fit a device.
+pub(crate) async fn firmware_files(
+    device: String,
+) -> Result<Vec<acsdesk_types::devices::FirmwareFileInfo>, IpcError> {
+    invoke(
+        commands::FIRMWARE_FILES,
+        &acsdesk_types::devices::FirmwareFilesRequest { device },
+    )
+    .await
+}
+
 /// The tenant's alert channels.
 pub(crate) async fn list_channels() -> Result<Vec<ChannelInfo>, IpcError> {
     invoke(commands::LIST_CHANNELS, &ListChannelsRequest {}).await

@@ -732,6 +732,9 @@ pub(crate) struct SandboxArgs {
     /// The share of firmware downloads that fail, 0 to 1.
     #[arg(long, default_value_t = 0.0, value_parser = unit_interval)]
     pub(crate) firmware_failure_rate: f64,
+    /// Start without the newer firmware image per model that is otherwise stored.
+    #[arg(long)]
+    pub(crate) no_firmware_images: bool,
 }
 
 fn unit_interval(s: &str) -> Result<f64, String> {

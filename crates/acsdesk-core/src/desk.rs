@@ -17,7 +17,8 @@ use acsdesk_types::alerts::{
 };
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceLogsRequest,
-    ListDevicesRequest, ListDevicesResponse, LogInfo, WifiInfo,
+    DeviceParametersRequest, FirmwareFileInfo, FirmwareFilesRequest, ListDevicesRequest,
+    ListDevicesResponse, LogInfo, ParameterInfo, WifiInfo,
 };
 use acsdesk_types::events::{
     AcsHealthEvent, ActionProgressEvent, DevicesChangedEvent, SyncProgressEvent,
@@ -706,6 +707,83 @@ impl Desk {
             .collect())
     }
 
+    /// A device's parameters, live from its GenieACS (read-only).
+    pub async fn device_parameters(
+        &self,
+        request: DeviceParametersRequest,
+    ) -> Result<Vec<ParameterInfo>, IpcError> {
+        let tenant = self.tenant().await?;
+        let acs = tenant.device_acs(None, &request.device).await?;
+        let (_, client) = connection_client(&tenant, &acs).await?;
+        let prefix = request
+            .prefix
+            .map(|p| p.trim().trim_end_matches('.').to_owned())
+            .filter(|p| !p.is_empty());
+        let mut q = client
+            .devices()
+            .query(acsdesk_genieacs::Query::all().eq("_id", request.device.as_str()));
+        if let Some(p) = &prefix {
+            q = q.projection([p.clone()]);
+        }
+        let docs = q
+            .send()
+            .await
+            .map_err(|e| IpcError::new(ErrorCode::Remote, format!("GenieACS: {e}")))?;
+        let doc = docs.first().ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::NotFound,
+                format!("GenieACS has no device {}", request.device),
+            )
+        })?;
+        Ok(doc
+            .parameters(prefix.as_deref().unwrap_or(""))
+            .into_iter()
+            .map(|p| ParameterInfo {
+                value: match p.value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
+                path: p.path,
+                xsd_type: p.xsd.map(str::to_owned),
+                writable: p.writable,
+            })
+            .collect())
+    }
+
+    /// The firmware images in GenieACS that fit a device (its OUI and product class).
+    pub async fn firmware_files(
+        &self,
+        request: FirmwareFilesRequest,
+    ) -> Result<Vec<FirmwareFileInfo>, IpcError> {
+        let tenant = self.tenant().await?;
+        let device = tenant.device(&request.device).await?;
+        let (_, client) = connection_client(&tenant, &device.row.acs).await?;
+        let files = client
+            .files()
+            .list()
+            .await
+            .map_err(|e| IpcError::new(ErrorCode::Remote, format!("GenieACS: {e}")))?;
+        Ok(files
+            .into_iter()
+            .filter(|f| {
+                crate::actions::translate::FileInfo {
+                    name: f.name.clone(),
+                    file_type: f.metadata.file_type.clone(),
+                    oui: f.metadata.oui.clone(),
+                    product_class: f.metadata.product_class.clone(),
+                    version: f.metadata.version.clone(),
+                }
+                .misfit(&device.normalized)
+                .is_none()
+            })
+            .map(|f| FirmwareFileInfo {
+                name: f.name,
+                version: f.metadata.version,
+                size: f.length,
+            })
+            .collect())
+    }
+
     /// The current tenant's alert channels (no secrets).
     pub async fn list_channels(&self) -> Result<Vec<ChannelInfo>, IpcError> {
         Ok(self
@@ -851,6 +929,7 @@ impl Desk {
         let sandbox = acsdesk_sandbox::Sandbox::builder(now)
             .devices(u64::from(request.devices.clamp(1, 100_000)))
             .speed(60.0)
+            .firmware_images(true)
             .start()
             .await
             .map_err(|e| {

@@ -99,10 +99,25 @@ impl DeviceDocument {
     /// Every leaf parameter (a node with `_value`) under `prefix` (all when empty), as
     /// `(path, value)` in path order.
     pub fn leaves(&self, prefix: &str) -> Vec<(String, &Value)> {
-        fn walk<'a>(node: &'a Value, path: String, out: &mut Vec<(String, &'a Value)>) {
+        self.parameters(prefix)
+            .into_iter()
+            .map(|p| (p.path, p.value))
+            .collect()
+    }
+
+    /// Every leaf parameter under `prefix` (all when empty) with what GenieACS recorded
+    /// of it — type, writability, when it was read — in path order.
+    pub fn parameters(&self, prefix: &str) -> Vec<Parameter<'_>> {
+        fn walk<'a>(node: &'a Value, path: String, out: &mut Vec<Parameter<'a>>) {
             let Some(map) = node.as_object() else { return };
             if let Some(v) = map.get("_value") {
-                out.push((path.clone(), v));
+                out.push(Parameter {
+                    path: path.clone(),
+                    value: v,
+                    xsd: map.get("_type").and_then(Value::as_str),
+                    writable: map.get("_writable").and_then(Value::as_bool),
+                    timestamp: map.get("_timestamp").and_then(Value::as_str),
+                });
             }
             for (k, child) in map {
                 if k.starts_with('_') {
@@ -121,8 +136,8 @@ impl DeviceDocument {
         if let Some(node) = self.node(start) {
             walk(node, start.to_owned(), &mut out);
         }
-        out.retain(|(p, _)| !p.starts_with('_'));
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.retain(|p| !p.path.starts_with('_'));
+        out.sort_by(|a, b| a.path.cmp(&b.path));
         out
     }
 
@@ -225,4 +240,19 @@ mod tests {
         assert_eq!(d.tags(), vec!["tr181", "lab-reference"]);
         assert_eq!(d.instances("Device.WiFi.SSID"), vec![1, 2, 3, 4]);
     }
+}
+
+/// A leaf parameter of a device document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter<'a> {
+    /// Its full path.
+    pub path: String,
+    /// Its value as GenieACS stores it.
+    pub value: &'a Value,
+    /// `xsd:string`, `xsd:unsignedInt`, … when recorded.
+    pub xsd: Option<&'a str>,
+    /// Whether the device lets it be set, when recorded.
+    pub writable: Option<bool>,
+    /// When GenieACS last read it (ISO-8601).
+    pub timestamp: Option<&'a str>,
 }

@@ -19,7 +19,7 @@ mod query;
 mod stream;
 
 pub use client::{Auth, Client, ClientBuilder, Tls};
-pub use document::DeviceDocument;
+pub use document::{DeviceDocument, Parameter};
 pub use error::Error;
 pub use id::DeviceId;
 pub use query::{iso8601, Query};

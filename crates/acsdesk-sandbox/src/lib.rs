@@ -64,6 +64,7 @@ pub struct Sandbox {
     bind: SocketAddr,
     import: Vec<Value>,
     download_failure_rate: f64,
+    firmware_images: bool,
 }
 
 /// Why a sandbox did not start.
@@ -99,6 +100,7 @@ impl Sandbox {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             import: Vec::new(),
             download_failure_rate: 0.0,
+            firmware_images: false,
         }
     }
 
@@ -133,6 +135,14 @@ impl Sandbox {
         self
     }
 
+    /// Also stores, as if uploaded, one newer firmware image per simulated model (with
+    /// its OUI, product class and version in the metadata), so firmware updates can be
+    /// tried at once: the demo fleet has them.
+    pub fn firmware_images(mut self, yes: bool) -> Self {
+        self.firmware_images = yes;
+        self
+    }
+
     /// The share of firmware downloads that fail (0..=1) besides files marked bad.
     pub fn download_failure_rate(mut self, rate: f64) -> Self {
         self.download_failure_rate = rate.clamp(0.0, 1.0);
@@ -158,7 +168,32 @@ impl Sandbox {
             clock: clock.clone(),
             fleet: Mutex::new(Fleet::new(devices)),
             faults: Mutex::new(BTreeMap::new()),
-            files: Mutex::new(BTreeMap::new()),
+            files: Mutex::new(if self.firmware_images {
+                model::Model::ALL
+                    .iter()
+                    .filter(|m| **m != model::Model::MikroTikLte)
+                    .map(|m| {
+                        let (oui, product_class, ..) = m.identity();
+                        let (name, version) = m.upgrade();
+                        (
+                            name.to_owned(),
+                            server::StoredFile {
+                                length: 24 * 1024 * 1024,
+                                metadata: serde_json::json!({
+                                    "fileType": "1 Firmware Upgrade Image",
+                                    "oui": oui,
+                                    "productClass": product_class,
+                                    "version": version,
+                                }),
+                                upload_ms: self.start_ms,
+                                bad: false,
+                            },
+                        )
+                    })
+                    .collect()
+            } else {
+                BTreeMap::new()
+            }),
             collections: Mutex::new(HashMap::new()),
             chaos: Mutex::new(Chaos {
                 download_failure_rate: self.download_failure_rate,

@@ -86,6 +86,28 @@ impl Model {
         }
     }
 
+    /// Every model.
+    pub const ALL: [Model; 5] = [
+        Model::MikroTik,
+        Model::MikroTikLte,
+        Model::TpLink,
+        Model::Huawei,
+        Model::Zte,
+    ];
+
+    /// The firmware image a demo offers for it: (file name, version it installs).
+    pub fn upgrade(self) -> (&'static str, &'static str) {
+        match self {
+            Model::MikroTik | Model::MikroTikLte => ("routeros-arm-7.16.1.npk", "7.16.1"),
+            Model::TpLink => (
+                "ArcherC6v3-1.4.1-Build-20240618.bin",
+                "1.4.1 Build 20240618",
+            ),
+            Model::Huawei => ("HG8245H-V3R017C10S120.bin", "V3R017C10S120"),
+            Model::Zte => ("F670L-V9.0.11P1N2.bin", "V9.0.11P1N2"),
+        }
+    }
+
     /// The root of its data model.
     pub fn root(self) -> &'static str {
         match self {

@@ -72,6 +72,12 @@ pub const REMOVE_CHANNEL: &str = "remove_channel";
 /// `test_channel`: [`crate::alerts::ChannelNameRequest`] → `u32` (attempts it took).
 pub const TEST_CHANNEL: &str = "test_channel";
 
+/// `device_parameters`: [`crate::devices::DeviceParametersRequest`] → `Vec<`[`crate::devices::ParameterInfo`]`>`.
+pub const DEVICE_PARAMETERS: &str = "device_parameters";
+
+/// `firmware_files`: [`crate::devices::FirmwareFilesRequest`] → `Vec<`[`crate::devices::FirmwareFileInfo`]`>`.
+pub const FIRMWARE_FILES: &str = "firmware_files";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -97,4 +103,6 @@ pub const ALL: &[&str] = &[
     SAVE_CHANNEL,
     REMOVE_CHANNEL,
     TEST_CHANNEL,
+    DEVICE_PARAMETERS,
+    FIRMWARE_FILES,
 ];

@@ -359,3 +359,44 @@ pub struct LogInfo {
     /// When (Unix ms).
     pub at_ms: i64,
 }
+
+/// Request of `device_parameters`: the device's parameters, live from GenieACS.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceParametersRequest {
+    /// GenieACS id.
+    pub device: String,
+    /// Only those under this path (all when `None`).
+    #[serde(default)]
+    pub prefix: Option<String>,
+}
+
+/// One parameter of a device as GenieACS holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParameterInfo {
+    /// Full path.
+    pub path: String,
+    /// The value as text.
+    pub value: String,
+    /// Its xsd type, when recorded.
+    pub xsd_type: Option<String>,
+    /// Whether it can be set, when recorded.
+    pub writable: Option<bool>,
+}
+
+/// Request of `firmware_files`: the GenieACS files that fit a device.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmwareFilesRequest {
+    /// GenieACS id.
+    pub device: String,
+}
+
+/// A firmware image in GenieACS that fits the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmwareFileInfo {
+    /// The file's name (its GenieACS id).
+    pub name: String,
+    /// The version it installs, if its metadata says.
+    pub version: Option<String>,
+    /// Size in bytes.
+    pub size: u64,
+}

@@ -20,6 +20,8 @@ pub(crate) enum Dialog {
     Reboot,
     /// Confirm a factory reset.
     FactoryReset,
+    /// Choose a firmware image and confirm.
+    Firmware,
 }
 
 /// The actions panel of one device.
@@ -85,12 +87,14 @@ pub(crate) fn ActionsPanel(
                 <button type="button" data-testid="action-wifi" on:click=move |_| dialog.set(Some(Dialog::Wifi))>"Change WiFi"</button>
                 <button type="button" data-testid="action-pppoe" on:click=move |_| dialog.set(Some(Dialog::Pppoe))>"Change PPPoE"</button>
                 <button type="button" data-testid="action-refresh" on:click=refresh>"Refresh now"</button>
+                <button type="button" data-testid="action-firmware" on:click=move |_| dialog.set(Some(Dialog::Firmware))>"Update firmware"</button>
                 <button type="button" class="danger" data-testid="action-reboot" on:click=move |_| dialog.set(Some(Dialog::Reboot))>"Reboot"</button>
                 <button type="button" class="danger" data-testid="action-factory-reset" on:click=move |_| dialog.set(Some(Dialog::FactoryReset))>"Factory reset"</button>
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             {
                 let label = label.clone();
+                let id_for_files = id.clone();
                 move || match dialog.get() {
                     Some(Dialog::Wifi) => view! {
                         <WifiDialog
@@ -100,6 +104,14 @@ pub(crate) fn ActionsPanel(
                     }.into_any(),
                     Some(Dialog::Pppoe) => view! {
                         <PppoeDialog
+                            on_submit=Callback::new(move |a| queue.with_value(|q| q(a)))
+                            on_cancel=Callback::new(move |_| dialog.set(None))
+                        />
+                    }.into_any(),
+                    Some(Dialog::Firmware) => view! {
+                        <FirmwareDialog
+                            device=id_for_files.clone()
+                            label=label.clone()
                             on_submit=Callback::new(move |a| queue.with_value(|q| q(a)))
                             on_cancel=Callback::new(move |_| dialog.set(None))
                         />
@@ -298,6 +310,65 @@ fn PppoeDialog(
             <div class="buttons">
                 <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                 <button type="submit" class="primary" disabled=invalid>"Apply"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Update firmware: the GenieACS images that fit this device (OUI and product class),
+/// one chosen, and a confirmation that names the device.
+#[component]
+fn FirmwareDialog(
+    /// GenieACS id of the device.
+    device: String,
+    /// How people know the device.
+    label: String,
+    /// Called with the action.
+    on_submit: Callback<ActionInput>,
+    /// Called to close without queueing.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let files = LocalResource::new(move || ipc::firmware_files(device.clone()));
+    let chosen = RwSignal::new(String::new());
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let file = chosen.get_untracked();
+        if !file.is_empty() {
+            on_submit.run(ActionInput::UpdateFirmware { file });
+        }
+    };
+    view! {
+        <form class="dialog form" role="dialog" aria-modal="true" aria-labelledby="firmware-title" data-testid="firmware-dialog" on:submit=submit>
+            <h2 id="firmware-title">{format!("Update the firmware of {label}")}</h2>
+            {move || match files.get() {
+                None => view! { <p class="muted">"Asking GenieACS for its images…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="muted" data-testid="firmware-none">"GenieACS has no firmware image for this model. Upload one to GenieACS first."</p>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <fieldset class="choices" data-testid="firmware-files">
+                        <legend>"Images for this model"</legend>
+                        {list.into_iter().map(|f| {
+                            let name = f.name.clone();
+                            view! {
+                                <label class="choice">
+                                    <input type="radio" name="firmware" value=f.name.clone()
+                                        on:change=move |_| chosen.set(name.clone()) />
+                                    <span>{f.name.clone()}</span>
+                                    <span class="muted">{format!(" {} · {} KB",
+                                        f.version.clone().map(|v| format!("version {v}")).unwrap_or_else(|| "version not stated".into()),
+                                        f.size.div_ceil(1024))}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                }.into_any(),
+            }}
+            <p class="muted">"The router downloads the image, installs it and reboots; the customer is offline for a few minutes."</p>
+            <div class="buttons">
+                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="submit" class="danger" data-testid="firmware-submit" disabled=move || chosen.get().is_empty()>"Install"</button>
             </div>
         </form>
     }

@@ -3,4 +3,5 @@
 pub(crate) mod actions;
 pub(crate) mod channels;
 pub(crate) mod nav;
+pub(crate) mod parameters;
 pub(crate) mod unlock;

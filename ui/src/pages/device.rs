@@ -104,6 +104,7 @@ pub(crate) fn DevicePage(
                         .collect_view()}
                 </div>
             </section>
+            <crate::components::parameters::ParametersPanel id=id.clone() />
         </section>
     }
 }

@@ -82,31 +82,6 @@ fn device_json(d: &acsdesk_core::store::devices::StoredDevice) -> serde_json::Va
 }
 
 /// Prints every leaf under `node` as `path = value (type)`.
-fn print_leaves(node: &serde_json::Value, path: &str) {
-    let Some(map) = node.as_object() else { return };
-    if let Some(v) = map.get("_value") {
-        let ty = map.get("_type").and_then(|t| t.as_str()).unwrap_or("");
-        let w = if map.get("_writable").and_then(|w| w.as_bool()) == Some(true) {
-            " writable"
-        } else {
-            ""
-        };
-        println!("{path} = {v} ({ty}{w})");
-        return;
-    }
-    for (k, child) in map {
-        if k.starts_with('_') {
-            continue;
-        }
-        let p = if path.is_empty() {
-            k.clone()
-        } else {
-            format!("{path}.{k}")
-        };
-        print_leaves(child, &p);
-    }
-}
-
 pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<()> {
     let (id, json) = match command {
         DeviceCommand::Show { id, json } => (id, json),
@@ -146,11 +121,17 @@ pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<
                 .send()
                 .await
                 .map_err(|e| anyhow::anyhow!("GenieACS: {e}"))?;
-            let doc = &docs
+            let doc = docs
                 .first()
-                .with_context(|| format!("GenieACS has no device {id}"))?
-                .0;
-            print_leaves(doc, "");
+                .with_context(|| format!("GenieACS has no device {id}"))?;
+            for p in doc.parameters("") {
+                let w = if p.writable == Some(true) {
+                    " writable"
+                } else {
+                    ""
+                };
+                println!("{} = {} ({}{w})", p.path, p.value, p.xsd.unwrap_or(""));
+            }
             return Ok(());
         }
     };

@@ -29,6 +29,7 @@ pub(crate) async fn run(a: &SandboxArgs) -> anyhow::Result<()> {
         .bind(std::net::SocketAddr::new(a.bind, a.port))
         .import(imported)
         .download_failure_rate(a.firmware_failure_rate)
+        .firmware_images(!a.no_firmware_images)
         .start()
         .await?;
     println!(

@@ -29,6 +29,36 @@ pub struct FileInfo {
     pub version: Option<String>,
 }
 
+impl FileInfo {
+    /// Why this file cannot go on `device`, if it cannot: it names another OUI or product
+    /// class, or it is not a firmware image.
+    pub fn misfit(&self, device: &NormalizedDevice) -> Option<String> {
+        let name = &self.name;
+        if let Some(t) = self.file_type.as_deref().filter(|t| !t.is_empty()) {
+            if !t.starts_with("1 ") && !t.to_ascii_lowercase().contains("firmware") {
+                return Some(format!("\"{name}\" is a {t}, not a firmware image"));
+            }
+        }
+        if let Some(oui) = self.oui.as_deref().filter(|o| !o.is_empty()) {
+            if !oui.eq_ignore_ascii_case(&device.oui) {
+                return Some(format!(
+                    "\"{name}\" is for OUI {oui}, this device's OUI is {}",
+                    device.oui
+                ));
+            }
+        }
+        if let Some(pc) = self.product_class.as_deref().filter(|p| !p.is_empty()) {
+            if pc != device.product_class {
+                return Some(format!(
+                    "\"{name}\" is for product class {pc}, this device is a {}",
+                    device.product_class
+                ));
+            }
+        }
+        None
+    }
+}
+
 /// The task to send (none for a bare connection request) and the proof to wait for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionPlan {
@@ -97,27 +127,8 @@ pub fn plan(
                     format!("GenieACS has no file named \"{name}\"; upload it first"),
                 )
             })?;
-            if let Some(oui) = &file.oui {
-                if !oui.is_empty() && !oui.eq_ignore_ascii_case(&device.oui) {
-                    return Err(refuse(
-                        "file",
-                        format!(
-                            "\"{name}\" is for OUI {oui}, this device's OUI is {}",
-                            device.oui
-                        ),
-                    ));
-                }
-            }
-            if let Some(pc) = &file.product_class {
-                if !pc.is_empty() && pc != &device.product_class {
-                    return Err(refuse(
-                        "file",
-                        format!(
-                            "\"{name}\" is for product class {pc}, this device is a {}",
-                            device.product_class
-                        ),
-                    ));
-                }
+            if let Some(why) = file.misfit(device) {
+                return Err(refuse("file", why));
             }
             let target = version.clone().or_else(|| file.version.clone());
             Ok(ActionPlan {
