@@ -209,11 +209,13 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await?
         .click()
         .await?;
+    // The newest action is listed first; until the reboot shows there, the first item
+    // is the WiFi change that already completed.
     desktop
         .wait_text(
-            "[data-testid=action-item]:first-child [data-testid=action-status]",
+            "[data-testid=action-item]:first-child",
             Duration::from_secs(90),
-            |t| t == "completed",
+            |t| t.starts_with("completed") && t.contains("Reboot"),
         )
         .await
         .context("the reboot completes")?;
@@ -262,9 +264,9 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await?;
     desktop
         .wait_text(
-            "[data-testid=action-item]:first-child [data-testid=action-status]",
+            "[data-testid=action-item]:first-child",
             Duration::from_secs(120),
-            |t| t == "completed",
+            |t| t.starts_with("completed") && t.contains("Update firmware"),
         )
         .await
         .with_context(|| format!("the firmware update completes ({offered})"))?;
@@ -275,8 +277,8 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .click()
         .await?;
     desktop
-        .wait_text("[data-testid=params-count]", Duration::from_secs(20), |t| {
-            t.contains(" parameters")
+        .wait_text("section.parameters", Duration::from_secs(30), |t| {
+            t.contains(" of ") && t.contains(" parameters")
         })
         .await
         .context("the parameter tree loads")?;
