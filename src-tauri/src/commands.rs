@@ -2,7 +2,10 @@
 //! method and returns `Result<Response, IpcError>`.
 
 use acsdesk_core::desk::Desk;
-use acsdesk_types::actions::{ActionInfo, ListActionsRequest, QueueActionRequest};
+use acsdesk_types::actions::{
+    ActionInfo, BulkProgress, BulkProgressRequest, BulkQueued, ListActionsRequest,
+    QueueActionRequest, QueueBulkRequest,
+};
 use acsdesk_types::alerts::{
     AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest, ListChannelsRequest,
     SaveChannelRequest, SetAlertStateRequest,
@@ -13,9 +16,10 @@ use acsdesk_types::devices::{
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo, ParameterInfo,
 };
 use acsdesk_types::settings::{
-    AcsTestReport, AddAcsRequest, RemoveAcsRequest, StartDemoRequest, SwitchTenantRequest,
-    TenantSettingsRequest, TestAcsRequest, UnlockTenantRequest, UpdateSettingsRequest,
-    WorkspaceState, WorkspaceStateRequest,
+    AcsTestReport, AddAcsRequest, CreateTenantRequest, RemoveAcsRequest, RemoveTenantRequest,
+    StartDemoRequest, SwitchTenantRequest, TenantSettingsRequest, TestAcsRequest,
+    UnlockTenantRequest, UpdateAcsRequest, UpdateSettingsRequest, WorkspaceState,
+    WorkspaceStateRequest,
 };
 use acsdesk_types::{AboutInfo, GetAboutRequest, IpcError};
 use std::sync::Arc;
@@ -248,4 +252,49 @@ pub(crate) async fn firmware_files(
     request: FirmwareFilesRequest,
 ) -> Result<Vec<FirmwareFileInfo>, IpcError> {
     desk.firmware_files(request).await
+}
+
+/// `queue_bulk_action`: one action on many devices, queued together.
+#[tauri::command]
+pub(crate) async fn queue_bulk_action(
+    desk: DeskState<'_>,
+    request: QueueBulkRequest,
+) -> Result<BulkQueued, IpcError> {
+    desk.queue_bulk_action(request).await
+}
+
+/// `bulk_progress`: where a bulk operation stands.
+#[tauri::command]
+pub(crate) async fn bulk_progress(
+    desk: DeskState<'_>,
+    request: BulkProgressRequest,
+) -> Result<BulkProgress, IpcError> {
+    desk.bulk_progress(request).await
+}
+
+/// `update_acs`: change an ACS connection; its syncing restarts.
+#[tauri::command]
+pub(crate) async fn update_acs(
+    desk: DeskState<'_>,
+    request: UpdateAcsRequest,
+) -> Result<(), IpcError> {
+    desk.update_acs(request).await
+}
+
+/// `create_tenant`: a new empty tenant, made current.
+#[tauri::command]
+pub(crate) async fn create_tenant(
+    desk: DeskState<'_>,
+    request: CreateTenantRequest,
+) -> Result<(), IpcError> {
+    desk.create_tenant(request).await
+}
+
+/// `remove_tenant`: delete a tenant with its data.
+#[tauri::command]
+pub(crate) async fn remove_tenant(
+    desk: DeskState<'_>,
+    request: RemoveTenantRequest,
+) -> Result<(), IpcError> {
+    desk.remove_tenant(request).await
 }

@@ -41,6 +41,11 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::test_channel,
         commands::device_parameters,
         commands::firmware_files,
+        commands::queue_bulk_action,
+        commands::bulk_progress,
+        commands::update_acs,
+        commands::create_tenant,
+        commands::remove_tenant,
     ])
 }
 

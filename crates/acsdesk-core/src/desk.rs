@@ -36,6 +36,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, Mutex};
 
+mod bulk;
+mod manage;
+
 /// The tenant name the demo fleet lives in.
 pub const DEMO_TENANT: &str = "Demo fleet";
 const DEMO_ACS: &str = "demo";
@@ -868,12 +871,12 @@ impl Desk {
         &self,
         request: ListActionsRequest,
     ) -> Result<Vec<ActionInfo>, IpcError> {
-        let rows = self.tenant().await?.actions(None, 200).await?;
-        Ok(rows
-            .iter()
-            .filter(|a| request.device.as_ref().is_none_or(|d| d == &a.device))
-            .map(action_info)
-            .collect())
+        let tenant = self.tenant().await?;
+        let rows = match &request.device {
+            Some(device) => tenant.device_actions(None, device, 200).await?,
+            None => tenant.actions(None, 200).await?,
+        };
+        Ok(rows.iter().map(action_info).collect())
     }
 
     async fn tenant(&self) -> Result<TenantStore, IpcError> {
@@ -890,18 +893,25 @@ impl Desk {
                     .list_acs()
                     .await?
                     .into_iter()
-                    .map(|a| AcsInfo {
-                        health: inner
+                    .map(|a| {
+                        let health = inner
                             .pollers
                             .get(&a.name)
-                            .map(|p| health_event(&a.name, &p.health().borrow()).state)
-                            .unwrap_or_else(|| "unknown".into()),
-                        name: a.name,
-                        url: a.url,
-                        auth: auth_kind(&a.auth_kind),
-                        user: a.auth_user,
-                        cwmp_url: a.cwmp_url,
-                        interval_s: a.interval_s.max(0) as u32,
+                            .map(|p| health_event(&a.name, &p.health().borrow()));
+                        AcsInfo {
+                            health: health
+                                .as_ref()
+                                .map(|h| h.state.clone())
+                                .unwrap_or_else(|| "unknown".into()),
+                            health_since_ms: health.as_ref().and_then(|h| h.since_ms),
+                            health_error: health.and_then(|h| h.error),
+                            name: a.name,
+                            url: a.url,
+                            auth: auth_kind(&a.auth_kind),
+                            user: a.auth_user,
+                            cwmp_url: a.cwmp_url,
+                            interval_s: a.interval_s.max(0) as u32,
+                        }
                     })
                     .collect(),
                 _ => Vec::new(),
@@ -1073,12 +1083,7 @@ impl Desk {
                 &NewAcs {
                     name: request.name,
                     url: request.url,
-                    auth_kind: match request.auth {
-                        AuthKind::None => "none",
-                        AuthKind::Basic => "basic",
-                        AuthKind::Token => "token",
-                    }
-                    .into(),
+                    auth_kind: auth_name(request.auth).into(),
                     auth_user: request.user,
                     auth_secret: request.secret,
                     cwmp_url: None,
@@ -1356,6 +1361,15 @@ pub fn parse_action(input: ActionInput) -> Result<ActionRequest, IpcError> {
             ActionRequest::SetParameters { values: out }
         }
     })
+}
+
+/// The stored name of an authentication kind.
+fn auth_name(kind: AuthKind) -> &'static str {
+    match kind {
+        AuthKind::None => "none",
+        AuthKind::Basic => "basic",
+        AuthKind::Token => "token",
+    }
 }
 
 fn action_info(a: &crate::store::actions::ActionRow) -> ActionInfo {

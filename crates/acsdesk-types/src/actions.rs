@@ -137,6 +137,87 @@ pub struct ListActionsRequest {
     pub device: Option<String>,
 }
 
+/// The devices a bulk action is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BulkTargets {
+    /// These devices, each named with its ACS connection.
+    Devices {
+        /// The devices.
+        devices: Vec<DeviceKey>,
+    },
+    /// Every device the filter matches when the action is queued.
+    Matching {
+        /// The device list's filter.
+        filter: crate::devices::DeviceFilter,
+    },
+}
+
+/// A device and the ACS connection it is on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DeviceKey {
+    /// ACS connection name.
+    pub acs: String,
+    /// GenieACS id.
+    pub id: String,
+}
+
+/// Request of `queue_bulk_action`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueBulkRequest {
+    /// The devices.
+    pub targets: BulkTargets,
+    /// What to do on each: reboot, factory reset, refresh or summon.
+    pub action: ActionInput,
+}
+
+/// Response of `queue_bulk_action`: one action per device, all queued together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkQueued {
+    /// The queued actions' ids, to follow with `bulk_progress`.
+    pub ids: Vec<i64>,
+    /// What each does, for people.
+    pub description: String,
+}
+
+/// Request of `bulk_progress`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkProgressRequest {
+    /// The actions of the bulk operation.
+    pub ids: Vec<i64>,
+}
+
+/// Where a bulk operation stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkProgress {
+    /// Actions in the operation.
+    pub total: u64,
+    /// Not yet given to GenieACS.
+    pub pending: u64,
+    /// In GenieACS, not yet proven.
+    pub sent: u64,
+    /// Proven done.
+    pub completed: u64,
+    /// Failed.
+    pub failed: u64,
+    /// Withdrawn.
+    pub cancelled: u64,
+    /// The first failures, with their reasons.
+    pub failures: Vec<ActionInfo>,
+}
+
+impl BulkProgress {
+    /// Actions that have ended, one way or another.
+    pub fn finished(&self) -> u64 {
+        self.completed + self.failed + self.cancelled
+    }
+
+    /// Whether every action has ended.
+    pub fn is_done(&self) -> bool {
+        self.finished() >= self.total
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

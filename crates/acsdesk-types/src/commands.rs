@@ -78,6 +78,21 @@ pub const DEVICE_PARAMETERS: &str = "device_parameters";
 /// `firmware_files`: [`crate::devices::FirmwareFilesRequest`] → `Vec<`[`crate::devices::FirmwareFileInfo`]`>`.
 pub const FIRMWARE_FILES: &str = "firmware_files";
 
+/// `queue_bulk_action`: [`crate::actions::QueueBulkRequest`] → [`crate::actions::BulkQueued`].
+pub const QUEUE_BULK_ACTION: &str = "queue_bulk_action";
+
+/// `bulk_progress`: [`crate::actions::BulkProgressRequest`] → [`crate::actions::BulkProgress`].
+pub const BULK_PROGRESS: &str = "bulk_progress";
+
+/// `update_acs`: [`crate::settings::UpdateAcsRequest`] → `()`.
+pub const UPDATE_ACS: &str = "update_acs";
+
+/// `create_tenant`: [`crate::settings::CreateTenantRequest`] → `()`.
+pub const CREATE_TENANT: &str = "create_tenant";
+
+/// `remove_tenant`: [`crate::settings::RemoveTenantRequest`] → `()`.
+pub const REMOVE_TENANT: &str = "remove_tenant";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -105,4 +120,9 @@ pub const ALL: &[&str] = &[
     TEST_CHANNEL,
     DEVICE_PARAMETERS,
     FIRMWARE_FILES,
+    QUEUE_BULK_ACTION,
+    BULK_PROGRESS,
+    UPDATE_ACS,
+    CREATE_TENANT,
+    REMOVE_TENANT,
 ];

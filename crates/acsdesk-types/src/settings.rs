@@ -60,6 +60,12 @@ pub struct AcsInfo {
     pub interval_s: u32,
     /// `ok`, `degraded`, `unreachable` or `unknown`.
     pub health: String,
+    /// Since when it has been in that state (Unix ms), when known.
+    #[serde(default)]
+    pub health_since_ms: Option<i64>,
+    /// The last error, when it is not `ok`.
+    #[serde(default)]
+    pub health_error: Option<String>,
 }
 
 /// Request of `start_demo`: start the embedded sandbox and use it as the demo tenant.
@@ -93,6 +99,37 @@ pub struct AddAcsRequest {
     pub secret: Option<String>,
     /// Seconds between syncs (default 60).
     pub interval_s: u32,
+}
+
+/// Request of `update_acs`: change a connection of the current tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateAcsRequest {
+    /// The connection's name (it stays).
+    pub name: String,
+    /// NBI base URL.
+    pub url: String,
+    /// Authentication.
+    pub auth: AuthKind,
+    /// Basic-auth user.
+    pub user: Option<String>,
+    /// A new password or token; `None` keeps the saved one.
+    pub secret: Option<String>,
+    /// Seconds between syncs (5 to 86,400).
+    pub interval_s: u32,
+}
+
+/// Request of `create_tenant`: a new, empty tenant, which becomes the current one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateTenantRequest {
+    /// Its name.
+    pub name: String,
+}
+
+/// Request of `remove_tenant`: delete a tenant with its database and key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveTenantRequest {
+    /// Its name.
+    pub name: String,
 }
 
 /// Request of `test_acs`: try a connection before saving it.

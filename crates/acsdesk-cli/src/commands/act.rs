@@ -68,7 +68,6 @@ async fn bulk(
     yes: bool,
 ) -> anyhow::Result<()> {
     use acsdesk_core::actions::bulk::{run_bulk, BulkOutcome};
-    use acsdesk_types::devices::DeviceSort;
     let input = match action {
         "reboot" => ActionInput::Reboot,
         "factory-reset" => ActionInput::FactoryReset,
@@ -79,17 +78,7 @@ async fn bulk(
     let request = parse_action(input).map_err(|e| anyhow::anyhow!(e.message))?;
     let tenant = ctx.tenant().await?;
     let filter = f.to_filter();
-    let mut ids = Vec::new();
-    loop {
-        let page = tenant
-            .list_devices(&filter, DeviceSort::default(), ids.len() as u32, 1000)
-            .await?;
-        let n = page.rows.len();
-        ids.extend(page.rows.into_iter().map(|r| (r.id, r.acs)));
-        if n < 1000 {
-            break;
-        }
-    }
+    let ids = tenant.matching_devices(&filter).await?;
     anyhow::ensure!(!ids.is_empty(), "no device matches these filters");
     if request.is_destructive() {
         confirm(

@@ -77,66 +77,76 @@ fn row_to_acs(r: &sqlx::sqlite::SqliteRow) -> AcsConnection {
     }
 }
 
+/// Checks a connection's name, URLs, rate, interval and authentication; returns the
+/// trimmed name and the NBI URL as stored.
+fn check(acs: &NewAcs) -> Result<(String, String), StoreError> {
+    let name = acs.name.trim();
+    if name.is_empty() || name.len() > 64 {
+        return Err(StoreError::Invalid {
+            field: "name",
+            reason: "a connection name has 1 to 64 characters".into(),
+        });
+    }
+    let url = reqwest::Url::parse(acs.url.trim()).map_err(|e| StoreError::Invalid {
+        field: "url",
+        reason: format!("not a URL ({e}); for example http://acs.example.net:7557"),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(StoreError::Invalid {
+            field: "url",
+            reason: "the NBI URL must be http:// or https:// with a host".into(),
+        });
+    }
+    if !(1..=1000).contains(&acs.rate_per_s) {
+        return Err(StoreError::Invalid {
+            field: "rate",
+            reason: format!(
+                "{} requests a second is out of range: give 1 to 1000",
+                acs.rate_per_s
+            ),
+        });
+    }
+    if !(5..=86_400).contains(&acs.interval_s) {
+        return Err(StoreError::Invalid {
+            field: "interval",
+            reason: format!(
+                "a sync every {} s is out of range: give 5 to 86400 seconds",
+                acs.interval_s
+            ),
+        });
+    }
+    if let Some(cwmp) = acs.cwmp_url.as_deref() {
+        let ok = reqwest::Url::parse(cwmp.trim())
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        if !ok {
+            return Err(StoreError::Invalid {
+            field: "cwmp-url",
+            reason: "the CWMP URL routers use is http:// or https:// with a host, e.g. http://acs.example.net:7547".into(),
+        });
+        }
+    }
+    if !matches!(acs.auth_kind.as_str(), "none" | "basic" | "token") {
+        return Err(StoreError::Invalid {
+            field: "auth",
+            reason: "authentication is none, basic or token".into(),
+        });
+    }
+    Ok((
+        name.to_owned(),
+        url.as_str().trim_end_matches('/').to_owned(),
+    ))
+}
+
 impl TenantStore {
     /// Adds an ACS connection after checking its name and URL.
     pub async fn add_acs(&self, acs: &NewAcs, now_ms: i64) -> Result<AcsConnection, StoreError> {
-        let name = acs.name.trim();
-        if name.is_empty() || name.len() > 64 {
-            return Err(StoreError::Invalid {
-                field: "name",
-                reason: "a connection name has 1 to 64 characters".into(),
-            });
-        }
-        let url = reqwest::Url::parse(acs.url.trim()).map_err(|e| StoreError::Invalid {
-            field: "url",
-            reason: format!("not a URL ({e}); for example http://acs.example.net:7557"),
-        })?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(StoreError::Invalid {
-                field: "url",
-                reason: "the NBI URL must be http:// or https:// with a host".into(),
-            });
-        }
-        if !(1..=1000).contains(&acs.rate_per_s) {
-            return Err(StoreError::Invalid {
-                field: "rate",
-                reason: format!(
-                    "{} requests a second is out of range: give 1 to 1000",
-                    acs.rate_per_s
-                ),
-            });
-        }
-        if !(5..=86_400).contains(&acs.interval_s) {
-            return Err(StoreError::Invalid {
-                field: "interval",
-                reason: format!(
-                    "a sync every {} s is out of range: give 5 to 86400 seconds",
-                    acs.interval_s
-                ),
-            });
-        }
-        if let Some(cwmp) = acs.cwmp_url.as_deref() {
-            let ok = reqwest::Url::parse(cwmp.trim())
-                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
-            if !ok {
-                return Err(StoreError::Invalid {
-                    field: "cwmp-url",
-                    reason: "the CWMP URL routers use is http:// or https:// with a host, e.g. http://acs.example.net:7547".into(),
-                });
-            }
-        }
-        if !matches!(acs.auth_kind.as_str(), "none" | "basic" | "token") {
-            return Err(StoreError::Invalid {
-                field: "auth",
-                reason: "authentication is none, basic or token".into(),
-            });
-        }
+        let (name, url) = check(acs)?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO acs_connections (name, url, auth_kind, auth_user, auth_secret, cwmp_url, rate_per_s, interval_s, created_ms)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
-        .bind(name)
-        .bind(url.as_str().trim_end_matches('/'))
+        .bind(&name)
+        .bind(&url)
         .bind(&acs.auth_kind)
         .bind(&acs.auth_user)
         .bind(&acs.auth_secret)
@@ -188,6 +198,55 @@ impl TenantStore {
                 .await?
                 .flatten(),
         )
+    }
+
+    /// Changes connection `name` (URL, authentication, CWMP URL, rate, interval), checked
+    /// like a new one. Its secret stays unless `acs.auth_secret` gives a new one, and goes
+    /// when authentication becomes `none`. Devices and history are kept.
+    pub async fn update_acs(&self, name: &str, acs: &NewAcs) -> Result<AcsConnection, StoreError> {
+        let existing = self.acs(name).await?;
+        let (_, url) = check(&NewAcs {
+            name: name.to_owned(),
+            ..acs.clone()
+        })?;
+        let keep_secret = acs.auth_kind != "none" && acs.auth_secret.is_none();
+        if acs.auth_kind != "none" && !keep_secret && acs.auth_secret.as_deref() == Some("") {
+            return Err(StoreError::Invalid {
+                field: "secret",
+                reason: "give the password or token, or leave it out to keep the saved one".into(),
+            });
+        }
+        if acs.auth_kind != "none" && keep_secret && !existing.has_secret {
+            return Err(StoreError::Invalid {
+                field: "secret",
+                reason: format!("{} authentication needs a password or token", acs.auth_kind),
+            });
+        }
+        sqlx::query(
+            "UPDATE acs_connections SET url = ?, auth_kind = ?, auth_user = ?,
+                 auth_secret = CASE WHEN ? THEN auth_secret ELSE ? END,
+                 cwmp_url = ?, rate_per_s = ?, interval_s = ? WHERE id = ?",
+        )
+        .bind(&url)
+        .bind(&acs.auth_kind)
+        .bind(if acs.auth_kind == "none" {
+            None
+        } else {
+            acs.auth_user.as_deref()
+        })
+        .bind(keep_secret)
+        .bind(if acs.auth_kind == "none" {
+            None
+        } else {
+            acs.auth_secret.as_deref()
+        })
+        .bind(acs.cwmp_url.as_deref().map(str::trim))
+        .bind(acs.rate_per_s)
+        .bind(acs.interval_s)
+        .bind(existing.id)
+        .execute(self.pool())
+        .await?;
+        self.acs_by_id(existing.id).await
     }
 
     /// Points an ACS connection at another URL (e.g. the demo sandbox's new port),

@@ -42,6 +42,23 @@ pub struct ActionRow {
     pub ran_ms: Option<i64>,
 }
 
+/// Where a set of actions stands, from [`TenantStore::action_tally`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActionTally {
+    /// Waiting to be sent.
+    pub pending: u64,
+    /// In GenieACS, not yet proven.
+    pub sent: u64,
+    /// Proven done.
+    pub completed: u64,
+    /// Failed.
+    pub failed: u64,
+    /// Withdrawn.
+    pub cancelled: u64,
+    /// The first failed actions, oldest first.
+    pub failed_rows: Vec<ActionRow>,
+}
+
 fn row(r: &sqlx::sqlite::SqliteRow) -> Result<ActionRow, StoreError> {
     let status: String = r.get("status");
     let payload: String = r.get("payload");
@@ -235,6 +252,72 @@ impl TenantStore {
             }
         };
         rows.iter().map(row).collect()
+    }
+
+    /// One device's actions, newest first (`acs` narrows to one connection's device).
+    pub async fn device_actions(
+        &self,
+        acs: Option<&str>,
+        genie_id: &str,
+        limit: u32,
+    ) -> Result<Vec<ActionRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE d.genie_id = ? AND (? IS NULL OR c.name = ?) ORDER BY a.id DESC LIMIT ?"
+        ))
+        .bind(genie_id)
+        .bind(acs)
+        .bind(acs)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// Where a set of actions stands (a bulk action's progress): how many are in each
+    /// status, and the first `failures` that failed. Ids that do not exist are not
+    /// counted.
+    pub async fn action_tally(
+        &self,
+        ids: &[i64],
+        failures: usize,
+    ) -> Result<ActionTally, StoreError> {
+        let mut tally = ActionTally::default();
+        // Within SQLite's limit on bound parameters.
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT status, count(*) AS n FROM device_actions WHERE id IN ({marks}) GROUP BY status"
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                let status: String = r.get("status");
+                let n = r.get::<i64, _>("n").max(0) as u64;
+                match ActionStatus::parse(&status) {
+                    Some(ActionStatus::Pending) => tally.pending += n,
+                    Some(ActionStatus::Sent) => tally.sent += n,
+                    Some(ActionStatus::Completed) => tally.completed += n,
+                    Some(ActionStatus::Failed) => tally.failed += n,
+                    Some(ActionStatus::Cancelled) | None => tally.cancelled += n,
+                }
+            }
+            if tally.failed_rows.len() < failures {
+                let sql = format!(
+                    "{SELECT} WHERE a.id IN ({marks}) AND a.status = 'failed' ORDER BY a.id LIMIT ?"
+                );
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                let room = failures - tally.failed_rows.len();
+                for r in q.bind(room as i64).fetch_all(self.pool()).await? {
+                    tally.failed_rows.push(row(&r)?);
+                }
+            }
+        }
+        Ok(tally)
     }
 
     /// The oldest pending action of connection `acs` due at `now_ms`.

@@ -182,6 +182,23 @@ impl TenantStore {
         })
     }
 
+    /// Every device the filter matches, as (GenieACS id, ACS connection), in list order:
+    /// the targets of a bulk action chosen by filter.
+    pub async fn matching_devices(
+        &self,
+        filter: &DeviceFilter,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT d.genie_id, a.name AS acs");
+        q.push(FROM);
+        push_filter(&mut q, filter);
+        q.push(order_by(DeviceSort::default()));
+        let rows = q.build().fetch_all(self.pool()).await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("genie_id"), r.get("acs")))
+            .collect())
+    }
+
     /// The distinct values of a column with their counts, most common first.
     pub async fn facet(&self, column: &str) -> Result<Vec<(String, u64)>, StoreError> {
         let sql = match column {

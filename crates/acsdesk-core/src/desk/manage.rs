@@ -1,0 +1,252 @@
+//! Tenants and ACS connections managed from Settings: create and remove tenants, edit a
+//! connection (its syncing restarts with the new settings).
+
+use super::{Desk, CURRENT_TENANT, DEMO_TENANT};
+use crate::store::acs::NewAcs;
+use crate::store::StoreError;
+use acsdesk_types::settings::{CreateTenantRequest, RemoveTenantRequest, UpdateAcsRequest};
+use acsdesk_types::{ErrorCode, IpcError};
+use std::sync::Arc;
+
+impl Desk {
+    /// Creates an empty tenant (its key kept like any new tenant's) and works in it.
+    pub async fn create_tenant(
+        self: &Arc<Self>,
+        request: CreateTenantRequest,
+    ) -> Result<(), IpcError> {
+        let name = request.name.trim();
+        if name.is_empty() || name.chars().count() > 64 {
+            return Err(IpcError::new(
+                ErrorCode::Invalid,
+                "a tenant name has 1 to 64 characters",
+            ));
+        }
+        if self
+            .workspace
+            .tenants()
+            .await?
+            .iter()
+            .any(|t| t.name == name)
+        {
+            return Err(IpcError::new(
+                ErrorCode::Conflict,
+                format!("a tenant named \"{name}\" already exists"),
+            ));
+        }
+        let tenant = self
+            .workspace
+            .create_tenant(name, self.key_choice()?, (self.clock)())
+            .await?;
+        self.use_tenant(tenant).await
+    }
+
+    /// Deletes a tenant with its database and key. When it is the one in use, its syncing
+    /// stops first and the next tenant that opens takes its place (or the welcome screen).
+    pub async fn remove_tenant(
+        self: &Arc<Self>,
+        request: RemoveTenantRequest,
+    ) -> Result<(), IpcError> {
+        // Refuse an unknown name before stopping anything.
+        if !self
+            .workspace
+            .tenants()
+            .await?
+            .iter()
+            .any(|t| t.name == request.name)
+        {
+            return Err(StoreError::NotFound(format!("tenant \"{}\"", request.name)).into());
+        }
+        let was_current = {
+            let mut inner = self.inner.lock().await;
+            let current = inner
+                .tenant
+                .as_ref()
+                .is_some_and(|t| t.name() == request.name);
+            if current {
+                inner.pollers.clear();
+                inner.workers.clear();
+                if let Some(t) = inner.tenant.take() {
+                    t.close().await;
+                }
+            }
+            if request.name == DEMO_TENANT {
+                // "Try the demo fleet" starts afresh next time.
+                inner.demo = None;
+            }
+            current
+        };
+        self.workspace.remove_tenant(&request.name).await?;
+        if was_current {
+            self.workspace.set_setting(CURRENT_TENANT, "").await?;
+            let pass = self.passphrase();
+            for t in self.workspace.tenants().await? {
+                if let Ok(open) = self.workspace.open_tenant(&t.name, pass.as_deref()).await {
+                    return self.use_tenant(open).await;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Changes a connection of the current tenant and restarts its syncing.
+    pub async fn update_acs(self: &Arc<Self>, request: UpdateAcsRequest) -> Result<(), IpcError> {
+        let tenant = self.tenant().await?;
+        let existing = tenant.acs(&request.name).await?;
+        tenant
+            .update_acs(
+                &request.name,
+                &NewAcs {
+                    name: request.name.clone(),
+                    url: request.url,
+                    auth_kind: super::auth_name(request.auth).into(),
+                    auth_user: request.user.filter(|u| !u.trim().is_empty()),
+                    auth_secret: request.secret.filter(|s| !s.is_empty()),
+                    cwmp_url: existing.cwmp_url,
+                    rate_per_s: existing.rate_per_s,
+                    interval_s: i64::from(request.interval_s),
+                },
+            )
+            .await?;
+        self.use_tenant(tenant).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::bulk::tests::synced_desk;
+    use acsdesk_types::settings::{
+        AuthKind, CreateTenantRequest, RemoveTenantRequest, UpdateAcsRequest,
+    };
+    use acsdesk_types::ErrorCode;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_connection_is_edited_keeping_its_secret_and_a_bad_edit_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, sandbox) = synced_desk(dir.path(), 3).await;
+        let tenant = desk.tenant().await.unwrap();
+        let edit = |auth, secret: Option<&str>, url: &str, interval_s| UpdateAcsRequest {
+            name: "main".into(),
+            url: url.into(),
+            auth,
+            user: Some("noc".into()),
+            secret: secret.map(str::to_owned),
+            interval_s,
+        };
+        // Basic without a password, none saved: refused.
+        let err = desk
+            .update_acs(edit(AuthKind::Basic, None, &sandbox.url(), 30))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Invalid, "{err}");
+        desk.update_acs(edit(AuthKind::Basic, Some("s3cret-pw"), &sandbox.url(), 30))
+            .await
+            .unwrap();
+        // Edited again without a password: the saved one stays.
+        desk.update_acs(edit(AuthKind::Basic, None, &sandbox.url(), 45))
+            .await
+            .unwrap();
+        assert_eq!(
+            tenant.reveal_acs_secret("main").await.unwrap().as_deref(),
+            Some("s3cret-pw")
+        );
+        let bad = desk
+            .update_acs(edit(AuthKind::Basic, None, "ftp://nowhere", 45))
+            .await
+            .unwrap_err();
+        assert!(bad.message.contains("http"), "{bad}");
+        assert!(!bad.message.contains("s3cret"));
+        let bad = desk
+            .update_acs(edit(AuthKind::Basic, None, &sandbox.url(), 2))
+            .await
+            .unwrap_err();
+        assert!(bad.message.contains("5 to 86400"), "{bad}");
+        let state = desk.workspace_state().await.unwrap();
+        let acs = &state.tenants[0].acs[0];
+        assert_eq!(
+            (
+                acs.url.as_str(),
+                acs.interval_s,
+                acs.auth,
+                acs.user.as_deref()
+            ),
+            (
+                sandbox.url().trim_end_matches('/'),
+                45,
+                AuthKind::Basic,
+                Some("noc")
+            )
+        );
+        // Back to no authentication: the secret goes.
+        desk.update_acs(edit(AuthKind::None, None, &sandbox.url(), 45))
+            .await
+            .unwrap();
+        assert_eq!(tenant.reveal_acs_secret("main").await.unwrap(), None);
+        let err = desk
+            .update_acs(UpdateAcsRequest {
+                name: "nope".into(),
+                ..edit(AuthKind::None, None, &sandbox.url(), 45)
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotFound);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn tenants_are_created_switched_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, _sandbox) = synced_desk(dir.path(), 3).await;
+        for bad in ["", "   "] {
+            let err = desk
+                .create_tenant(CreateTenantRequest { name: bad.into() })
+                .await
+                .unwrap_err();
+            assert_eq!(err.code, ErrorCode::Invalid);
+        }
+        let dup = desk
+            .create_tenant(CreateTenantRequest {
+                name: "Bulk ISP".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(dup.code, ErrorCode::Conflict);
+        desk.create_tenant(CreateTenantRequest {
+            name: "Second ISP".into(),
+        })
+        .await
+        .unwrap();
+        let state = desk.workspace_state().await.unwrap();
+        assert_eq!(state.current.as_deref(), Some("Second ISP"));
+        assert_eq!(state.tenants.len(), 2);
+        let missing = desk
+            .remove_tenant(RemoveTenantRequest {
+                name: "Nobody".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(missing.code, ErrorCode::NotFound);
+        // Removing the one in use falls back to the other, with its devices.
+        desk.remove_tenant(RemoveTenantRequest {
+            name: "Second ISP".into(),
+        })
+        .await
+        .unwrap();
+        let state = desk.workspace_state().await.unwrap();
+        assert_eq!(state.current.as_deref(), Some("Bulk ISP"));
+        assert_eq!(state.tenants.len(), 1);
+        assert!(
+            std::fs::read_dir(dir.path().join("tenants"))
+                .unwrap()
+                .count()
+                <= 3,
+            "the removed tenant's files are gone"
+        );
+        desk.remove_tenant(RemoveTenantRequest {
+            name: "Bulk ISP".into(),
+        })
+        .await
+        .unwrap();
+        let state = desk.workspace_state().await.unwrap();
+        assert_eq!((state.current, state.tenants.len()), (None, 0));
+        assert!(desk.list_devices(Default::default()).await.is_err());
+    }
+}
