@@ -106,6 +106,63 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
             |t| counts(t).is_some_and(|(on, shown, _)| on == shown && shown == online),
         )
         .await?;
+
+    // Bulk: two devices picked, a confirmation that counts them, live progress to the end.
+    for checkbox in c
+        .find_all(Locator::Css(
+            "[data-testid=device-row] [data-testid=row-select]",
+        ))
+        .await?
+        .into_iter()
+        .take(2)
+    {
+        checkbox.click().await?;
+    }
+    desktop
+        .wait_text("[data-testid=bulk-count]", Duration::from_secs(5), |t| {
+            t == "2 selected"
+        })
+        .await
+        .context("the bulk bar counts the selection")?;
+    c.find(Locator::Css("[data-testid=bulk-refresh]"))
+        .await?
+        .click()
+        .await?;
+    let asked = desktop
+        .wait_text(
+            "[data-testid=bulk-confirm] h2",
+            Duration::from_secs(5),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(asked == "Refresh 2 devices?", "confirmation: {asked:?}");
+    desktop.screenshot("bulk-confirm").await?;
+    c.find(Locator::Css("[data-testid=bulk-confirm-yes]"))
+        .await?
+        .click()
+        .await?;
+    let summary = desktop
+        .wait_text("[data-testid=bulk-summary]", Duration::from_secs(60), |t| {
+            t.ends_with("done")
+        })
+        .await
+        .context("the bulk refresh is followed to its end")?;
+    ensure!(
+        summary.starts_with("2 completed"),
+        "both online devices answered: {summary}"
+    );
+    ensure!(
+        c.find_all(Locator::Css("[data-testid=bulk-bar]"))
+            .await?
+            .is_empty(),
+        "the selection is cleared once queued"
+    );
+    desktop.screenshot("bulk-done").await?;
+    c.find(Locator::Css("[data-testid=bulk-dismiss]"))
+        .await?
+        .click()
+        .await?;
+
     let first = c.find(Locator::Css("[data-testid=device-row]")).await?;
     let serial = first.find(Locator::Css(".c-serial")).await?.text().await?;
     c.execute(
@@ -442,6 +499,86 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         "{request:?}"
     );
     desktop.screenshot("channels").await?;
+
+    // The connection edited to a dead address: the device list says since when the ACS
+    // fails and keeps its cached rows; edited back, the banner goes.
+    let edit_acs = |url: String| async move {
+        c.find(Locator::Css("[data-testid=acs-edit]"))
+            .await?
+            .click()
+            .await?;
+        let field = c
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css(
+                "[data-testid=acs-edit-form] [data-testid=acs-url]",
+            ))
+            .await?;
+        let before = field.prop("value").await?.unwrap_or_default();
+        field.clear().await?;
+        field.send_keys(&url).await?;
+        c.find(Locator::Css(
+            "[data-testid=acs-edit-form] [data-testid=acs-save]",
+        ))
+        .await?
+        .click()
+        .await?;
+        desktop
+            .wait_text("[data-testid=acs-list]", Duration::from_secs(10), |t| {
+                t.contains(&url)
+            })
+            .await?;
+        anyhow::Ok(before)
+    };
+    let dead = "http://127.0.0.1:9".to_owned();
+    let sandbox_url = edit_acs(dead.clone())
+        .await
+        .context("editing the connection")?;
+    ensure!(
+        sandbox_url.starts_with("http://127.0.0.1:"),
+        "{sandbox_url}"
+    );
+    c.find(Locator::Css("[data-testid=nav-devices]"))
+        .await?
+        .click()
+        .await?;
+    let banner = desktop
+        .wait_text("[data-testid=acs-banner]", Duration::from_secs(30), |t| {
+            t.contains("ACS demo")
+        })
+        .await
+        .context("the device list says the ACS fails")?;
+    ensure!(
+        banner.contains(" since ") && banner.contains("synced before"),
+        "{banner}"
+    );
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=device-row]"))
+        .await
+        .context("cached rows stay")?;
+    desktop.screenshot("acs-unreachable").await?;
+    c.find(Locator::Css("[data-testid=nav-settings]"))
+        .await?
+        .click()
+        .await?;
+    edit_acs(sandbox_url).await.context("editing it back")?;
+    c.find(Locator::Css("[data-testid=nav-devices]"))
+        .await?
+        .click()
+        .await?;
+    let gone = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !c
+        .find_all(Locator::Css("[data-testid=acs-banner]"))
+        .await?
+        .is_empty()
+    {
+        ensure!(
+            tokio::time::Instant::now() < gone,
+            "the banner stays after the ACS is back"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     Ok(())
 }
 

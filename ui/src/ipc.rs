@@ -268,3 +268,46 @@ pub(crate) async fn unlock_tenant(
     )
     .await
 }
+
+/// Queues one action on many devices.
+pub(crate) async fn queue_bulk_action(
+    request: acsdesk_types::actions::QueueBulkRequest,
+) -> Result<acsdesk_types::actions::BulkQueued, IpcError> {
+    invoke(commands::QUEUE_BULK_ACTION, &request).await
+}
+
+/// Where a bulk operation stands.
+pub(crate) async fn bulk_progress(
+    ids: Vec<i64>,
+) -> Result<acsdesk_types::actions::BulkProgress, IpcError> {
+    invoke(
+        commands::BULK_PROGRESS,
+        &acsdesk_types::actions::BulkProgressRequest { ids },
+    )
+    .await
+}
+
+/// Changes an ACS connection of the current tenant.
+pub(crate) async fn update_acs(
+    request: acsdesk_types::settings::UpdateAcsRequest,
+) -> Result<(), IpcError> {
+    invoke(commands::UPDATE_ACS, &request).await
+}
+
+/// Creates a tenant and works in it.
+pub(crate) async fn create_tenant(name: String) -> Result<(), IpcError> {
+    invoke(
+        commands::CREATE_TENANT,
+        &acsdesk_types::settings::CreateTenantRequest { name },
+    )
+    .await
+}
+
+/// Deletes a tenant with its data.
+pub(crate) async fn remove_tenant(name: String) -> Result<(), IpcError> {
+    invoke(
+        commands::REMOVE_TENANT,
+        &acsdesk_types::settings::RemoveTenantRequest { name },
+    )
+    .await
+}

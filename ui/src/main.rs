@@ -8,6 +8,7 @@ mod app;
 mod components;
 mod ipc;
 mod pages;
+mod selection;
 mod virtual_list;
 
 fn main() {

@@ -992,11 +992,13 @@ impl Desk {
 
     /// Tests a connection: reachable, TLS, credentials, GenieACS NBI, device count.
     pub async fn test_acs(&self, request: TestAcsRequest) -> Result<AcsTestReport, IpcError> {
-        let client = acs_client(
-            request.auth,
-            request.user.as_deref(),
-            request.secret.as_deref(),
-        )?;
+        let secret = match (&request.secret, &request.saved) {
+            (None, Some(saved)) if request.auth != AuthKind::None => {
+                self.tenant().await?.reveal_acs_secret(saved).await?
+            }
+            _ => request.secret.clone(),
+        };
+        let client = acs_client(request.auth, request.user.as_deref(), secret.as_deref())?;
         let mut report = AcsTestReport::default();
         let url = match reqwest::Url::parse(request.url.trim()).and_then(|u| u.join("devices")) {
             Ok(u) => u,
@@ -1560,6 +1562,7 @@ mod tests {
                 auth: AuthKind::None,
                 user: None,
                 secret: None,
+                saved: None,
             })
             .await
             .unwrap();
@@ -1576,6 +1579,7 @@ mod tests {
                 auth: AuthKind::Basic,
                 user: Some("noc".into()),
                 secret: Some("pw".into()),
+                saved: None,
             })
             .await
             .unwrap();
@@ -1588,6 +1592,7 @@ mod tests {
                 auth: AuthKind::None,
                 user: None,
                 secret: None,
+                saved: None,
             })
             .await
             .unwrap();

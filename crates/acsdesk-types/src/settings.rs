@@ -143,6 +143,10 @@ pub struct TestAcsRequest {
     pub user: Option<String>,
     /// Password or token.
     pub secret: Option<String>,
+    /// When editing: the saved connection whose password or token to use when `secret`
+    /// is not given.
+    #[serde(default)]
+    pub saved: Option<String>,
 }
 
 /// The verdict of a connection test: each step, and the first that failed says why.

@@ -1,7 +1,9 @@
 //! Reusable components shared by pages.
 
 pub(crate) mod actions;
+pub(crate) mod bulk;
 pub(crate) mod channels;
+pub(crate) mod health;
 pub(crate) mod nav;
 pub(crate) mod parameters;
 pub(crate) mod unlock;

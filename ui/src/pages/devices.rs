@@ -1,8 +1,12 @@
 //! The Devices page: the fleet as a virtualised table (only visible rows are in the DOM)
-//! with filters, search, sortable columns and counts; filters are remembered.
+//! with filters, search, sortable columns and counts; filters are remembered. Rows are
+//! selected for bulk actions one by one or all that match.
 
+use crate::components::bulk::{BulkBar, BulkPanel, BulkRun};
 use crate::ipc;
+use crate::selection::Selection;
 use crate::virtual_list::{blocks, visible_rows};
+use acsdesk_types::actions::DeviceKey;
 use acsdesk_types::devices::{
     format_ago, format_uptime, DeviceFacets, DeviceFilter, DeviceRow, DeviceSort,
     ListDevicesRequest, Presence, SortKey,
@@ -67,6 +71,8 @@ pub(crate) fn DevicesPage(
     let facets = LocalResource::new(ipc::device_facets);
     let scroller = NodeRef::<leptos::html::Div>::new();
     let search_box = NodeRef::<leptos::html::Input>::new();
+    let selection = RwSignal::new(Selection::default());
+    let bulk_run = RwSignal::new(None::<BulkRun>);
 
     let fetch = move |block: u32| {
         let gen = generation.get_untracked();
@@ -108,6 +114,12 @@ pub(crate) fn DevicesPage(
         let f = filter.get();
         sort.track();
         save_filter(&f);
+        // "All matching" meant the old filter.
+        selection.update(|s| {
+            if s.is_all_matching() {
+                s.clear()
+            }
+        });
         generation.update(|g| *g += 1);
         cache.set(HashMap::new());
         pending.set(HashSet::new());
@@ -251,6 +263,7 @@ pub(crate) fn DevicesPage(
                     }}
                 </p>
             </header>
+            <crate::components::health::AcsHealthBanner />
             {move || sync.get().map(|p| view! {
                 <p class="muted sync-line" data-testid="sync-progress" role="status">
                     {format!("Syncing {}: {} / {}", p.acs, p.done, p.total)}
@@ -334,8 +347,29 @@ pub(crate) fn DevicesPage(
                 </button>
             </div>
             {move || error.get().map(|e| view! { <p class="error banner" role="alert">{e}</p> })}
+            <BulkBar
+                count=Signal::derive(move || selection.get().count(totals.get().map(|t| t.0).unwrap_or(0)))
+                targets=Callback::new(move |()| selection.get_untracked().targets(&filter.get_untracked()))
+                on_clear=Callback::new(move |()| selection.update(Selection::clear))
+                on_queued=Callback::new(move |run| bulk_run.set(Some(run)))
+            />
+            {move || bulk_run.get().map(|run| view! {
+                <BulkPanel run on_dismiss=Callback::new(move |()| bulk_run.set(None)) />
+            })}
             <div class="table" role="table" aria-label="Devices" aria-rowcount=move || totals.get().map(|t| t.0).unwrap_or(0)>
                 <div class="row head" role="row">
+                    <span class="cell c-select" role="columnheader">
+                        <input type="checkbox" data-testid="select-all"
+                            aria-label="Select every device that matches the filters"
+                            prop:checked=move || selection.get().is_all_matching()
+                            on:change=move |e| {
+                                if event_target_checked(&e) {
+                                    selection.update(Selection::select_all_matching)
+                                } else {
+                                    selection.update(Selection::clear)
+                                }
+                            } />
+                    </span>
                     {COLUMNS
                         .iter()
                         .map(|&(key, title, class)| {
@@ -373,7 +407,7 @@ pub(crate) fn DevicesPage(
                         <For
                             each=visible
                             key=|(i, row)| (*i, row.as_ref().map(|r| (r.id.clone(), r.online, r.last_inform_ms)))
-                            children=move |(i, row)| view! { <Row index=i row on_open /> }
+                            children=move |(i, row)| view! { <Row index=i row on_open selection /> }
                         />
                     </div>
                 </div>
@@ -396,6 +430,8 @@ fn Row(
     row: Option<DeviceRow>,
     /// Opens the device.
     on_open: Callback<String>,
+    /// The bulk selection.
+    selection: RwSignal<Selection>,
 ) -> impl IntoView {
     let top = format!("translateY({}px)", f64::from(index) * ROW_HEIGHT);
     let Some(r) = row else {
@@ -404,6 +440,20 @@ fn Row(
     };
     let now = js_sys::Date::now() as i64;
     let id = r.id.clone();
+    let key = DeviceKey {
+        acs: r.acs.clone(),
+        id: r.id.clone(),
+    };
+    let checked = {
+        let key = key.clone();
+        move || selection.with(|s| s.contains(&key))
+    };
+    let toggle = {
+        let key = key.clone();
+        move || selection.update(|s| s.toggle(key.clone()))
+    };
+    let toggle_key = toggle.clone();
+    let selected = checked.clone();
     view! {
         <div
             class="row"
@@ -413,8 +463,19 @@ fn Row(
             data-device-id=r.id.clone()
             style:transform=top
             on:dblclick={ let id = id.clone(); move |_| on_open.run(id.clone()) }
-            on:keydown=move |e: ev::KeyboardEvent| if e.key() == "Enter" { on_open.run(id.clone()) }
+            aria-selected=move || selected().to_string()
+            on:keydown=move |e: ev::KeyboardEvent| match e.key().as_str() {
+                "Enter" => on_open.run(id.clone()),
+                " " => { e.prevent_default(); toggle_key() }
+                _ => {}
+            }
         >
+            <span class="cell c-select" role="cell">
+                <input type="checkbox" data-testid="row-select" tabindex="-1"
+                    aria-label=format!("Select {}", r.serial)
+                    prop:checked=checked
+                    on:change=move |_| toggle() />
+            </span>
             <span class="cell c-status" role="cell">
                 <span class=if r.online { "dot online" } else { "dot offline" } aria-hidden="true"></span>
                 {if r.online { "Online" } else { "Offline" }}

@@ -1,6 +1,6 @@
-//! Settings: tenants (switch), the current tenant's ACS connections (health, add with a
-//! connection test, remove), its offline threshold, and how its syncs run (presence,
-//! full-sync interval, sample retention).
+//! Settings: tenants (add, switch, remove), the current tenant's ACS connections (health,
+//! add or edit with a connection test, remove), its offline threshold, and how its syncs
+//! run (presence, full-sync interval, sample retention).
 
 use crate::ipc;
 use crate::pages::welcome::ConnectForm;
@@ -20,6 +20,9 @@ pub(crate) fn SettingsPage() -> impl IntoView {
     let threshold = RwSignal::new(String::new());
     let sync = SyncFields::new();
     let message = RwSignal::new(None::<(bool, String)>);
+    let removing = RwSignal::new(None::<String>);
+    let new_tenant = RwSignal::new(String::new());
+    let editing = RwSignal::new(None::<String>);
     spawn_local(async move {
         if let Ok(s) = ipc::tenant_settings().await {
             threshold.set(s.offline_after_min.to_string());
@@ -113,12 +116,54 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                                             }>"Use"</button>
                                         }.into_any()
                                     }}
+                                    <button type="button" class="danger" data-testid="tenant-remove"
+                                        on:click={
+                                            let name = t.name.clone();
+                                            move |_| removing.set(Some(name.clone()))
+                                        }>"Remove"</button>
                                 </li>
                             }
                         })
                         .collect_view()
                 }}
             </ul>
+            {move || removing.get().map(|name| {
+                let shown = name.clone();
+                view! {
+                    <div class="overlay">
+                        <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="tenant-remove-title" data-testid="tenant-remove-confirm">
+                            <h2 id="tenant-remove-title">{format!("Remove the tenant {shown}?")}</h2>
+                            <p class="muted">"Its devices, history, subscribers, actions and alerts are deleted from this computer, with its key. GenieACS keeps its own data."</p>
+                            <div class="buttons">
+                                <button type="button" on:click=move |_| removing.set(None)>"Cancel"</button>
+                                <button type="button" class="danger" data-testid="tenant-remove-yes" on:click=move |_| {
+                                    let name = name.clone();
+                                    removing.set(None);
+                                    spawn_local(async move { report(ipc::remove_tenant(name).await, "Tenant removed.") });
+                                }>"Remove it"</button>
+                            </div>
+                        </div>
+                    </div>
+                }
+            })}
+            <form class="form inline" data-testid="tenant-add" on:submit=move |e| {
+                e.prevent_default();
+                let name = new_tenant.get_untracked();
+                spawn_local(async move {
+                    let r = ipc::create_tenant(name).await;
+                    if r.is_ok() {
+                        new_tenant.set(String::new());
+                    }
+                    report(r, "Tenant created; it is now in use.");
+                });
+            }>
+                <label>
+                    <span>"New tenant"</span>
+                    <input type="text" data-testid="tenant-name" placeholder="e.g. North valley ISP"
+                        prop:value=move || new_tenant.get() on:input=move |e| new_tenant.set(event_target_value(&e)) />
+                </label>
+                <button type="submit">"Add tenant"</button>
+            </form>
             <h2>"ACS connections"</h2>
             <ul class="plain-list" data-testid="acs-list">
                 {move || {
@@ -130,15 +175,33 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                         .flat_map(|t| t.acs)
                         .map(|a| {
                             let name = a.name.clone();
+                            let info = a.clone();
+                            let this = a.name.clone();
+                            let toggle = a.name.clone();
                             view! {
-                                <li>
-                                    <strong>{a.name.clone()}</strong>
-                                    <span class="muted">{format!(" {} · every {} s · ", a.url, a.interval_s)}</span>
-                                    <span class=format!("badge {}", a.health)>{a.health.clone()}</span>
-                                    <button type="button" class="danger" on:click=move |_| {
-                                        let name = name.clone();
-                                        spawn_local(async move { report(ipc::remove_acs(name).await, "Removed.") });
-                                    }>"Remove"</button>
+                                <li class="acs-item">
+                                    <div class="acs-line">
+                                        <strong>{a.name.clone()}</strong>
+                                        <span class="muted">{format!(" {} · every {} s · ", a.url, a.interval_s)}</span>
+                                        <span class=format!("badge {}", a.health) title=a.health_error.clone().unwrap_or_default()>{a.health.clone()}</span>
+                                        <button type="button" data-testid="acs-edit" on:click=move |_| {
+                                            let t = toggle.clone();
+                                            editing.update(|e| *e = if e.as_deref() == Some(t.as_str()) { None } else { Some(t) });
+                                        }>"Edit"</button>
+                                        <button type="button" class="danger" on:click=move |_| {
+                                            let name = name.clone();
+                                            spawn_local(async move { report(ipc::remove_acs(name).await, "Removed.") });
+                                        }>"Remove"</button>
+                                    </div>
+                                    {move || (editing.get().as_deref() == Some(this.as_str())).then(|| {
+                                        let info = info.clone();
+                                        view! {
+                                            <ConnectForm edit=info on_saved=Callback::new(move |_| {
+                                                editing.set(None);
+                                                report(Ok(()), "Connection saved; syncing with the new settings.");
+                                            }) />
+                                        }
+                                    })}
                                 </li>
                             }
                         })

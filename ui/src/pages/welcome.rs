@@ -3,7 +3,9 @@
 
 use crate::components::unlock::Unlock;
 use crate::ipc;
-use acsdesk_types::settings::{AcsTestReport, AddAcsRequest, AuthKind, TestAcsRequest};
+use acsdesk_types::settings::{
+    AcsInfo, AcsTestReport, AddAcsRequest, AuthKind, TestAcsRequest, UpdateAcsRequest,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -61,22 +63,42 @@ pub(crate) fn WelcomePage(
     }
 }
 
-/// The form that tests and saves an ACS connection.
+/// The form that tests and saves an ACS connection: a new one, or (with `edit`) one
+/// that exists, whose name stays and whose saved password stays unless retyped.
 #[component]
 pub(crate) fn ConnectForm(
     /// Called after the connection was saved.
     on_saved: Callback<()>,
+    /// The connection to edit.
+    #[prop(optional)]
+    edit: Option<AcsInfo>,
 ) -> impl IntoView {
+    let editing = edit.as_ref().map(|a| a.name.clone());
     let tenant = RwSignal::new("My ISP".to_owned());
-    let name = RwSignal::new("main".to_owned());
-    let url = RwSignal::new("http://".to_owned());
-    let auth = RwSignal::new(AuthKind::None);
-    let user = RwSignal::new(String::new());
+    let name = RwSignal::new(editing.clone().unwrap_or_else(|| "main".to_owned()));
+    let url = RwSignal::new(
+        edit.as_ref()
+            .map(|a| a.url.clone())
+            .unwrap_or_else(|| "http://".to_owned()),
+    );
+    let auth = RwSignal::new(edit.as_ref().map(|a| a.auth).unwrap_or_default());
+    let user = RwSignal::new(
+        edit.as_ref()
+            .and_then(|a| a.user.clone())
+            .unwrap_or_default(),
+    );
     let secret = RwSignal::new(String::new());
+    let interval = RwSignal::new(
+        edit.as_ref()
+            .map(|a| a.interval_s)
+            .unwrap_or(60)
+            .to_string(),
+    );
     let report = RwSignal::new(None::<AcsTestReport>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let opt = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let editing = StoredValue::new(editing);
 
     let test = move |_| {
         busy.set(true);
@@ -87,6 +109,7 @@ pub(crate) fn ConnectForm(
             auth: auth.get_untracked(),
             user: opt(user.get_untracked()),
             secret: opt(secret.get_untracked()),
+            saved: editing.get_value(),
         };
         spawn_local(async move {
             match ipc::test_acs(request).await {
@@ -98,55 +121,102 @@ pub(crate) fn ConnectForm(
     };
     let save = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
+        let Ok(interval_s) = interval.get_untracked().trim().parse::<u32>() else {
+            error.set(Some(
+                "Sync interval: a whole number of seconds (5 to 86400).".into(),
+            ));
+            return;
+        };
         busy.set(true);
         error.set(None);
-        let request = AddAcsRequest {
-            tenant: tenant.get_untracked(),
-            name: name.get_untracked(),
-            url: url.get_untracked(),
-            auth: auth.get_untracked(),
-            user: opt(user.get_untracked()),
-            secret: opt(secret.get_untracked()),
-            interval_s: 60,
-        };
+        let (url, auth, user, secret) = (
+            url.get_untracked(),
+            auth.get_untracked(),
+            opt(user.get_untracked()),
+            opt(secret.get_untracked()),
+        );
+        let tenant = tenant.get_untracked();
+        let name = name.get_untracked();
+        let editing = editing.get_value();
         spawn_local(async move {
-            match ipc::add_acs(request).await {
+            let r = match editing {
+                Some(name) => {
+                    ipc::update_acs(UpdateAcsRequest {
+                        name,
+                        url,
+                        auth,
+                        user,
+                        secret,
+                        interval_s,
+                    })
+                    .await
+                }
+                None => {
+                    ipc::add_acs(AddAcsRequest {
+                        tenant,
+                        name,
+                        url,
+                        auth,
+                        user,
+                        secret,
+                        interval_s,
+                    })
+                    .await
+                }
+            };
+            match r {
                 Ok(()) => on_saved.run(()),
                 Err(e) => error.set(Some(e.message)),
             }
             busy.set(false);
         });
     };
-    let text_input = |label: &'static str, value: RwSignal<String>, kind: &'static str| {
+    let text_input = |label: &'static str,
+                      value: RwSignal<String>,
+                      kind: &'static str,
+                      id: &'static str| {
         view! {
             <label>
                 <span>{label}</span>
-                <input type=kind prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
+                <input type=kind data-testid=id prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
             </label>
         }
     };
+    let is_new = editing.with_value(Option::is_none);
     view! {
-        <form class="form" on:submit=save>
-            {text_input("Organisation", tenant, "text")}
-            {text_input("Connection name", name, "text")}
-            {text_input("NBI URL (port 7557)", url, "url")}
+        <form class="form" on:submit=save data-testid=if is_new { "acs-form" } else { "acs-edit-form" }>
+            {is_new.then(|| text_input("Organisation", tenant, "text", "acs-tenant"))}
+            {is_new.then(|| text_input("Connection name", name, "text", "acs-name"))}
+            {text_input("NBI URL (port 7557)", url, "url", "acs-url")}
             <label>
                 <span>"Authentication"</span>
-                <select on:change=move |e| auth.set(match event_target_value(&e).as_str() {
-                    "basic" => AuthKind::Basic,
-                    "token" => AuthKind::Token,
-                    _ => AuthKind::None,
-                })>
+                <select data-testid="acs-auth"
+                    prop:value=move || match auth.get() { AuthKind::None => "none", AuthKind::Basic => "basic", AuthKind::Token => "token" }
+                    on:change=move |e| auth.set(match event_target_value(&e).as_str() {
+                        "basic" => AuthKind::Basic,
+                        "token" => AuthKind::Token,
+                        _ => AuthKind::None,
+                    })>
                     <option value="none">"None"</option>
                     <option value="basic">"HTTP basic"</option>
                     <option value="token">"Bearer token"</option>
                 </select>
             </label>
-            {move || (auth.get() == AuthKind::Basic).then(|| text_input("User", user, "text"))}
-            {move || (auth.get() != AuthKind::None).then(|| text_input(if auth.get() == AuthKind::Token { "Token" } else { "Password" }, secret, "password"))}
+            {move || (auth.get() == AuthKind::Basic).then(|| text_input("User", user, "text", "acs-user"))}
+            {move || (auth.get() != AuthKind::None).then(|| text_input(
+                match (auth.get() == AuthKind::Token, is_new) {
+                    (true, true) => "Token",
+                    (true, false) => "Token (empty keeps the saved one)",
+                    (false, true) => "Password",
+                    (false, false) => "Password (empty keeps the saved one)",
+                },
+                secret, "password", "acs-secret"))}
+            {text_input("Sync every (seconds)", interval, "number", "acs-interval")}
             <div class="buttons">
-                <button type="button" disabled=move || busy.get() on:click=test>"Test connection"</button>
-                <button type="submit" class="primary" disabled=move || busy.get()>"Save and sync"</button>
+                <button type="button" data-testid="acs-test" disabled=move || busy.get() on:click=test>"Test connection"</button>
+                <button type="submit" class="primary" data-testid="acs-save" disabled=move || busy.get()>
+                    {if is_new { "Save and sync" } else { "Save changes" }}
+                </button>
             </div>
             {move || report.get().map(|r| view! { <TestVerdict report=r /> })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

@@ -181,6 +181,18 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(tenant.reveal_acs_secret("main").await.unwrap(), None);
+        // Testing an edit without retyping the password reads the saved one.
+        let unknown = desk
+            .test_acs(acsdesk_types::settings::TestAcsRequest {
+                url: sandbox.url(),
+                auth: AuthKind::Basic,
+                user: Some("noc".into()),
+                secret: None,
+                saved: Some("nope".into()),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(unknown.code, ErrorCode::NotFound);
         let err = desk
             .update_acs(UpdateAcsRequest {
                 name: "nope".into(),

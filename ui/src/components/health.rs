@@ -1,0 +1,127 @@
+//! The banner that says an ACS cannot be reached, since when, and that the list shows
+//! what was synced before; it follows the backend's health events.
+
+use crate::ipc;
+use acsdesk_types::devices::format_ago;
+use acsdesk_types::events::{self, AcsHealthEvent};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::BTreeMap;
+
+/// The sentence for one connection that is not healthy, or `None` when it is.
+/// `clock` writes a time of day.
+pub(crate) fn health_line(
+    h: &AcsHealthEvent,
+    now_ms: i64,
+    clock: impl Fn(i64) -> String,
+) -> Option<String> {
+    let what = match h.state.as_str() {
+        "unreachable" => "cannot be reached",
+        "degraded" => "fails to sync",
+        _ => return None,
+    };
+    let since = h
+        .since_ms
+        .map(|t| format!(" since {} ({})", clock(t), format_ago(t, now_ms)))
+        .unwrap_or_default();
+    let error = h
+        .error
+        .as_deref()
+        .map(|e| format!(" Last error: {e}"))
+        .unwrap_or_default();
+    Some(format!(
+        "ACS {} {what}{since}: showing the data synced before.{error}",
+        h.acs
+    ))
+}
+
+/// `HH:MM` in local time.
+fn clock_time(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+/// The banner, one line per unhealthy connection.
+#[component]
+pub(crate) fn AcsHealthBanner() -> impl IntoView {
+    let health = RwSignal::new(BTreeMap::<String, AcsHealthEvent>::new());
+    spawn_local(async move {
+        if let Ok(state) = ipc::workspace_state().await {
+            let current = state.current.clone();
+            health.update(|h| {
+                for a in state
+                    .tenants
+                    .into_iter()
+                    .filter(|t| Some(&t.name) == current.as_ref())
+                    .flat_map(|t| t.acs)
+                {
+                    h.entry(a.name.clone()).or_insert(AcsHealthEvent {
+                        acs: a.name,
+                        state: a.health,
+                        since_ms: a.health_since_ms,
+                        error: a.health_error,
+                    });
+                }
+            });
+        }
+    });
+    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
+    spawn_local(async move {
+        let sub = ipc::listen(events::ACS_HEALTH, move |e: AcsHealthEvent| {
+            health.update(|h| {
+                h.insert(e.acs.clone(), e);
+            })
+        })
+        .await;
+        subscription.set_value(sub.ok());
+    });
+    move || {
+        let now = js_sys::Date::now() as i64;
+        health
+            .get()
+            .values()
+            .filter_map(|h| health_line(h, now, clock_time))
+            .map(|line| view! { <p class="banner error" role="alert" data-testid="acs-banner">{line}</p> })
+            .collect_view()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(state: &str, since_ms: Option<i64>, error: Option<&str>) -> AcsHealthEvent {
+        AcsHealthEvent {
+            acs: "main".into(),
+            state: state.into(),
+            since_ms,
+            error: error.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn only_unhealthy_connections_get_a_line_saying_since_when() {
+        let at = |_| "14:05".to_owned();
+        assert_eq!(health_line(&event("ok", Some(0), None), 0, at), None);
+        assert_eq!(health_line(&event("unknown", None, None), 0, at), None);
+        let line = health_line(
+            &event("unreachable", Some(0), Some("connection refused")),
+            12 * 60_000,
+            at,
+        )
+        .unwrap();
+        assert!(
+            line.starts_with("ACS main cannot be reached since 14:05 (12 min ago)"),
+            "{line}"
+        );
+        assert!(
+            line.contains("synced before") && line.ends_with("connection refused"),
+            "{line}"
+        );
+        let degraded = health_line(&event("degraded", None, None), 0, at).unwrap();
+        assert_eq!(
+            degraded,
+            "ACS main fails to sync: showing the data synced before."
+        );
+    }
+}
