@@ -161,6 +161,9 @@ pub struct SimDevice {
     pub last_inform_ms: i64,
     /// When the router last booted (uptime counts from here).
     pub boot_ms: i64,
+    /// The boot the last inform reported: GenieACS shows the uptime of that inform until
+    /// the next one, even while the router is rebooting.
+    pub informed_boot_ms: i64,
     /// `_lastBoot` as GenieACS records it: the inform carrying `1 BOOT`.
     pub last_boot_ms: Option<i64>,
     /// `_lastBootstrap`: the inform carrying `0 BOOTSTRAP`.
@@ -284,6 +287,7 @@ impl SimDevice {
             registered_ms,
             last_inform_ms,
             boot_ms: last_inform_ms - uptime_s * 1000,
+            informed_boot_ms: last_inform_ms - uptime_s * 1000,
             last_boot_ms: Some(last_inform_ms - uptime_s * 1000 + 20_000),
             last_bootstrap_ms: Some(registered_ms),
             pending_boot: None,
@@ -397,6 +401,7 @@ impl SimDevice {
             registered_ms,
             last_inform_ms,
             boot_ms: last_inform_ms - uptime * 1000,
+            informed_boot_ms: last_inform_ms - uptime * 1000,
             last_boot_ms: date("_lastBoot"),
             last_bootstrap_ms: date("_lastBootstrap"),
             pending_boot: None,
@@ -500,7 +505,7 @@ impl SimDevice {
                 json!(format!("{word}-{tail}{suffix}"))
             }
             Gen::Identity => json!(format!("site-{}", self.n)),
-            Gen::Uptime => json!(((self.last_inform_ms - self.boot_ms) / 1000).max(0)),
+            Gen::Uptime => json!(((self.last_inform_ms - self.informed_boot_ms) / 1000).max(0)),
             Gen::Cpu => json!(self.cpu.round() as u64),
             Gen::MemUsedPct => json!(self.mem.round() as u64),
             Gen::MemFree(total) => json!(((1.0 - self.mem / 100.0) * *total as f64) as u64),
@@ -727,6 +732,7 @@ impl SimDevice {
                 self.rssi = -70 + (self.rng.unit() * 16.0) as i64 - 8;
             }
             self.last_inform_ms = at;
+            self.informed_boot_ms = self.boot_ms;
             if let Some(bootstrap) = self.pending_boot.take() {
                 self.last_boot_ms = Some(at);
                 if bootstrap {

@@ -29,6 +29,11 @@ pub enum Verification {
     },
 }
 
+/// How far apart two boot times read from uptime and inform may be and still be the
+/// same boot (uptime is counted in seconds and read at a different moment than the
+/// inform time).
+const SAME_BOOT_MS: i64 = 30_000;
+
 /// The result of a check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -78,9 +83,16 @@ impl Verification {
             }
             Verification::Rebooted => {
                 let booted_after = booted_since;
+                // The boot the uptime implies, on GenieACS's clock like the inform. With
+                // the boot before the send known, it is compared with that (same clock);
+                // only without it with the local send time.
                 let uptime_says = match (device.last_inform_ms, device.uptime_s) {
                     (Some(inform), Some(up)) => {
-                        inform > sent_ms && inform - (up as i64) * 1000 >= sent_ms - 1000
+                        let implied_boot = inform - (up as i64) * 1000;
+                        match before.last_boot_ms {
+                            Some(b) => implied_boot > b + SAME_BOOT_MS,
+                            None => inform > sent_ms && implied_boot >= sent_ms - 1000,
+                        }
                     }
                     _ => false,
                 };
@@ -215,6 +227,34 @@ mod tests {
         assert_eq!(
             Verification::Rebooted.check(&doc, &d, skewed, &Before::default()),
             Verdict::NotYet
+        );
+        // GenieACS's clock far ahead of this machine's (the demo sandbox runs an hour a
+        // minute): an inform whose uptime goes back to the boot before the send is not a
+        // reboot, however the local send time compares; one from a later boot is.
+        let before = Before {
+            last_boot_ms: d.last_boot_ms,
+            ..Before::default()
+        };
+        let (doc, same_boot) = device(
+            "2026-11-23T10:05:00.000Z",
+            Some("2026-11-23T10:02:00.000Z"),
+            180,
+            "1.0",
+        );
+        let local_send_long_before = SENT - 86_400_000;
+        assert_eq!(
+            Verification::Rebooted.check(&doc, &same_boot, local_send_long_before, &before),
+            Verdict::NotYet
+        );
+        let (doc, later_boot) = device(
+            "2026-11-23T10:09:00.000Z",
+            Some("2026-11-23T10:02:00.000Z"),
+            60,
+            "1.0",
+        );
+        assert_eq!(
+            Verification::Rebooted.check(&doc, &later_boot, local_send_long_before, &before),
+            Verdict::Verified
         );
         // No _lastBoot: an inform 3 minutes after sending with 90 s of uptime.
         let (doc, d) = device("2026-11-23T10:03:00.000Z", None, 90, "1.0");

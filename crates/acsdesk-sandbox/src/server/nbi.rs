@@ -407,6 +407,7 @@ fn device_tasks(s: &Shared, id: &str, q: &HashMap<String, String>, body: Bytes) 
         }
         // The connection request starts a session: whatever is queued runs.
         dev.last_inform_ms = now;
+        dev.informed_boot_ms = dev.boot_ms;
         run_queue(dev, now, &mut lock(&s.faults), &file_of, rate);
         return text(StatusCode::OK, None, "");
     }
@@ -474,6 +475,7 @@ fn device_tasks(s: &Shared, id: &str, q: &HashMap<String, String>, body: Bytes) 
         );
     }
     dev.last_inform_ms = now;
+    dev.informed_boot_ms = dev.boot_ms;
     run_queue(dev, now, &mut faults, &file_of, rate);
     if faults.contains_key(&format!("{id}:task_{task_id}")) {
         reply(StatusCode::ACCEPTED, Some("Task faulted"), json_task, true)

@@ -204,6 +204,16 @@ async fn a_reboot_is_recorded_at_the_boot_inform_not_before() {
         right_after["_lastBoot"], before["_lastBoot"],
         "GenieACS learns of the boot at the next inform"
     );
+    // Its values stay those of the last inform: the uptime does not drop to zero
+    // before the router has informed from its new boot.
+    let uptime = |doc: &Value| {
+        doc["_lastInform"]
+            .as_str()
+            .map(str::to_owned)
+            .zip(value(doc, "Device.DeviceInfo.UpTime").as_u64())
+    };
+    assert_eq!(uptime(&right_after), uptime(&before));
+    assert!(uptime(&before).is_some_and(|(_, up)| up > 0));
     // …but records at once, at the root, when it ran the reboot (as in the capture of
     // 202BC1-BM632w-000050): the proof the task ran that survives a lost answer.
     assert!(before.get("Reboot").is_none());
