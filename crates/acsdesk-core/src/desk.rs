@@ -994,7 +994,10 @@ impl Desk {
     pub async fn test_acs(&self, request: TestAcsRequest) -> Result<AcsTestReport, IpcError> {
         let secret = match (&request.secret, &request.saved) {
             (None, Some(saved)) if request.auth != AuthKind::None => {
-                self.tenant().await?.reveal_acs_secret(saved).await?
+                let tenant = self.tenant().await?;
+                // An unknown name is an error, not "no secret".
+                tenant.acs(saved).await?;
+                tenant.reveal_acs_secret(saved).await?
             }
             _ => request.secret.clone(),
         };
