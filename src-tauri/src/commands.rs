@@ -7,8 +7,9 @@ use acsdesk_types::actions::{
     QueueActionRequest, QueueBulkRequest,
 };
 use acsdesk_types::alerts::{
-    AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest, ListChannelsRequest,
-    SaveChannelRequest, SetAlertStateRequest,
+    AddMaintenanceRequest, AlertInfo, ChannelInfo, ChannelNameRequest, EndMaintenanceRequest,
+    ListAlertsRequest, ListChannelsRequest, ListMaintenanceRequest, MaintenanceInfo,
+    SaveChannelRequest, SetAlertStateRequest, SetDeviceOfflineAfterRequest,
 };
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
@@ -297,4 +298,41 @@ pub(crate) async fn remove_tenant(
     request: RemoveTenantRequest,
 ) -> Result<(), IpcError> {
     desk.remove_tenant(request).await
+}
+
+/// `list_maintenance`: maintenance windows open or to come.
+#[tauri::command]
+pub(crate) async fn list_maintenance(
+    desk: DeskState<'_>,
+    request: ListMaintenanceRequest,
+) -> Result<Vec<MaintenanceInfo>, IpcError> {
+    let ListMaintenanceRequest {} = request;
+    desk.list_maintenance().await
+}
+
+/// `add_maintenance`: open a maintenance window now.
+#[tauri::command]
+pub(crate) async fn add_maintenance(
+    desk: DeskState<'_>,
+    request: AddMaintenanceRequest,
+) -> Result<i64, IpcError> {
+    desk.add_maintenance(request).await
+}
+
+/// `end_maintenance`: end a maintenance window now.
+#[tauri::command]
+pub(crate) async fn end_maintenance(
+    desk: DeskState<'_>,
+    request: EndMaintenanceRequest,
+) -> Result<(), IpcError> {
+    desk.end_maintenance(request).await
+}
+
+/// `set_device_offline_after`: a device's own offline threshold.
+#[tauri::command]
+pub(crate) async fn set_device_offline_after(
+    desk: DeskState<'_>,
+    request: SetDeviceOfflineAfterRequest,
+) -> Result<(), IpcError> {
+    desk.set_device_offline_after(request).await
 }

@@ -46,6 +46,10 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::update_acs,
         commands::create_tenant,
         commands::remove_tenant,
+        commands::list_maintenance,
+        commands::add_maintenance,
+        commands::end_maintenance,
+        commands::set_device_offline_after,
     ])
 }
 

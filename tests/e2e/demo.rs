@@ -126,6 +126,37 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         })
         .await
         .context("the bulk bar counts the selection")?;
+    // `Esc` closes the confirmation and queues nothing; asked again, it is confirmed.
+    c.find(Locator::Css("[data-testid=bulk-refresh]"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("[data-testid=bulk-confirm]"))
+        .await?;
+    c.find(Locator::Css("body"))
+        .await?
+        .send_keys("\u{E00C}")
+        .await?;
+    let closed = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !c
+        .find_all(Locator::Css("[data-testid=bulk-confirm]"))
+        .await?
+        .is_empty()
+    {
+        ensure!(
+            tokio::time::Instant::now() < closed,
+            "Esc closes the confirmation"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ensure!(
+        c.find_all(Locator::Css("[data-testid=bulk-panel]"))
+            .await?
+            .is_empty(),
+        "nothing was queued"
+    );
     c.find(Locator::Css("[data-testid=bulk-refresh]"))
         .await?
         .click()
@@ -187,6 +218,45 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the uptime chart is drawn")?;
     desktop.screenshot("device").await?;
+
+    // The device's own offline threshold: out of range refused, in range saved.
+    let minutes = c
+        .find(Locator::Css("[data-testid=device-threshold-minutes]"))
+        .await?;
+    minutes.send_keys("5000").await?;
+    c.find(Locator::Css(
+        "[data-testid=device-threshold] button[type=submit]",
+    ))
+    .await?
+    .click()
+    .await?;
+    let refused = desktop
+        .wait_text(
+            "[data-testid=device-threshold-status]",
+            Duration::from_secs(10),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(refused.contains("1440"), "{refused}");
+    let minutes = c
+        .find(Locator::Css("[data-testid=device-threshold-minutes]"))
+        .await?;
+    minutes.clear().await?;
+    minutes.send_keys("240").await?;
+    c.find(Locator::Css(
+        "[data-testid=device-threshold] button[type=submit]",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop
+        .wait_text(
+            "[data-testid=device-threshold-status]",
+            Duration::from_secs(10),
+            |t| t.contains("after 240 min"),
+        )
+        .await
+        .context("the device's own threshold is saved")?;
 
     // Change WiFi with an invalid password: an inline error, nothing queued.
     c.find(Locator::Css("[data-testid=action-wifi]"))
@@ -432,6 +502,88 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     shows_value(c, field, "6")
         .await
         .context("the saved full-sync interval is shown again")?;
+
+    // Alert rules: a CPU threshold over 100 % is refused with the rule named.
+    let cpu = c
+        .find(Locator::Css("[data-testid=cpu_threshold_pct]"))
+        .await?;
+    cpu.clear().await?;
+    cpu.send_keys("150").await?;
+    c.find(Locator::Css(
+        "[data-testid=alert-settings] button[type=submit]",
+    ))
+    .await?
+    .click()
+    .await?;
+    let refused = desktop
+        .wait_text(
+            "[data-testid=alert-settings-status]",
+            Duration::from_secs(10),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(refused.contains("cpu_threshold_pct"), "{refused}");
+    let cpu = c
+        .find(Locator::Css("[data-testid=cpu_threshold_pct]"))
+        .await?;
+    cpu.clear().await?;
+    cpu.send_keys("90").await?;
+    c.find(Locator::Css(
+        "[data-testid=alert-settings] button[type=submit]",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop
+        .wait_text(
+            "[data-testid=alert-settings-status]",
+            Duration::from_secs(10),
+            |t| t == "Saved.",
+        )
+        .await?;
+
+    // A maintenance window over the demo ACS: opened, listed, ended.
+    c.find(Locator::Css("[data-testid=maintenance-scope]"))
+        .await?
+        .select_by_value("acs")
+        .await?;
+    c.find(Locator::Css("[data-testid=maintenance-target]"))
+        .await?
+        .send_keys("demo")
+        .await?;
+    c.find(Locator::Css("[data-testid=maintenance-reason]"))
+        .await?
+        .send_keys("E2E works")
+        .await?;
+    c.find(Locator::Css(
+        "[data-testid=maintenance-form] button[type=submit]",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop
+        .wait_text(
+            "[data-testid=maintenance-list]",
+            Duration::from_secs(10),
+            |t| t.contains("ACS demo") && t.contains("E2E works"),
+        )
+        .await
+        .context("the window is listed")?;
+    desktop.screenshot("maintenance").await?;
+    c.find(Locator::XPath(
+        "//li[@data-testid='maintenance-item'][contains(., 'E2E works')]//button",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop
+        .wait_text(
+            "[data-testid=maintenance-list]",
+            Duration::from_secs(10),
+            |t| !t.contains("E2E works"),
+        )
+        .await
+        .context("the window ends")?;
 
     // An alert channel: saved from the form, listed without its secret, tested.
     let (hook, mut received) = acsdesk_captures::receiver::start(204).await;

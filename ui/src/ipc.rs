@@ -311,3 +311,41 @@ pub(crate) async fn remove_tenant(name: String) -> Result<(), IpcError> {
     )
     .await
 }
+
+/// Maintenance windows open or to come.
+pub(crate) async fn list_maintenance(
+) -> Result<Vec<acsdesk_types::alerts::MaintenanceInfo>, IpcError> {
+    invoke(
+        commands::LIST_MAINTENANCE,
+        &acsdesk_types::alerts::ListMaintenanceRequest {},
+    )
+    .await
+}
+
+/// Opens a maintenance window now.
+pub(crate) async fn add_maintenance(
+    request: acsdesk_types::alerts::AddMaintenanceRequest,
+) -> Result<i64, IpcError> {
+    invoke(commands::ADD_MAINTENANCE, &request).await
+}
+
+/// Ends a maintenance window now.
+pub(crate) async fn end_maintenance(id: i64) -> Result<(), IpcError> {
+    invoke(
+        commands::END_MAINTENANCE,
+        &acsdesk_types::alerts::EndMaintenanceRequest { id },
+    )
+    .await
+}
+
+/// Sets or clears a device's own offline threshold.
+pub(crate) async fn set_device_offline_after(
+    device: String,
+    minutes: Option<u32>,
+) -> Result<(), IpcError> {
+    invoke(
+        commands::SET_DEVICE_OFFLINE_AFTER,
+        &acsdesk_types::alerts::SetDeviceOfflineAfterRequest { device, minutes },
+    )
+    .await
+}

@@ -36,6 +36,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, Mutex};
 
+mod alerting;
 mod bulk;
 mod manage;
 
@@ -1138,9 +1139,11 @@ impl Desk {
 
     /// Everything the dashboard shows about a device.
     pub async fn get_device(&self, id: &str) -> Result<DeviceDetail, IpcError> {
-        let d = self.tenant().await?.device(id).await?;
+        let tenant = self.tenant().await?;
+        let d = tenant.device(id).await?;
         let n = &d.normalized;
         Ok(DeviceDetail {
+            offline_after_min: tenant.device_offline_after(id).await?,
             oui: n.oui.clone(),
             product_class: n.product_class.clone(),
             hardware: n.hardware.clone(),

@@ -99,3 +99,53 @@ pub struct ChannelNameRequest {
     /// The channel.
     pub name: String,
 }
+
+/// A maintenance window: alerts about what it covers are recorded, not notified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaintenanceInfo {
+    /// Window id.
+    pub id: i64,
+    /// `tenant`, `acs` or `device`.
+    pub scope: String,
+    /// The connection's name or the device's GenieACS id; none for the whole tenant.
+    pub target: Option<String>,
+    /// Start (Unix ms).
+    pub from_ms: i64,
+    /// End (Unix ms).
+    pub until_ms: i64,
+    /// Why.
+    pub reason: String,
+}
+
+/// Request of `list_maintenance`: windows open or to come.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListMaintenanceRequest {}
+
+/// Request of `add_maintenance`: a window starting now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddMaintenanceRequest {
+    /// `tenant`, `acs` or `device`.
+    pub scope: String,
+    /// The connection or device, for those scopes.
+    pub target: Option<String>,
+    /// How long, in minutes (up to 31 days).
+    pub minutes: u32,
+    /// Why, for the people who see the alerts later.
+    pub reason: String,
+}
+
+/// Request of `end_maintenance`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndMaintenanceRequest {
+    /// Window id.
+    pub id: i64,
+}
+
+/// Request of `set_device_offline_after`: a device's own offline-alert threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetDeviceOfflineAfterRequest {
+    /// GenieACS id.
+    pub device: String,
+    /// Minutes (1 to 1,440); `None` goes back to the tenant's.
+    pub minutes: Option<u32>,
+}

@@ -93,6 +93,18 @@ pub const CREATE_TENANT: &str = "create_tenant";
 /// `remove_tenant`: [`crate::settings::RemoveTenantRequest`] → `()`.
 pub const REMOVE_TENANT: &str = "remove_tenant";
 
+/// `list_maintenance`: [`crate::alerts::ListMaintenanceRequest`] → `Vec<`[`crate::alerts::MaintenanceInfo`]`>`.
+pub const LIST_MAINTENANCE: &str = "list_maintenance";
+
+/// `add_maintenance`: [`crate::alerts::AddMaintenanceRequest`] → `i64` (the window's id).
+pub const ADD_MAINTENANCE: &str = "add_maintenance";
+
+/// `end_maintenance`: [`crate::alerts::EndMaintenanceRequest`] → `()`.
+pub const END_MAINTENANCE: &str = "end_maintenance";
+
+/// `set_device_offline_after`: [`crate::alerts::SetDeviceOfflineAfterRequest`] → `()`.
+pub const SET_DEVICE_OFFLINE_AFTER: &str = "set_device_offline_after";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -125,4 +137,8 @@ pub const ALL: &[&str] = &[
     UPDATE_ACS,
     CREATE_TENANT,
     REMOVE_TENANT,
+    LIST_MAINTENANCE,
+    ADD_MAINTENANCE,
+    END_MAINTENANCE,
+    SET_DEVICE_OFFLINE_AFTER,
 ];

@@ -264,6 +264,9 @@ pub struct DeviceDetail {
     pub data_model: Option<String>,
     /// GenieACS tags.
     pub tags: Vec<String>,
+    /// The device's own offline-alert threshold in minutes; none follows the tenant's.
+    #[serde(default)]
+    pub offline_after_min: Option<u32>,
 }
 
 /// A time range for charts.

@@ -82,6 +82,13 @@ pub(crate) fn BulkBar(
             busy.set(false);
         });
     };
+    // `Esc` closes the confirmation without queueing.
+    let esc = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" {
+            confirming.set(None);
+        }
+    });
+    on_cleanup(move || esc.remove());
     let any = move || count.get() != 0;
     view! {
         <Show when=any>

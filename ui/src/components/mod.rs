@@ -4,6 +4,7 @@ pub(crate) mod actions;
 pub(crate) mod bulk;
 pub(crate) mod channels;
 pub(crate) mod health;
+pub(crate) mod maintenance;
 pub(crate) mod nav;
 pub(crate) mod parameters;
 pub(crate) mod unlock;

@@ -75,6 +75,7 @@ pub(crate) fn DevicePage(
                             view! {
                                 <Overview detail=d.clone() />
                                 <ActionsPanel id=d.row.id.clone() acs=d.row.acs.clone() label dialog />
+                                <OfflineThreshold id=d.row.id.clone() minutes=d.offline_after_min />
                             }
                         })
                     })}
@@ -254,5 +255,65 @@ fn DeviceLog(
                 }}
             </ul>
         </details>
+    }
+}
+
+/// The device's own offline-alert threshold (a router on a flaky rural link may need a
+/// longer one than the tenant's), or the tenant's when left empty.
+#[component]
+fn OfflineThreshold(
+    /// GenieACS id.
+    id: String,
+    /// Its own threshold, if set.
+    minutes: Option<u32>,
+) -> impl IntoView {
+    let value = RwSignal::new(minutes.map(|m| m.to_string()).unwrap_or_default());
+    let status = RwSignal::new(None::<(bool, String)>);
+    let save = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let text = value.get_untracked();
+        let minutes = match text.trim() {
+            "" => None,
+            t => match t.parse::<u32>() {
+                Ok(m) => Some(m),
+                Err(_) => {
+                    status.set(Some((
+                        false,
+                        "A whole number of minutes, or empty for the tenant's".into(),
+                    )));
+                    return;
+                }
+            },
+        };
+        let id = id.clone();
+        spawn_local(async move {
+            status.set(Some(
+                match ipc::set_device_offline_after(id, minutes).await {
+                    Ok(()) => (
+                        true,
+                        match minutes {
+                            Some(m) => format!("This device alerts after {m} min offline."),
+                            None => {
+                                "This device follows the tenant's offline threshold.".to_owned()
+                            }
+                        },
+                    ),
+                    Err(e) => (false, e.message),
+                },
+            ));
+        });
+    };
+    view! {
+        <form class="form inline offline-threshold" data-testid="device-threshold" on:submit=save>
+            <label>
+                <span>"Offline alert after (minutes; empty: the tenant's)"</span>
+                <input type="number" min="1" max="1440" data-testid="device-threshold-minutes"
+                    prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
+            </label>
+            <button type="submit">"Save"</button>
+            {move || status.get().map(|(ok, text)| view! {
+                <span class=if ok { "muted" } else { "error" } role="status" data-testid="device-threshold-status">{text}</span>
+            })}
+        </form>
     }
 }

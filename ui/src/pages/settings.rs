@@ -1,10 +1,11 @@
 //! Settings: tenants (add, switch, remove), the current tenant's ACS connections (health,
-//! add or edit with a connection test, remove), its offline threshold, and how its syncs
-//! run (presence, full-sync interval, sample retention).
+//! add or edit with a connection test, remove), its alert rules (offline threshold, PPP,
+//! load, ACS, flapping, digests), and how its syncs run (presence, full-sync interval,
+//! sample retention).
 
 use crate::ipc;
 use crate::pages::welcome::ConnectForm;
-use acsdesk_types::settings::{SyncSettings, UpdateSettingsRequest};
+use acsdesk_types::settings::{AlertSettings, SyncSettings, UpdateSettingsRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -19,14 +20,23 @@ pub(crate) fn SettingsPage() -> impl IntoView {
     let unlock = expect_context::<crate::components::unlock::Unlock>();
     let threshold = RwSignal::new(String::new());
     let sync = SyncFields::new();
+    let alert_rules = AlertFields::new();
     let message = RwSignal::new(None::<(bool, String)>);
     let removing = RwSignal::new(None::<String>);
     let new_tenant = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<String>);
+    // `Esc` closes the removal confirmation.
+    let esc = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" {
+            removing.set(None);
+        }
+    });
+    on_cleanup(move || esc.remove());
     spawn_local(async move {
         if let Ok(s) = ipc::tenant_settings().await {
             threshold.set(s.offline_after_min.to_string());
             sync.show(&s.sync.unwrap_or_default());
+            alert_rules.show(&s.alerts.unwrap_or_default());
         }
     });
     let report = move |r: Result<(), acsdesk_types::IpcError>, ok: &str| match r {
@@ -41,14 +51,14 @@ pub(crate) fn SettingsPage() -> impl IntoView {
     let save_to = move |target: RwSignal<Option<(bool, String)>>, e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let value = threshold.get_untracked();
-        let parsed = sync.read();
+        let parsed = sync.read().and_then(|s| alert_rules.read().map(|a| (s, a)));
         spawn_local(async move {
             let r = match (value.trim().parse::<u32>(), parsed) {
-                (Ok(m), Ok(sync)) => {
+                (Ok(m), Ok((sync, alerts))) => {
                     ipc::update_settings(UpdateSettingsRequest {
                         offline_after_min: m,
                         sync: Some(sync),
-                        alerts: None,
+                        alerts: Some(alerts),
                     })
                     .await
                 }
@@ -213,25 +223,30 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 <ConnectForm on_saved=Callback::new(move |_| version.update(|v| *v += 1)) />
             </details>
             <h2>"Alerts"</h2>
-            <form class="form inline" on:submit=move |e| save_to(alerts_message, e)>
-                <label>
-                    <span>"Alert when a device is offline longer than (minutes)"</span>
-                    <input type="number" min="1" max="1440" data-testid="offline-threshold"
-                        prop:value=move || threshold.get() on:input=move |e| threshold.set(event_target_value(&e)) />
-                </label>
+            <form class="form" novalidate on:submit=move |e| save_to(alerts_message, e) data-testid="alert-settings">
+                {number_field("Alert when a device is offline longer than (minutes)", "offline-threshold", "1", "1440", threshold)}
+                {number_field("…when PPP keeps failing for (minutes)", "ppp_failing_after_min", "1", "1440", alert_rules.ppp_failing_after_min)}
+                {number_field("…when CPU stays above (%; empty: off)", "cpu_threshold_pct", "1", "100", alert_rules.cpu_threshold_pct)}
+                {number_field("…when memory stays above (%; empty: off)", "mem_threshold_pct", "1", "100", alert_rules.mem_threshold_pct)}
+                {number_field("…for (minutes)", "load_window_min", "1", "1440", alert_rules.load_window_min)}
+                {number_field("…when an ACS is unreachable for (minutes)", "acs_unreachable_after_min", "1", "1440", alert_rules.acs_unreachable_after_min)}
+                {number_field("A problem must stay clear this long to resolve (minutes)", "flap_hold_down_min", "0", "1440", alert_rules.flap_hold_down_min)}
+                {number_field("A problem back within this reopens its alert (minutes)", "reopen_within_min", "0", "10080", alert_rules.reopen_within_min)}
+                {number_field("One digest instead of this many notifications at once (0: never)", "digest_threshold", "0", "100000", alert_rules.digest_threshold)}
                 <button type="submit" class="primary">"Save"</button>
             </form>
             {status(alerts_message, "alert-settings-status")}
             <crate::components::channels::ChannelsSection />
+            <crate::components::maintenance::MaintenanceSection />
             <h2>"Monitoring"</h2>
             <form class="form" novalidate on:submit=move |e| save_to(sync_message, e) data-testid="sync-settings">
-                {sync.field("Offline after this many inform intervals", "presence_factor", "1", "10", sync.presence_factor)}
-                {sync.field("…plus this many seconds", "presence_grace_s", "0", "3600", sync.presence_grace_s)}
-                {sync.field("Incremental syncs reach back (seconds)", "overlap_s", "0", "3600", sync.overlap_s)}
-                {sync.field("Full sync every (hours)", "full_sync_every_h", "1", "720", sync.full_sync_every_h)}
-                {sync.field("Keep raw samples (hours)", "raw_retention_h", "1", "720", sync.raw_retention_h)}
-                {sync.field("Keep 5-minute averages (days)", "five_min_retention_d", "1", "3650", sync.five_min_retention_d)}
-                {sync.field("Keep hourly averages (days)", "hourly_retention_d", "1", "3650", sync.hourly_retention_d)}
+                {number_field("Offline after this many inform intervals", "presence_factor", "1", "10", sync.presence_factor)}
+                {number_field("…plus this many seconds", "presence_grace_s", "0", "3600", sync.presence_grace_s)}
+                {number_field("Incremental syncs reach back (seconds)", "overlap_s", "0", "3600", sync.overlap_s)}
+                {number_field("Full sync every (hours)", "full_sync_every_h", "1", "720", sync.full_sync_every_h)}
+                {number_field("Keep raw samples (hours)", "raw_retention_h", "1", "720", sync.raw_retention_h)}
+                {number_field("Keep 5-minute averages (days)", "five_min_retention_d", "1", "3650", sync.five_min_retention_d)}
+                {number_field("Keep hourly averages (days)", "hourly_retention_d", "1", "3650", sync.hourly_retention_d)}
                 <button type="submit" class="primary">"Save"</button>
             </form>
             {status(sync_message, "sync-settings-status")}
@@ -302,21 +317,100 @@ impl SyncFields {
         s.validate().map_err(|e| e.to_string())?;
         Ok(s)
     }
+}
 
-    fn field(
-        &self,
-        label: &'static str,
-        id: &'static str,
-        min: &'static str,
-        max: &'static str,
-        value: RwSignal<String>,
-    ) -> impl IntoView {
-        view! {
-            <label>
-                <span>{label}</span>
-                <input type="number" min=min max=max step="any" data-testid=id
-                    prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
-            </label>
+/// A number input with its label, bound to `value` as typed.
+fn number_field(
+    label: &'static str,
+    id: &'static str,
+    min: &'static str,
+    max: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label>
+            <span>{label}</span>
+            <input type="number" min=min max=max step="any" data-testid=id
+                prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
+        </label>
+    }
+}
+
+/// The alert rules' inputs, as typed (an empty load threshold is off).
+#[derive(Clone, Copy)]
+struct AlertFields {
+    ppp_failing_after_min: RwSignal<String>,
+    cpu_threshold_pct: RwSignal<String>,
+    mem_threshold_pct: RwSignal<String>,
+    load_window_min: RwSignal<String>,
+    acs_unreachable_after_min: RwSignal<String>,
+    flap_hold_down_min: RwSignal<String>,
+    reopen_within_min: RwSignal<String>,
+    digest_threshold: RwSignal<String>,
+}
+
+impl AlertFields {
+    fn new() -> Self {
+        let empty = || RwSignal::new(String::new());
+        Self {
+            ppp_failing_after_min: empty(),
+            cpu_threshold_pct: empty(),
+            mem_threshold_pct: empty(),
+            load_window_min: empty(),
+            acs_unreachable_after_min: empty(),
+            flap_hold_down_min: empty(),
+            reopen_within_min: empty(),
+            digest_threshold: empty(),
         }
+    }
+
+    fn show(&self, a: &AlertSettings) {
+        let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        self.ppp_failing_after_min
+            .set(a.ppp_failing_after_min.to_string());
+        self.cpu_threshold_pct.set(opt(a.cpu_threshold_pct));
+        self.mem_threshold_pct.set(opt(a.mem_threshold_pct));
+        self.load_window_min.set(a.load_window_min.to_string());
+        self.acs_unreachable_after_min
+            .set(a.acs_unreachable_after_min.to_string());
+        self.flap_hold_down_min
+            .set(a.flap_hold_down_min.to_string());
+        self.reopen_within_min.set(a.reopen_within_min.to_string());
+        self.digest_threshold.set(a.digest_threshold.to_string());
+    }
+
+    /// The rules typed, checked here first so the message names the field.
+    fn read(&self) -> Result<AlertSettings, String> {
+        let whole = |name: &str, v: RwSignal<String>| {
+            v.get_untracked()
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| format!("{name}: a whole number"))
+        };
+        let pct = |name: &str, v: RwSignal<String>| {
+            let t = v.get_untracked();
+            let t = t.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse::<f64>()
+                .map(Some)
+                .map_err(|_| format!("{name}: a percentage, or empty for off"))
+        };
+        let a = AlertSettings {
+            ppp_failing_after_min: whole("ppp_failing_after_min", self.ppp_failing_after_min)?,
+            cpu_threshold_pct: pct("cpu_threshold_pct", self.cpu_threshold_pct)?,
+            mem_threshold_pct: pct("mem_threshold_pct", self.mem_threshold_pct)?,
+            load_window_min: whole("load_window_min", self.load_window_min)?,
+            acs_unreachable_after_min: whole(
+                "acs_unreachable_after_min",
+                self.acs_unreachable_after_min,
+            )?,
+            flap_hold_down_min: whole("flap_hold_down_min", self.flap_hold_down_min)?,
+            reopen_within_min: whole("reopen_within_min", self.reopen_within_min)?,
+            digest_threshold: whole("digest_threshold", self.digest_threshold)?,
+        };
+        a.validate().map_err(|e| e.to_string())?;
+        Ok(a)
     }
 }

@@ -41,6 +41,18 @@ impl TenantStore {
         Ok(())
     }
 
+    /// Device `genie_id`'s own offline threshold in minutes, if it has one.
+    pub async fn device_offline_after(&self, genie_id: &str) -> Result<Option<u32>, StoreError> {
+        let m: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT offline_after_min FROM devices WHERE genie_id = ? ORDER BY id LIMIT 1",
+        )
+        .bind(genie_id)
+        .fetch_optional(self.pool())
+        .await?;
+        let m = m.ok_or_else(|| StoreError::NotFound(format!("device {genie_id}")))?;
+        Ok(m.and_then(|m| u32::try_from(m).ok()))
+    }
+
     /// Sets device `genie_id`'s own offline threshold in minutes (1 to 1,440), or goes
     /// back to the tenant's with `None`.
     pub async fn set_device_offline_after(
