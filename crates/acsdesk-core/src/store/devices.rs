@@ -107,6 +107,11 @@ fn order_by(sort: DeviceSort) -> String {
         SortKey::LastSeen => "d.last_inform_ms",
     };
     let dir = if sort.descending { "DESC" } else { "ASC" };
+    if sort.key == SortKey::Serial {
+        // Never null: the order follows the serial index (the default list at 100,000
+        // devices is then a walk of its first entries, not a sort of the whole fleet).
+        return format!(" ORDER BY d.serial {dir}, d.id {dir}");
+    }
     // Ties broken by serial then id for a stable order. Descending, missing values come
     // last and the order can follow an index; ascending puts them last explicitly.
     if sort.descending {
