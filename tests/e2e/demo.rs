@@ -657,17 +657,26 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     // The connection edited to a dead address: the device list says since when the ACS
     // fails and keeps its cached rows; edited back, the banner goes.
     let edit_acs = |url: String| async move {
-        c.find(Locator::Css("[data-testid=acs-edit]"))
-            .await?
-            .click()
-            .await?;
-        let field = c
-            .wait()
-            .at_most(Duration::from_secs(5))
-            .for_element(Locator::Css(
-                "[data-testid=acs-edit-form] [data-testid=acs-url]",
-            ))
-            .await?;
+        // The list renders again when the page's state arrives: a button found just before
+        // may be replaced, so find and click again until the form opens.
+        let mut form = None;
+        for _ in 0..10 {
+            if let Ok(edit) = c.find(Locator::Css("[data-testid=acs-edit]")).await {
+                let _ = edit.click().await;
+            }
+            if let Ok(f) = c
+                .wait()
+                .at_most(Duration::from_secs(1))
+                .for_element(Locator::Css(
+                    "[data-testid=acs-edit-form] [data-testid=acs-url]",
+                ))
+                .await
+            {
+                form = Some(f);
+                break;
+            }
+        }
+        let field = form.context("the edit form opens")?;
         let before = field.prop("value").await?.unwrap_or_default();
         field.clear().await?;
         field.send_keys(&url).await?;

@@ -95,7 +95,7 @@ pub(crate) fn MaintenanceSection() -> impl IntoView {
                 }).collect_view().into_any()
             }}
         </ul>
-        <form class="form inline" data-testid="maintenance-form" on:submit=open>
+        <form class="form inline" novalidate data-testid="maintenance-form" on:submit=open>
             <label>
                 <span>"Covers"</span>
                 <select data-testid="maintenance-scope" prop:value=move || scope.get()

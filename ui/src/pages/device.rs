@@ -75,12 +75,13 @@ pub(crate) fn DevicePage(
                             view! {
                                 <Overview detail=d.clone() />
                                 <ActionsPanel id=d.row.id.clone() acs=d.row.acs.clone() label dialog />
-                                <OfflineThreshold id=d.row.id.clone() minutes=d.offline_after_min />
                             }
                         })
                     })}
                 </ErrorBoundary>
             </Transition>
+            // Outside the live-refreshed part, so a sync does not reset what is typed.
+            <OfflineThreshold id=id.clone() />
             <DeviceLog id=id.clone() version />
             <section class="charts" aria-label="History">
                 <div class="range" role="group" aria-label="Time range">
@@ -264,11 +265,20 @@ fn DeviceLog(
 fn OfflineThreshold(
     /// GenieACS id.
     id: String,
-    /// Its own threshold, if set.
-    minutes: Option<u32>,
 ) -> impl IntoView {
-    let value = RwSignal::new(minutes.map(|m| m.to_string()).unwrap_or_default());
+    let value = RwSignal::new(String::new());
     let status = RwSignal::new(None::<(bool, String)>);
+    {
+        let id = id.clone();
+        spawn_local(async move {
+            if let Ok(d) = ipc::get_device(id).await {
+                // Unless something was typed meanwhile.
+                if let (Some(m), true) = (d.offline_after_min, value.get_untracked().is_empty()) {
+                    value.set(m.to_string());
+                }
+            }
+        });
+    }
     let save = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let text = value.get_untracked();
@@ -304,7 +314,7 @@ fn OfflineThreshold(
         });
     };
     view! {
-        <form class="form inline offline-threshold" data-testid="device-threshold" on:submit=save>
+        <form class="form inline offline-threshold" novalidate data-testid="device-threshold" on:submit=save>
             <label>
                 <span>"Offline alert after (minutes; empty: the tenant's)"</span>
                 <input type="number" min="1" max="1440" data-testid="device-threshold-minutes"
