@@ -139,18 +139,10 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await?
         .send_keys("\u{E00C}")
         .await?;
-    let closed = tokio::time::Instant::now() + Duration::from_secs(5);
-    while !c
-        .find_all(Locator::Css("[data-testid=bulk-confirm]"))
-        .await?
-        .is_empty()
-    {
-        ensure!(
-            tokio::time::Instant::now() < closed,
-            "Esc closes the confirmation"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    desktop
+        .wait_gone("[data-testid=bulk-confirm]", Duration::from_secs(5))
+        .await
+        .context("Esc closes the confirmation")?;
     ensure!(
         c.find_all(Locator::Css("[data-testid=bulk-panel]"))
             .await?
@@ -730,18 +722,10 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await?
         .click()
         .await?;
-    let gone = tokio::time::Instant::now() + Duration::from_secs(30);
-    while !c
-        .find_all(Locator::Css("[data-testid=acs-banner]"))
-        .await?
-        .is_empty()
-    {
-        ensure!(
-            tokio::time::Instant::now() < gone,
-            "the banner stays after the ACS is back"
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    desktop
+        .wait_gone("[data-testid=acs-banner]", Duration::from_secs(30))
+        .await
+        .context("the banner goes once the ACS is back")?;
     Ok(())
 }
 

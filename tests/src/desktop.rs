@@ -113,6 +113,23 @@ impl Desktop {
         let _ = self.data.close();
     }
 
+    /// Waits until no element matches `selector` (a dialog closed, a banner gone).
+    pub async fn wait_gone(&self, selector: &str, limit: Duration) -> Result<()> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if self
+                .client
+                .find_all(fantoccini::Locator::Css(selector))
+                .await?
+                .is_empty()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        bail!("{selector} is still there after {limit:?}")
+    }
+
     /// Waits until `selector` matches an element whose text satisfies `ok`, and returns
     /// that text; fails with the last text seen after `limit`.
     pub async fn wait_text(
