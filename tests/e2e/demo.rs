@@ -212,41 +212,15 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     desktop.screenshot("device").await?;
 
     // The device's own offline threshold: out of range refused, in range saved.
-    let minutes = c
-        .find(Locator::Css("[data-testid=device-threshold-minutes]"))
-        .await?;
-    minutes.send_keys("5000").await?;
-    c.find(Locator::Css(
-        "[data-testid=device-threshold] button[type=submit]",
-    ))
-    .await?
-    .click()
-    .await?;
-    let refused = desktop
-        .wait_text(
-            "[data-testid=device-threshold-status]",
-            Duration::from_secs(10),
-            |t| !t.is_empty(),
-        )
-        .await?;
+    let threshold = Form {
+        field: "[data-testid=device-threshold-minutes]",
+        submit: "[data-testid=device-threshold] button[type=submit]",
+        status: "[data-testid=device-threshold-status]",
+    };
+    let refused = threshold.submit(desktop, "5000", |t| !t.is_empty()).await?;
     ensure!(refused.contains("1440"), "{refused}");
-    let minutes = c
-        .find(Locator::Css("[data-testid=device-threshold-minutes]"))
-        .await?;
-    minutes.clear().await?;
-    minutes.send_keys("240").await?;
-    c.find(Locator::Css(
-        "[data-testid=device-threshold] button[type=submit]",
-    ))
-    .await?
-    .click()
-    .await?;
-    desktop
-        .wait_text(
-            "[data-testid=device-threshold-status]",
-            Duration::from_secs(10),
-            |t| t.contains("after 240 min"),
-        )
+    threshold
+        .submit(desktop, "240", |t| t.contains("after 240 min"))
         .await
         .context("the device's own threshold is saved")?;
 
@@ -456,33 +430,17 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
     shows_value(c, field, "24")
         .await
         .context("the settings load")?;
-    let input = c.find(Locator::Css(field)).await?;
-    input.clear().await?;
-    input.send_keys("0").await?;
-    let submit = "[data-testid=sync-settings] button[type=submit]";
-    c.find(Locator::Css(submit)).await?.click().await?;
-    let refused = desktop
-        .wait_text(
-            "[data-testid=sync-settings-status]",
-            Duration::from_secs(10),
-            |t| !t.is_empty(),
-        )
-        .await?;
+    let monitoring = Form {
+        field,
+        submit: "[data-testid=sync-settings] button[type=submit]",
+        status: "[data-testid=sync-settings-status]",
+    };
+    let refused = monitoring.submit(desktop, "0", |t| !t.is_empty()).await?;
     ensure!(
         refused.contains("full_sync_every_h") && refused.contains("1 and 720"),
         "{refused}"
     );
-    let input = c.find(Locator::Css(field)).await?;
-    input.clear().await?;
-    input.send_keys("6").await?;
-    c.find(Locator::Css(submit)).await?.click().await?;
-    desktop
-        .wait_text(
-            "[data-testid=sync-settings-status]",
-            Duration::from_secs(10),
-            |t| t == "Saved.",
-        )
-        .await?;
+    monitoring.submit(desktop, "6", |t| t == "Saved.").await?;
     c.find(Locator::Css("[data-testid=nav-alerts]"))
         .await?
         .click()
@@ -496,43 +454,14 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .context("the saved full-sync interval is shown again")?;
 
     // Alert rules: a CPU threshold over 100 % is refused with the rule named.
-    let cpu = c
-        .find(Locator::Css("[data-testid=cpu_threshold_pct]"))
-        .await?;
-    cpu.clear().await?;
-    cpu.send_keys("150").await?;
-    c.find(Locator::Css(
-        "[data-testid=alert-settings] button[type=submit]",
-    ))
-    .await?
-    .click()
-    .await?;
-    let refused = desktop
-        .wait_text(
-            "[data-testid=alert-settings-status]",
-            Duration::from_secs(10),
-            |t| !t.is_empty(),
-        )
-        .await?;
+    let rules = Form {
+        field: "[data-testid=cpu_threshold_pct]",
+        submit: "[data-testid=alert-settings] button[type=submit]",
+        status: "[data-testid=alert-settings-status]",
+    };
+    let refused = rules.submit(desktop, "150", |t| !t.is_empty()).await?;
     ensure!(refused.contains("cpu_threshold_pct"), "{refused}");
-    let cpu = c
-        .find(Locator::Css("[data-testid=cpu_threshold_pct]"))
-        .await?;
-    cpu.clear().await?;
-    cpu.send_keys("90").await?;
-    c.find(Locator::Css(
-        "[data-testid=alert-settings] button[type=submit]",
-    ))
-    .await?
-    .click()
-    .await?;
-    desktop
-        .wait_text(
-            "[data-testid=alert-settings-status]",
-            Duration::from_secs(10),
-            |t| t == "Saved.",
-        )
-        .await?;
+    rules.submit(desktop, "90", |t| t == "Saved.").await?;
 
     // A maintenance window over the demo ACS: opened, listed, ended.
     c.find(Locator::Css("[data-testid=maintenance-scope]"))
@@ -727,6 +656,32 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the banner goes once the ACS is back")?;
     Ok(())
+}
+
+/// A form with one field under test: typed into, submitted, its status read.
+struct Form {
+    field: &'static str,
+    submit: &'static str,
+    status: &'static str,
+}
+
+impl Form {
+    /// Replaces the field's value, submits, and returns the status once `ok` holds.
+    async fn submit(
+        &self,
+        desktop: &Desktop,
+        value: &str,
+        ok: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
+        let c = &desktop.client;
+        let input = c.find(Locator::Css(self.field)).await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+        c.find(Locator::Css(self.submit)).await?.click().await?;
+        desktop
+            .wait_text(self.status, Duration::from_secs(10), ok)
+            .await
+    }
 }
 
 /// Waits until the input at `css` holds `value` (its property, which the UI sets).
