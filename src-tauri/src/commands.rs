@@ -1,7 +1,7 @@
 //! The Tauri commands: each takes its request type from `acsdesk-types`, calls one core
 //! method and returns `Result<Response, IpcError>`.
 
-use acsdesk_core::desk::Desk;
+use acsdesk_app::Desk;
 use acsdesk_types::actions::{
     ActionInfo, BulkProgress, BulkProgressRequest, BulkQueued, ListActionsRequest,
     QueueActionRequest, QueueBulkRequest,

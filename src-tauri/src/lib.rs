@@ -1,12 +1,12 @@
-//! The desktop shell: builds the Tauri app, opens the backend (`acsdesk_core::desk`),
+//! The desktop shell: builds the Tauri app, opens the backend (`acsdesk_app::Desk`),
 //! registers the commands, forwards core events to the UI, and runs the tray and the
-//! notifications. Behaviour lives in `acsdesk-core`; each command here is one line.
+//! notifications. Behaviour lives in `acsdesk-app` and `acsdesk-core`; each command here is one line.
 
 mod commands;
 pub mod notifications;
 pub mod tray;
 
-use acsdesk_core::desk::{Desk, DeskEvent};
+use acsdesk_app::{Desk, DeskEvent};
 use acsdesk_types::events;
 use std::path::Path;
 use std::sync::Arc;

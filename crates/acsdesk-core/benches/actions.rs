@@ -158,7 +158,9 @@ async fn dispatch(actions: u64, rate: Option<u32>) -> Run {
                     Ok(Outcome::Completed(_)) => BulkOutcome::Done,
                     Ok(Outcome::Failed(_, why)) => BulkOutcome::Failed { reason: why },
                     Ok(_) => BulkOutcome::Waiting,
-                    Err(e) => BulkOutcome::Failed { reason: e },
+                    Err(e) => BulkOutcome::Failed {
+                        reason: e.to_string(),
+                    },
                 }
             }
         },

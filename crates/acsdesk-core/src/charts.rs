@@ -5,7 +5,6 @@
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Once;
-use time::{OffsetDateTime, UtcOffset};
 
 /// What a chart shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -249,19 +248,14 @@ fn draw<DB: DrawingBackend>(
             }
         }
     };
-    let offset = UtcOffset::from_whole_seconds(spec.utc_offset_s).unwrap_or(UtcOffset::UTC);
+    let offset = spec.utc_offset_s;
     let span = spec.to_ms - spec.from_ms;
     let label_time = move |ms: &i64| {
-        OffsetDateTime::from_unix_timestamp(ms / 1000)
-            .map(|t| t.to_offset(offset))
-            .map(|t| {
-                if span <= 2 * 86_400_000 {
-                    format!("{:02}:{:02}", t.hour(), t.minute())
-                } else {
-                    format!("{:02}-{:02}", u8::from(t.month()), t.day())
-                }
-            })
-            .unwrap_or_default()
+        if span <= 2 * 86_400_000 {
+            acsdesk_time::clock_time(*ms, offset)
+        } else {
+            acsdesk_time::month_day(*ms, offset)
+        }
     };
     let title = format!("{} ({})", spec.metric.title(), spec.metric.unit());
     let mut chart = ChartBuilder::on(&area)

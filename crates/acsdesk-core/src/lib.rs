@@ -7,7 +7,6 @@ pub mod actions;
 pub mod alerts;
 pub mod charts;
 pub mod clock;
-pub mod desk;
 pub mod http;
 pub mod monitor;
 pub mod normalize;

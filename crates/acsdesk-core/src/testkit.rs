@@ -58,10 +58,8 @@ async fn devices(
         // The sync's own queries: {"_lastInform": {"$gte": "<ISO date>", "$lt": …}}.
         let v: Value = serde_json::from_str(query).unwrap();
         let time = |v: &Value| {
-            v.as_str().map(|t| {
-                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-                    .unwrap()
-            })
+            v.as_str()
+                .map(|t| acsdesk_time::parse_iso(t).expect("an ISO-8601 instant"))
         };
         let since = time(&v["_lastInform"]["$gte"]);
         let before = time(&v["_lastInform"]["$lt"]);

@@ -22,7 +22,7 @@ pub use client::{Auth, Client, ClientBuilder, Tls};
 pub use document::{DeviceDocument, Parameter};
 pub use error::Error;
 pub use id::DeviceId;
-pub use query::{iso8601, Query};
+pub use query::Query;
 
 #[cfg(test)]
 mod test_support {

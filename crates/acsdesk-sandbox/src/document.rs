@@ -4,7 +4,8 @@
 //! A projection keeps the nesting down to the projected paths; objects carry their own
 //! attributes only at or below a projected object, as the captures show.
 
-use crate::device::{iso, SimDevice};
+use crate::device::SimDevice;
+use acsdesk_time::iso;
 use serde_json::{json, Map, Value};
 
 fn covers(p: &str, path: &str) -> bool {

@@ -45,7 +45,6 @@ pub mod query;
 mod server;
 
 pub use clock::VirtualClock;
-pub use device::iso;
 
 use serde_json::Value;
 use server::{Chaos, Fleet, Shared};

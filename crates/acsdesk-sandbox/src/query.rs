@@ -6,7 +6,8 @@
 //! `_registered`, `_lastBoot`, `_lastBootstrap` on devices; `timestamp`, `expiry`,
 //! `uploadDate` elsewhere) compare as instants whether written as ISO text or ms.
 
-use crate::device::{parse_iso, SimDevice};
+use crate::device::SimDevice;
+use acsdesk_time::parse_iso;
 use regex::Regex;
 use serde_json::Value;
 use std::cmp::Ordering;

@@ -108,14 +108,14 @@ fn describe_health(h: &acsdesk_core::sync::scheduler::AcsHealth) -> String {
     use acsdesk_core::sync::scheduler::AcsHealth;
     match h {
         AcsHealth::Unknown => "not synced yet".into(),
-        AcsHealth::Ok { since_ms } => format!("ok since {}", acsdesk_sandbox::iso(*since_ms)),
+        AcsHealth::Ok { since_ms } => format!("ok since {}", acsdesk_time::iso(*since_ms)),
         AcsHealth::Degraded {
             since_ms,
             failures,
             last_error,
         } => format!(
             "degraded since {} ({failures} failed: {last_error})",
-            acsdesk_sandbox::iso(*since_ms)
+            acsdesk_time::iso(*since_ms)
         ),
         AcsHealth::Unreachable {
             since_ms,
@@ -123,7 +123,7 @@ fn describe_health(h: &acsdesk_core::sync::scheduler::AcsHealth) -> String {
             last_error,
         } => format!(
             "unreachable since {} ({failures} failed: {last_error})",
-            acsdesk_sandbox::iso(*since_ms)
+            acsdesk_time::iso(*since_ms)
         ),
     }
 }

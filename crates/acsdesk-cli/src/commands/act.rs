@@ -3,9 +3,10 @@
 
 use super::Ctx;
 use crate::cli::{ActCommand, ActionsArgs};
+use acsdesk_app::actions::parse_action;
+use acsdesk_app::connect::connection_client;
 use acsdesk_core::actions::worker::{Outcome, Worker};
 use acsdesk_core::actions::ActionStatus;
-use acsdesk_core::desk::{connection_client, parse_action};
 use acsdesk_core::store::TenantStore;
 use acsdesk_types::actions::ActionInput;
 use anyhow::{bail, Context};
@@ -123,7 +124,9 @@ async fn bulk(
                         BulkOutcome::Waiting
                     }
                     Ok(Outcome::Failed(_, why)) => BulkOutcome::Failed { reason: why },
-                    Err(e) => BulkOutcome::Failed { reason: e },
+                    Err(e) => BulkOutcome::Failed {
+                        reason: e.to_string(),
+                    },
                 }
             }
         },
@@ -251,11 +254,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
     }
     for worker in workers.all() {
         loop {
-            match worker
-                .try_execute_next()
-                .await
-                .map_err(|e| anyhow::anyhow!(e))?
-            {
+            match worker.try_execute_next().await? {
                 Outcome::Idle => break,
                 Outcome::Waiting(id) => {
                     println!("Action {id}: waiting in GenieACS for the device")
@@ -298,7 +297,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_secs(2)).await;
         for worker in workers.all() {
             let _ = worker.try_execute_next().await;
-            worker.follow_up().await.map_err(|e| anyhow::anyhow!(e))?;
+            worker.follow_up().await?;
         }
     }
 }
@@ -308,7 +307,7 @@ pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
         let tenant = ctx.tenant().await?;
         let acs = tenant.action(*id).await?.acs;
         let worker = Workers::default().get(&tenant, &acs).await?;
-        worker.cancel(*id).await.map_err(|e| anyhow::anyhow!(e))?;
+        worker.cancel(*id).await?;
         println!("Action {id} cancelled.");
         return Ok(());
     }

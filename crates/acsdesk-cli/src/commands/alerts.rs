@@ -24,7 +24,7 @@ const KINDS: &[&str] = &[
 pub(crate) async fn run(ctx: &Ctx, a: &AlertsArgs) -> anyhow::Result<()> {
     let tenant = ctx.tenant().await?;
     let now = acsdesk_core::clock::system_now_ms();
-    let iso = acsdesk_sandbox::iso;
+    let iso = acsdesk_time::iso;
     match &a.action {
         Some(AlertAction::Ack { id }) => {
             tenant.set_alert_state(*id, "acknowledged", now).await?;
@@ -174,7 +174,7 @@ async fn maintenance(
     m: &MaintenanceCommand,
     now: i64,
 ) -> anyhow::Result<()> {
-    let iso = acsdesk_sandbox::iso;
+    let iso = acsdesk_time::iso;
     match m {
         MaintenanceCommand::Add {
             duration,

@@ -73,7 +73,7 @@ fn device_json(d: &acsdesk_core::store::devices::StoredDevice) -> serde_json::Va
         "ssids": n.wifi.iter().map(|w| json!({"band": w.band, "ssid": w.ssid})).collect::<Vec<_>>(),
         "pppoe_username": n.pppoe_username(),
         "wan_status": n.wan.as_ref().and_then(|w| w.status.clone()),
-        "last_inform": n.last_inform_ms.map(acsdesk_sandbox::iso),
+        "last_inform": n.last_inform_ms.map(acsdesk_time::iso),
         "online": d.row.online,
         "data_model": n.data_model,
         "tags": n.tags,
@@ -107,7 +107,7 @@ pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<
         DeviceCommand::Params { id, prefix } => {
             let tenant = ctx.tenant().await?;
             let d = tenant.device(&id).await?;
-            let (acs, client) = acsdesk_core::desk::connection_client(&tenant, &d.row.acs)
+            let (acs, client) = acsdesk_app::connect::connection_client(&tenant, &d.row.acs)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             let _ = acs;
@@ -208,16 +208,14 @@ pub(crate) async fn history(ctx: &Ctx, a: &HistoryArgs) -> anyhow::Result<()> {
     if a.json {
         let out: Vec<_> = points
             .iter()
-            .map(
-                |(t, v)| json!({"at": acsdesk_sandbox::iso(*t), "value": metric.display_value(*v)}),
-            )
+            .map(|(t, v)| json!({"at": acsdesk_time::iso(*t), "value": metric.display_value(*v)}))
             .collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else if a.svg.is_none() && a.png.is_none() {
         for (t, v) in &points {
             println!(
                 "{}  {:.2} {}",
-                acsdesk_sandbox::iso(*t),
+                acsdesk_time::iso(*t),
                 metric.display_value(*v),
                 metric.unit()
             );
@@ -234,7 +232,7 @@ pub(crate) async fn logs(ctx: &Ctx, a: &LogsArgs) -> anyhow::Result<()> {
         for l in logs {
             println!(
                 "{}  {:<7} {:<18} {}",
-                acsdesk_sandbox::iso(l.at_ms),
+                acsdesk_time::iso(l.at_ms),
                 l.level,
                 l.serial,
                 l.message

@@ -1,66 +1,42 @@
-//! `acsdesk sync [--acs NAME] [--full]` with a progress bar, and `acsdesk watch`: sync,
-//! record each connection's health, roll samples up, evaluate alerts.
+//! `acsdesk sync [--acs NAME] [--full]` with a progress bar, and `acsdesk watch`: each
+//! connection's round through the shared pipeline (sync, faults, health, alerts), the new
+//! alerts printed and delivered, samples rolled up.
 
 use super::Ctx;
 use crate::cli::SyncArgs;
-use acsdesk_core::desk::connection_client;
+use acsdesk_app::pipeline::{deliver, sync_round};
 use acsdesk_core::store::TenantStore;
-use acsdesk_core::sync::nbi::NbiSource;
-use acsdesk_core::sync::round::sync_connection;
 use acsdesk_core::sync::{SyncProgress, SyncReport};
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// Syncs one connection, folding the outcome into its recorded health. A connection
-/// that fails leaves its cached devices as they were.
-async fn sync_one(
+/// Runs the shared round of one connection ([`acsdesk_app::pipeline::sync_round`]: sync,
+/// faults, health, alerts) and delivers what it raised: each new alert printed and sent
+/// to the tenant's channels (a channel that fails is reported, not fatal).
+async fn round(
     tenant: &TenantStore,
     acs: &str,
     full: bool,
     on_progress: impl FnMut(SyncProgress),
-) -> anyhow::Result<SyncReport> {
+) -> anyhow::Result<Result<SyncReport, String>> {
     let now = acsdesk_core::clock::system_now_ms();
-    let outcome = async {
-        let (_, client) = connection_client(tenant, acs)
-            .await
-            .map_err(|e| anyhow::anyhow!(e.message))?;
-        let source = NbiSource::new(client.clone());
-        let report = sync_connection(tenant, acs, &source, full, now, on_progress).await?;
-        if let Err(e) = acsdesk_core::sync::round::refresh_faults(tenant, acs, &client).await {
-            eprintln!("{acs}: GenieACS's faults could not be refreshed: {e}");
-        }
-        Ok::<_, anyhow::Error>(report)
-    }
-    .await;
-    let message = outcome.as_ref().err().map(|e| e.to_string());
-    tenant
-        .record_sync_outcome(acs, message.as_deref().map_or(Ok(()), Err), now)
-        .await?;
-    outcome.map_err(|e| anyhow::anyhow!("{acs}: {e}"))
-}
-
-/// Rolls samples up, evaluates the alerts, prints the new ones and sends them to the
-/// tenant's channels (a channel that fails is reported, not fatal).
-async fn alerts_after_sync(tenant: &TenantStore) -> anyhow::Result<()> {
-    let now = acsdesk_core::clock::system_now_ms();
-    tenant.maintain_samples(now).await?;
-    let config = tenant.alert_config().await?;
-    let acs = tenant.acs_states().await?;
-    let deliveries = acsdesk_core::alerts::engine::evaluate(tenant, &acs, &config, now).await?;
-    for d in &deliveries {
+    let round = sync_round(tenant, acs, full, now, on_progress).await?;
+    for d in &round.deliveries {
         let (summary, body) = d.text();
         println!("ALERT: {summary} — {body}");
     }
-    if !deliveries.is_empty() {
-        let outbound = acsdesk_core::alerts::channels::Outbound::new(Default::default())?;
-        for o in
-            acsdesk_core::alerts::deliver::to_channels(tenant, &deliveries, &outbound, now).await?
-        {
-            if let Err(e) = o.result {
-                eprintln!("alert channel {}: {e}", o.channel);
+    match deliver(tenant, &round.deliveries, now).await {
+        Ok(outcomes) => {
+            for o in outcomes {
+                if let Err(e) = o.result {
+                    eprintln!("alert channel {}: {e}", o.channel);
+                }
             }
         }
+        Err(e) => eprintln!("alert channels: {e}"),
     }
-    Ok(())
+    // Cheap after every run: it continues from where the last stopped.
+    tenant.maintain_samples(now).await?;
+    Ok(round.sync.map_err(|e| format!("{acs}: {e}")))
 }
 
 pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
@@ -89,7 +65,7 @@ pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
                 .progress_chars("=> "),
         );
         bar.set_prefix(acs.name.clone());
-        let result = sync_one(&tenant, &acs.name, args.full, |p| {
+        let result = round(&tenant, &acs.name, args.full, |p| {
             bar.set_message(match p.mode {
                 acsdesk_core::sync::SyncMode::Full => "full",
                 acsdesk_core::sync::SyncMode::Incremental => "incremental",
@@ -97,7 +73,7 @@ pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
             bar.set_length(p.total);
             bar.set_position(p.done);
         })
-        .await;
+        .await?;
         bar.finish_and_clear();
         match result {
             Ok(report) => println!(
@@ -117,9 +93,6 @@ pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
             }
         }
     }
-    // Alerts are evaluated after every sync, with what the store holds, even when a
-    // connection failed: the others' devices still count.
-    alerts_after_sync(&tenant).await?;
     anyhow::ensure!(
         failed.is_empty(),
         "sync failed for {}; cached data is unchanged",
@@ -151,19 +124,18 @@ pub(crate) async fn watch(ctx: &Ctx, args: &crate::cli::WatchArgs) -> anyhow::Re
     loop {
         for acs in &connections {
             let now = acsdesk_core::clock::system_now_ms();
-            match sync_one(&tenant, &acs.name, false, |_| {}).await {
+            match round(&tenant, &acs.name, false, |_| {}).await? {
                 Ok(r) => println!(
                     "{} {}: {} fetched, {} back online, {} went offline",
-                    acsdesk_sandbox::iso(now),
+                    acsdesk_time::iso(now),
                     acs.name,
                     r.fetched,
                     r.came_online,
                     r.went_offline
                 ),
-                Err(e) => eprintln!("{} sync failed: {e}", acsdesk_sandbox::iso(now)),
+                Err(e) => eprintln!("{} sync failed: {e}", acsdesk_time::iso(now)),
             }
         }
-        alerts_after_sync(&tenant).await?;
         println!("{} open alert(s)", tenant.open_alert_count().await?);
         if args.once {
             return Ok(());

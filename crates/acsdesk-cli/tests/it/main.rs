@@ -4,5 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod about;
+mod pipeline;
 mod sandbox;
 mod store;

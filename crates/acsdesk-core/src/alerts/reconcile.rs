@@ -243,9 +243,7 @@ fn severity_line(p: &Problem) -> String {
         Severity::Warning => "Warning",
         Severity::Info => "Info",
     };
-    let since = time::OffsetDateTime::from_unix_timestamp(p.since_ms / 1000)
-        .map(|t| format!("{:02}:{:02} UTC", t.hour(), t.minute()))
-        .unwrap_or_default();
+    let since = format!("{} UTC", acsdesk_time::clock_time(p.since_ms, 0));
     format!("{severity} · {} since {since}", labels(p.key.kind).0)
 }
 

@@ -12,8 +12,6 @@ pub mod wifi;
 use registry::{candidates, Field, Unit};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 use tree::Tree;
 pub use wan::{Wan, WanKind};
 pub use wifi::{Band, WifiNetwork};
@@ -391,9 +389,7 @@ fn first_number(tree: &Tree<'_>, model: Option<DataModel>, field: Field) -> Opti
 
 /// Parses GenieACS's ISO-8601 timestamps (`2026-11-23T21:06:38.272Z`) to Unix ms.
 pub fn timestamp(value: Option<&Value>) -> Option<i64> {
-    let text = value?.as_str()?;
-    let at = OffsetDateTime::parse(text, &Rfc3339).ok()?;
-    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+    acsdesk_time::parse_iso(value?.as_str()?)
 }
 
 #[cfg(test)]

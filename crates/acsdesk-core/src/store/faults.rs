@@ -15,12 +15,7 @@ impl TenantStore {
             .execute(&mut *tx)
             .await?;
         for f in faults {
-            let at_ms = time::OffsetDateTime::parse(
-                &f.timestamp,
-                &time::format_description::well_known::Rfc3339,
-            )
-            .ok()
-            .and_then(|t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok());
+            let at_ms = acsdesk_time::parse_iso(&f.timestamp);
             sqlx::query(
                 "INSERT OR REPLACE INTO device_faults (acs_id, fault_id, genie_id, channel, code, message, provisions, retries, at_ms)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

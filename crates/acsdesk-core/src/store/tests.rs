@@ -1561,7 +1561,7 @@ async fn an_inform_saved_after_the_sync_passed_it_is_found_by_the_overlap() {
     let t = synced_tenant(&ws, "Acme", &url).await;
     let sink = t.sync_store("main").await.unwrap();
     let watermark = sink.sync_state().await.unwrap().watermark_ms.unwrap();
-    let iso = |ms: i64| acsdesk_genieacs::iso8601(ms);
+    let iso = |ms: i64| acsdesk_time::iso(ms);
     // The device that informed longest ago now has an inform 10 s below the watermark.
     let late_id = {
         let mut docs = nbi.docs.lock().unwrap();

@@ -8,7 +8,8 @@ mod nbi;
 mod scenario;
 
 use crate::clock::VirtualClock;
-use crate::device::{iso, CwmpFault, SimDevice};
+use crate::device::{CwmpFault, SimDevice};
+use acsdesk_time::iso;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;

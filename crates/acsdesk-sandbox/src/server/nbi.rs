@@ -5,8 +5,8 @@
 
 use super::list::{self, list_response, query_map, ListParams};
 use super::{body_bytes, lock, method_not_allowed, reply, run_queue, text, Shared, StoredFile};
-use crate::device::iso;
 use crate::document::render;
+use acsdesk_time::iso;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};

@@ -4,7 +4,8 @@
 //! connections, import real GenieACS documents, and read what each device executed.
 
 use super::{lock, reply, text, Shared};
-use crate::device::{iso, SimDevice};
+use crate::device::SimDevice;
+use acsdesk_time::iso;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;

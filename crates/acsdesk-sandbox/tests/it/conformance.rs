@@ -27,7 +27,7 @@ async fn lab() -> SandboxHandle {
     let last = devices
         .iter()
         .filter_map(|d| d["_lastInform"].as_str())
-        .filter_map(acsdesk_sandbox::device::parse_iso)
+        .filter_map(acsdesk_time::parse_iso)
         .max()
         .unwrap();
     Sandbox::builder(last)

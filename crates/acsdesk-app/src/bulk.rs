@@ -1,8 +1,9 @@
 //! Bulk actions from the desktop: one action queued on many devices (chosen one by one
 //! or by the list's filter) in one transaction, and where the operation stands.
 
-use super::{parse_action, Desk};
-use crate::actions::ActionRequest;
+use crate::actions::parse_action;
+use crate::Desk;
+use acsdesk_core::actions::ActionRequest;
 use acsdesk_types::actions::{
     ActionInfo, BulkProgress, BulkProgressRequest, BulkQueued, BulkTargets, QueueBulkRequest,
 };
@@ -98,7 +99,7 @@ impl Desk {
             failures: t
                 .failed_rows
                 .iter()
-                .map(super::action_info)
+                .map(crate::actions::action_info)
                 .collect::<Vec<ActionInfo>>(),
         })
     }
@@ -106,7 +107,7 @@ impl Desk {
 
 #[cfg(test)]
 pub(super) mod tests {
-    use super::super::{Desk, DeskEvent};
+    use crate::{Desk, DeskEvent};
     use acsdesk_types::actions::{
         ActionInput, BulkProgressRequest, BulkTargets, DeviceKey, ListActionsRequest,
         QueueBulkRequest,
@@ -121,13 +122,15 @@ pub(super) mod tests {
         dir: &std::path::Path,
         n: u64,
     ) -> (std::sync::Arc<Desk>, acsdesk_sandbox::SandboxHandle) {
-        let sandbox = acsdesk_sandbox::Sandbox::builder(crate::clock::system_now_ms())
+        let sandbox = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
             .devices(n)
             .speed(60.0)
             .start()
             .await
             .unwrap();
-        let desk = Desk::open(dir, crate::clock::system()).await.unwrap();
+        let desk = Desk::open(dir, acsdesk_core::clock::system())
+            .await
+            .unwrap();
         desk.unlock_tenant(UnlockTenantRequest {
             name: None,
             passphrase: "bulk test passphrase".into(),

@@ -1,14 +1,68 @@
 //! Tenants and ACS connections managed from Settings: create and remove tenants, edit a
-//! connection (its syncing restarts with the new settings).
+//! connection (its syncing restarts with the new settings); add and remove connections.
 
-use super::{Desk, CURRENT_TENANT, DEMO_TENANT};
-use crate::store::acs::NewAcs;
-use crate::store::StoreError;
-use acsdesk_types::settings::{CreateTenantRequest, RemoveTenantRequest, UpdateAcsRequest};
+use crate::desk::CURRENT_TENANT;
+use crate::{Desk, DEMO_TENANT};
+use acsdesk_core::store::acs::NewAcs;
+use acsdesk_core::store::StoreError;
+use acsdesk_types::settings::{
+    AddAcsRequest, CreateTenantRequest, RemoveAcsRequest, RemoveTenantRequest, UpdateAcsRequest,
+};
 use acsdesk_types::{ErrorCode, IpcError};
 use std::sync::Arc;
 
 impl Desk {
+    /// Removes a connection of the current tenant, with what was synced from it.
+    pub async fn remove_acs(self: &Arc<Self>, request: RemoveAcsRequest) -> Result<(), IpcError> {
+        let tenant = self.tenant().await?;
+        tenant.remove_acs(&request.name).await?;
+        self.use_tenant(tenant).await
+    }
+
+    /// Saves a connection (creating the tenant when needed) and starts syncing it.
+    pub async fn add_acs(self: &Arc<Self>, request: AddAcsRequest) -> Result<(), IpcError> {
+        let now = (self.clock)();
+        let current = self.inner.lock().await.tenant.clone();
+        let tenant = match current {
+            Some(t) if t.name() != DEMO_TENANT => t,
+            _ => match self
+                .workspace
+                .tenants()
+                .await?
+                .into_iter()
+                .find(|t| t.name == request.tenant)
+            {
+                Some(_) => {
+                    let pass = self.passphrase();
+                    self.workspace
+                        .open_tenant(&request.tenant, pass.as_deref())
+                        .await?
+                }
+                None => {
+                    self.workspace
+                        .create_tenant(&request.tenant, self.key_choice()?, now)
+                        .await?
+                }
+            },
+        };
+        tenant
+            .add_acs(
+                &NewAcs {
+                    name: request.name,
+                    url: request.url,
+                    auth_kind: crate::connect::auth_name(request.auth).into(),
+                    auth_user: request.user,
+                    auth_secret: request.secret,
+                    cwmp_url: None,
+                    rate_per_s: 20,
+                    interval_s: i64::from(request.interval_s),
+                },
+                now,
+            )
+            .await?;
+        self.use_tenant(tenant).await
+    }
+
     /// Creates an empty tenant (its key kept like any new tenant's) and works in it.
     pub async fn create_tenant(
         self: &Arc<Self>,
@@ -98,7 +152,7 @@ impl Desk {
                 &NewAcs {
                     name: request.name.clone(),
                     url: request.url,
-                    auth_kind: super::auth_name(request.auth).into(),
+                    auth_kind: crate::connect::auth_name(request.auth).into(),
                     auth_user: request.user.filter(|u| !u.trim().is_empty()),
                     auth_secret: request.secret.filter(|s| !s.is_empty()),
                     cwmp_url: existing.cwmp_url,
@@ -113,7 +167,7 @@ impl Desk {
 
 #[cfg(test)]
 mod tests {
-    use super::super::bulk::tests::synced_desk;
+    use crate::bulk::tests::synced_desk;
     use acsdesk_types::settings::{
         AuthKind, CreateTenantRequest, RemoveTenantRequest, UpdateAcsRequest,
     };

@@ -1,8 +1,8 @@
 //! Alert configuration from the desktop beyond the tenant's rules: maintenance windows
 //! (open, list, end) and a device's own offline threshold.
 
-use super::Desk;
-use crate::alerts::Subject;
+use crate::Desk;
+use acsdesk_core::alerts::Subject;
 use acsdesk_types::alerts::{
     AddMaintenanceRequest, EndMaintenanceRequest, MaintenanceInfo, SetDeviceOfflineAfterRequest,
 };
@@ -99,7 +99,7 @@ impl Desk {
 
 #[cfg(test)]
 mod tests {
-    use super::super::bulk::tests::synced_desk;
+    use crate::bulk::tests::synced_desk;
     use acsdesk_types::alerts::{
         AddMaintenanceRequest, EndMaintenanceRequest, SetDeviceOfflineAfterRequest,
     };

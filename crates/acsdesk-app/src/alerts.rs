@@ -1,0 +1,122 @@
+//! The alert centre from the desktop: alerts listed and moved (acknowledge, resolve),
+//! and the tenant's delivery channels (list without secrets, save, remove, test).
+
+use crate::events::DeskEvent;
+use crate::Desk;
+use acsdesk_types::alerts::{
+    AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest, SaveChannelRequest,
+    SetAlertStateRequest,
+};
+use acsdesk_types::{ErrorCode, IpcError};
+
+impl Desk {
+    /// Alerts, newest first.
+    pub async fn list_alerts(
+        &self,
+        request: ListAlertsRequest,
+    ) -> Result<Vec<AlertInfo>, IpcError> {
+        let rows = self
+            .tenant()
+            .await?
+            .find_alerts(&acsdesk_core::store::alerts::AlertQuery {
+                state: request.state,
+                kind: request.kind,
+                severity: request.severity,
+                device: None,
+                limit: 500,
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|a| AlertInfo {
+                id: a.id,
+                kind: a.kind,
+                subject: a.subject,
+                severity: a.severity,
+                state: a.state,
+                message: a.message,
+                first_seen_ms: a.first_seen_ms,
+                last_seen_ms: a.last_seen_ms,
+            })
+            .collect())
+    }
+
+    /// The current tenant's alert channels (no secrets).
+    pub async fn list_channels(&self) -> Result<Vec<ChannelInfo>, IpcError> {
+        Ok(self
+            .tenant()
+            .await?
+            .channels()
+            .await?
+            .into_iter()
+            .map(|c| ChannelInfo {
+                name: c.name,
+                kind: c.kind,
+                endpoint: c.endpoint,
+                phones: c.phones,
+                enabled: c.enabled,
+            })
+            .collect())
+    }
+
+    /// Adds or replaces an alert channel of the current tenant.
+    pub async fn save_channel(&self, request: SaveChannelRequest) -> Result<(), IpcError> {
+        use acsdesk_core::alerts::channels::{SmsGateway, Webhook};
+        use acsdesk_core::store::channels::ChannelConfig;
+        let config = match request.kind.as_str() {
+            "webhook" => ChannelConfig::Webhook(Webhook {
+                url: request.url.trim().to_owned(),
+                secret: request.secret.filter(|s| !s.is_empty()),
+            }),
+            "sms" => ChannelConfig::Sms(SmsGateway {
+                url_template: request.url.trim().to_owned(),
+                post_body_template: None,
+                phones: request
+                    .phones
+                    .into_iter()
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+            }),
+            other => {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    format!("kind: {other:?} is not webhook or sms"),
+                ))
+            }
+        };
+        self.tenant()
+            .await?
+            .add_channel(&request.name, &config, (self.clock)())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes an alert channel.
+    pub async fn remove_channel(&self, request: ChannelNameRequest) -> Result<(), IpcError> {
+        self.tenant().await?.remove_channel(&request.name).await?;
+        Ok(())
+    }
+
+    /// Sends a test message through a channel; the attempts it took.
+    pub async fn test_channel(&self, request: ChannelNameRequest) -> Result<u32, IpcError> {
+        let tenant = self.tenant().await?;
+        acsdesk_core::alerts::deliver::test_channel(&tenant, &request.name, (self.clock)())
+            .await
+            .map_err(|e| IpcError::new(ErrorCode::Remote, e))
+    }
+
+    /// Acknowledges or resolves an alert.
+    pub async fn set_alert_state(&self, request: SetAlertStateRequest) -> Result<(), IpcError> {
+        let tenant = self.tenant().await?;
+        tenant
+            .set_alert_state(request.id, &request.state, (self.clock)())
+            .await?;
+        let open = tenant.open_alert_count().await?;
+        let _ = self.events.send(DeskEvent::Alerts {
+            notify: Vec::new(),
+            open,
+        });
+        Ok(())
+    }
+}

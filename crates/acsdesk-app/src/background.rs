@@ -1,0 +1,192 @@
+//! The session's background work for the tenant in use: a sync poller per ACS connection
+//! (each round is [`crate::pipeline::sync_round`]), an action worker per connection, and
+//! the samples' roll-up on its own timer. Each is a handle; dropping it stops the task.
+
+use crate::connect::connection_client;
+use crate::events::{announce, health_event, DeskEvent};
+use crate::Desk;
+use acsdesk_core::actions::worker::{Outcome, Worker};
+use acsdesk_core::store::TenantStore;
+use acsdesk_core::sync::scheduler::{spawn_poller, PollerConfig, PollerHandle};
+use acsdesk_core::sync::SyncMode;
+use acsdesk_types::events::{ActionProgressEvent, DevicesChangedEvent, SyncProgressEvent};
+use acsdesk_types::IpcError;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often samples are rolled up and pruned.
+const SAMPLE_MAINTENANCE_EVERY: Duration = Duration::from_secs(300);
+
+/// A running background task; dropping it stops the loop.
+#[derive(Debug)]
+pub(crate) struct WorkerTask(tokio::task::JoinHandle<()>);
+
+impl Drop for WorkerTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Desk {
+    /// Samples are rolled up and pruned on their own schedule, not after every sync:
+    /// each run continues from where the last stopped, so it stays cheap.
+    pub(crate) fn spawn_maintenance(&self, tenant: &TenantStore) -> WorkerTask {
+        let tenant = tenant.clone();
+        let clock = self.clock.clone();
+        WorkerTask(tokio::spawn(async move {
+            let mut every = tokio::time::interval(SAMPLE_MAINTENANCE_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if let Err(e) = tenant.maintain_samples(clock()).await {
+                    eprintln!("acsdesk: {}: sample roll-up failed: {e}", tenant.name());
+                }
+            }
+        }))
+    }
+
+    /// The poller of connection `acs`: every round runs the shared pipeline, then tells
+    /// the window what changed (progress, devices, alerts); health changes are events.
+    pub(crate) async fn spawn_sync(
+        self: &Arc<Self>,
+        tenant: &TenantStore,
+        acs: &str,
+        interval_s: i64,
+    ) -> Result<PollerHandle, IpcError> {
+        let initial = tenant.acs_health(acs).await?;
+        let config = PollerConfig {
+            interval: Duration::from_secs(interval_s.max(5) as u64),
+            ..PollerConfig::default()
+        };
+        let (job_tenant, events, clock, name) = (
+            tenant.clone(),
+            self.events.clone(),
+            self.clock.clone(),
+            acs.to_owned(),
+        );
+        let handle = spawn_poller(config, initial, self.clock.clone(), move || {
+            let (tenant, events, clock, name) = (
+                job_tenant.clone(),
+                events.clone(),
+                clock.clone(),
+                name.clone(),
+            );
+            async move {
+                let now = clock();
+                let progress = |p: acsdesk_core::sync::SyncProgress| {
+                    let _ = events.send(DeskEvent::SyncProgress(SyncProgressEvent {
+                        acs: name.clone(),
+                        full: p.mode == SyncMode::Full,
+                        done: p.done,
+                        total: p.total,
+                        finished: false,
+                    }));
+                };
+                let round = crate::pipeline::sync_round(&tenant, &name, false, now, progress)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if let Ok(report) = &round.sync {
+                    let _ = events.send(DeskEvent::SyncProgress(SyncProgressEvent {
+                        acs: name.clone(),
+                        full: report.full,
+                        done: report.fetched,
+                        total: report.fetched,
+                        finished: true,
+                    }));
+                    let changed = report.fetched + report.went_offline + report.disappeared;
+                    if changed > 0 {
+                        let _ = events.send(DeskEvent::DevicesChanged(DevicesChangedEvent {
+                            acs: name.clone(),
+                            changed,
+                        }));
+                    }
+                }
+                announce(&events, &tenant, round.deliveries, now).await;
+                round.sync.map(|_| ())
+            }
+        });
+        let mut health = handle.health();
+        let events = self.events.clone();
+        let name = acs.to_owned();
+        tokio::spawn(async move {
+            while health.changed().await.is_ok() {
+                let h = health.borrow_and_update().clone();
+                let _ = events.send(DeskEvent::AcsHealth(health_event(&name, &h)));
+            }
+        });
+        Ok(handle)
+    }
+
+    /// The action worker of connection `acs`: drains the queue, follows what is in
+    /// GenieACS, raises the alert of a failed action and reports every move.
+    pub(crate) async fn spawn_worker(
+        self: &Arc<Self>,
+        tenant: &TenantStore,
+        acs: &str,
+    ) -> Result<WorkerTask, IpcError> {
+        let (_, client) = connection_client(tenant, acs).await?;
+        let worker = Worker::new(tenant.clone(), acs, client, self.clock.clone());
+        let desk = Arc::downgrade(self);
+        let work = self.work.clone();
+        let tenant = tenant.clone();
+        Ok(WorkerTask(tokio::spawn(async move {
+            loop {
+                let mut outcomes = Vec::new();
+                loop {
+                    match worker.try_execute_next().await {
+                        Ok(Outcome::Idle) | Err(_) => break,
+                        Ok(o) => outcomes.push(o),
+                    }
+                }
+                if let Ok(more) = worker.follow_up().await {
+                    outcomes.extend(
+                        more.into_iter()
+                            .filter(|o| !matches!(o, Outcome::Waiting(_))),
+                    );
+                }
+                let Some(desk) = desk.upgrade() else { return };
+                let mut finished = false;
+                for o in outcomes {
+                    let id = match &o {
+                        Outcome::Completed(id)
+                        | Outcome::Failed(id, _)
+                        | Outcome::Waiting(id)
+                        | Outcome::RetryLater(id, _) => *id,
+                        Outcome::Idle => continue,
+                    };
+                    finished |= matches!(o, Outcome::Completed(_) | Outcome::Failed(..));
+                    if let Ok(a) = tenant.action(id).await {
+                        if let Outcome::Failed(_, why) = &o {
+                            let now = (desk.clock)();
+                            let config = tenant.alert_config().await.unwrap_or_default();
+                            if let Ok(deliveries) = acsdesk_core::alerts::engine::action_failed(
+                                &tenant, &a, why, &config, now,
+                            )
+                            .await
+                            {
+                                announce(&desk.events, &tenant, deliveries, now).await;
+                            }
+                        }
+                        let _ = desk
+                            .events
+                            .send(DeskEvent::ActionProgress(ActionProgressEvent {
+                                id,
+                                device: a.device.clone(),
+                                status: a.status.as_str().to_owned(),
+                                detail: a.fault_message.clone(),
+                            }));
+                    }
+                }
+                if finished {
+                    // Show the outcome in the list and dashboard without waiting a poll.
+                    let _ = desk.sync_now().await;
+                }
+                drop(desk);
+                tokio::select! {
+                    _ = work.notified() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                }
+            }
+        })))
+    }
+}

@@ -1,0 +1,318 @@
+//! The desktop's session: the workspace, the tenant in use with its background work
+//! (pollers, workers, roll-ups), the demo when it runs, the passphrase given in this
+//! session, and the events the window listens to. The services in the sibling modules
+//! are methods of [`Desk`].
+
+use crate::background::WorkerTask;
+use crate::connect::auth_kind;
+use crate::demo::{DemoHandle, DEMO_TENANT};
+use crate::events::{health_event, DeskEvent};
+use acsdesk_core::clock::Clock;
+use acsdesk_core::store::{KeyChoice, StoreError, TenantStore, Workspace};
+use acsdesk_core::sync::scheduler::PollerHandle;
+use acsdesk_types::settings::{
+    AcsInfo, SwitchTenantRequest, TenantInfo, UnlockTenantRequest, WorkspaceState,
+};
+use acsdesk_types::{ErrorCode, IpcError};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::{broadcast, Mutex};
+
+/// The app setting naming the tenant in use.
+pub(crate) const CURRENT_TENANT: &str = "current_tenant";
+
+#[derive(Default)]
+pub(crate) struct Inner {
+    pub(crate) tenant: Option<TenantStore>,
+    pub(crate) pollers: HashMap<String, PollerHandle>,
+    pub(crate) workers: Vec<WorkerTask>,
+    pub(crate) demo: Option<DemoHandle>,
+}
+
+/// AcsDesk's backend for one user session.
+pub struct Desk {
+    pub(crate) workspace: Workspace,
+    pub(crate) clock: Clock,
+    pub(crate) inner: Mutex<Inner>,
+    pub(crate) events: broadcast::Sender<DeskEvent>,
+    /// Wakes the action workers when something is queued.
+    pub(crate) work: Arc<tokio::sync::Notify>,
+    /// The passphrase given in this session (`unlock_tenant`), never written anywhere.
+    session_passphrase: std::sync::Mutex<Option<String>>,
+    /// The tenant in use that could not be opened at start without its passphrase.
+    locked: std::sync::Mutex<Option<String>>,
+}
+
+impl std::fmt::Debug for Desk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk")
+            .field("dir", &self.workspace.dir())
+            .finish()
+    }
+}
+
+/// A standard mutex's guard, even after a panic elsewhere (the data is plain values).
+pub(crate) fn lock_std<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn no_tenant() -> IpcError {
+    IpcError::new(
+        ErrorCode::NotFound,
+        "no tenant is open: connect to GenieACS or try the demo fleet first",
+    )
+}
+
+impl Desk {
+    /// Opens the workspace in `dir` and, when a tenant was in use and its key is at hand
+    /// (credential store, or `ACSDESK_PASSPHRASE`), reopens it and resumes syncing.
+    pub async fn open(dir: &Path, clock: Clock) -> Result<Arc<Self>, IpcError> {
+        let workspace = Workspace::open(dir).await?;
+        let (events, _) = broadcast::channel(256);
+        let desk = Arc::new(Self {
+            workspace,
+            clock,
+            inner: Mutex::new(Inner::default()),
+            events,
+            work: Arc::new(tokio::sync::Notify::new()),
+            session_passphrase: std::sync::Mutex::new(None),
+            locked: std::sync::Mutex::new(None),
+        });
+        if let Some(name) = desk.workspace.setting(CURRENT_TENANT).await? {
+            if name != DEMO_TENANT {
+                let pass = desk.passphrase();
+                match desk.workspace.open_tenant(&name, pass.as_deref()).await {
+                    Ok(t) => desk.use_tenant(t).await?,
+                    Err(
+                        StoreError::PassphraseRequired(_)
+                        | StoreError::WrongKey(_)
+                        | StoreError::Keyring(_),
+                    ) => *lock_std(&desk.locked) = Some(name),
+                    // Anything else leaves the welcome screen to start over.
+                    Err(_) => {}
+                }
+            }
+        }
+        Ok(desk)
+    }
+
+    /// `ACSDESK_PASSPHRASE`, else the passphrase given in this session.
+    pub(crate) fn passphrase(&self) -> Option<String> {
+        match std::env::var("ACSDESK_PASSPHRASE") {
+            Ok(p) if !p.is_empty() => Some(p),
+            _ => lock_std(&self.session_passphrase).clone(),
+        }
+    }
+
+    /// How a new tenant's key is kept: `ACSDESK_PASSPHRASE`, else the credential store,
+    /// else the session's passphrase; with none, the UI must ask for one.
+    pub(crate) fn key_choice(&self) -> Result<KeyChoice, IpcError> {
+        if let Ok(p) = std::env::var("ACSDESK_PASSPHRASE") {
+            if !p.is_empty() {
+                return Ok(KeyChoice::Passphrase(p));
+            }
+        }
+        if acsdesk_core::store::key::keyring_available() {
+            return Ok(KeyChoice::Keyring);
+        }
+        match lock_std(&self.session_passphrase).clone() {
+            Some(p) => Ok(KeyChoice::Passphrase(p)),
+            None => Err(IpcError::new(
+                ErrorCode::Locked,
+                "there is no credential store on this system: choose a passphrase to protect the tenant's data",
+            )),
+        }
+    }
+
+    /// Opens a tenant with its passphrase and works in it — or, with no name, keeps the
+    /// passphrase for the tenants created next. A wrong passphrase is forgotten at once.
+    pub async fn unlock_tenant(
+        self: &Arc<Self>,
+        request: UnlockTenantRequest,
+    ) -> Result<(), IpcError> {
+        if request.passphrase.is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::Invalid,
+                "passphrase: the passphrase is empty",
+            ));
+        }
+        let Some(name) = request.name else {
+            *lock_std(&self.session_passphrase) = Some(request.passphrase);
+            return Ok(());
+        };
+        match self
+            .workspace
+            .open_tenant(&name, Some(&request.passphrase))
+            .await
+        {
+            Ok(t) => {
+                *lock_std(&self.session_passphrase) = Some(request.passphrase);
+                *lock_std(&self.locked) = None;
+                self.use_tenant(t).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Events for the UI.
+    pub fn subscribe(&self) -> broadcast::Receiver<DeskEvent> {
+        self.events.subscribe()
+    }
+
+    pub(crate) async fn use_tenant(self: &Arc<Self>, tenant: TenantStore) -> Result<(), IpcError> {
+        self.workspace
+            .set_setting(CURRENT_TENANT, tenant.name())
+            .await?;
+        let connections = tenant.list_acs().await?;
+        let mut inner = self.inner.lock().await;
+        inner.pollers.clear();
+        inner.workers.clear();
+        inner.tenant = Some(tenant.clone());
+        inner.workers.push(self.spawn_maintenance(&tenant));
+        for acs in connections {
+            let handle = self.spawn_sync(&tenant, &acs.name, acs.interval_s).await?;
+            inner.pollers.insert(acs.name.clone(), handle);
+            inner
+                .workers
+                .push(self.spawn_worker(&tenant, &acs.name).await?);
+        }
+        Ok(())
+    }
+
+    /// Works in another tenant (its key from the credential store, `ACSDESK_PASSPHRASE` or
+    /// the session's passphrase; else `Locked`, for the UI to ask).
+    pub async fn switch_tenant(
+        self: &Arc<Self>,
+        request: SwitchTenantRequest,
+    ) -> Result<(), IpcError> {
+        let pass = self.passphrase();
+        let tenant = self
+            .workspace
+            .open_tenant(&request.name, pass.as_deref())
+            .await?;
+        self.use_tenant(tenant).await
+    }
+
+    pub(crate) async fn tenant(&self) -> Result<TenantStore, IpcError> {
+        self.inner.lock().await.tenant.clone().ok_or_else(no_tenant)
+    }
+
+    /// Tenants, the current one, and whether the demo runs.
+    pub async fn workspace_state(&self) -> Result<WorkspaceState, IpcError> {
+        let inner = self.inner.lock().await;
+        let mut tenants = Vec::new();
+        for t in self.workspace.tenants().await? {
+            let acs = match &inner.tenant {
+                Some(open) if open.name() == t.name => open
+                    .list_acs()
+                    .await?
+                    .into_iter()
+                    .map(|a| {
+                        let health = inner
+                            .pollers
+                            .get(&a.name)
+                            .map(|p| health_event(&a.name, &p.health().borrow()));
+                        AcsInfo {
+                            health: health
+                                .as_ref()
+                                .map(|h| h.state.clone())
+                                .unwrap_or_else(|| "unknown".into()),
+                            health_since_ms: health.as_ref().and_then(|h| h.since_ms),
+                            health_error: health.and_then(|h| h.error),
+                            name: a.name,
+                            url: a.url,
+                            auth: auth_kind(&a.auth_kind),
+                            user: a.auth_user,
+                            cwmp_url: a.cwmp_url,
+                            interval_s: a.interval_s.max(0) as u32,
+                        }
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            tenants.push(TenantInfo { name: t.name, acs });
+        }
+        Ok(WorkspaceState {
+            tenants,
+            current: inner.tenant.as_ref().map(|t| t.name().to_owned()),
+            demo_running: inner.demo.is_some(),
+            locked: lock_std(&self.locked).clone(),
+        })
+    }
+
+    /// Runs one sync of every connection now (the CLI's `sync`, tests).
+    pub async fn sync_now(&self) -> Result<(), IpcError> {
+        let inner = self.inner.lock().await;
+        for p in inner.pollers.values() {
+            p.sync_now();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A passphrase tenant in use at start is reported locked until the right passphrase
+    /// is given; a wrong one is refused and changes nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_passphrase_tenant_is_unlocked_from_the_ui() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let ws = Workspace::open(dir.path()).await.unwrap();
+            let t = ws
+                .create_tenant("Field ISP", KeyChoice::Passphrase("open sesame".into()), 0)
+                .await
+                .unwrap();
+            t.close().await;
+            ws.set_setting(CURRENT_TENANT, "Field ISP").await.unwrap();
+        }
+        let desk = Desk::open(dir.path(), Arc::new(|| 0)).await.unwrap();
+        let state = desk.workspace_state().await.unwrap();
+        assert_eq!(
+            (state.current, state.locked.as_deref()),
+            (None, Some("Field ISP"))
+        );
+        let err = desk
+            .unlock_tenant(UnlockTenantRequest {
+                name: Some("Field ISP".into()),
+                passphrase: "wrong".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Locked, "{err}");
+        assert!(
+            !err.message.contains("wrong\""),
+            "the passphrase is not echoed"
+        );
+        let err = desk
+            .unlock_tenant(UnlockTenantRequest {
+                name: Some("Field ISP".into()),
+                passphrase: String::new(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Invalid);
+        desk.unlock_tenant(UnlockTenantRequest {
+            name: Some("Field ISP".into()),
+            passphrase: "open sesame".into(),
+        })
+        .await
+        .unwrap();
+        let state = desk.workspace_state().await.unwrap();
+        assert_eq!(
+            (state.current.as_deref(), state.locked),
+            (Some("Field ISP"), None)
+        );
+        let shown = format!(
+            "{:?}",
+            UnlockTenantRequest {
+                name: None,
+                passphrase: "open sesame".into()
+            }
+        );
+        assert!(!shown.contains("sesame"), "{shown}");
+    }
+}

@@ -1,0 +1,220 @@
+//! The fleet as the desktop reads it: a window of the device list, the filters' values,
+//! a device's dashboard (detail, log, charts), its live parameter tree and the firmware
+//! images that fit it.
+
+use crate::connect::connection_client;
+use crate::Desk;
+use acsdesk_core::charts::{render_svg, ChartSpec, Metric, Theme};
+use acsdesk_types::devices::{
+    DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceLogsRequest,
+    DeviceParametersRequest, FirmwareFileInfo, FirmwareFilesRequest, ListDevicesRequest,
+    ListDevicesResponse, LogInfo, ParameterInfo, WifiInfo,
+};
+use acsdesk_types::{ErrorCode, IpcError};
+
+impl Desk {
+    /// A device's parameters, live from its GenieACS (read-only).
+    pub async fn device_parameters(
+        &self,
+        request: DeviceParametersRequest,
+    ) -> Result<Vec<ParameterInfo>, IpcError> {
+        let tenant = self.tenant().await?;
+        let acs = tenant.device_acs(None, &request.device).await?;
+        let (_, client) = connection_client(&tenant, &acs).await?;
+        let prefix = request
+            .prefix
+            .map(|p| p.trim().trim_end_matches('.').to_owned())
+            .filter(|p| !p.is_empty());
+        let mut q = client
+            .devices()
+            .query(acsdesk_genieacs::Query::all().eq("_id", request.device.as_str()));
+        if let Some(p) = &prefix {
+            q = q.projection([p.clone()]);
+        }
+        let docs = q
+            .send()
+            .await
+            .map_err(|e| IpcError::new(ErrorCode::Remote, format!("GenieACS: {e}")))?;
+        let doc = docs.first().ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::NotFound,
+                format!("GenieACS has no device {}", request.device),
+            )
+        })?;
+        Ok(doc
+            .parameters(prefix.as_deref().unwrap_or(""))
+            .into_iter()
+            .map(|p| ParameterInfo {
+                value: match p.value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
+                path: p.path,
+                xsd_type: p.xsd.map(str::to_owned),
+                writable: p.writable,
+            })
+            .collect())
+    }
+
+    /// The firmware images in GenieACS that fit a device (its OUI and product class).
+    pub async fn firmware_files(
+        &self,
+        request: FirmwareFilesRequest,
+    ) -> Result<Vec<FirmwareFileInfo>, IpcError> {
+        let tenant = self.tenant().await?;
+        let device = tenant.device(&request.device).await?;
+        let (_, client) = connection_client(&tenant, &device.row.acs).await?;
+        let files = client
+            .files()
+            .list()
+            .await
+            .map_err(|e| IpcError::new(ErrorCode::Remote, format!("GenieACS: {e}")))?;
+        Ok(files
+            .into_iter()
+            .filter(|f| {
+                acsdesk_core::actions::translate::FileInfo {
+                    name: f.name.clone(),
+                    file_type: f.metadata.file_type.clone(),
+                    oui: f.metadata.oui.clone(),
+                    product_class: f.metadata.product_class.clone(),
+                    version: f.metadata.version.clone(),
+                }
+                .misfit(&device.normalized)
+                .is_none()
+            })
+            .map(|f| FirmwareFileInfo {
+                name: f.name,
+                version: f.metadata.version,
+                size: f.length,
+            })
+            .collect())
+    }
+
+    /// One window of the device list.
+    pub async fn list_devices(
+        &self,
+        request: ListDevicesRequest,
+    ) -> Result<ListDevicesResponse, IpcError> {
+        let page = self
+            .tenant()
+            .await?
+            .list_devices(
+                &request.filter,
+                request.sort,
+                request.offset,
+                request.limit.max(1),
+            )
+            .await?;
+        Ok(ListDevicesResponse {
+            total: page.total,
+            online: page.online,
+            fleet: page.fleet,
+            rows: page.rows,
+        })
+    }
+
+    /// The values the filters can take.
+    pub async fn device_facets(&self) -> Result<DeviceFacets, IpcError> {
+        let t = self.tenant().await?;
+        Ok(DeviceFacets {
+            vendors: t.facet("vendor").await?,
+            models: t.facet("model").await?,
+            firmwares: t.facet("firmware").await?,
+            acs: t.facet("acs").await?,
+            tags: t.facet("tag").await?,
+        })
+    }
+
+    /// Everything the dashboard shows about a device.
+    pub async fn get_device(&self, id: &str) -> Result<DeviceDetail, IpcError> {
+        let tenant = self.tenant().await?;
+        let d = tenant.device(id).await?;
+        let n = &d.normalized;
+        Ok(DeviceDetail {
+            offline_after_min: tenant.device_offline_after(id).await?,
+            oui: n.oui.clone(),
+            product_class: n.product_class.clone(),
+            hardware: n.hardware.clone(),
+            mac: n.mac.clone(),
+            lan_ip: n.lan_ip.clone(),
+            cpu_pct: n.cpu_pct,
+            mem_pct: n.mem_pct,
+            wifi: n
+                .wifi
+                .iter()
+                .map(|w| WifiInfo {
+                    band: serde_json::to_value(w.band)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| "unknown".into()),
+                    ssid: w.ssid.clone(),
+                    enabled: w.enabled,
+                })
+                .collect(),
+            pppoe_username: n.pppoe_username().map(str::to_owned),
+            wan_status: n.wan.as_ref().and_then(|w| w.status.clone()),
+            wan_error: n
+                .wan
+                .as_ref()
+                .and_then(|w| w.last_error.clone())
+                .filter(|e| e != "ERROR_NONE"),
+            inform_interval_s: n.inform_interval_s,
+            data_model: n.data_model.map(|m| m.as_str().to_owned()),
+            tags: n.tags.clone(),
+            row: d.row,
+        })
+    }
+
+    /// A device's log, newest first.
+    pub async fn device_logs(&self, request: DeviceLogsRequest) -> Result<Vec<LogInfo>, IpcError> {
+        let rows = self
+            .tenant()
+            .await?
+            .logs(Some(&request.id), request.limit.clamp(1, 500))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|l| LogInfo {
+                level: l.level,
+                kind: l.kind,
+                message: l.message,
+                at_ms: l.at_ms,
+            })
+            .collect())
+    }
+
+    /// One history chart as SVG.
+    pub async fn device_chart(&self, request: DeviceChartRequest) -> Result<DeviceChart, IpcError> {
+        let metric = Metric::parse(&request.metric).ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::Invalid,
+                format!("unknown metric {}", request.metric),
+            )
+        })?;
+        let now = (self.clock)();
+        let from = now - request.range.millis();
+        let points = self
+            .tenant()
+            .await?
+            .series(&request.id, metric, from, now)
+            .await?;
+        let svg = render_svg(&ChartSpec {
+            metric,
+            points: &points,
+            from_ms: from,
+            to_ms: now,
+            size: (640, 240),
+            theme: if request.dark {
+                Theme::Dark
+            } else {
+                Theme::Light
+            },
+            utc_offset_s: request.utc_offset_min * 60,
+        })
+        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
+        Ok(DeviceChart {
+            svg,
+            points: points.len() as u32,
+        })
+    }
+}

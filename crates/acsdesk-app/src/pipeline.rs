@@ -1,0 +1,101 @@
+//! The one post-sync pipeline. Whatever runs a sync — the desktop's poller, `acsdesk sync`,
+//! `acsdesk watch` — runs this, so a round has the same effects everywhere: the devices
+//! stored with their samples and logs, GenieACS's faults refreshed, the connection's
+//! health recorded, and the alerts of the whole tenant evaluated. Delivering what the
+//! evaluation raised is [`deliver`], also shared; only *when* it runs (in the background
+//! or awaited) is the shell's choice.
+
+use crate::connect::connection_client;
+use acsdesk_core::alerts::channels::Outbound;
+use acsdesk_core::alerts::deliver::{to_channels, ChannelOutcome};
+use acsdesk_core::alerts::reconcile::Delivery;
+use acsdesk_core::store::{StoreError, TenantStore};
+use acsdesk_core::sync::nbi::NbiSource;
+use acsdesk_core::sync::scheduler::AcsHealth;
+use acsdesk_core::sync::{SyncProgress, SyncReport};
+
+/// What one round of one connection did.
+#[derive(Debug)]
+pub struct Round {
+    /// The sync's report, or why it failed (the cached devices are then unchanged).
+    pub sync: Result<SyncReport, String>,
+    /// The connection's health after this round, as recorded in the tenant.
+    pub health: AcsHealth,
+    /// Alerts raised, reopened or digested by this round's evaluation, to deliver.
+    pub deliveries: Vec<Delivery>,
+}
+
+/// Runs one round of connection `acs`: syncs it (full when `force_full` or when due),
+/// refreshes the faults GenieACS holds (a failure there is reported, not fatal), records
+/// the outcome in the connection's health, and evaluates every alert rule of the tenant
+/// with what the store now holds — also when the sync failed, since the other
+/// connections' devices and this one's outage still count.
+///
+/// Fails only when the tenant's own database does; an unreachable ACS is a
+/// [`Round`] whose `sync` is an error.
+pub async fn sync_round(
+    tenant: &TenantStore,
+    acs: &str,
+    force_full: bool,
+    now_ms: i64,
+    on_progress: impl FnMut(SyncProgress),
+) -> Result<Round, StoreError> {
+    let sync = async {
+        let (_, client) = connection_client(tenant, acs)
+            .await
+            .map_err(|e| e.message)?;
+        let source = NbiSource::new(client.clone());
+        let report = acsdesk_core::sync::round::sync_connection(
+            tenant,
+            acs,
+            &source,
+            force_full,
+            now_ms,
+            on_progress,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        if let Err(e) = acsdesk_core::sync::round::refresh_faults(tenant, acs, &client).await {
+            eprintln!("acsdesk: {acs}: GenieACS's faults could not be refreshed: {e}");
+        }
+        Ok::<_, String>(report)
+    }
+    .await;
+    let health = tenant
+        .record_sync_outcome(
+            acs,
+            sync.as_ref().map(|_| ()).map_err(String::as_str),
+            now_ms,
+        )
+        .await?;
+    let deliveries = evaluate(tenant, now_ms).await?;
+    Ok(Round {
+        sync,
+        health,
+        deliveries,
+    })
+}
+
+/// Evaluates every alert rule of the tenant at `now_ms` with the connections' recorded
+/// health; what it returns is to be delivered.
+pub async fn evaluate(tenant: &TenantStore, now_ms: i64) -> Result<Vec<Delivery>, StoreError> {
+    let config = tenant.alert_config().await?;
+    let acs = tenant.acs_states().await?;
+    acsdesk_core::alerts::engine::evaluate(tenant, &acs, &config, now_ms).await
+}
+
+/// Sends planned deliveries to the tenant's enabled channels; one outcome per channel and
+/// delivery. A channel that fails is in its outcome, never an error of the whole.
+pub async fn deliver(
+    tenant: &TenantStore,
+    deliveries: &[Delivery],
+    now_ms: i64,
+) -> Result<Vec<ChannelOutcome>, String> {
+    if deliveries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let outbound = Outbound::new(Default::default()).map_err(|e| e.to_string())?;
+    to_channels(tenant, deliveries, &outbound, now_ms)
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,43 @@
+//! The current tenant's settings (offline threshold, sync and alert rules), read and saved
+//! together: every part is validated before any is written.
+
+use crate::Desk;
+use acsdesk_types::settings::UpdateSettingsRequest;
+use acsdesk_types::{ErrorCode, IpcError};
+
+impl Desk {
+    /// The current tenant's settings.
+    pub async fn tenant_settings(&self) -> Result<UpdateSettingsRequest, IpcError> {
+        let tenant = self.tenant().await?;
+        Ok(UpdateSettingsRequest {
+            offline_after_min: tenant.offline_after_min().await?,
+            sync: Some(tenant.sync_settings().await?),
+            alerts: Some(tenant.alert_settings().await?),
+        })
+    }
+
+    /// Saves the current tenant's settings.
+    pub async fn update_settings(&self, request: UpdateSettingsRequest) -> Result<(), IpcError> {
+        let tenant = self.tenant().await?;
+        // Both are checked before either is saved: a refused value changes nothing.
+        if let Some(sync) = &request.sync {
+            sync.validate()
+                .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
+        }
+        if let Some(alerts) = &request.alerts {
+            alerts
+                .validate()
+                .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
+        }
+        tenant
+            .set_offline_after_min(request.offline_after_min)
+            .await?;
+        if let Some(sync) = &request.sync {
+            tenant.set_sync_settings(sync).await?;
+        }
+        if let Some(alerts) = &request.alerts {
+            tenant.set_alert_settings(alerts).await?;
+        }
+        Ok(())
+    }
+}

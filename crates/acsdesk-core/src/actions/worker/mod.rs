@@ -1,0 +1,538 @@
+//! The action queue's worker for one ACS connection: sends each pending action to
+//! GenieACS as a task with a connection request and a `uniqueKey`, follows queued tasks
+//! until they are gone, proves completion, and retries transient failures a bounded
+//! number of times.
+//!
+//! Exactly once: an action is claimed (status `sent`, with what the device said before)
+//! in one transaction before anything goes out, so two workers never both send it. When
+//! a send's answer is lost (timeout, broken connection, server error) the action stays
+//! `sent` without a task id, and [`Worker::follow_up`] settles it: a task with its
+//! `uniqueKey` still queued is followed; GenieACS's records of having run it (`Reboot`,
+//! `FactoryReset`, `Downloads`) mean it ran; only when neither shows is it sent again.
+//! Idempotent actions (values, refresh) are simply verified or sent again.
+
+use super::evidence::Before;
+use super::translate::{plan, FileInfo, TaskSpec};
+use super::verify::{Verdict, Verification};
+use super::ActionRequest;
+use super::{ActionPlan, ActionStatus};
+use crate::clock::Clock;
+use crate::normalize::normalize;
+use crate::store::actions::ActionRow;
+use crate::store::TenantStore;
+use acsdesk_genieacs::api::tasks::{Filter, TaskOutcome};
+use acsdesk_genieacs::{DeviceId, Error as GenieError, Query};
+use serde_json::Value;
+use std::time::Duration;
+
+/// Why a step of the worker could not be taken. The action itself is left as it was:
+/// the next round tries again, except for [`WorkerError::Refused`], which names what
+/// must change first.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// GenieACS could not be read or asked now (unreachable, busy, an answer that does
+    /// not parse). Retryable.
+    #[error(transparent)]
+    Remote(#[from] GenieError),
+    /// The tenant's database failed. Retryable once the database works.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// What the device said before the send could not be encoded. Not expected.
+    #[error("the action's evidence cannot be saved: {0}")]
+    Evidence(#[from] serde_json::Error),
+    /// The request is refused as it stands (a parameter that does not exist, firmware
+    /// for another model, an action that can no longer be cancelled). Final.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl WorkerError {
+    /// Whether trying the same step again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        !matches!(self, WorkerError::Refused(_))
+    }
+}
+
+/// What one step of the worker did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing was due.
+    Idle,
+    /// The action completed and was proven.
+    Completed(i64),
+    /// The action failed, with the reason.
+    Failed(i64, String),
+    /// The task waits in GenieACS for the device (offline or busy), or the outcome of a
+    /// send is being established.
+    Waiting(i64),
+    /// A transient failure GenieACS never saw: the action will be tried again later.
+    RetryLater(i64, String),
+}
+
+/// Sends (first and again) per action before it fails as undeliverable.
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// Sent actions followed per round.
+const FOLLOW_UP_BATCH: u32 = 1000;
+
+/// The worker of one tenant's queue for one ACS connection.
+#[derive(Clone)]
+pub struct Worker {
+    store: TenantStore,
+    acs: String,
+    client: acsdesk_genieacs::Client,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("acs", &self.acs)
+            .field("client", &self.client)
+            .finish()
+    }
+}
+
+/// How a send went.
+enum Sent {
+    /// Ran at once (task id, empty for a bare connection request).
+    Done(String),
+    /// Queued in GenieACS for the device's next session.
+    Queued(String),
+    /// GenieACS ran it and the device answered with a fault.
+    Faulted(String),
+    /// Refused for good (unknown device, invalid task, offline for a summon).
+    Refused(String),
+    /// Not received by GenieACS (connection refused, device in session): try later.
+    NotReceived(String),
+    /// No usable answer, though GenieACS may have acted: settle before sending again.
+    Unclear(String),
+}
+
+/// What planning an action against the live device gave.
+enum Planned {
+    Ready {
+        plan: ActionPlan,
+        doc: Value,
+        before: Before,
+    },
+    /// The action cannot be done on this device (nothing is sent).
+    Invalid(String),
+}
+
+impl Worker {
+    /// A worker for the actions on connection `acs` of `store`, talking to that
+    /// connection's GenieACS through `client`.
+    pub fn new(
+        store: TenantStore,
+        acs: &str,
+        client: acsdesk_genieacs::Client,
+        clock: Clock,
+    ) -> Self {
+        Self {
+            store,
+            acs: acs.to_owned(),
+            client,
+            clock,
+        }
+    }
+
+    /// The connection this worker serves.
+    pub fn acs(&self) -> &str {
+        &self.acs
+    }
+
+    async fn device_doc(&self, id: &str) -> Result<Option<Value>, WorkerError> {
+        let docs = self
+            .client
+            .devices()
+            .query(Query::all().eq("_id", id))
+            .send()
+            .await?;
+        Ok(docs.into_iter().next().map(|d| d.0))
+    }
+
+    async fn file(&self, name: &str) -> Result<Option<FileInfo>, WorkerError> {
+        let files = self.client.files().list().await?;
+        Ok(files
+            .into_iter()
+            .find(|f| f.name == name)
+            .map(|f| FileInfo {
+                name: name.to_owned(),
+                file_type: f.metadata.file_type,
+                oui: f.metadata.oui,
+                product_class: f.metadata.product_class,
+                version: f.metadata.version,
+            }))
+    }
+
+    async fn send(&self, device: &str, task: Option<&TaskSpec>, unique_key: &str) -> Sent {
+        let id = DeviceId::new(device);
+        let timeout = Duration::from_secs(3);
+        let classify = |e: GenieError| {
+            if e.may_have_arrived() {
+                Sent::Unclear(e.to_string())
+            } else if e.is_transient() {
+                Sent::NotReceived(e.to_string())
+            } else {
+                Sent::Refused(e.to_string())
+            }
+        };
+        let Some(task) = task else {
+            return match self.client.tasks().summon(&id, timeout).await {
+                Ok(true) => Sent::Done(String::new()),
+                Ok(false) => Sent::Refused(
+                    "the device is offline and did not answer the connection request".into(),
+                ),
+                // A connection request twice is harmless: any error is worth a retry.
+                Err(e) if e.is_transient() => Sent::NotReceived(e.to_string()),
+                Err(e) => Sent::Refused(e.to_string()),
+            };
+        };
+        let outcome = self
+            .client
+            .tasks()
+            .create(&id, task.clone())
+            .connection_request(timeout)
+            .unique_key(unique_key)
+            .send()
+            .await;
+        match outcome {
+            Ok(o) => {
+                let task_id = o.task_id().unwrap_or_default().to_owned();
+                match o {
+                    TaskOutcome::Done(_) => Sent::Done(task_id),
+                    TaskOutcome::Faulted { .. } => Sent::Faulted(task_id),
+                    TaskOutcome::Queued { .. } => Sent::Queued(task_id),
+                    TaskOutcome::UnknownDevice => {
+                        Sent::Refused("GenieACS does not know this device".into())
+                    }
+                    TaskOutcome::Invalid(m) => {
+                        Sent::Refused(format!("GenieACS refused the task: {m}"))
+                    }
+                }
+            }
+            Err(e) => classify(e),
+        }
+    }
+
+    async fn fault_of(
+        &self,
+        device: &str,
+        task_id: &str,
+    ) -> Result<Option<(String, String)>, WorkerError> {
+        let faults = self
+            .client
+            .faults()
+            .list(Filter::all().id(&format!("{device}:task_{task_id}")))
+            .await?;
+        Ok(faults.into_iter().next().map(|f| (f.code, f.message)))
+    }
+
+    async fn task_exists(&self, query: Filter) -> Result<Option<String>, WorkerError> {
+        let tasks = self.client.tasks().list(query).await?;
+        Ok(tasks
+            .first()
+            .and_then(|t| t["_id"].as_str().map(str::to_owned)))
+    }
+
+    async fn fail(
+        &self,
+        a: &ActionRow,
+        code: &str,
+        reason: String,
+    ) -> Result<Outcome, WorkerError> {
+        self.store
+            .finish_action(
+                a.id,
+                ActionStatus::Failed,
+                Some((code, &reason)),
+                (self.clock)(),
+            )
+            .await?;
+        Ok(Outcome::Failed(a.id, reason))
+    }
+
+    /// Checks the device now against what the action should have done. The time to
+    /// prove it counts from when its task ran, not from when it was queued.
+    async fn verify(
+        &self,
+        a: &ActionRow,
+        verification: &Verification,
+        doc: Option<Value>,
+    ) -> Result<Outcome, WorkerError> {
+        let now = (self.clock)();
+        let ran = a.ran_ms.or(a.sent_ms).unwrap_or(now);
+        let verdict = self.verdict(a, verification, doc).await?;
+        match verdict {
+            Verdict::Verified => {
+                self.store
+                    .finish_action(a.id, ActionStatus::Completed, None, now)
+                    .await?;
+                Ok(Outcome::Completed(a.id))
+            }
+            Verdict::Failed(reason) => self.fail(a, "verification", reason).await,
+            Verdict::NotYet => {
+                if now - ran > a.request.timeout().as_millis() as i64 {
+                    self.fail(
+                        a,
+                        "timeout",
+                        format!(
+                            "not confirmed within {} min of running",
+                            a.request.timeout().as_secs() / 60
+                        ),
+                    )
+                    .await
+                } else {
+                    Ok(Outcome::Waiting(a.id))
+                }
+            }
+        }
+    }
+
+    /// What the device shows of the action now, without acting on it.
+    async fn verdict(
+        &self,
+        a: &ActionRow,
+        verification: &Verification,
+        doc: Option<Value>,
+    ) -> Result<Verdict, WorkerError> {
+        let sent = a.sent_ms.unwrap_or_else(|| (self.clock)());
+        let doc = match doc {
+            Some(d) => Some(d),
+            None => self.device_doc(&a.device).await?,
+        };
+        Ok(match doc {
+            None => Verdict::Failed("the device is no longer in GenieACS".into()),
+            Some(doc) => match normalize(&doc) {
+                Ok(d) => verification.check(&doc, &d, sent, &before_of(a)),
+                Err(e) => Verdict::Failed(e.to_string()),
+            },
+        })
+    }
+
+    /// Plans `a` against the device as GenieACS has it now. `Err` is a transient failure
+    /// to read GenieACS.
+    async fn plan_for(&self, a: &ActionRow) -> Result<Planned, WorkerError> {
+        let Some(doc) = self.device_doc(&a.device).await? else {
+            return Ok(Planned::Invalid(
+                "GenieACS does not know this device".into(),
+            ));
+        };
+        let device = match normalize(&doc) {
+            Ok(d) => d,
+            Err(e) => return Ok(Planned::Invalid(e.to_string())),
+        };
+        let file = match &a.request {
+            ActionRequest::UpdateFirmware { file, .. } => self.file(file).await?,
+            _ => None,
+        };
+        Ok(match plan(&a.request, &device, &doc, file.as_ref()) {
+            Ok(plan) => Planned::Ready {
+                before: Before::of(&a.request, &doc, &device),
+                plan,
+                doc,
+            },
+            Err(e) => Planned::Invalid(e.to_string()),
+        })
+    }
+
+    /// Checks an action against the live device before it is queued: `Err` names what
+    /// is wrong (unknown or read-only parameter, firmware for another model, …). When
+    /// GenieACS cannot be read now the check passes; the worker checks again before
+    /// sending.
+    pub async fn check(&self, device: &str, request: &ActionRequest) -> Result<(), WorkerError> {
+        let row = ActionRow {
+            id: 0,
+            device: device.to_owned(),
+            acs: self.acs.clone(),
+            request: request.clone(),
+            status: ActionStatus::Pending,
+            attempts: 0,
+            unique_key: String::new(),
+            task_id: None,
+            fault_code: None,
+            fault_message: None,
+            requested_by: String::new(),
+            created_ms: 0,
+            sent_ms: None,
+            finished_ms: None,
+            evidence: None,
+            ran_ms: None,
+        };
+        match self.plan_for(&row).await {
+            Ok(Planned::Invalid(reason)) => Err(WorkerError::Refused(reason)),
+            Ok(Planned::Ready { .. }) | Err(_) => Ok(()),
+        }
+    }
+
+    /// Cancels an action that has not completed: a pending one simply ends; a queued one
+    /// has its GenieACS task deleted first. An action whose task already ran cannot be
+    /// cancelled.
+    pub async fn cancel(&self, id: i64) -> Result<(), WorkerError> {
+        let a = self.store.action(id).await?;
+        if a.status.is_final() {
+            return Err(WorkerError::Refused(format!(
+                "action {id} is already {}",
+                a.status.as_str()
+            )));
+        }
+        let task_id = match &a.task_id {
+            Some(t) => Some(t.clone()),
+            // Sent, but the answer was lost: its task may be queued under its key.
+            None if a.status == ActionStatus::Sent => {
+                self.task_exists(Filter::all().unique_key(&a.unique_key))
+                    .await?
+            }
+            None => None,
+        };
+        if let Some(task_id) = &task_id {
+            match self.client.tasks().delete(task_id).await {
+                Ok(()) => {}
+                Err(GenieError::NotFound(_)) => {
+                    return Err(WorkerError::Refused(format!(
+                        "action {id} has already reached the device; it cannot be cancelled"
+                    )))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        } else if a.status == ActionStatus::Sent && a.request.is_destructive() {
+            return Err(WorkerError::Refused(format!(
+                "action {id} may already have reached the device; it cannot be cancelled"
+            )));
+        }
+        self.store
+            .finish_action(id, ActionStatus::Cancelled, None, (self.clock)())
+            .await?;
+        Ok(())
+    }
+
+    /// Sends the oldest due pending action of this connection, if any.
+    pub async fn try_execute_next(&self) -> Result<Outcome, WorkerError> {
+        let now = (self.clock)();
+        let Some(a) = self.store.next_pending_action(&self.acs, now).await? else {
+            return Ok(Outcome::Idle);
+        };
+        self.execute(a).await
+    }
+
+    /// Sends one pending action now (bulk runs call this with their own concurrency).
+    pub async fn execute_action(&self, id: i64) -> Result<Outcome, WorkerError> {
+        let a = self.store.action(id).await?;
+        if a.status != ActionStatus::Pending || a.acs != self.acs {
+            return Ok(Outcome::Idle);
+        }
+        self.execute(a).await
+    }
+
+    async fn execute(&self, a: ActionRow) -> Result<Outcome, WorkerError> {
+        let now = (self.clock)();
+        let (plan, before) = match self.plan_for(&a).await {
+            Ok(Planned::Ready { plan, before, .. }) => (plan, before),
+            Ok(Planned::Invalid(reason)) => return self.fail(&a, "invalid", reason).await,
+            Err(transient) => return self.retry_or_fail(&a, transient.to_string()).await,
+        };
+        // Intent first, as a claim: from here on a crash is settled by `follow_up`,
+        // never by a blind resend, and no other worker sends it too.
+        let evidence = serde_json::to_value(&before)?;
+        let claimed = self.store.claim_action(a.id, Some(&evidence), now).await?;
+        if !claimed {
+            return Ok(Outcome::Idle);
+        }
+        let a = self.store.action(a.id).await?;
+        self.dispatch(&a, &plan).await
+    }
+
+    async fn dispatch(&self, a: &ActionRow, plan: &ActionPlan) -> Result<Outcome, WorkerError> {
+        let set_task = |task_id: String| async move {
+            self.store
+                .set_action_task(a.id, &task_id)
+                .await
+                .map_err(WorkerError::from)
+        };
+        match self
+            .send(&a.device, plan.task.as_ref(), &a.unique_key)
+            .await
+        {
+            Sent::Done(task_id) => {
+                if !task_id.is_empty() {
+                    set_task(task_id).await?;
+                }
+                let now = (self.clock)();
+                self.store.set_action_ran(a.id, now).await?;
+                let a = self.store.action(a.id).await?;
+                self.verify(&a, &plan.verify, None).await
+            }
+            Sent::Queued(task_id) => {
+                set_task(task_id).await?;
+                Ok(Outcome::Waiting(a.id))
+            }
+            Sent::Faulted(task_id) => {
+                set_task(task_id.clone()).await?;
+                self.fail_with_fault(a, &task_id).await
+            }
+            Sent::Refused(reason) => self.fail(a, "refused", reason).await,
+            Sent::NotReceived(reason) => self.retry_or_fail(a, reason).await,
+            // Stays `sent` without a task id: `follow_up` finds out what happened.
+            Sent::Unclear(reason) => {
+                self.store
+                    .note_action(
+                        a.id,
+                        "warning",
+                        "action_unclear",
+                        &format!(
+                            "{}: no answer from GenieACS ({reason}); checking whether it ran before anything is sent again",
+                            a.request.describe()
+                        ),
+                        (self.clock)(),
+                    )
+                    .await
+                    ?;
+                Ok(Outcome::Waiting(a.id))
+            }
+        }
+    }
+
+    async fn fail_with_fault(&self, a: &ActionRow, task_id: &str) -> Result<Outcome, WorkerError> {
+        let (code, msg) = self
+            .fault_of(&a.device, task_id)
+            .await?
+            .unwrap_or_else(|| ("fault".into(), "the task faulted".into()));
+        // The faulted task would retry at every inform: remove it with its fault.
+        let _ = self
+            .client
+            .faults()
+            .delete(&format!("{}:task_{task_id}", a.device))
+            .await;
+        self.fail(a, &code, msg).await
+    }
+
+    async fn retry_or_fail(&self, a: &ActionRow, reason: String) -> Result<Outcome, WorkerError> {
+        if a.attempts >= MAX_ATTEMPTS {
+            return self
+                .fail(
+                    a,
+                    "unreachable",
+                    format!("gave up after {} attempts: {reason}", a.attempts),
+                )
+                .await;
+        }
+        let delay = 5_000 * (1_i64 << a.attempts.clamp(0, 6));
+        self.store
+            .retry_action_at(a.id, (self.clock)() + delay)
+            .await?;
+        Ok(Outcome::RetryLater(a.id, reason))
+    }
+}
+
+fn before_of(a: &ActionRow) -> Before {
+    a.evidence
+        .as_ref()
+        .and_then(|e| serde_json::from_value(e.clone()).ok())
+        .unwrap_or_default()
+}
+
+mod follow;
+
+#[cfg(test)]
+mod tests;

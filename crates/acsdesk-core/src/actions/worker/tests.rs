@@ -1,0 +1,655 @@
+//! The worker against a real sandbox: exactly once across kills at every step, offline
+//! devices, lost answers, cancellations, expiry, and connections kept apart.
+
+use super::*;
+use crate::actions::{ActionRequest, BandChoice};
+use crate::store::acs::NewAcs;
+use crate::store::{KeyChoice, Workspace};
+use crate::sync::nbi::NbiSource;
+use crate::sync::{sync_once, SyncOptions};
+use acsdesk_sandbox::{Sandbox, SandboxHandle};
+use acsdesk_types::input::Ssid;
+use std::sync::Arc;
+use std::time::Duration;
+
+const T0: i64 = 1_795_467_600_000;
+
+fn enc(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn genie(url: &str) -> acsdesk_genieacs::Client {
+    acsdesk_genieacs::Client::builder(url).build().unwrap()
+}
+
+struct Rig {
+    _dir: tempfile::TempDir,
+    sandbox: SandboxHandle,
+    store: TenantStore,
+    worker: Worker,
+    http: reqwest::Client,
+}
+
+async fn rig() -> Rig {
+    let sandbox = Sandbox::builder(T0)
+        .devices(12)
+        .seed(3)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let store = ws
+        .create_tenant("t", KeyChoice::Passphrase("p".into()), T0)
+        .await
+        .unwrap();
+    store
+        .add_acs(
+            &NewAcs {
+                name: "main".into(),
+                url: sandbox.url(),
+                auth_kind: "none".into(),
+                auth_user: None,
+                auth_secret: None,
+                cwmp_url: None,
+                rate_per_s: 20,
+                interval_s: 60,
+            },
+            T0,
+        )
+        .await
+        .unwrap();
+    let http = crate::http::client(Duration::from_secs(10)).unwrap();
+    let source = NbiSource::new(genie(&sandbox.url()));
+    sync_once(
+        &source,
+        &store.sync_store("main").await.unwrap(),
+        &SyncOptions::default(),
+        T0,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let clock = sandbox.clock_handle();
+    let worker = Worker::new(
+        store.clone(),
+        "main",
+        genie(&sandbox.url()),
+        Arc::new(move || clock.now_ms()),
+    );
+    Rig {
+        _dir: dir,
+        sandbox,
+        store,
+        worker,
+        http,
+    }
+}
+
+impl Rig {
+    async fn executed(&self, id: &str, name: &str) -> usize {
+        let log: Vec<Value> = self
+            .http
+            .get(format!(
+                "{}/_sandbox/devices/{}/executed",
+                self.sandbox.url(),
+                enc(id)
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        log.iter().filter(|e| e["name"] == name).count()
+    }
+
+    async fn online_device(&self) -> String {
+        let page = self
+            .store
+            .list_devices(&Default::default(), Default::default(), 0, 100)
+            .await
+            .unwrap();
+        page.rows.iter().find(|r| r.online).unwrap().id.clone()
+    }
+
+    /// Claims an action as the worker does before sending, recording what the
+    /// device says first; then the test plays the rest of the worker's part.
+    async fn claim(&self, a: &ActionRow) {
+        let doc = self.worker.device_doc(&a.device).await.unwrap().unwrap();
+        let before = Before::of(&a.request, &doc, &normalize(&doc).unwrap());
+        let evidence = serde_json::to_value(&before).unwrap();
+        assert!(self
+            .store
+            .claim_action(a.id, Some(&evidence), self.sandbox.clock().now_ms())
+            .await
+            .unwrap());
+    }
+
+    async fn chaos(&self, query: &str) {
+        let r = self
+            .http
+            .post(format!("{}/_sandbox/chaos?{query}", self.sandbox.url()))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+
+    async fn reboot(&self, id: &str) -> ActionRow {
+        self.store
+            .enqueue_action(id, &ActionRequest::Reboot, "noc", T0)
+            .await
+            .unwrap()
+    }
+
+    /// Follows up, moving the clock 10 s at a time, until the action ends.
+    async fn until_final(&self, id: i64) -> ActionRow {
+        for _ in 0..120 {
+            self.worker.follow_up().await.unwrap();
+            let a = self.store.action(id).await.unwrap();
+            if a.status.is_final() {
+                return a;
+            }
+            self.sandbox.advance(10_000);
+        }
+        panic!("action {id} never ended");
+    }
+
+    async fn scenario(&self, id: &str, what: &str) {
+        self.http
+            .post(format!(
+                "{}/_sandbox/devices/{}/{what}",
+                self.sandbox.url(),
+                enc(id)
+            ))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_wifi_change_is_sent_once_and_proven_by_read_back() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    let action = ActionRequest::ChangeWifi {
+        band: BandChoice::Ghz2_4,
+        ssid: Some(Ssid::parse("Casa-Nueva").unwrap()),
+        passphrase: None,
+    };
+    let a = r
+        .store
+        .enqueue_action(&id, &action, "noc", T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.worker.try_execute_next().await.unwrap(),
+        Outcome::Completed(a.id)
+    );
+    assert_eq!(r.worker.try_execute_next().await.unwrap(), Outcome::Idle);
+    assert_eq!(r.executed(&id, "setParameterValues").await, 1);
+    let done = r.store.action(a.id).await.unwrap();
+    assert_eq!(done.status, ActionStatus::Completed);
+    assert!(done.task_id.is_some());
+    let logs = r.store.logs(Some(&id), 10).await.unwrap();
+    assert!(logs.iter().any(|l| l.kind == "action_completed"));
+    assert!(logs
+        .iter()
+        .any(|l| l.kind == "action_requested" && l.message.contains("by noc")));
+}
+
+#[tokio::test]
+async fn an_offline_device_keeps_the_reboot_queued_and_it_runs_once_on_return() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    r.scenario(&id, "offline").await;
+    let a = r
+        .store
+        .enqueue_action(&id, &ActionRequest::Reboot, "noc", T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.worker.try_execute_next().await.unwrap(),
+        Outcome::Waiting(a.id)
+    );
+    assert_eq!(
+        r.worker.follow_up().await.unwrap(),
+        vec![Outcome::Waiting(a.id)]
+    );
+    r.scenario(&id, "online").await;
+    r.sandbox.advance(10 * 60_000);
+    assert_eq!(
+        r.worker.follow_up().await.unwrap(),
+        vec![Outcome::Completed(a.id)]
+    );
+    assert_eq!(r.executed(&id, "reboot").await, 1);
+    assert!(r.worker.follow_up().await.unwrap().is_empty());
+}
+
+/// The worker "dies" after recording its intent and before sending: the follow-up
+/// finds no task and no reboot, and sends it — once.
+#[tokio::test]
+async fn killed_after_intent_before_sending_runs_exactly_once() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    let a = r
+        .store
+        .enqueue_action(&id, &ActionRequest::Reboot, "noc", T0)
+        .await
+        .unwrap();
+    r.claim(&a).await;
+    let outcomes = r.worker.follow_up().await.unwrap();
+    assert_eq!(outcomes.len(), 1);
+    r.sandbox.advance(10 * 60_000);
+    r.worker.follow_up().await.unwrap();
+    assert_eq!(
+        r.store.action(a.id).await.unwrap().status,
+        ActionStatus::Completed
+    );
+    assert_eq!(r.executed(&id, "reboot").await, 1);
+}
+
+/// The worker "dies" after GenieACS ran the task but before the task id was stored:
+/// the follow-up sees the reboot happened and does not send it again.
+#[tokio::test]
+async fn killed_after_sending_before_recording_never_reboots_twice() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    let a = r
+        .store
+        .enqueue_action(&id, &ActionRequest::Reboot, "noc", T0)
+        .await
+        .unwrap();
+    r.claim(&a).await;
+    let a = r.store.action(a.id).await.unwrap();
+    assert!(matches!(
+        r.worker
+            .send(&id, Some(&TaskSpec::Reboot), &a.unique_key)
+            .await,
+        Sent::Done(_)
+    ));
+    r.sandbox.advance(10 * 60_000);
+    let outcomes = r.worker.follow_up().await.unwrap();
+    assert_eq!(outcomes, vec![Outcome::Completed(a.id)]);
+    assert_eq!(r.executed(&id, "reboot").await, 1);
+}
+
+/// A device in session (503) is a transient failure: retried later, then done once.
+#[tokio::test]
+async fn a_device_in_session_is_retried_later() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    r.scenario(&id, "busy").await;
+    let a = r
+        .store
+        .enqueue_action(&id, &ActionRequest::Refresh, "noc", T0)
+        .await
+        .unwrap();
+    assert!(
+        matches!(r.worker.try_execute_next().await.unwrap(), Outcome::RetryLater(aid, _) if aid == a.id)
+    );
+    assert_eq!(
+        r.worker.try_execute_next().await.unwrap(),
+        Outcome::Idle,
+        "not before its backoff"
+    );
+    r.scenario(&id, "online").await;
+    r.sandbox.advance(60_000);
+    assert_eq!(
+        r.worker.try_execute_next().await.unwrap(),
+        Outcome::Completed(a.id)
+    );
+    assert_eq!(r.executed(&id, "refreshObject").await, 1);
+}
+
+/// Cancelling a queued action deletes its GenieACS task, so it never runs.
+#[tokio::test]
+async fn cancelling_a_queued_action_deletes_its_task() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    r.scenario(&id, "offline").await;
+    let a = r
+        .store
+        .enqueue_action(&id, &ActionRequest::Reboot, "noc", T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.worker.try_execute_next().await.unwrap(),
+        Outcome::Waiting(a.id)
+    );
+    r.worker.cancel(a.id).await.unwrap();
+    assert_eq!(
+        r.store.action(a.id).await.unwrap().status,
+        ActionStatus::Cancelled
+    );
+    r.scenario(&id, "online").await;
+    r.sandbox.advance(10 * 60_000);
+    assert_eq!(
+        r.executed(&id, "reboot").await,
+        0,
+        "the cancelled reboot never ran"
+    );
+    assert!(r
+        .worker
+        .cancel(a.id)
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("already cancelled"));
+}
+
+/// The worker "dies" after recording the task id: the follow-up just follows it.
+#[tokio::test]
+async fn killed_after_recording_follows_the_recorded_task() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    r.scenario(&id, "offline").await;
+    let a = r
+        .store
+        .enqueue_action(&id, &ActionRequest::Reboot, "noc", T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.worker.try_execute_next().await.unwrap(),
+        Outcome::Waiting(a.id)
+    );
+    // A new worker (after a restart) on the same store.
+    let clock = r.sandbox.clock_handle();
+    let fresh = Worker::new(
+        r.store.clone(),
+        "main",
+        genie(&r.sandbox.url()),
+        Arc::new(move || clock.now_ms()),
+    );
+    r.scenario(&id, "online").await;
+    r.sandbox.advance(10 * 60_000);
+    assert_eq!(
+        fresh.follow_up().await.unwrap(),
+        vec![Outcome::Completed(a.id)]
+    );
+    assert_eq!(r.executed(&id, "reboot").await, 1);
+}
+
+#[tokio::test]
+async fn parameters_are_checked_before_sending_and_unknown_devices_refused() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    let doc = r.worker.device_doc(&id).await.unwrap().unwrap();
+    let d = normalize(&doc).unwrap();
+    let root = d.data_model.unwrap().root();
+    let action = ActionRequest::SetParameters {
+        values: vec![super::super::ParamValue {
+            path: format!("{root}.ManagementServer.PeriodicInformInterval"),
+            value: "600".into(),
+            xsd_type: None,
+        }],
+    };
+    let a = r
+        .store
+        .enqueue_action(&id, &action, "noc", T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.worker.try_execute_next().await.unwrap(),
+        Outcome::Completed(a.id)
+    );
+    // The sandbox refuses to set a read-only value, as a CPE does (cwmp.9008); the
+    // plan refuses it first here: nothing reaches the device.
+    let ro = ActionRequest::SetParameters {
+        values: vec![super::super::ParamValue {
+            path: format!("{root}.DeviceInfo.SoftwareVersion"),
+            value: "x".into(),
+            xsd_type: None,
+        }],
+    };
+    let b = r.store.enqueue_action(&id, &ro, "noc", T0).await.unwrap();
+    match r.worker.try_execute_next().await.unwrap() {
+        Outcome::Failed(bid, reason) => {
+            assert_eq!(bid, b.id);
+            assert!(reason.contains("read-only"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(r
+        .store
+        .enqueue_action("nope", &ActionRequest::Reboot, "noc", T0)
+        .await
+        .is_err());
+}
+
+/// GenieACS reboots the router but its answer is lost: GenieACS's own record of the
+/// reboot settles it, so it is not sent again, not even while the router is away.
+#[tokio::test]
+async fn a_reboot_whose_answer_is_lost_runs_exactly_once() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    let a = r.reboot(&id).await;
+    let Planned::Ready { plan, .. } = r.worker.plan_for(&a).await.unwrap() else {
+        panic!("a reboot plans");
+    };
+    r.claim(&a).await;
+    // The next NBI request, the task's POST, is carried out and its answer lost.
+    r.chaos("drop_answers=1").await;
+    let a = r.store.action(a.id).await.unwrap();
+    assert_eq!(
+        r.worker.dispatch(&a, &plan).await.unwrap(),
+        Outcome::Waiting(a.id)
+    );
+    assert_eq!(r.executed(&id, "reboot").await, 1);
+    assert_eq!(
+        r.worker.follow_up().await.unwrap(),
+        vec![Outcome::Waiting(a.id)],
+        "the router is still rebooting"
+    );
+    assert_eq!(r.executed(&id, "reboot").await, 1, "and not rebooted again");
+    let done = r.until_final(a.id).await;
+    assert_eq!(done.status, ActionStatus::Completed);
+    assert_eq!((done.attempts, r.executed(&id, "reboot").await), (1, 1));
+    let logs = r.store.logs(Some(&id), 20).await.unwrap();
+    assert!(logs.iter().any(|l| l.kind == "action_unclear"));
+    assert!(logs.iter().any(|l| l.kind == "action_sent"));
+}
+
+/// The request itself is lost (the connection drops before GenieACS reads it): no
+/// task, no record, so it is sent again — and runs once.
+#[tokio::test]
+async fn a_reboot_whose_request_is_lost_is_sent_again_and_runs_once() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    let a = r.reboot(&id).await;
+    let Planned::Ready { plan, .. } = r.worker.plan_for(&a).await.unwrap() else {
+        panic!("a reboot plans");
+    };
+    r.claim(&a).await;
+    r.chaos("drop_requests=1").await;
+    let a = r.store.action(a.id).await.unwrap();
+    assert_eq!(
+        r.worker.dispatch(&a, &plan).await.unwrap(),
+        Outcome::Waiting(a.id)
+    );
+    assert_eq!(r.executed(&id, "reboot").await, 0);
+    let done = r.until_final(a.id).await;
+    assert_eq!(done.status, ActionStatus::Completed);
+    assert_eq!((done.attempts, r.executed(&id, "reboot").await), (2, 1));
+}
+
+/// The desktop and the CLI working one queue: only one of them sends.
+#[tokio::test]
+async fn two_workers_never_both_send_an_action() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    let a = r.reboot(&id).await;
+    let clock = r.sandbox.clock_handle();
+    let other = Worker::new(
+        r.store.clone(),
+        "main",
+        genie(&r.sandbox.url()),
+        Arc::new(move || clock.now_ms()),
+    );
+    let (x, y) = tokio::join!(r.worker.execute_action(a.id), other.execute_action(a.id));
+    let outcomes = [x.unwrap(), y.unwrap()];
+    assert_eq!(
+        outcomes.iter().filter(|o| **o == Outcome::Idle).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(r.executed(&id, "reboot").await, 1);
+}
+
+/// A reboot that waited hours in GenieACS for its router is judged from when it ran.
+#[tokio::test]
+async fn a_reboot_that_waited_hours_for_its_device_is_proven_after_it_ran() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    r.scenario(&id, "offline").await;
+    let a = r.reboot(&id).await;
+    assert_eq!(
+        r.worker.try_execute_next().await.unwrap(),
+        Outcome::Waiting(a.id)
+    );
+    r.sandbox.advance(3 * 3_600_000);
+    assert_eq!(
+        r.worker.follow_up().await.unwrap(),
+        vec![Outcome::Waiting(a.id)]
+    );
+    r.scenario(&id, "online").await;
+    let done = r.until_final(a.id).await;
+    assert_eq!(
+        done.status,
+        ActionStatus::Completed,
+        "{:?}",
+        done.fault_message
+    );
+    assert!(done.ran_ms.unwrap() >= done.sent_ms.unwrap() + 3 * 3_600_000);
+    assert_eq!(r.executed(&id, "reboot").await, 1);
+}
+
+/// A task still waiting for its router after a day is withdrawn from GenieACS.
+#[tokio::test]
+async fn a_task_waiting_more_than_a_day_is_withdrawn_and_never_runs() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    r.scenario(&id, "offline").await;
+    let a = r.reboot(&id).await;
+    assert_eq!(
+        r.worker.try_execute_next().await.unwrap(),
+        Outcome::Waiting(a.id)
+    );
+    r.sandbox.advance(25 * 3_600_000);
+    match r.worker.follow_up().await.unwrap().as_slice() {
+        [Outcome::Failed(aid, why)] => {
+            assert_eq!(*aid, a.id);
+            assert!(why.contains("within 24 h"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let tasks: Vec<Value> = r
+        .http
+        .get(format!("{}/tasks", r.sandbox.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        tasks.iter().all(|t| t["device"] != id.as_str()),
+        "{tasks:?}"
+    );
+    r.scenario(&id, "online").await;
+    r.sandbox.advance(10 * 60_000);
+    assert_eq!(r.executed(&id, "reboot").await, 0);
+}
+
+/// Two connections that both know a device id: an action names its connection,
+/// and only that connection's worker sends it, to that GenieACS.
+#[tokio::test]
+async fn each_connection_works_only_its_own_devices() {
+    let r = rig().await;
+    // A second GenieACS with the same simulated fleet (same ids).
+    let branch = Sandbox::builder(T0)
+        .devices(12)
+        .seed(3)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    r.store
+        .add_acs(
+            &NewAcs {
+                name: "branch".into(),
+                url: branch.url(),
+                auth_kind: "none".into(),
+                auth_user: None,
+                auth_secret: None,
+                cwmp_url: None,
+                rate_per_s: 20,
+                interval_s: 60,
+            },
+            T0,
+        )
+        .await
+        .unwrap();
+    sync_once(
+        &NbiSource::new(genie(&branch.url())),
+        &r.store.sync_store("branch").await.unwrap(),
+        &SyncOptions::default(),
+        T0,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let id = r.online_device().await;
+    let err = r
+        .store
+        .enqueue_action(&id, &ActionRequest::Refresh, "noc", T0)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("several ACS connections (main, branch)"),
+        "{err}"
+    );
+    let a = r
+        .store
+        .enqueue_action_in(Some("branch"), &id, &ActionRequest::Refresh, "noc", T0)
+        .await
+        .unwrap();
+    assert_eq!(a.acs, "branch");
+    assert_eq!(r.worker.try_execute_next().await.unwrap(), Outcome::Idle);
+    assert_eq!(r.worker.execute_action(a.id).await.unwrap(), Outcome::Idle);
+    let clock = branch.clock_handle();
+    let worker = Worker::new(
+        r.store.clone(),
+        "branch",
+        genie(&branch.url()),
+        Arc::new(move || clock.now_ms()),
+    );
+    assert_eq!(
+        worker.try_execute_next().await.unwrap(),
+        Outcome::Completed(a.id)
+    );
+    assert_eq!(r.executed(&id, "refreshObject").await, 0, "main untouched");
+    let on_branch: Vec<Value> = r
+        .http
+        .get(format!(
+            "{}/_sandbox/devices/{}/executed",
+            branch.url(),
+            enc(&id)
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        on_branch
+            .iter()
+            .filter(|e| e["name"] == "refreshObject")
+            .count(),
+        1
+    );
+}

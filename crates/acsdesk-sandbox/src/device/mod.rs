@@ -1,0 +1,390 @@
+//! One simulated router: its place in the fleet, the few numbers that make it itself, the
+//! values its owner or AcsDesk changed, and its behaviour over virtual time — periodic
+//! informs with jitter, evolving load and traffic, outages and reboots, PPP failures,
+//! and the CWMP methods GenieACS tasks become (with the faults a CPE answers).
+
+use crate::model::{static_xsd, Gen, Identity, Model, Template};
+use acsdesk_time::{iso, parse_iso};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+mod cwmp;
+mod generate;
+mod life;
+
+pub use generate::{escape_part, Rng};
+
+/// What GenieACS holds of a file, by name: the version it installs and whether it is
+/// marked bad.
+pub(crate) type Files<'a> = dyn Fn(&str) -> Option<(Option<String>, bool)> + 'a;
+
+/// A task waiting for the device's next session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedTask {
+    /// The task document (with `_id`, `device`, `timestamp`).
+    pub task: Value,
+    /// When it was queued.
+    pub at_ms: i64,
+}
+
+/// A CWMP fault a device answers: code (`cwmp.9005`) and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CwmpFault {
+    /// `cwmp.<code>`.
+    pub code: String,
+    /// The CPE's fault string.
+    pub message: String,
+}
+
+/// A firmware download the device accepted and is transferring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Download {
+    /// The GenieACS file name.
+    pub file: String,
+    /// The version the file installs, when its metadata says.
+    pub version: Option<String>,
+    /// The fault the transfer will end with, if it fails.
+    pub fails: Option<CwmpFault>,
+    /// When the transfer ends.
+    pub done_at_ms: i64,
+    /// The task that asked for it (its fault channel).
+    pub task_id: String,
+    /// The file type asked for.
+    pub file_type: String,
+    /// When the CPE accepted the Download.
+    pub started_ms: i64,
+}
+
+/// A parameter added by `addObject` (or bookkeeping GenieACS keeps, like `Downloads`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Extra {
+    pub(crate) value: Value,
+    pub(crate) xsd: &'static str,
+    /// `None` for values GenieACS declares itself (`Reboot`, `FactoryReset`), which
+    /// it stores without `_writable`.
+    pub(crate) writable: Option<bool>,
+    pub(crate) ts_ms: i64,
+}
+
+/// One leaf of the tree as GenieACS holds it; what GenieACS never learnt is `None`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Leaf<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) value: Option<Value>,
+    pub(crate) xsd: Option<&'static str>,
+    pub(crate) writable: Option<bool>,
+    pub(crate) ts: Option<i64>,
+}
+
+/// What happened at an inform, for the server to act on.
+#[derive(Debug, Default)]
+pub(crate) struct Informed {
+    /// The instants of the informs (queued tasks run in each session).
+    pub(crate) at: Vec<i64>,
+    /// Downloads that ended with a fault: (task id, fault, when, provisions text).
+    pub(crate) failed_downloads: Vec<(String, CwmpFault, i64, String)>,
+}
+
+/// A simulated router.
+#[derive(Debug, Clone)]
+pub struct SimDevice {
+    /// GenieACS `_id`.
+    pub id: String,
+    pub(crate) template: Arc<Template>,
+    pub(crate) identity: Arc<Identity>,
+    /// Serial number.
+    pub serial: String,
+    /// Its number in the fleet.
+    n: u64,
+    /// Address bytes: public IP (3), MAC (3), management IP (2).
+    addr: [u8; 8],
+    /// Values changed by tasks (by slot), with when.
+    overrides: BTreeMap<usize, (Value, i64)>,
+    /// Parameters added by `addObject` and GenieACS's bookkeeping, by path.
+    pub(crate) extra: BTreeMap<String, Extra>,
+    /// Object instances deleted by `deleteObject` (path prefixes, with a trailing `.`).
+    removed: Vec<String>,
+    /// Subtrees re-read from the device (prefix, when): their timestamps move.
+    refreshed: Vec<(String, i64)>,
+    /// When the static parameters were last read (registration or bootstrap).
+    static_ts_ms: i64,
+    /// The document's own `_timestamp`: the last refresh of the whole tree.
+    pub(crate) root_ts: Option<i64>,
+    /// GenieACS tags.
+    pub tags: Vec<String>,
+    /// First registration.
+    pub registered_ms: i64,
+    /// Last inform.
+    pub last_inform_ms: i64,
+    /// When the router last booted (uptime counts from here).
+    pub boot_ms: i64,
+    /// The boot the last inform reported: GenieACS shows the uptime of that inform until
+    /// the next one, even while the router is rebooting.
+    pub informed_boot_ms: i64,
+    /// `_lastBoot` as GenieACS records it: the inform carrying `1 BOOT`.
+    pub last_boot_ms: Option<i64>,
+    /// `_lastBootstrap`: the inform carrying `0 BOOTSTRAP`.
+    pub last_bootstrap_ms: Option<i64>,
+    /// A boot (and whether a bootstrap) the next inform will report.
+    pending_boot: Option<bool>,
+    /// Next periodic inform.
+    pub next_inform_ms: i64,
+    /// Periodic inform interval, seconds.
+    pub interval_s: i64,
+    /// Offline (no power or link) until this instant.
+    pub offline_until_ms: i64,
+    /// Forced offline by the scenario API.
+    pub forced_offline: bool,
+    /// Held in a CWMP session by the scenario API: new tasks get 503.
+    pub in_session: bool,
+    /// A PPP authentication failure forced by the scenario API.
+    pub ppp_forced_fail: bool,
+    /// CWMP methods this device answers with fault 9000 (by task name).
+    pub unsupported: Vec<String>,
+    /// A firmware download in progress.
+    pub pending_download: Option<Download>,
+    /// Tasks waiting for the next session.
+    pub queue: Vec<QueuedTask>,
+    /// Executed tasks: (when, name, task id).
+    pub executed: Vec<(i64, String, String)>,
+    /// Whether the simulation moves it (imported devices stay as recorded).
+    simulated: bool,
+    rng: Rng,
+    cpu: f64,
+    mem: f64,
+    rate_rx: f64,
+    rate_tx: f64,
+    sent: u64,
+    received: u64,
+    optical: f64,
+    rssi: i64,
+}
+
+impl SimDevice {
+    /// The model, for generated devices.
+    pub fn model(&self) -> Option<Model> {
+        self.template.model
+    }
+
+    /// The root of its data model (`InternetGatewayDevice` or `Device`).
+    pub fn root(&self) -> &str {
+        &self.template.root
+    }
+
+    /// `_deviceId` fields.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    fn ppp_user(&self) -> String {
+        format!("cust{:05}", self.n)
+    }
+
+    /// Whether the PPP session is up: credentials set and no forced failure.
+    pub fn ppp_ok(&self) -> bool {
+        if self.ppp_forced_fail {
+            return false;
+        }
+        match self.template.slot_of(&Gen::PppUser) {
+            Some(slot) => self
+                .value_of_slot(slot)
+                .as_str()
+                .is_some_and(|u| !u.is_empty()),
+            None => true,
+        }
+    }
+
+    /// A slot's value as GenieACS holds it (secrets empty).
+    pub(crate) fn value_of_slot(&self, slot: usize) -> Value {
+        let s = &self.template.slots[slot];
+        if s.gen == Gen::Secret {
+            return json!("");
+        }
+        if s.gen == Gen::Interval {
+            return json!(self.interval_s);
+        }
+        match self.overrides.get(&slot) {
+            Some((v, _)) => v.clone(),
+            None => self.generated(&s.gen),
+        }
+    }
+
+    pub(crate) fn is_removed(&self, path: &str) -> bool {
+        self.removed.iter().any(|p| path.starts_with(p.as_str()))
+    }
+
+    fn refreshed_at(&self, path: &str) -> Option<i64> {
+        self.refreshed
+            .iter()
+            .filter(|(p, _)| p.is_empty() || path == p || path.starts_with(&format!("{p}.")))
+            .map(|(_, t)| *t)
+            .max()
+    }
+
+    /// When GenieACS last read a slot from the device (`None`: never recorded).
+    pub(crate) fn slot_ts(&self, slot: usize) -> Option<i64> {
+        let s = &self.template.slots[slot];
+        let base = if self.simulated {
+            Some(if s.gen.is_dynamic() {
+                self.last_inform_ms
+            } else {
+                self.static_ts_ms
+            })
+        } else {
+            s.recorded_ts
+        };
+        let later = [
+            self.overrides.get(&slot).map(|(_, t)| *t),
+            self.refreshed_at(&s.path),
+        ];
+        later.into_iter().flatten().chain(base).max()
+    }
+
+    /// Whether an object was re-read since it was recorded.
+    pub(crate) fn object_refreshed(&self, path: &str) -> bool {
+        self.refreshed_at(path).is_some()
+    }
+
+    /// When GenieACS last read an object node.
+    pub(crate) fn object_ts(&self, path: &str) -> i64 {
+        let recorded = self.template.objects.get(path).and_then(|o| o.ts);
+        recorded
+            .unwrap_or(self.static_ts_ms)
+            .max(self.refreshed_at(path).unwrap_or(i64::MIN))
+    }
+
+    /// Every leaf the device has now, by path.
+    pub(crate) fn leaves(&self) -> Vec<Leaf<'_>> {
+        let mut out: Vec<Leaf<'_>> = self
+            .template
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !self.is_removed(&s.path))
+            .map(|(i, s)| {
+                let set = self.overrides.contains_key(&i);
+                let known = s.gen != Gen::Unknown || set;
+                Leaf {
+                    path: &s.path,
+                    value: known.then(|| self.value_of_slot(i)),
+                    xsd: (known && (s.typed || set)).then_some(s.xsd),
+                    writable: s.writable,
+                    ts: if known { self.slot_ts(i) } else { None },
+                }
+            })
+            .collect();
+        out.extend(self.extra.iter().map(|(p, e)| Leaf {
+            path: p.as_str(),
+            value: Some(e.value.clone()),
+            xsd: Some(e.xsd),
+            writable: e.writable,
+            ts: Some(e.ts_ms.max(self.refreshed_at(p).unwrap_or(i64::MIN))),
+        }));
+        out.sort_by(|a, b| a.path.cmp(b.path));
+        out
+    }
+
+    /// The value of a parameter path, as GenieACS holds it.
+    pub fn value(&self, path: &str) -> Option<Value> {
+        if self.is_removed(path) {
+            return None;
+        }
+        match self.template.slot(path) {
+            Some(slot)
+                if self.template.slots[slot].gen == Gen::Unknown
+                    && !self.overrides.contains_key(&slot) =>
+            {
+                None
+            }
+            Some(slot) => Some(self.value_of_slot(slot)),
+            None => self.extra.get(path).map(|e| e.value.clone()),
+        }
+    }
+
+    /// A parameter's type and writability.
+    fn meta(&self, path: &str) -> Option<(&'static str, Option<bool>)> {
+        if self.is_removed(path) {
+            return None;
+        }
+        match self.template.slot(path) {
+            Some(slot) => {
+                let s = &self.template.slots[slot];
+                Some((s.xsd, s.writable))
+            }
+            None => self.extra.get(path).map(|e| (e.xsd, e.writable)),
+        }
+    }
+
+    /// Sets a parameter as a `setParameterValues` would (typed), at `at`.
+    fn set_value(&mut self, path: &str, value: Value, at: i64) {
+        match self.template.slot(path) {
+            Some(slot) => {
+                if self.template.slots[slot].gen == Gen::Interval {
+                    if let Some(s) = value.as_i64() {
+                        // The new period counts from now.
+                        self.interval_s = s.max(10);
+                        self.next_inform_ms = self.next_inform_ms.min(at + self.interval_s * 1000);
+                    }
+                }
+                self.overrides.insert(slot, (value, at));
+            }
+            None => {
+                if let Some(e) = self.extra.get_mut(path) {
+                    e.value = value;
+                    e.ts_ms = at;
+                }
+            }
+        }
+    }
+
+    /// The path of the internet WAN object, when the device has one.
+    pub fn wan_path(&self) -> Option<&str> {
+        self.template.wan.as_deref()
+    }
+
+    /// Starts or ends a PPP authentication failure.
+    pub fn set_ppp_failing(&mut self, failing: bool) {
+        self.ppp_forced_fail = failing;
+    }
+
+    /// Whether the device is reachable at `now_ms`.
+    pub fn is_up(&self, now_ms: i64) -> bool {
+        !self.forced_offline && now_ms >= self.offline_until_ms
+    }
+
+    /// The value of a field for queries: `_id`, `_lastInform` / `_registered` /
+    /// `_lastBoot` / `_lastBootstrap` (ms), `_tags`, `_deviceId._X`, or a parameter path
+    /// (with or without `._value`; `._type`, `._writable` and `._timestamp` too).
+    pub fn field(&self, key: &str) -> Option<Value> {
+        match key {
+            "_id" => Some(json!(self.id)),
+            "_lastInform" => Some(json!(self.last_inform_ms)),
+            "_registered" => Some(json!(self.registered_ms)),
+            "_lastBoot" => self.last_boot_ms.map(Value::from),
+            "_lastBootstrap" => self.last_bootstrap_ms.map(Value::from),
+            "_tags" => (!self.tags.is_empty()).then(|| json!(self.tags)),
+            "_deviceId._SerialNumber" => Some(json!(self.serial)),
+            "_deviceId._OUI" => Some(json!(self.identity.oui)),
+            "_deviceId._ProductClass" => Some(json!(self.identity.product_class)),
+            "_deviceId._Manufacturer" => Some(json!(self.identity.manufacturer)),
+            path => {
+                for (suffix, what) in [("._type", 1), ("._writable", 2), ("._timestamp", 3)] {
+                    if let Some(p) = path.strip_suffix(suffix) {
+                        let (xsd, writable) = self.meta(p)?;
+                        return match what {
+                            1 => Some(json!(xsd)),
+                            2 => writable.map(Value::from),
+                            _ => self
+                                .template
+                                .slot(p)
+                                .and_then(|s| self.slot_ts(s))
+                                .map(Value::from),
+                        };
+                    }
+                }
+                self.value(path.strip_suffix("._value").unwrap_or(path))
+            }
+        }
+    }
+}

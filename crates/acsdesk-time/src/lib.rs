@@ -1,0 +1,152 @@
+//! The one place where AcsDesk formats and parses time: GenieACS's ISO-8601 instants
+//! (`2026-11-23T21:06:38.272Z`, UTC with milliseconds) as Unix milliseconds, and spans
+//! written for people (`2d 11h`, `5 min`). Built on the `time` crate; builds for wasm32.
+//!
+//! Nothing here reads a clock: callers pass `now`.
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// Unix milliseconds as GenieACS writes instants (`_lastInform`, `_timestamp`, task and
+/// fault timestamps) and compares them in queries: ISO-8601, UTC, three fraction digits,
+/// `Z`. Instants outside the years −9999…9999 (which `time` cannot represent) are
+/// clamped to the nearest one it can.
+pub fn iso(ms: i64) -> String {
+    let t = instant(ms);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+/// An RFC 3339 / ISO-8601 instant with an offset (as GenieACS writes them, or as a
+/// router reports a `dateTime`) in Unix milliseconds; `None` for anything else.
+pub fn parse_iso(text: &str) -> Option<i64> {
+    let t = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
+/// `ms` as an instant, clamped to what `time` can represent.
+fn instant(ms: i64) -> OffsetDateTime {
+    let min = time::PrimitiveDateTime::MIN.assume_utc();
+    let max = time::PrimitiveDateTime::MAX.assume_utc();
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(if ms < 0 {
+        min
+    } else {
+        max
+    })
+}
+
+/// The time of day `HH:MM` of `ms` at a UTC offset in seconds (an offset out of range
+/// counts as UTC).
+pub fn clock_time(ms: i64, utc_offset_s: i32) -> String {
+    let t = at_offset(ms, utc_offset_s);
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// The day `MM-DD` of `ms` at a UTC offset in seconds.
+pub fn month_day(ms: i64, utc_offset_s: i32) -> String {
+    let t = at_offset(ms, utc_offset_s);
+    format!("{:02}-{:02}", u8::from(t.month()), t.day())
+}
+
+fn at_offset(ms: i64, utc_offset_s: i32) -> OffsetDateTime {
+    let offset = time::UtcOffset::from_whole_seconds(utc_offset_s).unwrap_or(time::UtcOffset::UTC);
+    instant(ms)
+        .checked_to_offset(offset)
+        .unwrap_or_else(|| instant(ms))
+}
+
+/// A span written for people, to the two largest units: `45 s`, `5 min`, `3h 20m`,
+/// `2d 11h`. Negative spans are written as their size.
+pub fn human_duration(ms: i64) -> String {
+    let s = ms.unsigned_abs() / 1000;
+    let (d, h, m) = (s / 86_400, s / 3600 % 24, s / 60 % 60);
+    match () {
+        _ if d > 0 => format!("{d}d {h}h"),
+        _ if h > 0 => format!("{h}h {m}m"),
+        _ if m > 0 => format!("{m} min"),
+        _ => format!("{s} s"),
+    }
+}
+
+/// How long ago `then_ms` was at `now_ms`: `just now`, `5 min ago`, `2d 11h ago`, or
+/// `in 5 min` for an instant ahead (a device clock ahead of ours).
+pub fn ago(now_ms: i64, then_ms: i64) -> String {
+    let span = now_ms.saturating_sub(then_ms);
+    if span.unsigned_abs() < 60_000 && span >= 0 {
+        return "just now".to_owned();
+    }
+    if span < 0 {
+        format!("in {}", human_duration(span))
+    } else {
+        format!("{} ago", human_duration(span))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_are_written_as_genieacs_writes_them() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(iso(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(iso(1_795_468_198_272), "2026-11-23T21:09:58.272Z");
+        // Out of range clamps instead of printing nothing.
+        assert!(iso(i64::MAX).starts_with("9999-12-31T23:59:59"));
+        assert!(iso(i64::MIN).starts_with("-9999-01-01T00:00:00"));
+    }
+
+    #[test]
+    fn instants_round_trip_and_offsets_are_honoured() {
+        for ms in [0, 1, 951_782_400_000, 1_795_468_198_272, -1] {
+            assert_eq!(parse_iso(&iso(ms)), Some(ms), "{ms}");
+        }
+        assert_eq!(
+            parse_iso("2026-11-23T22:09:58.272+01:00"),
+            Some(1_795_468_198_272)
+        );
+        assert_eq!(parse_iso("2026-11-23 21:09:58"), None);
+        assert_eq!(parse_iso(""), None);
+        assert_eq!(parse_iso("not a date"), None);
+    }
+
+    #[test]
+    fn times_of_day_follow_the_offset() {
+        let ms = 1_795_468_198_272; // 21:09:58 UTC on 23 November
+        assert_eq!(clock_time(ms, 0), "21:09");
+        assert_eq!(clock_time(ms, 3 * 3600), "00:09");
+        assert_eq!(month_day(ms, 3 * 3600), "11-24");
+        assert_eq!(clock_time(ms, -5 * 3600 - 1800), "15:39");
+        assert_eq!(
+            clock_time(ms, 1_000_000),
+            "21:09",
+            "an impossible offset is UTC"
+        );
+    }
+
+    #[test]
+    fn spans_read_like_a_person_writes_them() {
+        assert_eq!(human_duration(0), "0 s");
+        assert_eq!(human_duration(45_000), "45 s");
+        assert_eq!(human_duration(5 * 60_000 + 10_000), "5 min");
+        assert_eq!(human_duration(3 * 3_600_000 + 20 * 60_000), "3h 20m");
+        assert_eq!(
+            human_duration(2 * 86_400_000 + 11 * 3_600_000 + 59_000),
+            "2d 11h"
+        );
+        assert_eq!(human_duration(-90_000), "1 min");
+        assert_eq!(human_duration(i64::MIN), human_duration(i64::MAX));
+        assert_eq!(ago(1_000_000, 990_000), "just now");
+        assert_eq!(ago(10 * 60_000, 0), "10 min ago");
+        assert_eq!(ago(0, 5 * 60_000), "in 5 min");
+    }
+}
