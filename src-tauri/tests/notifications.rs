@@ -33,8 +33,17 @@ fn an_alert_reaches_the_desktop_notification_service() {
             }
         }
     });
-    // dbus-monitor prints its own NameAcquired signal once it listens.
-    std::thread::sleep(Duration::from_millis(500));
+    // dbus-monitor prints its own NameAcquired signal once it listens: only then can it
+    // see the calls that follow.
+    let listening = Instant::now() + Duration::from_secs(10);
+    loop {
+        let line = rx
+            .recv_timeout(listening.saturating_duration_since(Instant::now()))
+            .expect("dbus-monitor starts listening within 10 s");
+        if line.contains("NameAcquired") {
+            break;
+        }
+    }
 
     let notifier = Notifier::default();
     let shown = notifier.show(

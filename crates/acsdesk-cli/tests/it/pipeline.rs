@@ -46,13 +46,15 @@ async fn contents(tenant: &TenantStore, rolled_up_at: i64) -> serde_json::Value 
         .unwrap()
         .into_iter()
         .map(|a| {
+            // "offline for 15852 min" counts to the local now of each path's round.
+            let message = minutes.replace_all(&a.message, "for N min").into_owned();
             (
                 a.kind,
                 a.subject_type,
                 a.subject,
                 a.severity,
                 a.state,
-                a.message,
+                message,
             )
         })
         .collect();

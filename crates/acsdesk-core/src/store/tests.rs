@@ -668,16 +668,10 @@ async fn an_older_schema_upgrades_in_place_and_keeps_its_data() {
 
 const CRASH_ENV: &str = "ACSDESK_CRASH_WRITER_DB";
 
-/// The child side of the kill test: when started by that test (with `ACSDESK_CRASH_WRITER_DB`
-/// set) it writes pairs of rows in transactions until it is killed. Run alone, it has
-/// nothing to do.
-#[tokio::test]
-async fn crash_writer_child() {
-    let Ok(path) = std::env::var(CRASH_ENV) else {
-        return;
-    };
+/// The child side of the kill test: writes pairs of rows in transactions until killed.
+async fn write_until_killed(path: &Path) {
     let key = key::DbKey::from_passphrase("crash", b"0123456789abcdef").unwrap();
-    let t = TenantStore::open_file(Path::new(&path), "crash", &key, false)
+    let t = TenantStore::open_file(path, "crash", &key, false)
         .await
         .unwrap();
     for i in 0_u64.. {
@@ -698,6 +692,10 @@ async fn crash_writer_child() {
 /// its key, passes SQLite's integrity check, and holds only whole transactions.
 #[tokio::test]
 async fn a_process_killed_mid_write_leaves_a_consistent_database() {
+    // Started again by itself as the writer that gets killed.
+    if let Ok(path) = std::env::var(CRASH_ENV) {
+        return write_until_killed(Path::new(&path)).await;
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crash.db");
     let key = key::DbKey::from_passphrase("crash", b"0123456789abcdef").unwrap();
@@ -709,7 +707,7 @@ async fn a_process_killed_mid_write_leaves_a_consistent_database() {
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "store::tests::crash_writer_child",
+            "store::tests::a_process_killed_mid_write_leaves_a_consistent_database",
             "--test-threads=1",
         ])
         .env(CRASH_ENV, &path)
