@@ -47,7 +47,7 @@ impl Desk {
             .send(DeskEvent::ActionProgress(ActionProgressEvent {
                 id: row.id,
                 device: row.device.clone(),
-                status: info.status.clone(),
+                status: info.status,
                 detail: None,
             }));
         Ok(info)
@@ -187,7 +187,7 @@ pub(crate) fn action_info(a: &ActionRow) -> ActionInfo {
         id: a.id,
         device: a.device.clone(),
         description: a.request.describe(),
-        status: a.status.as_str().to_owned(),
+        status: a.status,
         fault: a.fault_message.clone(),
         created_ms: a.created_ms,
         finished_ms: a.finished_ms,

@@ -7,6 +7,7 @@ use acsdesk_types::alerts::{
     AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest, SaveChannelRequest,
     SetAlertStateRequest,
 };
+use acsdesk_types::AlertState;
 use acsdesk_types::{ErrorCode, IpcError};
 
 impl Desk {
@@ -19,7 +20,7 @@ impl Desk {
             .tenant()
             .await?
             .find_alerts(&acsdesk_core::store::alerts::AlertQuery {
-                state: request.state,
+                state: request.state.map(|s| s.as_str().to_owned()),
                 kind: request.kind,
                 severity: request.severity,
                 device: None,
@@ -33,7 +34,7 @@ impl Desk {
                 kind: a.kind,
                 subject: a.subject,
                 severity: a.severity,
-                state: a.state,
+                state: AlertState::parse(&a.state).unwrap_or(AlertState::Open),
                 message: a.message,
                 first_seen_ms: a.first_seen_ms,
                 last_seen_ms: a.last_seen_ms,
@@ -110,7 +111,7 @@ impl Desk {
     pub async fn set_alert_state(&self, request: SetAlertStateRequest) -> Result<(), IpcError> {
         let tenant = self.tenant().await?;
         tenant
-            .set_alert_state(request.id, &request.state, (self.clock)())
+            .set_alert_state(request.id, request.state.as_str(), (self.clock)())
             .await?;
         let open = tenant.open_alert_count().await?;
         let _ = self.events.send(DeskEvent::Alerts {

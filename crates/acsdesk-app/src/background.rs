@@ -172,7 +172,7 @@ impl Desk {
                             .send(DeskEvent::ActionProgress(ActionProgressEvent {
                                 id,
                                 device: a.device.clone(),
-                                status: a.status.as_str().to_owned(),
+                                status: a.status,
                                 detail: a.fault_message.clone(),
                             }));
                     }

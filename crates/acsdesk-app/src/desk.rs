@@ -216,8 +216,8 @@ impl Desk {
                         AcsInfo {
                             health: health
                                 .as_ref()
-                                .map(|h| h.state.clone())
-                                .unwrap_or_else(|| "unknown".into()),
+                                .map(|h| h.state)
+                                .unwrap_or(acsdesk_types::HealthState::Unknown),
                             health_since_ms: health.as_ref().and_then(|h| h.since_ms),
                             health_error: health.and_then(|h| h.error),
                             name: a.name,

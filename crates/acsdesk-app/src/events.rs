@@ -8,6 +8,7 @@ use acsdesk_core::sync::scheduler::AcsHealth;
 use acsdesk_types::events::{
     AcsHealthEvent, ActionProgressEvent, DevicesChangedEvent, SyncProgressEvent,
 };
+use acsdesk_types::HealthState;
 use tokio::sync::broadcast;
 
 /// Something the UI should know about now.
@@ -61,22 +62,30 @@ pub(crate) async fn announce(
 
 pub(crate) fn health_event(acs: &str, h: &AcsHealth) -> AcsHealthEvent {
     let (state, since_ms, error) = match h {
-        AcsHealth::Unknown => ("unknown", None, None),
-        AcsHealth::Ok { since_ms } => ("ok", Some(*since_ms), None),
+        AcsHealth::Unknown => (HealthState::Unknown, None, None),
+        AcsHealth::Ok { since_ms } => (HealthState::Ok, Some(*since_ms), None),
         AcsHealth::Degraded {
             since_ms,
             last_error,
             ..
-        } => ("degraded", Some(*since_ms), Some(last_error.clone())),
+        } => (
+            HealthState::Degraded,
+            Some(*since_ms),
+            Some(last_error.clone()),
+        ),
         AcsHealth::Unreachable {
             since_ms,
             last_error,
             ..
-        } => ("unreachable", Some(*since_ms), Some(last_error.clone())),
+        } => (
+            HealthState::Unreachable,
+            Some(*since_ms),
+            Some(last_error.clone()),
+        ),
     };
     AcsHealthEvent {
         acs: acs.to_owned(),
-        state: state.to_owned(),
+        state,
         since_ms,
         error,
     }

@@ -1,6 +1,6 @@
 //! The one place where AcsDesk formats and parses time: GenieACS's ISO-8601 instants
-//! (`2026-11-23T21:06:38.272Z`, UTC with milliseconds) as Unix milliseconds, and spans
-//! written for people (`2d 11h`, `5 min`). Built on the `time` crate; builds for wasm32.
+//! (`2026-11-23T21:06:38.272Z`, UTC with milliseconds) as Unix milliseconds, times of
+//! day, and spans written for people (`3d 4h`, `5 min ago`). Built on the `time` crate; builds for wasm32.
 //!
 //! Nothing here reads a clock: callers pass `now`.
 
@@ -63,30 +63,26 @@ fn at_offset(ms: i64, utc_offset_s: i32) -> OffsetDateTime {
         .unwrap_or_else(|| instant(ms))
 }
 
-/// A span written for people, to the two largest units: `45 s`, `5 min`, `3h 20m`,
-/// `2d 11h`. Negative spans are written as their size.
-pub fn human_duration(ms: i64) -> String {
-    let s = ms.unsigned_abs() / 1000;
-    let (d, h, m) = (s / 86_400, s / 3600 % 24, s / 60 % 60);
-    match () {
-        _ if d > 0 => format!("{d}d {h}h"),
-        _ if h > 0 => format!("{h}h {m}m"),
-        _ if m > 0 => format!("{m} min"),
-        _ => format!("{s} s"),
+/// An uptime (or any span) for people: `3d 4h`, `5h 12m`, `2m`, `42s`.
+pub fn format_uptime(seconds: u64) -> String {
+    let (d, h, m) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{seconds}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
     }
 }
 
-/// How long ago `then_ms` was at `now_ms`: `just now`, `5 min ago`, `2d 11h ago`, or
-/// `in 5 min` for an instant ahead (a device clock ahead of ours).
-pub fn ago(now_ms: i64, then_ms: i64) -> String {
-    let span = now_ms.saturating_sub(then_ms);
-    if span.unsigned_abs() < 60_000 && span >= 0 {
-        return "just now".to_owned();
-    }
-    if span < 0 {
-        format!("in {}", human_duration(span))
-    } else {
-        format!("{} ago", human_duration(span))
+/// How long ago `then_ms` was at `now_ms`: `just now`, `5 min ago`, `3 h ago`, `2 d ago`.
+/// An instant ahead of now (a clock ahead of ours) is `just now`.
+pub fn format_ago(then_ms: i64, now_ms: i64) -> String {
+    let s = now_ms.saturating_sub(then_ms).max(0) / 1000;
+    match s {
+        0..=59 => "just now".to_owned(),
+        60..=3599 => format!("{} min ago", s / 60),
+        3600..=86_399 => format!("{} h ago", s / 3600),
+        _ => format!("{} d ago", s / 86_400),
     }
 }
 
@@ -134,19 +130,16 @@ mod tests {
     }
 
     #[test]
-    fn spans_read_like_a_person_writes_them() {
-        assert_eq!(human_duration(0), "0 s");
-        assert_eq!(human_duration(45_000), "45 s");
-        assert_eq!(human_duration(5 * 60_000 + 10_000), "5 min");
-        assert_eq!(human_duration(3 * 3_600_000 + 20 * 60_000), "3h 20m");
-        assert_eq!(
-            human_duration(2 * 86_400_000 + 11 * 3_600_000 + 59_000),
-            "2d 11h"
-        );
-        assert_eq!(human_duration(-90_000), "1 min");
-        assert_eq!(human_duration(i64::MIN), human_duration(i64::MAX));
-        assert_eq!(ago(1_000_000, 990_000), "just now");
-        assert_eq!(ago(10 * 60_000, 0), "10 min ago");
-        assert_eq!(ago(0, 5 * 60_000), "in 5 min");
+    fn uptime_and_ago_read_naturally() {
+        assert_eq!(format_uptime(42), "42s");
+        assert_eq!(format_uptime(125), "2m");
+        assert_eq!(format_uptime(5 * 3600 + 12 * 60), "5h 12m");
+        assert_eq!(format_uptime(3 * 86_400 + 4 * 3600 + 59), "3d 4h");
+        assert_eq!(format_ago(0, 30_000), "just now");
+        assert_eq!(format_ago(0, 5 * 60_000), "5 min ago");
+        assert_eq!(format_ago(0, 3 * 3_600_000), "3 h ago");
+        assert_eq!(format_ago(0, 2 * 86_400_000), "2 d ago");
+        assert_eq!(format_ago(10, 0), "just now", "clock skew is not negative");
+        assert_eq!(format_ago(i64::MIN, i64::MAX), format_ago(0, i64::MAX));
     }
 }

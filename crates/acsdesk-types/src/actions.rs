@@ -120,8 +120,8 @@ pub struct ActionInfo {
     pub device: String,
     /// What it does, for people (no secrets).
     pub description: String,
-    /// `pending`, `sent`, `completed`, `failed` or `cancelled`.
-    pub status: String,
+    /// Where it stands.
+    pub status: crate::ActionStatus,
     /// Why it failed, when it did.
     pub fault: Option<String>,
     /// When it was asked for (Unix ms).

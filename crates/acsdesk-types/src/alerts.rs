@@ -13,8 +13,8 @@ pub struct AlertInfo {
     pub subject: String,
     /// `info`, `warning` or `critical`.
     pub severity: String,
-    /// `open`, `acknowledged` or `resolved`.
-    pub state: String,
+    /// Where it stands.
+    pub state: crate::AlertState,
     /// What happened.
     pub message: String,
     /// When the problem began (Unix ms).
@@ -27,7 +27,7 @@ pub struct AlertInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListAlertsRequest {
     /// Only alerts in this state.
-    pub state: Option<String>,
+    pub state: Option<crate::AlertState>,
     /// Only alerts of this kind (`device_offline`, …).
     #[serde(default)]
     pub kind: Option<String>,
@@ -42,7 +42,7 @@ pub struct SetAlertStateRequest {
     /// Alert id.
     pub id: i64,
     /// `acknowledged` or `resolved`.
-    pub state: String,
+    pub state: crate::AlertState,
 }
 
 /// An alert channel as listed (never its secrets).

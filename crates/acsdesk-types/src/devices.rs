@@ -149,44 +149,11 @@ pub struct DeviceFacets {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceFacetsRequest {}
 
-/// Formats an uptime for people: `3d 4h`, `5h 12m`, `42s`.
-pub fn format_uptime(seconds: u64) -> String {
-    let (d, h, m) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{seconds}s"),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
-}
-
-/// Formats how long ago something happened: `just now`, `5 min ago`, `3 h ago`, `2 d ago`.
-pub fn format_ago(then_ms: i64, now_ms: i64) -> String {
-    let s = (now_ms - then_ms).max(0) / 1000;
-    match s {
-        0..=59 => "just now".to_owned(),
-        60..=3599 => format!("{} min ago", s / 60),
-        3600..=86_399 => format!("{} h ago", s / 3600),
-        _ => format!("{} d ago", s / 86_400),
-    }
-}
+pub use acsdesk_time::{format_ago, format_uptime};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn uptime_and_ago_read_naturally() {
-        assert_eq!(format_uptime(42), "42s");
-        assert_eq!(format_uptime(125), "2m");
-        assert_eq!(format_uptime(5 * 3600 + 12 * 60), "5h 12m");
-        assert_eq!(format_uptime(3 * 86_400 + 4 * 3600 + 59), "3d 4h");
-        assert_eq!(format_ago(0, 30_000), "just now");
-        assert_eq!(format_ago(0, 5 * 60_000), "5 min ago");
-        assert_eq!(format_ago(0, 3 * 3_600_000), "3 h ago");
-        assert_eq!(format_ago(0, 2 * 86_400_000), "2 d ago");
-        assert_eq!(format_ago(10, 0), "just now", "clock skew is not negative");
-    }
 
     #[test]
     fn requests_round_trip_with_defaults() {

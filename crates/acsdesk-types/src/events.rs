@@ -62,8 +62,8 @@ pub struct DevicesChangedEvent {
 pub struct AcsHealthEvent {
     /// ACS connection name.
     pub acs: String,
-    /// `ok`, `degraded`, `unreachable` or `unknown`.
-    pub state: String,
+    /// How the connection is.
+    pub state: crate::HealthState,
     /// Since when (Unix ms), when known.
     pub since_ms: Option<i64>,
     /// The last error, for people.
@@ -77,8 +77,8 @@ pub struct ActionProgressEvent {
     pub id: i64,
     /// GenieACS device id.
     pub device: String,
-    /// `pending`, `sent`, `completed`, `failed` or `cancelled`.
-    pub status: String,
+    /// Where it stands now.
+    pub status: crate::ActionStatus,
     /// A sentence on what happened (the fault, the proof, …).
     pub detail: Option<String>,
 }

@@ -1,8 +1,9 @@
 //! The contract between the UI (wasm) and the backend (native): one request and one
 //! response type per command, the command names, and the error that crosses IPC.
 //!
-//! This crate depends on `serde` only and builds for `wasm32-unknown-unknown` and native
-//! targets alike. It imports no other crate of ours.
+//! This crate depends on `serde` and `acsdesk-time` only and builds for
+//! `wasm32-unknown-unknown` and native targets alike. The closed sets of states (action
+//! status, connection health, alert state) are typed enums in [`states`].
 
 pub mod about;
 pub mod actions;
@@ -13,6 +14,8 @@ pub mod error;
 pub mod events;
 pub mod input;
 pub mod settings;
+pub mod states;
 
 pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};
+pub use states::{ActionStatus, AlertState, HealthState};

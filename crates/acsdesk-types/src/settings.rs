@@ -58,8 +58,8 @@ pub struct AcsInfo {
     pub cwmp_url: Option<String>,
     /// Seconds between syncs.
     pub interval_s: u32,
-    /// `ok`, `degraded`, `unreachable` or `unknown`.
-    pub health: String,
+    /// How the connection is.
+    pub health: crate::HealthState,
     /// Since when it has been in that state (Unix ms), when known.
     #[serde(default)]
     pub health_since_ms: Option<i64>,

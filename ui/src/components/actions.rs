@@ -154,7 +154,7 @@ pub(crate) fn ActionsPanel(
                         .into_iter()
                         .map(|a| view! {
                             <li data-testid="action-item" data-action-id=a.id.to_string()>
-                                <span class=format!("badge {}", a.status) data-testid="action-status">{a.status.clone()}</span>
+                                <span class=format!("badge {}", a.status) data-testid="action-status">{a.status.as_str()}</span>
                                 " "
                                 <span>{a.description.clone()}</span>
                                 {a.fault.clone().map(|f| view! { <span class="error">{format!(" — {f}")}</span> })}

@@ -4,6 +4,7 @@
 use crate::ipc;
 use acsdesk_types::devices::format_ago;
 use acsdesk_types::events::{self, AcsHealthEvent};
+use acsdesk_types::HealthState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
@@ -15,10 +16,10 @@ pub(crate) fn health_line(
     now_ms: i64,
     clock: impl Fn(i64) -> String,
 ) -> Option<String> {
-    let what = match h.state.as_str() {
-        "unreachable" => "cannot be reached",
-        "degraded" => "fails to sync",
-        _ => return None,
+    let what = match h.state {
+        HealthState::Unreachable => "cannot be reached",
+        HealthState::Degraded => "fails to sync",
+        HealthState::Ok | HealthState::Unknown => return None,
     };
     let since = h
         .since_ms
@@ -93,7 +94,7 @@ mod tests {
     fn event(state: &str, since_ms: Option<i64>, error: Option<&str>) -> AcsHealthEvent {
         AcsHealthEvent {
             acs: "main".into(),
-            state: state.into(),
+            state: HealthState::parse(state).unwrap(),
             since_ms,
             error: error.map(str::to_owned),
         }

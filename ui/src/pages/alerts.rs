@@ -5,6 +5,7 @@ use crate::ipc;
 use acsdesk_types::alerts::{ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::format_ago;
 use acsdesk_types::events::{self, AlertsChangedEvent};
+use acsdesk_types::AlertState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -21,7 +22,7 @@ pub(crate) fn AlertsPage(
     let alerts = LocalResource::new(move || {
         version.track();
         ipc::list_alerts(ListAlertsRequest {
-            state: state.get(),
+            state: state.get().as_deref().and_then(AlertState::parse),
             kind: kind.get(),
             severity: severity.get(),
         })
@@ -40,14 +41,11 @@ pub(crate) fn AlertsPage(
         .await;
         subscription.set_value(sub.ok());
     });
-    let set = move |id: i64, to: &'static str| {
+    let set = move |id: i64, to: AlertState| {
         spawn_local(async move {
-            if ipc::set_alert_state(SetAlertStateRequest {
-                id,
-                state: to.to_owned(),
-            })
-            .await
-            .is_ok()
+            if ipc::set_alert_state(SetAlertStateRequest { id, state: to })
+                .await
+                .is_ok()
             {
                 version.update(|v| *v += 1);
             }
@@ -93,7 +91,7 @@ pub(crate) fn AlertsPage(
                             let device = (a.kind != "acs_unreachable").then(|| a.subject.clone());
                             view! {
                                 <li class=format!("alert {}", a.severity) data-testid="alert-item">
-                                    <span class=format!("badge {}", a.state)>{a.state.clone()}</span>
+                                    <span class=format!("badge {}", a.state)>{a.state.as_str()}</span>
                                     " "
                                     <strong>{a.message.clone()}</strong>
                                     <span class="muted">{format!(" · since {}", format_ago(a.first_seen_ms, now))}</span>
@@ -101,11 +99,11 @@ pub(crate) fn AlertsPage(
                                         {device.map(|d| view! {
                                             <button type="button" class="link" on:click=move |_| on_open.run(d.clone())>"Open device"</button>
                                         })}
-                                        {(a.state == "open").then(|| view! {
-                                            <button type="button" on:click=move |_| set(id, "acknowledged")>"Acknowledge"</button>
+                                        {(a.state == AlertState::Open).then(|| view! {
+                                            <button type="button" on:click=move |_| set(id, AlertState::Acknowledged)>"Acknowledge"</button>
                                         })}
-                                        {(a.state != "resolved").then(|| view! {
-                                            <button type="button" on:click=move |_| set(id, "resolved")>"Resolve"</button>
+                                        {(a.state != AlertState::Resolved).then(|| view! {
+                                            <button type="button" on:click=move |_| set(id, AlertState::Resolved)>"Resolve"</button>
                                         })}
                                     </span>
                                 </li>

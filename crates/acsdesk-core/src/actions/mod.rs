@@ -8,12 +8,11 @@
 pub mod bulk;
 pub mod evidence;
 pub mod kinds;
-pub mod lifecycle;
 pub mod translate;
 pub mod verify;
 pub mod worker;
 
+pub use acsdesk_types::ActionStatus;
 pub use kinds::{ActionRequest, BandChoice, ParamValue};
-pub use lifecycle::ActionStatus;
 pub use translate::{plan, ActionPlan, PlanError, TaskSpec};
 pub use verify::{Verdict, Verification};
