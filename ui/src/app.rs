@@ -2,6 +2,7 @@
 
 use crate::components::nav::{Nav, Page};
 use crate::components::unlock::{Unlock, UnlockDialog, UnlockFor};
+use crate::hooks::use_backend_event;
 use crate::ipc;
 use crate::pages::about::AboutPage;
 use crate::pages::alerts::AlertsPage;
@@ -9,6 +10,7 @@ use crate::pages::device::DevicePage;
 use crate::pages::devices::DevicesPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::welcome::WelcomePage;
+use acsdesk_types::events;
 use leptos::prelude::*;
 
 /// The root component: navigation on the left, the selected view on the right.
@@ -23,6 +25,10 @@ pub(crate) fn App() -> impl IntoView {
     let state = LocalResource::new(move || {
         reload.track();
         ipc::workspace_state()
+    });
+    crate::components::health::provide_acs_health(move || {
+        page.track();
+        reload.track();
     });
     let unlock = Unlock(RwSignal::new(None::<UnlockFor>));
     provide_context(unlock);
@@ -43,15 +49,10 @@ pub(crate) fn App() -> impl IntoView {
     // The device open in the dashboard, if any; the Devices entry stays highlighted.
     let device = RwSignal::new(None::<String>);
     let open_alerts = RwSignal::new(0_u64);
-    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
-    leptos::task::spawn_local(async move {
-        let sub = ipc::listen(
-            acsdesk_types::events::ALERTS_CHANGED,
-            move |e: acsdesk_types::events::AlertsChangedEvent| open_alerts.set(e.open),
-        )
-        .await;
-        subscription.set_value(sub.ok());
-    });
+    use_backend_event(
+        events::ALERTS_CHANGED,
+        move |e: events::AlertsChangedEvent| open_alerts.set(e.open),
+    );
     let on_select = Callback::new(move |p: Page| {
         page.set(p);
         device.set(None);
@@ -61,14 +62,8 @@ pub(crate) fn App() -> impl IntoView {
         device.set(Some(id));
     });
     // A clicked notification opens its device.
-    let opened = StoredValue::new_local(None::<ipc::Subscription>);
-    leptos::task::spawn_local(async move {
-        let sub = ipc::listen(
-            acsdesk_types::events::OPEN_DEVICE,
-            move |e: acsdesk_types::events::OpenDeviceEvent| open_device.run(e.device),
-        )
-        .await;
-        opened.set_value(sub.ok());
+    use_backend_event(events::OPEN_DEVICE, move |e: events::OpenDeviceEvent| {
+        open_device.run(e.device)
     });
     view! {
         <div class="shell">

@@ -5,7 +5,9 @@
 #![allow(unreachable_pub)]
 
 mod app;
+mod columns;
 mod components;
+mod hooks;
 mod ipc;
 mod pages;
 mod selection;

@@ -193,11 +193,9 @@ impl Desk {
         })?;
         let now = (self.clock)();
         let from = now - request.range.millis();
-        let points = self
-            .tenant()
-            .await?
-            .series(&request.id, metric, from, now)
-            .await?;
+        let tenant = self.tenant().await?;
+        let points = tenant.series(&request.id, metric, from, now).await?;
+        let reported = !points.is_empty() || tenant.ever_reported(&request.id, metric).await?;
         let svg = render_svg(&ChartSpec {
             metric,
             points: &points,
@@ -215,6 +213,7 @@ impl Desk {
         Ok(DeviceChart {
             svg,
             points: points.len() as u32,
+            reported,
         })
     }
 }

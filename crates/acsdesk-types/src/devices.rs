@@ -306,6 +306,14 @@ pub struct DeviceChart {
     pub svg: String,
     /// How many points it shows.
     pub points: u32,
+    /// `false` when the device has never given a value for this metric (a model that
+    /// does not report it): the UI says so instead of showing an empty chart.
+    #[serde(default = "reported_default")]
+    pub reported: bool,
+}
+
+fn reported_default() -> bool {
+    true
 }
 
 /// Request of `device_logs`.

@@ -2,6 +2,7 @@
 //! is queued (the same rules as the backend, from `acsdesk_types::input`), confirmation
 //! for destructive actions naming the device, and the live list of its actions.
 
+use crate::hooks::use_backend_event;
 use crate::ipc;
 use acsdesk_types::actions::{ActionInput, QueueActionRequest};
 use acsdesk_types::events::{self, ActionProgressEvent};
@@ -44,17 +45,12 @@ pub(crate) fn ActionsPanel(
             ipc::list_actions(Some(id.clone()))
         })
     };
-    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
     {
         let id = id.clone();
-        spawn_local(async move {
-            let sub = ipc::listen(events::ACTION_PROGRESS, move |e: ActionProgressEvent| {
-                if e.device == id {
-                    version.update(|v| *v += 1);
-                }
-            })
-            .await;
-            subscription.set_value(sub.ok());
+        use_backend_event(events::ACTION_PROGRESS, move |e: ActionProgressEvent| {
+            if e.device == id {
+                version.update(|v| *v += 1);
+            }
         });
     }
     let error = RwSignal::new(None::<String>);
@@ -347,12 +343,12 @@ fn FirmwareDialog(
                     <p class="muted" data-testid="firmware-none">"GenieACS has no firmware image for this model. Upload one to GenieACS first."</p>
                 }.into_any(),
                 Some(Ok(list)) => view! {
-                    <fieldset class="choices" data-testid="firmware-files">
+                    <fieldset class="file-choices" data-testid="firmware-files">
                         <legend>"Images for this model"</legend>
                         {list.into_iter().map(|f| {
                             let name = f.name.clone();
                             view! {
-                                <label class="choice">
+                                <label class="file-choice">
                                     <input type="radio" name="firmware" value=f.name.clone()
                                         on:change=move |_| chosen.set(name.clone()) />
                                     <span>{f.name.clone()}</span>

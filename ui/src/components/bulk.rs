@@ -2,6 +2,7 @@
 //! confirmation that says how many devices, and the live progress panel of what was
 //! queued (fed by action-progress events, one fetch in flight at a time).
 
+use crate::hooks::{use_backend_event, use_escape};
 use crate::ipc;
 use crate::selection::thousands;
 use acsdesk_types::actions::{ActionInput, BulkProgress, BulkTargets, QueueBulkRequest};
@@ -83,12 +84,7 @@ pub(crate) fn BulkBar(
         });
     };
     // `Esc` closes the confirmation without queueing.
-    let esc = window_event_listener(leptos::ev::keydown, move |e| {
-        if e.key() == "Escape" {
-            confirming.set(None);
-        }
-    });
-    on_cleanup(move || esc.remove());
+    use_escape(move || confirming.set(None));
     let any = move || count.get() != 0;
     view! {
         <Show when=any>
@@ -167,17 +163,12 @@ pub(crate) fn BulkPanel(
     fetch.set_value(Some(refetch.clone()));
     refetch();
     let mine: HashSet<i64> = run.ids.iter().copied().collect();
-    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
-    spawn_local(async move {
-        let sub = ipc::listen(events::ACTION_PROGRESS, move |e: ActionProgressEvent| {
-            if mine.contains(&e.id) {
-                if let Some(f) = fetch.get_value() {
-                    f();
-                }
+    use_backend_event(events::ACTION_PROGRESS, move |e: ActionProgressEvent| {
+        if mine.contains(&e.id) {
+            if let Some(f) = fetch.get_value() {
+                f();
             }
-        })
-        .await;
-        subscription.set_value(sub.ok());
+        }
     });
     let description = run.description.clone();
     view! {

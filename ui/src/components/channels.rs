@@ -55,7 +55,7 @@ pub(crate) fn ChannelsSection() -> impl IntoView {
         });
     };
     view! {
-        <h2>"Alert channels"</h2>
+        <h3>"Channels"</h3>
         <ul class="plain-list" data-testid="channel-list">
             {move || {
                 let list = channels.get().and_then(|r| r.ok()).unwrap_or_default();

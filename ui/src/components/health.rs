@@ -1,6 +1,7 @@
 //! The banner that says an ACS cannot be reached, since when, and that the list shows
 //! what was synced before; it follows the backend's health events.
 
+use crate::hooks::use_backend_event;
 use crate::ipc;
 use acsdesk_types::devices::format_ago;
 use acsdesk_types::events::{self, AcsHealthEvent};
@@ -42,40 +43,50 @@ fn clock_time(ms: i64) -> String {
     format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }
 
-/// The banner, one line per unhealthy connection.
-#[component]
-pub(crate) fn AcsHealthBanner() -> impl IntoView {
+/// The health of the tenant's ACS connections, by name, shared by every page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AcsHealth(RwSignal<BTreeMap<String, AcsHealthEvent>>);
+
+/// Provides [`AcsHealth`]: read from the workspace whenever `track` changes (a page
+/// switch, so a tenant switch is seen), then followed through the backend's events.
+pub(crate) fn provide_acs_health(track: impl Fn() + 'static) {
     let health = RwSignal::new(BTreeMap::<String, AcsHealthEvent>::new());
-    spawn_local(async move {
-        if let Ok(state) = ipc::workspace_state().await {
-            let current = state.current.clone();
-            health.update(|h| {
-                for a in state
+    Effect::new(move |_| {
+        track();
+        spawn_local(async move {
+            if let Ok(state) = ipc::workspace_state().await {
+                let current = state.current.clone();
+                let known = state
                     .tenants
                     .into_iter()
                     .filter(|t| Some(&t.name) == current.as_ref())
                     .flat_map(|t| t.acs)
-                {
-                    h.entry(a.name.clone()).or_insert(AcsHealthEvent {
-                        acs: a.name,
-                        state: a.health,
-                        since_ms: a.health_since_ms,
-                        error: a.health_error,
-                    });
-                }
-            });
-        }
+                    .map(|a| {
+                        let event = AcsHealthEvent {
+                            acs: a.name.clone(),
+                            state: a.health,
+                            since_ms: a.health_since_ms,
+                            error: a.health_error,
+                        };
+                        (a.name, event)
+                    })
+                    .collect();
+                health.set(known);
+            }
+        });
     });
-    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
-    spawn_local(async move {
-        let sub = ipc::listen(events::ACS_HEALTH, move |e: AcsHealthEvent| {
-            health.update(|h| {
-                h.insert(e.acs.clone(), e);
-            })
+    use_backend_event(events::ACS_HEALTH, move |e: AcsHealthEvent| {
+        health.update(|h| {
+            h.insert(e.acs.clone(), e);
         })
-        .await;
-        subscription.set_value(sub.ok());
     });
+    provide_context(AcsHealth(health));
+}
+
+/// The banner, one line per unhealthy connection.
+#[component]
+pub(crate) fn AcsHealthBanner() -> impl IntoView {
+    let AcsHealth(health) = expect_context::<AcsHealth>();
     move || {
         let now = js_sys::Date::now() as i64;
         health
@@ -84,6 +95,27 @@ pub(crate) fn AcsHealthBanner() -> impl IntoView {
             .filter_map(|h| health_line(h, now, clock_time))
             .map(|line| view! { <p class="banner error" role="alert" data-testid="acs-banner">{line}</p> })
             .collect_view()
+    }
+}
+
+/// One line per connection at the foot of the navigation: its name and health, with
+/// the error on hover, visible from every page.
+#[component]
+pub(crate) fn AcsStatus() -> impl IntoView {
+    let AcsHealth(health) = expect_context::<AcsHealth>();
+    view! {
+        <ul class="acs-status" aria-label="ACS connections" data-testid="nav-acs-health">
+            {move || health.get().into_values().map(|h| {
+                let title = h.error.clone().unwrap_or_default();
+                view! {
+                    <li class=format!("acs-{}", h.state.as_str()) title=title data-testid="nav-acs">
+                        <span class="dot" aria-hidden="true"></span>
+                        <span class="name">{h.acs.clone()}</span>
+                        <span class="state">{h.state.as_str()}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 

@@ -1,4 +1,5 @@
-//! The navigation area: the product name and one entry per page.
+//! The navigation area: the product name, one entry per page (Alerts with the open
+//! count), and the ACS connections' health at its foot, so both show from every page.
 
 use leptos::prelude::*;
 
@@ -75,6 +76,7 @@ pub(crate) fn Nav(
                     })
                     .collect_view()}
             </ul>
+            <crate::components::health::AcsStatus />
         </nav>
     }
 }

@@ -1,6 +1,7 @@
 //! The alert centre: alerts by state, kind and severity, acknowledge and resolve, jump
 //! to the device.
 
+use crate::hooks::use_backend_event;
 use crate::ipc;
 use acsdesk_types::alerts::{ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::format_ago;
@@ -33,13 +34,8 @@ pub(crate) fn AlertsPage(
             signal.set((!v.is_empty()).then_some(v));
         }
     };
-    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
-    spawn_local(async move {
-        let sub = ipc::listen(events::ALERTS_CHANGED, move |_: AlertsChangedEvent| {
-            version.update(|v| *v += 1)
-        })
-        .await;
-        subscription.set_value(sub.ok());
+    use_backend_event(events::ALERTS_CHANGED, move |_: AlertsChangedEvent| {
+        version.update(|v| *v += 1)
     });
     let set = move |id: i64, to: AlertState| {
         spawn_local(async move {

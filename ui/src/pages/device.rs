@@ -2,14 +2,15 @@
 //! history charts (drawn by the backend with plotters) over 1 h / 24 h / 7 d / 30 d.
 
 use crate::components::actions::{ActionsPanel, Dialog};
+use crate::hooks::{use_backend_event, use_escape};
 use crate::ipc;
 use acsdesk_types::devices::{
     format_ago, format_uptime, ChartRange, DeviceChartRequest, DeviceDetail,
 };
 use acsdesk_types::events::{self, DevicesChangedEvent};
-use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_use::use_preferred_dark;
 
 const METRICS: &[(&str, &str)] = &[
     ("cpu", "CPU"),
@@ -37,32 +38,33 @@ pub(crate) fn DevicePage(
         })
     };
     // A sync that changed devices (e.g. after an action) refreshes the dashboard.
-    let subscription = StoredValue::new_local(None::<ipc::Subscription>);
-    spawn_local(async move {
-        let sub = ipc::listen(events::DEVICES_CHANGED, move |_: DevicesChangedEvent| {
-            version.update(|v| *v += 1)
-        })
-        .await;
-        subscription.set_value(sub.ok());
+    use_backend_event(events::DEVICES_CHANGED, move |_: DevicesChangedEvent| {
+        version.update(|v| *v += 1)
     });
     let range = RwSignal::new(ChartRange::Day);
     let dialog = RwSignal::new(None::<Dialog>);
-    let esc = window_event_listener(ev::keydown, move |e| {
-        if e.key() == "Escape" {
-            if dialog.get_untracked().is_some() {
-                dialog.set(None);
-            } else {
-                on_back.run(());
-            }
+    let settings_open = RwSignal::new(false);
+    use_escape(move || {
+        if dialog.get_untracked().is_some() {
+            dialog.set(None);
+        } else if settings_open.get_untracked() {
+            settings_open.set(false);
+        } else {
+            on_back.run(());
         }
     });
-    on_cleanup(move || esc.remove());
 
     view! {
         <section class="page device" aria-labelledby="device-title">
             <button type="button" class="link back" data-testid="device-back" on:click=move |_| on_back.run(())>
                 "← Devices"
             </button>
+            <button type="button" class="device-settings-toggle" data-testid="device-settings-open"
+                aria-expanded=move || settings_open.get().to_string()
+                on:click=move |_| settings_open.update(|o| *o = !*o)>
+                "Device settings"
+            </button>
+            // Identity → status → charts → actions → log; per-device settings in a side panel.
             <Transition fallback=|| view! { <p class="muted">"Loading the device…"</p> }>
                 <ErrorBoundary fallback=|errors| view! {
                     <p class="error" role="alert">
@@ -70,19 +72,10 @@ pub(crate) fn DevicePage(
                     </p>
                 }>
                     {move || Suspend::new(async move {
-                        detail.await.map(|d| {
-                            let label = format!("{} {}", d.row.model.clone().unwrap_or_default(), d.row.serial);
-                            view! {
-                                <Overview detail=d.clone() />
-                                <ActionsPanel id=d.row.id.clone() acs=d.row.acs.clone() label dialog />
-                            }
-                        })
+                        detail.await.map(|d| view! { <Overview detail=d /> })
                     })}
                 </ErrorBoundary>
             </Transition>
-            // Outside the live-refreshed part, so a sync does not reset what is typed.
-            <OfflineThreshold id=id.clone() />
-            <DeviceLog id=id.clone() version />
             <section class="charts" aria-label="History">
                 <div class="range" role="group" aria-label="Time range">
                     {ChartRange::ALL
@@ -102,10 +95,29 @@ pub(crate) fn DevicePage(
                 <div class="chart-grid">
                     {METRICS
                         .iter()
-                        .map(|&(metric, title)| view! { <Chart id=id.clone() metric title range /> })
+                        .map(|&(metric, title)| view! { <Chart id=id.clone() metric title range version /> })
                         .collect_view()}
                 </div>
             </section>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    detail.await.ok().map(|d| {
+                        let label = format!("{} {}", d.row.model.clone().unwrap_or_default(), d.row.serial);
+                        view! { <ActionsPanel id=d.row.id.clone() acs=d.row.acs.clone() label dialog /> }
+                    })
+                })}
+            </Transition>
+            <DeviceLog id=id.clone() version />
+            // Outside the live-refreshed part, so a sync does not reset what is typed.
+            <aside class="side-panel" class:open=move || settings_open.get() aria-label="Device settings"
+                data-testid="device-settings" aria-hidden=move || (!settings_open.get()).to_string()>
+                <header>
+                    <h2>"Device settings"</h2>
+                    <button type="button" class="link" data-testid="device-settings-close"
+                        on:click=move |_| settings_open.set(false)>"Close"</button>
+                </header>
+                <OfflineThreshold id=id.clone() />
+            </aside>
             <crate::components::parameters::ParametersPanel id=id.clone() />
         </section>
     }
@@ -191,13 +203,14 @@ fn Chart(
     title: &'static str,
     /// The selected range.
     range: RwSignal<ChartRange>,
+    /// Bumped when the device changed: the chart is redrawn with the new sample.
+    version: RwSignal<u32>,
 ) -> impl IntoView {
+    // Redrawn when the system switches between light and dark.
+    let prefers_dark = use_preferred_dark();
     let chart = LocalResource::new(move || {
-        let dark = window()
-            .match_media("(prefers-color-scheme: dark)")
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.matches());
+        let dark = prefers_dark.get();
+        version.track();
         let request = DeviceChartRequest {
             id: id.clone(),
             metric: metric.to_owned(),
@@ -214,6 +227,13 @@ fn Chart(
                     match chart.await {
                         // The SVG is drawn by our own backend from numbers; it holds no
                         // text from devices or users.
+                        Ok(c) if !c.reported => view! {
+                            <div class="chart-unreported" data-testid="chart-unreported">
+                                <strong>{title}</strong>
+                                <p class="muted">"Not reported by this model: it has given no value for this since AcsDesk first saw it."</p>
+                            </div>
+                        }
+                        .into_any(),
                         Ok(c) => view! { <div class="svg" inner_html=c.svg></div> }.into_any(),
                         Err(e) => view! { <p class="error">{e.message}</p> }.into_any(),
                     }

@@ -2,56 +2,33 @@
 //! with filters, search, sortable columns and counts; filters are remembered. Rows are
 //! selected for bulk actions one by one or all that match.
 
+use crate::columns::{Column, ColumnPrefs, COLUMNS};
 use crate::components::bulk::{BulkBar, BulkPanel, BulkRun};
+use crate::hooks::use_backend_event;
 use crate::ipc;
 use crate::selection::Selection;
 use crate::virtual_list::{blocks, visible_rows};
 use acsdesk_types::actions::DeviceKey;
 use acsdesk_types::devices::{
     format_ago, format_uptime, DeviceFacets, DeviceFilter, DeviceRow, DeviceSort,
-    ListDevicesRequest, Presence, SortKey,
+    ListDevicesRequest, Presence,
 };
 use acsdesk_types::events::{self, DevicesChangedEvent, SyncProgressEvent};
+use codee::string::JsonSerdeCodec;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_use::storage::use_local_storage;
+use leptos_use::{use_debounce_fn_with_arg, use_element_size, use_event_listener, use_window};
 use std::collections::{HashMap, HashSet};
 
 const ROW_HEIGHT: f64 = 32.0;
 const BLOCK: u32 = 200;
 const OVERSCAN: u32 = 10;
 const FILTER_KEY: &str = "acsdesk.devices.filter";
-
-/// The columns, in order: sort key, header, CSS class.
-const COLUMNS: &[(SortKey, &str, &str)] = &[
-    (SortKey::Status, "Status", "c-status"),
-    (SortKey::Model, "Model", "c-model"),
-    (SortKey::Serial, "Serial", "c-serial"),
-    (SortKey::Subscriber, "Subscriber", "c-subscriber"),
-    (SortKey::WanIp, "WAN IP", "c-ip"),
-    (SortKey::Uptime, "Uptime", "c-uptime"),
-    (SortKey::Signal, "Signal", "c-signal"),
-    (SortKey::Firmware, "Firmware", "c-firmware"),
-    (SortKey::LastSeen, "Last seen", "c-seen"),
-];
-
-fn local_storage() -> Option<leptos::web_sys::Storage> {
-    window().local_storage().ok().flatten()
-}
-
-fn load_filter() -> DeviceFilter {
-    local_storage()
-        .and_then(|s| s.get_item(FILTER_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
-}
-
-fn save_filter(filter: &DeviceFilter) {
-    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(filter)) {
-        // Remembering filters is a convenience: a full or disabled storage changes nothing.
-        let _ = storage.set_item(FILTER_KEY, &text);
-    }
-}
+const COLUMNS_KEY: &str = "acsdesk.devices.columns";
+/// Typing in the search box filters after this pause.
+const SEARCH_DEBOUNCE_MS: f64 = 300.0;
 
 /// The fleet list.
 #[component]
@@ -59,10 +36,11 @@ pub(crate) fn DevicesPage(
     /// Called with a device id when a row is opened.
     on_open: Callback<String>,
 ) -> impl IntoView {
-    let filter = RwSignal::new(load_filter());
+    // Filters and columns are remembered (a full or disabled storage only forgets them).
+    let (filter, set_filter, _) = use_local_storage::<DeviceFilter, JsonSerdeCodec>(FILTER_KEY);
+    let (columns, set_columns, _) = use_local_storage::<ColumnPrefs, JsonSerdeCodec>(COLUMNS_KEY);
     let sort = RwSignal::new(DeviceSort::default());
     let scroll_top = RwSignal::new(0.0_f64);
-    let viewport = RwSignal::new(600.0_f64);
     let totals = RwSignal::new(None::<(u64, u64, u64)>);
     let cache = RwSignal::new(HashMap::<u32, Vec<DeviceRow>>::new());
     let pending = RwSignal::new(HashSet::<u32>::new());
@@ -71,6 +49,8 @@ pub(crate) fn DevicesPage(
     let facets = LocalResource::new(ipc::device_facets);
     let scroller = NodeRef::<leptos::html::Div>::new();
     let search_box = NodeRef::<leptos::html::Input>::new();
+    // The scroller's height follows the window (leptos-use's resize observer).
+    let viewport = use_element_size(scroller).height;
     let selection = RwSignal::new(Selection::default());
     let bulk_run = RwSignal::new(None::<BulkRun>);
 
@@ -111,9 +91,8 @@ pub(crate) fn DevicesPage(
 
     // A new filter or sort: forget every row, go back to the top, fetch the first block.
     Effect::new(move |_| {
-        let f = filter.get();
+        filter.track();
         sort.track();
-        save_filter(&f);
         // "All matching" meant the old filter.
         selection.update(|s| {
             if s.is_all_matching() {
@@ -175,35 +154,20 @@ pub(crate) fn DevicesPage(
         }
     };
     let sync = RwSignal::new(None::<SyncProgressEvent>);
-    let subscriptions = StoredValue::new_local(Vec::<ipc::Subscription>::new());
-    spawn_local(async move {
-        let changed = ipc::listen(events::DEVICES_CHANGED, move |_: DevicesChangedEvent| {
-            refresh_visible()
-        })
-        .await;
-        let progress = ipc::listen(events::SYNC_PROGRESS, move |p: SyncProgressEvent| {
-            sync.set((!p.finished).then_some(p))
-        })
-        .await;
-        for s in [changed, progress].into_iter().flatten() {
-            subscriptions.update_value(|v| v.push(s));
-        }
+    use_backend_event(events::DEVICES_CHANGED, move |_: DevicesChangedEvent| {
+        refresh_visible()
+    });
+    use_backend_event(events::SYNC_PROGRESS, move |p: SyncProgressEvent| {
+        sync.set((!p.finished).then_some(p))
     });
 
-    let measure = move || {
+    let on_scroll = move || {
         if let Some(el) = scroller.get_untracked() {
-            viewport.set(f64::from(el.client_height()));
             scroll_top.set(f64::from(el.scroll_top()));
         }
     };
-    Effect::new(move |_| {
-        if scroller.get().is_some() {
-            measure();
-        }
-    });
-    let resize = window_event_listener(ev::resize, move |_| measure());
     // `/` focuses the search box, as in most list-heavy desktop apps.
-    let slash = window_event_listener(ev::keydown, move |e| {
+    let _ = use_event_listener(use_window(), ev::keydown, move |e| {
         let typing = e
             .target()
             .and_then(|t| {
@@ -216,10 +180,6 @@ pub(crate) fn DevicesPage(
                 let _ = input.focus();
             }
         }
-    });
-    on_cleanup(move || {
-        resize.remove();
-        slash.remove();
     });
 
     let visible = move || {
@@ -244,13 +204,16 @@ pub(crate) fn DevicesPage(
         .collect::<Vec<_>>()
     };
 
-    let set_text = move |apply: fn(&mut DeviceFilter, Option<String>)| {
-        move |e: ev::Event| {
-            let value = event_target_value(&e);
-            let value = (!value.trim().is_empty()).then(|| value.trim().to_owned());
-            filter.update(|f| apply(f, value));
+    // Search as one types, once the typing pauses; Enter or leaving the box applies at once.
+    let search_now = move |text: String| {
+        let value = (!text.trim().is_empty()).then(|| text.trim().to_owned());
+        if filter.with_untracked(|f| f.search != value) {
+            set_filter.update(|f| f.search = value);
         }
     };
+    let search_later = use_debounce_fn_with_arg(search_now, SEARCH_DEBOUNCE_MS);
+    let resize = ColumnResize::new(set_columns);
+    let visible_columns = Signal::derive(move || columns.get().visible());
 
     view! {
         <section class="page devices" aria-labelledby="devices-title">
@@ -277,14 +240,15 @@ pub(crate) fn DevicesPage(
                     aria-label="Search serial, subscriber, IP or MAC (press /)"
                     placeholder="Search serial, subscriber, IP, MAC  ( / )"
                     prop:value=move || filter.get().search.unwrap_or_default()
-                    on:change=set_text(|f, v| f.search = v)
+                    on:input=move |e| { search_later(event_target_value(&e)); }
+                    on:change=move |e| search_now(event_target_value(&e))
                 />
                 <select
                     aria-label="Status"
                     data-testid="filter-presence"
                     on:change=move |e| {
                         let v = event_target_value(&e);
-                        filter.update(|f| f.presence = match v.as_str() {
+                        set_filter.update(|f| f.presence = match v.as_str() {
                             "online" => Some(Presence::Online),
                             "offline" => Some(Presence::Offline),
                             _ => None,
@@ -303,24 +267,24 @@ pub(crate) fn DevicesPage(
                 <FacetSelect label="Vendor" all="All vendors" test_id="filter-vendor" facets=facets
                     pick=|f: &DeviceFacets| f.vendors.clone()
                     current=Signal::derive(move || filter.get().vendor)
-                    on_pick=Callback::new(move |v| filter.update(|f| f.vendor = v)) />
+                    on_pick=Callback::new(move |v| set_filter.update(|f| f.vendor = v)) />
                 <FacetSelect label="Model" all="All models" test_id="filter-model" facets=facets
                     pick=|f: &DeviceFacets| f.models.clone()
                     current=Signal::derive(move || filter.get().model)
-                    on_pick=Callback::new(move |v| filter.update(|f| f.model = v)) />
+                    on_pick=Callback::new(move |v| set_filter.update(|f| f.model = v)) />
                 <FacetSelect label="Firmware" all="All firmware" test_id="filter-firmware" facets=facets
                     pick=|f: &DeviceFacets| f.firmwares.clone()
                     current=Signal::derive(move || filter.get().firmware)
-                    on_pick=Callback::new(move |v| filter.update(|f| f.firmware = v)) />
+                    on_pick=Callback::new(move |v| set_filter.update(|f| f.firmware = v)) />
                 <FacetSelect label="ACS" all="All ACS" test_id="filter-acs" facets=facets
                     pick=|f: &DeviceFacets| f.acs.clone()
                     current=Signal::derive(move || filter.get().acs)
-                    on_pick=Callback::new(move |v| filter.update(|f| f.acs = v)) />
+                    on_pick=Callback::new(move |v| set_filter.update(|f| f.acs = v)) />
                 <select
                     aria-label="Subscriber link"
                     on:change=move |e| {
                         let v = event_target_value(&e);
-                        filter.update(|f| f.linked = match v.as_str() {
+                        set_filter.update(|f| f.linked = match v.as_str() {
                             "linked" => Some(true),
                             "unlinked" => Some(false),
                             _ => None,
@@ -341,10 +305,11 @@ pub(crate) fn DevicesPage(
                     class="link"
                     data-testid="clear-filters"
                     disabled=move || filter.get().is_empty()
-                    on:click=move |_| filter.set(DeviceFilter::default())
+                    on:click=move |_| set_filter.set(DeviceFilter::default())
                 >
                     "Clear filters"
                 </button>
+                <ColumnPicker columns set_columns />
             </div>
             {move || error.get().map(|e| view! { <p class="error banner" role="alert">{e}</p> })}
             <BulkBar
@@ -356,7 +321,9 @@ pub(crate) fn DevicesPage(
             {move || bulk_run.get().map(|run| view! {
                 <BulkPanel run on_dismiss=Callback::new(move |()| bulk_run.set(None)) />
             })}
-            <div class="table" role="table" aria-label="Devices" aria-rowcount=move || totals.get().map(|t| t.0).unwrap_or(0)>
+            <div class="table" role="table" aria-label="Devices"
+                style=move || format!("--cols: {}", columns.get().template())
+                aria-rowcount=move || totals.get().map(|t| t.0).unwrap_or(0)>
                 <div class="row head" role="row">
                     <span class="cell c-select" role="columnheader">
                         <input type="checkbox" data-testid="select-all"
@@ -370,35 +337,38 @@ pub(crate) fn DevicesPage(
                                 }
                             } />
                     </span>
-                    {COLUMNS
-                        .iter()
-                        .map(|&(key, title, class)| {
-                            let active = move || sort.get().key == key;
-                            view! {
-                                <button
-                                    type="button"
-                                    role="columnheader"
-                                    class=format!("cell {class}")
-                                    class:sorted=active
-                                    aria-sort=move || {
-                                        if !active() { "none" } else if sort.get().descending { "descending" } else { "ascending" }
-                                    }
+                    {move || columns.get().visible().into_iter().map(|c| {
+                        let key = c.key;
+                        let active = move || sort.get().key == key;
+                        view! {
+                            <div
+                                role="columnheader"
+                                class=format!("cell c-{}", c.id)
+                                class:sorted=active
+                                aria-sort=move || {
+                                    if !active() { "none" } else if sort.get().descending { "descending" } else { "ascending" }
+                                }
+                            >
+                                <button type="button" class="sort" data-testid=format!("sort-{}", c.id)
                                     on:click=move |_| sort.update(|s| {
                                         if s.key == key { s.descending = !s.descending } else { *s = DeviceSort { key, descending: false } }
-                                    })
-                                >
-                                    {title}
+                                    })>
+                                    {c.title}
                                     {move || active().then(|| if sort.get().descending { " ▼" } else { " ▲" })}
                                 </button>
-                            }
-                        })
-                        .collect_view()}
+                                <span class="resize" aria-hidden="true" title="Drag to resize"
+                                    data-testid=format!("resize-{}", c.id)
+                                    on:pointerdown=move |e| resize.start(c.id, &e) />
+                            </div>
+                        }
+                    })
+                    .collect_view()}
                 </div>
                 <div
                     class="body"
                     node_ref=scroller
                     data-testid="device-rows"
-                    on:scroll=move |_| measure()
+                    on:scroll=move |_| on_scroll()
                 >
                     <div
                         class="spacer"
@@ -407,7 +377,7 @@ pub(crate) fn DevicesPage(
                         <For
                             each=visible
                             key=|(i, row)| (*i, row.as_ref().map(|r| (r.id.clone(), r.online, r.last_inform_ms)))
-                            children=move |(i, row)| view! { <Row index=i row on_open selection /> }
+                            children=move |(i, row)| view! { <Row index=i row on_open selection columns=visible_columns /> }
                         />
                     </div>
                 </div>
@@ -432,6 +402,8 @@ fn Row(
     on_open: Callback<String>,
     /// The bulk selection.
     selection: RwSignal<Selection>,
+    /// The columns shown.
+    columns: Signal<Vec<Column>>,
 ) -> impl IntoView {
     let top = format!("translateY({}px)", f64::from(index) * ROW_HEIGHT);
     let Some(r) = row else {
@@ -476,21 +448,105 @@ fn Row(
                     prop:checked=checked
                     on:change=move |_| toggle() />
             </span>
-            <span class="cell c-status" role="cell">
-                <span class=if r.online { "dot online" } else { "dot offline" } aria-hidden="true"></span>
-                {if r.online { "Online" } else { "Offline" }}
-            </span>
-            <span class="cell c-model" role="cell">{r.model.clone().unwrap_or_default()}</span>
-            <span class="cell c-serial" role="cell">{r.serial.clone()}</span>
-            <span class="cell c-subscriber" role="cell">{r.subscriber.clone().unwrap_or_default()}</span>
-            <span class="cell c-ip" role="cell">{r.wan_ip.clone().unwrap_or_default()}</span>
-            <span class="cell c-uptime" role="cell">{r.uptime_s.map(format_uptime).unwrap_or_default()}</span>
-            <span class="cell c-signal" role="cell">{r.signal_dbm.map(|s| format!("{s:.1} dBm")).unwrap_or_default()}</span>
-            <span class="cell c-firmware" role="cell">{r.firmware.clone().unwrap_or_default()}</span>
-            <span class="cell c-seen" role="cell">{r.last_inform_ms.map(|t| format_ago(t, now)).unwrap_or_default()}</span>
+            {let r = r.clone(); move || columns.get().into_iter().map(|c| cell(&r, c, now)).collect_view()}
         </div>
     }
     .into_any()
+}
+
+/// One cell of a row.
+fn cell(r: &DeviceRow, c: Column, now: i64) -> AnyView {
+    let text = match c.id {
+        "status" => {
+            return view! {
+                <span class="cell c-status" role="cell">
+                    <span class=if r.online { "dot online" } else { "dot offline" } aria-hidden="true"></span>
+                    {if r.online { "Online" } else { "Offline" }}
+                </span>
+            }
+            .into_any()
+        }
+        "model" => r.model.clone(),
+        "serial" => Some(r.serial.clone()),
+        "subscriber" => r.subscriber.clone(),
+        "ip" => r.wan_ip.clone(),
+        "uptime" => r.uptime_s.map(format_uptime),
+        "signal" => r.signal_dbm.map(|s| format!("{s:.1} dBm")),
+        "firmware" => r.firmware.clone(),
+        "seen" => r.last_inform_ms.map(|t| format_ago(t, now)),
+        _ => None,
+    };
+    // The full text on hover, for a column dragged narrower than its content.
+    let title = text.clone().unwrap_or_default();
+    view! { <span class=format!("cell c-{}", c.id) role="cell" title=title>{text.unwrap_or_default()}</span> }
+        .into_any()
+}
+
+/// Dragging a header's right edge resizes its column; the width is remembered.
+#[derive(Clone, Copy)]
+struct ColumnResize {
+    /// The column being dragged, the pointer's x and the column's width when it started.
+    drag: RwSignal<Option<(&'static str, f64, f64)>>,
+}
+
+impl ColumnResize {
+    fn new(set_columns: WriteSignal<ColumnPrefs>) -> Self {
+        let drag = RwSignal::new(None::<(&'static str, f64, f64)>);
+        let _ = use_event_listener(use_window(), ev::pointermove, move |e| {
+            if let Some((id, x0, w0)) = drag.get_untracked() {
+                set_columns.update(|c| c.set_width(id, w0 + f64::from(e.client_x()) - x0));
+            }
+        });
+        let _ = use_event_listener(use_window(), ev::pointerup, move |_| drag.set(None));
+        Self { drag }
+    }
+
+    fn start(&self, id: &'static str, e: &ev::PointerEvent) {
+        e.prevent_default();
+        e.stop_propagation();
+        let header = e
+            .target()
+            .and_then(|t| {
+                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok()
+            })
+            .and_then(|el| el.parent_element());
+        if let Some(header) = header {
+            let width = header.get_bounding_client_rect().width();
+            self.drag.set(Some((id, f64::from(e.client_x()), width)));
+        }
+    }
+}
+
+/// The menu that shows or hides the optional columns.
+#[component]
+fn ColumnPicker(
+    /// The remembered choice.
+    columns: Signal<ColumnPrefs>,
+    /// Changes it.
+    set_columns: WriteSignal<ColumnPrefs>,
+) -> impl IntoView {
+    view! {
+        <details class="column-picker" data-testid="column-picker">
+            <summary>"Columns"</summary>
+            <div class="menu" role="group" aria-label="Columns shown">
+                {COLUMNS.iter().filter(|c| c.optional).map(|&c| view! {
+                    <label>
+                        <input type="checkbox" data-testid=format!("column-{}", c.id)
+                            prop:checked=move || columns.with(|p| p.visible().contains(&c))
+                            on:change=move |e| {
+                                let shown = event_target_checked(&e);
+                                set_columns.update(|p| p.set_shown(c.id, shown));
+                            } />
+                        {c.title}
+                    </label>
+                }).collect_view()}
+                <button type="button" class="link" data-testid="columns-reset"
+                    on:click=move |_| set_columns.update(ColumnPrefs::reset)>
+                    "Reset columns"
+                </button>
+            </div>
+        </details>
+    }
 }
 
 /// A filter drop-down fed by the facets.

@@ -1,7 +1,8 @@
-//! Settings: tenants (add, switch, remove), the current tenant's ACS connections (health,
-//! add or edit with a connection test, remove), its alert rules (offline threshold, PPP,
-//! load, ACS, flapping, digests), and how its syncs run (presence, full-sync interval,
-//! sample retention).
+//! Settings, in sections with a side index, each saved on its own: tenants (add, switch,
+//! remove), the current tenant's ACS connections (health, add or edit with a connection
+//! test, remove), monitoring (presence, full-sync interval, sample retention), alert
+//! rules and channels (offline threshold, PPP, load, ACS, flapping, digests) and
+//! maintenance windows.
 
 use crate::ipc;
 use crate::pages::welcome::ConnectForm;
@@ -19,6 +20,8 @@ pub(crate) fn SettingsPage() -> impl IntoView {
     });
     let unlock = expect_context::<crate::components::unlock::Unlock>();
     let threshold = RwSignal::new(String::new());
+    // The offline threshold as last loaded or saved: the monitoring form sends it back.
+    let saved_threshold = RwSignal::new(None::<u32>);
     let sync = SyncFields::new();
     let alert_rules = AlertFields::new();
     let message = RwSignal::new(None::<(bool, String)>);
@@ -26,15 +29,11 @@ pub(crate) fn SettingsPage() -> impl IntoView {
     let new_tenant = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<String>);
     // `Esc` closes the removal confirmation.
-    let esc = window_event_listener(leptos::ev::keydown, move |e| {
-        if e.key() == "Escape" {
-            removing.set(None);
-        }
-    });
-    on_cleanup(move || esc.remove());
+    crate::hooks::use_escape(move || removing.set(None));
     spawn_local(async move {
         if let Ok(s) = ipc::tenant_settings().await {
             threshold.set(s.offline_after_min.to_string());
+            saved_threshold.set(Some(s.offline_after_min));
             sync.show(&s.sync.unwrap_or_default());
             alert_rules.show(&s.alerts.unwrap_or_default());
         }
@@ -46,35 +45,46 @@ pub(crate) fn SettingsPage() -> impl IntoView {
         }
         Err(e) => message.set(Some((false, e.message))),
     };
-    // Each form says how its save went next to its own button.
+    // Each section saves on its own and says how it went next to its own button: saving
+    // the alert rules leaves the monitoring settings as they are, and the other way round.
     let sync_message = RwSignal::new(None::<(bool, String)>);
-    let save_to = move |target: RwSignal<Option<(bool, String)>>, e: leptos::ev::SubmitEvent| {
+    let save_alerts = move |target: RwSignal<Option<(bool, String)>>,
+                            e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let value = threshold.get_untracked();
-        let parsed = sync.read().and_then(|s| alert_rules.read().map(|a| (s, a)));
+        let parsed = alert_rules.read();
         spawn_local(async move {
             let r = match (value.trim().parse::<u32>(), parsed) {
-                (Ok(m), Ok((sync, alerts))) => {
+                (Ok(m), Ok(alerts)) => ipc::update_settings(UpdateSettingsRequest {
+                    offline_after_min: m,
+                    sync: None,
+                    alerts: Some(alerts),
+                })
+                .await
+                .map(|()| saved_threshold.set(Some(m))),
+                (Err(_), _) => Err(invalid("offline threshold: a whole number of minutes")),
+                (_, Err(e)) => Err(invalid(&e)),
+            };
+            target.set(Some(saved(r)));
+        });
+    };
+    let save_sync = move |target: RwSignal<Option<(bool, String)>>, e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let parsed = sync.read();
+        spawn_local(async move {
+            let r = match (saved_threshold.get_untracked(), parsed) {
+                (Some(m), Ok(sync)) => {
                     ipc::update_settings(UpdateSettingsRequest {
                         offline_after_min: m,
                         sync: Some(sync),
-                        alerts: Some(alerts),
+                        alerts: None,
                     })
                     .await
                 }
-                (Err(_), _) => Err(acsdesk_types::IpcError::new(
-                    acsdesk_types::ErrorCode::Invalid,
-                    "offline threshold: a whole number of minutes",
-                )),
-                (_, Err(e)) => Err(acsdesk_types::IpcError::new(
-                    acsdesk_types::ErrorCode::Invalid,
-                    e,
-                )),
+                (None, _) => Err(invalid("the tenant's settings are not loaded yet")),
+                (_, Err(e)) => Err(invalid(&e)),
             };
-            match r {
-                Ok(()) => target.set(Some((true, "Saved.".to_owned()))),
-                Err(e) => target.set(Some((false, e.message))),
-            }
+            target.set(Some(saved(r)));
         });
     };
     let alerts_message = RwSignal::new(None::<(bool, String)>);
@@ -88,12 +98,26 @@ pub(crate) fn SettingsPage() -> impl IntoView {
         }
     };
     view! {
-        <section class="page settings" aria-labelledby="settings-title">
+        <div class="page settings" aria-labelledby="settings-title">
             <h1 id="settings-title">"Settings"</h1>
+            <div class="settings-layout">
+            <nav class="settings-index" aria-label="Settings sections" data-testid="settings-index">
+                {SECTIONS.iter().map(|&(id, title)| view! {
+                    <a href=format!("#{id}") data-testid=format!("index-{id}") on:click=move |e| {
+                        // Scroll inside the content area rather than navigating the webview.
+                        e.prevent_default();
+                        if let Some(el) = document().get_element_by_id(id) {
+                            el.scroll_into_view();
+                        }
+                    }>{title}</a>
+                }).collect_view()}
+            </nav>
+            <div class="settings-sections">
             {move || message.get().map(|(ok, text)| view! {
                 <p class=if ok { "banner" } else { "banner error" } role="status">{text}</p>
             })}
-            <h2>"Tenants"</h2>
+            <section class="settings-section" id="settings-tenants" aria-labelledby="h-tenants">
+            <h2 id="h-tenants">"Tenants"</h2>
             <ul class="plain-list" data-testid="tenant-list">
                 {move || {
                     let s = state.get().and_then(|r| r.ok()).unwrap_or_default();
@@ -174,7 +198,9 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 </label>
                 <button type="submit">"Add tenant"</button>
             </form>
-            <h2>"ACS connections"</h2>
+            </section>
+            <section class="settings-section" id="settings-acs" aria-labelledby="h-acs">
+            <h2 id="h-acs">"ACS connections"</h2>
             <ul class="plain-list" data-testid="acs-list">
                 {move || {
                     let s = state.get().and_then(|r| r.ok()).unwrap_or_default();
@@ -222,8 +248,26 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 <summary>"Add a connection"</summary>
                 <ConnectForm on_saved=Callback::new(move |_| version.update(|v| *v += 1)) />
             </details>
-            <h2>"Alerts"</h2>
-            <form class="form" novalidate on:submit=move |e| save_to(alerts_message, e) data-testid="alert-settings">
+            </section>
+            <section class="settings-section" id="settings-monitoring" aria-labelledby="h-monitoring">
+            <h2 id="h-monitoring">"Monitoring"</h2>
+            <p class="muted">"When a router counts as offline, how syncs reach back, and how long history is kept."</p>
+            <form class="form grid" novalidate on:submit=move |e| save_sync(sync_message, e) data-testid="sync-settings">
+                {number_field("Offline after this many inform intervals", "presence_factor", "1", "10", sync.presence_factor)}
+                {number_field("…plus this many seconds", "presence_grace_s", "0", "3600", sync.presence_grace_s)}
+                {number_field("Incremental syncs reach back (seconds)", "overlap_s", "0", "3600", sync.overlap_s)}
+                {number_field("Full sync every (hours)", "full_sync_every_h", "1", "720", sync.full_sync_every_h)}
+                {number_field("Keep raw samples (hours)", "raw_retention_h", "1", "720", sync.raw_retention_h)}
+                {number_field("Keep 5-minute averages (days)", "five_min_retention_d", "1", "3650", sync.five_min_retention_d)}
+                {number_field("Keep hourly averages (days)", "hourly_retention_d", "1", "3650", sync.hourly_retention_d)}
+                <button type="submit" class="primary">"Save"</button>
+            </form>
+            {status(sync_message, "sync-settings-status")}
+            </section>
+            <section class="settings-section" id="settings-alerts" aria-labelledby="h-alerts">
+            <h2 id="h-alerts">"Alerts and channels"</h2>
+            <h3>"Rules"</h3>
+            <form class="form grid" novalidate on:submit=move |e| save_alerts(alerts_message, e) data-testid="alert-settings">
                 {number_field("Alert when a device is offline longer than (minutes)", "offline-threshold", "1", "1440", threshold)}
                 {number_field("…when PPP keeps failing for (minutes)", "ppp_failing_after_min", "1", "1440", alert_rules.ppp_failing_after_min)}
                 {number_field("…when CPU stays above (%; empty: off)", "cpu_threshold_pct", "1", "100", alert_rules.cpu_threshold_pct)}
@@ -237,20 +281,35 @@ pub(crate) fn SettingsPage() -> impl IntoView {
             </form>
             {status(alerts_message, "alert-settings-status")}
             <crate::components::channels::ChannelsSection />
+            </section>
+            <section class="settings-section" id="settings-maintenance" aria-labelledby="h-maintenance">
             <crate::components::maintenance::MaintenanceSection />
-            <h2>"Monitoring"</h2>
-            <form class="form" novalidate on:submit=move |e| save_to(sync_message, e) data-testid="sync-settings">
-                {number_field("Offline after this many inform intervals", "presence_factor", "1", "10", sync.presence_factor)}
-                {number_field("…plus this many seconds", "presence_grace_s", "0", "3600", sync.presence_grace_s)}
-                {number_field("Incremental syncs reach back (seconds)", "overlap_s", "0", "3600", sync.overlap_s)}
-                {number_field("Full sync every (hours)", "full_sync_every_h", "1", "720", sync.full_sync_every_h)}
-                {number_field("Keep raw samples (hours)", "raw_retention_h", "1", "720", sync.raw_retention_h)}
-                {number_field("Keep 5-minute averages (days)", "five_min_retention_d", "1", "3650", sync.five_min_retention_d)}
-                {number_field("Keep hourly averages (days)", "hourly_retention_d", "1", "3650", sync.hourly_retention_d)}
-                <button type="submit" class="primary">"Save"</button>
-            </form>
-            {status(sync_message, "sync-settings-status")}
-        </section>
+            </section>
+            </div>
+            </div>
+        </div>
+    }
+}
+
+/// The sections, in order: element id and index title.
+const SECTIONS: &[(&str, &str)] = &[
+    ("settings-tenants", "Tenants"),
+    ("settings-acs", "ACS connections"),
+    ("settings-monitoring", "Monitoring"),
+    ("settings-alerts", "Alerts and channels"),
+    ("settings-maintenance", "Maintenance"),
+];
+
+/// An input error as the backend would word it.
+fn invalid(message: &str) -> acsdesk_types::IpcError {
+    acsdesk_types::IpcError::new(acsdesk_types::ErrorCode::Invalid, message)
+}
+
+/// A save's outcome as the line under its button.
+fn saved(r: Result<(), acsdesk_types::IpcError>) -> (bool, String) {
+    match r {
+        Ok(()) => (true, "Saved.".to_owned()),
+        Err(e) => (false, e.message),
     }
 }
 

@@ -43,18 +43,25 @@ pub(crate) fn WelcomePage(
             <p class="lead">
                 "Manage your customers' routers through GenieACS. Try it on a simulated fleet, or connect your ACS."
             </p>
-            <div class="choices">
-                <div class="choice">
+            <div class="choices" role="group" aria-label="How to start">
+                <div class="choice demo" data-testid="choice-demo">
                     <h2>"Try the demo fleet"</h2>
                     <p class="muted">
-                        "Starts a built-in GenieACS-compatible server with 200 simulated routers (MikroTik, TP-Link, Huawei, ZTE). Nothing leaves this computer."
+                        "A built-in GenieACS-compatible server with 200 simulated routers. Nothing leaves this computer, and your own ACS can be added later."
                     </p>
-                    <button type="button" class="primary" data-testid="start-demo" disabled=move || busy.get() on:click=move |_| start_demo.run(())>
+                    <ul class="ticks">
+                        <li>"MikroTik, TP-Link, Huawei and ZTE, on TR-098 and TR-181"</li>
+                        <li>"Routers that go offline, reboot and fail like real ones"</li>
+                        <li>"Every action, alert and chart works as on a real fleet"</li>
+                    </ul>
+                    <button type="button" class="primary big" data-testid="start-demo" disabled=move || busy.get() on:click=move |_| start_demo.run(())>
                         {move || if busy.get() { "Starting…" } else { "Try the demo fleet" }}
                     </button>
                 </div>
-                <div class="choice">
+                <div class="or" aria-hidden="true">"or"</div>
+                <div class="choice connect" data-testid="choice-connect">
                     <h2>"Connect to GenieACS"</h2>
+                    <p class="muted">"Its northbound API (NBI, port 7557). Test the connection first: it says what works and what does not."</p>
                     <ConnectForm on_saved=on_ready />
                 </div>
             </div>

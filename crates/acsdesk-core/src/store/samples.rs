@@ -59,6 +59,21 @@ pub fn resolution_for(span_ms: i64) -> i64 {
 }
 
 impl TenantStore {
+    /// Whether the device has ever given a value for `metric` (at any resolution still
+    /// kept): `false` for a model that does not report it.
+    pub async fn ever_reported(&self, genie_id: &str, metric: Metric) -> Result<bool, StoreError> {
+        let col = column(metric);
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM device_samples s JOIN devices d ON d.id = s.device_id
+             WHERE d.genie_id = ? AND s.{col} IS NOT NULL)"
+        );
+        let (found,): (bool,) = sqlx::query_as(&sql)
+            .bind(genie_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(found)
+    }
+
     /// The points of one metric of one device between two instants, at the resolution
     /// that suits the span (falling back to finer data where roll-ups do not exist yet).
     pub async fn series(

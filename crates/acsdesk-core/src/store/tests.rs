@@ -421,6 +421,45 @@ async fn tenants_are_isolated_even_with_the_same_devices() {
 }
 
 #[tokio::test]
+async fn a_metric_never_given_is_told_apart_from_one_without_recent_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    let genie = "9CA2F4-EC220%2DG5-000100";
+    let id: i64 = sqlx::query_scalar("SELECT id FROM devices WHERE genie_id = ?")
+        .bind(genie)
+        .fetch_one(t.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM device_samples")
+        .execute(t.pool())
+        .await
+        .unwrap();
+    use crate::charts::Metric;
+    assert!(!t.ever_reported(genie, Metric::Cpu).await.unwrap());
+    // A CPU value a month ago (an hourly average): nothing in the last hour, but reported.
+    sqlx::query("INSERT INTO device_samples (device_id, resolution, at_ms, cpu_pct) VALUES (?, 3600, ?, 12.0)")
+        .bind(id)
+        .bind(NOW - 30 * 86_400_000)
+        .execute(t.pool())
+        .await
+        .unwrap();
+    assert!(t
+        .series(genie, Metric::Cpu, NOW - 3_600_000, NOW)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(t.ever_reported(genie, Metric::Cpu).await.unwrap());
+    // Memory was never given; an unknown device has reported nothing.
+    assert!(!t.ever_reported(genie, Metric::Memory).await.unwrap());
+    assert!(!t
+        .ever_reported("no-such-device", Metric::Cpu)
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
 async fn samples_roll_up_and_are_pruned() {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open(dir.path()).await.unwrap();
