@@ -1,5 +1,6 @@
-//! The Tauri commands: each takes its request type from `acsdesk-types`, calls one core
-//! method and returns `Result<Response, IpcError>`.
+//! The Tauri commands: each takes its request type from `acsdesk-types`, calls one
+//! application service (`acsdesk_app::Services` over the tenant in use, or the session's
+//! own `Desk` method) and returns `Result<Response, IpcError>`.
 
 use acsdesk_app::Desk;
 use acsdesk_types::actions::{
@@ -78,7 +79,7 @@ pub(crate) async fn list_devices(
     desk: DeskState<'_>,
     request: ListDevicesRequest,
 ) -> Result<ListDevicesResponse, IpcError> {
-    desk.list_devices(request).await
+    desk.services().await?.list_devices(request).await
 }
 
 /// `device_facets`: the values the filters can take.
@@ -88,7 +89,7 @@ pub(crate) async fn device_facets(
     request: DeviceFacetsRequest,
 ) -> Result<DeviceFacets, IpcError> {
     let DeviceFacetsRequest {} = request;
-    desk.device_facets().await
+    desk.services().await?.device_facets().await
 }
 
 /// `get_device`: the dashboard's data.
@@ -97,7 +98,7 @@ pub(crate) async fn get_device(
     desk: DeskState<'_>,
     request: GetDeviceRequest,
 ) -> Result<DeviceDetail, IpcError> {
-    desk.get_device(&request.id).await
+    desk.services().await?.get_device(&request.id).await
 }
 
 /// `device_chart`: one history chart as SVG.
@@ -106,7 +107,7 @@ pub(crate) async fn device_chart(
     desk: DeskState<'_>,
     request: DeviceChartRequest,
 ) -> Result<DeviceChart, IpcError> {
-    desk.device_chart(request).await
+    desk.services().await?.device_chart(request).await
 }
 
 /// `queue_action`: validate and queue an action.
@@ -124,7 +125,7 @@ pub(crate) async fn list_actions(
     desk: DeskState<'_>,
     request: ListActionsRequest,
 ) -> Result<Vec<ActionInfo>, IpcError> {
-    desk.list_actions(request).await
+    desk.services().await?.list_actions(request).await
 }
 
 /// `list_alerts`: the alert centre's list.
@@ -133,7 +134,7 @@ pub(crate) async fn list_alerts(
     desk: DeskState<'_>,
     request: ListAlertsRequest,
 ) -> Result<Vec<AlertInfo>, IpcError> {
-    desk.list_alerts(request).await
+    desk.services().await?.list_alerts(request).await
 }
 
 /// `set_alert_state`: acknowledge or resolve an alert.
@@ -170,7 +171,7 @@ pub(crate) async fn tenant_settings(
     request: TenantSettingsRequest,
 ) -> Result<UpdateSettingsRequest, IpcError> {
     let TenantSettingsRequest {} = request;
-    desk.tenant_settings().await
+    desk.services().await?.tenant_settings().await
 }
 
 /// `update_settings`: save the current tenant's settings.
@@ -179,7 +180,7 @@ pub(crate) async fn update_settings(
     desk: DeskState<'_>,
     request: UpdateSettingsRequest,
 ) -> Result<(), IpcError> {
-    desk.update_settings(request).await
+    desk.services().await?.update_settings(request).await
 }
 
 /// `device_logs`: a device's log, newest first.
@@ -188,7 +189,7 @@ pub(crate) async fn device_logs(
     desk: DeskState<'_>,
     request: DeviceLogsRequest,
 ) -> Result<Vec<LogInfo>, IpcError> {
-    desk.device_logs(request).await
+    desk.services().await?.device_logs(request).await
 }
 
 /// `unlock_tenant`: open a tenant with its passphrase (or set the one for new tenants).
@@ -207,7 +208,7 @@ pub(crate) async fn list_channels(
     request: ListChannelsRequest,
 ) -> Result<Vec<ChannelInfo>, IpcError> {
     let ListChannelsRequest {} = request;
-    desk.list_channels().await
+    desk.services().await?.list_channels().await
 }
 
 /// `save_channel`: add or replace a webhook or SMS channel.
@@ -216,7 +217,7 @@ pub(crate) async fn save_channel(
     desk: DeskState<'_>,
     request: SaveChannelRequest,
 ) -> Result<(), IpcError> {
-    desk.save_channel(request).await
+    desk.services().await?.save_channel(request).await
 }
 
 /// `remove_channel`: remove a channel.
@@ -225,7 +226,7 @@ pub(crate) async fn remove_channel(
     desk: DeskState<'_>,
     request: ChannelNameRequest,
 ) -> Result<(), IpcError> {
-    desk.remove_channel(request).await
+    desk.services().await?.remove_channel(request).await
 }
 
 /// `test_channel`: send a test message through a channel.
@@ -234,7 +235,7 @@ pub(crate) async fn test_channel(
     desk: DeskState<'_>,
     request: ChannelNameRequest,
 ) -> Result<u32, IpcError> {
-    desk.test_channel(request).await
+    desk.services().await?.test_channel(request).await
 }
 
 /// `device_parameters`: a device's parameter tree, live from GenieACS.
@@ -243,7 +244,7 @@ pub(crate) async fn device_parameters(
     desk: DeskState<'_>,
     request: DeviceParametersRequest,
 ) -> Result<Vec<ParameterInfo>, IpcError> {
-    desk.device_parameters(request).await
+    desk.services().await?.device_parameters(request).await
 }
 
 /// `firmware_files`: the firmware images in GenieACS that fit a device.
@@ -252,7 +253,7 @@ pub(crate) async fn firmware_files(
     desk: DeskState<'_>,
     request: FirmwareFilesRequest,
 ) -> Result<Vec<FirmwareFileInfo>, IpcError> {
-    desk.firmware_files(request).await
+    desk.services().await?.firmware_files(request).await
 }
 
 /// `queue_bulk_action`: one action on many devices, queued together.
@@ -270,7 +271,7 @@ pub(crate) async fn bulk_progress(
     desk: DeskState<'_>,
     request: BulkProgressRequest,
 ) -> Result<BulkProgress, IpcError> {
-    desk.bulk_progress(request).await
+    desk.services().await?.bulk_progress(request).await
 }
 
 /// `update_acs`: change an ACS connection; its syncing restarts.
@@ -307,7 +308,7 @@ pub(crate) async fn list_maintenance(
     request: ListMaintenanceRequest,
 ) -> Result<Vec<MaintenanceInfo>, IpcError> {
     let ListMaintenanceRequest {} = request;
-    desk.list_maintenance().await
+    desk.services().await?.list_maintenance().await
 }
 
 /// `add_maintenance`: open a maintenance window now.
@@ -316,7 +317,7 @@ pub(crate) async fn add_maintenance(
     desk: DeskState<'_>,
     request: AddMaintenanceRequest,
 ) -> Result<i64, IpcError> {
-    desk.add_maintenance(request).await
+    desk.services().await?.add_maintenance(request).await
 }
 
 /// `end_maintenance`: end a maintenance window now.
@@ -325,7 +326,7 @@ pub(crate) async fn end_maintenance(
     desk: DeskState<'_>,
     request: EndMaintenanceRequest,
 ) -> Result<(), IpcError> {
-    desk.end_maintenance(request).await
+    desk.services().await?.end_maintenance(request).await
 }
 
 /// `set_device_offline_after`: a device's own offline threshold.
@@ -334,5 +335,8 @@ pub(crate) async fn set_device_offline_after(
     desk: DeskState<'_>,
     request: SetDeviceOfflineAfterRequest,
 ) -> Result<(), IpcError> {
-    desk.set_device_offline_after(request).await
+    desk.services()
+        .await?
+        .set_device_offline_after(request)
+        .await
 }

@@ -138,12 +138,9 @@ pub fn run() {
             })?;
             forward_events(app.handle().clone(), &desk);
             if demo {
-                let desk = desk.clone();
-                tauri::async_runtime::spawn(async move {
-                    if let Err(e) = desk.start_demo(Default::default()).await {
-                        eprintln!("acsdesk-desktop: the demo did not start: {}", e.message);
-                    }
-                });
+                // The window starts it, so that a keyring that cannot keep the demo's
+                // key leads to the passphrase dialog rather than to a line on stderr.
+                desk.request_demo();
             }
             app.manage(desk);
             // Without a tray (some desktops have none) closing the window quits instead.

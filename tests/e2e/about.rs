@@ -7,14 +7,7 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn about_page_shows_the_version_the_backend_reports() -> anyhow::Result<()> {
-    let desktop = Desktop::launch().await?;
-    let outcome = check_about(&desktop).await;
-    if outcome.is_err() {
-        // Keep a picture of what the window showed when it failed.
-        let _ = desktop.screenshot("about-failure").await;
-    }
-    desktop.shutdown().await;
-    outcome
+    Desktop::journey("about", None, check_about).await
 }
 
 async fn check_about(desktop: &Desktop) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
-//! End-to-end tests in the real AcsDesk window, driven over WebDriver under Xvfb.
+//! End-to-end tests in the real AcsDesk window, driven over WebDriver under Xvfb: one
+//! test per journey a person takes, each in a fresh window (they take turns).
 
 mod about;
-mod demo;
+mod journeys;
 mod unlock;

@@ -18,13 +18,7 @@ async fn a_passphrase_tenant_is_unlocked_in_the_window() -> anyhow::Result<()> {
         t.close().await;
         ws.set_setting("current_tenant", "Field ISP").await?;
     }
-    let desktop = Desktop::launch_in(data).await?;
-    let outcome = scenario(&desktop).await;
-    if outcome.is_err() {
-        let _ = desktop.screenshot("unlock-failure").await;
-    }
-    desktop.shutdown().await;
-    outcome
+    Desktop::journey("unlock", Some(data), scenario).await
 }
 
 async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {

@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 /// The name of the desktop app's binary in the cargo target directory.
 const APP_BIN: &str = "acsdesk-desktop";
 
+/// One window at a time: tests that open one take turns (two cores, one display, and a
+/// webview profile they share).
+static WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// A running AcsDesk window and the WebDriver session that drives it. Dropping it kills
 /// the driver (and with it the app); prefer [`Desktop::shutdown`] to end the session cleanly.
 #[derive(Debug)]
@@ -21,6 +25,8 @@ pub struct Desktop {
     artifacts: PathBuf,
     /// The app's own data directory, fresh for each launch (a first run).
     data: tempfile::TempDir,
+    /// This test's turn with the window, given back when it ends.
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl Desktop {
@@ -36,6 +42,7 @@ impl Desktop {
     /// Launches the app on a data directory the test prepared (tenants already there).
     pub async fn launch_in(data: tempfile::TempDir) -> Result<Self> {
         require_display()?;
+        let turn = WINDOW.lock().await;
         let app = app_binary()?;
         let tauri_driver = find_tool("tauri-driver").context(
             "tauri-driver is not installed: run `./dev.sh setup` \
@@ -88,7 +95,83 @@ impl Desktop {
             driver,
             artifacts,
             data,
+            _turn: turn,
         })
+    }
+
+    /// Runs one named journey in a fresh window (on `data`, or a first run): a picture
+    /// `<name>-failure.png` is kept of the window when it fails, and the window closes.
+    pub async fn journey(
+        name: &str,
+        data: Option<tempfile::TempDir>,
+        steps: impl AsyncFnOnce(&Desktop) -> Result<()>,
+    ) -> Result<()> {
+        let desktop = match data {
+            Some(d) => Self::launch_in(d).await?,
+            None => Self::launch().await?,
+        };
+        let outcome = steps(&desktop).await;
+        if outcome.is_err() {
+            let _ = desktop.screenshot(&format!("{name}-failure")).await;
+        }
+        desktop.shutdown().await;
+        outcome.with_context(|| format!("journey {name}"))
+    }
+
+    /// From the welcome screen, starts the demo fleet and waits for its 200 routers in
+    /// the device list, with no filter left from an earlier run. Returns how many are
+    /// online.
+    pub async fn start_demo(&self) -> Result<u64> {
+        let c = &self.client;
+        c.wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(fantoccini::Locator::Css("[data-testid=start-demo]"))
+            .await
+            .context("a first run offers the demo fleet")?
+            .click()
+            .await?;
+        // Filters and columns are remembered by the webview between runs: start afresh.
+        let clear = c
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(fantoccini::Locator::Css("[data-testid=clear-filters]"))
+            .await?;
+        if clear.prop("disabled").await?.as_deref() != Some("true") {
+            clear.click().await?;
+        }
+        c.execute(
+            "localStorage.removeItem('acsdesk.devices.columns'); return true;",
+            vec![],
+        )
+        .await?;
+        let text = self
+            .wait_text(
+                "[data-testid=device-counts]",
+                Duration::from_secs(90),
+                |t| counts(t).is_some_and(|(_, shown, fleet)| fleet == 200 && shown == 200),
+            )
+            .await?;
+        let (online, _, _) = counts(&text).context("counts")?;
+        Ok(online)
+    }
+
+    /// Clicks the element at `css` once it is there.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(fantoccini::Locator::Css(css))
+            .await
+            .with_context(|| format!("{css} never showed"))?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// Runs a script in the window and decodes what it returns.
+    pub async fn eval<T: serde::de::DeserializeOwned>(&self, script: &str) -> Result<T> {
+        let value = self.client.execute(script, vec![]).await?;
+        serde_json::from_value(value).with_context(|| format!("the script's answer: {script}"))
     }
 
     /// Saves a PNG screenshot of the window as `<artifacts>/<name>.png` and returns its path.
@@ -242,4 +325,18 @@ fn wait_for_port(port: u16, limit: Duration) -> Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
     bail!("nothing listened on 127.0.0.1:{port} after {limit:?}")
+}
+
+/// Parses the device list's counts, "12 online / 200 shown of 200", as (online, shown,
+/// fleet).
+pub fn counts(text: &str) -> Option<(u64, u64, u64)> {
+    let nums: Vec<u64> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match nums.as_slice() {
+        [online, shown, fleet] => Some((*online, *shown, *fleet)),
+        _ => None,
+    }
 }

@@ -32,8 +32,31 @@ pub(crate) fn App() -> impl IntoView {
     });
     let unlock = Unlock(RwSignal::new(None::<UnlockFor>));
     provide_context(unlock);
+    // `--demo`: started once, as the welcome screen's button starts it.
+    let demo_asked = StoredValue::new(false);
+    let start_demo = StoredValue::new(None::<Callback<()>>);
+    start_demo.set_value(Some(Callback::new(move |_: ()| {
+        leptos::task::spawn_local(async move {
+            match ipc::start_demo().await {
+                Ok(()) => reload.update(|r| *r += 1),
+                Err(e) => {
+                    let retry = start_demo.get_value().unwrap_or(Callback::new(|_| {}));
+                    if let Some(e) = unlock.ask_if_locked(e, None, retry) {
+                        leptos::logging::error!("the demo did not start: {}", e.message);
+                    }
+                }
+            }
+        });
+    })));
     Effect::new(move |_| {
         if let Some(Ok(s)) = state.get() {
+            if s.demo_requested && !s.demo_running && s.locked.is_none() && !demo_asked.get_value()
+            {
+                demo_asked.set_value(true);
+                if let Some(start) = start_demo.get_value() {
+                    start.run(());
+                }
+            }
             first_run.set(s.current.is_none() && s.locked.is_none());
             locked.set(s.current.is_none() && s.locked.is_some());
             // The tenant in use at start needs its passphrase.

@@ -1,56 +1,73 @@
-//! Actions from the desktop: raw inputs parsed into validated requests (the CLI parses
-//! with the same function), checked against the live device, queued, listed.
+//! Actions: raw inputs parsed into validated requests, checked against the live devices
+//! and queued all or nothing, listed, cancelled — for the desktop and the CLI alike.
 
 use crate::connect::connection_client;
-use crate::events::DeskEvent;
-use crate::Desk;
+use crate::Services;
+use acsdesk_core::actions::worker::{Worker, WorkerError};
 use acsdesk_core::actions::{ActionRequest, BandChoice, ParamValue};
 use acsdesk_core::store::actions::ActionRow;
-use acsdesk_types::actions::{ActionInfo, ActionInput, ListActionsRequest, QueueActionRequest};
-use acsdesk_types::events::ActionProgressEvent;
+use acsdesk_types::actions::{ActionInfo, ActionInput, ListActionsRequest};
 use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
 use acsdesk_types::{ErrorCode, IpcError};
+use std::collections::HashMap;
 
-impl Desk {
-    /// Validates and queues an action on a device of the current tenant.
-    pub async fn queue_action(&self, request: QueueActionRequest) -> Result<ActionInfo, IpcError> {
-        let action = parse_action(request.action)?;
-        let tenant = self.tenant().await?;
-        let acs = tenant
-            .device_acs(request.acs.as_deref(), &request.device)
-            .await?;
-        // Checked against the live device first (paths, writability, firmware model):
-        // nothing wrong is queued.
-        let (_, client) = connection_client(&tenant, &acs).await?;
-        acsdesk_core::actions::worker::Worker::new(
-            tenant.clone(),
-            &acs,
-            client,
-            self.clock.clone(),
-        )
-        .check(&request.device, &action)
-        .await
-        .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
-        let row = tenant
-            .enqueue_action_in(
-                Some(&acs),
-                &request.device,
-                &action,
-                "desktop",
-                (self.clock)(),
-            )
-            .await?;
-        self.work.notify_one();
-        let info = action_info(&row);
-        let _ = self
-            .events
-            .send(DeskEvent::ActionProgress(ActionProgressEvent {
-                id: row.id,
-                device: row.device.clone(),
-                status: info.status,
-                detail: None,
-            }));
-        Ok(info)
+impl Services {
+    /// Checks `action` against each live device (its paths, their writability, the
+    /// firmware's model), then queues it on all of them in one transaction: when one
+    /// device refuses it, nothing is queued. `acs` picks the connection of an id known
+    /// to several. Returns the actions' ids in the order of `devices`.
+    pub async fn queue_actions(
+        &self,
+        acs: Option<&str>,
+        devices: &[String],
+        action: &ActionRequest,
+    ) -> Result<Vec<i64>, IpcError> {
+        if devices.is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::Invalid,
+                "no device is given: nothing was queued",
+            ));
+        }
+        let mut workers = HashMap::<String, Worker>::new();
+        let mut targets = Vec::with_capacity(devices.len());
+        for id in devices {
+            let acs = self.tenant.device_acs(acs, id).await?;
+            let worker = match workers.get(&acs) {
+                Some(w) => w.clone(),
+                None => {
+                    let (_, client) = connection_client(&self.tenant, &acs).await?;
+                    let w = Worker::new(self.tenant.clone(), &acs, client, self.clock.clone());
+                    workers.insert(acs.clone(), w.clone());
+                    w
+                }
+            };
+            worker.check(id, action).await.map_err(|e| {
+                IpcError::new(ErrorCode::Invalid, format!("{id}: {e}; nothing was queued"))
+            })?;
+            targets.push((Some(acs), id.clone()));
+        }
+        Ok(self
+            .tenant
+            .enqueue_actions(&targets, action, self.by, self.now())
+            .await?)
+    }
+
+    /// One action as listed.
+    pub async fn action(&self, id: i64) -> Result<ActionInfo, IpcError> {
+        Ok(action_info(&self.tenant.action(id).await?))
+    }
+
+    /// Cancels an action that has not reached GenieACS yet.
+    pub async fn cancel_action(&self, id: i64) -> Result<(), IpcError> {
+        let acs = self.tenant.action(id).await?.acs;
+        let (_, client) = connection_client(&self.tenant, &acs).await?;
+        Worker::new(self.tenant.clone(), &acs, client, self.clock.clone())
+            .cancel(id)
+            .await
+            .map_err(|e| match e {
+                WorkerError::Refused(why) => IpcError::new(ErrorCode::Conflict, why),
+                other => IpcError::new(ErrorCode::Remote, other.to_string()),
+            })
     }
 
     /// Recent actions, of one device or all.
@@ -58,7 +75,7 @@ impl Desk {
         &self,
         request: ListActionsRequest,
     ) -> Result<Vec<ActionInfo>, IpcError> {
-        let tenant = self.tenant().await?;
+        let tenant = &self.tenant;
         let rows = match &request.device {
             Some(device) => tenant.device_actions(None, device, 200).await?,
             None => tenant.actions(None, 200).await?,

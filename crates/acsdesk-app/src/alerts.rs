@@ -1,8 +1,7 @@
-//! The alert centre from the desktop: alerts listed and moved (acknowledge, resolve),
+//! The alert centre: alerts listed and moved (acknowledge, resolve),
 //! and the tenant's delivery channels (list without secrets, save, remove, test).
 
-use crate::events::DeskEvent;
-use crate::Desk;
+use crate::Services;
 use acsdesk_types::alerts::{
     AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest, SaveChannelRequest,
     SetAlertStateRequest,
@@ -10,15 +9,14 @@ use acsdesk_types::alerts::{
 use acsdesk_types::AlertState;
 use acsdesk_types::{ErrorCode, IpcError};
 
-impl Desk {
+impl Services {
     /// Alerts, newest first.
     pub async fn list_alerts(
         &self,
         request: ListAlertsRequest,
     ) -> Result<Vec<AlertInfo>, IpcError> {
         let rows = self
-            .tenant()
-            .await?
+            .tenant
             .find_alerts(&acsdesk_core::store::alerts::AlertQuery {
                 state: request.state.map(|s| s.as_str().to_owned()),
                 kind: request.kind,
@@ -45,8 +43,7 @@ impl Desk {
     /// The current tenant's alert channels (no secrets).
     pub async fn list_channels(&self) -> Result<Vec<ChannelInfo>, IpcError> {
         Ok(self
-            .tenant()
-            .await?
+            .tenant
             .channels()
             .await?
             .into_iter()
@@ -86,8 +83,7 @@ impl Desk {
                 ))
             }
         };
-        self.tenant()
-            .await?
+        self.tenant
             .add_channel(&request.name, &config, (self.clock)())
             .await?;
         Ok(())
@@ -95,29 +91,24 @@ impl Desk {
 
     /// Removes an alert channel.
     pub async fn remove_channel(&self, request: ChannelNameRequest) -> Result<(), IpcError> {
-        self.tenant().await?.remove_channel(&request.name).await?;
+        self.tenant.remove_channel(&request.name).await?;
         Ok(())
     }
 
     /// Sends a test message through a channel; the attempts it took.
     pub async fn test_channel(&self, request: ChannelNameRequest) -> Result<u32, IpcError> {
-        let tenant = self.tenant().await?;
-        acsdesk_core::alerts::deliver::test_channel(&tenant, &request.name, (self.clock)())
+        let tenant = &self.tenant;
+        acsdesk_core::alerts::deliver::test_channel(tenant, &request.name, (self.clock)())
             .await
             .map_err(|e| IpcError::new(ErrorCode::Remote, e))
     }
 
-    /// Acknowledges or resolves an alert.
-    pub async fn set_alert_state(&self, request: SetAlertStateRequest) -> Result<(), IpcError> {
-        let tenant = self.tenant().await?;
+    /// Acknowledges or resolves an alert; the alerts still open.
+    pub async fn set_alert_state(&self, request: SetAlertStateRequest) -> Result<u64, IpcError> {
+        let tenant = &self.tenant;
         tenant
             .set_alert_state(request.id, request.state.as_str(), (self.clock)())
             .await?;
-        let open = tenant.open_alert_count().await?;
-        let _ = self.events.send(DeskEvent::Alerts {
-            notify: Vec::new(),
-            open,
-        });
-        Ok(())
+        Ok(tenant.open_alert_count().await?)
     }
 }

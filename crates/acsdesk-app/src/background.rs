@@ -2,10 +2,10 @@
 //! (each round is [`crate::pipeline::sync_round`]), an action worker per connection, and
 //! the samples' roll-up on its own timer. Each is a handle; dropping it stops the task.
 
-use crate::connect::connection_client;
 use crate::events::{announce, health_event, DeskEvent};
+use crate::runner::{ActionRunner, Pass, DEFAULT_CONCURRENCY};
 use crate::Desk;
-use acsdesk_core::actions::worker::{Outcome, Worker};
+use acsdesk_core::actions::worker::Outcome;
 use acsdesk_core::store::TenantStore;
 use acsdesk_core::sync::scheduler::{spawn_poller, PollerConfig, PollerHandle};
 use acsdesk_core::sync::SyncMode;
@@ -117,69 +117,27 @@ impl Desk {
         Ok(handle)
     }
 
-    /// The action worker of connection `acs`: drains the queue, follows what is in
-    /// GenieACS, raises the alert of a failed action and reports every move.
+    /// The action worker of connection `acs`: passes of the shared [`ActionRunner`]
+    /// (send, follow, raise the alert of a failed action), each move reported.
     pub(crate) async fn spawn_worker(
         self: &Arc<Self>,
         tenant: &TenantStore,
         acs: &str,
     ) -> Result<WorkerTask, IpcError> {
-        let (_, client) = connection_client(tenant, acs).await?;
-        let worker = Worker::new(tenant.clone(), acs, client, self.clock.clone());
+        let runner = ActionRunner::new(tenant.clone(), self.clock.clone(), DEFAULT_CONCURRENCY);
+        // A connection that cannot be built (a bad saved URL) is refused now, not later.
+        runner.worker(acs).await?;
         let desk = Arc::downgrade(self);
         let work = self.work.clone();
         let tenant = tenant.clone();
+        let acs = acs.to_owned();
         Ok(WorkerTask(tokio::spawn(async move {
             loop {
-                let mut outcomes = Vec::new();
-                loop {
-                    match worker.try_execute_next().await {
-                        Ok(Outcome::Idle) | Err(_) => break,
-                        Ok(o) => outcomes.push(o),
-                    }
-                }
-                if let Ok(more) = worker.follow_up().await {
-                    outcomes.extend(
-                        more.into_iter()
-                            .filter(|o| !matches!(o, Outcome::Waiting(_))),
-                    );
-                }
+                let pass = runner.pass(&acs).await;
                 let Some(desk) = desk.upgrade() else { return };
-                let mut finished = false;
-                for o in outcomes {
-                    let id = match &o {
-                        Outcome::Completed(id)
-                        | Outcome::Failed(id, _)
-                        | Outcome::Waiting(id)
-                        | Outcome::RetryLater(id, _) => *id,
-                        Outcome::Idle => continue,
-                    };
-                    finished |= matches!(o, Outcome::Completed(_) | Outcome::Failed(..));
-                    if let Ok(a) = tenant.action(id).await {
-                        if let Outcome::Failed(_, why) = &o {
-                            let now = (desk.clock)();
-                            let config = tenant.alert_config().await.unwrap_or_default();
-                            if let Ok(deliveries) = acsdesk_core::alerts::engine::action_failed(
-                                &tenant, &a, why, &config, now,
-                            )
-                            .await
-                            {
-                                announce(&desk.events, &tenant, deliveries, now).await;
-                            }
-                        }
-                        let _ = desk
-                            .events
-                            .send(DeskEvent::ActionProgress(ActionProgressEvent {
-                                id,
-                                device: a.device.clone(),
-                                status: a.status,
-                                detail: a.fault_message.clone(),
-                            }));
-                    }
-                }
-                if finished {
-                    // Show the outcome in the list and dashboard without waiting a poll.
-                    let _ = desk.sync_now().await;
+                match pass {
+                    Ok(pass) => desk.report_pass(&tenant, pass).await,
+                    Err(e) => eprintln!("acsdesk: {}: actions on {acs}: {e}", tenant.name()),
                 }
                 drop(desk);
                 tokio::select! {
@@ -188,5 +146,46 @@ impl Desk {
                 }
             }
         })))
+    }
+
+    /// Tells the window how a pass moved each action, announces the alerts it raised,
+    /// and syncs at once when an action finished so its outcome shows without a wait.
+    async fn report_pass(&self, tenant: &TenantStore, pass: Pass) {
+        let now = (self.clock)();
+        let finished = pass.finished().next().is_some();
+        // Following finds most actions still waiting: only the moves are news.
+        let moved = pass.sent.iter().chain(
+            pass.followed
+                .iter()
+                .filter(|o| !matches!(o, Outcome::Waiting(_))),
+        );
+        for o in moved {
+            let id = match o {
+                Outcome::Completed(id)
+                | Outcome::Failed(id, _)
+                | Outcome::Waiting(id)
+                | Outcome::RetryLater(id, _) => *id,
+                Outcome::Idle => continue,
+            };
+            if let Ok(a) = tenant.action(id).await {
+                let _ = self
+                    .events
+                    .send(DeskEvent::ActionProgress(ActionProgressEvent {
+                        id,
+                        device: a.device.clone(),
+                        status: a.status,
+                        detail: a.fault_message.clone(),
+                    }));
+            }
+        }
+        if !pass.deliveries.is_empty() {
+            announce(&self.events, tenant, pass.deliveries, now).await;
+        }
+        for e in pass.errors {
+            eprintln!("acsdesk: {}: actions: {e}", tenant.name());
+        }
+        if finished {
+            let _ = self.sync_now().await;
+        }
     }
 }

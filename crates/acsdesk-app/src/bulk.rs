@@ -1,8 +1,8 @@
-//! Bulk actions from the desktop: one action queued on many devices (chosen one by one
-//! or by the list's filter) in one transaction, and where the operation stands.
+//! Bulk actions: one action queued on many devices (chosen one by one or by a filter) in
+//! one transaction, and where the operation stands — for the desktop and the CLI alike.
 
 use crate::actions::parse_action;
-use crate::Desk;
+use crate::Services;
 use acsdesk_core::actions::ActionRequest;
 use acsdesk_types::actions::{
     ActionInfo, BulkProgress, BulkProgressRequest, BulkQueued, BulkTargets, QueueBulkRequest,
@@ -16,7 +16,7 @@ const MAX_BULK: usize = 100_000;
 /// Failures listed with a bulk operation's progress.
 const FAILURES_SHOWN: usize = 20;
 
-impl Desk {
+impl Services {
     /// Queues one action on every target device. Only actions that need nothing of the
     /// device (reboot, factory reset, refresh, summon) go in bulk; the rest are checked
     /// against each live device and are queued one at a time.
@@ -40,7 +40,7 @@ impl Desk {
                 ),
             ));
         }
-        let tenant = self.tenant().await?;
+        let tenant = &self.tenant;
         let mut seen = HashSet::new();
         let targets: Vec<(Option<String>, String)> = match request.targets {
             BulkTargets::Devices { devices } => devices
@@ -71,11 +71,10 @@ impl Desk {
             ));
         }
         // All or nothing: a device that has gone meanwhile refuses the whole batch.
+        let by = format!("{} (bulk)", self.by);
         let ids = tenant
-            .enqueue_actions(&targets, &action, "desktop (bulk)", (self.clock)())
+            .enqueue_actions(&targets, &action, &by, (self.clock)())
             .await?;
-        // Every connection's worker, not just one.
-        self.work.notify_waiters();
         Ok(BulkQueued {
             ids,
             description: action.describe(),
@@ -87,7 +86,7 @@ impl Desk {
         &self,
         request: BulkProgressRequest,
     ) -> Result<BulkProgress, IpcError> {
-        let tenant = self.tenant().await?;
+        let tenant = &self.tenant;
         let t = tenant.action_tally(&request.ids, FAILURES_SHOWN).await?;
         Ok(BulkProgress {
             total: t.pending + t.sent + t.completed + t.failed + t.cancelled,
@@ -169,6 +168,9 @@ pub(super) mod tests {
             ..DeviceFilter::default()
         };
         let listed = desk
+            .services()
+            .await
+            .unwrap()
             .list_devices(ListDevicesRequest {
                 filter: online.clone(),
                 limit: 100,
@@ -187,6 +189,9 @@ pub(super) mod tests {
         assert_eq!(queued.ids.len() as u64, listed.total);
         assert_eq!(queued.description, "Refresh parameters");
         let first = desk
+            .services()
+            .await
+            .unwrap()
             .bulk_progress(BulkProgressRequest {
                 ids: queued.ids.clone(),
             })
@@ -196,6 +201,9 @@ pub(super) mod tests {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         let done = loop {
             let p = desk
+                .services()
+                .await
+                .unwrap()
                 .bulk_progress(BulkProgressRequest {
                     ids: queued.ids.clone(),
                 })
@@ -215,6 +223,9 @@ pub(super) mod tests {
         // A device's own list shows its part of the operation.
         let one = &listed.rows[0].id;
         let mine = desk
+            .services()
+            .await
+            .unwrap()
             .list_actions(ListActionsRequest {
                 device: Some(one.clone()),
             })
@@ -228,6 +239,9 @@ pub(super) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (desk, _sandbox) = synced_desk(dir.path(), 8).await;
         let rows = desk
+            .services()
+            .await
+            .unwrap()
             .list_devices(ListDevicesRequest {
                 limit: 10,
                 ..ListDevicesRequest::default()
@@ -287,6 +301,9 @@ pub(super) mod tests {
             .unwrap_err();
         assert!(ghost.message.contains("Ghost"), "{ghost}");
         assert!(desk
+            .services()
+            .await
+            .unwrap()
             .list_actions(ListActionsRequest::default())
             .await
             .unwrap()

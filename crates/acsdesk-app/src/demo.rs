@@ -61,11 +61,7 @@ impl Desk {
             t.set_acs_url(DEMO_ACS, &url).await?;
             t
         } else {
-            let choice = self.key_choice()?;
-            let t = self
-                .workspace
-                .create_tenant(DEMO_TENANT, choice, now)
-                .await?;
+            let t = self.create_keyed_tenant(DEMO_TENANT, now).await?;
             t.add_acs(
                 &acsdesk_core::store::acs::NewAcs {
                     name: DEMO_ACS.into(),
@@ -121,12 +117,7 @@ mod tests {
         let desk = Desk::open(dir.path(), acsdesk_core::clock::system())
             .await
             .unwrap();
-        assert!(
-            desk.list_devices(ListDevicesRequest::default())
-                .await
-                .is_err(),
-            "no tenant yet"
-        );
+        assert!(desk.services().await.is_err(), "no tenant yet");
         let mut events = desk.subscribe();
         let url = desk
             .start_demo(StartDemoRequest { devices: 40 })
@@ -148,6 +139,9 @@ mod tests {
         assert_eq!(state.current.as_deref(), Some(DEMO_TENANT));
         assert!(state.demo_running);
         let all = desk
+            .services()
+            .await
+            .unwrap()
             .list_devices(ListDevicesRequest {
                 limit: 100,
                 ..ListDevicesRequest::default()
@@ -156,6 +150,9 @@ mod tests {
             .unwrap();
         assert_eq!(all.total, 40);
         let offline = desk
+            .services()
+            .await
+            .unwrap()
             .list_devices(ListDevicesRequest {
                 filter: DeviceFilter {
                     presence: Some(Presence::Offline),
@@ -168,10 +165,19 @@ mod tests {
             .unwrap();
         assert_eq!(offline.total + all.online, 40);
         let id = all.rows.iter().find(|r| r.online).unwrap().id.clone();
-        let detail = desk.get_device(&id).await.unwrap();
+        let detail = desk
+            .services()
+            .await
+            .unwrap()
+            .get_device(&id)
+            .await
+            .unwrap();
         assert_eq!(detail.row.id, id);
         assert!(!detail.wifi.is_empty());
         let chart = desk
+            .services()
+            .await
+            .unwrap()
             .device_chart(DeviceChartRequest {
                 id,
                 metric: "uptime".into(),
@@ -183,7 +189,13 @@ mod tests {
             .unwrap();
         assert!(chart.svg.contains("Uptime (h)"));
         assert!(chart.points >= 1);
-        let facets = desk.device_facets().await.unwrap();
+        let facets = desk
+            .services()
+            .await
+            .unwrap()
+            .device_facets()
+            .await
+            .unwrap();
         assert!(facets.vendors.len() >= 3, "{:?}", facets.vendors);
         // A second start reuses the running sandbox.
         assert_eq!(

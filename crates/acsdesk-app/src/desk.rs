@@ -1,15 +1,21 @@
 //! The desktop's session: the workspace, the tenant in use with its background work
 //! (pollers, workers, roll-ups), the demo when it runs, the passphrase given in this
-//! session, and the events the window listens to. The services in the sibling modules
-//! are methods of [`Desk`].
+//! session, and the events the window listens to. The services themselves are
+//! [`Services`] over the tenant in use ([`Desk::services`]); `Desk` adds only what a
+//! session does around them (waking its workers, telling the window).
 
+use crate::actions::parse_action;
 use crate::background::WorkerTask;
 use crate::connect::auth_kind;
 use crate::demo::{DemoHandle, DEMO_TENANT};
 use crate::events::{health_event, DeskEvent};
+use crate::Services;
 use acsdesk_core::clock::Clock;
 use acsdesk_core::store::{KeyChoice, StoreError, TenantStore, Workspace};
 use acsdesk_core::sync::scheduler::PollerHandle;
+use acsdesk_types::actions::{ActionInfo, BulkQueued, QueueActionRequest, QueueBulkRequest};
+use acsdesk_types::alerts::SetAlertStateRequest;
+use acsdesk_types::events::ActionProgressEvent;
 use acsdesk_types::settings::{
     AcsInfo, SwitchTenantRequest, TenantInfo, UnlockTenantRequest, WorkspaceState,
 };
@@ -42,6 +48,11 @@ pub struct Desk {
     session_passphrase: std::sync::Mutex<Option<String>>,
     /// The tenant in use that could not be opened at start without its passphrase.
     locked: std::sync::Mutex<Option<String>>,
+    /// The system keyring refused to keep a key in this session (locked, its prompt
+    /// cancelled): new tenants take the session's passphrase instead.
+    keyring_refused: std::sync::atomic::AtomicBool,
+    /// Started with `--demo`: the window starts the demo once it is up.
+    demo_requested: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Desk {
@@ -55,6 +66,13 @@ impl std::fmt::Debug for Desk {
 /// A standard mutex's guard, even after a panic elsewhere (the data is plain values).
 pub(crate) fn lock_std<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Why a passphrase is asked for when the system keyring cannot keep a tenant's key.
+pub(crate) const NO_KEYRING: &str = "The system keyring is locked or missing, so AcsDesk cannot keep this tenant's key in it. Choose a passphrase instead: it encrypts the tenant's data on this computer, and AcsDesk asks for it each time it starts.";
+
+fn no_keyring() -> IpcError {
+    IpcError::new(ErrorCode::Locked, NO_KEYRING)
 }
 
 fn no_tenant() -> IpcError {
@@ -78,6 +96,8 @@ impl Desk {
             work: Arc::new(tokio::sync::Notify::new()),
             session_passphrase: std::sync::Mutex::new(None),
             locked: std::sync::Mutex::new(None),
+            keyring_refused: std::sync::atomic::AtomicBool::new(false),
+            demo_requested: std::sync::atomic::AtomicBool::new(false),
         });
         if let Some(name) = desk.workspace.setting(CURRENT_TENANT).await? {
             if name != DEMO_TENANT {
@@ -113,15 +133,38 @@ impl Desk {
                 return Ok(KeyChoice::Passphrase(p));
             }
         }
-        if acsdesk_core::store::key::keyring_available() {
+        let refused = self
+            .keyring_refused
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if !refused && acsdesk_core::store::key::keyring_available() {
             return Ok(KeyChoice::Keyring);
         }
         match lock_std(&self.session_passphrase).clone() {
             Some(p) => Ok(KeyChoice::Passphrase(p)),
-            None => Err(IpcError::new(
-                ErrorCode::Locked,
-                "there is no credential store on this system: choose a passphrase to protect the tenant's data",
-            )),
+            None => Err(no_keyring()),
+        }
+    }
+
+    /// Creates a tenant with its key kept as [`Self::key_choice`] says. A keyring that
+    /// answers but refuses to store (locked, its unlock prompt cancelled) asks for a
+    /// passphrase in words, not with the keyring's own error.
+    pub(crate) async fn create_keyed_tenant(
+        &self,
+        name: &str,
+        now: i64,
+    ) -> Result<TenantStore, IpcError> {
+        match self
+            .workspace
+            .create_tenant(name, self.key_choice()?, now)
+            .await
+        {
+            Err(StoreError::Keyring(e)) => {
+                self.keyring_refused
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                eprintln!("acsdesk: the system keyring refused the key of \"{name}\": {e}");
+                Err(no_keyring())
+            }
+            other => Ok(other?),
         }
     }
 
@@ -153,6 +196,13 @@ impl Desk {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Asks the window to start the demo fleet as soon as it is up (`--demo`): it takes
+    /// the same path as the welcome screen's button, passphrase dialog included.
+    pub fn request_demo(&self) {
+        self.demo_requested
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Events for the UI.
@@ -238,7 +288,68 @@ impl Desk {
             current: inner.tenant.as_ref().map(|t| t.name().to_owned()),
             demo_running: inner.demo.is_some(),
             locked: lock_std(&self.locked).clone(),
+            demo_requested: self
+                .demo_requested
+                .load(std::sync::atomic::Ordering::Relaxed),
         })
+    }
+
+    /// The services over the tenant in use, for actions requested by the desktop.
+    pub async fn services(&self) -> Result<Services, IpcError> {
+        Ok(Services::new(
+            self.tenant().await?,
+            self.clock.clone(),
+            "desktop",
+        ))
+    }
+
+    /// Validates, checks against the live device and queues an action, wakes the
+    /// connection's worker and tells the window.
+    pub async fn queue_action(&self, request: QueueActionRequest) -> Result<ActionInfo, IpcError> {
+        let services = self.services().await?;
+        let action = parse_action(request.action)?;
+        let ids = services
+            .queue_actions(
+                request.acs.as_deref(),
+                std::slice::from_ref(&request.device),
+                &action,
+            )
+            .await?;
+        self.work.notify_waiters();
+        let mut queued = None;
+        for id in ids {
+            let info = services.action(id).await?;
+            let _ = self
+                .events
+                .send(DeskEvent::ActionProgress(ActionProgressEvent {
+                    id,
+                    device: info.device.clone(),
+                    status: info.status,
+                    detail: None,
+                }));
+            queued = Some(info);
+        }
+        queued.ok_or_else(|| IpcError::new(ErrorCode::Internal, "nothing was queued"))
+    }
+
+    /// Queues one action on many devices and wakes every connection's worker.
+    pub async fn queue_bulk_action(
+        &self,
+        request: QueueBulkRequest,
+    ) -> Result<BulkQueued, IpcError> {
+        let queued = self.services().await?.queue_bulk_action(request).await?;
+        self.work.notify_waiters();
+        Ok(queued)
+    }
+
+    /// Acknowledges or resolves an alert and tells the window the open count.
+    pub async fn set_alert_state(&self, request: SetAlertStateRequest) -> Result<(), IpcError> {
+        let open = self.services().await?.set_alert_state(request).await?;
+        let _ = self.events.send(DeskEvent::Alerts {
+            notify: Vec::new(),
+            open,
+        });
+        Ok(())
     }
 
     /// Runs one sync of every connection now (the CLI's `sync`, tests).

@@ -3,7 +3,7 @@
 //! images that fit it.
 
 use crate::connect::connection_client;
-use crate::Desk;
+use crate::Services;
 use acsdesk_core::charts::{render_svg, ChartSpec, Metric, Theme};
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceLogsRequest,
@@ -12,15 +12,15 @@ use acsdesk_types::devices::{
 };
 use acsdesk_types::{ErrorCode, IpcError};
 
-impl Desk {
+impl Services {
     /// A device's parameters, live from its GenieACS (read-only).
     pub async fn device_parameters(
         &self,
         request: DeviceParametersRequest,
     ) -> Result<Vec<ParameterInfo>, IpcError> {
-        let tenant = self.tenant().await?;
+        let tenant = &self.tenant;
         let acs = tenant.device_acs(None, &request.device).await?;
-        let (_, client) = connection_client(&tenant, &acs).await?;
+        let (_, client) = connection_client(tenant, &acs).await?;
         let prefix = request
             .prefix
             .map(|p| p.trim().trim_end_matches('.').to_owned())
@@ -61,9 +61,9 @@ impl Desk {
         &self,
         request: FirmwareFilesRequest,
     ) -> Result<Vec<FirmwareFileInfo>, IpcError> {
-        let tenant = self.tenant().await?;
+        let tenant = &self.tenant;
         let device = tenant.device(&request.device).await?;
-        let (_, client) = connection_client(&tenant, &device.row.acs).await?;
+        let (_, client) = connection_client(tenant, &device.row.acs).await?;
         let files = client
             .files()
             .list()
@@ -96,8 +96,7 @@ impl Desk {
         request: ListDevicesRequest,
     ) -> Result<ListDevicesResponse, IpcError> {
         let page = self
-            .tenant()
-            .await?
+            .tenant
             .list_devices(
                 &request.filter,
                 request.sort,
@@ -115,7 +114,7 @@ impl Desk {
 
     /// The values the filters can take.
     pub async fn device_facets(&self) -> Result<DeviceFacets, IpcError> {
-        let t = self.tenant().await?;
+        let t = &self.tenant;
         Ok(DeviceFacets {
             vendors: t.facet("vendor").await?,
             models: t.facet("model").await?,
@@ -127,7 +126,7 @@ impl Desk {
 
     /// Everything the dashboard shows about a device.
     pub async fn get_device(&self, id: &str) -> Result<DeviceDetail, IpcError> {
-        let tenant = self.tenant().await?;
+        let tenant = &self.tenant;
         let d = tenant.device(id).await?;
         let n = &d.normalized;
         Ok(DeviceDetail {
@@ -168,8 +167,7 @@ impl Desk {
     /// A device's log, newest first.
     pub async fn device_logs(&self, request: DeviceLogsRequest) -> Result<Vec<LogInfo>, IpcError> {
         let rows = self
-            .tenant()
-            .await?
+            .tenant
             .logs(Some(&request.id), request.limit.clamp(1, 500))
             .await?;
         Ok(rows
@@ -193,7 +191,7 @@ impl Desk {
         })?;
         let now = (self.clock)();
         let from = now - request.range.millis();
-        let tenant = self.tenant().await?;
+        let tenant = &self.tenant;
         let points = tenant.series(&request.id, metric, from, now).await?;
         let reported = !points.is_empty() || tenant.ever_reported(&request.id, metric).await?;
         let svg = render_svg(&ChartSpec {

@@ -1,8 +1,8 @@
-//! AcsDesk's application layer: the one surface both shells call. The desktop's session
-//! ([`Desk`]) with its services — fleet, actions, bulk runs, alerts, maintenance,
-//! settings, tenants and connections, the demo — and, shared with the CLI, the GenieACS
-//! client of a connection ([`connect`]), action input parsing ([`actions::parse_action`])
-//! and the one post-sync pipeline ([`pipeline`]). It is the only layer that converts to
+//! AcsDesk's application layer: the one surface both shells call. [`Services`] over an
+//! open tenant — fleet, actions, bulk runs, alerts, maintenance, settings — the action
+//! [`runner`], the GenieACS client of a connection ([`connect`]) and the one post-sync
+//! [`pipeline`], used alike by the desktop's session ([`Desk`]: the tenant in use, its
+//! background work, the demo, events for the window) and by the CLI. It is the only layer that converts to
 //! and from the `acsdesk-types` DTOs; behaviour lives in `acsdesk-core` beneath it.
 
 pub mod actions;
@@ -17,8 +17,12 @@ mod fleet;
 mod maintenance;
 mod manage;
 pub mod pipeline;
+pub mod runner;
+mod services;
 mod settings;
 
 pub use demo::DEMO_TENANT;
 pub use desk::Desk;
 pub use events::DeskEvent;
+pub use manage::ConnectionTls;
+pub use services::Services;

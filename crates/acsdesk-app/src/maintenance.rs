@@ -1,17 +1,17 @@
 //! Alert configuration from the desktop beyond the tenant's rules: maintenance windows
 //! (open, list, end) and a device's own offline threshold.
 
-use crate::Desk;
+use crate::Services;
 use acsdesk_core::alerts::Subject;
 use acsdesk_types::alerts::{
     AddMaintenanceRequest, EndMaintenanceRequest, MaintenanceInfo, SetDeviceOfflineAfterRequest,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 
-impl Desk {
+impl Services {
     /// Windows open or to come, soonest first.
     pub async fn list_maintenance(&self) -> Result<Vec<MaintenanceInfo>, IpcError> {
-        let rows = self.tenant().await?.maintenance((self.clock)()).await?;
+        let rows = self.tenant.maintenance((self.clock)()).await?;
         Ok(rows
             .into_iter()
             .map(|w| {
@@ -63,8 +63,7 @@ impl Desk {
         }
         let now = (self.clock)();
         Ok(self
-            .tenant()
-            .await?
+            .tenant
             .add_maintenance(
                 subject.as_ref(),
                 now,
@@ -78,8 +77,7 @@ impl Desk {
     /// Ends a window now.
     pub async fn end_maintenance(&self, request: EndMaintenanceRequest) -> Result<(), IpcError> {
         Ok(self
-            .tenant()
-            .await?
+            .tenant
             .end_maintenance(request.id, (self.clock)())
             .await?)
     }
@@ -90,8 +88,7 @@ impl Desk {
         request: SetDeviceOfflineAfterRequest,
     ) -> Result<(), IpcError> {
         Ok(self
-            .tenant()
-            .await?
+            .tenant
             .set_device_offline_after(&request.device, request.minutes)
             .await?)
     }
@@ -110,6 +107,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (desk, _sandbox) = synced_desk(dir.path(), 3).await;
         let id = desk
+            .services()
+            .await
+            .unwrap()
             .list_devices(Default::default())
             .await
             .unwrap()
@@ -130,23 +130,44 @@ mod tests {
             (add("tenant", None, 0), "at least a minute"),
             (add("tenant", None, 32 * 24 * 60), "31 days"),
         ] {
-            let err = desk.add_maintenance(bad).await.unwrap_err();
+            let err = desk
+                .services()
+                .await
+                .unwrap()
+                .add_maintenance(bad)
+                .await
+                .unwrap_err();
             assert_eq!(err.code, ErrorCode::Invalid);
             assert!(err.message.contains(why), "{err}");
         }
         let unknown = desk
+            .services()
+            .await
+            .unwrap()
             .add_maintenance(add("device", Some("nope"), 60))
             .await
             .unwrap_err();
         assert!(unknown.message.contains("nope"), "{unknown}");
         let w = desk
+            .services()
+            .await
+            .unwrap()
             .add_maintenance(add("device", Some(&id), 90))
             .await
             .unwrap();
-        desk.add_maintenance(add("acs", Some("main"), 30))
+        desk.services()
+            .await
+            .unwrap()
+            .add_maintenance(add("acs", Some("main"), 30))
             .await
             .unwrap();
-        let listed = desk.list_maintenance().await.unwrap();
+        let listed = desk
+            .services()
+            .await
+            .unwrap()
+            .list_maintenance()
+            .await
+            .unwrap();
         assert_eq!(listed.len(), 2);
         let mine = listed.iter().find(|m| m.id == w).unwrap();
         assert_eq!(
@@ -158,28 +179,64 @@ mod tests {
             ("device", Some(id.as_str()), "fibre works")
         );
         assert_eq!(mine.until_ms - mine.from_ms, 90 * 60_000);
-        desk.end_maintenance(EndMaintenanceRequest { id: w })
+        desk.services()
+            .await
+            .unwrap()
+            .end_maintenance(EndMaintenanceRequest { id: w })
             .await
             .unwrap();
-        assert_eq!(desk.list_maintenance().await.unwrap().len(), 1);
+        assert_eq!(
+            desk.services()
+                .await
+                .unwrap()
+                .list_maintenance()
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         let again = desk
+            .services()
+            .await
+            .unwrap()
             .end_maintenance(EndMaintenanceRequest { id: w })
             .await
             .unwrap_err();
         assert_eq!(again.code, ErrorCode::NotFound);
 
-        assert_eq!(desk.get_device(&id).await.unwrap().offline_after_min, None);
-        desk.set_device_offline_after(SetDeviceOfflineAfterRequest {
-            device: id.clone(),
-            minutes: Some(240),
-        })
-        .await
-        .unwrap();
         assert_eq!(
-            desk.get_device(&id).await.unwrap().offline_after_min,
+            desk.services()
+                .await
+                .unwrap()
+                .get_device(&id)
+                .await
+                .unwrap()
+                .offline_after_min,
+            None
+        );
+        desk.services()
+            .await
+            .unwrap()
+            .set_device_offline_after(SetDeviceOfflineAfterRequest {
+                device: id.clone(),
+                minutes: Some(240),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            desk.services()
+                .await
+                .unwrap()
+                .get_device(&id)
+                .await
+                .unwrap()
+                .offline_after_min,
             Some(240)
         );
         let out = desk
+            .services()
+            .await
+            .unwrap()
             .set_device_offline_after(SetDeviceOfflineAfterRequest {
                 device: id.clone(),
                 minutes: Some(0),
@@ -187,12 +244,24 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(out.code, ErrorCode::Invalid);
-        desk.set_device_offline_after(SetDeviceOfflineAfterRequest {
-            device: id.clone(),
-            minutes: None,
-        })
-        .await
-        .unwrap();
-        assert_eq!(desk.get_device(&id).await.unwrap().offline_after_min, None);
+        desk.services()
+            .await
+            .unwrap()
+            .set_device_offline_after(SetDeviceOfflineAfterRequest {
+                device: id.clone(),
+                minutes: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            desk.services()
+                .await
+                .unwrap()
+                .get_device(&id)
+                .await
+                .unwrap()
+                .offline_after_min,
+            None
+        );
     }
 }

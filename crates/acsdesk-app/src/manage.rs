@@ -1,9 +1,10 @@
-//! Tenants and ACS connections managed from Settings: create and remove tenants, edit a
-//! connection (its syncing restarts with the new settings); add and remove connections.
+//! Tenants and ACS connections: a connection saved with its TLS trust (both shells), and
+//! from the desktop's Settings tenants created and removed, connections added, edited
+//! (their syncing restarts with the new settings) and removed.
 
 use crate::desk::CURRENT_TENANT;
-use crate::{Desk, DEMO_TENANT};
-use acsdesk_core::store::acs::NewAcs;
+use crate::{Desk, Services, DEMO_TENANT};
+use acsdesk_core::store::acs::{AcsConnection, NewAcs};
 use acsdesk_core::store::StoreError;
 use acsdesk_types::settings::{
     AddAcsRequest, CreateTenantRequest, RemoveAcsRequest, RemoveTenantRequest, UpdateAcsRequest,
@@ -23,6 +24,7 @@ impl Desk {
     pub async fn add_acs(self: &Arc<Self>, request: AddAcsRequest) -> Result<(), IpcError> {
         let now = (self.clock)();
         let current = self.inner.lock().await.tenant.clone();
+        // The demo tenant keeps its one connection: a real ACS goes to its own tenant.
         let tenant = match current {
             Some(t) if t.name() != DEMO_TENANT => t,
             _ => match self
@@ -38,15 +40,11 @@ impl Desk {
                         .open_tenant(&request.tenant, pass.as_deref())
                         .await?
                 }
-                None => {
-                    self.workspace
-                        .create_tenant(&request.tenant, self.key_choice()?, now)
-                        .await?
-                }
+                None => self.create_keyed_tenant(&request.tenant, now).await?,
             },
         };
-        tenant
-            .add_acs(
+        Services::new(tenant.clone(), self.clock.clone(), "desktop")
+            .add_connection(
                 &NewAcs {
                     name: request.name,
                     url: request.url,
@@ -57,7 +55,7 @@ impl Desk {
                     rate_per_s: 20,
                     interval_s: i64::from(request.interval_s),
                 },
-                now,
+                None,
             )
             .await?;
         self.use_tenant(tenant).await
@@ -87,10 +85,7 @@ impl Desk {
                 format!("a tenant named \"{name}\" already exists"),
             ));
         }
-        let tenant = self
-            .workspace
-            .create_tenant(name, self.key_choice()?, (self.clock)())
-            .await?;
+        let tenant = self.create_keyed_tenant(name, (self.clock)()).await?;
         self.use_tenant(tenant).await
     }
 
@@ -162,6 +157,38 @@ impl Desk {
             )
             .await?;
         self.use_tenant(tenant).await
+    }
+}
+
+/// A connection's own TLS trust: an extra CA (PEM) or a pinned certificate (SHA-256).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnectionTls<'a> {
+    /// PEM of a CA to trust besides the system's.
+    pub ca_pem: Option<&'a str>,
+    /// The SHA-256 fingerprint the server's certificate must have.
+    pub pin: Option<&'a str>,
+}
+
+impl Services {
+    /// Saves a new connection of the tenant with its TLS trust; when the trust cannot be
+    /// saved, the connection is removed again, so nothing is left half-configured.
+    pub async fn add_connection(
+        &self,
+        acs: &NewAcs,
+        tls: Option<ConnectionTls<'_>>,
+    ) -> Result<AcsConnection, IpcError> {
+        let saved = self.tenant.add_acs(acs, self.now()).await?;
+        if let Some(tls) = tls.filter(|t| t.ca_pem.is_some() || t.pin.is_some()) {
+            if let Err(e) = self
+                .tenant
+                .set_acs_tls(&saved.name, tls.ca_pem, tls.pin)
+                .await
+            {
+                self.tenant.remove_acs(&saved.name).await?;
+                return Err(e.into());
+            }
+        }
+        Ok(saved)
     }
 }
 
@@ -313,6 +340,6 @@ mod tests {
         .unwrap();
         let state = desk.workspace_state().await.unwrap();
         assert_eq!((state.current, state.tenants.len()), (None, 0));
-        assert!(desk.list_devices(Default::default()).await.is_err());
+        assert!(desk.services().await.is_err());
     }
 }

@@ -1,14 +1,14 @@
 //! The current tenant's settings (offline threshold, sync and alert rules), read and saved
 //! together: every part is validated before any is written.
 
-use crate::Desk;
+use crate::Services;
 use acsdesk_types::settings::UpdateSettingsRequest;
 use acsdesk_types::{ErrorCode, IpcError};
 
-impl Desk {
+impl Services {
     /// The current tenant's settings.
     pub async fn tenant_settings(&self) -> Result<UpdateSettingsRequest, IpcError> {
-        let tenant = self.tenant().await?;
+        let tenant = &self.tenant;
         Ok(UpdateSettingsRequest {
             offline_after_min: tenant.offline_after_min().await?,
             sync: Some(tenant.sync_settings().await?),
@@ -18,7 +18,7 @@ impl Desk {
 
     /// Saves the current tenant's settings.
     pub async fn update_settings(&self, request: UpdateSettingsRequest) -> Result<(), IpcError> {
-        let tenant = self.tenant().await?;
+        let tenant = &self.tenant;
         // Both are checked before either is saved: a refused value changes nothing.
         if let Some(sync) = &request.sync {
             sync.validate()

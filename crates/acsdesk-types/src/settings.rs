@@ -15,6 +15,10 @@ pub struct WorkspaceState {
     /// The tenant in use that could not be opened without its passphrase, if any.
     #[serde(default)]
     pub locked: Option<String>,
+    /// The app was started with `--demo`: the window starts the demo as its own button
+    /// does (asking for a passphrase when the system keyring cannot keep a key).
+    #[serde(default)]
+    pub demo_requested: bool,
 }
 
 /// Request of `workspace_state`.

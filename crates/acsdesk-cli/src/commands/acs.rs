@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use crate::cli::{AcsCommand, AuthArg};
+use acsdesk_app::{ConnectionTls, Services};
 use acsdesk_core::store::acs::NewAcs;
 use anyhow::Context;
 use std::io::{BufRead, IsTerminal};
@@ -52,8 +53,8 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                 }
                 AuthArg::Token => ("token", Some(read_secret("token")?)),
             };
-            let acs = tenant
-                .add_acs(
+            let acs = Services::new(tenant.clone(), acsdesk_core::clock::system(), "cli")
+                .add_connection(
                     &NewAcs {
                         name,
                         url,
@@ -64,19 +65,13 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                         rate_per_s: rate,
                         interval_s: interval,
                     },
-                    acsdesk_core::clock::system_now_ms(),
+                    Some(ConnectionTls {
+                        ca_pem: ca_pem.as_deref(),
+                        pin: pin.as_deref(),
+                    }),
                 )
-                .await?;
-            if ca_pem.is_some() || pin.is_some() {
-                if let Err(e) = tenant
-                    .set_acs_tls(&acs.name, ca_pem.as_deref(), pin.as_deref())
-                    .await
-                {
-                    // Keep nothing half-configured.
-                    tenant.remove_acs(&acs.name).await?;
-                    return Err(e.into());
-                }
-            }
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
             println!("Added ACS connection \"{}\" ({}).", acs.name, acs.url);
         }
         AcsCommand::List => {

@@ -1,16 +1,18 @@
-//! `acsdesk act …` and `acsdesk actions`: queue actions, run the worker for them, and
-//! (with `--wait`) follow them to their proven outcome.
+//! `acsdesk act …` and `acsdesk actions`: the application's action services and its
+//! runner (the desktop's own), printed — queue (checked against the live devices, all or
+//! nothing), send, and with `--wait` follow to the proven outcome; bulk by filter.
 
 use super::Ctx;
 use crate::cli::{ActCommand, ActionsArgs};
 use acsdesk_app::actions::parse_action;
-use acsdesk_app::connect::connection_client;
-use acsdesk_core::actions::worker::{Outcome, Worker};
+use acsdesk_app::runner::{ActionRunner, Pass, DEFAULT_CONCURRENCY};
+use acsdesk_app::Services;
+use acsdesk_core::actions::worker::Outcome;
 use acsdesk_core::actions::ActionStatus;
-use acsdesk_core::store::TenantStore;
-use acsdesk_types::actions::ActionInput;
+use acsdesk_types::actions::{ActionInput, BulkProgressRequest, BulkTargets, QueueBulkRequest};
+use acsdesk_types::devices::ListDevicesRequest;
+use acsdesk_types::IpcError;
 use anyhow::{bail, Context};
-use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
@@ -39,26 +41,53 @@ fn confirm(question: &str, yes: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One worker per ACS connection, made when first needed.
-#[derive(Default)]
-struct Workers(HashMap<String, Worker>);
+/// The services over the chosen tenant, for actions the CLI requests.
+async fn services(ctx: &Ctx) -> anyhow::Result<Services> {
+    Ok(Services::new(
+        ctx.tenant().await?,
+        acsdesk_core::clock::system(),
+        "cli",
+    ))
+}
 
-impl Workers {
-    async fn get(&mut self, tenant: &TenantStore, acs: &str) -> anyhow::Result<Worker> {
-        if let Some(w) = self.0.get(acs) {
-            return Ok(w.clone());
+/// An application error as the CLI reports it.
+fn app_err(e: IpcError) -> anyhow::Error {
+    anyhow::anyhow!(e.message)
+}
+
+/// Prints what a pass of the runner did; alerts it raised are delivered like a sync's.
+async fn report(services: &Services, pass: Pass, quiet_waiting: bool) -> anyhow::Result<()> {
+    for o in pass.sent.iter().chain(&pass.followed) {
+        match o {
+            Outcome::Idle => {}
+            Outcome::Waiting(_) if quiet_waiting => {}
+            Outcome::Waiting(id) => println!("Action {id}: waiting in GenieACS for the device"),
+            Outcome::Completed(id) => println!("Action {id}: completed"),
+            Outcome::Failed(id, why) => println!("Action {id}: failed: {why}"),
+            Outcome::RetryLater(id, why) => println!("Action {id}: will retry ({why})"),
         }
-        let (_, client) = connection_client(tenant, acs)
-            .await
-            .map_err(|e| anyhow::anyhow!(e.message))?;
-        let w = Worker::new(tenant.clone(), acs, client, acsdesk_core::clock::system());
-        self.0.insert(acs.to_owned(), w.clone());
-        Ok(w)
     }
+    for e in &pass.errors {
+        eprintln!("acsdesk: {e}");
+    }
+    deliver(services, &pass).await
+}
 
-    fn all(&self) -> impl Iterator<Item = &Worker> {
-        self.0.values()
+/// Sends the alerts a pass raised to the tenant's channels, as `acsdesk sync` does.
+async fn deliver(services: &Services, pass: &Pass) -> anyhow::Result<()> {
+    if pass.deliveries.is_empty() {
+        return Ok(());
     }
+    let outcomes =
+        acsdesk_app::pipeline::deliver(services.tenant(), &pass.deliveries, services.now())
+            .await
+            .map_err(anyhow::Error::msg)?;
+    for o in outcomes {
+        if let Err(e) = o.result {
+            eprintln!("acsdesk: alert channel {}: {e}", o.channel);
+        }
+    }
+    Ok(())
 }
 
 async fn bulk(
@@ -68,7 +97,6 @@ async fn bulk(
     concurrency: usize,
     yes: bool,
 ) -> anyhow::Result<()> {
-    use acsdesk_core::actions::bulk::{run_bulk, BulkOutcome};
     let input = match action {
         "reboot" => ActionInput::Reboot,
         "factory-reset" => ActionInput::FactoryReset,
@@ -76,85 +104,90 @@ async fn bulk(
         "summon" => ActionInput::Summon,
         other => bail!("bulk supports reboot, factory-reset, refresh and summon, not {other:?}"),
     };
-    let request = parse_action(input).map_err(|e| anyhow::anyhow!(e.message))?;
-    let tenant = ctx.tenant().await?;
+    let request = parse_action(input.clone()).map_err(app_err)?;
+    let services = services(ctx).await?;
     let filter = f.to_filter();
-    let ids = tenant.matching_devices(&filter).await?;
-    anyhow::ensure!(!ids.is_empty(), "no device matches these filters");
+    let matching = services
+        .list_devices(ListDevicesRequest {
+            filter: filter.clone(),
+            limit: 1,
+            ..ListDevicesRequest::default()
+        })
+        .await
+        .map_err(app_err)?
+        .total;
+    anyhow::ensure!(matching > 0, "no device matches these filters");
     if request.is_destructive() {
         confirm(
-            &format!("{} {} device(s)?", request.describe(), ids.len()),
+            &format!("{} {matching} device(s)?", request.describe()),
             yes,
         )?;
     }
-    let now = acsdesk_core::clock::system_now_ms();
-    let targets: Vec<(Option<String>, String)> = ids
-        .iter()
-        .map(|(id, acs)| (Some(acs.clone()), id.clone()))
-        .collect();
-    let queued = tenant
-        .enqueue_actions(&targets, &request, "cli", now)
-        .await?;
-    let mut actions = Vec::with_capacity(ids.len());
-    let mut workers = Workers::default();
-    let mut worker_of = HashMap::new();
-    for (action, (_, acs)) in queued.iter().zip(&ids) {
-        worker_of.insert(*action, workers.get(&tenant, acs).await?);
-        actions.push(action.to_string());
-    }
-    let worker_of = std::sync::Arc::new(worker_of);
-    let summary = run_bulk(
-        actions,
+    // The same rules as the desktop's bulk bar: which actions, how many devices, all or
+    // nothing.
+    let queued = services
+        .queue_bulk_action(QueueBulkRequest {
+            targets: BulkTargets::Matching { filter },
+            action: input,
+        })
+        .await
+        .map_err(app_err)?;
+    let ids = queued.ids;
+    let runner = ActionRunner::new(
+        services.tenant().clone(),
+        acsdesk_core::clock::system(),
         concurrency,
-        |id| {
-            let worker_of = worker_of.clone();
-            async move {
-                let Some((id, worker)) = id
-                    .parse::<i64>()
-                    .ok()
-                    .and_then(|id| worker_of.get(&id).map(|w| (id, w.clone())))
-                else {
-                    return BulkOutcome::Failed {
-                        reason: "bad action id".into(),
-                    };
-                };
-                match worker.execute_action(id).await {
-                    Ok(Outcome::Completed(_)) => BulkOutcome::Done,
-                    Ok(Outcome::Waiting(_)) | Ok(Outcome::RetryLater(..)) | Ok(Outcome::Idle) => {
-                        BulkOutcome::Waiting
-                    }
-                    Ok(Outcome::Failed(_, why)) => BulkOutcome::Failed { reason: why },
-                    Err(e) => BulkOutcome::Failed {
-                        reason: e.to_string(),
-                    },
-                }
+    );
+    let connections = services.tenant().list_acs().await?;
+    let deadline = tokio::time::Instant::now() + RETRY_WINDOW;
+    let progress = loop {
+        for acs in &connections {
+            let pass = runner.pass(&acs.name).await.map_err(app_err)?;
+            for e in &pass.errors {
+                eprintln!("\racsdesk: {e}");
             }
-        },
-        |s| {
-            eprint!(
-                "\r{} / {} done, {} waiting, {} failed",
-                s.done, s.total, s.waiting, s.failed
-            );
-        },
-    )
-    .await;
+            deliver(&services, &pass).await?;
+        }
+        let p = services
+            .bulk_progress(BulkProgressRequest { ids: ids.clone() })
+            .await
+            .map_err(app_err)?;
+        eprint!(
+            "\r{} / {} done, {} waiting, {} failed",
+            p.completed, p.total, p.sent, p.failed
+        );
+        // Everything has reached GenieACS: what waits there runs when its device comes.
+        if p.pending == 0 || tokio::time::Instant::now() > deadline {
+            break p;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    };
     eprintln!();
     println!(
-        "{}: {} ok / {} failed / {} waiting for the device (of {})",
-        request.describe(),
-        summary.done,
-        summary.failed,
-        summary.waiting,
-        summary.total
+        "{}: {} ok / {} failed / {} waiting for the device / {} not yet sent (of {})",
+        queued.description,
+        progress.completed,
+        progress.failed,
+        progress.sent,
+        progress.pending,
+        progress.total
     );
-    for (id, why) in summary.failures.iter().take(20) {
-        println!("  action {id}: {why}");
+    for a in &progress.failures {
+        println!(
+            "  action {} on {}: {}",
+            a.id,
+            a.device,
+            a.fault.as_deref().unwrap_or_default()
+        );
     }
-    if summary.failed > 0 {
-        bail!("{} of {} actions failed", summary.failed, summary.total);
+    if progress.failed > 0 {
+        bail!("{} of {} actions failed", progress.failed, progress.total);
     }
     Ok(())
 }
+
+/// How long a bulk run keeps retrying actions GenieACS could not take yet.
+const RETRY_WINDOW: Duration = Duration::from_secs(180);
 
 pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
     let (ids, input, opts) = match command {
@@ -228,42 +261,29 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
             (vec![id], ActionInput::UpdateFirmware { file }, opts)
         }
     };
-    // Validate everything before queueing anything: the input, the devices, and each
-    // action against its live device (parameters, writability, firmware model).
-    let request = parse_action(input).map_err(|e| anyhow::anyhow!(e.message))?;
-    let tenant = ctx.tenant().await?;
-    let mut workers = Workers::default();
-    let mut targets = Vec::with_capacity(ids.len());
-    for id in &ids {
-        let acs = tenant.device_acs(opts.acs.as_deref(), id).await?;
-        let worker = workers.get(&tenant, &acs).await?;
-        worker
-            .check(id, &request)
-            .await
-            .map_err(|why| anyhow::anyhow!("{id}: {why}; nothing was queued"))?;
-        targets.push((id.clone(), acs));
-    }
-    let now = acsdesk_core::clock::system_now_ms();
-    let batch: Vec<(Option<String>, String)> = targets
-        .iter()
-        .map(|(id, acs)| (Some(acs.clone()), id.clone()))
-        .collect();
-    let queued = tenant.enqueue_actions(&batch, &request, "cli", now).await?;
-    for (action, (id, _)) in queued.iter().zip(&targets) {
+    // The input is validated, then each action checked against its live device
+    // (parameters, writability, firmware model) before anything is queued.
+    let request = parse_action(input).map_err(app_err)?;
+    let services = services(ctx).await?;
+    let queued = services
+        .queue_actions(opts.acs.as_deref(), &ids, &request)
+        .await
+        .map_err(app_err)?;
+    let mut connections = Vec::new();
+    for (action, id) in queued.iter().zip(&ids) {
         println!("Queued action {action} on {id}: {}", request.describe());
-    }
-    for worker in workers.all() {
-        loop {
-            match worker.try_execute_next().await? {
-                Outcome::Idle => break,
-                Outcome::Waiting(id) => {
-                    println!("Action {id}: waiting in GenieACS for the device")
-                }
-                Outcome::Completed(id) => println!("Action {id}: completed"),
-                Outcome::Failed(id, why) => println!("Action {id}: failed: {why}"),
-                Outcome::RetryLater(id, why) => println!("Action {id}: will retry ({why})"),
-            }
+        let acs = services.tenant().action(*action).await?.acs;
+        if !connections.contains(&acs) {
+            connections.push(acs);
         }
+    }
+    let runner = ActionRunner::new(
+        services.tenant().clone(),
+        acsdesk_core::clock::system(),
+        DEFAULT_CONCURRENCY,
+    );
+    for acs in &connections {
+        report(&services, runner.pass(acs).await.map_err(app_err)?, false).await?;
     }
     if !opts.wait {
         return Ok(());
@@ -273,12 +293,12 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
         let mut open = 0;
         let mut failed = Vec::new();
         for id in &queued {
-            let a = tenant.action(*id).await?;
+            let a = services.action(*id).await.map_err(app_err)?;
             match a.status {
                 ActionStatus::Failed => failed.push(format!(
                     "action {id} on {}: {}",
                     a.device,
-                    a.fault_message.unwrap_or_default()
+                    a.fault.unwrap_or_default()
                 )),
                 s if !s.is_final() => open += 1,
                 _ => {}
@@ -295,19 +315,19 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
             bail!("{open} action(s) still waiting for their devices; see `acsdesk actions`");
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
-        for worker in workers.all() {
-            let _ = worker.try_execute_next().await;
-            worker.follow_up().await?;
+        for acs in &connections {
+            report(&services, runner.pass(acs).await.map_err(app_err)?, true).await?;
         }
     }
 }
 
 pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
     if let Some(crate::cli::ActionsCommand::Cancel { id }) = &a.cancel {
-        let tenant = ctx.tenant().await?;
-        let acs = tenant.action(*id).await?.acs;
-        let worker = Workers::default().get(&tenant, &acs).await?;
-        worker.cancel(*id).await?;
+        services(ctx)
+            .await?
+            .cancel_action(*id)
+            .await
+            .map_err(app_err)?;
         println!("Action {id} cancelled.");
         return Ok(());
     }

@@ -2,45 +2,54 @@
 
 use super::Ctx;
 use crate::cli::{DeviceCommand, DevicesArgs, HistoryArgs, LogsArgs};
+use acsdesk_app::Services;
 use acsdesk_core::charts::{render_png, render_svg, ChartSpec, Metric, Theme};
-use acsdesk_types::devices::{format_ago, format_uptime, DeviceSort};
+use acsdesk_types::alerts::SetDeviceOfflineAfterRequest;
+use acsdesk_types::devices::{
+    format_ago, format_uptime, DeviceDetail, DeviceParametersRequest, DeviceRow, ListDevicesRequest,
+};
+use acsdesk_types::IpcError;
 use anyhow::{bail, Context};
 use serde_json::json;
 
+/// The services over the chosen tenant.
+async fn services(ctx: &Ctx) -> anyhow::Result<Services> {
+    Ok(Services::new(
+        ctx.tenant().await?,
+        acsdesk_core::clock::system(),
+        "cli",
+    ))
+}
+
+fn app_err(e: IpcError) -> anyhow::Error {
+    anyhow::anyhow!(e.message)
+}
+
 pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
-    let tenant = ctx.tenant().await?;
-    let filter = a.filter.to_filter();
-    let page = tenant
-        .list_devices(&filter, DeviceSort::default(), 0, a.limit)
-        .await?;
+    let services = services(ctx).await?;
+    let page = services
+        .list_devices(ListDevicesRequest {
+            filter: a.filter.to_filter(),
+            offset: 0,
+            limit: a.limit,
+            ..ListDevicesRequest::default()
+        })
+        .await
+        .map_err(app_err)?;
     if a.json {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(page.rows.len());
         for r in &page.rows {
-            let d = tenant.device(&r.id).await?;
-            out.push(device_json(&d));
+            out.push(device_json(
+                &services.get_device(&r.id).await.map_err(app_err)?,
+            )?);
         }
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    let now = acsdesk_core::clock::system_now_ms();
-    println!(
-        "{:<8} {:<16} {:<18} {:<16} {:>9} {:<24} LAST SEEN",
-        "STATUS", "MODEL", "SERIAL", "WAN IP", "UPTIME", "FIRMWARE"
+    print!(
+        "{}",
+        device_table(&page.rows, acsdesk_core::clock::system_now_ms())
     );
-    for r in &page.rows {
-        println!(
-            "{:<8} {:<16} {:<18} {:<16} {:>9} {:<24} {}",
-            if r.online { "online" } else { "offline" },
-            r.model.as_deref().unwrap_or("-"),
-            r.serial,
-            r.wan_ip.as_deref().unwrap_or("-"),
-            r.uptime_s.map(format_uptime).unwrap_or_else(|| "-".into()),
-            r.firmware.as_deref().unwrap_or("-"),
-            r.last_inform_ms
-                .map(|t| format_ago(t, now))
-                .unwrap_or_else(|| "never".into()),
-        );
-    }
     println!(
         "{} shown of {} matching ({} online); {} in the tenant",
         page.rows.len(),
@@ -51,42 +60,80 @@ pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn device_json(d: &acsdesk_core::store::devices::StoredDevice) -> serde_json::Value {
-    let n = &d.normalized;
-    json!({
-        "id": n.id,
-        "acs": d.row.acs,
-        "serial": n.serial,
-        "oui": n.oui,
-        "product_class": n.product_class,
-        "manufacturer": n.manufacturer,
-        "model": n.model,
-        "firmware": n.firmware,
-        "hardware": n.hardware,
-        "mac": n.mac,
-        "wan_ip": n.wan_ip,
-        "lan_ip": n.lan_ip,
-        "uptime_s": n.uptime_s,
-        "cpu_pct": n.cpu_pct,
-        "mem_pct": n.mem_pct,
-        "signal_dbm": n.signal_dbm,
-        "ssids": n.wifi.iter().map(|w| json!({"band": w.band, "ssid": w.ssid})).collect::<Vec<_>>(),
-        "pppoe_username": n.pppoe_username(),
-        "wan_status": n.wan.as_ref().and_then(|w| w.status.clone()),
-        "last_inform": n.last_inform_ms.map(acsdesk_time::iso),
-        "online": d.row.online,
-        "data_model": n.data_model,
-        "tags": n.tags,
-        "subscriber": d.row.subscriber,
-    })
+/// The device list as a table whose columns are as wide as their widest value, so a
+/// long firmware version never pushes the next column out of line.
+fn device_table(rows: &[DeviceRow], now: i64) -> String {
+    let header = [
+        "STATUS",
+        "MODEL",
+        "SERIAL",
+        "WAN IP",
+        "UPTIME",
+        "FIRMWARE",
+        "LAST SEEN",
+    ];
+    let cells: Vec<[String; 7]> = rows
+        .iter()
+        .map(|r| {
+            [
+                if r.online { "online" } else { "offline" }.to_owned(),
+                r.model.clone().unwrap_or_else(|| "-".into()),
+                r.serial.clone(),
+                r.wan_ip.clone().unwrap_or_else(|| "-".into()),
+                r.uptime_s.map(format_uptime).unwrap_or_else(|| "-".into()),
+                r.firmware.clone().unwrap_or_else(|| "-".into()),
+                r.last_inform_ms
+                    .map(|t| format_ago(t, now))
+                    .unwrap_or_else(|| "never".into()),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |values: &[&str]| {
+        let mut out = String::new();
+        for (i, (v, w)) in values.iter().zip(widths).enumerate() {
+            let last = i + 1 == values.len();
+            // Uptime reads best aligned right; the last column is not padded.
+            let cell = match (i, last) {
+                (_, true) => (*v).to_owned(),
+                (4, _) => format!("{v:>w$}  "),
+                _ => format!("{v:<w$}  "),
+            };
+            out.push_str(&cell);
+        }
+        out.push('\n');
+        out
+    };
+    let mut out = line(&header);
+    for row in &cells {
+        out.push_str(&line(&row.each_ref().map(String::as_str)));
+    }
+    out
 }
 
-/// Prints every leaf under `node` as `path = value (type)`.
+/// A device as `--json` prints it: the desktop's dashboard data (`DeviceDetail`), its
+/// list row's fields at the top level.
+fn device_json(d: &DeviceDetail) -> anyhow::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(d)?;
+    if let Some(obj) = v.as_object_mut() {
+        if let Some(serde_json::Value::Object(row)) = obj.remove("row") {
+            obj.extend(row);
+        }
+    }
+    Ok(v)
+}
+
+/// Prints a device, its parameters live from GenieACS, or sets its offline threshold.
 pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<()> {
+    let services = services(ctx).await?;
     let (id, json) = match command {
         DeviceCommand::Show { id, json } => (id, json),
         DeviceCommand::OfflineAfter { id, minutes } => {
-            let tenant = ctx.tenant().await?;
             let value = match minutes.trim() {
                 "default" => None,
                 m => Some(
@@ -94,55 +141,50 @@ pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<
                         .with_context(|| format!("{m:?}: give minutes (1 to 1440) or default"))?,
                 ),
             };
-            tenant.set_device_offline_after(&id, value).await?;
+            services
+                .set_device_offline_after(SetDeviceOfflineAfterRequest {
+                    device: id.clone(),
+                    minutes: value,
+                })
+                .await
+                .map_err(app_err)?;
             match value {
                 Some(m) => println!("{id} alerts after {m} min offline."),
                 None => println!(
                     "{id} follows the tenant's threshold ({} min).",
-                    tenant.offline_after_min().await?
+                    services.tenant().offline_after_min().await?
                 ),
             }
             return Ok(());
         }
         DeviceCommand::Params { id, prefix } => {
-            let tenant = ctx.tenant().await?;
-            let d = tenant.device(&id).await?;
-            let (acs, client) = acsdesk_app::connect::connection_client(&tenant, &d.row.acs)
+            let params = services
+                .device_parameters(DeviceParametersRequest { device: id, prefix })
                 .await
-                .map_err(|e| anyhow::anyhow!(e.message))?;
-            let _ = acs;
-            let mut q = client
-                .devices()
-                .query(acsdesk_genieacs::Query::all().eq("_id", id.as_str()));
-            if let Some(p) = &prefix {
-                q = q.projection([p.clone()]);
-            }
-            let docs = q
-                .send()
-                .await
-                .map_err(|e| anyhow::anyhow!("GenieACS: {e}"))?;
-            let doc = docs
-                .first()
-                .with_context(|| format!("GenieACS has no device {id}"))?;
-            for p in doc.parameters("") {
+                .map_err(app_err)?;
+            for p in params {
                 let w = if p.writable == Some(true) {
                     " writable"
                 } else {
                     ""
                 };
-                println!("{} = {} ({}{w})", p.path, p.value, p.xsd.unwrap_or(""));
+                println!(
+                    "{} = {} ({}{w})",
+                    p.path,
+                    p.value,
+                    p.xsd_type.as_deref().unwrap_or("")
+                );
             }
             return Ok(());
         }
     };
-    let d = ctx.tenant().await?.device(&id).await?;
-    let v = device_json(&d);
+    let v = device_json(&services.get_device(&id).await.map_err(app_err)?)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else if let Some(map) = v.as_object() {
         for (k, v) in map {
             println!(
-                "{k:<15} {}",
+                "{k:<18} {}",
                 if v.is_string() {
                     v.as_str().unwrap_or_default().to_owned()
                 } else {
@@ -240,4 +282,39 @@ pub(crate) async fn logs(ctx: &Ctx, a: &LogsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(serial: &str, firmware: &str) -> DeviceRow {
+        DeviceRow {
+            id: format!("X-{serial}"),
+            acs: "main".into(),
+            online: true,
+            vendor: None,
+            model: Some("EC220-G5".into()),
+            serial: serial.into(),
+            subscriber: None,
+            wan_ip: Some("2001:db8:4006:812::200e".into()),
+            uptime_s: Some(3 * 86_400),
+            signal_dbm: None,
+            firmware: Some(firmware.into()),
+            last_inform_ms: Some(0),
+        }
+    }
+
+    #[test]
+    fn a_long_firmware_version_widens_its_column_and_keeps_the_next_in_line() {
+        let long = "1.0.17 Build 20231120 Rel.56281(5553)";
+        let table = device_table(&[row("2228000000A1", long), row("B2", "7.1")], 60_000);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 3);
+        let seen_at = lines[0].find("LAST SEEN").unwrap();
+        for l in &lines[1..] {
+            assert_eq!(&l[seen_at..], "1 min ago", "{table}");
+        }
+        assert!(lines[1].contains(long) && lines[1].contains("2001:db8:4006:812::200e"));
+    }
 }

@@ -336,6 +336,26 @@ impl TenantStore {
         r.as_ref().map(row).transpose()
     }
 
+    /// The ids of connection `acs`'s pending actions that are due, oldest first, at most
+    /// `limit` (a runner sends them a few at a time).
+    pub async fn due_actions(
+        &self,
+        acs: &str,
+        now_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT a.id FROM device_actions a JOIN devices d ON d.id = a.device_id
+             JOIN acs_connections c ON c.id = d.acs_id WHERE c.name = ? AND a.status = 'pending' AND (a.next_try_ms IS NULL OR a.next_try_ms <= ?)
+             ORDER BY a.id LIMIT ?",
+        )
+        .bind(acs)
+        .bind(now_ms)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// The sent actions of connection `acs` (their tasks to follow), oldest first.
     pub async fn sent_actions(&self, acs: &str, limit: u32) -> Result<Vec<ActionRow>, StoreError> {
         let rows = sqlx::query(&format!(

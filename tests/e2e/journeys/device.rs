@@ -1,0 +1,295 @@
+//! A device's dashboard, on a TP-Link that reports no CPU or memory: it reads identity →
+//! status → charts → actions → log, says what the model does not report, keeps its own
+//! settings in a side panel, and runs actions to their proven end — a WiFi change
+//! (refused in place when invalid), a reboot, a firmware update — then finds the
+//! installed version in the live parameter tree.
+
+use super::{only_online, Form};
+use acsdesk_tests::desktop::Desktop;
+use anyhow::{ensure, Context};
+use fantoccini::Locator;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_dashboard_its_settings_and_its_actions() -> anyhow::Result<()> {
+    Desktop::journey("device", None, async |desktop| {
+        let online = desktop.start_demo().await?;
+        only_online(desktop, online, Some("TP-Link")).await?;
+        let serial = open_first(desktop).await?;
+        layout(desktop).await?;
+        side_panel(desktop).await?;
+        wifi(desktop).await?;
+        reboot(desktop, &serial).await?;
+        firmware_and_parameters(desktop).await
+    })
+    .await
+}
+
+/// Opens the first row's dashboard; returns its serial.
+async fn open_first(desktop: &Desktop) -> anyhow::Result<String> {
+    let c = &desktop.client;
+    let first = c.find(Locator::Css("[data-testid=device-row]")).await?;
+    let serial = first.find(Locator::Css(".c-serial")).await?.text().await?;
+    c.execute(
+        "arguments[0].dispatchEvent(new MouseEvent('dblclick', {bubbles: true}))",
+        vec![serde_json::to_value(&first)?],
+    )
+    .await?;
+    let title = desktop
+        .wait_text("[data-testid=device-title]", Duration::from_secs(20), |t| {
+            !t.is_empty()
+        })
+        .await?;
+    ensure!(
+        title.contains(&serial),
+        "the dashboard of {serial} opened: {title:?}"
+    );
+    Ok(serial)
+}
+
+/// Identity, status, charts, actions and log, top to bottom; CPU and memory say that
+/// this model does not report them instead of drawing an empty chart.
+async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
+    desktop
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=chart-uptime] svg"))
+        .await
+        .context("the uptime chart is drawn")?;
+    desktop
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=action-wifi]"))
+        .await?;
+    let tops: Vec<Option<f64>> = desktop
+        .eval(
+            "return ['[data-testid=device-title]', '[data-testid=device-facts]', 'section.charts',
+                     '[data-testid=action-wifi]', '[data-testid=device-log]']
+                 .map(css => { const e = document.querySelector(css);
+                               return e ? e.getBoundingClientRect().top : null; });",
+        )
+        .await?;
+    let tops: Vec<f64> = tops.into_iter().flatten().collect();
+    ensure!(
+        tops.len() == 5 && tops.windows(2).all(|w| w[0] < w[1]),
+        "identity → status → charts → actions → log: {tops:?}"
+    );
+    for metric in ["cpu", "memory"] {
+        desktop
+            .wait_text(
+                &format!("[data-testid=chart-{metric}] [data-testid=chart-unreported]"),
+                Duration::from_secs(20),
+                |t| t.contains("Not reported by this model"),
+            )
+            .await
+            .with_context(|| format!("{metric} says the model does not report it"))?;
+    }
+    desktop
+        .client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("[data-testid=chart-uptime] svg"))
+        .await
+        .context("what the model reports is charted")?;
+    desktop.screenshot("device").await?;
+    Ok(())
+}
+
+/// The device's own offline threshold lives in a side panel, hidden until asked for:
+/// out of range refused, in range saved.
+async fn side_panel(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let panel = c
+        .find(Locator::Css("[data-testid=device-settings]"))
+        .await?;
+    ensure!(
+        !panel.is_displayed().await?,
+        "the settings panel is closed at first"
+    );
+    desktop.click("[data-testid=device-settings-open]").await?;
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("[data-testid=device-settings].open"))
+        .await?;
+    // The panel slides in; typing waits until it is in place.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let threshold = Form {
+        field: "[data-testid=device-threshold-minutes]",
+        submit: "[data-testid=device-threshold] button[type=submit]",
+        status: "[data-testid=device-threshold-status]",
+    };
+    let refused = threshold.submit(desktop, "5000", |t| !t.is_empty()).await?;
+    ensure!(refused.contains("1440"), "{refused}");
+    threshold
+        .submit(desktop, "240", |t| t.contains("after 240 min"))
+        .await
+        .context("the device's own threshold is saved")?;
+    desktop.screenshot("device-settings").await?;
+    desktop.click("[data-testid=device-settings-close]").await?;
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("[data-testid=device-settings]:not(.open)"))
+        .await
+        .context("the panel closes")?;
+    Ok(())
+}
+
+/// An invalid password: an inline error and nothing queued; a valid one completes and
+/// the new SSID shows.
+async fn wifi(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    desktop.click("[data-testid=action-wifi]").await?;
+    c.find(Locator::Css("[data-testid=wifi-ssid]"))
+        .await?
+        .send_keys("AcsDesk-E2E")
+        .await?;
+    c.find(Locator::Css("[data-testid=wifi-password]"))
+        .await?
+        .send_keys("short")
+        .await?;
+    let error = desktop
+        .wait_text(
+            "[data-testid=wifi-password-error]",
+            Duration::from_secs(10),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(error.contains("at least 8"), "inline error: {error}");
+    let submit = c.find(Locator::Css("[data-testid=wifi-submit]")).await?;
+    ensure!(
+        submit.prop("disabled").await?.as_deref() == Some("true"),
+        "submit is disabled while invalid"
+    );
+    desktop.screenshot("wifi-invalid").await?;
+    ensure!(
+        c.find_all(Locator::Css("[data-testid=action-item]"))
+            .await?
+            .is_empty(),
+        "nothing was queued"
+    );
+    c.find(Locator::Css("[data-testid=wifi-password]"))
+        .await?
+        .send_keys("-long-enough")
+        .await?;
+    desktop
+        .click("[data-testid=wifi-submit]:not([disabled])")
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=action-status]",
+            Duration::from_secs(90),
+            |t| t == "completed",
+        )
+        .await
+        .context("the WiFi change completes")?;
+    desktop
+        .wait_text("[data-testid=device-facts]", Duration::from_secs(60), |t| {
+            t.contains("AcsDesk-E2E")
+        })
+        .await
+        .context("the new SSID shows on the dashboard")?;
+    desktop.screenshot("wifi-done").await?;
+    Ok(())
+}
+
+/// A reboot, with a confirmation that names the device, recorded in its log.
+async fn reboot(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
+    desktop.click("[data-testid=action-reboot]").await?;
+    let confirm = desktop
+        .wait_text(
+            "[data-testid=confirm-dialog] h2",
+            Duration::from_secs(10),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(
+        confirm.contains(serial),
+        "the confirmation names the device: {confirm}"
+    );
+    desktop.click("[data-testid=confirm-yes]").await?;
+    // The newest action is listed first; until the reboot shows there, the first item
+    // is the WiFi change that already completed.
+    desktop
+        .wait_text(
+            "[data-testid=action-item]:first-child",
+            Duration::from_secs(90),
+            |t| t.starts_with("completed") && t.contains("Reboot"),
+        )
+        .await
+        .context("the reboot completes")?;
+    desktop.screenshot("reboot-done").await?;
+    desktop.click("[data-testid=device-log] summary").await?;
+    desktop
+        .wait_text("[data-testid=device-log]", Duration::from_secs(20), |t| {
+            t.contains("Reboot completed") && t.contains("requested by desktop")
+        })
+        .await
+        .context("the device log records the actions")?;
+    Ok(())
+}
+
+/// The images in GenieACS for this model, one chosen, installed and proven; the tree,
+/// live from GenieACS and searched, shows the installed version.
+async fn firmware_and_parameters(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    desktop.click("[data-testid=action-firmware]").await?;
+    let offered = desktop
+        .wait_text(
+            "[data-testid=firmware-files]",
+            Duration::from_secs(20),
+            |t| !t.is_empty(),
+        )
+        .await
+        .context("the images that fit the device are offered")?;
+    let submit = c
+        .find(Locator::Css("[data-testid=firmware-submit]"))
+        .await?;
+    ensure!(
+        submit.prop("disabled").await?.as_deref() == Some("true"),
+        "nothing to install before one is chosen"
+    );
+    desktop
+        .click("[data-testid=firmware-files] input[type=radio]")
+        .await?;
+    desktop.screenshot("firmware").await?;
+    desktop.click("[data-testid=firmware-submit]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=action-item]:first-child",
+            Duration::from_secs(120),
+            |t| t.starts_with("completed") && t.contains("Update firmware"),
+        )
+        .await
+        .with_context(|| format!("the firmware update completes ({offered})"))?;
+    desktop.click("[data-testid=params-load]").await?;
+    desktop
+        .wait_text("section.parameters", Duration::from_secs(30), |t| {
+            t.contains(" of ") && t.contains(" parameters")
+        })
+        .await
+        .context("the parameter tree loads")?;
+    c.find(Locator::Css("[data-testid=params-search]"))
+        .await?
+        .send_keys("SoftwareVersion")
+        .await?;
+    let found = desktop
+        .wait_text("[data-testid=params-table]", Duration::from_secs(10), |t| {
+            t.contains("DeviceInfo.SoftwareVersion")
+        })
+        .await
+        .context("searching the tree finds the firmware version")?;
+    let installed = offered
+        .split("version ")
+        .nth(1)
+        .and_then(|v| v.split(" · ").next())
+        .unwrap_or_default()
+        .to_owned();
+    ensure!(
+        !installed.is_empty() && found.contains(&installed),
+        "the tree shows the installed version {installed:?}: {found}"
+    );
+    desktop.screenshot("parameters").await?;
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! First run to the fleet: the welcome screen's two ways to start, the demo fleet in the
+//! list with serials and addresses uncut, the offline filter, and columns chosen and
+//! resized that are remembered; the ACS health shows in the navigation on every page.
+
+use acsdesk_tests::desktop::{counts, Desktop};
+use anyhow::{ensure, Context};
+use fantoccini::Locator;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_the_fleet_its_filters_and_its_columns() -> anyhow::Result<()> {
+    Desktop::journey("fleet", None, async |desktop| {
+        welcome(desktop).await?;
+        let online = desktop.start_demo().await?;
+        ensure!(
+            online > 0 && online < 200,
+            "a realistic fleet has some devices offline: {online} online"
+        );
+        list(desktop).await?;
+        offline_filter(desktop, online).await?;
+        columns(desktop).await?;
+        navigation_health(desktop).await
+    })
+    .await
+}
+
+/// Two choices side by side at 1280×800, each wide enough to read.
+async fn welcome(desktop: &Desktop) -> anyhow::Result<()> {
+    desktop
+        .client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid=start-demo]"))
+        .await?;
+    desktop.screenshot("welcome").await?;
+    let boxes: Vec<(f64, f64)> = desktop
+        .eval(
+            "return ['choice-demo', 'choice-connect'].map(id => {
+                 const r = document.querySelector(`[data-testid=${id}]`).getBoundingClientRect();
+                 return [r.top, r.width];
+             });",
+        )
+        .await?;
+    let [(top_demo, w_demo), (top_connect, w_connect)] = boxes[..] else {
+        anyhow::bail!("two choices: {boxes:?}");
+    };
+    ensure!(
+        (top_demo - top_connect).abs() < 2.0 && w_demo >= 400.0 && w_connect >= 400.0,
+        "the choices sit side by side, each at least 400 px wide: {boxes:?}"
+    );
+    let wraps: f64 = desktop
+        .eval(
+            "const b = document.querySelector('[data-testid=start-demo]');
+             return b.getBoundingClientRect().height / parseFloat(getComputedStyle(b).lineHeight || 20);",
+        )
+        .await?;
+    ensure!(
+        wraps < 2.5,
+        "the demo button's text is on one line ({wraps:.1} lines)"
+    );
+    Ok(())
+}
+
+/// Only visible rows are rendered; serials and IPv4 addresses are not cut.
+async fn list(desktop: &Desktop) -> anyhow::Result<()> {
+    let rows = desktop
+        .client
+        .find_all(Locator::Css("[data-testid=device-row]"))
+        .await?;
+    ensure!(
+        !rows.is_empty() && rows.len() < 100,
+        "only visible rows are rendered: {}",
+        rows.len()
+    );
+    let cut: Vec<String> = desktop
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=device-row] .c-serial, [data-testid=device-row] .c-ip')]
+                 .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);",
+        )
+        .await?;
+    ensure!(cut.is_empty(), "cut serials or addresses: {cut:?}");
+    desktop.screenshot("devices").await?;
+    Ok(())
+}
+
+async fn offline_filter(desktop: &Desktop, online: u64) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    c.find(Locator::Css("[data-testid=filter-presence]"))
+        .await?
+        .select_by_value("offline")
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=device-counts]",
+            Duration::from_secs(20),
+            |t| counts(t).is_some_and(|(on, shown, _)| on == 0 && shown == 200 - online),
+        )
+        .await?;
+    for s in c
+        .find_all(Locator::Css("[data-testid=device-row] .c-status"))
+        .await?
+    {
+        let t = s.text().await?;
+        ensure!(
+            t.contains("Offline"),
+            "a row in the offline filter says {t:?}"
+        );
+    }
+    desktop.screenshot("devices-offline").await?;
+    desktop.click("[data-testid=clear-filters]").await?;
+    Ok(())
+}
+
+/// The header cell of a column: (present, width in px).
+async fn header(desktop: &Desktop, id: &str) -> anyhow::Result<Option<f64>> {
+    desktop
+        .eval(&format!(
+            "const h = document.querySelector('.row.head .c-{id}');
+             return h ? h.getBoundingClientRect().width : null;"
+        ))
+        .await
+}
+
+/// A column hidden from the picker and another dragged wider stay so after leaving the
+/// page; "Reset columns" brings the natural layout back.
+async fn columns(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    ensure!(header(desktop, "signal").await?.is_some(), "Signal shows");
+    desktop.click("[data-testid=column-picker] summary").await?;
+    desktop.click("[data-testid=column-signal]").await?;
+    ensure!(
+        header(desktop, "signal").await?.is_none()
+            && c.find_all(Locator::Css("[data-testid=device-row] .c-signal"))
+                .await?
+                .is_empty(),
+        "Signal is hidden from the header and the rows"
+    );
+    let before = header(desktop, "model").await?.context("Model shows")?;
+    // A drag of the Model column's edge, 90 px to the right.
+    desktop
+        .eval::<bool>(
+            "const h = document.querySelector('[data-testid=resize-model]');
+             const r = h.getBoundingClientRect();
+             const x = r.left + r.width / 2, y = r.top + r.height / 2;
+             h.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true, clientX: x, clientY: y}));
+             window.dispatchEvent(new PointerEvent('pointermove', {clientX: x + 45, clientY: y}));
+             window.dispatchEvent(new PointerEvent('pointermove', {clientX: x + 90, clientY: y}));
+             window.dispatchEvent(new PointerEvent('pointerup', {clientX: x + 90, clientY: y}));
+             return true;",
+        )
+        .await?;
+    let after = header(desktop, "model").await?.context("Model shows")?;
+    ensure!(
+        (after - before - 90.0).abs() <= 3.0,
+        "Model was dragged 90 px wider: {before} → {after}"
+    );
+    desktop.screenshot("devices-columns").await?;
+    desktop.click("[data-testid=nav-alerts]").await?;
+    desktop
+        .wait_text("#alerts-title", Duration::from_secs(10), |t| t == "Alerts")
+        .await?;
+    desktop.click("[data-testid=nav-devices]").await?;
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=device-row]"))
+        .await?;
+    let kept = header(desktop, "model").await?.context("Model shows")?;
+    ensure!(
+        header(desktop, "signal").await?.is_none() && (kept - after).abs() <= 1.0,
+        "the choice is remembered: Model {kept} px (was {after}), Signal hidden"
+    );
+    desktop.click("[data-testid=column-picker] summary").await?;
+    desktop.click("[data-testid=columns-reset]").await?;
+    let reset = header(desktop, "model").await?.context("Model shows")?;
+    ensure!(
+        header(desktop, "signal").await?.is_some() && (reset - before).abs() <= 1.0,
+        "reset brings Signal back and Model to {before} px (now {reset})"
+    );
+    Ok(())
+}
+
+/// The ACS connection's health at the foot of the navigation, on every page.
+async fn navigation_health(desktop: &Desktop) -> anyhow::Result<()> {
+    for page in ["devices", "alerts", "settings", "about"] {
+        desktop.click(&format!("[data-testid=nav-{page}]")).await?;
+        desktop
+            .wait_text("[data-testid=nav-acs]", Duration::from_secs(20), |t| {
+                t.contains("demo") && t.contains("ok")
+            })
+            .await
+            .with_context(|| format!("the ACS health shows on {page}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! The journeys through the demo fleet, one module each, and the steps they share.
+
+mod bulk;
+mod device;
+mod fleet;
+mod outage;
+mod settings;
+
+use acsdesk_tests::desktop::Desktop;
+use fantoccini::Locator;
+use std::time::Duration;
+
+/// A form with one field under test: typed into, submitted, its status read.
+pub(crate) struct Form {
+    pub(crate) field: &'static str,
+    pub(crate) submit: &'static str,
+    pub(crate) status: &'static str,
+}
+
+impl Form {
+    /// Replaces the field's value, submits, and returns the status once `ok` holds.
+    pub(crate) async fn submit(
+        &self,
+        desktop: &Desktop,
+        value: &str,
+        ok: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
+        let c = &desktop.client;
+        let input = c.find(Locator::Css(self.field)).await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+        c.find(Locator::Css(self.submit)).await?.click().await?;
+        desktop
+            .wait_text(self.status, Duration::from_secs(10), ok)
+            .await
+    }
+}
+
+/// Waits until the input at `css` holds `value` (its property, which the UI sets).
+pub(crate) async fn shows_value(
+    c: &fantoccini::Client,
+    css: &str,
+    value: &str,
+) -> anyhow::Result<()> {
+    let mut last = None;
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            last = e.prop("value").await?;
+            if last.as_deref() == Some(value) {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    anyhow::bail!("{css} holds {last:?}, not {value:?}")
+}
+
+/// Shows only the online devices (actions need a device that answers), optionally of
+/// one vendor, and waits until the list says so.
+pub(crate) async fn only_online(
+    desktop: &Desktop,
+    online: u64,
+    vendor: Option<&str>,
+) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    c.find(Locator::Css("[data-testid=filter-presence]"))
+        .await?
+        .select_by_value("online")
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=device-counts]",
+            Duration::from_secs(20),
+            |t| {
+                acsdesk_tests::desktop::counts(t)
+                    .is_some_and(|(on, shown, _)| on == shown && shown == online)
+            },
+        )
+        .await?;
+    if let Some(v) = vendor {
+        c.find(Locator::Css("[data-testid=filter-vendor]"))
+            .await?
+            .select_by_value(v)
+            .await?;
+        desktop
+            .wait_text(
+                "[data-testid=device-counts]",
+                Duration::from_secs(20),
+                |t| {
+                    acsdesk_tests::desktop::counts(t)
+                        .is_some_and(|(on, shown, _)| on == shown && shown > 0 && shown < online)
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! Settings in sections with a side index, each saved on its own: monitoring (refused
+//! with the field named, saved, shown again), alert rules, a maintenance window over
+//! the demo ACS, and an alert channel saved without showing its secrets and tested
+//! against a local receiver. The alert centre lists what the demo raised.
+
+use super::{shows_value, Form};
+use acsdesk_tests::desktop::Desktop;
+use anyhow::{ensure, Context};
+use fantoccini::Locator;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_sections_rules_maintenance_and_channels() -> anyhow::Result<()> {
+    Desktop::journey("settings", None, async |desktop| {
+        desktop.start_demo().await?;
+        alerts(desktop).await?;
+        sections(desktop).await?;
+        monitoring_and_rules(desktop).await?;
+        maintenance(desktop).await?;
+        channel(desktop).await
+    })
+    .await
+}
+
+async fn alerts(desktop: &Desktop) -> anyhow::Result<()> {
+    desktop.click("[data-testid=nav-alerts]").await?;
+    desktop
+        .wait_text("#alerts-title", Duration::from_secs(10), |t| t == "Alerts")
+        .await?;
+    desktop
+        .client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid=alert-list] li"))
+        .await
+        .context("the demo fleet raises alerts")?;
+    desktop.screenshot("alerts").await?;
+    Ok(())
+}
+
+/// The index names every section; following an entry brings its section into view.
+async fn sections(desktop: &Desktop) -> anyhow::Result<()> {
+    desktop.click("[data-testid=nav-settings]").await?;
+    let acs = desktop
+        .wait_text("[data-testid=acs-list]", Duration::from_secs(10), |t| {
+            t.contains("demo")
+        })
+        .await?;
+    ensure!(acs.contains("ok"), "the demo connection is healthy: {acs}");
+    let index = desktop
+        .wait_text(
+            "[data-testid=settings-index]",
+            Duration::from_secs(5),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    let entries: Vec<&str> = index.lines().map(str::trim).collect();
+    ensure!(
+        entries
+            == [
+                "Tenants",
+                "ACS connections",
+                "Monitoring",
+                "Alerts and channels",
+                "Maintenance"
+            ],
+        "the side index: {entries:?}"
+    );
+    desktop.screenshot("settings").await?;
+    desktop
+        .click("[data-testid=index-settings-maintenance]")
+        .await?;
+    let visible: bool = desktop
+        .eval(
+            "const r = document.getElementById('settings-maintenance').getBoundingClientRect();
+             return r.top >= -1 && r.top < window.innerHeight;",
+        )
+        .await?;
+    ensure!(visible, "the index scrolls to the Maintenance section");
+    Ok(())
+}
+
+/// Out of range is refused with the field named and nothing saved; in range is saved
+/// and shown again after leaving the page. Saving the alert rules leaves monitoring as
+/// it was.
+async fn monitoring_and_rules(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let field = "[data-testid=full_sync_every_h]";
+    shows_value(c, field, "24")
+        .await
+        .context("the settings load")?;
+    let monitoring = Form {
+        field,
+        submit: "[data-testid=sync-settings] button[type=submit]",
+        status: "[data-testid=sync-settings-status]",
+    };
+    let refused = monitoring.submit(desktop, "0", |t| !t.is_empty()).await?;
+    ensure!(
+        refused.contains("full_sync_every_h") && refused.contains("1 and 720"),
+        "{refused}"
+    );
+    monitoring.submit(desktop, "6", |t| t == "Saved.").await?;
+    let rules = Form {
+        field: "[data-testid=cpu_threshold_pct]",
+        submit: "[data-testid=alert-settings] button[type=submit]",
+        status: "[data-testid=alert-settings-status]",
+    };
+    let refused = rules.submit(desktop, "150", |t| !t.is_empty()).await?;
+    ensure!(refused.contains("cpu_threshold_pct"), "{refused}");
+    // Monitoring typed but not saved is not sent with the rules.
+    let input = c.find(Locator::Css(field)).await?;
+    input.clear().await?;
+    input.send_keys("12").await?;
+    rules.submit(desktop, "90", |t| t == "Saved.").await?;
+    desktop.click("[data-testid=nav-alerts]").await?;
+    desktop.click("[data-testid=nav-settings]").await?;
+    shows_value(c, field, "6")
+        .await
+        .context("the saved full-sync interval is shown again, the unsaved one is not")?;
+    shows_value(c, "[data-testid=cpu_threshold_pct]", "90").await?;
+    Ok(())
+}
+
+async fn maintenance(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    c.find(Locator::Css("[data-testid=maintenance-scope]"))
+        .await?
+        .select_by_value("acs")
+        .await?;
+    c.find(Locator::Css("[data-testid=maintenance-target]"))
+        .await?
+        .send_keys("demo")
+        .await?;
+    c.find(Locator::Css("[data-testid=maintenance-reason]"))
+        .await?
+        .send_keys("E2E works")
+        .await?;
+    desktop
+        .click("[data-testid=maintenance-form] button[type=submit]")
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=maintenance-list]",
+            Duration::from_secs(10),
+            |t| t.contains("ACS demo") && t.contains("E2E works"),
+        )
+        .await
+        .context("the window is listed")?;
+    desktop.screenshot("maintenance").await?;
+    c.find(Locator::XPath(
+        "//li[@data-testid='maintenance-item'][contains(., 'E2E works')]//button",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop
+        .wait_text(
+            "[data-testid=maintenance-list]",
+            Duration::from_secs(10),
+            |t| !t.contains("E2E works"),
+        )
+        .await
+        .context("the window ends")?;
+    Ok(())
+}
+
+/// Saved from the form, listed without its secret, tested: the receiver gets a signed
+/// POST.
+async fn channel(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let (hook, mut received) = acsdesk_captures::receiver::start(204).await;
+    c.find(Locator::Css("[data-testid=channel-form]"))
+        .await?
+        .find(Locator::XPath("ancestor::details/summary"))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Css("[data-testid=channel-name]"))
+        .await?
+        .send_keys("noc")
+        .await?;
+    c.find(Locator::Css("[data-testid=channel-url]"))
+        .await?
+        .send_keys(&format!("{hook}/alerts?token=E2E-TOKEN"))
+        .await?;
+    c.find(Locator::Css("[data-testid=channel-secret]"))
+        .await?
+        .send_keys("e2e-signing-secret-123")
+        .await?;
+    desktop
+        .click("[data-testid=channel-form] button[type=submit]")
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=channel-status]",
+            Duration::from_secs(10),
+            |t| t.contains("saved"),
+        )
+        .await?;
+    let listed = desktop
+        .wait_text("[data-testid=channel-list]", Duration::from_secs(10), |t| {
+            t.contains("noc")
+        })
+        .await?;
+    ensure!(
+        !listed.contains("E2E-TOKEN") && !listed.contains("e2e-signing-secret"),
+        "secrets stay out of the list: {listed}"
+    );
+    c.find(Locator::XPath(
+        "//li[@data-testid='channel-item'][contains(., 'noc')]//button[contains(., 'Send test')]",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop
+        .wait_text(
+            "[data-testid=channel-status]",
+            Duration::from_secs(20),
+            |t| t.contains("Test sent"),
+        )
+        .await?;
+    let request = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .context("the webhook received the test")?
+        .context("the receiver is running")?;
+    ensure!(
+        request.method == "POST"
+            && request.target == "/alerts?token=E2E-TOKEN"
+            && request
+                .header("x-acsdesk-signature")
+                .is_some_and(|s| s.starts_with("sha256=")),
+        "{request:?}"
+    );
+    desktop.screenshot("channels").await?;
+    Ok(())
+}
