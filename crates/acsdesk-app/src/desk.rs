@@ -306,8 +306,9 @@ impl Desk {
     /// Validates, checks against the live device and queues an action, wakes the
     /// connection's worker and tells the window.
     pub async fn queue_action(&self, request: QueueActionRequest) -> Result<ActionInfo, IpcError> {
-        let services = self.services().await?;
+        // Bad input is refused before anything else, naming the field.
         let action = parse_action(request.action)?;
+        let services = self.services().await?;
         let ids = services
             .queue_actions(
                 request.acs.as_deref(),

@@ -47,14 +47,14 @@ async fn sections(desktop: &Desktop) -> anyhow::Result<()> {
         })
         .await?;
     ensure!(acs.contains("ok"), "the demo connection is healthy: {acs}");
-    let index = desktop
-        .wait_text(
-            "[data-testid=settings-index]",
-            Duration::from_secs(5),
-            |t| !t.is_empty(),
-        )
-        .await?;
-    let entries: Vec<&str> = index.lines().map(str::trim).collect();
+    let mut entries = Vec::new();
+    for a in desktop
+        .client
+        .find_all(Locator::Css("[data-testid=settings-index] a"))
+        .await?
+    {
+        entries.push(a.text().await?);
+    }
     ensure!(
         entries
             == [

@@ -46,7 +46,12 @@ pub(crate) fn DevicesPage(
     let pending = RwSignal::new(HashSet::<u32>::new());
     let generation = RwSignal::new(0_u64);
     let error = RwSignal::new(None::<String>);
-    let facets = LocalResource::new(ipc::device_facets);
+    // The filters' values follow the syncs (a first sync lands after the page opens).
+    let facets_version = RwSignal::new(0_u32);
+    let facets = LocalResource::new(move || {
+        facets_version.track();
+        ipc::device_facets()
+    });
     let scroller = NodeRef::<leptos::html::Div>::new();
     let search_box = NodeRef::<leptos::html::Input>::new();
     // The scroller's height follows the window (leptos-use's resize observer).
@@ -155,7 +160,8 @@ pub(crate) fn DevicesPage(
     };
     let sync = RwSignal::new(None::<SyncProgressEvent>);
     use_backend_event(events::DEVICES_CHANGED, move |_: DevicesChangedEvent| {
-        refresh_visible()
+        refresh_visible();
+        facets_version.update(|v| *v += 1);
     });
     use_backend_event(events::SYNC_PROGRESS, move |p: SyncProgressEvent| {
         sync.set((!p.finished).then_some(p))
