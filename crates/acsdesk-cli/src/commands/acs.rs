@@ -1,8 +1,8 @@
 //! `acsdesk acs add|list|remove`.
 
-use super::Ctx;
+use super::{app_err, Ctx};
 use crate::cli::{AcsCommand, AuthArg};
-use acsdesk_app::{ConnectionTls, Services};
+use acsdesk_app::ConnectionTls;
 use acsdesk_core::store::acs::NewAcs;
 use anyhow::Context;
 use std::io::{BufRead, IsTerminal};
@@ -53,7 +53,9 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                 }
                 AuthArg::Token => ("token", Some(read_secret("token")?)),
             };
-            let acs = Services::new(tenant.clone(), acsdesk_core::clock::system(), "cli")
+            let acs = ctx
+                .services()
+                .await?
                 .add_connection(
                     &NewAcs {
                         name,
@@ -71,7 +73,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                     }),
                 )
                 .await
-                .map_err(|e| anyhow::anyhow!(e.message))?;
+                .map_err(app_err)?;
             println!("Added ACS connection \"{}\" ({}).", acs.name, acs.url);
         }
         AcsCommand::List => {

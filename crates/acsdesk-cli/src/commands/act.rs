@@ -2,7 +2,7 @@
 //! runner (the desktop's own), printed — queue (checked against the live devices, all or
 //! nothing), send, and with `--wait` follow to the proven outcome; bulk by filter.
 
-use super::Ctx;
+use super::{app_err, Ctx};
 use crate::cli::{ActCommand, ActionsArgs};
 use acsdesk_app::actions::parse_action;
 use acsdesk_app::runner::{ActionRunner, Pass, DEFAULT_CONCURRENCY};
@@ -11,7 +11,6 @@ use acsdesk_core::actions::worker::Outcome;
 use acsdesk_core::actions::ActionStatus;
 use acsdesk_types::actions::{ActionInput, BulkProgressRequest, BulkTargets, QueueBulkRequest};
 use acsdesk_types::devices::ListDevicesRequest;
-use acsdesk_types::IpcError;
 use anyhow::{bail, Context};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
@@ -39,20 +38,6 @@ fn confirm(question: &str, yes: bool) -> anyhow::Result<()> {
         bail!("cancelled");
     }
     Ok(())
-}
-
-/// The services over the chosen tenant, for actions the CLI requests.
-async fn services(ctx: &Ctx) -> anyhow::Result<Services> {
-    Ok(Services::new(
-        ctx.tenant().await?,
-        acsdesk_core::clock::system(),
-        "cli",
-    ))
-}
-
-/// An application error as the CLI reports it.
-fn app_err(e: IpcError) -> anyhow::Error {
-    anyhow::anyhow!(e.message)
 }
 
 /// Prints what a pass of the runner did; alerts it raised are delivered like a sync's.
@@ -105,7 +90,7 @@ async fn bulk(
         other => bail!("bulk supports reboot, factory-reset, refresh and summon, not {other:?}"),
     };
     let request = parse_action(input.clone()).map_err(app_err)?;
-    let services = services(ctx).await?;
+    let services = ctx.services().await?;
     let filter = f.to_filter();
     let matching = services
         .list_devices(ListDevicesRequest {
@@ -264,7 +249,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
     // The input is validated, then each action checked against its live device
     // (parameters, writability, firmware model) before anything is queued.
     let request = parse_action(input).map_err(app_err)?;
-    let services = services(ctx).await?;
+    let services = ctx.services().await?;
     let queued = services
         .queue_actions(opts.acs.as_deref(), &ids, &request)
         .await
@@ -323,7 +308,7 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
 
 pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
     if let Some(crate::cli::ActionsCommand::Cancel { id }) = &a.cancel {
-        services(ctx)
+        ctx.services()
             .await?
             .cancel_action(*id)
             .await

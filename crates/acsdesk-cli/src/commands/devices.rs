@@ -1,32 +1,17 @@
 //! `acsdesk devices`, `device show`, `history` and `logs`: reading the local store.
 
-use super::Ctx;
+use super::{app_err, Ctx};
 use crate::cli::{DeviceCommand, DevicesArgs, HistoryArgs, LogsArgs};
-use acsdesk_app::Services;
 use acsdesk_core::charts::{render_png, render_svg, ChartSpec, Metric, Theme};
 use acsdesk_types::alerts::SetDeviceOfflineAfterRequest;
 use acsdesk_types::devices::{
     format_ago, format_uptime, DeviceDetail, DeviceParametersRequest, DeviceRow, ListDevicesRequest,
 };
-use acsdesk_types::IpcError;
 use anyhow::{bail, Context};
 use serde_json::json;
 
-/// The services over the chosen tenant.
-async fn services(ctx: &Ctx) -> anyhow::Result<Services> {
-    Ok(Services::new(
-        ctx.tenant().await?,
-        acsdesk_core::clock::system(),
-        "cli",
-    ))
-}
-
-fn app_err(e: IpcError) -> anyhow::Error {
-    anyhow::anyhow!(e.message)
-}
-
 pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
-    let services = services(ctx).await?;
+    let services = ctx.services().await?;
     let page = services
         .list_devices(ListDevicesRequest {
             filter: a.filter.to_filter(),
@@ -130,7 +115,7 @@ fn device_json(d: &DeviceDetail) -> anyhow::Result<serde_json::Value> {
 
 /// Prints a device, its parameters live from GenieACS, or sets its offline threshold.
 pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<()> {
-    let services = services(ctx).await?;
+    let services = ctx.services().await?;
     let (id, json) = match command {
         DeviceCommand::Show { id, json } => (id, json),
         DeviceCommand::OfflineAfter { id, minutes } => {

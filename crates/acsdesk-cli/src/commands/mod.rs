@@ -58,6 +58,20 @@ impl Ctx {
         };
         Ok(self.workspace.open_tenant(&name, pass.as_deref()).await?)
     }
+
+    /// The application services over the chosen tenant, for actions the CLI requests.
+    pub(crate) async fn services(&self) -> anyhow::Result<acsdesk_app::Services> {
+        Ok(acsdesk_app::Services::new(
+            self.tenant().await?,
+            acsdesk_core::clock::system(),
+            "cli",
+        ))
+    }
+}
+
+/// An application error as the CLI reports it: its message.
+pub(crate) fn app_err(e: acsdesk_types::IpcError) -> anyhow::Error {
+    anyhow::anyhow!(e.message)
 }
 
 /// A new passphrase: `ACSDESK_NEW_PASSPHRASE`, or asked twice on the terminal.
