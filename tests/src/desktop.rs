@@ -144,15 +144,27 @@ impl Desktop {
             vec![],
         )
         .await?;
-        let text = self
-            .wait_text(
-                "[data-testid=device-counts]",
-                Duration::from_secs(90),
-                |t| counts(t).is_some_and(|(_, shown, fleet)| fleet == 200 && shown == 200),
-            )
+        let (online, _, _) = self
+            .wait_counts(Duration::from_secs(90), |_, shown, fleet| {
+                fleet == 200 && shown == 200
+            })
             .await?;
-        let (online, _, _) = counts(&text).context("counts")?;
         Ok(online)
+    }
+
+    /// Waits until the device list's counts (online, shown, fleet) satisfy `ok`, and
+    /// returns them.
+    pub async fn wait_counts(
+        &self,
+        limit: Duration,
+        ok: impl Fn(u64, u64, u64) -> bool,
+    ) -> Result<(u64, u64, u64)> {
+        let text = self
+            .wait_text("[data-testid=device-counts]", limit, |t| {
+                counts(t).is_some_and(|(online, shown, fleet)| ok(online, shown, fleet))
+            })
+            .await?;
+        counts(&text).context("the device counts")
     }
 
     /// Clicks the element at `css` once it is there.

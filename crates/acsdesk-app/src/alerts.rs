@@ -3,10 +3,10 @@
 
 use crate::Services;
 use acsdesk_types::alerts::{
-    AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest, SaveChannelRequest,
-    SetAlertStateRequest,
+    AlertEventInfo, AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest,
+    SaveChannelRequest, SetAlertStateRequest,
 };
-use acsdesk_types::AlertState;
+use acsdesk_types::{AlertKind, AlertState, Severity};
 use acsdesk_types::{ErrorCode, IpcError};
 
 impl Services {
@@ -19,25 +19,49 @@ impl Services {
             .tenant
             .find_alerts(&acsdesk_core::store::alerts::AlertQuery {
                 state: request.state.map(|s| s.as_str().to_owned()),
-                kind: request.kind,
-                severity: request.severity,
-                device: None,
+                kind: request.kind.map(|k| k.as_str().to_owned()),
+                severity: request.severity.map(|s| s.as_str().to_owned()),
+                device: request.device,
                 limit: 500,
             })
             .await?;
+        // A kind or severity this version does not know (written by a newer one) is left
+        // out rather than shown as something else.
         Ok(rows
             .into_iter()
-            .map(|a| AlertInfo {
-                id: a.id,
-                kind: a.kind,
-                subject: a.subject,
-                severity: a.severity,
-                state: AlertState::parse(&a.state).unwrap_or(AlertState::Open),
-                message: a.message,
-                first_seen_ms: a.first_seen_ms,
-                last_seen_ms: a.last_seen_ms,
+            .filter_map(|a| {
+                Some(AlertInfo {
+                    id: a.id,
+                    kind: AlertKind::parse(&a.kind)?,
+                    subject: a.subject,
+                    severity: Severity::parse(&a.severity)?,
+                    state: AlertState::parse(&a.state)?,
+                    message: a.message,
+                    first_seen_ms: a.first_seen_ms,
+                    last_seen_ms: a.last_seen_ms,
+                })
             })
             .collect())
+    }
+
+    /// What happened to an alert: raised, notified, acknowledged, delivered…
+    pub async fn alert_history(&self, id: i64) -> Result<Vec<AlertEventInfo>, IpcError> {
+        Ok(self
+            .tenant
+            .alert_history(id)
+            .await?
+            .into_iter()
+            .map(|e| AlertEventInfo {
+                at_ms: e.at_ms,
+                event: e.event,
+                detail: e.detail,
+            })
+            .collect())
+    }
+
+    /// Turns a channel on or off (off: new alerts are not sent to it).
+    pub async fn set_channel_enabled(&self, name: &str, enabled: bool) -> Result<(), IpcError> {
+        Ok(self.tenant.set_channel_enabled(name, enabled).await?)
     }
 
     /// The current tenant's alert channels (no secrets).
@@ -68,7 +92,7 @@ impl Services {
             }),
             "sms" => ChannelConfig::Sms(SmsGateway {
                 url_template: request.url.trim().to_owned(),
-                post_body_template: None,
+                post_body_template: request.post_body.filter(|b| !b.trim().is_empty()),
                 phones: request
                     .phones
                     .into_iter()

@@ -2,14 +2,14 @@
 //! (each round is [`crate::pipeline::sync_round`]), an action worker per connection, and
 //! the samples' roll-up on its own timer. Each is a handle; dropping it stops the task.
 
-use crate::events::{announce, health_event, DeskEvent};
+use crate::events::{action_moved, announce, health_event, DeskEvent};
 use crate::runner::{ActionRunner, Pass, DEFAULT_CONCURRENCY};
 use crate::Desk;
 use acsdesk_core::actions::worker::Outcome;
 use acsdesk_core::store::TenantStore;
 use acsdesk_core::sync::scheduler::{spawn_poller, PollerConfig, PollerHandle};
 use acsdesk_core::sync::SyncMode;
-use acsdesk_types::events::{ActionProgressEvent, DevicesChangedEvent, SyncProgressEvent};
+use acsdesk_types::events::{DevicesChangedEvent, SyncProgressEvent};
 use acsdesk_types::IpcError;
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,14 +46,14 @@ impl Desk {
     }
 
     /// The poller of connection `acs`: every round runs the shared pipeline, then tells
-    /// the window what changed (progress, devices, alerts); health changes are events.
+    /// the window what changed (progress, devices, the connection's health as the round
+    /// recorded it, alerts).
     pub(crate) async fn spawn_sync(
         self: &Arc<Self>,
         tenant: &TenantStore,
         acs: &str,
         interval_s: i64,
     ) -> Result<PollerHandle, IpcError> {
-        let initial = tenant.acs_health(acs).await?;
         let config = PollerConfig {
             interval: Duration::from_secs(interval_s.max(5) as u64),
             ..PollerConfig::default()
@@ -64,7 +64,7 @@ impl Desk {
             self.clock.clone(),
             acs.to_owned(),
         );
-        let handle = spawn_poller(config, initial, self.clock.clone(), move || {
+        let handle = spawn_poller(config, move || {
             let (tenant, events, clock, name) = (
                 job_tenant.clone(),
                 events.clone(),
@@ -101,17 +101,9 @@ impl Desk {
                         }));
                     }
                 }
+                let _ = events.send(DeskEvent::AcsHealth(health_event(&name, &round.health)));
                 announce(&events, &tenant, round.deliveries, now).await;
                 round.sync.map(|_| ())
-            }
-        });
-        let mut health = handle.health();
-        let events = self.events.clone();
-        let name = acs.to_owned();
-        tokio::spawn(async move {
-            while health.changed().await.is_ok() {
-                let h = health.borrow_and_update().clone();
-                let _ = events.send(DeskEvent::AcsHealth(health_event(&name, &h)));
             }
         });
         Ok(handle)
@@ -168,14 +160,7 @@ impl Desk {
                 Outcome::Idle => continue,
             };
             if let Ok(a) = tenant.action(id).await {
-                let _ = self
-                    .events
-                    .send(DeskEvent::ActionProgress(ActionProgressEvent {
-                        id,
-                        device: a.device.clone(),
-                        status: a.status,
-                        detail: a.fault_message.clone(),
-                    }));
+                action_moved(&self.events, &a);
             }
         }
         if !pass.deliveries.is_empty() {

@@ -4,18 +4,17 @@
 //! [`Services`] over the tenant in use ([`Desk::services`]); `Desk` adds only what a
 //! session does around them (waking its workers, telling the window).
 
-use crate::actions::parse_action;
+use crate::actions::{action_info, parse_action};
 use crate::background::WorkerTask;
 use crate::connect::auth_kind;
 use crate::demo::{DemoHandle, DEMO_TENANT};
-use crate::events::{health_event, DeskEvent};
+use crate::events::{action_moved, health_event, DeskEvent};
 use crate::Services;
 use acsdesk_core::clock::Clock;
 use acsdesk_core::store::{KeyChoice, StoreError, TenantStore, Workspace};
 use acsdesk_core::sync::scheduler::PollerHandle;
 use acsdesk_types::actions::{ActionInfo, BulkQueued, QueueActionRequest, QueueBulkRequest};
 use acsdesk_types::alerts::SetAlertStateRequest;
-use acsdesk_types::events::ActionProgressEvent;
 use acsdesk_types::settings::{
     AcsInfo, SwitchTenantRequest, TenantInfo, UnlockTenantRequest, WorkspaceState,
 };
@@ -253,34 +252,25 @@ impl Desk {
         let inner = self.inner.lock().await;
         let mut tenants = Vec::new();
         for t in self.workspace.tenants().await? {
-            let acs = match &inner.tenant {
-                Some(open) if open.name() == t.name => open
-                    .list_acs()
-                    .await?
-                    .into_iter()
-                    .map(|a| {
-                        let health = inner
-                            .pollers
-                            .get(&a.name)
-                            .map(|p| health_event(&a.name, &p.health().borrow()));
-                        AcsInfo {
-                            health: health
-                                .as_ref()
-                                .map(|h| h.state)
-                                .unwrap_or(acsdesk_types::HealthState::Unknown),
-                            health_since_ms: health.as_ref().and_then(|h| h.since_ms),
-                            health_error: health.and_then(|h| h.error),
-                            name: a.name,
-                            url: a.url,
-                            auth: auth_kind(&a.auth_kind),
-                            user: a.auth_user,
-                            cwmp_url: a.cwmp_url,
-                            interval_s: a.interval_s.max(0) as u32,
-                        }
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let mut acs = Vec::new();
+            if let Some(open) = inner.tenant.as_ref().filter(|o| o.name() == t.name) {
+                for a in open.list_acs().await? {
+                    // The health as the last round recorded it: the same record the CLI
+                    // and the alert rules read.
+                    let health = health_event(&a.name, &open.acs_health(&a.name).await?);
+                    acs.push(AcsInfo {
+                        health: health.state,
+                        health_since_ms: health.since_ms,
+                        health_error: health.error,
+                        name: a.name,
+                        url: a.url,
+                        auth: auth_kind(&a.auth_kind),
+                        user: a.auth_user,
+                        cwmp_url: a.cwmp_url,
+                        interval_s: a.interval_s.max(0) as u32,
+                    });
+                }
+            }
             tenants.push(TenantInfo { name: t.name, acs });
         }
         Ok(WorkspaceState {
@@ -319,16 +309,9 @@ impl Desk {
         self.work.notify_waiters();
         let mut queued = None;
         for id in ids {
-            let info = services.action(id).await?;
-            let _ = self
-                .events
-                .send(DeskEvent::ActionProgress(ActionProgressEvent {
-                    id,
-                    device: info.device.clone(),
-                    status: info.status,
-                    detail: None,
-                }));
-            queued = Some(info);
+            let row = services.tenant().action(id).await?;
+            action_moved(&self.events, &row);
+            queued = Some(action_info(&row));
         }
         queued.ok_or_else(|| IpcError::new(ErrorCode::Internal, "nothing was queued"))
     }

@@ -3,6 +3,7 @@
 //! tenant's channels in the background.
 
 use acsdesk_core::alerts::reconcile::Delivery;
+use acsdesk_core::store::actions::ActionRow;
 use acsdesk_core::store::TenantStore;
 use acsdesk_core::sync::scheduler::AcsHealth;
 use acsdesk_types::events::{
@@ -58,6 +59,16 @@ pub(crate) async fn announce(
             Err(e) => eprintln!("acsdesk: alert channels: {e}"),
         }
     });
+}
+
+/// Tells the window that an action moved (queued, sent, finished), with its fault.
+pub(crate) fn action_moved(events: &broadcast::Sender<DeskEvent>, a: &ActionRow) {
+    let _ = events.send(DeskEvent::ActionProgress(ActionProgressEvent {
+        id: a.id,
+        device: a.device.clone(),
+        status: a.status,
+        detail: a.fault_message.clone(),
+    }));
 }
 
 pub(crate) fn health_event(acs: &str, h: &AcsHealth) -> AcsHealthEvent {

@@ -19,7 +19,16 @@ impl Services {
     /// Saves the current tenant's settings.
     pub async fn update_settings(&self, request: UpdateSettingsRequest) -> Result<(), IpcError> {
         let tenant = &self.tenant;
-        // Both are checked before either is saved: a refused value changes nothing.
+        // Everything is checked before anything is saved: a refused value changes nothing.
+        if !(1..=1440).contains(&request.offline_after_min) {
+            return Err(IpcError::new(
+                ErrorCode::Invalid,
+                format!(
+                    "offline_after_min: choose between 1 and 1440 minutes (got {})",
+                    request.offline_after_min
+                ),
+            ));
+        }
         if let Some(sync) = &request.sync {
             sync.validate()
                 .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;

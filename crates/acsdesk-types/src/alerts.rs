@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 pub struct AlertInfo {
     /// Alert id.
     pub id: i64,
-    /// `device_offline`, `ppp_failing`, `firmware_failed`, …
-    pub kind: String,
+    /// What kind of problem.
+    pub kind: crate::AlertKind,
     /// The device id or ACS name it is about.
     pub subject: String,
-    /// `info`, `warning` or `critical`.
-    pub severity: String,
+    /// How urgent.
+    pub severity: crate::Severity,
     /// Where it stands.
     pub state: crate::AlertState,
     /// What happened.
@@ -28,12 +28,27 @@ pub struct AlertInfo {
 pub struct ListAlertsRequest {
     /// Only alerts in this state.
     pub state: Option<crate::AlertState>,
-    /// Only alerts of this kind (`device_offline`, …).
+    /// Only alerts of this kind.
     #[serde(default)]
-    pub kind: Option<String>,
-    /// Only alerts of this severity (`info`, `warning`, `critical`).
+    pub kind: Option<crate::AlertKind>,
+    /// Only alerts of this severity.
     #[serde(default)]
-    pub severity: Option<String>,
+    pub severity: Option<crate::Severity>,
+    /// Only alerts about this device (GenieACS id).
+    #[serde(default)]
+    pub device: Option<String>,
+}
+
+/// One entry of an alert's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertEventInfo {
+    /// When (Unix ms).
+    pub at_ms: i64,
+    /// `raised`, `notified`, `silenced`, `reopened`, `acknowledged`, `resolved`,
+    /// `delivered`, `delivery_failed`.
+    pub event: String,
+    /// The detail.
+    pub detail: String,
 }
 
 /// Request of `set_alert_state`: acknowledge or resolve.
@@ -79,6 +94,10 @@ pub struct SaveChannelRequest {
     /// The numbers an SMS channel texts.
     #[serde(default)]
     pub phones: Vec<String>,
+    /// An SMS gateway that wants a POST: the body template, with `{phone}` and
+    /// `{message}` (none: the gateway is called with GET).
+    #[serde(default)]
+    pub post_body: Option<String>,
 }
 
 impl std::fmt::Debug for SaveChannelRequest {
@@ -89,6 +108,7 @@ impl std::fmt::Debug for SaveChannelRequest {
             .field("url", &"<redacted>")
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("phones", &self.phones.len())
+            .field("post_body", &self.post_body.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }

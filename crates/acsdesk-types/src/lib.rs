@@ -18,4 +18,4 @@ pub mod states;
 
 pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};
-pub use states::{ActionStatus, AlertState, HealthState};
+pub use states::{ActionStatus, AlertKind, AlertState, HealthState, Severity};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! words {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $word:literal,)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
@@ -110,6 +110,77 @@ words! {
     }
 }
 
+words! {
+    /// What kind of problem an alert reports.
+    AlertKind {
+        /// The device has not informed for longer than the offline threshold.
+        DeviceOffline => "device_offline",
+        /// A firmware update failed (action failure, transfer fault, old version after).
+        FirmwareFailed => "firmware_failed",
+        /// Provisioning failed (a GenieACS fault on a provisioning channel or task).
+        ProvisioningFailed => "provisioning_failed",
+        /// PPP negotiation keeps failing (authentication failure, PPPoE down while online).
+        PppFailing => "ppp_failing",
+        /// CPU above the threshold for the whole window.
+        HighCpu => "high_cpu",
+        /// Memory above the threshold for the whole window.
+        HighMemory => "high_memory",
+        /// The ACS has been unreachable for longer than the threshold.
+        AcsUnreachable => "acs_unreachable",
+    }
+}
+
+impl AlertKind {
+    /// Whether the problem ends by itself when the condition clears (offline, PPP, load,
+    /// ACS, and a provisioning fault GenieACS no longer holds — it was retried, or
+    /// cleared) or stays until someone resolves it (a failed firmware update: the
+    /// router may be on the old image, or worse, and someone must look).
+    pub fn clears_by_itself(self) -> bool {
+        !matches!(self, AlertKind::FirmwareFailed)
+    }
+
+    /// Whether the alert is about an ACS connection rather than a device.
+    pub fn is_about_acs(self) -> bool {
+        matches!(self, AlertKind::AcsUnreachable)
+    }
+
+    /// The kind in words for people ("Device offline").
+    pub fn label(self) -> &'static str {
+        match self {
+            AlertKind::DeviceOffline => "Device offline",
+            AlertKind::FirmwareFailed => "Firmware failed",
+            AlertKind::ProvisioningFailed => "Provisioning failed",
+            AlertKind::PppFailing => "PPP failing",
+            AlertKind::HighCpu => "High CPU",
+            AlertKind::HighMemory => "High memory",
+            AlertKind::AcsUnreachable => "ACS unreachable",
+        }
+    }
+}
+
+words! {
+    /// How urgent an alert is, least first.
+    Severity {
+        /// Worth knowing.
+        Info => "info",
+        /// Needs attention soon.
+        Warning => "warning",
+        /// A customer is affected now.
+        Critical => "critical",
+    }
+}
+
+impl Severity {
+    /// The severity in words for people ("Critical").
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "Info",
+            Severity::Warning => "Warning",
+            Severity::Critical => "Critical",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +201,22 @@ mod tests {
         assert_eq!(AlertState::parse("Open"), None, "words are exact");
         assert!(serde_json::from_str::<HealthState>("\"down\"").is_err());
         assert!(ActionStatus::Failed.is_final() && !ActionStatus::Sent.is_final());
+        for k in AlertKind::ALL {
+            let json = serde_json::to_string(k).unwrap();
+            assert_eq!(serde_json::from_str::<AlertKind>(&json).unwrap(), *k);
+            assert_eq!(AlertKind::parse(k.as_str()), Some(*k));
+            assert!(!k.label().is_empty());
+        }
+        assert_eq!(
+            serde_json::to_string(&AlertKind::PppFailing).unwrap(),
+            "\"ppp_failing\""
+        );
+        assert!(AlertKind::AcsUnreachable.is_about_acs() && !AlertKind::HighCpu.is_about_acs());
+        assert!(!AlertKind::FirmwareFailed.clears_by_itself());
+        // Severities order from the least urgent.
+        assert!(Severity::Info < Severity::Warning && Severity::Warning < Severity::Critical);
+        assert_eq!(Severity::parse("critical"), Some(Severity::Critical));
+        assert!(serde_json::from_str::<Severity>("\"urgent\"").is_err());
     }
 
     #[test]

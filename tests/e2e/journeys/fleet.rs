@@ -2,7 +2,7 @@
 //! list with serials and addresses uncut, the offline filter, and columns chosen and
 //! resized that are remembered; the ACS health shows in the navigation on every page.
 
-use acsdesk_tests::desktop::{counts, Desktop};
+use acsdesk_tests::desktop::Desktop;
 use anyhow::{ensure, Context};
 use fantoccini::Locator;
 use std::time::Duration;
@@ -91,11 +91,9 @@ async fn offline_filter(desktop: &Desktop, online: u64) -> anyhow::Result<()> {
         .select_by_value("offline")
         .await?;
     desktop
-        .wait_text(
-            "[data-testid=device-counts]",
-            Duration::from_secs(20),
-            |t| counts(t).is_some_and(|(on, shown, _)| on == 0 && shown == 200 - online),
-        )
+        .wait_counts(Duration::from_secs(20), |on, shown, _| {
+            on == 0 && shown == 200 - online
+        })
         .await?;
     for s in c
         .find_all(Locator::Css("[data-testid=device-row] .c-status"))

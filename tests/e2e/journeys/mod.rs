@@ -68,14 +68,9 @@ pub(crate) async fn only_online(
         .select_by_value("online")
         .await?;
     desktop
-        .wait_text(
-            "[data-testid=device-counts]",
-            Duration::from_secs(20),
-            |t| {
-                acsdesk_tests::desktop::counts(t)
-                    .is_some_and(|(on, shown, _)| on == shown && shown == online)
-            },
-        )
+        .wait_counts(Duration::from_secs(20), |on, shown, _| {
+            on == shown && shown == online
+        })
         .await?;
     if let Some(v) = vendor {
         c.find(Locator::Css("[data-testid=filter-vendor]"))
@@ -83,14 +78,9 @@ pub(crate) async fn only_online(
             .select_by_value(v)
             .await?;
         desktop
-            .wait_text(
-                "[data-testid=device-counts]",
-                Duration::from_secs(20),
-                |t| {
-                    acsdesk_tests::desktop::counts(t)
-                        .is_some_and(|(on, shown, _)| on == shown && shown > 0 && shown < online)
-                },
-            )
+            .wait_counts(Duration::from_secs(20), |on, shown, _| {
+                on == shown && shown > 0 && shown < online
+            })
             .await?;
     }
     Ok(())

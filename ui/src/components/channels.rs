@@ -31,6 +31,7 @@ pub(crate) fn ChannelsSection() -> impl IntoView {
     let save = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let request = SaveChannelRequest {
+            post_body: None,
             name: name.get_untracked().trim().to_owned(),
             kind: kind.get_untracked(),
             url: url.get_untracked(),

@@ -6,7 +6,7 @@ use crate::ipc;
 use acsdesk_types::alerts::{ListAlertsRequest, SetAlertStateRequest};
 use acsdesk_types::devices::format_ago;
 use acsdesk_types::events::{self, AlertsChangedEvent};
-use acsdesk_types::AlertState;
+use acsdesk_types::{AlertKind, AlertState, Severity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -16,24 +16,26 @@ pub(crate) fn AlertsPage(
     /// Opens a device's dashboard.
     on_open: Callback<String>,
 ) -> impl IntoView {
-    let state = RwSignal::new(Some("open".to_owned()));
-    let kind = RwSignal::new(None::<String>);
-    let severity = RwSignal::new(None::<String>);
+    let state = RwSignal::new(Some(AlertState::Open));
+    let kind = RwSignal::new(None::<AlertKind>);
+    let severity = RwSignal::new(None::<Severity>);
     let version = RwSignal::new(0_u32);
     let alerts = LocalResource::new(move || {
         version.track();
         ipc::list_alerts(ListAlertsRequest {
-            state: state.get().as_deref().and_then(AlertState::parse),
+            state: state.get(),
             kind: kind.get(),
             severity: severity.get(),
+            device: None,
         })
     });
-    let choose = |signal: RwSignal<Option<String>>| {
-        move |e: leptos::ev::Event| {
-            let v = event_target_value(&e);
-            signal.set((!v.is_empty()).then_some(v));
-        }
-    };
+    // A choice is the variant's word; the empty option is "any".
+    fn choose<T: Send + Sync + 'static>(
+        signal: RwSignal<Option<T>>,
+        parse: fn(&str) -> Option<T>,
+    ) -> impl Fn(leptos::ev::Event) {
+        move |e| signal.set(parse(&event_target_value(&e)))
+    }
     use_backend_event(events::ALERTS_CHANGED, move |_: AlertsChangedEvent| {
         version.update(|v| *v += 1)
     });
@@ -51,27 +53,19 @@ pub(crate) fn AlertsPage(
         <section class="page alerts" aria-labelledby="alerts-title">
             <header class="page-header">
                 <h1 id="alerts-title">"Alerts"</h1>
-                <select aria-label="State" data-testid="alert-state" on:change=choose(state)>
+                <select aria-label="State" data-testid="alert-state" on:change=choose(state, AlertState::parse)>
                     <option value="open">"Open"</option>
                     <option value="acknowledged">"Acknowledged"</option>
                     <option value="resolved">"Resolved"</option>
                     <option value="">"All"</option>
                 </select>
-                <select aria-label="Kind" data-testid="alert-kind" on:change=choose(kind)>
+                <select aria-label="Kind" data-testid="alert-kind" on:change=choose(kind, AlertKind::parse)>
                     <option value="">"Every kind"</option>
-                    <option value="device_offline">"Device offline"</option>
-                    <option value="ppp_failing">"PPP failing"</option>
-                    <option value="firmware_failed">"Firmware failed"</option>
-                    <option value="provisioning_failed">"Provisioning failed"</option>
-                    <option value="high_cpu">"High CPU"</option>
-                    <option value="high_memory">"High memory"</option>
-                    <option value="acs_unreachable">"ACS unreachable"</option>
+                    {AlertKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                 </select>
-                <select aria-label="Severity" data-testid="alert-severity" on:change=choose(severity)>
+                <select aria-label="Severity" data-testid="alert-severity" on:change=choose(severity, Severity::parse)>
                     <option value="">"Any severity"</option>
-                    <option value="critical">"Critical"</option>
-                    <option value="warning">"Warning"</option>
-                    <option value="info">"Info"</option>
+                    {Severity::ALL.iter().rev().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                 </select>
             </header>
             <ul class="alert-list" data-testid="alert-list">
@@ -84,7 +78,7 @@ pub(crate) fn AlertsPage(
                     list.into_iter()
                         .map(|a| {
                             let id = a.id;
-                            let device = (a.kind != "acs_unreachable").then(|| a.subject.clone());
+                            let device = (!a.kind.is_about_acs()).then(|| a.subject.clone());
                             view! {
                                 <li class=format!("alert {}", a.severity) data-testid="alert-item">
                                     <span class=format!("badge {}", a.state)>{a.state.as_str()}</span>

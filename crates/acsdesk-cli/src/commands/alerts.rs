@@ -1,41 +1,62 @@
 //! `acsdesk alerts …`: list (with filters), acknowledge, resolve, history; channels
-//! (add, list, enable/disable, remove, test); maintenance windows (add, list, end).
+//! (add, list, enable/disable, remove, test); maintenance windows (add, list, end) —
+//! the desktop's alert services, printed.
 
 use super::devices::parse_span;
-use super::Ctx;
+use super::{app_err, Ctx};
 use crate::cli::{AlertAction, AlertsArgs, ChannelCommand, MaintenanceCommand};
-use acsdesk_core::alerts::channels::{SmsGateway, Webhook};
-use acsdesk_core::alerts::Subject;
-use acsdesk_core::store::alerts::AlertQuery;
-use acsdesk_core::store::channels::ChannelConfig;
+use acsdesk_app::Services;
+use acsdesk_types::alerts::{
+    AddMaintenanceRequest, ChannelNameRequest, EndMaintenanceRequest, ListAlertsRequest,
+    SaveChannelRequest, SetAlertStateRequest,
+};
+use acsdesk_types::{AlertKind, AlertState, Severity};
 use anyhow::Context;
 use std::io::BufRead;
 
-const KINDS: &[&str] = &[
-    "device_offline",
-    "ppp_failing",
-    "firmware_failed",
-    "provisioning_failed",
-    "high_cpu",
-    "high_memory",
-    "acs_unreachable",
-];
+/// A word the CLI takes for a closed set, or an error listing the words it knows.
+fn word<T: Copy + std::fmt::Display>(
+    what: &str,
+    given: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+) -> anyhow::Result<Option<T>> {
+    given
+        .map(|g| {
+            parse(g).with_context(|| {
+                let words: Vec<String> = all.iter().map(ToString::to_string).collect();
+                format!("unknown {what} {g:?}: use {}", words.join(", "))
+            })
+        })
+        .transpose()
+}
 
 pub(crate) async fn run(ctx: &Ctx, a: &AlertsArgs) -> anyhow::Result<()> {
-    let tenant = ctx.tenant().await?;
-    let now = acsdesk_core::clock::system_now_ms();
+    let services = ctx.services().await?;
     let iso = acsdesk_time::iso;
     match &a.action {
         Some(AlertAction::Ack { id }) => {
-            tenant.set_alert_state(*id, "acknowledged", now).await?;
+            services
+                .set_alert_state(SetAlertStateRequest {
+                    id: *id,
+                    state: AlertState::Acknowledged,
+                })
+                .await
+                .map_err(app_err)?;
             println!("Alert {id} acknowledged.");
         }
         Some(AlertAction::Resolve { id }) => {
-            tenant.set_alert_state(*id, "resolved", now).await?;
+            services
+                .set_alert_state(SetAlertStateRequest {
+                    id: *id,
+                    state: AlertState::Resolved,
+                })
+                .await
+                .map_err(app_err)?;
             println!("Alert {id} resolved.");
         }
         Some(AlertAction::History { id, json }) => {
-            let events = tenant.alert_history(*id).await?;
+            let events = services.alert_history(*id).await.map_err(app_err)?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&events)?);
             } else {
@@ -45,42 +66,32 @@ pub(crate) async fn run(ctx: &Ctx, a: &AlertsArgs) -> anyhow::Result<()> {
             }
         }
         Some(AlertAction::TestChannel { name }) => {
-            let attempts = acsdesk_core::alerts::deliver::test_channel(&tenant, name, now)
+            let attempts = services
+                .test_channel(ChannelNameRequest { name: name.clone() })
                 .await
-                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+                .map_err(|e| anyhow::anyhow!("{name}: {}", e.message))?;
             println!("Test message sent through {name} ({attempts} attempt(s)).");
         }
-        Some(AlertAction::Channel(c)) => channel(&tenant, c, now).await?,
-        Some(AlertAction::Maintenance(m)) => maintenance(&tenant, m, now).await?,
+        Some(AlertAction::Channel(c)) => channel(&services, c).await?,
+        Some(AlertAction::Maintenance(m)) => maintenance(&services, m).await?,
         None => {
-            if let Some(s) = &a.state {
-                anyhow::ensure!(
-                    matches!(s.as_str(), "open" | "acknowledged" | "resolved"),
-                    "unknown state {s:?}: use open, acknowledged or resolved"
-                );
-            }
-            if let Some(k) = &a.kind {
-                anyhow::ensure!(
-                    KINDS.contains(&k.as_str()),
-                    "unknown kind {k:?}: use {}",
-                    KINDS.join(", ")
-                );
-            }
-            if let Some(s) = &a.severity {
-                anyhow::ensure!(
-                    matches!(s.as_str(), "info" | "warning" | "critical"),
-                    "unknown severity {s:?}: use info, warning or critical"
-                );
-            }
-            let rows = tenant
-                .find_alerts(&AlertQuery {
-                    state: a.state.clone(),
-                    kind: a.kind.clone(),
-                    severity: a.severity.clone(),
-                    device: a.device.clone(),
-                    limit: 500,
-                })
-                .await?;
+            let request = ListAlertsRequest {
+                state: word(
+                    "state",
+                    a.state.as_deref(),
+                    AlertState::parse,
+                    AlertState::ALL,
+                )?,
+                kind: word("kind", a.kind.as_deref(), AlertKind::parse, AlertKind::ALL)?,
+                severity: word(
+                    "severity",
+                    a.severity.as_deref(),
+                    Severity::parse,
+                    Severity::ALL,
+                )?,
+                device: a.device.clone(),
+            };
+            let rows = services.list_alerts(request).await.map_err(app_err)?;
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
@@ -96,11 +107,7 @@ pub(crate) async fn run(ctx: &Ctx, a: &AlertsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn channel(
-    tenant: &acsdesk_core::store::TenantStore,
-    c: &ChannelCommand,
-    now: i64,
-) -> anyhow::Result<()> {
+async fn channel(services: &Services, c: &ChannelCommand) -> anyhow::Result<()> {
     match c {
         ChannelCommand::Add {
             name,
@@ -110,7 +117,7 @@ async fn channel(
             post_body,
             phones,
         } => {
-            let config = match (webhook, sms) {
+            let request = match (webhook, sms) {
                 (Some(url), None) => {
                     let secret = if *secret_stdin {
                         let mut line = String::new();
@@ -122,23 +129,30 @@ async fn channel(
                     } else {
                         None
                     };
-                    ChannelConfig::Webhook(Webhook {
+                    SaveChannelRequest {
+                        name: name.clone(),
+                        kind: "webhook".into(),
                         url: url.clone(),
                         secret,
-                    })
+                        phones: Vec::new(),
+                        post_body: None,
+                    }
                 }
-                (None, Some(template)) => ChannelConfig::Sms(SmsGateway {
-                    url_template: template.clone(),
-                    post_body_template: post_body.clone(),
+                (None, Some(template)) => SaveChannelRequest {
+                    name: name.clone(),
+                    kind: "sms".into(),
+                    url: template.clone(),
+                    secret: None,
                     phones: phones.clone(),
-                }),
+                    post_body: post_body.clone(),
+                },
                 _ => anyhow::bail!("give --webhook URL or --sms URL_TEMPLATE"),
             };
-            tenant.add_channel(name, &config, now).await?;
+            services.save_channel(request).await.map_err(app_err)?;
             println!("Alert channel \"{name}\" saved.");
         }
         ChannelCommand::List => {
-            for c in tenant.channels().await? {
+            for c in services.list_channels().await.map_err(app_err)? {
                 println!(
                     "{}  {}  {}{}{}",
                     c.name,
@@ -154,26 +168,31 @@ async fn channel(
             }
         }
         ChannelCommand::Disable { name } => {
-            tenant.set_channel_enabled(name, false).await?;
+            services
+                .set_channel_enabled(name, false)
+                .await
+                .map_err(app_err)?;
             println!("Alert channel \"{name}\" disabled.");
         }
         ChannelCommand::Enable { name } => {
-            tenant.set_channel_enabled(name, true).await?;
+            services
+                .set_channel_enabled(name, true)
+                .await
+                .map_err(app_err)?;
             println!("Alert channel \"{name}\" enabled.");
         }
         ChannelCommand::Remove { name } => {
-            tenant.remove_channel(name).await?;
+            services
+                .remove_channel(ChannelNameRequest { name: name.clone() })
+                .await
+                .map_err(app_err)?;
             println!("Alert channel \"{name}\" removed.");
         }
     }
     Ok(())
 }
 
-async fn maintenance(
-    tenant: &acsdesk_core::store::TenantStore,
-    m: &MaintenanceCommand,
-    now: i64,
-) -> anyhow::Result<()> {
+async fn maintenance(services: &Services, m: &MaintenanceCommand) -> anyhow::Result<()> {
     let iso = acsdesk_time::iso;
     match m {
         MaintenanceCommand::Add {
@@ -183,25 +202,40 @@ async fn maintenance(
             reason,
         } => {
             let span = parse_span(duration)?;
-            let subject = match (device, acs) {
-                (Some(d), _) => Some(Subject::Device(d.clone())),
-                (None, Some(a)) => Some(Subject::Acs(a.clone())),
-                (None, None) => None,
+            let (scope, target) = match (device, acs) {
+                (Some(d), _) => ("device", Some(d.clone())),
+                (None, Some(a)) => ("acs", Some(a.clone())),
+                (None, None) => ("tenant", None),
             };
-            let id = tenant
-                .add_maintenance(subject.as_ref(), now, now + span, reason, now)
-                .await?;
+            let minutes = u32::try_from(span / 60_000)
+                .context("a maintenance window lasts at most 31 days")?;
+            let id = services
+                .add_maintenance(AddMaintenanceRequest {
+                    scope: scope.into(),
+                    target,
+                    minutes,
+                    reason: reason.clone(),
+                })
+                .await
+                .map_err(app_err)?;
+            let window = services
+                .list_maintenance()
+                .await
+                .map_err(app_err)?
+                .into_iter()
+                .find(|w| w.id == id)
+                .context("the window just opened is not listed")?;
             println!(
                 "Maintenance window {id} until {}: alerts are recorded, not notified.",
-                iso(now + span)
+                iso(window.until_ms)
             );
         }
         MaintenanceCommand::List => {
-            for w in tenant.maintenance(now).await? {
-                let what = match &w.subject {
-                    None => "whole tenant".to_owned(),
-                    Some(Subject::Device(d)) => format!("device {d}"),
-                    Some(Subject::Acs(a)) => format!("ACS {a}"),
+            for w in services.list_maintenance().await.map_err(app_err)? {
+                let what = match (w.scope.as_str(), &w.target) {
+                    ("device", Some(d)) => format!("device {d}"),
+                    ("acs", Some(a)) => format!("ACS {a}"),
+                    _ => "whole tenant".to_owned(),
                 };
                 println!(
                     "{:>4}  {} → {}  {what}  {}",
@@ -213,7 +247,10 @@ async fn maintenance(
             }
         }
         MaintenanceCommand::End { id } => {
-            tenant.end_maintenance(*id, now).await?;
+            services
+                .end_maintenance(EndMaintenanceRequest { id: *id })
+                .await
+                .map_err(app_err)?;
             println!("Maintenance window {id} ended.");
         }
     }

@@ -730,8 +730,21 @@ async fn alert_channels_maintenance_history_and_thresholds() {
 
     // Filters are checked; history of an unknown alert is a clear error.
     let err = env.fails(&["alerts", "--kind", "bogus"], "correct horse");
-    assert!(err.contains("device_offline"), "{err}");
-    env.ok(&[
+    assert!(
+        err.contains("unknown kind \"bogus\"") && err.contains("device_offline"),
+        "{err}"
+    );
+    let err = env.fails(&["alerts", "--severity", "urgent"], "correct horse");
+    assert!(err.contains("info, warning, critical"), "{err}");
+    let all: serde_json::Value = serde_json::from_str(&env.ok(&["alerts", "--json"])).unwrap();
+    let kinds: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["kind"].as_str())
+        .collect();
+    assert_eq!(kinds.len(), all.as_array().unwrap().len(), "{all}");
+    let picked: serde_json::Value = serde_json::from_str(&env.ok(&[
         "alerts",
         "--kind",
         "device_offline",
@@ -739,7 +752,19 @@ async fn alert_channels_maintenance_history_and_thresholds() {
         "critical",
         "--device",
         &device,
-    ]);
+        "--json",
+    ]))
+    .unwrap();
+    assert!(
+        picked
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["kind"] == "device_offline"
+                && a["severity"] == "critical"
+                && a["subject"] == device.as_str()),
+        "{picked}"
+    );
     let err = env.fails(&["alerts", "history", "999"], "correct horse");
     assert!(err.contains("alert 999 not found"), "{err}");
     env.ok(&["alerts", "channel", "remove", "noc"]);

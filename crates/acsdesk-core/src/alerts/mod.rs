@@ -11,60 +11,7 @@ pub mod rules;
 
 use serde::{Deserialize, Serialize};
 
-/// What kind of problem an alert reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlertKind {
-    /// The device has not informed for longer than the offline threshold.
-    DeviceOffline,
-    /// A firmware update failed (action failure, transfer fault, old version after).
-    FirmwareFailed,
-    /// Provisioning failed (a GenieACS fault on a provisioning channel or task).
-    ProvisioningFailed,
-    /// PPP negotiation keeps failing (authentication failure, PPPoE down while online).
-    PppFailing,
-    /// CPU above the threshold for the whole window.
-    HighCpu,
-    /// Memory above the threshold for the whole window.
-    HighMemory,
-    /// The ACS has been unreachable for longer than the threshold.
-    AcsUnreachable,
-}
-
-impl AlertKind {
-    /// The stored name of the kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlertKind::DeviceOffline => "device_offline",
-            AlertKind::FirmwareFailed => "firmware_failed",
-            AlertKind::ProvisioningFailed => "provisioning_failed",
-            AlertKind::PppFailing => "ppp_failing",
-            AlertKind::HighCpu => "high_cpu",
-            AlertKind::HighMemory => "high_memory",
-            AlertKind::AcsUnreachable => "acs_unreachable",
-        }
-    }
-
-    /// Whether the problem ends by itself when the condition clears (offline, PPP, load,
-    /// ACS, and a provisioning fault GenieACS no longer holds — it was retried, or
-    /// cleared) or stays until someone resolves it (a failed firmware update: the
-    /// router may be on the old image, or worse, and someone must look).
-    pub fn clears_by_itself(self) -> bool {
-        !matches!(self, AlertKind::FirmwareFailed)
-    }
-}
-
-/// How urgent an alert is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Worth knowing.
-    Info,
-    /// Needs attention soon.
-    Warning,
-    /// A customer is affected now.
-    Critical,
-}
+pub use acsdesk_types::{AlertKind, Severity};
 
 /// What an alert is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -88,7 +88,7 @@ impl TenantStore {
         let next = self.acs_health(name).await?.next(
             outcome,
             now_ms,
-            crate::sync::scheduler::PollerConfig::default().unreachable_after,
+            crate::sync::scheduler::UNREACHABLE_AFTER,
         );
         self.set_acs_health(name, &next).await?;
         Ok(next)

@@ -1,16 +1,22 @@
-//! The background poller of one ACS connection: runs a job (a sync) every interval,
-//! backs off exponentially with jitter while it fails, publishes the connection's
-//! health (ok / degraded / unreachable since …), and stops when its handle is dropped.
+//! The background poller of one ACS connection: runs a job (a sync round) every
+//! interval, backs off exponentially with jitter while it fails, and stops when its
+//! handle is dropped. A connection's health (ok / degraded / unreachable since …) is
+//! [`AcsHealth`], folded from each outcome by [`AcsHealth::next`] and kept in the
+//! tenant's store by the round itself (`TenantStore::record_sync_outcome`): one record,
+//! read by the desktop, the CLI and the alert rules alike.
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Notify};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-/// The health of an ACS connection as its poller sees it.
+/// Consecutive failed syncs after which an ACS counts as unreachable.
+pub const UNREACHABLE_AFTER: u32 = 3;
+
+/// The health of an ACS connection, as its syncs went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum AcsHealth {
@@ -104,8 +110,6 @@ pub struct PollerConfig {
     pub min_backoff: Duration,
     /// Longest delay between attempts while failing.
     pub max_backoff: Duration,
-    /// Consecutive failures after which the ACS counts as unreachable.
-    pub unreachable_after: u32,
 }
 
 impl Default for PollerConfig {
@@ -114,7 +118,6 @@ impl Default for PollerConfig {
             interval: Duration::from_secs(60),
             min_backoff: Duration::from_secs(5),
             max_backoff: Duration::from_secs(300),
-            unreachable_after: 3,
         }
     }
 }
@@ -124,17 +127,11 @@ impl Default for PollerConfig {
 #[derive(Debug)]
 pub struct PollerHandle {
     cancel: CancellationToken,
-    health: watch::Receiver<AcsHealth>,
     wake: Arc<Notify>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl PollerHandle {
-    /// The connection's health, updated after every run.
-    pub fn health(&self) -> watch::Receiver<AcsHealth> {
-        self.health.clone()
-    }
-
     /// Runs the job now instead of waiting for the interval or backoff.
     pub fn sync_now(&self) {
         self.wake.notify_one();
@@ -158,21 +155,13 @@ impl Drop for PollerHandle {
 
 /// Spawns a poller on the current tokio runtime. `job` runs once at start, then every
 /// `config.interval` after a success, or after an exponentially growing, jittered delay
-/// after a failure (its `Err` text is kept as the health's last error). `initial` is the
-/// health recorded before (so an outage that began before a restart keeps its start);
-/// `now_ms` is the injected clock used to date health changes.
-pub fn spawn_poller<F, Fut>(
-    config: PollerConfig,
-    initial: AcsHealth,
-    now_ms: Arc<dyn Fn() -> i64 + Send + Sync>,
-    mut job: F,
-) -> PollerHandle
+/// after a failure.
+pub fn spawn_poller<F, Fut>(config: PollerConfig, mut job: F) -> PollerHandle
 where
     F: FnMut() -> Fut + Send + 'static,
     Fut: Future<Output = Result<(), String>> + Send,
 {
     let cancel = CancellationToken::new();
-    let (tx, health) = watch::channel(initial);
     let wake = Arc::new(Notify::new());
     let task = {
         let cancel = cancel.clone();
@@ -184,12 +173,6 @@ where
                     _ = cancel.cancelled() => return,
                     outcome = job() => outcome,
                 };
-                let next = tx.borrow().next(
-                    outcome.as_ref().map(|_| ()).map_err(String::as_str),
-                    now_ms(),
-                    config.unreachable_after,
-                );
-                tx.send_replace(next);
                 let delay = match outcome {
                     Ok(()) => {
                         backoff = new_backoff(&config);
@@ -207,7 +190,6 @@ where
     };
     PollerHandle {
         cancel,
-        health,
         wake,
         task: Some(task),
     }
@@ -265,10 +247,9 @@ mod tests {
             interval: Duration::from_secs(60),
             min_backoff: Duration::from_secs(5),
             max_backoff: Duration::from_secs(40),
-            unreachable_after: 3,
         };
         let job_calls = calls.clone();
-        let handle = spawn_poller(config, AcsHealth::Unknown, Arc::new(|| 0), move || {
+        let handle = spawn_poller(config, move || {
             let calls = job_calls.clone();
             async move {
                 let mut calls = calls.lock().unwrap();
@@ -280,7 +261,6 @@ mod tests {
                 }
             }
         });
-        let mut health = handle.health();
         tokio::time::sleep(Duration::from_secs(600)).await;
         let times = calls.lock().unwrap().clone();
         assert!(times.len() >= 7, "{} calls", times.len());
@@ -294,7 +274,6 @@ mod tests {
         assert!(gaps[3] > gaps[0], "delays grow: {gaps:?}");
         // After the first success the interval is the configured one.
         assert_eq!(gaps[5], Duration::from_secs(60), "{gaps:?}");
-        assert!(matches!(*health.borrow_and_update(), AcsHealth::Ok { .. }));
         handle.stop().await;
     }
 
@@ -302,18 +281,13 @@ mod tests {
     async fn dropping_the_handle_stops_the_poller_and_sync_now_wakes_it() {
         let count = Arc::new(AtomicU32::new(0));
         let c = count.clone();
-        let handle = spawn_poller(
-            PollerConfig::default(),
-            AcsHealth::Unknown,
-            Arc::new(|| 0),
-            move || {
-                let c = c.clone();
-                async move {
-                    c.fetch_add(1, Ordering::SeqCst);
-                    Ok(())
-                }
-            },
-        );
+        let handle = spawn_poller(PollerConfig::default(), move || {
+            let c = c.clone();
+            async move {
+                c.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+        });
         tokio::time::sleep(Duration::from_millis(10)).await;
         assert_eq!(count.load(Ordering::SeqCst), 1);
         handle.sync_now();
