@@ -176,7 +176,14 @@ pub(crate) async fn queue_action(request: QueueActionRequest) -> Result<ActionIn
 
 /// Recent actions of a device (or all).
 pub(crate) async fn list_actions(device: Option<String>) -> Result<Vec<ActionInfo>, IpcError> {
-    invoke(commands::LIST_ACTIONS, &ListActionsRequest { device }).await
+    invoke(
+        commands::LIST_ACTIONS,
+        &ListActionsRequest {
+            device,
+            status: None,
+        },
+    )
+    .await
 }
 
 /// Alerts, optionally in one state.

@@ -76,10 +76,13 @@ impl Services {
         request: ListActionsRequest,
     ) -> Result<Vec<ActionInfo>, IpcError> {
         let tenant = &self.tenant;
-        let rows = match &request.device {
+        let mut rows = match &request.device {
             Some(device) => tenant.device_actions(None, device, 200).await?,
-            None => tenant.actions(None, 200).await?,
+            None => tenant.actions(request.status, 200).await?,
         };
+        if let Some(status) = request.status {
+            rows.retain(|a| a.status == status);
+        }
         Ok(rows.iter().map(action_info).collect())
     }
 }
@@ -203,9 +206,14 @@ pub(crate) fn action_info(a: &ActionRow) -> ActionInfo {
     ActionInfo {
         id: a.id,
         device: a.device.clone(),
+        acs: a.acs.clone(),
+        action: a.request.name().to_owned(),
         description: a.request.describe(),
         status: a.status,
+        attempts: u32::try_from(a.attempts).unwrap_or(0),
+        fault_code: a.fault_code.clone(),
         fault: a.fault_message.clone(),
+        requested_by: a.requested_by.clone(),
         created_ms: a.created_ms,
         finished_ms: a.finished_ms,
     }

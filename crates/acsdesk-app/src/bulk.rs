@@ -228,6 +228,7 @@ pub(super) mod tests {
             .unwrap()
             .list_actions(ListActionsRequest {
                 device: Some(one.clone()),
+                status: None,
             })
             .await
             .unwrap();

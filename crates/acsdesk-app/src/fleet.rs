@@ -166,13 +166,23 @@ impl Services {
 
     /// A device's log, newest first.
     pub async fn device_logs(&self, request: DeviceLogsRequest) -> Result<Vec<LogInfo>, IpcError> {
-        let rows = self
-            .tenant
-            .logs(Some(&request.id), request.limit.clamp(1, 500))
-            .await?;
+        self.logs(Some(&request.id), request.limit.clamp(1, 500))
+            .await
+    }
+
+    /// The log of one device or of the whole fleet, newest first, at most `limit`
+    /// entries (up to 10,000).
+    pub async fn logs(&self, device: Option<&str>, limit: u32) -> Result<Vec<LogInfo>, IpcError> {
+        if let Some(id) = device {
+            // An unknown device is an error, not an empty log.
+            self.tenant.device(id).await?;
+        }
+        let rows = self.tenant.logs(device, limit.clamp(1, 10_000)).await?;
         Ok(rows
             .into_iter()
             .map(|l| LogInfo {
+                device: l.device,
+                serial: l.serial,
                 level: l.level,
                 kind: l.kind,
                 message: l.message,
@@ -181,19 +191,32 @@ impl Services {
             .collect())
     }
 
-    /// One history chart as SVG.
-    pub async fn device_chart(&self, request: DeviceChartRequest) -> Result<DeviceChart, IpcError> {
-        let metric = Metric::parse(&request.metric).ok_or_else(|| {
+    /// The points of one metric of a device between two instants (Unix ms), at the
+    /// resolution that suits the span.
+    pub async fn series(
+        &self,
+        device: &str,
+        metric: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<(Metric, Vec<(i64, f64)>), IpcError> {
+        let metric = Metric::parse(metric).ok_or_else(|| {
             IpcError::new(
                 ErrorCode::Invalid,
-                format!("unknown metric {}", request.metric),
+                format!("unknown metric {metric:?}: use cpu, memory, rx, tx, signal or uptime"),
             )
         })?;
+        self.tenant.device(device).await?;
+        let points = self.tenant.series(device, metric, from_ms, to_ms).await?;
+        Ok((metric, points))
+    }
+
+    /// One history chart as SVG.
+    pub async fn device_chart(&self, request: DeviceChartRequest) -> Result<DeviceChart, IpcError> {
         let now = (self.clock)();
         let from = now - request.range.millis();
-        let tenant = &self.tenant;
-        let points = tenant.series(&request.id, metric, from, now).await?;
-        let reported = !points.is_empty() || tenant.ever_reported(&request.id, metric).await?;
+        let (metric, points) = self.series(&request.id, &request.metric, from, now).await?;
+        let reported = !points.is_empty() || self.tenant.ever_reported(&request.id, metric).await?;
         let svg = render_svg(&ChartSpec {
             metric,
             points: &points,

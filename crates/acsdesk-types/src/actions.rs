@@ -118,12 +118,27 @@ pub struct ActionInfo {
     pub id: i64,
     /// GenieACS id of the device.
     pub device: String,
+    /// The device's ACS connection.
+    #[serde(default)]
+    pub acs: String,
+    /// Which action (`reboot`, `change_wifi`, `refresh`, …).
+    #[serde(default)]
+    pub action: String,
     /// What it does, for people (no secrets).
     pub description: String,
     /// Where it stands.
     pub status: crate::ActionStatus,
+    /// Sends so far.
+    #[serde(default)]
+    pub attempts: u32,
+    /// GenieACS's fault code, when it failed with one.
+    #[serde(default)]
+    pub fault_code: Option<String>,
     /// Why it failed, when it did.
     pub fault: Option<String>,
+    /// Who asked (`desktop`, `cli`, `desktop (bulk)`…).
+    #[serde(default)]
+    pub requested_by: String,
     /// When it was asked for (Unix ms).
     pub created_ms: i64,
     /// When it ended (Unix ms).
@@ -135,6 +150,9 @@ pub struct ActionInfo {
 pub struct ListActionsRequest {
     /// Only this device's actions.
     pub device: Option<String>,
+    /// Only actions in this state.
+    #[serde(default)]
+    pub status: Option<crate::ActionStatus>,
 }
 
 /// The devices a bulk action is for.

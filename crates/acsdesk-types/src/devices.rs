@@ -328,6 +328,12 @@ pub struct DeviceLogsRequest {
 /// One device log entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogInfo {
+    /// The device's GenieACS id.
+    #[serde(default)]
+    pub device: String,
+    /// The device's serial.
+    #[serde(default)]
+    pub serial: String,
     /// `info`, `warning` or `error`.
     pub level: String,
     /// `online`, `offline`, `router_error`, `action_completed`, …

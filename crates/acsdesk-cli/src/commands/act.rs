@@ -9,7 +9,9 @@ use acsdesk_app::runner::{ActionRunner, Pass, DEFAULT_CONCURRENCY};
 use acsdesk_app::Services;
 use acsdesk_core::actions::worker::Outcome;
 use acsdesk_core::actions::ActionStatus;
-use acsdesk_types::actions::{ActionInput, BulkProgressRequest, BulkTargets, QueueBulkRequest};
+use acsdesk_types::actions::{
+    ActionInput, BulkProgressRequest, BulkTargets, ListActionsRequest, QueueBulkRequest,
+};
 use acsdesk_types::devices::ListDevicesRequest;
 use anyhow::{bail, Context};
 use std::io::{BufRead, IsTerminal, Write};
@@ -322,20 +324,17 @@ pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
         })?),
         None => None,
     };
-    let rows = ctx.tenant().await?.actions(status, 200).await?;
+    let rows = ctx
+        .services()
+        .await?
+        .list_actions(ListActionsRequest {
+            device: None,
+            status,
+        })
+        .await
+        .map_err(app_err)?;
     if a.json {
-        let out: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "id": r.id, "device": r.device, "acs": r.acs, "action": r.request.name(), "description": r.request.describe(),
-                    "status": r.status.as_str(), "attempts": r.attempts, "task_id": r.task_id,
-                    "fault_code": r.fault_code, "fault": r.fault_message, "requested_by": r.requested_by,
-                    "created_ms": r.created_ms, "finished_ms": r.finished_ms,
-                })
-            })
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         for r in rows {
             println!(
@@ -343,10 +342,8 @@ pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
                 r.id,
                 r.status.as_str(),
                 r.device,
-                r.request.describe(),
-                r.fault_message
-                    .map(|f| format!(" — {f}"))
-                    .unwrap_or_default()
+                r.description,
+                r.fault.map(|f| format!(" — {f}")).unwrap_or_default()
             );
         }
     }

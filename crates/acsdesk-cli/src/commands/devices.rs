@@ -2,7 +2,7 @@
 
 use super::{app_err, Ctx};
 use crate::cli::{DeviceCommand, DevicesArgs, HistoryArgs, LogsArgs};
-use acsdesk_core::charts::{render_png, render_svg, ChartSpec, Metric, Theme};
+use acsdesk_core::charts::{render_png, render_svg, ChartSpec, Theme};
 use acsdesk_types::alerts::SetDeviceOfflineAfterRequest;
 use acsdesk_types::devices::{
     format_ago, format_uptime, DeviceDetail, DeviceParametersRequest, DeviceRow, ListDevicesRequest,
@@ -202,17 +202,14 @@ pub(crate) fn parse_span(text: &str) -> anyhow::Result<i64> {
 }
 
 pub(crate) async fn history(ctx: &Ctx, a: &HistoryArgs) -> anyhow::Result<()> {
-    let metric = Metric::parse(&a.metric).with_context(|| {
-        format!(
-            "unknown metric {:?}: use cpu, memory, rx, tx, signal or uptime",
-            a.metric
-        )
-    })?;
     let span = parse_span(&a.since)?;
     let now = acsdesk_core::clock::system_now_ms();
-    let tenant = ctx.tenant().await?;
-    tenant.device(&a.id).await?;
-    let points = tenant.series(&a.id, metric, now - span, now).await?;
+    let (metric, points) = ctx
+        .services()
+        .await?
+        .series(&a.id, &a.metric, now - span, now)
+        .await
+        .map_err(app_err)?;
     let spec = ChartSpec {
         metric,
         points: &points,
@@ -252,7 +249,12 @@ pub(crate) async fn history(ctx: &Ctx, a: &HistoryArgs) -> anyhow::Result<()> {
 }
 
 pub(crate) async fn logs(ctx: &Ctx, a: &LogsArgs) -> anyhow::Result<()> {
-    let logs = ctx.tenant().await?.logs(a.id.as_deref(), a.limit).await?;
+    let logs = ctx
+        .services()
+        .await?
+        .logs(a.id.as_deref(), a.limit)
+        .await
+        .map_err(app_err)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&logs)?);
     } else {

@@ -195,6 +195,24 @@ async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {
     );
     let logs = env.ok(&["logs", id]);
     assert!(logs.contains("discovered"), "{logs}");
+    let fleet: serde_json::Value =
+        serde_json::from_str(&env.ok(&["logs", "--json", "--limit", "500"])).unwrap();
+    let entries = fleet.as_array().unwrap();
+    assert!(
+        entries.len() >= 30,
+        "every device was discovered: {}",
+        entries.len()
+    );
+    assert!(entries
+        .iter()
+        .all(|l| !l["serial"].as_str().unwrap_or_default().is_empty()));
+    let err = env.fails(&["logs", "nope"], "correct horse");
+    assert!(
+        err.contains("not found"),
+        "an unknown device is an error: {err}"
+    );
+    let err = env.fails(&["history", "nope", "--metric", "cpu"], "correct horse");
+    assert!(err.contains("not found"), "{err}");
     let err = env.fails(&["device", "show", "nope"], "correct horse");
     assert!(err.contains("not found"), "{err}");
 }
