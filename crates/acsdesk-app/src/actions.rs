@@ -4,7 +4,7 @@
 use crate::connect::connection_client;
 use crate::Services;
 use acsdesk_core::actions::worker::{Worker, WorkerError};
-use acsdesk_core::actions::{ActionRequest, BandChoice, ParamValue};
+use acsdesk_core::actions::{ActionRequest, ParamValue};
 use acsdesk_core::store::actions::ActionRow;
 use acsdesk_types::actions::{ActionInfo, ActionInput, ListActionsRequest};
 use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
@@ -101,12 +101,6 @@ pub fn parse_action(input: ActionInput) -> Result<ActionRequest, IpcError> {
             ssid,
             passphrase,
         } => {
-            let band = BandChoice::parse(&band).ok_or_else(|| {
-                IpcError::new(
-                    ErrorCode::Invalid,
-                    format!("band: {band:?} is not 2.4, 5 or all"),
-                )
-            })?;
             let ssid = ssid
                 .filter(|s| !s.is_empty())
                 .map(|s| Ssid::parse(&s))

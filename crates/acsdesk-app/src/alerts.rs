@@ -6,7 +6,7 @@ use acsdesk_types::alerts::{
     AlertEventInfo, AlertInfo, ChannelInfo, ChannelNameRequest, ListAlertsRequest,
     SaveChannelRequest, SetAlertStateRequest,
 };
-use acsdesk_types::{AlertKind, AlertState, Severity};
+use acsdesk_types::{AlertKind, AlertState, ChannelKind, Severity};
 use acsdesk_types::{ErrorCode, IpcError};
 
 impl Services {
@@ -71,12 +71,14 @@ impl Services {
             .channels()
             .await?
             .into_iter()
-            .map(|c| ChannelInfo {
-                name: c.name,
-                kind: c.kind,
-                endpoint: c.endpoint,
-                phones: c.phones,
-                enabled: c.enabled,
+            .filter_map(|c| {
+                Some(ChannelInfo {
+                    kind: ChannelKind::parse(&c.kind)?,
+                    name: c.name,
+                    endpoint: c.endpoint,
+                    phones: c.phones,
+                    enabled: c.enabled,
+                })
             })
             .collect())
     }
@@ -85,12 +87,12 @@ impl Services {
     pub async fn save_channel(&self, request: SaveChannelRequest) -> Result<(), IpcError> {
         use acsdesk_core::alerts::channels::{SmsGateway, Webhook};
         use acsdesk_core::store::channels::ChannelConfig;
-        let config = match request.kind.as_str() {
-            "webhook" => ChannelConfig::Webhook(Webhook {
+        let config = match request.kind {
+            ChannelKind::Webhook => ChannelConfig::Webhook(Webhook {
                 url: request.url.trim().to_owned(),
                 secret: request.secret.filter(|s| !s.is_empty()),
             }),
-            "sms" => ChannelConfig::Sms(SmsGateway {
+            ChannelKind::Sms => ChannelConfig::Sms(SmsGateway {
                 url_template: request.url.trim().to_owned(),
                 post_body_template: request.post_body.filter(|b| !b.trim().is_empty()),
                 phones: request
@@ -100,12 +102,6 @@ impl Services {
                     .filter(|p| !p.is_empty())
                     .collect(),
             }),
-            other => {
-                return Err(IpcError::new(
-                    ErrorCode::Invalid,
-                    format!("kind: {other:?} is not webhook or sms"),
-                ))
-            }
         };
         self.tenant
             .add_channel(&request.name, &config, (self.clock)())

@@ -263,7 +263,7 @@ pub(super) mod tests {
                     devices: keys.clone(),
                 },
                 action: ActionInput::ChangeWifi {
-                    band: "all".into(),
+                    band: acsdesk_types::BandChoice::All,
                     ssid: Some("Same-For-All".into()),
                     passphrase: None,
                 },

@@ -180,7 +180,7 @@ mod tests {
             .unwrap()
             .device_chart(DeviceChartRequest {
                 id,
-                metric: "uptime".into(),
+                metric: acsdesk_types::Metric::Uptime,
                 range: ChartRange::Hour,
                 dark: false,
                 utc_offset_min: 0,

@@ -10,7 +10,7 @@ use acsdesk_types::devices::{
     DeviceParametersRequest, FirmwareFileInfo, FirmwareFilesRequest, ListDevicesRequest,
     ListDevicesResponse, LogInfo, ParameterInfo, WifiInfo,
 };
-use acsdesk_types::{ErrorCode, IpcError};
+use acsdesk_types::{ErrorCode, IpcError, LogLevel};
 
 impl Services {
     /// A device's parameters, live from its GenieACS (read-only).
@@ -142,10 +142,7 @@ impl Services {
                 .wifi
                 .iter()
                 .map(|w| WifiInfo {
-                    band: serde_json::to_value(w.band)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_else(|| "unknown".into()),
+                    band: w.band,
                     ssid: w.ssid.clone(),
                     enabled: w.enabled,
                 })
@@ -183,7 +180,8 @@ impl Services {
             .map(|l| LogInfo {
                 device: l.device,
                 serial: l.serial,
-                level: l.level,
+                // A level this version does not know reads as a warning.
+                level: LogLevel::parse(&l.level).unwrap_or(LogLevel::Warning),
                 kind: l.kind,
                 message: l.message,
                 at_ms: l.at_ms,
@@ -196,26 +194,20 @@ impl Services {
     pub async fn series(
         &self,
         device: &str,
-        metric: &str,
+        metric: Metric,
         from_ms: i64,
         to_ms: i64,
-    ) -> Result<(Metric, Vec<(i64, f64)>), IpcError> {
-        let metric = Metric::parse(metric).ok_or_else(|| {
-            IpcError::new(
-                ErrorCode::Invalid,
-                format!("unknown metric {metric:?}: use cpu, memory, rx, tx, signal or uptime"),
-            )
-        })?;
+    ) -> Result<Vec<(i64, f64)>, IpcError> {
         self.tenant.device(device).await?;
-        let points = self.tenant.series(device, metric, from_ms, to_ms).await?;
-        Ok((metric, points))
+        Ok(self.tenant.series(device, metric, from_ms, to_ms).await?)
     }
 
     /// One history chart as SVG.
     pub async fn device_chart(&self, request: DeviceChartRequest) -> Result<DeviceChart, IpcError> {
         let now = (self.clock)();
         let from = now - request.range.millis();
-        let (metric, points) = self.series(&request.id, &request.metric, from, now).await?;
+        let metric = request.metric;
+        let points = self.series(&request.id, metric, from, now).await?;
         let reported = !points.is_empty() || self.tenant.ever_reported(&request.id, metric).await?;
         let svg = render_svg(&ChartSpec {
             metric,

@@ -310,8 +310,8 @@ pub(crate) enum ActCommand {
         /// GenieACS id.
         id: String,
         /// 2.4, 5 or all.
-        #[arg(long, default_value = "2.4")]
-        band: String,
+        #[arg(long, default_value = "2.4", value_parser = band_choice)]
+        band: acsdesk_types::BandChoice,
         /// New SSID.
         #[arg(long)]
         ssid: Option<String>,
@@ -744,4 +744,9 @@ fn unit_interval(s: &str) -> Result<f64, String> {
     } else {
         Err(format!("{v} is not between 0 and 1"))
     }
+}
+
+/// Parses `--band`: 2.4, 5 or all (2.4GHz, 5g… are read too).
+fn band_choice(text: &str) -> Result<acsdesk_types::BandChoice, String> {
+    acsdesk_types::BandChoice::read(text).ok_or_else(|| format!("{text:?} is not 2.4, 5 or all"))
 }

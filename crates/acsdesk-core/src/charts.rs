@@ -6,69 +6,7 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Once;
 
-/// What a chart shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// CPU usage, %.
-    Cpu,
-    /// Memory usage, %.
-    Memory,
-    /// Download rate (stored in bytes/s, shown in Mbit/s).
-    Rx,
-    /// Upload rate (stored in bytes/s, shown in Mbit/s).
-    Tx,
-    /// Signal, dBm.
-    Signal,
-    /// Uptime (stored in seconds, shown in hours).
-    Uptime,
-}
-
-impl Metric {
-    /// Parses the CLI's and the UI's metric names.
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "cpu" => Metric::Cpu,
-            "memory" | "mem" => Metric::Memory,
-            "rx" => Metric::Rx,
-            "tx" => Metric::Tx,
-            "signal" => Metric::Signal,
-            "uptime" => Metric::Uptime,
-            _ => return None,
-        })
-    }
-
-    /// The chart title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Metric::Cpu => "CPU",
-            Metric::Memory => "Memory",
-            Metric::Rx => "Download",
-            Metric::Tx => "Upload",
-            Metric::Signal => "Signal",
-            Metric::Uptime => "Uptime",
-        }
-    }
-
-    /// The unit shown on the axis.
-    pub fn unit(self) -> &'static str {
-        match self {
-            Metric::Cpu | Metric::Memory => "%",
-            Metric::Rx | Metric::Tx => "Mbit/s",
-            Metric::Signal => "dBm",
-            Metric::Uptime => "h",
-        }
-    }
-
-    /// Converts a stored value to the unit shown.
-    pub fn display_value(self, stored: f64) -> f64 {
-        match self {
-            Metric::Rx | Metric::Tx => stored * 8.0 / 1_000_000.0,
-            Metric::Uptime => stored / 3600.0,
-            _ => stored,
-        }
-    }
-}
+pub use acsdesk_types::Metric;
 
 /// Light or dark, to match the app's theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -364,7 +302,7 @@ mod tests {
     fn units_convert_for_display() {
         assert_eq!(Metric::Rx.display_value(1_250_000.0), 10.0, "10 Mbit/s");
         assert_eq!(Metric::Uptime.display_value(7200.0), 2.0);
-        assert_eq!(Metric::parse("mem"), Some(Metric::Memory));
+        assert_eq!(Metric::parse("memory"), Some(Metric::Memory));
         assert_eq!(Metric::parse("bogus"), None);
     }
 

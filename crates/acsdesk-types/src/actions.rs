@@ -17,8 +17,8 @@ pub enum ActionInput {
     Summon,
     /// Change WiFi name and/or password.
     ChangeWifi {
-        /// `2.4`, `5` or `all`.
-        band: String,
+        /// Which band's network.
+        band: crate::BandChoice,
         /// New SSID, if changing it.
         ssid: Option<String>,
         /// New password, if changing it.

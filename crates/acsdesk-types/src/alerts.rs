@@ -66,7 +66,7 @@ pub struct ChannelInfo {
     /// Its name.
     pub name: String,
     /// `webhook` or `sms`.
-    pub kind: String,
+    pub kind: crate::ChannelKind,
     /// The endpoint's scheme and host.
     pub endpoint: String,
     /// Phone numbers it texts (SMS).
@@ -85,7 +85,7 @@ pub struct SaveChannelRequest {
     /// Its name.
     pub name: String,
     /// `webhook` or `sms`.
-    pub kind: String,
+    pub kind: crate::ChannelKind,
     /// The webhook URL, or the gateway's URL template with `{phone}` and `{message}`.
     pub url: String,
     /// The webhook's HMAC secret (16+ characters), if it signs.
@@ -126,7 +126,7 @@ pub struct MaintenanceInfo {
     /// Window id.
     pub id: i64,
     /// `tenant`, `acs` or `device`.
-    pub scope: String,
+    pub scope: crate::MaintenanceScope,
     /// The connection's name or the device's GenieACS id; none for the whole tenant.
     pub target: Option<String>,
     /// Start (Unix ms).
@@ -145,7 +145,7 @@ pub struct ListMaintenanceRequest {}
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddMaintenanceRequest {
     /// `tenant`, `acs` or `device`.
-    pub scope: String,
+    pub scope: crate::MaintenanceScope,
     /// The connection or device, for those scopes.
     pub target: Option<String>,
     /// How long, in minutes (up to 31 days).

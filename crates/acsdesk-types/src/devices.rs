@@ -191,7 +191,7 @@ pub struct GetDeviceRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WifiInfo {
     /// `2.4`, `5`, `6` or `unknown`.
-    pub band: String,
+    pub band: crate::WifiBand,
     /// The SSID, when set.
     pub ssid: Option<String>,
     /// Whether the network is enabled, when known.
@@ -290,7 +290,7 @@ pub struct DeviceChartRequest {
     /// GenieACS id.
     pub id: String,
     /// `cpu`, `memory`, `rx`, `tx`, `signal` or `uptime`.
-    pub metric: String,
+    pub metric: crate::Metric,
     /// The time range, ending now.
     pub range: ChartRange,
     /// `light` or `dark`.
@@ -335,7 +335,7 @@ pub struct LogInfo {
     #[serde(default)]
     pub serial: String,
     /// `info`, `warning` or `error`.
-    pub level: String,
+    pub level: crate::LogLevel,
     /// `online`, `offline`, `router_error`, `action_completed`, …
     pub kind: String,
     /// What happened.

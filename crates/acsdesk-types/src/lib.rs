@@ -18,4 +18,7 @@ pub mod states;
 
 pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};
-pub use states::{ActionStatus, AlertKind, AlertState, HealthState, Severity};
+pub use states::{
+    ActionStatus, AlertKind, AlertState, BandChoice, ChannelKind, HealthState, LogLevel,
+    MaintenanceScope, Metric, Severity, WifiBand,
+};

@@ -1,18 +1,17 @@
-//! The closed sets of states that cross IPC as words (`"completed"`, `"unreachable"`):
+//! The closed sets that cross IPC as words (`"completed"`, `"unreachable"`, `"2.4"`):
 //! typed here, so both sides compare variants instead of text. Each serialises as its
-//! snake_case word, so the wire format is the words the CLI's `--json` prints.
+//! word, so the wire format is the words the CLI's `--json` prints and the store keeps.
 
 use serde::{Deserialize, Serialize};
 
-/// Declares an enum of words: serde as snake_case, `as_str`, `Display`, and `parse`
-/// (the word back, or `None`).
+/// Declares an enum of words: serde as the words, `as_str`, `Display`, `ALL`, and
+/// `parse` (the word back, or `None`).
 macro_rules! words {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $word:literal,)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vmeta])* $variant,)+
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant,)+
         }
 
         impl $name {
@@ -181,6 +180,150 @@ impl Severity {
     }
 }
 
+words! {
+    /// A WiFi frequency band, as a device reports it.
+    WifiBand {
+        /// 2.4 GHz.
+        Ghz2_4 => "2.4",
+        /// 5 GHz.
+        Ghz5 => "5",
+        /// 6 GHz.
+        Ghz6 => "6",
+        /// The device does not say.
+        Unknown => "unknown",
+    }
+}
+
+impl WifiBand {
+    /// The band for people ("2.4 GHz", "unknown band").
+    pub fn label(self) -> &'static str {
+        match self {
+            WifiBand::Ghz2_4 => "2.4 GHz",
+            WifiBand::Ghz5 => "5 GHz",
+            WifiBand::Ghz6 => "6 GHz",
+            WifiBand::Unknown => "unknown band",
+        }
+    }
+}
+
+words! {
+    /// Which WiFi band a change applies to.
+    BandChoice {
+        /// The 2.4 GHz network(s).
+        Ghz2_4 => "2.4",
+        /// The 5 GHz network(s).
+        Ghz5 => "5",
+        /// Every band's main network.
+        All => "all",
+    }
+}
+
+impl BandChoice {
+    /// Reads what a person types: `2.4`, `2.4GHz`, `2g`, `5`, `5GHz`, `5g` or `all`.
+    pub fn read(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "2.4" | "2.4ghz" | "2g" => Some(BandChoice::Ghz2_4),
+            "5" | "5ghz" | "5g" => Some(BandChoice::Ghz5),
+            "all" => Some(BandChoice::All),
+            _ => None,
+        }
+    }
+
+    /// The choice for people ("2.4 GHz", "All bands").
+    pub fn label(self) -> &'static str {
+        match self {
+            BandChoice::Ghz2_4 => "2.4 GHz",
+            BandChoice::Ghz5 => "5 GHz",
+            BandChoice::All => "All bands",
+        }
+    }
+}
+
+words! {
+    /// Where an alert channel delivers.
+    ChannelKind {
+        /// A signed HTTP POST to a URL.
+        Webhook => "webhook",
+        /// Text messages through an SMS gateway's HTTP API.
+        Sms => "sms",
+    }
+}
+
+words! {
+    /// What a maintenance window covers.
+    MaintenanceScope {
+        /// The whole tenant.
+        Tenant => "tenant",
+        /// One ACS connection.
+        Acs => "acs",
+        /// One device.
+        Device => "device",
+    }
+}
+
+words! {
+    /// How serious a device log entry is.
+    LogLevel {
+        /// Worth knowing.
+        Info => "info",
+        /// Something to watch.
+        Warning => "warning",
+        /// Something is wrong.
+        Error => "error",
+    }
+}
+
+words! {
+    /// A value charted over time.
+    Metric {
+        /// CPU usage, %.
+        Cpu => "cpu",
+        /// Memory usage, %.
+        Memory => "memory",
+        /// Download rate (stored in bytes/s, shown in Mbit/s).
+        Rx => "rx",
+        /// Upload rate (stored in bytes/s, shown in Mbit/s).
+        Tx => "tx",
+        /// Signal, dBm.
+        Signal => "signal",
+        /// Uptime (stored in seconds, shown in hours).
+        Uptime => "uptime",
+    }
+}
+
+impl Metric {
+    /// The chart title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Metric::Cpu => "CPU",
+            Metric::Memory => "Memory",
+            Metric::Rx => "Download",
+            Metric::Tx => "Upload",
+            Metric::Signal => "Signal",
+            Metric::Uptime => "Uptime",
+        }
+    }
+
+    /// The unit shown on the axis.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Metric::Cpu | Metric::Memory => "%",
+            Metric::Rx | Metric::Tx => "Mbit/s",
+            Metric::Signal => "dBm",
+            Metric::Uptime => "h",
+        }
+    }
+
+    /// Converts a stored value to the unit shown.
+    pub fn display_value(self, stored: f64) -> f64 {
+        match self {
+            Metric::Rx | Metric::Tx => stored * 8.0 / 1_000_000.0,
+            Metric::Uptime => stored / 3600.0,
+            _ => stored,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +360,23 @@ mod tests {
         assert!(Severity::Info < Severity::Warning && Severity::Warning < Severity::Critical);
         assert_eq!(Severity::parse("critical"), Some(Severity::Critical));
         assert!(serde_json::from_str::<Severity>("\"urgent\"").is_err());
+        // Words that are not identifiers cross as themselves.
+        assert_eq!(serde_json::to_string(&WifiBand::Ghz2_4).unwrap(), "\"2.4\"");
+        assert_eq!(
+            serde_json::from_str::<BandChoice>("\"all\"").unwrap(),
+            BandChoice::All
+        );
+        assert_eq!(BandChoice::read(" 5GHz "), Some(BandChoice::Ghz5));
+        assert_eq!(BandChoice::read("6"), None);
+        assert_eq!(Metric::parse("memory"), Some(Metric::Memory));
+        assert!((Metric::Rx.display_value(1_000_000.0) - 8.0).abs() < 1e-9);
+        for scope in MaintenanceScope::ALL {
+            let json = serde_json::to_string(scope).unwrap();
+            assert_eq!(
+                serde_json::from_str::<MaintenanceScope>(&json).unwrap(),
+                *scope
+            );
+        }
     }
 
     #[test]

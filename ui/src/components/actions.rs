@@ -7,6 +7,7 @@ use crate::ipc;
 use acsdesk_types::actions::{ActionInput, QueueActionRequest};
 use acsdesk_types::events::{self, ActionProgressEvent};
 use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
+use acsdesk_types::BandChoice;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -171,7 +172,7 @@ fn WifiDialog(
     /// Called to close without queueing.
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let band = RwSignal::new("2.4".to_owned());
+    let band = RwSignal::new(BandChoice::Ghz2_4);
     let ssid = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let show = RwSignal::new(false);
@@ -208,10 +209,12 @@ fn WifiDialog(
             <h2 id="wifi-title">"Change WiFi"</h2>
             <label>
                 <span>"Band"</span>
-                <select on:change=move |e| band.set(event_target_value(&e)) prop:value=move || band.get()>
-                    <option value="2.4">"2.4 GHz"</option>
-                    <option value="5">"5 GHz"</option>
-                    <option value="all">"All bands"</option>
+                <select prop:value=move || band.get().as_str() on:change=move |e| {
+                    if let Some(b) = BandChoice::parse(&event_target_value(&e)) {
+                        band.set(b);
+                    }
+                }>
+                    {BandChoice::ALL.iter().map(|b| view! { <option value=b.as_str()>{b.label()}</option> }).collect_view()}
                 </select>
             </label>
             <label>

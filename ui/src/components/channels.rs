@@ -4,6 +4,7 @@
 
 use crate::ipc;
 use acsdesk_types::alerts::SaveChannelRequest;
+use acsdesk_types::ChannelKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,7 +18,7 @@ pub(crate) fn ChannelsSection() -> impl IntoView {
     });
     let status = RwSignal::new(None::<(bool, String)>);
     let name = RwSignal::new(String::new());
-    let kind = RwSignal::new("webhook".to_owned());
+    let kind = RwSignal::new(ChannelKind::Webhook);
     let url = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
     let phones = RwSignal::new(String::new());
@@ -102,13 +103,17 @@ pub(crate) fn ChannelsSection() -> impl IntoView {
                 </label>
                 <label>
                     <span>"Kind"</span>
-                    <select data-testid="channel-kind" on:change=move |e| kind.set(event_target_value(&e))>
+                    <select data-testid="channel-kind" on:change=move |e| {
+                        if let Some(k) = ChannelKind::parse(&event_target_value(&e)) {
+                            kind.set(k);
+                        }
+                    }>
                         <option value="webhook">"Webhook (JSON POST)"</option>
                         <option value="sms">"SMS gateway (URL template)"</option>
                     </select>
                 </label>
                 <label>
-                    <span>{move || if kind.get() == "sms" {
+                    <span>{move || if kind.get() == ChannelKind::Sms {
                         "URL template with {phone} and {message}"
                     } else {
                         "Webhook URL"
@@ -116,14 +121,14 @@ pub(crate) fn ChannelsSection() -> impl IntoView {
                     <input type="url" data-testid="channel-url" prop:value=move || url.get()
                         on:input=move |e| url.set(event_target_value(&e)) />
                 </label>
-                {move || (kind.get() == "webhook").then(|| view! {
+                {move || (kind.get() == ChannelKind::Webhook).then(|| view! {
                     <label>
                         <span>"Signing secret (optional, 16+ characters)"</span>
                         <input type="password" autocomplete="off" data-testid="channel-secret"
                             prop:value=move || secret.get() on:input=move |e| secret.set(event_target_value(&e)) />
                     </label>
                 })}
-                {move || (kind.get() == "sms").then(|| view! {
+                {move || (kind.get() == ChannelKind::Sms).then(|| view! {
                     <label>
                         <span>"Phone numbers (comma-separated)"</span>
                         <input data-testid="channel-phones" prop:value=move || phones.get()

@@ -3,6 +3,7 @@
 
 use crate::ipc;
 use acsdesk_types::alerts::AddMaintenanceRequest;
+use acsdesk_types::MaintenanceScope;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -26,7 +27,7 @@ pub(crate) fn MaintenanceSection() -> impl IntoView {
         version.track();
         ipc::list_maintenance()
     });
-    let scope = RwSignal::new("tenant".to_owned());
+    let scope = RwSignal::new(MaintenanceScope::Tenant);
     let target = RwSignal::new(String::new());
     let hours = RwSignal::new("2".to_owned());
     let reason = RwSignal::new(String::new());
@@ -76,11 +77,10 @@ pub(crate) fn MaintenanceSection() -> impl IntoView {
                     return view! { <li class="muted">"None open or planned."</li> }.into_any();
                 }
                 list.into_iter().map(|w| {
-                    let what = match (w.scope.as_str(), &w.target) {
-                        ("tenant", _) => "The whole tenant".to_owned(),
-                        ("acs", Some(t)) => format!("ACS {t}"),
-                        (_, Some(t)) => format!("Device {t}"),
-                        _ => w.scope.clone(),
+                    let what = match (w.scope, &w.target) {
+                        (MaintenanceScope::Acs, Some(t)) => format!("ACS {t}"),
+                        (MaintenanceScope::Device, Some(t)) => format!("Device {t}"),
+                        _ => "The whole tenant".to_owned(),
                     };
                     let id = w.id;
                     view! {
@@ -98,16 +98,20 @@ pub(crate) fn MaintenanceSection() -> impl IntoView {
         <form class="form inline" novalidate data-testid="maintenance-form" on:submit=open>
             <label>
                 <span>"Covers"</span>
-                <select data-testid="maintenance-scope" prop:value=move || scope.get()
-                    on:change=move |e| scope.set(event_target_value(&e))>
+                <select data-testid="maintenance-scope" prop:value=move || scope.get().as_str()
+                    on:change=move |e| {
+                        if let Some(s) = MaintenanceScope::parse(&event_target_value(&e)) {
+                            scope.set(s);
+                        }
+                    }>
                     <option value="tenant">"The whole tenant"</option>
                     <option value="acs">"An ACS connection"</option>
                     <option value="device">"A device"</option>
                 </select>
             </label>
-            {move || (scope.get() != "tenant").then(|| view! {
+            {move || (scope.get() != MaintenanceScope::Tenant).then(|| view! {
                 <label>
-                    <span>{if scope.get() == "acs" { "Connection name" } else { "Device (GenieACS id)" }}</span>
+                    <span>{if scope.get() == MaintenanceScope::Acs { "Connection name" } else { "Device (GenieACS id)" }}</span>
                     <input type="text" data-testid="maintenance-target" prop:value=move || target.get()
                         on:input=move |e| target.set(event_target_value(&e)) />
                 </label>

@@ -8,18 +8,10 @@ use acsdesk_types::devices::{
     format_ago, format_uptime, ChartRange, DeviceChartRequest, DeviceDetail,
 };
 use acsdesk_types::events::{self, DevicesChangedEvent};
+use acsdesk_types::Metric;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use::use_preferred_dark;
-
-const METRICS: &[(&str, &str)] = &[
-    ("cpu", "CPU"),
-    ("memory", "Memory"),
-    ("rx", "Download"),
-    ("tx", "Upload"),
-    ("signal", "Signal"),
-    ("uptime", "Uptime"),
-];
 
 /// The dashboard of one device.
 #[component]
@@ -93,9 +85,9 @@ pub(crate) fn DevicePage(
                         .collect_view()}
                 </div>
                 <div class="chart-grid">
-                    {METRICS
+                    {Metric::ALL
                         .iter()
-                        .map(|&(metric, title)| view! { <Chart id=id.clone() metric title range version /> })
+                        .map(|&metric| view! { <Chart id=id.clone() metric range version /> })
                         .collect_view()}
                 </div>
             </section>
@@ -141,11 +133,7 @@ fn Overview(
         .wifi
         .iter()
         .map(|w| {
-            let band = if w.band == "unknown" {
-                "?".to_owned()
-            } else {
-                format!("{} GHz", w.band)
-            };
+            let band = w.band.label();
             format!(
                 "{} ({band}){}",
                 w.ssid.clone().unwrap_or_else(|| "—".into()),
@@ -197,10 +185,8 @@ fn Overview(
 fn Chart(
     /// GenieACS id.
     id: String,
-    /// The metric's wire name.
-    metric: &'static str,
-    /// Accessible title.
-    title: &'static str,
+    /// What it charts.
+    metric: Metric,
     /// The selected range.
     range: RwSignal<ChartRange>,
     /// Bumped when the device changed: the chart is redrawn with the new sample.
@@ -213,7 +199,7 @@ fn Chart(
         version.track();
         let request = DeviceChartRequest {
             id: id.clone(),
-            metric: metric.to_owned(),
+            metric,
             range: range.get(),
             dark,
             utc_offset_min: -(js_sys::Date::new_0().get_timezone_offset() as i32),
@@ -221,7 +207,7 @@ fn Chart(
         ipc::device_chart(request)
     });
     view! {
-        <figure class="chart" aria-label=title data-testid=format!("chart-{metric}")>
+        <figure class="chart" aria-label=metric.title() data-testid=format!("chart-{metric}")>
             <Transition fallback=|| view! { <div class="chart-placeholder"></div> }>
                 {move || Suspend::new(async move {
                     match chart.await {
@@ -229,7 +215,7 @@ fn Chart(
                         // text from devices or users.
                         Ok(c) if !c.reported => view! {
                             <div class="chart-unreported" data-testid="chart-unreported">
-                                <strong>{title}</strong>
+                                <strong>{metric.title()}</strong>
                                 <p class="muted">"Not reported by this model: it has given no value for this since AcsDesk first saw it."</p>
                             </div>
                         }
@@ -267,7 +253,7 @@ fn DeviceLog(
                         .into_iter()
                         .map(|l| view! {
                             <li class=format!("log {}", l.level)>
-                                <span class=format!("badge {}", l.level)>{l.level.clone()}</span>
+                                <span class=format!("badge {}", l.level)>{l.level.as_str()}</span>
                                 <span>{l.message.clone()}</span>
                                 <span class="muted">{format_ago(l.at_ms, now)}</span>
                             </li>

@@ -10,7 +10,7 @@ use acsdesk_types::alerts::{
     AddMaintenanceRequest, ChannelNameRequest, EndMaintenanceRequest, ListAlertsRequest,
     SaveChannelRequest, SetAlertStateRequest,
 };
-use acsdesk_types::{AlertKind, AlertState, Severity};
+use acsdesk_types::{AlertKind, AlertState, ChannelKind, MaintenanceScope, Severity};
 use anyhow::Context;
 use std::io::BufRead;
 
@@ -131,7 +131,7 @@ async fn channel(services: &Services, c: &ChannelCommand) -> anyhow::Result<()> 
                     };
                     SaveChannelRequest {
                         name: name.clone(),
-                        kind: "webhook".into(),
+                        kind: ChannelKind::Webhook,
                         url: url.clone(),
                         secret,
                         phones: Vec::new(),
@@ -140,7 +140,7 @@ async fn channel(services: &Services, c: &ChannelCommand) -> anyhow::Result<()> 
                 }
                 (None, Some(template)) => SaveChannelRequest {
                     name: name.clone(),
-                    kind: "sms".into(),
+                    kind: ChannelKind::Sms,
                     url: template.clone(),
                     secret: None,
                     phones: phones.clone(),
@@ -203,15 +203,15 @@ async fn maintenance(services: &Services, m: &MaintenanceCommand) -> anyhow::Res
         } => {
             let span = parse_span(duration)?;
             let (scope, target) = match (device, acs) {
-                (Some(d), _) => ("device", Some(d.clone())),
-                (None, Some(a)) => ("acs", Some(a.clone())),
-                (None, None) => ("tenant", None),
+                (Some(d), _) => (MaintenanceScope::Device, Some(d.clone())),
+                (None, Some(a)) => (MaintenanceScope::Acs, Some(a.clone())),
+                (None, None) => (MaintenanceScope::Tenant, None),
             };
             let minutes = u32::try_from(span / 60_000)
                 .context("a maintenance window lasts at most 31 days")?;
             let id = services
                 .add_maintenance(AddMaintenanceRequest {
-                    scope: scope.into(),
+                    scope,
                     target,
                     minutes,
                     reason: reason.clone(),
@@ -232,9 +232,9 @@ async fn maintenance(services: &Services, m: &MaintenanceCommand) -> anyhow::Res
         }
         MaintenanceCommand::List => {
             for w in services.list_maintenance().await.map_err(app_err)? {
-                let what = match (w.scope.as_str(), &w.target) {
-                    ("device", Some(d)) => format!("device {d}"),
-                    ("acs", Some(a)) => format!("ACS {a}"),
+                let what = match (w.scope, &w.target) {
+                    (MaintenanceScope::Device, Some(d)) => format!("device {d}"),
+                    (MaintenanceScope::Acs, Some(a)) => format!("ACS {a}"),
                     _ => "whole tenant".to_owned(),
                 };
                 println!(

@@ -2,7 +2,7 @@
 
 use super::{app_err, Ctx};
 use crate::cli::{DeviceCommand, DevicesArgs, HistoryArgs, LogsArgs};
-use acsdesk_core::charts::{render_png, render_svg, ChartSpec, Theme};
+use acsdesk_core::charts::{render_png, render_svg, ChartSpec, Metric, Theme};
 use acsdesk_types::alerts::SetDeviceOfflineAfterRequest;
 use acsdesk_types::devices::{
     format_ago, format_uptime, DeviceDetail, DeviceParametersRequest, DeviceRow, ListDevicesRequest,
@@ -204,10 +204,16 @@ pub(crate) fn parse_span(text: &str) -> anyhow::Result<i64> {
 pub(crate) async fn history(ctx: &Ctx, a: &HistoryArgs) -> anyhow::Result<()> {
     let span = parse_span(&a.since)?;
     let now = acsdesk_core::clock::system_now_ms();
-    let (metric, points) = ctx
+    let metric = Metric::parse(&a.metric).with_context(|| {
+        format!(
+            "unknown metric {:?}: use cpu, memory, rx, tx, signal or uptime",
+            a.metric
+        )
+    })?;
+    let points = ctx
         .services()
         .await?
-        .series(&a.id, &a.metric, now - span, now)
+        .series(&a.id, metric, now - span, now)
         .await
         .map_err(app_err)?;
     let spec = ChartSpec {

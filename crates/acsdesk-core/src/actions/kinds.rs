@@ -4,31 +4,7 @@ use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// Which WiFi band a change applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BandChoice {
-    /// The 2.4 GHz network(s).
-    #[serde(rename = "2.4")]
-    Ghz2_4,
-    /// The 5 GHz network(s).
-    #[serde(rename = "5")]
-    Ghz5,
-    /// Every band's main network.
-    All,
-}
-
-impl BandChoice {
-    /// Parses `2.4`, `5` or `all`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "2.4" | "2.4ghz" | "2g" => Some(BandChoice::Ghz2_4),
-            "5" | "5ghz" | "5g" => Some(BandChoice::Ghz5),
-            "all" => Some(BandChoice::All),
-            _ => None,
-        }
-    }
-}
+pub use acsdesk_types::BandChoice;
 
 /// A value for `set_parameters`, with its xsd type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

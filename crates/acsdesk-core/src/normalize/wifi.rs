@@ -5,55 +5,28 @@ use super::registry::objects;
 use super::tree::Tree;
 use serde::{Deserialize, Serialize};
 
-/// A WiFi frequency band.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Band {
-    /// 2.4 GHz.
-    #[serde(rename = "2.4")]
-    Ghz2_4,
-    /// 5 GHz.
-    #[serde(rename = "5")]
-    Ghz5,
-    /// 6 GHz.
-    #[serde(rename = "6")]
-    Ghz6,
-    /// The device does not say.
-    #[serde(rename = "unknown")]
-    Unknown,
+pub use acsdesk_types::WifiBand as Band;
+
+/// Reads `OperatingFrequencyBand`-style text (`2.4GHz`, `5GHz`, `6GHz`).
+fn band_from_text(text: &str) -> Option<Band> {
+    let t = text.to_ascii_lowercase().replace([' ', '_'], "");
+    if t.starts_with("2.4") {
+        Some(Band::Ghz2_4)
+    } else if t.starts_with('5') {
+        Some(Band::Ghz5)
+    } else if t.starts_with('6') {
+        Some(Band::Ghz6)
+    } else {
+        None
+    }
 }
 
-impl Band {
-    /// Reads `OperatingFrequencyBand`-style text (`2.4GHz`, `5GHz`, `6GHz`).
-    fn from_text(text: &str) -> Option<Self> {
-        let t = text.to_ascii_lowercase().replace([' ', '_'], "");
-        if t.starts_with("2.4") {
-            Some(Band::Ghz2_4)
-        } else if t.starts_with('5') {
-            Some(Band::Ghz5)
-        } else if t.starts_with('6') {
-            Some(Band::Ghz6)
-        } else {
-            None
-        }
-    }
-
-    /// Infers the band from a channel number.
-    fn from_channel(channel: f64) -> Option<Self> {
-        match channel as i64 {
-            1..=14 => Some(Band::Ghz2_4),
-            32..=177 => Some(Band::Ghz5),
-            _ => None,
-        }
-    }
-
-    /// A short label for people (`2.4 GHz`).
-    pub fn label(self) -> &'static str {
-        match self {
-            Band::Ghz2_4 => "2.4 GHz",
-            Band::Ghz5 => "5 GHz",
-            Band::Ghz6 => "6 GHz",
-            Band::Unknown => "unknown band",
-        }
+/// Infers the band from a channel number.
+fn band_from_channel(channel: f64) -> Option<Band> {
+    match channel as i64 {
+        1..=14 => Some(Band::Ghz2_4),
+        32..=177 => Some(Band::Ghz5),
+        _ => None,
     }
 }
 
@@ -79,11 +52,11 @@ pub(crate) fn tr098(tree: &Tree<'_>) -> Vec<WifiNetwork> {
         .map(|path| {
             let get = |leaf: &str| tree.text(&format!("{path}.{leaf}"));
             let band = get("OperatingFrequencyBand")
-                .and_then(|b| Band::from_text(&b))
+                .and_then(|b| band_from_text(&b))
                 .or_else(|| {
                     tree.number(&format!("{path}.Channel"))
                         .filter(|c| *c > 0.0)
-                        .and_then(Band::from_channel)
+                        .and_then(band_from_channel)
                 })
                 .or_else(|| {
                     // 802.11a/ac/ax without b/g is 5 GHz; b/g/n is 2.4 GHz.
@@ -138,7 +111,7 @@ pub(crate) fn tr181(tree: &Tree<'_>) -> Vec<WifiNetwork> {
                         .to_owned();
                     tree.text(&format!("{radio}.OperatingFrequencyBand"))
                 })
-                .and_then(|b| Band::from_text(&b))
+                .and_then(|b| band_from_text(&b))
                 .unwrap_or(Band::Unknown);
             let passphrase_path = access_points
                 .iter()
