@@ -96,7 +96,7 @@ impl TenantStore {
 }
 
 fn db(e: impl Into<StoreError>) -> SyncError {
-    SyncError::Store(e.into().to_string())
+    SyncError::Store(e.into())
 }
 
 /// Devices per multi-row statement (34 values each, well under SQLite's 32,766).
@@ -236,9 +236,9 @@ impl SyncStore for AcsSyncStore {
             let mut rows = Vec::with_capacity(chunk.len());
             for &u in chunk {
                 let normalized = serde_json::to_string(&u.device)
-                    .map_err(|e| SyncError::Store(e.to_string()))?;
+                    .map_err(|e| db(StoreError::Db(e.to_string())))?;
                 let tags = serde_json::to_string(&u.device.tags)
-                    .map_err(|e| SyncError::Store(e.to_string()))?;
+                    .map_err(|e| db(StoreError::Db(e.to_string())))?;
                 rows.push((u, normalized, tags));
             }
             let mut q = QueryBuilder::<Sqlite>::new(
@@ -377,7 +377,7 @@ impl SyncStore for AcsSyncStore {
             }
         }
         let cursor_json =
-            serde_json::to_string(cursor).map_err(|e| SyncError::Store(e.to_string()))?;
+            serde_json::to_string(cursor).map_err(|e| db(StoreError::Db(e.to_string())))?;
         sqlx::query(
             "INSERT INTO sync_state (acs_id, cursor_json) VALUES (?, ?)
              ON CONFLICT (acs_id) DO UPDATE SET cursor_json = excluded.cursor_json",

@@ -167,12 +167,13 @@ pub struct WentOffline {
 /// Why a sync failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    /// GenieACS could not be read; the message says why (never with credentials).
+    /// GenieACS could not be read: unreachable, refused the credentials, answered
+    /// something else… (the error says which, never with credentials).
     #[error("GenieACS: {0}")]
-    Source(String),
+    Source(#[from] acsdesk_genieacs::Error),
     /// The local store failed.
     #[error("local store: {0}")]
-    Store(String),
+    Store(#[from] crate::store::StoreError),
 }
 
 /// Reads devices from one GenieACS connection, projected and paged.

@@ -34,7 +34,7 @@ fn since(since_ms: Option<i64>) -> Query {
 }
 
 fn source_error(e: acsdesk_genieacs::Error) -> SyncError {
-    SyncError::Source(e.to_string())
+    SyncError::Source(e)
 }
 
 impl DeviceSource for NbiSource {
@@ -172,8 +172,31 @@ mod tests {
             .unwrap()
             .port();
         let source = NbiSource::new(client(&format!("http://noc:SECRET@127.0.0.1:{port}/")));
-        let err = source.count(None).await.unwrap_err().to_string();
+        let err = source.count(None).await.unwrap_err();
+        assert!(
+            matches!(err, SyncError::Source(acsdesk_genieacs::Error::Connect(_))),
+            "{err:?}"
+        );
+        let err = err.to_string();
         assert!(err.contains("cannot connect"), "{err}");
         assert!(!err.contains("SECRET"), "{err}");
+    }
+
+    /// Refused credentials and an outage are different failures, not two strings.
+    #[tokio::test]
+    async fn refused_credentials_are_told_apart_from_an_outage() {
+        let app = axum::Router::new().fallback(|| async { axum::http::StatusCode::UNAUTHORIZED });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let source = NbiSource::new(client(&format!("http://{addr}")));
+        let err = source.page(None, 0, 10).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SyncError::Source(acsdesk_genieacs::Error::Auth { status: 401 })
+            ),
+            "{err:?}"
+        );
     }
 }

@@ -16,13 +16,12 @@ pub async fn sync_connection<S: DeviceSource>(
     now_ms: i64,
     on_progress: impl FnMut(SyncProgress),
 ) -> Result<SyncReport, SyncError> {
-    let store_error = |e: crate::store::StoreError| SyncError::Store(e.to_string());
-    let settings = tenant.sync_settings().await.map_err(store_error)?;
+    let settings = tenant.sync_settings().await.map_err(SyncError::Store)?;
     let options = SyncOptions {
         force_full,
         ..SyncOptions::from_settings(&settings)
     };
-    let sink = tenant.sync_store(acs).await.map_err(store_error)?;
+    let sink = tenant.sync_store(acs).await.map_err(SyncError::Store)?;
     sync_once(source, &sink, &options, now_ms, on_progress).await
 }
 
@@ -37,10 +36,10 @@ pub async fn refresh_faults(
         .faults()
         .list(acsdesk_genieacs::api::tasks::Filter::all())
         .await
-        .map_err(|e| SyncError::Source(e.to_string()))?;
+        .map_err(SyncError::Source)?;
     tenant
         .replace_faults(acs, &faults)
         .await
-        .map_err(|e| SyncError::Store(e.to_string()))?;
+        .map_err(SyncError::Store)?;
     Ok(faults.len())
 }
