@@ -1,6 +1,7 @@
-//! Test helpers: a local HTTP server that answers `/devices` from the recorded GenieACS
-//! captures the way the NBI does (`total` header, skip/limit, `HEAD`), optionally
-//! failing after some pages, and recorded documents by file name.
+//! Test helpers: the tenant most tests start from (a fresh encrypted workspace, one ACS
+//! connection, synced from it), a local HTTP server that answers `/devices` from the
+//! recorded GenieACS captures the way the NBI does (`total` header, skip/limit, `HEAD`),
+//! optionally failing after some pages, and recorded documents by file name.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -11,6 +12,80 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// A tenant in a workspace of its own (removed with it).
+pub(crate) struct TestTenant {
+    /// The workspace's directory.
+    pub(crate) dir: tempfile::TempDir,
+    /// The tenant, keyed by a passphrase (no OS keyring needed).
+    pub(crate) store: crate::store::TenantStore,
+}
+
+/// A connection without authentication at `url`, taking `rate_per_s` requests a second.
+pub(crate) fn open_acs(name: &str, url: &str, rate_per_s: i64) -> crate::store::acs::NewAcs {
+    crate::store::acs::NewAcs {
+        name: name.into(),
+        url: url.into(),
+        auth_kind: "none".into(),
+        auth_user: None,
+        auth_secret: None,
+        cwmp_url: None,
+        rate_per_s,
+        interval_s: 60,
+    }
+}
+
+/// A client of the GenieACS at `url` with no rate limit that matters in a test.
+pub(crate) fn genie(url: &str) -> acsdesk_genieacs::Client {
+    acsdesk_genieacs::Client::builder(url)
+        .rate_limit(1000, 1000, 8)
+        .build()
+        .unwrap()
+}
+
+/// Syncs connection `acs` of `store` from the GenieACS at `url` at `at_ms`.
+pub(crate) async fn sync_from(
+    store: &crate::store::TenantStore,
+    acs: &str,
+    url: &str,
+    at_ms: i64,
+) -> crate::sync::SyncReport {
+    crate::sync::sync_once(
+        &crate::sync::nbi::NbiSource::new(genie(url)),
+        &store.sync_store(acs).await.unwrap(),
+        &crate::sync::SyncOptions::default(),
+        at_ms,
+        |_| {},
+    )
+    .await
+    .unwrap()
+}
+
+/// Tenant `name` with connection `main` at `url` (rate `rate_per_s`), synced once at
+/// `at_ms`: a fleet in the store as after a first sync.
+pub(crate) async fn synced_tenant(
+    name: &str,
+    url: &str,
+    rate_per_s: i64,
+    at_ms: i64,
+) -> TestTenant {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = crate::store::Workspace::open(dir.path()).await.unwrap();
+    let store = ws
+        .create_tenant(
+            name,
+            crate::store::KeyChoice::Passphrase("test passphrase".into()),
+            at_ms,
+        )
+        .await
+        .unwrap();
+    store
+        .add_acs(&open_acs("main", url, rate_per_s), at_ms)
+        .await
+        .unwrap();
+    sync_from(&store, "main", url, at_ms).await;
+    TestTenant { dir, store }
+}
 
 /// The documents of a recorded capture in `tests/fixtures/genieacs`.
 pub(crate) fn fixture_docs(name: &str) -> Vec<Value> {

@@ -152,10 +152,9 @@ pub async fn action_failed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::acs::NewAcs;
-    use crate::store::{KeyChoice, Workspace};
     use crate::sync::nbi::NbiSource;
     use crate::sync::{sync_once, SyncOptions};
+    use crate::testkit::{synced_tenant, TestTenant};
     use std::time::Duration;
 
     const T0: i64 = 1_795_467_600_000;
@@ -171,27 +170,10 @@ mod tests {
             .start()
             .await
             .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace::open(dir.path()).await.unwrap();
-        let t = ws
-            .create_tenant("t", KeyChoice::Passphrase("p".into()), T0)
-            .await
-            .unwrap();
-        t.add_acs(
-            &NewAcs {
-                name: "main".into(),
-                url: sandbox.url(),
-                auth_kind: "none".into(),
-                auth_user: None,
-                auth_secret: None,
-                cwmp_url: None,
-                rate_per_s: 20,
-                interval_s: 60,
-            },
-            T0,
-        )
-        .await
-        .unwrap();
+        let TestTenant {
+            dir: _dir,
+            store: t,
+        } = synced_tenant("t", &sandbox.url(), 20, T0).await;
         let http = crate::http::client(Duration::from_secs(5)).unwrap();
         let source = NbiSource::new(
             acsdesk_genieacs::Client::builder(sandbox.url())

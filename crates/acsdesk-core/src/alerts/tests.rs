@@ -5,11 +5,11 @@
 use super::channels::{signature, Webhook};
 use super::engine::{evaluate, AlertConfig};
 use super::reconcile::Delivery;
-use crate::store::acs::NewAcs;
 use crate::store::channels::ChannelConfig;
-use crate::store::{KeyChoice, TenantStore, Workspace};
+use crate::store::TenantStore;
 use crate::sync::nbi::NbiSource;
 use crate::sync::{sync_once, SyncOptions};
+use crate::testkit::{synced_tenant, TestTenant};
 use acsdesk_sandbox::SandboxHandle;
 use std::time::Duration;
 
@@ -32,27 +32,7 @@ async fn lab(devices: u64) -> Lab {
         .start()
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).await.unwrap();
-    let t = ws
-        .create_tenant("Acme", KeyChoice::Passphrase("p".into()), T0)
-        .await
-        .unwrap();
-    t.add_acs(
-        &NewAcs {
-            name: "main".into(),
-            url: sandbox.url(),
-            auth_kind: "none".into(),
-            auth_user: None,
-            auth_secret: None,
-            cwmp_url: None,
-            rate_per_s: 100,
-            interval_s: 60,
-        },
-        T0,
-    )
-    .await
-    .unwrap();
+    let TestTenant { dir, store: t } = synced_tenant("Acme", &sandbox.url(), 100, T0).await;
     let genie = acsdesk_genieacs::Client::builder(sandbox.url())
         .rate_limit(1000, 1000, 8)
         .build()

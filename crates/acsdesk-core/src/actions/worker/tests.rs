@@ -3,10 +3,7 @@
 
 use super::*;
 use crate::actions::{ActionRequest, BandChoice};
-use crate::store::acs::NewAcs;
-use crate::store::{KeyChoice, Workspace};
-use crate::sync::nbi::NbiSource;
-use crate::sync::{sync_once, SyncOptions};
+use crate::testkit::{open_acs, sync_from, synced_tenant, TestTenant};
 use acsdesk_sandbox::{Sandbox, SandboxHandle};
 use acsdesk_types::input::Ssid;
 use std::sync::Arc;
@@ -38,39 +35,8 @@ async fn rig() -> Rig {
         .start()
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).await.unwrap();
-    let store = ws
-        .create_tenant("t", KeyChoice::Passphrase("p".into()), T0)
-        .await
-        .unwrap();
-    store
-        .add_acs(
-            &NewAcs {
-                name: "main".into(),
-                url: sandbox.url(),
-                auth_kind: "none".into(),
-                auth_user: None,
-                auth_secret: None,
-                cwmp_url: None,
-                rate_per_s: 20,
-                interval_s: 60,
-            },
-            T0,
-        )
-        .await
-        .unwrap();
+    let TestTenant { dir, store } = synced_tenant("t", &sandbox.url(), 20, T0).await;
     let http = crate::http::client(Duration::from_secs(10)).unwrap();
-    let source = NbiSource::new(genie(&sandbox.url()));
-    sync_once(
-        &source,
-        &store.sync_store("main").await.unwrap(),
-        &SyncOptions::default(),
-        T0,
-        |_| {},
-    )
-    .await
-    .unwrap();
     let clock = sandbox.clock_handle();
     let worker = Worker::new(
         store.clone(),
@@ -577,30 +543,10 @@ async fn each_connection_works_only_its_own_devices() {
         .await
         .unwrap();
     r.store
-        .add_acs(
-            &NewAcs {
-                name: "branch".into(),
-                url: branch.url(),
-                auth_kind: "none".into(),
-                auth_user: None,
-                auth_secret: None,
-                cwmp_url: None,
-                rate_per_s: 20,
-                interval_s: 60,
-            },
-            T0,
-        )
+        .add_acs(&open_acs("branch", &branch.url(), 20), T0)
         .await
         .unwrap();
-    sync_once(
-        &NbiSource::new(genie(&branch.url())),
-        &r.store.sync_store("branch").await.unwrap(),
-        &SyncOptions::default(),
-        T0,
-        |_| {},
-    )
-    .await
-    .unwrap();
+    sync_from(&r.store, "branch", &branch.url(), T0).await;
     let id = r.online_device().await;
     let err = r
         .store
