@@ -136,19 +136,7 @@ async fn columns(desktop: &Desktop) -> anyhow::Result<()> {
         "Signal is hidden from the header and the rows"
     );
     let before = header(desktop, "model").await?.context("Model shows")?;
-    // A drag of the Model column's edge, 90 px to the right.
-    desktop
-        .eval::<bool>(
-            "const h = document.querySelector('[data-testid=resize-model]');
-             const r = h.getBoundingClientRect();
-             const x = r.left + r.width / 2, y = r.top + r.height / 2;
-             h.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true, clientX: x, clientY: y}));
-             window.dispatchEvent(new PointerEvent('pointermove', {clientX: x + 45, clientY: y}));
-             window.dispatchEvent(new PointerEvent('pointermove', {clientX: x + 90, clientY: y}));
-             window.dispatchEvent(new PointerEvent('pointerup', {clientX: x + 90, clientY: y}));
-             return true;",
-        )
-        .await?;
+    drag(desktop, "model", 90.0).await?;
     let after = header(desktop, "model").await?.context("Model shows")?;
     ensure!(
         (after - before - 90.0).abs() <= 3.0,
@@ -176,6 +164,65 @@ async fn columns(desktop: &Desktop) -> anyhow::Result<()> {
         header(desktop, "signal").await?.is_some() && (reset - natural).abs() <= 1.0,
         "reset brings Signal back and Model to {natural} px (now {reset})"
     );
+    // The menu closes as it opened.
+    desktop.click("[data-testid=column-picker] summary").await?;
+    fit_to_content(desktop).await
+}
+
+/// Addresses cut by a column dragged too narrow; a double-click on its edge fits the
+/// column to the widest address shown.
+async fn fit_to_content(desktop: &Desktop) -> anyhow::Result<()> {
+    let cut_ips = async || -> anyhow::Result<Vec<String>> {
+        desktop
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=device-row] .c-ip')]
+                     .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);",
+            )
+            .await
+    };
+    drag(desktop, "ip", -70.0).await?;
+    ensure!(
+        !cut_ips().await?.is_empty(),
+        "a WAN IP column 70 px narrower cuts addresses"
+    );
+    desktop
+        .eval::<bool>(
+            "document.querySelector('[data-testid=resize-ip]')
+                 .dispatchEvent(new MouseEvent('dblclick', {bubbles: true})); return true;",
+        )
+        .await?;
+    let mut cut = cut_ips().await?;
+    for _ in 0..20 {
+        if cut.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        cut = cut_ips().await?;
+    }
+    ensure!(
+        cut.is_empty(),
+        "fitted to its content, none is cut: {cut:?}"
+    );
+    desktop.screenshot("devices-fitted").await?;
+    desktop.click("[data-testid=column-picker] summary").await?;
+    desktop.click("[data-testid=columns-reset]").await?;
+    Ok(())
+}
+
+/// Drags the right edge of column `id`'s header by `dx` pixels.
+async fn drag(desktop: &Desktop, id: &str, dx: f64) -> anyhow::Result<()> {
+    desktop
+        .eval::<bool>(&format!(
+            "const h = document.querySelector('[data-testid=resize-{id}]');
+             const r = h.getBoundingClientRect();
+             const x = r.left + r.width / 2, y = r.top + r.height / 2;
+             h.dispatchEvent(new PointerEvent('pointerdown', {{bubbles: true, clientX: x, clientY: y}}));
+             window.dispatchEvent(new PointerEvent('pointermove', {{clientX: x + {dx} / 2, clientY: y}}));
+             window.dispatchEvent(new PointerEvent('pointermove', {{clientX: x + {dx}, clientY: y}}));
+             window.dispatchEvent(new PointerEvent('pointerup', {{clientX: x + {dx}, clientY: y}}));
+             return true;"
+        ))
+        .await?;
     Ok(())
 }
 

@@ -27,6 +27,8 @@ const BLOCK: u32 = 200;
 const OVERSCAN: u32 = 10;
 const FILTER_KEY: &str = "acsdesk.devices.filter";
 const COLUMNS_KEY: &str = "acsdesk.devices.columns";
+/// Room left beside the widest value when a column is fitted to its content.
+const FIT_ROOM_PX: f64 = 8.0;
 /// Typing in the search box filters after this pause.
 const SEARCH_DEBOUNCE_MS: f64 = 300.0;
 
@@ -362,9 +364,10 @@ pub(crate) fn DevicesPage(
                                     {c.title}
                                     {move || active().then(|| if sort.get().descending { " ▼" } else { " ▲" })}
                                 </button>
-                                <span class="resize" aria-hidden="true" title="Drag to resize"
+                                <span class="resize" aria-hidden="true" title="Drag to resize; double-click to fit"
                                     data-testid=format!("resize-{}", c.id)
-                                    on:pointerdown=move |e| resize.start(c.id, &e) />
+                                    on:pointerdown=move |e| resize.start(c.id, &e)
+                                    on:dblclick=move |_| resize.fit(c.id) />
                             </div>
                         }
                     })
@@ -488,11 +491,15 @@ fn cell(r: &DeviceRow, c: Column, now: i64) -> AnyView {
         .into_any()
 }
 
-/// Dragging a header's right edge resizes its column; the width is remembered.
+/// Dragging a header's right edge resizes its column, double-clicking it fits the column
+/// to the widest value shown (an IPv6 address, a long firmware version); the width is
+/// remembered.
 #[derive(Clone, Copy)]
 struct ColumnResize {
     /// The column being dragged, the pointer's x and the column's width when it started.
     drag: RwSignal<Option<(&'static str, f64, f64)>>,
+    /// Changes the remembered widths.
+    set_columns: WriteSignal<ColumnPrefs>,
 }
 
 impl ColumnResize {
@@ -504,7 +511,27 @@ impl ColumnResize {
             }
         });
         let _ = use_event_listener(use_window(), ev::pointerup, move |_| drag.set(None));
-        Self { drag }
+        Self { drag, set_columns }
+    }
+
+    /// Fits column `id` to the widest of its header and the rows on screen.
+    fn fit(&self, id: &'static str) {
+        let Ok(cells) = document().query_selector_all(&format!(".table .row .c-{id}")) else {
+            return;
+        };
+        let widest = (0..cells.length())
+            .filter_map(|i| cells.item(i))
+            .filter_map(|n| {
+                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(n).ok()
+            })
+            .map(|el| el.scroll_width())
+            .max();
+        if let Some(px) = widest {
+            // The cell's own padding is inside its scroll width; a little room for the
+            // resize handle.
+            self.set_columns
+                .update(|c| c.set_width(id, f64::from(px) + FIT_ROOM_PX));
+        }
     }
 
     fn start(&self, id: &'static str, e: &ev::PointerEvent) {
