@@ -1,54 +1,12 @@
-//! Talking to a tenant's GenieACS: the HTTP client of a connection (its authentication,
-//! TLS settings and rate limit) and the connection test with its verdict.
+//! Talking to a tenant's GenieACS: the one way its client is set up (URL,
+//! authentication, TLS trust, rate limit) for syncs, actions, live reads and the
+//! connection test with its verdict.
 
 use crate::Desk;
 use acsdesk_core::store::TenantStore;
-use acsdesk_core::sync::DeviceSource;
 use acsdesk_types::settings::{AcsTestReport, AuthKind, TestAcsRequest};
 use acsdesk_types::{ErrorCode, IpcError};
 use std::time::Duration;
-
-/// An HTTP client for one ACS connection, carrying its authentication.
-pub fn acs_client(
-    auth: AuthKind,
-    user: Option<&str>,
-    secret: Option<&str>,
-) -> Result<reqwest::Client, IpcError> {
-    acsdesk_core::http::install_crypto_provider();
-    let mut headers = reqwest::header::HeaderMap::new();
-    let value = match auth {
-        AuthKind::None => None,
-        AuthKind::Basic => {
-            use base64::Engine;
-            let raw = format!(
-                "{}:{}",
-                user.unwrap_or_default(),
-                secret.unwrap_or_default()
-            );
-            Some(format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(raw)
-            ))
-        }
-        AuthKind::Token => Some(format!("Bearer {}", secret.unwrap_or_default())),
-    };
-    if let Some(v) = value {
-        let mut v = reqwest::header::HeaderValue::from_str(&v).map_err(|_| {
-            IpcError::new(
-                ErrorCode::Invalid,
-                "the credentials contain characters HTTP cannot carry",
-            )
-        })?;
-        v.set_sensitive(true);
-        headers.insert(reqwest::header::AUTHORIZATION, v);
-    }
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(120))
-        .build()
-        .map_err(|e| IpcError::new(ErrorCode::Internal, format!("could not set up HTTPS: {e}")))
-}
 
 /// One of a tenant's connections and a GenieACS client carrying its URL, credentials
 /// and rate limit.
@@ -64,27 +22,50 @@ pub async fn connection_client(
 > {
     let conn = tenant.acs(name).await?;
     let secret = tenant.reveal_acs_secret(name).await?.unwrap_or_default();
-    let auth = match conn.auth_kind.as_str() {
-        "basic" => acsdesk_genieacs::Auth::Basic {
-            user: conn.auth_user.clone().unwrap_or_default(),
-            password: secret,
-        },
-        "token" => acsdesk_genieacs::Auth::Bearer(secret),
-        _ => acsdesk_genieacs::Auth::None,
-    };
-    let tls = match tenant.acs_tls(name).await? {
+    let tls = saved_tls(tenant, name).await?;
+    let rate = u32::try_from(conn.rate_per_s).unwrap_or(20).max(1);
+    let client = genie_client(
+        &conn.url,
+        auth_kind(&conn.auth_kind),
+        conn.auth_user.as_deref(),
+        &secret,
+        tls,
+    )?
+    .rate_limit(rate, rate.saturating_mul(2), 8)
+    .build()
+    .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
+    Ok((conn, client))
+}
+
+/// The TLS trust saved with connection `name`: its extra CA, its pin, or the system's.
+async fn saved_tls(tenant: &TenantStore, name: &str) -> Result<acsdesk_genieacs::Tls, IpcError> {
+    Ok(match tenant.acs_tls(name).await? {
         (Some(pem), _) => acsdesk_genieacs::Tls::ExtraCa(pem.into_bytes()),
         (None, Some(pin)) => acsdesk_genieacs::Tls::PinnedSha256(pin),
         (None, None) => acsdesk_genieacs::Tls::System,
+    })
+}
+
+/// The one way a GenieACS client is set up: URL, authentication and TLS trust (the
+/// caller adds its rate limit or timeouts).
+fn genie_client(
+    url: &str,
+    auth: AuthKind,
+    user: Option<&str>,
+    secret: &str,
+    tls: acsdesk_genieacs::Tls,
+) -> Result<acsdesk_genieacs::ClientBuilder, IpcError> {
+    let auth = match auth {
+        AuthKind::Basic => acsdesk_genieacs::Auth::Basic {
+            user: user.unwrap_or_default().to_owned(),
+            password: secret.to_owned(),
+        },
+        AuthKind::Token => acsdesk_genieacs::Auth::Bearer(secret.to_owned()),
+        AuthKind::None => acsdesk_genieacs::Auth::None,
     };
-    let rate = u32::try_from(conn.rate_per_s).unwrap_or(20).max(1);
-    let client = acsdesk_genieacs::Client::builder(conn.url.clone())
+    Ok(acsdesk_genieacs::Client::builder(url.trim())
         .auth(auth)
-        .tls(tls)
-        .rate_limit(rate, rate.saturating_mul(2), 8)
-        .build()
-        .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
-    Ok((conn, client))
+        .tls(tls))
 }
 
 pub(crate) fn auth_kind(s: &str) -> AuthKind {
@@ -104,82 +85,105 @@ pub(crate) fn auth_name(kind: AuthKind) -> &'static str {
     }
 }
 
-/// Counts the devices a source holds (for `acsdesk acs test` and tests).
-pub async fn count_devices<S: DeviceSource>(source: &S) -> Result<u64, IpcError> {
-    source
-        .count(None)
-        .await
-        .map_err(|e| IpcError::new(ErrorCode::Remote, e.to_string()))
-}
-
 impl Desk {
-    /// Tests a connection: reachable, TLS, credentials, GenieACS NBI, device count.
+    /// Tests a connection: reachable, TLS, credentials, GenieACS NBI, device count —
+    /// through the same client the syncs use (a saved connection's CA or pin included).
     pub async fn test_acs(&self, request: TestAcsRequest) -> Result<AcsTestReport, IpcError> {
-        let secret = match (&request.secret, &request.saved) {
-            (None, Some(saved)) if request.auth != AuthKind::None => {
+        let (secret, tls) = match &request.saved {
+            Some(saved) => {
                 let tenant = self.tenant().await?;
                 // An unknown name is an error, not "no secret".
                 tenant.acs(saved).await?;
-                tenant.reveal_acs_secret(saved).await?
+                let secret = match &request.secret {
+                    Some(s) => Some(s.clone()),
+                    None if request.auth != AuthKind::None => {
+                        tenant.reveal_acs_secret(saved).await?
+                    }
+                    None => None,
+                };
+                (secret, saved_tls(&tenant, saved).await?)
             }
-            _ => request.secret.clone(),
+            None => (request.secret.clone(), acsdesk_genieacs::Tls::System),
         };
-        let client = acs_client(request.auth, request.user.as_deref(), secret.as_deref())?;
         let mut report = AcsTestReport::default();
-        let url = match reqwest::Url::parse(request.url.trim()).and_then(|u| u.join("devices")) {
-            Ok(u) => u,
+        if let Err(e) = reqwest::Url::parse(request.url.trim()) {
+            report.problem = Some(format!(
+                "The URL is not valid ({e}). Use for example http://acs.example.net:7557"
+            ));
+            return Ok(report);
+        }
+        let client = match genie_client(
+            &request.url,
+            request.auth,
+            request.user.as_deref(),
+            secret.as_deref().unwrap_or_default(),
+            tls,
+        )?
+        .timeouts(TEST_TIMEOUT, TEST_TIMEOUT)
+        .build()
+        {
+            Ok(c) => c,
             Err(e) => {
-                report.problem = Some(format!(
-                    "The URL is not valid ({e}). Use for example http://acs.example.net:7557"
-                ));
+                report.problem = Some(e.to_string());
                 return Ok(report);
             }
         };
+        use acsdesk_genieacs::Error as E;
         match client
-            .head(url)
-            .timeout(Duration::from_secs(10))
-            .send()
+            .devices()
+            .query(acsdesk_genieacs::Query::all())
+            .probe()
             .await
         {
-            Err(e) => {
-                let e = e.without_url();
-                report.reachable = !e.is_connect() && !e.is_timeout();
-                report.problem = Some(if e.is_timeout() {
-                    "The ACS did not answer within 10 s: check the address and the firewall.".into()
-                } else if e.is_connect() {
-                    format!("Cannot connect ({e}): check the host, the port (GenieACS's NBI uses 7557) and that the service runs.")
-                } else {
-                    format!("The request failed: {e}. If the ACS uses HTTPS with its own certificate, add its CA or pin.")
-                });
-            }
-            Ok(resp) => {
+            Ok(probe) => {
                 report.reachable = true;
                 report.tls_ok = true;
-                let status = resp.status();
-                report.auth_ok = status != 401 && status != 403;
-                report.version = resp
-                    .headers()
-                    .get("GenieACS-Version")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
-                report.devices = resp
-                    .headers()
-                    .get("total")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse().ok());
-                report.nbi = status.is_success() && report.devices.is_some();
-                if !report.auth_ok {
-                    report.problem = Some(format!("The credentials were refused (HTTP {status})."));
-                } else if !report.nbi {
-                    report.problem = Some(format!(
-                        "This server answered HTTP {status} but does not look like GenieACS's NBI (no `total` header on /devices)."
-                    ));
-                }
+                report.auth_ok = true;
+                report.nbi = true;
+                report.devices = Some(probe.total);
+                report.version = probe.version;
+            }
+            Err(E::Timeout) => {
+                report.problem = Some(format!(
+                    "The ACS did not answer within {} s: check the address and the firewall.",
+                    TEST_TIMEOUT.as_secs()
+                ));
+            }
+            Err(e @ E::Connect(_)) => {
+                report.problem = Some(format!(
+                    "Cannot connect ({e}): check the host, the port (GenieACS's NBI uses 7557) and that the service runs."
+                ));
+            }
+            Err(e @ E::Tls { .. }) => {
+                report.reachable = true;
+                report.problem = Some(format!(
+                    "{e}. If the ACS uses HTTPS with its own certificate, add its CA or pin (acsdesk acs add --ca or --pin)."
+                ));
+            }
+            Err(E::Auth { status }) => {
+                report.reachable = true;
+                report.tls_ok = true;
+                report.problem = Some(format!("The credentials were refused (HTTP {status})."));
+            }
+            Err(e @ (E::Decode { .. } | E::Remote { .. } | E::NotFound(_))) => {
+                report.reachable = true;
+                report.tls_ok = true;
+                report.auth_ok = true;
+                report.problem = Some(format!(
+                    "This server answered but does not look like GenieACS's NBI: {e}"
+                ));
+            }
+            Err(e) => {
+                report.reachable = true;
+                report.problem = Some(e.to_string());
             }
         }
         Ok(report)
     }
 }
+
+/// How long a connection test waits for each step.
+const TEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[cfg(test)]
 mod tests {
@@ -237,5 +241,32 @@ mod tests {
             .await
             .unwrap();
         assert!(bad.problem.unwrap().contains("not valid"));
+        // A proxy that refuses the credentials, and a web server that is not GenieACS.
+        let test = |url: String| TestAcsRequest {
+            url,
+            auth: AuthKind::Basic,
+            user: Some("noc".into()),
+            secret: Some("wrong-pw".into()),
+            saved: None,
+        };
+        let (refusing, _) = acsdesk_captures::receiver::start(401).await;
+        let refused = desk.test_acs(test(refusing)).await.unwrap();
+        assert!(
+            refused.reachable && refused.tls_ok && !refused.auth_ok,
+            "{refused:?}"
+        );
+        let problem = refused.problem.unwrap();
+        assert!(problem.contains("refused (HTTP 401)"), "{problem}");
+        assert!(!problem.contains("wrong-pw"), "{problem}");
+        let (other, _) = acsdesk_captures::receiver::start(200).await;
+        let other = desk.test_acs(test(other)).await.unwrap();
+        assert!(other.auth_ok && !other.nbi, "{other:?}");
+        assert!(
+            other
+                .problem
+                .unwrap()
+                .contains("does not look like GenieACS"),
+            "a server without GenieACS's total header"
+        );
     }
 }

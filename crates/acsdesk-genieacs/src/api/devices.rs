@@ -6,6 +6,15 @@ use crate::error::Error;
 use crate::id::{segment, DeviceId};
 use crate::query::Query;
 
+/// What a `HEAD /devices` tells of a server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// Devices matching the query (all, for an empty one).
+    pub total: u64,
+    /// The version in GenieACS's `GenieACS-Version` header, when it sends one.
+    pub version: Option<String>,
+}
+
 /// Operations on devices.
 #[derive(Debug)]
 pub struct DevicesHandler<'c> {
@@ -154,20 +163,34 @@ impl DevicesQuery<'_> {
 
     /// How many devices match (the `total` header of a `HEAD`), ignoring skip/limit.
     pub async fn count(self) -> Result<u64, Error> {
+        Ok(self.probe().await?.total)
+    }
+
+    /// A `HEAD`: how many devices match, and the GenieACS version the server names
+    /// (what a connection test reports).
+    pub async fn probe(self) -> Result<Probe, Error> {
         let req = self
             .client
             .http()
             .head(self.client.url("devices"))
             .query(&self.params());
         let resp = self.client.send(req).await?;
-        resp.headers()
-            .get("total")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok())
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.trim().to_owned())
+        };
+        let total = header("total")
+            .and_then(|v| v.parse().ok())
             .ok_or_else(|| Error::Decode {
                 path: "total header".into(),
-                message: "missing or not a number".into(),
-            })
+                message: "missing or not a number: this does not look like GenieACS's NBI".into(),
+            })?;
+        Ok(Probe {
+            total,
+            version: header("GenieACS-Version"),
+        })
     }
 
     /// Every match, `page_size` at a time sorted by `_id`, handing each page to

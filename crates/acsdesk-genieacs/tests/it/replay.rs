@@ -196,7 +196,14 @@ async fn counts_sorting_and_paging_follow_the_captures() {
             .unwrap(),
         recorded
     );
-    assert_eq!(c.devices().query(Query::all()).count().await.unwrap(), 22);
+    let probe = c.devices().query(Query::all()).probe().await.unwrap();
+    assert_eq!(probe.total, 22);
+    assert_eq!(
+        probe.version.as_deref(),
+        Capture::load("devices-count-after-delete")
+            .response()
+            .header("GenieACS-Version")
+    );
     replay.assert_all_answered();
 
     let replay = Replay::of(&[
