@@ -132,7 +132,9 @@ impl DeviceSource for NbiSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::{normalize, CounterWidth, Vendor};
     use crate::testkit::{fake_nbi, fixture_docs};
+    use acsdesk_types::WifiBand as Band;
     use axum::http::Method;
 
     fn client(url: &str) -> acsdesk_genieacs::Client {
@@ -198,5 +200,61 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+
+    /// Every simulated vendor's documents, as the sandbox serves them to the sync (with
+    /// its projection), normalise with their identity, WAN, WiFi and firmware.
+    #[tokio::test]
+    async fn every_simulated_vendor_normalises_through_the_projection() {
+        let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+            .devices(120)
+            .speed(0.0)
+            .start()
+            .await
+            .unwrap();
+        // The sync's own path: pages with the registry's projection.
+        let source = NbiSource::new(client(&sandbox.url()));
+        let docs = source.page(None, 0, 500).await.unwrap();
+        assert_eq!(docs.len(), 120);
+        let mut seen = std::collections::BTreeSet::new();
+        for doc in &docs {
+            let d = normalize(doc).unwrap();
+            seen.insert(format!("{:?}", d.vendor));
+            assert!(d.firmware.is_some(), "{}", d.id);
+            assert!(d.wan.is_some(), "{}: a WAN", d.id);
+            assert!(
+                d.pppoe_username().is_some_and(|u| u.starts_with("cust")),
+                "{}",
+                d.id
+            );
+            assert!(
+                d.ssid(Band::Ghz2_4).is_some() && d.ssid(Band::Ghz5).is_some(),
+                "{}",
+                d.id
+            );
+            assert!(d.counters.is_some(), "{}", d.id);
+            match d.vendor {
+                Vendor::Huawei => {
+                    // The internet WAN is on WANConnectionDevice 2, not the TR069 one.
+                    assert!(d
+                        .wan
+                        .as_ref()
+                        .unwrap()
+                        .path
+                        .contains("WANConnectionDevice.2"));
+                    assert!(d.signal_dbm.is_some() && d.cpu_pct.is_some() && d.mem_pct.is_some());
+                }
+                Vendor::Zte => assert!(d
+                    .wan
+                    .as_ref()
+                    .unwrap()
+                    .path
+                    .contains("WANConnectionDevice.3")),
+                Vendor::MikroTik => assert_eq!(d.counters.unwrap().width, CounterWidth::Bits64),
+                Vendor::TpLink => assert_eq!(d.cpu_pct, None, "this model has no CPU figure"),
+                Vendor::Other => panic!("unexpected vendor for {}", d.id),
+            }
+        }
+        assert_eq!(seen.len(), 4, "{seen:?}");
     }
 }
