@@ -3,4 +3,5 @@
 
 mod about;
 mod journeys;
+mod keyring;
 mod unlock;

@@ -41,6 +41,16 @@ impl Desktop {
 
     /// Launches the app on a data directory the test prepared (tenants already there).
     pub async fn launch_in(data: tempfile::TempDir) -> Result<Self> {
+        Self::launch_with(data, &[], &[]).await
+    }
+
+    /// Launches the app on `data` with command-line `args` (`--demo`) and extra
+    /// environment variables (a session bus without a keyring, say).
+    pub async fn launch_with(
+        data: tempfile::TempDir,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Self> {
         require_display()?;
         let turn = WINDOW.lock().await;
         let app = app_binary()?;
@@ -69,6 +79,7 @@ impl Desktop {
             .env("ACSDESK_QUIT_ON_CLOSE", "1")
             // Each launch is a first run in its own data directory.
             .env("ACSDESK_DATA_DIR", data.path())
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -83,7 +94,7 @@ impl Desktop {
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": app }),
+            serde_json::json!({ "application": app, "args": args }),
         );
         let client = ClientBuilder::native()
             .capabilities(caps)
