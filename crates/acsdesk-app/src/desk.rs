@@ -124,24 +124,19 @@ impl Desk {
         }
     }
 
-    /// How a new tenant's key is kept: `ACSDESK_PASSPHRASE`, else the credential store,
-    /// else the session's passphrase; with none, the UI must ask for one.
+    /// How a new tenant's key is kept: [`KeyChoice::for_new_tenant`] (the CLI's rule),
+    /// else the passphrase given in this session; with none, the window asks for one.
     pub(crate) fn key_choice(&self) -> Result<KeyChoice, IpcError> {
-        if let Ok(p) = std::env::var("ACSDESK_PASSPHRASE") {
-            if !p.is_empty() {
-                return Ok(KeyChoice::Passphrase(p));
-            }
-        }
         let refused = self
             .keyring_refused
             .load(std::sync::atomic::Ordering::Relaxed);
-        if !refused && acsdesk_core::store::key::keyring_available() {
-            return Ok(KeyChoice::Keyring);
-        }
-        match lock_std(&self.session_passphrase).clone() {
-            Some(p) => Ok(KeyChoice::Passphrase(p)),
-            None => Err(no_keyring()),
-        }
+        KeyChoice::for_new_tenant(!refused)
+            .or_else(|| {
+                lock_std(&self.session_passphrase)
+                    .clone()
+                    .map(KeyChoice::Passphrase)
+            })
+            .ok_or_else(no_keyring)
     }
 
     /// Creates a tenant with its key kept as [`Self::key_choice`] says. A keyring that

@@ -10,13 +10,14 @@ pub(crate) async fn run(ctx: &Ctx, command: TenantCommand) -> anyhow::Result<()>
             name,
             passphrase: ask,
         } => {
-            let choice = if ask || std::env::var("ACSDESK_PASSPHRASE").is_ok_and(|p| !p.is_empty())
-            {
+            // The desktop's rule (KeyChoice::for_new_tenant), asking on the terminal
+            // where the desktop asks in a dialog.
+            let choice = if ask {
                 KeyChoice::Passphrase(passphrase(&format!("New passphrase for \"{name}\": "))?)
             } else {
-                match KeyChoice::from_env() {
-                    Ok(c) => c,
-                    Err(_) => KeyChoice::Passphrase(passphrase(&format!(
+                match KeyChoice::for_new_tenant(true) {
+                    Some(c) => c,
+                    None => KeyChoice::Passphrase(passphrase(&format!(
                         "No credential store here. New passphrase for \"{name}\": "
                     ))?),
                 }

@@ -41,14 +41,15 @@ pub enum KeyChoice {
 }
 
 impl KeyChoice {
-    /// `ACSDESK_PASSPHRASE` when set, else the credential store when one answers.
-    pub fn from_env() -> Result<Self, StoreError> {
+    /// How a new tenant's key is kept, the one rule of both shells:
+    /// `ACSDESK_PASSPHRASE` when set, else the OS credential store when one answers (and
+    /// `keyring` allows it: not after it refused a key in this session). `None`: the
+    /// shell asks for a passphrase (the CLI on the terminal, the desktop in a dialog).
+    pub fn for_new_tenant(keyring: bool) -> Option<Self> {
         match std::env::var("ACSDESK_PASSPHRASE") {
-            Ok(p) if !p.is_empty() => Ok(KeyChoice::Passphrase(p)),
-            _ if key::keyring_available() => Ok(KeyChoice::Keyring),
-            _ => Err(StoreError::Keyring(
-                "no credential store is available on this system".into(),
-            )),
+            Ok(p) if !p.is_empty() => Some(KeyChoice::Passphrase(p)),
+            _ if keyring && key::keyring_available() => Some(KeyChoice::Keyring),
+            _ => None,
         }
     }
 }
