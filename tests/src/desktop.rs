@@ -178,16 +178,26 @@ impl Desktop {
         counts(&text).context("the device counts")
     }
 
-    /// Clicks the element at `css` once it is there.
+    /// Clicks the element at `css` once it is there, brought to the middle of the view
+    /// first (so that nothing at the window's edges is in the way).
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.client
+        let element = self
+            .client
             .wait()
             .at_most(Duration::from_secs(10))
             .for_element(fantoccini::Locator::Css(css))
             .await
-            .with_context(|| format!("{css} never showed"))?
-            .click()
+            .with_context(|| format!("{css} never showed"))?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'}); return true;",
+                vec![serde_json::to_value(&element)?],
+            )
             .await?;
+        element
+            .click()
+            .await
+            .with_context(|| format!("clicking {css}"))?;
         Ok(())
     }
 

@@ -67,6 +67,7 @@ async fn sections(desktop: &Desktop) -> anyhow::Result<()> {
         "the side index: {entries:?}"
     );
     desktop.screenshot("settings").await?;
+    no_sideways_scroll(desktop).await?;
     desktop
         .click("[data-testid=index-settings-maintenance]")
         .await?;
@@ -187,6 +188,7 @@ async fn channel(desktop: &Desktop) -> anyhow::Result<()> {
         .await?
         .send_keys("e2e-signing-secret-123")
         .await?;
+    no_sideways_scroll(desktop).await?;
     desktop
         .click("[data-testid=channel-form] button[type=submit]")
         .await?;
@@ -232,5 +234,24 @@ async fn channel(desktop: &Desktop) -> anyhow::Result<()> {
         "{request:?}"
     );
     desktop.screenshot("channels").await?;
+    Ok(())
+}
+
+/// Nothing on the page is wider than the window: no sideways scrolling, nothing cut at
+/// the right edge. Names what sticks out when something does.
+async fn no_sideways_scroll(desktop: &Desktop) -> anyhow::Result<()> {
+    let wide: Vec<String> = desktop
+        .eval(
+            "const main = document.querySelector('main');
+             const edge = main.getBoundingClientRect().left + main.clientWidth;
+             const out = [...main.querySelectorAll('*')]
+                 .filter(e => e.getBoundingClientRect().right + main.scrollLeft > edge + 1)
+                 .slice(0, 8)
+                 .map(e => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right + main.scrollLeft)} > ${Math.round(edge)}`);
+             if (main.scrollWidth > main.clientWidth + 1) out.push(`main scrolls ${main.scrollWidth} > ${main.clientWidth}`);
+             return out;",
+        )
+        .await?;
+    ensure!(wide.is_empty(), "wider than the window: {wide:?}");
     Ok(())
 }
