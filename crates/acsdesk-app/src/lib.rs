@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod runner;
 mod services;
 mod settings;
+mod subscribers;
 
 pub use demo::DEMO_TENANT;
 pub use desk::Desk;

@@ -530,6 +530,31 @@ pub(crate) enum SubscriberCommand {
         /// Account number.
         account: String,
     },
+    /// Import a billing export (CSV, `,` or `;`): each row is checked and reported; the
+    /// accepted rows are written at once, keyed by account number.
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Only say what would happen.
+        #[arg(long)]
+        dry_run: bool,
+        /// A column's field when its header does not say it: HEADER=FIELD (account,
+        /// name, phone, pppoe_username, pppoe_password, wifi_ssid, wifi_password, serial,
+        /// plan, status, notes). Repeatable.
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        mapping: Vec<String>,
+        /// Machine-readable report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the subscribers as CSV (to FILE, or standard output).
+    Export {
+        /// Where to write it.
+        file: Option<std::path::PathBuf>,
+        /// Include the PPPoE and WiFi passwords (keep the file safe).
+        #[arg(long)]
+        with_secrets: bool,
+    },
 }
 
 /// A subscriber's details for `subscriber add`.

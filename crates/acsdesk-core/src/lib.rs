@@ -12,6 +12,7 @@ pub mod http;
 pub mod monitor;
 pub mod paths;
 pub mod store;
+pub mod subscribers;
 pub mod sync;
 
 #[cfg(test)]

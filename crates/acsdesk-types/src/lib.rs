@@ -15,6 +15,7 @@ pub mod events;
 pub mod input;
 pub mod settings;
 pub mod states;
+pub mod subscribers;
 
 pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};

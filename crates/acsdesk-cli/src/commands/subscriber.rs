@@ -1,10 +1,15 @@
-//! `acsdesk subscriber add|list|show|link|unlink|remove`: the tenant's subscribers and
-//! the routers linked to them. Passwords are read from stdin and never printed.
+//! `acsdesk subscriber add|list|show|link|unlink|remove|import|export`: the tenant's
+//! subscribers and the routers linked to them. Passwords are read from stdin and never
+//! printed; an export holds them only when asked for.
 
-use super::Ctx;
+use super::{app_err, Ctx};
 use crate::cli::{SubscriberArgs, SubscriberCommand};
+use acsdesk_app::Services;
 use acsdesk_core::store::subscribers::{Subscriber, SubscriberFilter, SubscriberInput};
 use acsdesk_types::input::{PppoePassword, PppoeUsername, SerialNumber, Ssid, WpaPassphrase};
+use acsdesk_types::subscribers::{
+    ExportSubscribersRequest, ImportOutcome, ImportSubscribersRequest, SubscriberField,
+};
 use anyhow::Context;
 use std::io::BufRead;
 
@@ -143,6 +148,142 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
             tenant.remove_subscriber(&account).await?;
             println!("Removed subscriber {account}.");
         }
+        SubscriberCommand::Import {
+            file,
+            dry_run,
+            mapping,
+            json: as_json,
+        } => import(&services(tenant), &file, dry_run, &mapping, as_json).await?,
+        SubscriberCommand::Export { file, with_secrets } => {
+            export(&services(tenant), file.as_deref(), with_secrets).await?;
+        }
     }
     Ok(())
+}
+
+/// `--map HEADER=FIELD` as a mapping.
+fn mapping(pairs: &[String]) -> anyhow::Result<Vec<(String, SubscriberField)>> {
+    pairs
+        .iter()
+        .map(|p| {
+            let (header, field) = p
+                .rsplit_once('=')
+                .with_context(|| format!("--map {p:?}: write HEADER=FIELD"))?;
+            let field = SubscriberField::parse(field).with_context(|| {
+                let names: Vec<&str> = SubscriberField::ALL.iter().map(|f| f.header()).collect();
+                format!("--map {p:?}: {field:?} is not one of {}", names.join(", "))
+            })?;
+            Ok((header.to_owned(), field))
+        })
+        .collect()
+}
+
+/// The application's services over the tenant this command opened.
+fn services(tenant: acsdesk_core::store::TenantStore) -> Services {
+    Services::new(tenant, acsdesk_core::clock::system(), "cli")
+}
+
+async fn import(
+    services: &Services,
+    file: &std::path::Path,
+    dry_run: bool,
+    pairs: &[String],
+    as_json: bool,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let csv = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text ({e}); save it as UTF-8 CSV",
+            file.display()
+        )
+    })?;
+    let report = services
+        .import_subscribers(ImportSubscribersRequest {
+            csv,
+            mapping: mapping(pairs)?,
+            dry_run,
+        })
+        .await
+        .map_err(app_err)?;
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    for r in &report.rows {
+        match r.outcome {
+            ImportOutcome::Refused => println!(
+                "line {:>5}  {:<12} refused{}: {}",
+                r.line,
+                r.account,
+                r.column
+                    .map(|c| format!(" ({})", c.header()))
+                    .unwrap_or_default(),
+                r.reason.as_deref().unwrap_or_default()
+            ),
+            ImportOutcome::Update => {
+                let changed: Vec<&str> = r.changes.iter().map(|c| c.header()).collect();
+                println!(
+                    "line {:>5}  {:<12} update: {}",
+                    r.line,
+                    r.account,
+                    changed.join(", ")
+                );
+            }
+            ImportOutcome::Create => println!("line {:>5}  {:<12} create", r.line, r.account),
+            ImportOutcome::Unchanged => {}
+        }
+    }
+    if !report.ignored_headers.is_empty() {
+        println!(
+            "Not imported (no field): {}",
+            report.ignored_headers.join(", ")
+        );
+    }
+    println!(
+        "{} {} created, {} updated, {} unchanged, {} refused.",
+        if report.applied {
+            "Imported:"
+        } else {
+            "Dry run, nothing written:"
+        },
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.refused
+    );
+    Ok(())
+}
+
+async fn export(
+    services: &Services,
+    file: Option<&std::path::Path>,
+    with_secrets: bool,
+) -> anyhow::Result<()> {
+    let text = services
+        .export_subscribers(ExportSubscribersRequest { with_secrets })
+        .await
+        .map_err(app_err)?;
+    if with_secrets {
+        eprintln!("acsdesk: the export holds the subscribers' PPPoE and WiFi passwords: keep it safe and delete it when done");
+    }
+    match file {
+        None => print!("{text}"),
+        Some(path) => {
+            write_private(path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let rows = text.lines().count().saturating_sub(1);
+            println!("Wrote {} ({rows} subscribers).", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Writes a file only its owner can read (it may hold passwords).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
 }

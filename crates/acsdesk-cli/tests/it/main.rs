@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod about;
+mod env;
 mod pipeline;
 mod sandbox;
 mod store;
+mod subscribers;

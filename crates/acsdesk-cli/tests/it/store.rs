@@ -1,72 +1,7 @@
 //! Tenants, ACS connections, sync and the read commands, as a script would use them:
 //! a temp data directory, ACSDESK_PASSPHRASE, and the sandbox as the ACS.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn run_with(&self, args: &[&str], pass: &str, stdin: Option<&str>) -> Output {
-        self.run_env(args, pass, &[], stdin)
-    }
-
-    fn run_env(
-        &self,
-        args: &[&str],
-        pass: &str,
-        env: &[(&str, &str)],
-        stdin: Option<&str>,
-    ) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_acsdesk"))
-            .args(args)
-            .env("ACSDESK_DATA_DIR", self.dir.path())
-            .env("ACSDESK_PASSPHRASE", pass)
-            .envs(env.iter().copied())
-            .env_remove("ACSDESK_TENANT")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run_with(args, "correct horse", None);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn fails(&self, args: &[&str], pass: &str) -> String {
-        let out = self.run_with(args, pass, None);
-        assert!(!out.status.success(), "{args:?} should fail");
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(err.trim_end().lines().count(), 1, "one clear line: {err}");
-        err
-    }
-}
+use super::env::Env;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {

@@ -22,6 +22,7 @@ pub mod maintenance;
 pub mod samples;
 pub mod settings;
 pub mod subscribers;
+mod subscribers_bulk;
 pub mod sync_store;
 
 pub use error::StoreError;

@@ -143,7 +143,7 @@ impl SubscriberInput {
         }
     }
 
-    fn check(&self) -> Result<(String, String), StoreError> {
+    pub(crate) fn check(&self) -> Result<(String, String), StoreError> {
         let account = self.account.trim().to_owned();
         if account.is_empty()
             || account.chars().count() > 64
@@ -198,13 +198,13 @@ pub struct SubscriberFilter {
     pub limit: Option<u32>,
 }
 
-const COLUMNS: &str = "SELECT s.id, s.account, s.name, s.phone, s.pppoe_username,
+pub(super) const COLUMNS: &str = "SELECT s.id, s.account, s.name, s.phone, s.pppoe_username,
     s.pppoe_password IS NOT NULL AS has_pppoe, s.wifi_ssid, s.wifi_password IS NOT NULL AS has_wifi,
     s.plan, s.notes, s.status, s.serial, s.created_ms, s.updated_ms,
     (SELECT group_concat(d.genie_id, char(10)) FROM devices d WHERE d.subscriber_id = s.id) AS device_ids
     FROM subscribers s";
 
-fn row_to_subscriber(r: &sqlx::sqlite::SqliteRow) -> Result<Subscriber, StoreError> {
+pub(super) fn row_to_subscriber(r: &sqlx::sqlite::SqliteRow) -> Result<Subscriber, StoreError> {
     let devices: Option<String> = r.get("device_ids");
     Ok(Subscriber {
         id: r.get("id"),
@@ -227,7 +227,7 @@ fn row_to_subscriber(r: &sqlx::sqlite::SqliteRow) -> Result<Subscriber, StoreErr
     })
 }
 
-fn serial_conflict(e: sqlx::Error, serial: Option<&SerialNumber>) -> StoreError {
+pub(super) fn serial_conflict(e: sqlx::Error, serial: Option<&SerialNumber>) -> StoreError {
     match StoreError::from(e) {
         StoreError::Conflict(m) if m.contains("subscribers.serial") => {
             StoreError::Conflict(format!(
