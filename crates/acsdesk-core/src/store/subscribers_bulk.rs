@@ -61,15 +61,22 @@ impl TenantStore {
             checked.push((input, input.check()?));
         }
         let mut tx = self.pool().begin().await?;
-        // Serials move between subscribers in one file: free them all first.
-        for (_, (account, _)) in &checked {
-            sqlx::query(
-                "UPDATE subscribers SET serial = NULL, serial_alt = NULL WHERE account = ?",
-            )
-            .bind(account)
-            .execute(&mut *tx)
-            .await?;
-        }
+        // Serials move between subscribers in one file: free them all first, in one
+        // statement over the accounts as a JSON array.
+        let accounts = serde_json::to_string(
+            &checked
+                .iter()
+                .map(|(_, (a, _))| a.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|e| StoreError::Db(e.to_string()))?;
+        sqlx::query(
+            "UPDATE subscribers SET serial = NULL, serial_alt = NULL
+             WHERE serial IS NOT NULL AND account IN (SELECT value FROM json_each(?))",
+        )
+        .bind(accounts)
+        .execute(&mut *tx)
+        .await?;
         for (input, (account, name)) in &checked {
             sqlx::query(
                 "INSERT INTO subscribers (account, name, phone, pppoe_username, pppoe_password,
