@@ -23,6 +23,10 @@ use acsdesk_types::settings::{
     UnlockTenantRequest, UpdateAcsRequest, UpdateSettingsRequest, WorkspaceState,
     WorkspaceStateRequest,
 };
+use acsdesk_types::subscribers::{
+    ImportReport, ImportSubscribersRequest, ListSubscribersRequest, RemoveSubscriberRequest,
+    SaveSubscriberRequest, SubscriberInfo,
+};
 use acsdesk_types::{AboutInfo, GetAboutRequest, IpcError};
 use std::sync::Arc;
 use tauri::State;
@@ -339,4 +343,40 @@ pub(crate) async fn set_device_offline_after(
         .await?
         .set_device_offline_after(request)
         .await
+}
+
+/// `list_subscribers`: subscribers matching a search, by name.
+#[tauri::command]
+pub(crate) async fn list_subscribers(
+    desk: DeskState<'_>,
+    request: ListSubscribersRequest,
+) -> Result<Vec<SubscriberInfo>, IpcError> {
+    desk.services().await?.list_subscribers(request).await
+}
+
+/// `save_subscriber`: create or change a subscriber.
+#[tauri::command]
+pub(crate) async fn save_subscriber(
+    desk: DeskState<'_>,
+    request: SaveSubscriberRequest,
+) -> Result<SubscriberInfo, IpcError> {
+    desk.services().await?.save_subscriber(request).await
+}
+
+/// `remove_subscriber`: delete a subscriber (its router stays, unlinked).
+#[tauri::command]
+pub(crate) async fn remove_subscriber(
+    desk: DeskState<'_>,
+    request: RemoveSubscriberRequest,
+) -> Result<(), IpcError> {
+    desk.services().await?.remove_subscriber(request).await
+}
+
+/// `import_subscribers`: a billing export, planned and (unless a dry run) applied.
+#[tauri::command]
+pub(crate) async fn import_subscribers(
+    desk: DeskState<'_>,
+    request: ImportSubscribersRequest,
+) -> Result<ImportReport, IpcError> {
+    desk.services().await?.import_subscribers(request).await
 }

@@ -50,6 +50,10 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::add_maintenance,
         commands::end_maintenance,
         commands::set_device_offline_after,
+        commands::list_subscribers,
+        commands::save_subscriber,
+        commands::remove_subscriber,
+        commands::import_subscribers,
     ])
 }
 

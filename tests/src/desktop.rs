@@ -201,6 +201,20 @@ impl Desktop {
         Ok(())
     }
 
+    /// The text of the first element at `css` as the page holds it (`textContent`): also
+    /// for a cell that shows it cut with an ellipsis, which WebDriver's rendered text
+    /// leaves out. Fails when there is no such element or it is empty.
+    pub async fn text_content(&self, css: &str) -> Result<String> {
+        let text: Option<String> = self
+            .eval(&format!(
+                "const e = document.querySelector({}); return e ? e.textContent.trim() : null;",
+                serde_json::to_string(css)?
+            ))
+            .await?;
+        text.filter(|t| !t.is_empty())
+            .with_context(|| format!("{css} is missing or empty"))
+    }
+
     /// Runs a script in the window and decodes what it returns.
     pub async fn eval<T: serde::de::DeserializeOwned>(&self, script: &str) -> Result<T> {
         let value = self.client.execute(script, vec![]).await?;

@@ -9,6 +9,7 @@ use crate::pages::alerts::AlertsPage;
 use crate::pages::device::DevicePage;
 use crate::pages::devices::DevicesPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::subscribers::SubscribersPage;
 use crate::pages::welcome::WelcomePage;
 use acsdesk_types::events;
 use leptos::prelude::*;
@@ -116,6 +117,7 @@ pub(crate) fn App() -> impl IntoView {
                         <DevicesPage on_open=Callback::new(move |id| device.set(Some(id))) />
                     }
                     .into_any(),
+                    (Page::Subscribers, _) => view! { <SubscribersPage on_open=open_device /> }.into_any(),
                     (Page::Alerts, _) => view! { <AlertsPage on_open=open_device /> }.into_any(),
                     (Page::Settings, _) => view! { <SettingsPage /> }.into_any(),
                     (Page::About, _) => view! { <AboutPage /> }.into_any(),

@@ -17,6 +17,10 @@ use acsdesk_types::settings::{
     TenantSettingsRequest, TestAcsRequest, UnlockTenantRequest, UpdateSettingsRequest,
     WorkspaceState, WorkspaceStateRequest,
 };
+use acsdesk_types::subscribers::{
+    ImportReport, ImportSubscribersRequest, ListSubscribersRequest, RemoveSubscriberRequest,
+    SaveSubscriberRequest, SubscriberInfo,
+};
 use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -355,4 +359,34 @@ pub(crate) async fn set_device_offline_after(
         &acsdesk_types::alerts::SetDeviceOfflineAfterRequest { device, minutes },
     )
     .await
+}
+
+/// Subscribers matching a search, by name.
+pub(crate) async fn list_subscribers(
+    request: ListSubscribersRequest,
+) -> Result<Vec<SubscriberInfo>, IpcError> {
+    invoke(commands::LIST_SUBSCRIBERS, &request).await
+}
+
+/// Creates or changes a subscriber.
+pub(crate) async fn save_subscriber(
+    request: SaveSubscriberRequest,
+) -> Result<SubscriberInfo, IpcError> {
+    invoke(commands::SAVE_SUBSCRIBER, &request).await
+}
+
+/// Deletes a subscriber.
+pub(crate) async fn remove_subscriber(account: String) -> Result<(), IpcError> {
+    invoke(
+        commands::REMOVE_SUBSCRIBER,
+        &RemoveSubscriberRequest { account },
+    )
+    .await
+}
+
+/// Plans (and unless a dry run, applies) a billing export.
+pub(crate) async fn import_subscribers(
+    request: ImportSubscribersRequest,
+) -> Result<ImportReport, IpcError> {
+    invoke(commands::IMPORT_SUBSCRIBERS, &request).await
 }

@@ -1,15 +1,131 @@
-//! Subscribers in bulk: a billing export imported (planned row by row, then the accepted
-//! rows written at once; a dry run only says what would happen) and the subscribers
-//! exported as CSV, passwords only when asked for.
+//! Subscribers: listed and searched, created, changed and deleted one at a time (the
+//! forms' rules), a billing export imported (planned row by row, then the accepted rows
+//! written at once; a dry run only says what would happen), and exported as CSV,
+//! passwords only when asked for.
 
 use crate::Services;
+use acsdesk_core::store::subscribers::{
+    Subscriber, SubscriberFilter, SubscriberInput, SubscriberStatus,
+};
 use acsdesk_core::subscribers::csv::{self, CsvFile, RowPlan};
+use acsdesk_types::input::{PppoePassword, PppoeUsername, SerialNumber, Ssid, WpaPassphrase};
 use acsdesk_types::subscribers::{
     ExportSubscribersRequest, ImportOutcome, ImportReport, ImportRow, ImportSubscribersRequest,
+    ListSubscribersRequest, RemoveSubscriberRequest, SaveSubscriberRequest, SubscriberInfo,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 
 impl Services {
+    /// Subscribers matching a search, by name.
+    pub async fn list_subscribers(
+        &self,
+        request: ListSubscribersRequest,
+    ) -> Result<Vec<SubscriberInfo>, IpcError> {
+        let rows = self
+            .tenant
+            .list_subscribers(&SubscriberFilter {
+                search: request.search,
+                status: None,
+                linked: request.linked,
+                limit: Some(request.limit.clamp(1, 100_000)),
+            })
+            .await?;
+        Ok(rows.into_iter().map(subscriber_info).collect())
+    }
+
+    /// Creates a subscriber, or changes the one at `original`; every field is checked
+    /// with the forms' rules first, and a router linked to someone else is refused,
+    /// naming them.
+    pub async fn save_subscriber(
+        &self,
+        request: SaveSubscriberRequest,
+    ) -> Result<SubscriberInfo, IpcError> {
+        let invalid = |e: acsdesk_types::input::InvalidInput| {
+            IpcError::new(ErrorCode::Invalid, e.to_string())
+        };
+        let text = |t: Option<String>| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        let mut input = SubscriberInput::new(&request.account, &request.name);
+        input.phone = text(request.phone);
+        input.plan = text(request.plan);
+        input.notes = text(request.notes);
+        input.pppoe_username = text(request.pppoe_username)
+            .map(|u| PppoeUsername::parse(&u))
+            .transpose()
+            .map_err(invalid)?;
+        input.pppoe_password = request
+            .pppoe_password
+            .filter(|p| !p.is_empty())
+            .map(|p| PppoePassword::parse(&p))
+            .transpose()
+            .map_err(invalid)?;
+        input.wifi_ssid = text(request.wifi_ssid)
+            .map(|s| Ssid::parse(&s))
+            .transpose()
+            .map_err(invalid)?;
+        input.wifi_password = request
+            .wifi_password
+            .filter(|p| !p.is_empty())
+            .map(|p| WpaPassphrase::parse(&p))
+            .transpose()
+            .map_err(invalid)?;
+        input.serial = text(request.serial)
+            .map(|s| SerialNumber::parse(&s))
+            .transpose()
+            .map_err(invalid)?;
+        input.status = SubscriberStatus::parse(&request.status)?;
+        if let Some(serial) = &input.serial {
+            self.refuse_taken_serial(serial, request.original.as_deref())
+                .await?;
+        }
+        let saved = match &request.original {
+            Some(original) => {
+                self.tenant
+                    .update_subscriber(original, &input, self.now())
+                    .await?
+            }
+            None => self.tenant.add_subscriber(&input, self.now()).await?,
+        };
+        Ok(subscriber_info(saved))
+    }
+
+    /// A router already linked to another subscriber is refused, naming them.
+    async fn refuse_taken_serial(
+        &self,
+        serial: &SerialNumber,
+        editing: Option<&str>,
+    ) -> Result<(), IpcError> {
+        let holders = self
+            .tenant
+            .list_subscribers(&SubscriberFilter {
+                search: Some(serial.as_str().to_owned()),
+                limit: Some(50),
+                ..SubscriberFilter::default()
+            })
+            .await?;
+        match holders.iter().find(|s| {
+            s.serial.as_deref() == Some(serial.as_str()) && Some(s.account.as_str()) != editing
+        }) {
+            Some(other) => Err(IpcError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "serial: router {} is linked to {} ({}); unlink it there first",
+                    serial.as_str(),
+                    other.name,
+                    other.account
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Deletes a subscriber; the router stays, unlinked.
+    pub async fn remove_subscriber(
+        &self,
+        request: RemoveSubscriberRequest,
+    ) -> Result<(), IpcError> {
+        Ok(self.tenant.remove_subscriber(&request.account).await?)
+    }
+
     /// Plans the import of a billing export and, unless it is a dry run, writes the
     /// accepted rows in one transaction. Refused rows are reported with their line,
     /// column and reason, never written.
@@ -78,5 +194,22 @@ impl Services {
             .map(|(s, sec)| (s, request.with_secrets.then_some(sec)))
             .collect();
         Ok(csv::export(&rows, request.with_secrets))
+    }
+}
+
+fn subscriber_info(s: Subscriber) -> SubscriberInfo {
+    SubscriberInfo {
+        account: s.account,
+        name: s.name,
+        phone: s.phone,
+        pppoe_username: s.pppoe_username,
+        has_pppoe_password: s.has_pppoe_password,
+        wifi_ssid: s.wifi_ssid,
+        has_wifi_password: s.has_wifi_password,
+        plan: s.plan,
+        notes: s.notes,
+        status: s.status.as_str().to_owned(),
+        serial: s.serial,
+        devices: s.devices,
     }
 }

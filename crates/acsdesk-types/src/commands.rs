@@ -105,6 +105,18 @@ pub const END_MAINTENANCE: &str = "end_maintenance";
 /// `set_device_offline_after`: [`crate::alerts::SetDeviceOfflineAfterRequest`] → `()`.
 pub const SET_DEVICE_OFFLINE_AFTER: &str = "set_device_offline_after";
 
+/// `list_subscribers`: [`crate::subscribers::ListSubscribersRequest`] → `Vec<`[`crate::subscribers::SubscriberInfo`]`>`.
+pub const LIST_SUBSCRIBERS: &str = "list_subscribers";
+
+/// `save_subscriber`: [`crate::subscribers::SaveSubscriberRequest`] → [`crate::subscribers::SubscriberInfo`].
+pub const SAVE_SUBSCRIBER: &str = "save_subscriber";
+
+/// `remove_subscriber`: [`crate::subscribers::RemoveSubscriberRequest`] → `()`.
+pub const REMOVE_SUBSCRIBER: &str = "remove_subscriber";
+
+/// `import_subscribers`: [`crate::subscribers::ImportSubscribersRequest`] → [`crate::subscribers::ImportReport`].
+pub const IMPORT_SUBSCRIBERS: &str = "import_subscribers";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -141,4 +153,8 @@ pub const ALL: &[&str] = &[
     ADD_MAINTENANCE,
     END_MAINTENANCE,
     SET_DEVICE_OFFLINE_AFTER,
+    LIST_SUBSCRIBERS,
+    SAVE_SUBSCRIBER,
+    REMOVE_SUBSCRIBER,
+    IMPORT_SUBSCRIBERS,
 ];

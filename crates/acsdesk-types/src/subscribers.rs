@@ -1,5 +1,5 @@
-//! Subscribers in bulk across IPC: the fields a CSV column holds, an import's request and
-//! its row-by-row report, and an export's request.
+//! Subscribers across IPC: one as listed and as edited, the list's filter, the fields a
+//! CSV column holds, an import's request and its row-by-row report, an export's request.
 
 use serde::{Deserialize, Serialize};
 
@@ -201,4 +201,103 @@ pub struct ExportSubscribersRequest {
     /// Write the PPPoE and WiFi passwords too (the file must then be kept safe).
     #[serde(default)]
     pub with_secrets: bool,
+}
+
+/// A subscriber as listed and shown (never the passwords, only whether they are set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriberInfo {
+    /// The billing system's account number.
+    pub account: String,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// PPPoE username.
+    pub pppoe_username: Option<String>,
+    /// Whether a PPPoE password is stored.
+    pub has_pppoe_password: bool,
+    /// WiFi network name.
+    pub wifi_ssid: Option<String>,
+    /// Whether a WiFi password is stored.
+    pub has_wifi_password: bool,
+    /// Plan or bandwidth.
+    pub plan: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// `active`, `suspended` or `terminated`.
+    pub status: String,
+    /// The linked router's serial.
+    pub serial: Option<String>,
+    /// The GenieACS ids of the devices with that serial (none: not seen yet).
+    pub devices: Vec<String>,
+}
+
+/// Request of `list_subscribers`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListSubscribersRequest {
+    /// Text in the account, name, phone, PPPoE user or serial.
+    #[serde(default)]
+    pub search: Option<String>,
+    /// Only those linked to a router (`true`) or not (`false`).
+    #[serde(default)]
+    pub linked: Option<bool>,
+    /// At most this many (by name).
+    pub limit: u32,
+}
+
+/// Request of `save_subscriber`: a new subscriber, or the one at `original` changed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveSubscriberRequest {
+    /// The account being edited; none for a new subscriber.
+    #[serde(default)]
+    pub original: Option<String>,
+    /// Account number.
+    pub account: String,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// PPPoE username.
+    #[serde(default)]
+    pub pppoe_username: Option<String>,
+    /// A new PPPoE password (none: keep the stored one).
+    #[serde(default)]
+    pub pppoe_password: Option<String>,
+    /// WiFi network name.
+    #[serde(default)]
+    pub wifi_ssid: Option<String>,
+    /// A new WiFi password (none: keep the stored one).
+    #[serde(default)]
+    pub wifi_password: Option<String>,
+    /// Plan.
+    #[serde(default)]
+    pub plan: Option<String>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// `active`, `suspended` or `terminated`.
+    pub status: String,
+    /// The router's serial (none: unlinked).
+    #[serde(default)]
+    pub serial: Option<String>,
+}
+
+impl std::fmt::Debug for SaveSubscriberRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = |s: &Option<String>| s.as_ref().map(|_| "<redacted>");
+        f.debug_struct("SaveSubscriberRequest")
+            .field("original", &self.original)
+            .field("account", &self.account)
+            .field("pppoe_password", &set(&self.pppoe_password))
+            .field("wifi_password", &set(&self.wifi_password))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Request of `remove_subscriber`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveSubscriberRequest {
+    /// Account number.
+    pub account: String,
 }

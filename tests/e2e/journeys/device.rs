@@ -29,7 +29,9 @@ async fn a_device_dashboard_its_settings_and_its_actions() -> anyhow::Result<()>
 async fn open_first(desktop: &Desktop) -> anyhow::Result<String> {
     let c = &desktop.client;
     let first = c.find(Locator::Css("[data-testid=device-row]")).await?;
-    let serial = first.find(Locator::Css(".c-serial")).await?.text().await?;
+    let serial = desktop
+        .text_content("[data-testid=device-row] .c-serial")
+        .await?;
     c.execute(
         "arguments[0].dispatchEvent(new MouseEvent('dblclick', {bubbles: true}))",
         vec![serde_json::to_value(&first)?],

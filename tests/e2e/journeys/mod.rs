@@ -5,6 +5,7 @@ mod device;
 mod fleet;
 mod outage;
 mod settings;
+mod subscribers;
 
 use acsdesk_tests::desktop::Desktop;
 use fantoccini::Locator;

@@ -8,6 +8,8 @@ use leptos::prelude::*;
 pub(crate) enum Page {
     /// The fleet list.
     Devices,
+    /// The billing system's network users and their routers.
+    Subscribers,
     /// The alert centre.
     Alerts,
     /// Tenants, connections, thresholds.
@@ -18,12 +20,18 @@ pub(crate) enum Page {
 
 impl Page {
     /// Every page, in navigation order.
-    pub(crate) const ALL: &'static [Page] =
-        &[Page::Devices, Page::Alerts, Page::Settings, Page::About];
+    pub(crate) const ALL: &'static [Page] = &[
+        Page::Devices,
+        Page::Subscribers,
+        Page::Alerts,
+        Page::Settings,
+        Page::About,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             Page::Devices => "Devices",
+            Page::Subscribers => "Subscribers",
             Page::Alerts => "Alerts",
             Page::Settings => "Settings",
             Page::About => "About",
@@ -33,6 +41,7 @@ impl Page {
     fn test_id(self) -> &'static str {
         match self {
             Page::Devices => "nav-devices",
+            Page::Subscribers => "nav-subscribers",
             Page::Alerts => "nav-alerts",
             Page::Settings => "nav-settings",
             Page::About => "nav-about",

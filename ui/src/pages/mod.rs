@@ -5,4 +5,5 @@ pub(crate) mod alerts;
 pub(crate) mod device;
 pub(crate) mod devices;
 pub(crate) mod settings;
+pub(crate) mod subscribers;
 pub(crate) mod welcome;

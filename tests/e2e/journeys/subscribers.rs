@@ -1,0 +1,229 @@
+//! Subscribers in the window: a billing export previewed row by row (a bad row refused
+//! with its line and column) and imported, a router linked to one subscriber refused
+//! for another by name, a subscriber renamed and one deleted after a confirmation that
+//! says what happens to the router, and the linked router one click away.
+
+use acsdesk_tests::desktop::Desktop;
+use anyhow::{ensure, Context};
+use fantoccini::Locator;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribers_are_imported_edited_and_lead_to_their_router() -> anyhow::Result<()> {
+    Desktop::journey("subscribers", None, async |desktop| {
+        desktop.start_demo().await?;
+        let serial = desktop
+            .text_content("[data-testid=device-row] .c-serial")
+            .await?;
+        desktop.click("[data-testid=nav-subscribers]").await?;
+        desktop
+            .wait_text(
+                "[data-testid=subscriber-list]",
+                Duration::from_secs(10),
+                |t| t.contains("No subscribers here yet"),
+            )
+            .await?;
+        import(desktop, &serial).await?;
+        edit(desktop, &serial).await?;
+        desktop.screenshot("subscribers").await?;
+        // The linked router, one click away.
+        desktop.click("[data-testid=subscriber-router]").await?;
+        desktop
+            .wait_text("[data-testid=device-title]", Duration::from_secs(20), |t| {
+                t.contains(&serial)
+            })
+            .await
+            .context("the router's dashboard opens")?;
+        Ok(())
+    })
+    .await
+}
+
+async fn import(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    desktop.click("[data-testid=subscriber-import]").await?;
+    // Pasted, as from a spreadsheet (typing a newline into a textarea over WebDriver
+    // is not portable).
+    let csv = format!(
+        "account,name,phone,serial,wifi_ssid\n\
+         E-1,Ana Test,+54 11 5555-0101,{serial},Casa Ana\n\
+         E-2,Bruno Test,,,\n\
+         E-3,Carla Test,,bad serial!,\n"
+    );
+    let area = c.find(Locator::Css("[data-testid=import-text]")).await?;
+    c.execute(
+        "arguments[0].value = arguments[1];
+         arguments[0].dispatchEvent(new Event('input', {bubbles: true}));
+         return true;",
+        vec![serde_json::to_value(&area)?, serde_json::Value::String(csv)],
+    )
+    .await?;
+    desktop.click("[data-testid=import-preview]").await?;
+    let summary = desktop
+        .wait_text(
+            "[data-testid=import-summary]",
+            Duration::from_secs(10),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(
+        summary == "2 to create · 0 to update · 0 unchanged · 1 refused",
+        "{summary}"
+    );
+    let refused = c
+        .find(Locator::Css("[data-testid=import-row]"))
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        refused.starts_with('4')
+            && refused.contains("E-3")
+            && refused.contains("refused (serial):"),
+        "the refused row first, with its line and column: {refused}"
+    );
+    ensure!(
+        c.find_all(Locator::Css("[data-testid=subscriber-row]"))
+            .await?
+            .is_empty(),
+        "a preview writes nothing"
+    );
+    desktop.screenshot("subscribers-import").await?;
+    desktop.click("[data-testid=import-apply]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=import-summary]",
+            Duration::from_secs(10),
+            |t| t.starts_with("Imported: 2 to create"),
+        )
+        .await?;
+    desktop.click("[data-testid=import-close]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=subscriber-list]",
+            Duration::from_secs(10),
+            |t| t.contains("Ana Test") && t.contains("Bruno Test") && !t.contains("Carla"),
+        )
+        .await
+        .context("the accepted rows are listed")?;
+    Ok(())
+}
+
+async fn edit(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let typed = async |css: &str, text: &str| -> anyhow::Result<()> {
+        let field = c.find(Locator::Css(css)).await?;
+        field.clear().await?;
+        if !text.is_empty() {
+            field.send_keys(text).await?;
+        }
+        Ok(())
+    };
+    // A new subscriber cannot take Ana's router.
+    desktop.click("[data-testid=subscriber-add]").await?;
+    typed("[data-testid=sub-account]", "E-4").await?;
+    typed("[data-testid=sub-name]", "Dario Test").await?;
+    typed("[data-testid=sub-serial]", serial).await?;
+    desktop.click("[data-testid=subscriber-save]").await?;
+    let refused = desktop
+        .wait_text(
+            "[data-testid=subscriber-error]",
+            Duration::from_secs(10),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(
+        refused.contains("linked to Ana Test (E-1)"),
+        "the router's subscriber is named: {refused}"
+    );
+    typed("[data-testid=sub-serial]", "").await?;
+    desktop.click("[data-testid=subscriber-save]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=subscriber-list]",
+            Duration::from_secs(10),
+            |t| t.contains("Dario Test"),
+        )
+        .await?;
+    // Renamed.
+    row(desktop, "Bruno Test").await?;
+    typed("[data-testid=sub-name]", "Bruno Renamed").await?;
+    desktop.click("[data-testid=subscriber-save]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=subscriber-list]",
+            Duration::from_secs(10),
+            |t| t.contains("Bruno Renamed") && !t.contains("Bruno Test"),
+        )
+        .await?;
+    // Deleted, after saying what happens to its router.
+    row(desktop, "Ana Test").await?;
+    desktop.click("[data-testid=subscriber-delete]").await?;
+    let asked = desktop
+        .wait_text(
+            "[data-testid=subscriber-delete-confirm]",
+            Duration::from_secs(5),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(
+        asked.contains(&format!("Its router {serial} stays in the fleet, unlinked")),
+        "{asked}"
+    );
+    c.find(Locator::Css(
+        "[data-testid=subscriber-delete-confirm] button:last-child",
+    ))
+    .await?
+    .click()
+    .await?;
+    desktop
+        .wait_gone(
+            "[data-testid=subscriber-delete-confirm]",
+            Duration::from_secs(5),
+        )
+        .await?;
+    // Kept after all: Ana and her router stay.
+    desktop
+        .click("[data-testid=subscriber-panel] header button")
+        .await?;
+    row(desktop, "Dario Test").await?;
+    desktop.click("[data-testid=subscriber-delete]").await?;
+    let asked = desktop
+        .wait_text(
+            "[data-testid=subscriber-delete-confirm]",
+            Duration::from_secs(5),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(asked.contains("It has no router linked"), "{asked}");
+    desktop.click("[data-testid=subscriber-delete-yes]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=subscriber-list]",
+            Duration::from_secs(10),
+            |t| !t.contains("Dario Test") && t.contains("Ana Test"),
+        )
+        .await
+        .context("the deleted subscriber is gone, the kept one stays")?;
+    Ok(())
+}
+
+/// Opens the panel of the subscriber named `name` (the list may render again under
+/// the pointer when it refreshes: find and click again until the panel opens).
+async fn row(desktop: &Desktop, name: &str) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let cell = format!("//tr[@data-testid='subscriber-row']/td[contains(., '{name}')]");
+    for _ in 0..10 {
+        if let Ok(td) = c.find(Locator::XPath(&cell)).await {
+            let _ = td.click().await;
+        }
+        if c.wait()
+            .at_most(Duration::from_secs(1))
+            .for_element(Locator::Css("[data-testid=subscriber-panel]"))
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+    }
+    anyhow::bail!("the panel of {name} never opened")
+}

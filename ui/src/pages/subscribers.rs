@@ -1,0 +1,407 @@
+//! Subscribers: the billing system's network users, searched and filtered, added,
+//! changed and deleted in a side panel (the forms' rules, a router linked elsewhere
+//! refused by name), their router one click away, and a billing export imported after a
+//! preview that says per row what happens and why.
+
+use crate::hooks::use_escape;
+use crate::ipc;
+use acsdesk_types::subscribers::{
+    ImportOutcome, ImportReport, ImportSubscribersRequest, ListSubscribersRequest,
+    SaveSubscriberRequest, SubscriberInfo,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_use::use_debounce_fn_with_arg;
+
+/// Rows shown at most; a search narrows the rest.
+const SHOWN: u32 = 500;
+
+/// What the side panel holds.
+#[derive(Debug, Clone, PartialEq)]
+enum Panel {
+    /// A new subscriber.
+    New,
+    /// The subscriber with this account.
+    Edit(Box<SubscriberInfo>),
+}
+
+/// The subscribers page.
+#[component]
+pub(crate) fn SubscribersPage(
+    /// Opens a router's dashboard.
+    on_open: Callback<String>,
+) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let linked = RwSignal::new(None::<bool>);
+    let version = RwSignal::new(0_u32);
+    let list = LocalResource::new(move || {
+        version.track();
+        let search = search.get();
+        ipc::list_subscribers(ListSubscribersRequest {
+            search: (!search.trim().is_empty()).then(|| search.trim().to_owned()),
+            linked: linked.get(),
+            limit: SHOWN,
+        })
+    });
+    let typed = use_debounce_fn_with_arg(move |t: String| search.set(t), 300.0);
+    let panel = RwSignal::new(None::<Panel>);
+    let importing = RwSignal::new(false);
+    use_escape(move || {
+        panel.set(None);
+        importing.set(false);
+    });
+    let changed = Callback::new(move |()| version.update(|v| *v += 1));
+    view! {
+        <section class="page subscribers" aria-labelledby="subscribers-title">
+            <header class="page-header">
+                <h1 id="subscribers-title">"Subscribers"</h1>
+                <span class="muted" data-testid="subscriber-count">{move || {
+                    list.get().and_then(|r| r.ok()).map(|l| {
+                        if l.len() as u32 >= SHOWN {
+                            format!("the first {SHOWN}: search to narrow")
+                        } else {
+                            format!("{} shown", l.len())
+                        }
+                    })
+                }}</span>
+            </header>
+            <div class="filters" role="search">
+                <input type="search" data-testid="subscriber-search"
+                    aria-label="Search account, name, phone, PPPoE user or serial"
+                    placeholder="Search account, name, phone, PPPoE user, serial"
+                    on:input=move |e| { typed(event_target_value(&e)); } />
+                <select aria-label="Router" data-testid="subscriber-linked" on:change=move |e| {
+                    linked.set(match event_target_value(&e).as_str() {
+                        "linked" => Some(true),
+                        "unlinked" => Some(false),
+                        _ => None,
+                    })
+                }>
+                    <option value="">"With or without a router"</option>
+                    <option value="linked">"With a router"</option>
+                    <option value="unlinked">"Without a router"</option>
+                </select>
+                <button type="button" class="primary" data-testid="subscriber-add"
+                    on:click=move |_| panel.set(Some(Panel::New))>"Add subscriber"</button>
+                <button type="button" data-testid="subscriber-import"
+                    on:click=move |_| importing.set(true)>"Import CSV"</button>
+            </div>
+            <table class="list-table" data-testid="subscriber-list">
+                <thead><tr>
+                    <th>"Account"</th><th>"Name"</th><th>"Phone"</th><th>"PPPoE user"</th>
+                    <th>"Router"</th><th>"Status"</th>
+                </tr></thead>
+                <tbody>
+                    {move || {
+                        let rows = list.get().and_then(|r| r.ok()).unwrap_or_default();
+                        if rows.is_empty() {
+                            return view! {
+                                <tr><td colspan="6" class="muted empty">"No subscribers here yet: add one, or import your billing system's export."</td></tr>
+                            }.into_any();
+                        }
+                        rows.into_iter().map(|s| {
+                            let open = s.clone();
+                            let device = s.devices.first().cloned();
+                            view! {
+                                <tr data-testid="subscriber-row" class="clickable"
+                                    on:click=move |_| panel.set(Some(Panel::Edit(Box::new(open.clone()))))>
+                                    <td class="mono">{s.account.clone()}</td>
+                                    <td>{s.name.clone()}</td>
+                                    <td>{s.phone.clone().unwrap_or_default()}</td>
+                                    <td>{s.pppoe_username.clone().unwrap_or_default()}</td>
+                                    <td class="mono">{match (s.serial.clone(), device) {
+                                        (Some(serial), Some(id)) => view! {
+                                            <button type="button" class="link" data-testid="subscriber-router"
+                                                on:click=move |e| { e.stop_propagation(); on_open.run(id.clone()); }>
+                                                {serial}
+                                            </button>
+                                        }.into_any(),
+                                        (Some(serial), None) => view! {
+                                            <span title="Not seen by the ACS yet: linked when it first informs">{format!("{serial} (waiting for first contact)")}</span>
+                                        }.into_any(),
+                                        (None, _) => view! { <span class="muted">"—"</span> }.into_any(),
+                                    }}</td>
+                                    <td>{s.status.clone()}</td>
+                                </tr>
+                            }
+                        }).collect_view().into_any()
+                    }}
+                </tbody>
+            </table>
+            {move || panel.get().map(|p| view! {
+                <SubscriberPanel panel=p on_done=Callback::new(move |()| { panel.set(None); changed.run(()); })
+                    on_close=Callback::new(move |()| panel.set(None)) />
+            })}
+            {move || importing.get().then(|| view! {
+                <ImportDialog on_close=Callback::new(move |()| { importing.set(false); changed.run(()); }) />
+            })}
+        </section>
+    }
+}
+
+/// The side panel that adds or changes a subscriber, and deletes one.
+#[component]
+fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) -> impl IntoView {
+    let existing = match &panel {
+        Panel::Edit(s) => Some((**s).clone()),
+        Panel::New => None,
+    };
+    let field = |v: Option<&String>| RwSignal::new(v.cloned().unwrap_or_default());
+    let e = existing.as_ref();
+    let account = field(e.map(|s| &s.account));
+    let name = field(e.map(|s| &s.name));
+    let phone = field(e.and_then(|s| s.phone.as_ref()));
+    let pppoe_user = field(e.and_then(|s| s.pppoe_username.as_ref()));
+    let pppoe_pass = RwSignal::new(String::new());
+    let ssid = field(e.and_then(|s| s.wifi_ssid.as_ref()));
+    let wifi_pass = RwSignal::new(String::new());
+    let serial = field(e.and_then(|s| s.serial.as_ref()));
+    let plan = field(e.and_then(|s| s.plan.as_ref()));
+    let status = RwSignal::new(e.map_or("active".to_owned(), |s| s.status.clone()));
+    let error = RwSignal::new(None::<String>);
+    let deleting = RwSignal::new(false);
+    let original = existing.as_ref().map(|s| s.account.clone());
+    let title = existing
+        .as_ref()
+        .map_or("New subscriber".to_owned(), |s| s.name.clone());
+    let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
+    let save = {
+        let original = original.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let request = SaveSubscriberRequest {
+                original: original.clone(),
+                account: account.get_untracked(),
+                name: name.get_untracked(),
+                phone: opt(phone),
+                pppoe_username: opt(pppoe_user),
+                pppoe_password: opt(pppoe_pass),
+                wifi_ssid: opt(ssid),
+                wifi_password: opt(wifi_pass),
+                plan: opt(plan),
+                notes: existing.as_ref().and_then(|s| s.notes.clone()),
+                status: status.get_untracked(),
+                serial: opt(serial),
+            };
+            spawn_local(async move {
+                match ipc::save_subscriber(request).await {
+                    Ok(_) => on_done.run(()),
+                    Err(e) => error.set(Some(e.message)),
+                }
+            });
+        }
+    };
+    let input =
+        |label: &'static str, id: &'static str, value: RwSignal<String>, kind: &'static str| {
+            view! {
+                <label>
+                    <span>{label}</span>
+                    <input type=kind data-testid=id prop:value=move || value.get()
+                        on:input=move |e| value.set(event_target_value(&e))
+                        on:change=move |e| value.set(event_target_value(&e)) />
+                </label>
+            }
+        };
+    let linked_serial = original
+        .as_ref()
+        .and(Some(serial.get_untracked()))
+        .filter(|s| !s.is_empty());
+    view! {
+        <aside class="side-panel open" aria-label="Subscriber" data-testid="subscriber-panel">
+            <header>
+                <h2>{title}</h2>
+                <button type="button" class="link" on:click=move |_| on_close.run(())>"Close"</button>
+            </header>
+            <form class="form" novalidate on:submit=save data-testid="subscriber-form">
+                {input("Account number", "sub-account", account, "text")}
+                {input("Name", "sub-name", name, "text")}
+                {input("Phone", "sub-phone", phone, "tel")}
+                {input("PPPoE user", "sub-pppoe-user", pppoe_user, "text")}
+                {input(if original.is_some() { "PPPoE password (empty: keep it)" } else { "PPPoE password" }, "sub-pppoe-pass", pppoe_pass, "password")}
+                {input("WiFi name (SSID)", "sub-ssid", ssid, "text")}
+                {input(if original.is_some() { "WiFi password (empty: keep it)" } else { "WiFi password" }, "sub-wifi-pass", wifi_pass, "password")}
+                {input("Router serial (as on its label)", "sub-serial", serial, "text")}
+                {input("Plan", "sub-plan", plan, "text")}
+                <label>
+                    <span>"Status"</span>
+                    <select data-testid="sub-status" prop:value=move || status.get()
+                        on:change=move |e| status.set(event_target_value(&e))>
+                        <option value="active">"Active"</option>
+                        <option value="suspended">"Suspended"</option>
+                        <option value="terminated">"Terminated"</option>
+                    </select>
+                </label>
+                {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="subscriber-error">{e}</p> })}
+                <button type="submit" class="primary" data-testid="subscriber-save">"Save"</button>
+            </form>
+            {original.clone().map(|account| {
+                let gone = account.clone();
+                view! {
+                    <hr />
+                    {move || if deleting.get() {
+                        let gone = gone.clone();
+                        view! {
+                            <div class="confirm" data-testid="subscriber-delete-confirm">
+                                <p>{match &linked_serial {
+                                    Some(serial) => format!("Delete {gone}? Its router {serial} stays in the fleet, unlinked; GenieACS keeps it."),
+                                    None => format!("Delete {gone}? It has no router linked."),
+                                }}</p>
+                                <button type="button" class="danger" data-testid="subscriber-delete-yes" on:click=move |_| {
+                                    let account = gone.clone();
+                                    spawn_local(async move {
+                                        match ipc::remove_subscriber(account).await {
+                                            Ok(()) => on_done.run(()),
+                                            Err(e) => error.set(Some(e.message)),
+                                        }
+                                    });
+                                }>"Delete"</button>
+                                <button type="button" on:click=move |_| deleting.set(false)>"Keep"</button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button type="button" class="danger" data-testid="subscriber-delete"
+                                on:click=move |_| deleting.set(true)>{format!("Delete {account}")}</button>
+                        }.into_any()
+                    }}
+                }
+            })}
+        </aside>
+    }
+}
+
+/// Reads the file chosen in `input` as text.
+async fn read_file(input: &leptos::web_sys::HtmlInputElement) -> Result<String, String> {
+    let file = input
+        .files()
+        .and_then(|f| f.get(0))
+        .ok_or("choose a CSV file")?;
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|_| "the file could not be read".to_owned())?;
+    text.as_string()
+        .ok_or_else(|| "the file is not text".to_owned())
+}
+
+/// The import: a file (or pasted text), a preview of every row, then the accepted rows
+/// written at once.
+#[component]
+fn ImportDialog(on_close: Callback<()>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let report = RwSignal::new(None::<ImportReport>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let run = move |dry_run: bool| {
+        let csv = text.get_untracked();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match ipc::import_subscribers(ImportSubscribersRequest {
+                csv,
+                mapping: Vec::new(),
+                dry_run,
+            })
+            .await
+            {
+                Ok(r) => report.set(Some(r)),
+                Err(e) => {
+                    report.set(None);
+                    error.set(Some(e.message));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let chosen = move |_| {
+        if let Some(input) = file_input.get_untracked() {
+            spawn_local(async move {
+                match read_file(&input).await {
+                    Ok(t) => {
+                        text.set(t);
+                        report.set(None);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    view! {
+        <div class="dialog wide" role="dialog" aria-modal="true" aria-labelledby="import-title" data-testid="import-dialog">
+            <h2 id="import-title">"Import subscribers"</h2>
+            <p class="muted">"A CSV export of your billing system (UTF-8, comma or semicolon). Columns are found by their headers: account, name, phone, pppoe_username, pppoe_password, wifi_ssid, wifi_password, serial, plan, status — or the usual billing names. Nothing is written before you confirm."</p>
+            <input type="file" accept=".csv,text/csv" node_ref=file_input data-testid="import-file" on:change=chosen />
+            <textarea rows="6" data-testid="import-text" placeholder="…or paste the CSV here"
+                prop:value=move || text.get()
+                on:input=move |e| { text.set(event_target_value(&e)); report.set(None); }></textarea>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="import-error">{e}</p> })}
+            {move || report.get().map(|r| view! { <ImportPreview report=r /> })}
+            <div class="buttons">
+                <button type="button" data-testid="import-preview" disabled=move || busy.get() || text.get().trim().is_empty()
+                    on:click=move |_| run(true)>"Preview"</button>
+                {move || report.get().filter(|r| !r.applied && r.created + r.updated > 0).map(|r| view! {
+                    <button type="button" class="primary" data-testid="import-apply" disabled=move || busy.get()
+                        on:click=move |_| run(false)>{format!("Import {} rows", r.created + r.updated)}</button>
+                })}
+                <button type="button" data-testid="import-close" on:click=move |_| on_close.run(())>
+                    {move || if report.get().is_some_and(|r| r.applied) { "Done" } else { "Cancel" }}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// What an import does (or did), row by row: the refused ones with their line, column
+/// and reason first.
+#[component]
+fn ImportPreview(report: ImportReport) -> impl IntoView {
+    let summary = format!(
+        "{}{} to create · {} to update · {} unchanged · {} refused",
+        if report.applied { "Imported: " } else { "" },
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.refused
+    );
+    let ignored = (!report.ignored_headers.is_empty()).then(|| {
+        format!(
+            "Not imported (no field): {}",
+            report.ignored_headers.join(", ")
+        )
+    });
+    let mut rows = report.rows;
+    rows.retain(|r| r.outcome != ImportOutcome::Unchanged);
+    rows.sort_by_key(|r| (r.outcome != ImportOutcome::Refused, r.line));
+    view! {
+        <div class="import-preview" data-testid="import-report">
+            <p data-testid="import-summary"><strong>{summary}</strong></p>
+            {ignored.map(|t| view! { <p class="muted">{t}</p> })}
+            <table class="param-table">
+                <thead><tr><th>"Line"</th><th>"Account"</th><th>"What happens"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().take(200).map(|r| {
+                        let what = match r.outcome {
+                            ImportOutcome::Create => "created".to_owned(),
+                            ImportOutcome::Update => {
+                                let fields: Vec<&str> = r.changes.iter().map(|c| c.header()).collect();
+                                format!("updated: {}", fields.join(", "))
+                            }
+                            ImportOutcome::Unchanged => "unchanged".to_owned(),
+                            ImportOutcome::Refused => format!(
+                                "refused{}: {}",
+                                r.column.map(|c| format!(" ({})", c.header())).unwrap_or_default(),
+                                r.reason.clone().unwrap_or_default()
+                            ),
+                        };
+                        let class = if r.outcome == ImportOutcome::Refused { "error" } else { "" };
+                        view! {
+                            <tr data-testid="import-row" class=class>
+                                <td>{r.line}</td><td class="mono">{r.account}</td><td>{what}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
