@@ -151,7 +151,9 @@ impl Desktop {
             clear.click().await?;
         }
         c.execute(
-            "localStorage.removeItem('acsdesk.devices.columns'); return true;",
+            "localStorage.removeItem('acsdesk.devices.columns');
+             localStorage.removeItem('acsdesk.subscribers.mapping');
+             return true;",
             vec![],
         )
         .await?;

@@ -25,6 +25,7 @@ async fn subscribers_are_imported_edited_and_lead_to_their_router() -> anyhow::R
             .await?;
         import(desktop, &serial).await?;
         edit(desktop, &serial).await?;
+        mapped(desktop).await?;
         desktop.screenshot("subscribers").await?;
         // The linked router, one click away.
         desktop.click("[data-testid=subscriber-router]").await?;
@@ -44,18 +45,14 @@ async fn import(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
     desktop.click("[data-testid=subscriber-import]").await?;
     // Pasted, as from a spreadsheet (typing a newline into a textarea over WebDriver
     // is not portable).
-    let csv = format!(
-        "account,name,phone,serial,wifi_ssid\n\
-         E-1,Ana Test,+54 11 5555-0101,{serial},Casa Ana\n\
-         E-2,Bruno Test,,,\n\
-         E-3,Carla Test,,bad serial!,\n"
-    );
-    let area = c.find(Locator::Css("[data-testid=import-text]")).await?;
-    c.execute(
-        "arguments[0].value = arguments[1];
-         arguments[0].dispatchEvent(new Event('input', {bubbles: true}));
-         return true;",
-        vec![serde_json::to_value(&area)?, serde_json::Value::String(csv)],
+    paste(
+        desktop,
+        &format!(
+            "account,name,phone,serial,wifi_ssid\n\
+             E-1,Ana Test,+54 11 5555-0101,{serial},Casa Ana\n\
+             E-2,Bruno Test,,,\n\
+             E-3,Carla Test,,bad serial!,\n"
+        ),
     )
     .await?;
     desktop.click("[data-testid=import-preview]").await?;
@@ -226,4 +223,78 @@ async fn row(desktop: &Desktop, name: &str) -> anyhow::Result<()> {
         }
     }
     anyhow::bail!("the panel of {name} never opened")
+}
+
+/// Pastes `csv` into the import dialog, as from a spreadsheet (typing a newline into a
+/// textarea over WebDriver is not portable).
+async fn paste(desktop: &Desktop, csv: &str) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let area = c.find(Locator::Css("[data-testid=import-text]")).await?;
+    c.execute(
+        "arguments[0].value = arguments[1];
+         arguments[0].dispatchEvent(new Event('input', {bubbles: true}));
+         return true;",
+        vec![
+            serde_json::to_value(&area)?,
+            serde_json::Value::String(csv.to_owned()),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Headers nobody can guess are mapped by hand, and the next file from the same billing
+/// system maps without asking.
+async fn mapped(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    desktop.click("[data-testid=subscriber-import]").await?;
+    paste(desktop, "Ref,Cliente\nE-9,Zoe Map\n").await?;
+    for (header, field) in [("Ref", "account"), ("Cliente", "name")] {
+        c.find(Locator::Css(&format!(
+            "[data-testid=import-map][data-header={header}]"
+        )))
+        .await?
+        .select_by_value(field)
+        .await?;
+    }
+    desktop.click("[data-testid=import-preview]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=import-summary]",
+            Duration::from_secs(10),
+            |t| t.starts_with("1 to create"),
+        )
+        .await
+        .context("mapped by hand, the row is read")?;
+    desktop.screenshot("subscribers-mapping").await?;
+    desktop.click("[data-testid=import-apply]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=import-summary]",
+            Duration::from_secs(10),
+            |t| t.starts_with("Imported:"),
+        )
+        .await?;
+    desktop.click("[data-testid=import-close]").await?;
+    desktop.click("[data-testid=subscriber-import]").await?;
+    paste(desktop, "Ref,Cliente\nE-10,Yago Map\n").await?;
+    desktop.click("[data-testid=import-preview]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=import-summary]",
+            Duration::from_secs(10),
+            |t| t.starts_with("1 to create"),
+        )
+        .await
+        .context("the mapping is remembered")?;
+    desktop.click("[data-testid=import-close]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=subscriber-list]",
+            Duration::from_secs(10),
+            |t| t.contains("Zoe Map") && !t.contains("Yago Map"),
+        )
+        .await
+        .context("the mapped import is listed; the previewed one is not written")?;
+    Ok(())
 }

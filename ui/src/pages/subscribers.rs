@@ -7,14 +7,38 @@ use crate::hooks::use_escape;
 use crate::ipc;
 use acsdesk_types::subscribers::{
     ImportOutcome, ImportReport, ImportSubscribersRequest, ListSubscribersRequest,
-    SaveSubscriberRequest, SubscriberInfo,
+    SaveSubscriberRequest, SubscriberField, SubscriberInfo,
 };
+use codee::string::JsonSerdeCodec;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_use::storage::use_local_storage;
 use leptos_use::use_debounce_fn_with_arg;
 
 /// Rows shown at most; a search narrows the rest.
 const SHOWN: u32 = 500;
+/// Where the import's hand-made column mapping is remembered.
+const MAPPING_KEY: &str = "acsdesk.subscribers.mapping";
+
+/// The header names of a CSV text (its first line, split on `;` when it has more of
+/// them than commas), for the mapping table.
+fn header_names(text: &str) -> Vec<String> {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        ';'
+    } else {
+        ','
+    };
+    first
+        .split(delimiter)
+        .map(|h| h.trim().trim_matches('"').trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .collect()
+}
 
 /// What the side panel holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -292,14 +316,33 @@ fn ImportDialog(on_close: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let file_input = NodeRef::<leptos::html::Input>::new();
+    // Columns whose headers do not say their field are mapped by hand, and the choice is
+    // remembered for the next export of the same billing system.
+    let (remembered, set_remembered, _) =
+        use_local_storage::<Vec<(String, SubscriberField)>, JsonSerdeCodec>(MAPPING_KEY);
+    let headers = Signal::derive(move || header_names(&text.get()));
+    let chosen_field = move |h: &str| {
+        remembered
+            .with(|m| m.iter().find(|(k, _)| k == h).map(|(_, f)| *f))
+            .or_else(|| SubscriberField::recognise(h))
+    };
     let run = move |dry_run: bool| {
         let csv = text.get_untracked();
+        // What the headers say needs no mapping; what was chosen by hand is sent.
+        let mapping: Vec<(String, SubscriberField)> = headers
+            .get_untracked()
+            .into_iter()
+            .filter_map(|h| {
+                let field = chosen_field(&h)?;
+                (SubscriberField::recognise(&h) != Some(field)).then_some((h, field))
+            })
+            .collect();
         busy.set(true);
         error.set(None);
         spawn_local(async move {
             match ipc::import_subscribers(ImportSubscribersRequest {
                 csv,
-                mapping: Vec::new(),
+                mapping,
                 dry_run,
             })
             .await
@@ -334,6 +377,44 @@ fn ImportDialog(on_close: Callback<()>) -> impl IntoView {
             <textarea rows="6" data-testid="import-text" placeholder="…or paste the CSV here"
                 prop:value=move || text.get()
                 on:input=move |e| { text.set(event_target_value(&e)); report.set(None); }></textarea>
+            {move || {
+                let hs = headers.get();
+                let unmapped = hs.iter().any(|h| chosen_field(h).is_none());
+                (!hs.is_empty()).then(|| view! {
+                    <details class="mapping" open=unmapped>
+                        <summary>"Columns"</summary>
+                        <table class="param-table" data-testid="import-mapping">
+                            {hs.into_iter().map(|h| {
+                                let current = chosen_field(&h);
+                                let header = h.clone();
+                                view! {
+                                    <tr>
+                                        <td>{h.clone()}</td>
+                                        <td>
+                                            <select data-testid="import-map" data-header=h.clone() on:change=move |e| {
+                                                let field = SubscriberField::parse(&event_target_value(&e));
+                                                let header = header.clone();
+                                                set_remembered.update(|m| {
+                                                    m.retain(|(k, _)| *k != header);
+                                                    if let Some(f) = field {
+                                                        m.push((header, f));
+                                                    }
+                                                });
+                                                report.set(None);
+                                            }>
+                                                <option value="" selected=current.is_none()>"— not imported —"</option>
+                                                {SubscriberField::ALL.iter().map(|f| view! {
+                                                    <option value=f.header() selected=current == Some(*f)>{f.header()}</option>
+                                                }).collect_view()}
+                                            </select>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </table>
+                    </details>
+                })
+            }}
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="import-error">{e}</p> })}
             {move || report.get().map(|r| view! { <ImportPreview report=r /> })}
             <div class="buttons">
@@ -341,7 +422,10 @@ fn ImportDialog(on_close: Callback<()>) -> impl IntoView {
                     on:click=move |_| run(true)>"Preview"</button>
                 {move || report.get().filter(|r| !r.applied && r.created + r.updated > 0).map(|r| view! {
                     <button type="button" class="primary" data-testid="import-apply" disabled=move || busy.get()
-                        on:click=move |_| run(false)>{format!("Import {} rows", r.created + r.updated)}</button>
+                        on:click=move |_| run(false)>{match r.created + r.updated {
+                            1 => "Import 1 row".to_owned(),
+                            n => format!("Import {n} rows"),
+                        }}</button>
                 })}
                 <button type="button" data-testid="import-close" on:click=move |_| on_close.run(())>
                     {move || if report.get().is_some_and(|r| r.applied) { "Done" } else { "Cancel" }}
@@ -403,5 +487,20 @@ fn ImportPreview(report: ImportReport) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_names;
+
+    #[test]
+    fn header_names_follow_the_delimiter_and_drop_quotes_and_the_bom() {
+        assert_eq!(
+            header_names("\u{feff}Ref;\"Cliente\";Tel\n1;2;3"),
+            ["Ref", "Cliente", "Tel"]
+        );
+        assert_eq!(header_names("a,b\n"), ["a", "b"]);
+        assert!(header_names("").is_empty());
     }
 }
