@@ -154,15 +154,21 @@ fn a_command_that_is_not_registered_is_refused() {
     assert!(err.to_string().contains("delete_everything"), "{err}");
 }
 
+/// A file of this package, found where cargo runs the test (the build cache is shared by
+/// checkouts in other places, so the compile-time path may name another checkout).
+fn package_file(name: &str) -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .join(name)
+}
+
 /// The capability file allows exactly the commands of `acsdesk_types::commands::ALL`,
 /// for the main window only, plus listening to events — nothing else of Tauri's core.
 #[test]
 fn the_main_capability_allows_exactly_the_app_commands() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/capabilities/main.json"
-    ))
-    .expect("capabilities/main.json exists");
+    let text = std::fs::read_to_string(package_file("capabilities/main.json"))
+        .expect("capabilities/main.json exists");
     let cap: Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(cap["windows"], json!(["main"]));
     let permissions: Vec<&str> = cap["permissions"]
@@ -195,8 +201,8 @@ fn the_main_capability_allows_exactly_the_app_commands() {
 /// The Content-Security-Policy is explicit and keeps the webview off the network.
 #[test]
 fn the_csp_is_explicit_and_allows_no_remote_origin() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json"))
-        .expect("tauri.conf.json exists");
+    let text =
+        std::fs::read_to_string(package_file("tauri.conf.json")).expect("tauri.conf.json exists");
     let conf: Value = serde_json::from_str(&text).expect("valid JSON");
     let csp = conf["app"]["security"]["csp"]
         .as_object()

@@ -21,9 +21,26 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+/// The repository's root, found when the test runs: the nearest directory holding
+/// `Cargo.lock` above the package cargo runs the test for (its `CARGO_MANIFEST_DIR` at
+/// run time) or above the working directory. Not the compile-time path: the build cache
+/// lives outside the clone and is shared by checkouts in other places, whose test
+/// binaries would otherwise read the fixtures of the checkout that compiled them.
+pub fn repo_root() -> PathBuf {
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    start
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."))
+}
+
 /// Where the captures live in the repository.
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/genieacs")
+    repo_root().join("tests/fixtures/genieacs")
 }
 
 /// The bytes of one fixture file (a capture's saved body, or any other file there).

@@ -89,12 +89,9 @@ pub(crate) async fn synced_tenant(
 
 /// The documents of a recorded capture in `tests/fixtures/genieacs`.
 pub(crate) fn fixture_docs(name: &str) -> Vec<Value> {
-    let path = format!(
-        "{}/../../tests/fixtures/genieacs/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let text = String::from_utf8(acsdesk_captures::fixture_bytes(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// What the fake NBI saw and how it behaves.

@@ -11,11 +11,7 @@ use axum::routing::get;
 use std::time::Instant;
 
 fn main() {
-    let recorded = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/genieacs/devices-all.json"
-    ))
-    .expect("the recorded devices");
+    let recorded = acsdesk_captures::fixture_bytes("devices-all.json");
     let docs: Vec<serde_json::Value> = serde_json::from_slice(&recorded).expect("valid JSON");
     // A page of about 12 MB in GenieACS's layout: the recorded documents, repeated with
     // fresh ids.

@@ -5,12 +5,7 @@ use super::*;
 use serde_json::json;
 
 fn fixture(name: &str) -> Vec<Value> {
-    let path = format!(
-        "{}/../../tests/fixtures/genieacs/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
+    serde_json::from_slice(&acsdesk_captures::fixture_bytes(name)).unwrap()
 }
 
 #[test]

@@ -68,11 +68,9 @@ mod tests {
     use super::*;
 
     fn recorded(id: &str) -> Value {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/fixtures/genieacs/devices-all.json"
-        ))
-        .unwrap();
+        let text =
+            std::fs::read_to_string(acsdesk_captures::fixtures_dir().join("devices-all.json"))
+                .unwrap();
         let docs: Vec<Value> = serde_json::from_str(&text).unwrap();
         docs.into_iter().find(|d| d["_id"] == id).unwrap()
     }

@@ -361,11 +361,7 @@ mod tests {
     use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
 
     fn fixture(name: &str) -> Value {
-        let text = std::fs::read_to_string(format!(
-            "{}/../../tests/fixtures/genieacs/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
+        let text = std::fs::read_to_string(acsdesk_captures::fixtures_dir().join(name)).unwrap();
         let docs: Vec<Value> = serde_json::from_str(&text).unwrap();
         docs.into_iter().next().unwrap()
     }

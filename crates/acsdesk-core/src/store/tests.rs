@@ -634,10 +634,7 @@ async fn an_older_schema_upgrades_in_place_and_keeps_its_data() {
     let old_migrations = dir.path().join("old");
     std::fs::create_dir_all(&old_migrations).unwrap();
     std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../migrations/tenant/0001_tenant.sql"
-        ),
+        acsdesk_captures::repo_root().join("migrations/tenant/0001_tenant.sql"),
         old_migrations.join("0001_tenant.sql"),
     )
     .unwrap();

@@ -214,10 +214,9 @@ mod tests {
     const NOW: i64 = 1_795_467_900_000; // 83 s after the fixture's last inform.
 
     fn tr181() -> NormalizedDevice {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/fixtures/genieacs/device-full-tr181.json"
-        ))
+        let text = std::fs::read_to_string(
+            acsdesk_captures::fixtures_dir().join("device-full-tr181.json"),
+        )
         .unwrap();
         let docs: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
         normalize(&docs[0]).unwrap()
