@@ -23,8 +23,21 @@
 //! - A device in a session answers new tasks `503 Device is in session` (as older GenieACS
 //!   did and as AcsDesk must handle); 1.2.16 waits up to 30 s, then answers `202 Task
 //!   queued but not processed`.
-//! - Presets, provisions and virtual parameters are stored, listed and deleted, never
-//!   run; scripts get a bracket-and-string syntax check, not a compile.
+//! - Presets and provisions run in the routers' sessions as GenieACS runs them
+//!   (`provisioning`: events, preconditions, built-in provisions, scripts in QuickJS with
+//!   `declare`, `args`, `log`, `commit`, `clear`, `ext`), with two differences: a script
+//!   runs once per session, its `declare` answered at once from the router (GenieACS
+//!   re-runs it until what it declared has been fetched), and `ext()` always faults
+//!   (`ext.Error`: the sandbox has no extensions). Virtual parameters are stored, listed
+//!   and deleted, never run. Scripts are compiled when stored; a syntax error is
+//!   QuickJS's wording (`SyntaxError: expecting ')'`), not V8's. Like the captured
+//!   server, the sandbox starts without GenieACS's `bootstrap`, `default` and `inform`
+//!   presets.
+//! - The generated fleet's documents hold every value as of the router's last inform,
+//!   as if a monitoring provision refreshed them. A router made with
+//!   `POST /_sandbox/devices/new` is what GenieACS really meets: its document holds only
+//!   what its informs carried and what provisions and tasks read or set, each with the
+//!   value of that moment — so nothing refreshes CPU or uptime unless a provision does.
 //! - Firmware bytes are counted, not kept; a download installs the version its file's
 //!   metadata names (after the transfer and a reboot), or fails with `cwmp.9016
 //!   Unexpected response 404` for a missing file and `cwmp.9010` for a file marked bad or
@@ -41,6 +54,7 @@ mod clock;
 pub mod device;
 mod document;
 pub mod model;
+mod provisioning;
 pub mod query;
 mod server;
 
@@ -194,6 +208,7 @@ impl Sandbox {
                 BTreeMap::new()
             }),
             collections: Mutex::new(HashMap::new()),
+            catalog: Mutex::new(None),
             chaos: Mutex::new(Chaos {
                 download_failure_rate: self.download_failure_rate,
                 ..Chaos::default()

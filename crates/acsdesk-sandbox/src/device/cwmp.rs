@@ -139,17 +139,9 @@ impl SimDevice {
                 let object = task["objectName"]
                     .as_str()
                     .unwrap_or_default()
-                    .trim_end_matches('.');
-                let is_instance = object
-                    .rsplit('.')
-                    .next()
-                    .is_some_and(|s| s.parse::<u32>().is_ok());
-                if !is_instance || !self.has_object(object) {
-                    return Err(cwmp("9005", "Invalid parameter name"));
-                }
-                let prefix = format!("{object}.");
-                self.extra.retain(|p, _| !p.starts_with(&prefix));
-                self.removed.push(prefix);
+                    .trim_end_matches('.')
+                    .to_owned();
+                self.delete_object(&object)?;
             }
             // GenieACS records when it ran them, at the root of the document.
             "reboot" => {
@@ -233,8 +225,25 @@ impl SimDevice {
         );
     }
 
+    /// `deleteObject` of an instance (`X.Y.2`).
+    pub(super) fn delete_object(&mut self, object: &str) -> Result<(), CwmpFault> {
+        let is_instance = object
+            .rsplit('.')
+            .next()
+            .is_some_and(|s| s.parse::<u32>().is_ok());
+        if !is_instance || !self.has_object(object) {
+            return Err(cwmp("9005", "Invalid parameter name"));
+        }
+        let prefix = format!("{object}.");
+        self.extra.retain(|p, _| !p.starts_with(&prefix));
+        self.removed.push(prefix);
+        self.forget(object);
+        Ok(())
+    }
+
     pub(super) fn mark_refreshed(&mut self, prefix: String, at: i64) {
         let prefix = prefix.trim_end_matches('.').to_owned();
+        self.learn(&prefix, at);
         if prefix.is_empty() || prefix == self.template.root {
             self.refreshed.clear();
             self.static_ts_ms = self.static_ts_ms.max(at);
@@ -262,9 +271,12 @@ impl SimDevice {
     /// lowest instance at their type's default.
     pub(super) fn add_object(&mut self, object: &str, at: i64) -> Result<u32, CwmpFault> {
         let prefix = format!("{object}.");
+        if let Some(n) = self.restore_instance(&prefix, at) {
+            return Ok(n);
+        }
         let mut instances: Vec<u32> = Vec::new();
         let mut all_paths: Vec<(String, &'static str, bool)> = Vec::new();
-        for leaf in self.leaves() {
+        for leaf in self.live_leaves() {
             if let Some(rest) = leaf.path.strip_prefix(&prefix) {
                 if let Some((inst, _)) = rest.split_once('.') {
                     if let Ok(i) = inst.parse::<u32>() {
@@ -296,6 +308,40 @@ impl SimDevice {
                 );
             }
         }
+        self.learn(&format!("{prefix}{next}"), at);
         Ok(next)
+    }
+
+    /// An `addObject` on an object whose every instance is gone (a factory-fresh router
+    /// without the connection): the model's own instance comes back, its writable
+    /// values at their type's default.
+    fn restore_instance(&mut self, prefix: &str, at: i64) -> Option<u32> {
+        let live = self
+            .live_leaves()
+            .iter()
+            .any(|l| l.path.strip_prefix(prefix).is_some_and(|r| r.contains('.')));
+        if live {
+            return None;
+        }
+        let n: u32 = self
+            .removed
+            .iter()
+            .filter_map(|r| r.strip_prefix(prefix)?.strip_suffix('.')?.parse().ok())
+            .min()?;
+        let instance = format!("{prefix}{n}.");
+        self.removed.retain(|r| *r != instance);
+        let defaults: Vec<(usize, Value)> = self
+            .template
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.path.starts_with(&instance) && s.writable != Some(false))
+            .map(|(i, s)| (i, default_of(s.xsd)))
+            .collect();
+        for (slot, v) in defaults {
+            self.overrides.insert(slot, (v, at));
+        }
+        self.learn(&format!("{prefix}{n}"), at);
+        Some(n)
     }
 }

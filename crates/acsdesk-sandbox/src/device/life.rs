@@ -9,7 +9,7 @@ impl SimDevice {
     /// reported at the first inform after them, downloads completing.
     pub(crate) fn step(&mut self, now_ms: i64) -> Informed {
         let mut out = Informed::default();
-        while self.next_inform_ms <= now_ms && out.at.len() < 10_000 {
+        while self.next_inform_ms <= now_ms && out.sessions.len() < 10_000 {
             let at = self.next_inform_ms;
             if !self.is_up(at) {
                 if self.forced_offline {
@@ -43,20 +43,29 @@ impl SimDevice {
             }
             self.last_inform_ms = at;
             self.informed_boot_ms = self.boot_ms;
+            let mut events = Vec::new();
             if let Some(bootstrap) = self.pending_boot.take() {
                 self.last_boot_ms = Some(at);
                 if bootstrap {
                     self.last_bootstrap_ms = Some(at);
                     self.static_ts_ms = at;
+                    events.push("0 BOOTSTRAP");
                 }
+                events.push("1 BOOT");
+            } else if std::mem::take(&mut self.summoned) {
+                events.push("6 CONNECTION REQUEST");
+            } else {
+                events.push("2 PERIODIC");
             }
             if let Some(d) = self.pending_download.clone() {
                 if at >= d.done_at_ms {
                     self.pending_download = None;
                     self.finish_download(&d, at, &mut out);
+                    events.push("7 TRANSFER COMPLETE");
                 }
             }
-            out.at.push(at);
+            self.learn_inform(at);
+            out.sessions.push((at, events));
             if self.simulated {
                 // Rare events: an outage (0.2 %) or a spontaneous reboot (0.1 %) per inform.
                 let roll = self.rng.range(0, 1000);

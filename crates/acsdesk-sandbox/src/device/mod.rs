@@ -10,8 +10,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod cwmp;
+mod declare;
 mod generate;
 mod life;
+
+pub(crate) use declare::Changes;
 
 pub use generate::{escape_part, Rng};
 
@@ -77,11 +80,22 @@ pub(crate) struct Leaf<'a> {
     pub(crate) ts: Option<i64>,
 }
 
+/// A value GenieACS holds for a router whose document is GenieACS's own record (a
+/// factory-fresh router): what it last read or set, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Known {
+    pub(crate) value: Value,
+    pub(crate) xsd: &'static str,
+    pub(crate) writable: Option<bool>,
+    pub(crate) ts_ms: i64,
+}
+
 /// What happened at an inform, for the server to act on.
 #[derive(Debug, Default)]
 pub(crate) struct Informed {
-    /// The instants of the informs (queued tasks run in each session).
-    pub(crate) at: Vec<i64>,
+    /// The sessions: when, and the events the Inform carried (queued tasks and the
+    /// presets for those events run in each).
+    pub(crate) sessions: Vec<(i64, Vec<&'static str>)>,
     /// Downloads that ended with a fault: (task id, fault, when, provisions text).
     pub(crate) failed_downloads: Vec<(String, CwmpFault, i64, String)>,
 }
@@ -148,6 +162,15 @@ pub struct SimDevice {
     pub queue: Vec<QueuedTask>,
     /// Executed tasks: (when, name, task id).
     pub executed: Vec<(i64, String, String)>,
+    /// Provisions run by presets, newest last (bounded): what each did.
+    pub(crate) ran: Vec<Value>,
+    /// GenieACS's own record of the tree, for routers it met factory-fresh: only what an
+    /// inform carried or a provision or task read or set, with the value of that moment.
+    /// `None` for the generated fleet, whose documents show every value as of its last
+    /// inform (as if a monitoring provision refreshed them).
+    pub(crate) known: Option<BTreeMap<String, Known>>,
+    /// The next session was summoned by a connection request.
+    pub(crate) summoned: bool,
     /// Whether the simulation moves it (imported devices stay as recorded).
     simulated: bool,
     rng: Rng,
@@ -185,6 +208,11 @@ impl SimDevice {
     pub fn ppp_ok(&self) -> bool {
         if self.ppp_forced_fail {
             return false;
+        }
+        if let Some(wan) = &self.template.wan {
+            if self.is_removed(&format!("{wan}.")) {
+                return false;
+            }
         }
         match self.template.slot_of(&Gen::PppUser) {
             Some(slot) => self
@@ -254,8 +282,26 @@ impl SimDevice {
             .max(self.refreshed_at(path).unwrap_or(i64::MIN))
     }
 
-    /// Every leaf the device has now, by path.
+    /// Every leaf of the device's document, by path: GenieACS's record where it keeps
+    /// one, else the router's tree as of its last inform.
     pub(crate) fn leaves(&self) -> Vec<Leaf<'_>> {
+        match &self.known {
+            Some(known) => known
+                .iter()
+                .map(|(p, k)| Leaf {
+                    path: p.as_str(),
+                    value: Some(k.value.clone()),
+                    xsd: Some(k.xsd),
+                    writable: k.writable,
+                    ts: Some(k.ts_ms),
+                })
+                .collect(),
+            None => self.live_leaves(),
+        }
+    }
+
+    /// Every leaf the router itself has now, by path.
+    pub(crate) fn live_leaves(&self) -> Vec<Leaf<'_>> {
         let mut out: Vec<Leaf<'_>> = self
             .template
             .slots
@@ -287,6 +333,14 @@ impl SimDevice {
 
     /// The value of a parameter path, as GenieACS holds it.
     pub fn value(&self, path: &str) -> Option<Value> {
+        if let Some(known) = &self.known {
+            return known.get(path).map(|k| k.value.clone());
+        }
+        self.live_value(path)
+    }
+
+    /// The value of a parameter path on the router itself (secrets read back empty).
+    pub(crate) fn live_value(&self, path: &str) -> Option<Value> {
         if self.is_removed(path) {
             return None;
         }
@@ -303,7 +357,7 @@ impl SimDevice {
     }
 
     /// A parameter's type and writability.
-    fn meta(&self, path: &str) -> Option<(&'static str, Option<bool>)> {
+    pub(crate) fn meta(&self, path: &str) -> Option<(&'static str, Option<bool>)> {
         if self.is_removed(path) {
             return None;
         }
@@ -317,7 +371,7 @@ impl SimDevice {
     }
 
     /// Sets a parameter as a `setParameterValues` would (typed), at `at`.
-    fn set_value(&mut self, path: &str, value: Value, at: i64) {
+    pub(crate) fn set_value(&mut self, path: &str, value: Value, at: i64) {
         match self.template.slot(path) {
             Some(slot) => {
                 if self.template.slots[slot].gen == Gen::Interval {
@@ -327,13 +381,27 @@ impl SimDevice {
                         self.next_inform_ms = self.next_inform_ms.min(at + self.interval_s * 1000);
                     }
                 }
-                self.overrides.insert(slot, (value, at));
+                self.overrides.insert(slot, (value.clone(), at));
             }
             None => {
                 if let Some(e) = self.extra.get_mut(path) {
-                    e.value = value;
+                    e.value = value.clone();
                     e.ts_ms = at;
                 }
+            }
+        }
+        // GenieACS records the value it set.
+        if let Some((xsd, writable)) = self.meta(path) {
+            if let Some(known) = &mut self.known {
+                known.insert(
+                    path.to_owned(),
+                    Known {
+                        value,
+                        xsd,
+                        writable,
+                        ts_ms: at,
+                    },
+                );
             }
         }
     }
@@ -372,6 +440,14 @@ impl SimDevice {
                 for (suffix, what) in [("._type", 1), ("._writable", 2), ("._timestamp", 3)] {
                     if let Some(p) = path.strip_suffix(suffix) {
                         let (xsd, writable) = self.meta(p)?;
+                        if let Some(known) = &self.known {
+                            let k = known.get(p)?;
+                            return match what {
+                                1 => Some(json!(k.xsd)),
+                                2 => k.writable.map(Value::from),
+                                _ => Some(json!(k.ts_ms)),
+                            };
+                        }
                         return match what {
                             1 => Some(json!(xsd)),
                             2 => writable.map(Value::from),

@@ -9,6 +9,7 @@ mod scenario;
 
 use crate::clock::VirtualClock;
 use crate::device::{CwmpFault, SimDevice};
+use crate::provisioning::{Catalog, Sessions};
 use acsdesk_time::iso;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -68,6 +69,8 @@ pub(crate) struct Shared {
     pub(crate) files: Mutex<BTreeMap<String, StoredFile>>,
     /// presets, provisions, virtualParameters, objects: name → document.
     pub(crate) collections: Mutex<HashMap<&'static str, BTreeMap<String, Value>>>,
+    /// The presets and provisions as sessions run them, read again after a change.
+    pub(crate) catalog: Mutex<Option<Arc<Catalog>>>,
     pub(crate) chaos: Mutex<Chaos>,
     pub(crate) task_counter: AtomicU64,
 }
@@ -219,6 +222,7 @@ impl Shared {
                 .get(name)
                 .map(|f| (f.metadata["version"].as_str().map(str::to_owned), f.bad))
         };
+        let mut engine = Sessions::new(self.catalog());
         let mut fleet = lock(&self.fleet);
         let mut faults = lock(&self.faults);
         for dev in &mut fleet.devices {
@@ -227,8 +231,9 @@ impl Shared {
                 let f = fault_doc(&dev.id, &format!("task_{task_id}"), &fault, at, &provisions);
                 faults.insert(format!("{}:task_{task_id}", dev.id), f);
             }
-            for at in informed.at {
+            for (at, events) in informed.sessions {
                 run_queue(dev, at, &mut faults, &file_of, rate);
+                engine.session(dev, at, &events, &mut faults);
             }
             // GenieACS drops tasks past their expiry.
             dev.queue.retain(|q| {
@@ -238,6 +243,40 @@ impl Shared {
                     .is_none_or(|e| now <= q.at_ms + e * 1000)
             });
         }
+    }
+
+    /// The presets and provisions sessions run now.
+    pub(crate) fn catalog(&self) -> Arc<Catalog> {
+        let mut cached = lock(&self.catalog);
+        if let Some(c) = cached.as_ref() {
+            return c.clone();
+        }
+        let built = {
+            let collections = lock(&self.collections);
+            let empty = BTreeMap::new();
+            Arc::new(Catalog::build(
+                collections.get("presets").unwrap_or(&empty),
+                collections.get("provisions").unwrap_or(&empty),
+            ))
+        };
+        *cached = Some(built.clone());
+        built
+    }
+
+    /// A session summoned by a connection request at `now`: the queued tasks, then the
+    /// presets for `6 CONNECTION REQUEST`.
+    pub(crate) fn summoned_session(
+        &self,
+        dev: &mut SimDevice,
+        now: i64,
+        faults: &mut BTreeMap<String, Value>,
+        files: &crate::device::Files<'_>,
+        download_failure_rate: f64,
+    ) {
+        dev.last_inform_ms = now;
+        dev.informed_boot_ms = dev.boot_ms;
+        run_queue(dev, now, faults, files, download_failure_rate);
+        Sessions::new(self.catalog()).session(dev, now, &["6 CONNECTION REQUEST"], faults);
     }
 
     pub(crate) fn next_task_id(&self) -> String {

@@ -4,7 +4,7 @@
 //! same 404 — and answered with its status codes, reason phrases and bodies.
 
 use super::list::{self, list_response, query_map, ListParams};
-use super::{body_bytes, lock, method_not_allowed, reply, run_queue, text, Shared, StoredFile};
+use super::{body_bytes, lock, method_not_allowed, reply, text, Shared, StoredFile};
 use crate::document::render;
 use acsdesk_time::iso;
 use axum::body::{Body, Bytes};
@@ -406,9 +406,7 @@ fn device_tasks(s: &Shared, id: &str, q: &HashMap<String, String>, body: Bytes) 
             );
         }
         // The connection request starts a session: whatever is queued runs.
-        dev.last_inform_ms = now;
-        dev.informed_boot_ms = dev.boot_ms;
-        run_queue(dev, now, &mut lock(&s.faults), &file_of, rate);
+        s.summoned_session(dev, now, &mut lock(&s.faults), &file_of, rate);
         return text(StatusCode::OK, None, "");
     }
     let mut task: Value = match serde_json::from_slice(&body) {
@@ -467,6 +465,7 @@ fn device_tasks(s: &Shared, id: &str, q: &HashMap<String, String>, body: Bytes) 
     if q.get("timeout").map(String::as_str) == Some("0") {
         // The NBI does not wait for the session; it starts a moment later.
         dev.next_inform_ms = dev.next_inform_ms.min(now + 1);
+        dev.summoned = true;
         return reply(
             StatusCode::ACCEPTED,
             Some("Task queued but not processed"),
@@ -474,9 +473,7 @@ fn device_tasks(s: &Shared, id: &str, q: &HashMap<String, String>, body: Bytes) 
             true,
         );
     }
-    dev.last_inform_ms = now;
-    dev.informed_boot_ms = dev.boot_ms;
-    run_queue(dev, now, &mut faults, &file_of, rate);
+    s.summoned_session(dev, now, &mut faults, &file_of, rate);
     if faults.contains_key(&format!("{id}:task_{task_id}")) {
         reply(StatusCode::ACCEPTED, Some("Task faulted"), json_task, true)
     } else if dev.queue.iter().any(|t| t.task["_id"] == task_id.as_str()) {
@@ -584,69 +581,6 @@ async fn file_item(
     }
 }
 
-/// A cheap syntax check for provision and virtual-parameter scripts: balanced brackets
-/// and closed strings and comments (GenieACS compiles them; the sandbox catches what is
-/// plainly broken).
-fn script_error(script: &str) -> Option<String> {
-    let mut stack = Vec::new();
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut chars = script.chars().peekable();
-    while let Some(c) = chars.next() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '/' if chars.peek() == Some(&'/') => {
-                for n in chars.by_ref() {
-                    if n == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut prev = ' ';
-                let mut closed = false;
-                for n in chars.by_ref() {
-                    if prev == '*' && n == '/' {
-                        closed = true;
-                        break;
-                    }
-                    prev = n;
-                }
-                if !closed {
-                    return Some("SyntaxError: Invalid or unexpected token".into());
-                }
-            }
-            '"' | '\'' | '`' => quote = Some(c),
-            '(' | '[' | '{' => stack.push(c),
-            ')' | ']' | '}' => {
-                let want = match c {
-                    ')' => '(',
-                    ']' => '[',
-                    _ => '{',
-                };
-                if stack.pop() != Some(want) {
-                    return Some(format!("SyntaxError: Unexpected token '{c}'"));
-                }
-            }
-            _ => {}
-        }
-    }
-    if quote.is_some() {
-        return Some("SyntaxError: Invalid or unexpected token".into());
-    }
-    (!stack.is_empty()).then(|| "SyntaxError: Unexpected end of input".to_owned())
-}
-
 async fn config_item(
     s: &Shared,
     method: &Method,
@@ -670,7 +604,7 @@ async fn config_item(
                 }
             } else {
                 let script = String::from_utf8_lossy(&body).into_owned();
-                if let Some(e) = script_error(&script) {
+                if let Some(e) = crate::provisioning::syntax_error(&script) {
                     return text(StatusCode::BAD_REQUEST, None, &e);
                 }
                 json!({"_id": name, "script": script})
@@ -679,10 +613,12 @@ async fn config_item(
                 .entry(coll)
                 .or_default()
                 .insert(name, doc);
+            *lock(&s.catalog) = None;
             text(StatusCode::OK, None, "")
         }
         Method::DELETE => {
             lock(&s.collections).entry(coll).or_default().remove(&name);
+            *lock(&s.catalog) = None;
             text(StatusCode::OK, None, "")
         }
         _ => method_not_allowed("PUT, DELETE"),
@@ -712,13 +648,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scripts_with_comments_strings_and_brackets() {
-        assert_eq!(script_error("declare('a', {value: 1}); // ok ) ]"), None);
-        assert_eq!(script_error("/* ( */ let x = \"}\";"), None);
-        assert!(script_error("declare(\"x\", {value: 1}").is_some());
-        assert!(script_error("let s = 'open").is_some());
-        assert!(script_error("/* never closed").is_some());
-        assert!(script_error("a)").is_some());
+    fn scripts_are_compiled_when_stored() {
+        use crate::provisioning::syntax_error;
+        assert_eq!(syntax_error("declare('a', {value: 1}); // ok ) ]"), None);
+        assert_eq!(syntax_error("/* ( */ let x = \"}\";"), None);
+        for broken in [
+            "declare(\"x\", {value: 1}",
+            "let s = 'open",
+            "/* never closed",
+            "a)",
+            "let let = 1;",
+        ] {
+            let e = syntax_error(broken).unwrap_or_else(|| panic!("{broken} compiled"));
+            assert!(e.starts_with("SyntaxError: "), "{broken}: {e}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use super::{lock, reply, text, Shared};
 use crate::device::SimDevice;
+use crate::model::Model;
 use acsdesk_time::iso;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -23,10 +24,12 @@ AcsDesk sandbox scenario API (not part of GenieACS):
   POST /_sandbox/devices/<id>/offline|online    unplug or plug in a router
   POST /_sandbox/devices/<id>/busy              hold it in a CWMP session (new tasks get 503); online frees it
   POST /_sandbox/devices/<id>/ppp-fail|ppp-ok   break or mend PPP authentication
-  POST /_sandbox/devices/<id>/reboot            a spontaneous reboot
+  POST /_sandbox/devices/new?vendor=V&serial=S   a factory-fresh router's first contact (0 BOOTSTRAP);
+                                                V: mikrotik, mikrotik-lte, tp-link, huawei, zte
+  POST /_sandbox/devices/<id>/reboot            a spontaneous reboot (its next session: 1 BOOT)
   POST /_sandbox/devices/<id>/unsupported?task=NAME   answer that CWMP method with fault 9000
   POST /_sandbox/devices/<id>/supported?task=NAME     undo it
-  GET  /_sandbox/devices/<id>/executed          the tasks it ran, with times
+  GET  /_sandbox/devices/<id>/executed          the tasks and preset provisions it ran, with times
   POST /_sandbox/files/<name>/bad|good          firmware that fails (cwmp.9010) or installs
   POST /_sandbox/chaos?latency_ms=&fail_requests=&fail_status=&drop_requests=&drop_answers=&download_failure_rate=
                                                 (drop_answers: carried out, then the connection drops)
@@ -41,6 +44,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance))
+        .route("/_sandbox/devices/new", post(new_device))
         .route("/_sandbox/devices/{id}/executed", get(executed))
         .route("/_sandbox/devices/{id}/{state}", post(device_state))
         .route("/_sandbox/files/{name}/{state}", post(file_state))
@@ -136,12 +140,82 @@ async fn executed(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Respo
     let Some(d) = fleet.get(&id) else {
         return text(StatusCode::NOT_FOUND, None, "No such device");
     };
-    let log: Vec<Value> = d
+    let mut log: Vec<(String, Value)> = d
         .executed
         .iter()
-        .map(|(at, name, task)| json!({"at": iso(*at), "name": name, "task": task}))
+        .map(|(at, name, task)| {
+            (
+                iso(*at),
+                json!({"at": iso(*at), "name": name, "task": task}),
+            )
+        })
+        .chain(
+            d.ran
+                .iter()
+                .map(|r| (r["at"].as_str().unwrap_or_default().to_owned(), r.clone())),
+        )
         .collect();
+    // In time order; a session's tasks before its provisions, as GenieACS runs them.
+    log.sort_by(|a, b| a.0.cmp(&b.0));
+    let log: Vec<Value> = log.into_iter().map(|(_, v)| v).collect();
     reply(StatusCode::OK, None, Value::Array(log).to_string(), true)
+}
+
+/// `POST /_sandbox/devices/new?vendor=V&serial=S`: a router fresh from the factory makes
+/// first contact now, and its first session (`0 BOOTSTRAP`, `1 BOOT`) runs the presets.
+async fn new_device(
+    State(s): State<Arc<Shared>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let model = match q.get("vendor").map(|v| v.to_ascii_lowercase()).as_deref() {
+        Some("mikrotik") => Model::MikroTik,
+        Some("mikrotik-lte") => Model::MikroTikLte,
+        Some("tp-link" | "tplink") => Model::TpLink,
+        Some("huawei") => Model::Huawei,
+        Some("zte") => Model::Zte,
+        _ => {
+            return text(
+                StatusCode::BAD_REQUEST,
+                None,
+                "give vendor=mikrotik, mikrotik-lte, tp-link, huawei or zte",
+            )
+        }
+    };
+    let Some(serial) = q.get("serial").map(|s| s.trim()).filter(|s| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    }) else {
+        return text(
+            StatusCode::BAD_REQUEST,
+            None,
+            "give serial=S (letters, digits, - or _, at most 64)",
+        );
+    };
+    s.advance();
+    let now = s.clock.now_ms();
+    let id = {
+        let mut fleet = lock(&s.fleet);
+        let dev = SimDevice::factory_new(model, serial, fleet.devices.len() as u64, now);
+        if fleet.get(&dev.id).is_some() {
+            return text(
+                StatusCode::CONFLICT,
+                None,
+                "GenieACS already knows this router",
+            );
+        }
+        let id = dev.id.clone();
+        fleet.insert(vec![dev]);
+        id
+    };
+    s.advance();
+    reply(
+        StatusCode::OK,
+        None,
+        json!({"_id": id, "now": iso(now)}).to_string(),
+        true,
+    )
 }
 
 async fn file_state(

@@ -7,6 +7,7 @@
 mod behaviour;
 mod conformance;
 mod nbi;
+mod provisioning;
 
 use acsdesk_sandbox::{Sandbox, SandboxHandle};
 
