@@ -258,6 +258,13 @@ pub mod objects {
     /// TR-181 Ethernet interfaces (MAC addresses).
     pub const TR181_ETH_INTERFACE: &str = "Device.Ethernet.Interface.*";
 
+    /// The leaves under a TR-098 WiFi network that may hold its passphrase, in order of
+    /// preference (Huawei and ZTE firmware differ in which they have).
+    pub const TR098_WLAN_PASSPHRASE: &[&str] = &[
+        "KeyPassphrase",
+        "PreSharedKey.1.KeyPassphrase",
+        "PreSharedKey.1.PreSharedKey",
+    ];
     /// Every object pattern, for building projections.
     pub const ALL: &[&str] = &[
         TR098_WAN_PPP,

@@ -73,12 +73,8 @@ pub(crate) fn tr098(tree: &Tree<'_>) -> Vec<WifiNetwork> {
                 })
                 .unwrap_or(Band::Unknown);
             // Probe which passphrase parameter exists (Huawei and ZTE differ by firmware).
-            let passphrase_path = [
-                "KeyPassphrase",
-                "PreSharedKey.1.KeyPassphrase",
-                "PreSharedKey.1.PreSharedKey",
-            ]
-            .iter()
+            let passphrase_path = objects::TR098_WLAN_PASSPHRASE
+                .iter()
             .map(|leaf| format!("{path}.{leaf}"))
             .find(|p| tree.node(p).is_some());
             WifiNetwork {

@@ -13,6 +13,7 @@ pub mod devices;
 pub mod error;
 pub mod events;
 pub mod input;
+pub mod provisioning;
 pub mod settings;
 pub mod states;
 pub mod subscribers;
@@ -21,5 +22,5 @@ pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};
 pub use states::{
     ActionStatus, AlertKind, AlertState, BandChoice, ChannelKind, HealthState, LogLevel,
-    MaintenanceScope, Metric, Severity, WifiBand,
+    MaintenanceScope, Metric, Monitored, Severity, WifiBand,
 };

@@ -393,3 +393,24 @@ mod tests {
         assert!(!Failed.can_move_to(Sent));
     }
 }
+
+words! {
+    /// A group of values the monitoring provision makes GenieACS refresh at every
+    /// periodic inform.
+    Monitored {
+        /// CPU use.
+        Cpu => "cpu",
+        /// Memory use.
+        Memory => "memory",
+        /// Uptime.
+        Uptime => "uptime",
+        /// WAN traffic counters.
+        Traffic => "traffic",
+        /// Optical and cellular signal.
+        Signal => "signal",
+        /// The WAN connection: status, last error, address, PPPoE user.
+        Wan => "wan",
+        /// WiFi networks: names and whether they are on.
+        Wifi => "wifi",
+    }
+}

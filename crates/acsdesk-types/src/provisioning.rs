@@ -1,0 +1,161 @@
+//! A tenant's provisioning profile: what AcsDesk makes GenieACS apply to every linked
+//! router (PPPoE from the subscriber, WiFi from the subscriber or a pattern, the periodic
+//! inform interval) and which values it makes GenieACS refresh at every inform.
+
+use crate::settings::InvalidSetting;
+use crate::states::Monitored;
+use serde::{Deserialize, Serialize};
+
+/// The placeholders a WiFi pattern may use.
+pub const PATTERN_FIELDS: &[&str] = &["account", "name", "serial", "serial_last4", "phone_last4"];
+
+/// What AcsDesk installs into a tenant's GenieACS servers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProvisioningProfile {
+    /// Seconds between a router's periodic informs (60 to 86,400; default 300, as ISPs
+    /// set it).
+    pub inform_interval_s: u32,
+    /// Whether the subscriber's PPPoE credentials are applied (default yes).
+    pub pppoe: bool,
+    /// The WiFi name: `None` takes the subscriber's, a pattern builds it
+    /// (`{account}`, `{name}`, `{serial}`, `{serial_last4}`, `{phone_last4}`).
+    pub ssid_pattern: Option<String>,
+    /// The WiFi passphrase likewise.
+    pub passphrase_pattern: Option<String>,
+    /// Appended to the name of a 5 GHz network (`""`: the same name on both bands).
+    pub ssid_5ghz_suffix: String,
+    /// What the monitoring provision refreshes at each periodic inform.
+    pub monitoring: Vec<Monitored>,
+}
+
+impl Default for ProvisioningProfile {
+    fn default() -> Self {
+        Self {
+            inform_interval_s: 300,
+            pppoe: true,
+            ssid_pattern: None,
+            passphrase_pattern: None,
+            ssid_5ghz_suffix: String::new(),
+            monitoring: Monitored::ALL.to_vec(),
+        }
+    }
+}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> InvalidSetting {
+    InvalidSetting {
+        field,
+        reason: reason.into(),
+    }
+}
+
+fn check_pattern(field: &'static str, pattern: &str) -> Result<(), InvalidSetting> {
+    if pattern.trim().is_empty() {
+        return Err(invalid(field, "a pattern cannot be empty (leave it unset to use the subscriber's)"));
+    }
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| invalid(field, "a '{' is not closed"))?;
+        let name = &after[..close];
+        if !PATTERN_FIELDS.contains(&name) {
+            return Err(invalid(
+                field,
+                format!(
+                    "unknown placeholder {{{name}}}; use {}",
+                    PATTERN_FIELDS
+                        .iter()
+                        .map(|f| format!("{{{f}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+impl ProvisioningProfile {
+    /// Checks every value; the error names the setting.
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        if !(60..=86_400).contains(&self.inform_interval_s) {
+            return Err(invalid(
+                "inform_interval_s",
+                "choose between 60 and 86400 seconds",
+            ));
+        }
+        if let Some(p) = &self.ssid_pattern {
+            check_pattern("ssid_pattern", p)?;
+        }
+        if let Some(p) = &self.passphrase_pattern {
+            check_pattern("passphrase_pattern", p)?;
+        }
+        if self.ssid_5ghz_suffix.chars().count() > 8 {
+            return Err(invalid("ssid_5ghz_suffix", "at most 8 characters"));
+        }
+        Ok(())
+    }
+
+    /// A pattern filled in for one subscriber and router.
+    pub fn render(pattern: &str, values: &PatternValues<'_>) -> String {
+        let last4 = |s: &str| {
+            let chars: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+            chars[chars.len().saturating_sub(4)..].iter().collect::<String>()
+        };
+        pattern
+            .replace("{account}", values.account)
+            .replace("{name}", values.name)
+            .replace("{serial_last4}", &last4(values.serial))
+            .replace("{serial}", values.serial)
+            .replace("{phone_last4}", &last4(values.phone.unwrap_or_default()))
+    }
+}
+
+/// What a pattern can take from a subscriber and its router.
+#[derive(Debug, Clone, Copy)]
+pub struct PatternValues<'a> {
+    /// Account number.
+    pub account: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// The router's serial.
+    pub serial: &'a str,
+    /// Phone.
+    pub phone: Option<&'a str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_name_known_fields_and_render_per_subscriber() {
+        let mut p = ProvisioningProfile::default();
+        assert_eq!(p.validate(), Ok(()));
+        p.ssid_pattern = Some("Net-{account}-{serial_last4}".into());
+        assert_eq!(p.validate(), Ok(()));
+        let v = PatternValues {
+            account: "1001",
+            name: "Ana Ruiz",
+            serial: "48575443-C0FFEE01",
+            phone: Some("+34 600 11 22 33"),
+        };
+        assert_eq!(
+            ProvisioningProfile::render("Net-{account}-{serial_last4}", &v),
+            "Net-1001-EE01"
+        );
+        assert_eq!(ProvisioningProfile::render("{phone_last4}{name}", &v), "2233Ana Ruiz");
+        p.passphrase_pattern = Some("{acount}".into());
+        let e = p.validate().unwrap_err();
+        assert_eq!(e.field, "passphrase_pattern");
+        assert!(e.reason.contains("{acount}"));
+        p.passphrase_pattern = Some("x{account".into());
+        assert!(p.validate().unwrap_err().reason.contains("not closed"));
+        p.passphrase_pattern = None;
+        p.inform_interval_s = 30;
+        assert_eq!(p.validate().unwrap_err().field, "inform_interval_s");
+    }
+}
