@@ -11,6 +11,7 @@ pub mod clock;
 pub mod http;
 pub mod monitor;
 pub mod paths;
+pub mod provisioning;
 pub mod store;
 pub mod subscribers;
 pub mod sync;

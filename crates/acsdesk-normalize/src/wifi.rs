@@ -75,8 +75,8 @@ pub(crate) fn tr098(tree: &Tree<'_>) -> Vec<WifiNetwork> {
             // Probe which passphrase parameter exists (Huawei and ZTE differ by firmware).
             let passphrase_path = objects::TR098_WLAN_PASSPHRASE
                 .iter()
-            .map(|leaf| format!("{path}.{leaf}"))
-            .find(|p| tree.node(p).is_some());
+                .map(|leaf| format!("{path}.{leaf}"))
+                .find(|p| tree.node(p).is_some());
             WifiNetwork {
                 band,
                 ssid: get("SSID"),

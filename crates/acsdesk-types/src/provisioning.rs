@@ -51,7 +51,10 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> InvalidSetting {
 
 fn check_pattern(field: &'static str, pattern: &str) -> Result<(), InvalidSetting> {
     if pattern.trim().is_empty() {
-        return Err(invalid(field, "a pattern cannot be empty (leave it unset to use the subscriber's)"));
+        return Err(invalid(
+            field,
+            "a pattern cannot be empty (leave it unset to use the subscriber's)",
+        ));
     }
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
@@ -103,7 +106,9 @@ impl ProvisioningProfile {
     pub fn render(pattern: &str, values: &PatternValues<'_>) -> String {
         let last4 = |s: &str| {
             let chars: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
-            chars[chars.len().saturating_sub(4)..].iter().collect::<String>()
+            chars[chars.len().saturating_sub(4)..]
+                .iter()
+                .collect::<String>()
         };
         pattern
             .replace("{account}", values.account)
@@ -147,7 +152,10 @@ mod tests {
             ProvisioningProfile::render("Net-{account}-{serial_last4}", &v),
             "Net-1001-EE01"
         );
-        assert_eq!(ProvisioningProfile::render("{phone_last4}{name}", &v), "2233Ana Ruiz");
+        assert_eq!(
+            ProvisioningProfile::render("{phone_last4}{name}", &v),
+            "2233Ana Ruiz"
+        );
         p.passphrase_pattern = Some("{acount}".into());
         let e = p.validate().unwrap_err();
         assert_eq!(e.field, "passphrase_pattern");

@@ -273,6 +273,15 @@ impl SimDevice {
                 out.entry(segs[..depth].join(".")).or_insert(true);
             }
         }
+        // A table whose every instance is gone is still an object of the tree.
+        for removed in &self.removed {
+            let instance = removed.trim_end_matches('.');
+            if let Some((table, n)) = instance.rsplit_once('.') {
+                if n.parse::<u32>().is_ok() && table.split('.').count() == depth {
+                    out.entry(table.to_owned()).or_insert(true);
+                }
+            }
+        }
         out
     }
 

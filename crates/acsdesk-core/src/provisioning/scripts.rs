@@ -1,0 +1,311 @@
+//! The provision scripts AcsDesk installs, generated from the one parameter registry
+//! (`normalize::registry`): `acsdesk-configure` applies a subscriber's values once per
+//! change and marks the router with the change's tag; `acsdesk-monitor` makes GenieACS
+//! refresh the chosen values at each inform. Both run inside GenieACS, with AcsDesk closed.
+//!
+//! Written for GenieACS's sandbox: a script is re-run until what it declared has been
+//! fetched, so it reads only through `declare` and keeps no state of its own between runs.
+
+use crate::normalize::registry::{candidates, objects, Field};
+use crate::normalize::DataModel;
+use acsdesk_types::Monitored;
+use serde_json::Value;
+
+/// The configuration script. Its `args`: the change's version, PPPoE username and
+/// password, WiFi name and passphrase, the 5 GHz suffix and the inform interval (an
+/// empty value leaves that setting alone).
+const CONFIGURE: &str = r#"
+const now = Date.now();
+const version = String(args[0] || "");
+const pppUser = String(args[1] || "");
+const pppPass = String(args[2] || "");
+const ssid = String(args[3] || "");
+const psk = String(args[4] || "");
+const suffix = String(args[5] || "");
+const interval = Number(args[6]) || 0;
+
+function paths(pattern) {
+  const out = [];
+  for (const p of declare(pattern, {path: now})) out.push(p.path);
+  return out;
+}
+function text(path) {
+  const v = declare(path, {value: 1}).value;
+  return v === undefined ? "" : String(v[0]);
+}
+function set(path, value) {
+  declare(path, {value: 1}, {value: value});
+}
+// How much a WAN connection looks like the internet service (the registry's rule).
+function service(conn) {
+  const list = text(conn + ".X_HW_SERVICELIST").toUpperCase();
+  const name = text(conn + ".Name").toUpperCase();
+  let score = 0;
+  if (list) score += list.indexOf("INTERNET") >= 0 ? 8 : -8;
+  if (name.indexOf("INTERNET") >= 0) score += 2;
+  else if (/TR069|VOIP|IPTV|MGMT/.test(name)) score -= 2;
+  return score;
+}
+function pppTr098() {
+  const existing = paths(@PPP98@)
+    .filter((c) => text(c + ".ConnectionType").toLowerCase().indexOf("bridged") < 0);
+  let best = null, top = -1e9;
+  for (const c of existing) {
+    const s = service(c);
+    if (s > top) { top = s; best = c; }
+  }
+  if (best) return best;
+  // No PPP connection (a router shipped for DHCP): create one beside the internet service.
+  let host = null;
+  top = -1e9;
+  for (const table of paths(@PPP98_TABLE@)) {
+    const device = table.slice(0, table.lastIndexOf("."));
+    const ips = paths(device + ".WANIPConnection.*");
+    const s = ips.length ? Math.max.apply(null, ips.map(service)) : 0;
+    if (s >= top) { top = s; host = table; }
+  }
+  if (!host) throw new Error("no WAN connection device to create a PPP connection in");
+  declare(host + ".*", null, {path: 1});
+  const created = paths(host + ".*");
+  if (!created.length) throw new Error("the router did not create a PPP connection in " + host);
+  set(created[0] + ".ConnectionType", "IP_Routed");
+  return created[0];
+}
+function pppTr181() {
+  let list = paths(@PPP181@);
+  if (!list.length) {
+    declare(@PPP181@, null, {path: 1});
+    list = paths(@PPP181@);
+  }
+  if (!list.length) throw new Error("the router did not create a PPP interface");
+  return list[0];
+}
+function band98(w) {
+  const b = text(w + ".OperatingFrequencyBand");
+  if (b) return b.charAt(0) === "5" ? 5 : 2;
+  const channel = Number(text(w + ".Channel"));
+  if (channel > 14) return 5;
+  if (channel > 0) return 2;
+  const std = text(w + ".Standard").toLowerCase();
+  return std.indexOf("a") >= 0 && std.indexOf("b") < 0 && std.indexOf("g") < 0 ? 5 : 2;
+}
+function wifi98() {
+  const done = {};
+  for (const w of paths(@WLAN98@)) {
+    const band = band98(w);
+    if (done[band]) continue;
+    done[band] = true;
+    if (ssid) set(w + ".SSID", band === 5 ? ssid + suffix : ssid);
+    if (psk) {
+      const leaf = @PSK98@.map((l) => w + "." + l).find((p) => paths(p).length > 0);
+      if (!leaf) throw new Error("no passphrase parameter on " + w);
+      set(leaf, psk);
+    }
+  }
+}
+function wifi181() {
+  const done = {};
+  const aps = paths(@AP181@);
+  for (const s of paths(@SSID181@)) {
+    const radio = text(s + ".LowerLayers").split(",")[0].trim().replace(/\.$/, "");
+    const band = radio && text(radio + ".OperatingFrequencyBand").charAt(0) === "5" ? 5 : 2;
+    if (done[band]) continue;
+    done[band] = true;
+    if (ssid) set(s + ".SSID", band === 5 ? ssid + suffix : ssid);
+    if (psk) {
+      const ap = aps.find((a) => text(a + ".SSIDReference").replace(/\.$/, "") === s);
+      if (!ap) throw new Error("no access point for " + s);
+      set(ap + ".Security.KeyPassphrase", psk);
+    }
+  }
+}
+
+if (!version) throw new Error("acsdesk-configure needs the configuration's version");
+const tr098 = paths("InternetGatewayDevice.DeviceInfo.SoftwareVersion").length > 0;
+if (pppUser) {
+  const ppp = tr098 ? pppTr098() : pppTr181();
+  set(ppp + ".Enable", true);
+  set(ppp + ".Username", pppUser);
+  if (pppPass) set(ppp + ".Password", pppPass);
+}
+if (ssid || psk) {
+  if (tr098) wifi98();
+  else wifi181();
+}
+if (interval) {
+  const ms = (tr098 ? "InternetGatewayDevice" : "Device") + ".ManagementServer";
+  set(ms + ".PeriodicInformEnable", true);
+  set(ms + ".PeriodicInformInterval", interval);
+}
+for (const t of declare("Tags.*", {value: 1})) {
+  const name = t.path.slice(5);
+  if (name.indexOf(@TAG@) === 0 && name !== @TAG@ + version) declare(t.path, null, {value: false});
+}
+declare("Tags." + @TAG@ + version, null, {value: true});
+log("acsdesk: configuration " + version + " applied");
+"#;
+
+/// The monitoring script. Its `args`: the inform interval to keep (0: leave it).
+const MONITOR: &str = r#"
+const now = Date.now();
+const hour = Date.now(3600000);
+const interval = Number(args[0]) || 0;
+const tr098 = declare("InternetGatewayDevice.DeviceInfo.SoftwareVersion", {path: hour}).size > 0;
+const refresh = tr098 ? @REFRESH98@ : @REFRESH181@;
+for (const p of refresh) declare(p, {path: hour, value: now});
+if (interval) {
+  const ms = (tr098 ? "InternetGatewayDevice" : "Device") + ".ManagementServer";
+  declare(ms + ".PeriodicInformInterval", {value: hour}, {value: interval});
+}
+"#;
+
+fn js(v: impl serde::Serialize) -> String {
+    serde_json::to_string(&v).unwrap_or_else(|_| "null".into())
+}
+
+fn header(name: &str, what: &str) -> String {
+    format!(
+        "// {name}: {what}\n// Generated by AcsDesk from its parameter registry and rewritten by\n// `acsdesk provision install`; changes made here are overwritten.\n"
+    )
+}
+
+/// The `acsdesk-configure` provision.
+pub fn configure(tag_prefix: &str) -> String {
+    let table = objects::TR098_WAN_PPP
+        .strip_suffix(".*")
+        .unwrap_or(objects::TR098_WAN_PPP);
+    let body = CONFIGURE
+        .replace("@PPP98_TABLE@", &js(table))
+        .replace("@PPP98@", &js(objects::TR098_WAN_PPP))
+        .replace("@PPP181@", &js(objects::TR181_PPP))
+        .replace("@WLAN98@", &js(objects::TR098_WLAN))
+        .replace("@PSK98@", &js(objects::TR098_WLAN_PASSPHRASE))
+        .replace("@AP181@", &js(objects::TR181_ACCESS_POINT))
+        .replace("@SSID181@", &js(objects::TR181_SSID))
+        .replace("@TAG@", &js(tag_prefix));
+    header(
+        "acsdesk-configure",
+        "a subscriber's PPPoE, WiFi and inform interval, applied once per change.",
+    ) + body.trim_start()
+}
+
+/// The paths the monitoring refreshes for `what`, per data model.
+pub fn monitored_paths(what: &[Monitored], model: DataModel) -> Vec<String> {
+    let fields = |fs: &[Field]| -> Vec<String> {
+        fs.iter()
+            .flat_map(|f| candidates(*f).iter())
+            .filter(|c| c.model == model)
+            .map(|c| c.path.to_owned())
+            .collect()
+    };
+    let under = |object: &str, leaves: &[&str]| -> Vec<String> {
+        leaves.iter().map(|l| format!("{object}.{l}")).collect()
+    };
+    let tr098 = model == DataModel::Tr098;
+    let mut out = Vec::new();
+    for m in what {
+        let add: Vec<String> = match (m, tr098) {
+            (Monitored::Cpu, _) => fields(&[Field::CpuUsage]),
+            (Monitored::Memory, _) => fields(&[
+                Field::MemoryUsedPercent,
+                Field::MemoryFree,
+                Field::MemoryTotal,
+            ]),
+            (Monitored::Uptime, _) => fields(&[Field::UpTime]),
+            (Monitored::Signal, _) => fields(&[Field::OpticalRxPower, Field::CellularRssi]),
+            (Monitored::Traffic, true) => [
+                under(
+                    objects::TR098_WAN_COMMON,
+                    &["TotalBytesSent", "TotalBytesReceived"],
+                ),
+                under(
+                    objects::TR098_WAN_PPP,
+                    &["Stats.EthernetBytesSent", "Stats.EthernetBytesReceived"],
+                ),
+            ]
+            .concat(),
+            (Monitored::Traffic, false) => [
+                under(
+                    objects::TR181_IP,
+                    &["Stats.BytesSent", "Stats.BytesReceived"],
+                ),
+                under(
+                    objects::TR181_PPP,
+                    &["Stats.BytesSent", "Stats.BytesReceived"],
+                ),
+            ]
+            .concat(),
+            (Monitored::Wan, true) => [
+                under(
+                    objects::TR098_WAN_PPP,
+                    &[
+                        "ConnectionStatus",
+                        "LastConnectionError",
+                        "ExternalIPAddress",
+                        "Username",
+                    ],
+                ),
+                under(
+                    objects::TR098_WAN_IP,
+                    &["ConnectionStatus", "ExternalIPAddress"],
+                ),
+            ]
+            .concat(),
+            (Monitored::Wan, false) => [
+                under(
+                    objects::TR181_PPP,
+                    &[
+                        "ConnectionStatus",
+                        "LastConnectionError",
+                        "Username",
+                        "IPCP.LocalIPAddress",
+                    ],
+                ),
+                under(objects::TR181_IP, &["Status", "IPv4Address.*.IPAddress"]),
+            ]
+            .concat(),
+            (Monitored::Wifi, true) => under(objects::TR098_WLAN, &["SSID", "Enable"]),
+            (Monitored::Wifi, false) => under(objects::TR181_SSID, &["SSID", "Enable"]),
+        };
+        for p in add {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The `acsdesk-monitor` provision, refreshing `what`.
+pub fn monitor(what: &[Monitored]) -> String {
+    let body = MONITOR
+        .replace("@REFRESH98@", &js(monitored_paths(what, DataModel::Tr098)))
+        .replace("@REFRESH181@", &js(monitored_paths(what, DataModel::Tr181)));
+    let names: Vec<&str> = what.iter().map(|m| m.as_str()).collect();
+    header(
+        "acsdesk-monitor",
+        &format!("refreshes {} at each inform.", names.join(", ")),
+    ) + body.trim_start()
+}
+
+/// A preset's document as GenieACS stores it (without `_id`).
+pub fn preset(
+    channel: &str,
+    weight: i64,
+    events: &[&str],
+    precondition: &str,
+    provision: &str,
+    args: Vec<Value>,
+) -> Value {
+    let events: serde_json::Map<String, Value> = events
+        .iter()
+        .map(|e| ((*e).to_owned(), Value::Bool(true)))
+        .collect();
+    serde_json::json!({
+        "weight": weight,
+        "channel": channel,
+        "events": events,
+        "precondition": precondition,
+        "configurations": [{"type": "provision", "name": provision, "args": args}],
+    })
+}
