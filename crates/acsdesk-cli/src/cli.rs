@@ -60,6 +60,82 @@ pub(crate) enum Command {
     Subscriber(SubscriberCommand),
     /// Show or change the tenant's sync, presence, retention and alert settings.
     Settings(SettingsArgs),
+    /// Auto-provisioning: what AcsDesk installs into GenieACS so that routers are
+    /// configured and monitored with AcsDesk closed.
+    #[command(subcommand)]
+    Provision(ProvisionCommand),
+}
+
+/// `acsdesk provision …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProvisionCommand {
+    /// Compare what each ACS holds with what it should (writes nothing).
+    Status(ProvisionArgs),
+    /// Write AcsDesk's provisions and presets, showing what differs first.
+    Install(ProvisionArgs),
+    /// Remove everything AcsDesk installed (and nothing else).
+    Uninstall(ProvisionArgs),
+    /// What the router with this serial will get from its subscriber (secrets masked).
+    Show {
+        /// The router's serial.
+        serial: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or change the provisioning profile (it reaches GenieACS at the next install).
+    Profile(ProfileArgs),
+}
+
+/// Options of `acsdesk provision status|install|uninstall`.
+#[derive(Debug, Args)]
+pub(crate) struct ProvisionArgs {
+    /// Only this ACS connection (default: all of the tenant's).
+    #[arg(long)]
+    pub(crate) acs: Option<String>,
+    /// Say what would change without writing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Options of `acsdesk provision profile`: with none, the profile is shown.
+#[derive(Debug, Args)]
+pub(crate) struct ProfileArgs {
+    /// Seconds between periodic informs (60 to 86400).
+    #[arg(long)]
+    pub(crate) inform_interval: Option<u32>,
+    /// Apply the subscriber's PPPoE credentials: yes or no.
+    #[arg(long)]
+    pub(crate) pppoe: Option<YesNo>,
+    /// Build the WiFi name from a pattern ({account}, {name}, {serial}, {serial_last4},
+    /// {phone_last4}); "" takes the subscriber's.
+    #[arg(long)]
+    pub(crate) ssid_pattern: Option<String>,
+    /// Build the WiFi passphrase from a pattern likewise; "" takes the subscriber's.
+    #[arg(long)]
+    pub(crate) passphrase_pattern: Option<String>,
+    /// Appended to the 5 GHz network's name ("" for the same name on both bands).
+    #[arg(long)]
+    pub(crate) ssid_5ghz_suffix: Option<String>,
+    /// What the monitoring refreshes at each inform, comma-separated (cpu, memory,
+    /// uptime, traffic, signal, wan, wifi).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) monitor: Option<Vec<String>>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// A yes or no option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum YesNo {
+    /// Yes.
+    Yes,
+    /// No.
+    No,
 }
 
 /// Options of `acsdesk settings`: with none, the settings are shown.

@@ -167,3 +167,96 @@ mod tests {
         assert_eq!(p.validate().unwrap_err().field, "inform_interval_s");
     }
 }
+
+/// What installing, checking or uninstalling did (or would do) on each ACS connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisioningReport {
+    /// One entry per connection.
+    pub connections: Vec<AcsProvisioning>,
+    /// Linked subscribers whose values cannot be applied, with the reason.
+    pub refused: Vec<RefusedRouter>,
+}
+
+/// One ACS connection's objects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcsProvisioning {
+    /// The connection's name.
+    pub acs: String,
+    /// The shared provisions and presets, and AcsDesk objects to remove.
+    pub objects: Vec<ObjectStep>,
+    /// The per-router presets, counted.
+    pub routers: RouterSteps,
+    /// Whether the steps were carried out (false for a status or a dry run).
+    pub applied: bool,
+    /// Why the connection could not be read or written, when it could not.
+    pub error: Option<String>,
+}
+
+/// One object and what happens to it: `create`, `update`, `unchanged` or `remove`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectStep {
+    /// `preset` or `provision`.
+    pub kind: String,
+    /// Its name on the server.
+    pub name: String,
+    /// `create`, `update`, `unchanged` or `remove`.
+    pub step: String,
+    /// How the server's copy differs, for an update (secrets masked).
+    pub diff: Option<String>,
+}
+
+/// The per-router presets on one connection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterSteps {
+    /// Routers awaiting their configuration (each has a preset).
+    pub awaiting: u32,
+    /// Routers whose current configuration is confirmed (no preset needed).
+    pub configured: u32,
+    /// Presets created.
+    pub create: u32,
+    /// Presets replaced (the subscriber's values changed).
+    pub update: u32,
+    /// Presets already right.
+    pub unchanged: u32,
+    /// Presets removed (router configured or no longer linked).
+    pub remove: u32,
+}
+
+/// A linked subscriber whose values cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedRouter {
+    /// Account number.
+    pub account: String,
+    /// The router's serial.
+    pub serial: String,
+    /// The value at fault.
+    pub field: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What one router is to get, secrets masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterProvisioning {
+    /// The subscriber's account.
+    pub account: String,
+    /// The router's serial.
+    pub serial: String,
+    /// `configured`, `awaiting` (its preset waits for the router's next inform) or
+    /// `refused` (a value cannot be applied: see `refused`).
+    pub state: String,
+    /// The change's version, and the tag the router carries once it is applied.
+    pub version: Option<String>,
+    /// PPPoE username applied.
+    pub pppoe_username: Option<String>,
+    /// Whether a PPPoE password is applied.
+    pub pppoe_password: bool,
+    /// WiFi name applied.
+    pub ssid: Option<String>,
+    /// Whether a WiFi passphrase is applied.
+    pub wifi_passphrase: bool,
+    /// The preset GenieACS holds for it, with secrets masked.
+    pub preset: Option<String>,
+    /// Why it is refused.
+    pub refused: Option<String>,
+}

@@ -5,6 +5,7 @@ mod acs;
 mod act;
 mod alerts;
 mod devices;
+mod provision;
 mod sandbox;
 mod settings;
 mod subscriber;
@@ -135,6 +136,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Watch(a) => sync::watch(&ctx, &a).await,
             Command::Subscriber(c) => subscriber::run(&ctx, c).await,
             Command::Settings(a) => settings::run(&ctx, &a).await,
+            Command::Provision(c) => provision::run(&ctx, c).await,
         }
     })
 }

@@ -6,6 +6,7 @@
 mod about;
 mod env;
 mod pipeline;
+mod provision;
 mod sandbox;
 mod store;
 mod subscribers;

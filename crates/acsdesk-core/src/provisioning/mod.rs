@@ -43,13 +43,25 @@ pub const CONFIG_CHANNEL: &str = "acsdesk-config";
 pub const MONITOR_CHANNEL: &str = "acsdesk-monitor";
 
 /// What a stored object is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A GenieACS preset (JSON).
     Preset,
     /// A GenieACS provision (JavaScript).
     Provision,
+}
+
+impl Step {
+    /// `create`, `update`, `unchanged` or `remove`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Create => "create",
+            Step::Update => "update",
+            Step::Unchanged => "unchanged",
+            Step::Remove => "remove",
+        }
+    }
 }
 
 impl Kind {
@@ -336,7 +348,7 @@ impl RouterConfig {
 }
 
 /// What installing does to one object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     /// Not on the server: created.
@@ -449,11 +461,15 @@ pub fn plan(
         Kind::Preset => presets,
         Kind::Provision => provisions,
     };
-    let find = |kind: Kind, name: &str| {
-        stored(kind)
-            .iter()
-            .find(|v| v.get("_id").and_then(Value::as_str) == Some(name))
-    };
+    let index: std::collections::HashMap<(Kind, &str), &Value> = [Kind::Preset, Kind::Provision]
+        .into_iter()
+        .flat_map(|k| {
+            stored(k)
+                .iter()
+                .filter_map(move |v| Some(((k, v.get("_id")?.as_str()?), v)))
+        })
+        .collect();
+    let find = |kind: Kind, name: &str| index.get(&(kind, name)).copied();
     let mut out: Vec<Change> = desired
         .iter()
         .map(|d| {
@@ -478,13 +494,14 @@ pub fn plan(
         })
         .collect();
     if prune {
+        let wanted: std::collections::HashSet<(Kind, &str)> =
+            desired.iter().map(|d| (d.kind, d.name.as_str())).collect();
         for kind in [Kind::Provision, Kind::Preset] {
             for v in stored(kind) {
                 let Some(name) = v.get("_id").and_then(Value::as_str) else {
                     continue;
                 };
-                if is_ours(kind, name) && !desired.iter().any(|d| d.kind == kind && d.name == name)
-                {
+                if is_ours(kind, name) && !wanted.contains(&(kind, name)) {
                     out.push(Change {
                         kind,
                         name: name.to_owned(),
@@ -511,7 +528,7 @@ pub async fn apply(
         Kind::Preset => client.config(ConfigKind::Presets),
         Kind::Provision => client.config(ConfigKind::Provisions),
     };
-    let order = |c: &Change| match (c.step.clone(), c.kind) {
+    let order = |c: &Change| match (c.step, c.kind) {
         (Step::Remove, Kind::Preset) => 0,
         (Step::Remove, Kind::Provision) => 3,
         (_, Kind::Provision) => 1,

@@ -264,10 +264,7 @@ async fn a_router_already_known_gets_a_change_at_its_next_inform_and_only_once()
     let mut desired = shared_objects(&profile);
     desired.push(second.preset());
     let changes = plan(&desired, &presets, &provisions, true);
-    let steps: Vec<(&str, Step)> = changes
-        .iter()
-        .map(|c| (c.name.as_str(), c.step.clone()))
-        .collect();
+    let steps: Vec<(&str, Step)> = changes.iter().map(|c| (c.name.as_str(), c.step)).collect();
     assert!(
         steps.contains(&(router_preset_name(&serial).as_str(), Step::Update)),
         "{steps:?}"

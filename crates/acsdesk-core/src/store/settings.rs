@@ -6,13 +6,43 @@ use super::{StoreError, TenantStore};
 use crate::alerts::engine::AlertConfig;
 use crate::alerts::reconcile::FlapPolicy;
 use crate::alerts::rules::RuleSettings;
+use acsdesk_types::provisioning::ProvisioningProfile;
 use acsdesk_types::settings::{AlertSettings, SyncSettings};
 
 const SYNC_KEY: &str = "sync";
 const ALERTS_KEY: &str = "alerts";
 const OFFLINE_AFTER_KEY: &str = "offline_after_min";
+const PROVISIONING_KEY: &str = "provisioning";
 
 impl TenantStore {
+    /// What AcsDesk installs into this tenant's GenieACS servers (the defaults until
+    /// changed).
+    pub async fn provisioning_profile(&self) -> Result<ProvisioningProfile, StoreError> {
+        Ok(self
+            .setting(PROVISIONING_KEY)
+            .await?
+            .and_then(|text| serde_json::from_str::<ProvisioningProfile>(&text).ok())
+            .filter(|p| p.validate().is_ok())
+            .unwrap_or_default())
+    }
+
+    /// Saves the provisioning profile; an invalid value is refused by name and nothing
+    /// is saved.
+    pub async fn set_provisioning_profile(
+        &self,
+        profile: &ProvisioningProfile,
+    ) -> Result<(), StoreError> {
+        profile.validate().map_err(|e| StoreError::Invalid {
+            field: e.field,
+            reason: e.reason,
+        })?;
+        let text = serde_json::to_string(profile).map_err(|e| StoreError::Invalid {
+            field: "provisioning",
+            reason: e.to_string(),
+        })?;
+        self.set_setting(PROVISIONING_KEY, &text).await
+    }
+
     /// How this tenant's syncs run (the defaults until they are changed).
     pub async fn sync_settings(&self) -> Result<SyncSettings, StoreError> {
         Ok(self

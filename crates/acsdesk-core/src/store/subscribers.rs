@@ -466,6 +466,44 @@ impl TenantStore {
         Ok(())
     }
 
+    /// Every subscriber linked to a router and not terminated, with the passwords and
+    /// the configuration tags (`acsdesk-cfg-…`) its router carries in any ACS, for
+    /// provisioning. Never log them.
+    pub async fn router_inputs(
+        &self,
+    ) -> Result<Vec<(crate::provisioning::RouterInput, Vec<String>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.account, s.name, s.phone, s.serial, s.pppoe_username, s.pppoe_password,
+                    s.wifi_ssid, s.wifi_password,
+                    (SELECT group_concat(j.value, char(10)) FROM devices d, json_each(d.tags) j
+                      WHERE d.subscriber_id = s.id AND j.value LIKE 'acsdesk-cfg-%') AS tags
+             FROM subscribers s
+             WHERE s.serial IS NOT NULL AND s.serial <> '' AND s.status <> 'terminated'
+             ORDER BY s.account",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let tags: Option<String> = r.try_get("tags")?;
+                Ok((
+                    crate::provisioning::RouterInput {
+                        account: r.try_get("account")?,
+                        name: r.try_get("name")?,
+                        phone: r.try_get("phone")?,
+                        serial: r.try_get("serial")?,
+                        pppoe_username: r.try_get("pppoe_username")?,
+                        pppoe_password: r.try_get("pppoe_password")?,
+                        wifi_ssid: r.try_get("wifi_ssid")?,
+                        wifi_password: r.try_get("wifi_password")?,
+                    },
+                    tags.map(|t| t.lines().map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                ))
+            })
+            .collect()
+    }
+
     /// A subscriber's passwords, for provisioning the router. Never log them.
     pub async fn reveal_subscriber_secrets(
         &self,

@@ -1,0 +1,235 @@
+//! Auto-provisioning through GenieACS: the tenant's provisioning profile, and what
+//! AcsDesk installs into each of its ACS connections (`acsdesk_core::provisioning`) —
+//! shown as a plan, installed, or removed — and what one router is to get.
+
+use crate::connect::connection_client;
+use crate::Services;
+use acsdesk_core::provisioning::{
+    apply, plan, router_preset_name, shared_objects, Change, Desired, Kind, RouterConfig, Step,
+    CFG_PREFIX,
+};
+use acsdesk_genieacs::api::config::ConfigKind;
+use acsdesk_types::provisioning::{
+    AcsProvisioning, ObjectStep, ProvisioningProfile, ProvisioningReport, RefusedRouter,
+    RouterProvisioning, RouterSteps,
+};
+use acsdesk_types::{ErrorCode, IpcError};
+
+/// What to do with the ACS connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProvisionMode {
+    /// Compare what each server holds with what it should (nothing is written).
+    Status,
+    /// Write what differs; remove per-router presets no longer needed.
+    Install,
+    /// Remove everything AcsDesk installed.
+    Uninstall,
+}
+
+/// The routers' configurations, split by state.
+struct Routers {
+    awaiting: Vec<RouterConfig>,
+    configured: u32,
+    refused: Vec<RefusedRouter>,
+}
+
+fn count(steps: &mut RouterSteps, step: Step) {
+    match step {
+        Step::Create => steps.create += 1,
+        Step::Update => steps.update += 1,
+        Step::Unchanged => steps.unchanged += 1,
+        Step::Remove => steps.remove += 1,
+    }
+}
+
+fn is_router_preset(c: &Change) -> bool {
+    c.kind == Kind::Preset && c.name.starts_with(CFG_PREFIX)
+}
+
+impl Services {
+    /// The provisioning profile.
+    pub async fn provisioning_profile(&self) -> Result<ProvisioningProfile, IpcError> {
+        Ok(self.tenant.provisioning_profile().await?)
+    }
+
+    /// Saves the provisioning profile (checked first; nothing saved when invalid). It
+    /// reaches the servers at the next install.
+    pub async fn set_provisioning_profile(
+        &self,
+        profile: &ProvisioningProfile,
+    ) -> Result<(), IpcError> {
+        Ok(self.tenant.set_provisioning_profile(profile).await?)
+    }
+
+    async fn routers(&self, profile: &ProvisioningProfile) -> Result<Routers, IpcError> {
+        let mut out = Routers {
+            awaiting: Vec::new(),
+            configured: 0,
+            refused: Vec::new(),
+        };
+        for (input, tags) in self.tenant.router_inputs().await? {
+            match RouterConfig::build(profile, &input) {
+                Ok(cfg) if tags.contains(&cfg.tag()) => out.configured += 1,
+                Ok(cfg) => out.awaiting.push(cfg),
+                Err(r) => out.refused.push(RefusedRouter {
+                    account: input.account.clone(),
+                    serial: input.serial.clone(),
+                    field: r.field.to_owned(),
+                    reason: r.reason,
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Compares, installs or uninstalls AcsDesk's objects on one connection (`acs`) or
+    /// all of them. A connection that cannot be reached is reported with its error; the
+    /// others go on. `dry_run` plans without writing.
+    pub async fn provision(
+        &self,
+        acs: Option<&str>,
+        mode: ProvisionMode,
+        dry_run: bool,
+    ) -> Result<ProvisioningReport, IpcError> {
+        let profile = self.tenant.provisioning_profile().await?;
+        let routers = self.routers(&profile).await?;
+        let desired: Vec<Desired> = match mode {
+            ProvisionMode::Uninstall => Vec::new(),
+            _ => shared_objects(&profile)
+                .into_iter()
+                .chain(routers.awaiting.iter().map(RouterConfig::preset))
+                .collect(),
+        };
+        let names = match acs {
+            Some(name) => vec![self.tenant.acs(name).await?.name],
+            None => self
+                .tenant
+                .list_acs()
+                .await?
+                .into_iter()
+                .map(|c| c.name)
+                .collect(),
+        };
+        if names.is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::NotFound,
+                "this tenant has no ACS connection: add one first",
+            ));
+        }
+        let write = mode != ProvisionMode::Status && !dry_run;
+        let mut connections = Vec::new();
+        for name in names {
+            let mut entry = AcsProvisioning {
+                acs: name.clone(),
+                objects: Vec::new(),
+                routers: RouterSteps {
+                    awaiting: u32::try_from(routers.awaiting.len()).unwrap_or(u32::MAX),
+                    configured: routers.configured,
+                    ..RouterSteps::default()
+                },
+                applied: false,
+                error: None,
+            };
+            let changes = match self.plan_on(&name, &desired).await {
+                Ok(c) => c,
+                Err(e) => {
+                    entry.error = Some(e);
+                    connections.push(entry);
+                    continue;
+                }
+            };
+            for c in &changes {
+                if is_router_preset(c) {
+                    count(&mut entry.routers, c.step);
+                } else {
+                    entry.objects.push(ObjectStep {
+                        kind: c.kind.as_str().to_owned(),
+                        name: c.name.clone(),
+                        step: c.step.as_str().to_owned(),
+                        diff: c.diff.clone(),
+                    });
+                }
+            }
+            if write {
+                match connection_client(&self.tenant, &name).await {
+                    Ok((_, client)) => match apply(&client, &changes).await {
+                        Ok(_) => entry.applied = true,
+                        Err((what, e)) => entry.error = Some(format!("{what}: {e}")),
+                    },
+                    Err(e) => entry.error = Some(e.message),
+                }
+            }
+            connections.push(entry);
+        }
+        Ok(ProvisioningReport {
+            connections,
+            refused: routers.refused,
+        })
+    }
+
+    async fn plan_on(&self, acs: &str, desired: &[Desired]) -> Result<Vec<Change>, String> {
+        let (_, client) = connection_client(&self.tenant, acs)
+            .await
+            .map_err(|e| e.message)?;
+        let presets = client
+            .config(ConfigKind::Presets)
+            .list()
+            .await
+            .map_err(|e| format!("reading presets: {e}"))?;
+        let provisions = client
+            .config(ConfigKind::Provisions)
+            .list()
+            .await
+            .map_err(|e| format!("reading provisions: {e}"))?;
+        Ok(plan(desired, &presets, &provisions, true))
+    }
+
+    /// What the router with `serial` is to get from its subscriber, secrets masked.
+    pub async fn router_provisioning(&self, serial: &str) -> Result<RouterProvisioning, IpcError> {
+        let profile = self.tenant.provisioning_profile().await?;
+        let serial = serial.trim();
+        let (input, tags) = self
+            .tenant
+            .router_inputs()
+            .await?
+            .into_iter()
+            .find(|(i, _)| i.serial.eq_ignore_ascii_case(serial))
+            .ok_or_else(|| {
+                IpcError::new(
+                    ErrorCode::NotFound,
+                    format!("no subscriber is linked to router {serial}"),
+                )
+            })?;
+        Ok(match RouterConfig::build(&profile, &input) {
+            Ok(cfg) => RouterProvisioning {
+                account: input.account.clone(),
+                serial: input.serial.clone(),
+                state: if tags.contains(&cfg.tag()) {
+                    "configured"
+                } else {
+                    "awaiting"
+                }
+                .into(),
+                version: Some(cfg.version.clone()),
+                pppoe_username: cfg.pppoe_username.clone(),
+                pppoe_password: cfg.pppoe_password,
+                ssid: cfg.ssid.clone(),
+                wifi_passphrase: cfg.passphrase,
+                preset: serde_json::to_string_pretty(&cfg.masked()).ok(),
+                refused: None,
+            },
+            Err(r) => RouterProvisioning {
+                account: input.account.clone(),
+                serial: input.serial.clone(),
+                state: "refused".into(),
+                version: None,
+                pppoe_username: None,
+                pppoe_password: false,
+                ssid: None,
+                wifi_passphrase: false,
+                preset: Some(router_preset_name(&input.serial)),
+                refused: Some(r.to_string()),
+            },
+        })
+    }
+}
