@@ -17,6 +17,10 @@ use acsdesk_types::devices::{
     DeviceLogsRequest, DeviceParametersRequest, FirmwareFileInfo, FirmwareFilesRequest,
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo, ParameterInfo,
 };
+use acsdesk_types::provisioning::{
+    ProvisionRequest, ProvisioningProfile, ProvisioningProfileRequest, ProvisioningReport,
+    RouterProvisioning, RouterProvisioningRequest,
+};
 use acsdesk_types::settings::{
     AcsTestReport, AddAcsRequest, CreateTenantRequest, RemoveAcsRequest, RemoveTenantRequest,
     StartDemoRequest, SwitchTenantRequest, TenantSettingsRequest, TestAcsRequest,
@@ -185,6 +189,52 @@ pub(crate) async fn update_settings(
     request: UpdateSettingsRequest,
 ) -> Result<(), IpcError> {
     desk.services().await?.update_settings(request).await
+}
+
+/// `provisioning_profile`: what AcsDesk installs into the tenant's GenieACS servers.
+#[tauri::command]
+pub(crate) async fn provisioning_profile(
+    desk: DeskState<'_>,
+    request: ProvisioningProfileRequest,
+) -> Result<ProvisioningProfile, IpcError> {
+    let ProvisioningProfileRequest {} = request;
+    desk.services().await?.provisioning_profile().await
+}
+
+/// `save_provisioning_profile`: save it (checked first).
+#[tauri::command]
+pub(crate) async fn save_provisioning_profile(
+    desk: DeskState<'_>,
+    request: ProvisioningProfile,
+) -> Result<(), IpcError> {
+    desk.services()
+        .await?
+        .set_provisioning_profile(&request)
+        .await
+}
+
+/// `provision`: compare, install or uninstall AcsDesk's objects in GenieACS.
+#[tauri::command]
+pub(crate) async fn provision(
+    desk: DeskState<'_>,
+    request: ProvisionRequest,
+) -> Result<ProvisioningReport, IpcError> {
+    desk.services()
+        .await?
+        .provision(request.acs.as_deref(), request.mode, request.dry_run)
+        .await
+}
+
+/// `router_provisioning`: what one router is to get, secrets masked.
+#[tauri::command]
+pub(crate) async fn router_provisioning(
+    desk: DeskState<'_>,
+    request: RouterProvisioningRequest,
+) -> Result<RouterProvisioning, IpcError> {
+    desk.services()
+        .await?
+        .router_provisioning(&request.serial)
+        .await
 }
 
 /// `device_logs`: a device's log, newest first.

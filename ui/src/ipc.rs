@@ -12,6 +12,10 @@ use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceFacetsRequest,
     DeviceLogsRequest, GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo,
 };
+use acsdesk_types::provisioning::{
+    ProvisionRequest, ProvisioningProfile, ProvisioningProfileRequest, ProvisioningReport,
+    RouterProvisioning, RouterProvisioningRequest,
+};
 use acsdesk_types::settings::{
     AcsTestReport, AddAcsRequest, RemoveAcsRequest, StartDemoRequest, SwitchTenantRequest,
     TenantSettingsRequest, TestAcsRequest, UnlockTenantRequest, UpdateSettingsRequest,
@@ -21,7 +25,7 @@ use acsdesk_types::subscribers::{
     ImportReport, ImportSubscribersRequest, ListSubscribersRequest, RemoveSubscriberRequest,
     SaveSubscriberRequest, SubscriberInfo,
 };
-use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError};
+use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError, ProvisionMode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -261,6 +265,44 @@ pub(crate) async fn tenant_settings() -> Result<UpdateSettingsRequest, IpcError>
 /// Saves the current tenant's settings.
 pub(crate) async fn update_settings(request: UpdateSettingsRequest) -> Result<(), IpcError> {
     invoke(commands::UPDATE_SETTINGS, &request).await
+}
+
+/// What AcsDesk installs into the tenant's GenieACS servers.
+pub(crate) async fn provisioning_profile() -> Result<ProvisioningProfile, IpcError> {
+    invoke(
+        commands::PROVISIONING_PROFILE,
+        &ProvisioningProfileRequest {},
+    )
+    .await
+}
+
+/// Saves the provisioning profile.
+pub(crate) async fn save_provisioning_profile(
+    profile: ProvisioningProfile,
+) -> Result<(), IpcError> {
+    invoke(commands::SAVE_PROVISIONING_PROFILE, &profile).await
+}
+
+/// Compares, installs or uninstalls AcsDesk's objects on every connection.
+pub(crate) async fn provision(mode: ProvisionMode) -> Result<ProvisioningReport, IpcError> {
+    invoke(
+        commands::PROVISION,
+        &ProvisionRequest {
+            acs: None,
+            mode,
+            dry_run: false,
+        },
+    )
+    .await
+}
+
+/// What one router is to get from its subscriber, secrets masked.
+pub(crate) async fn router_provisioning(serial: String) -> Result<RouterProvisioning, IpcError> {
+    invoke(
+        commands::ROUTER_PROVISIONING,
+        &RouterProvisioningRequest { serial },
+    )
+    .await
 }
 
 /// A device's log, newest first.

@@ -27,5 +27,4 @@ pub use demo::DEMO_TENANT;
 pub use desk::Desk;
 pub use events::DeskEvent;
 pub use manage::ConnectionTls;
-pub use provisioning::ProvisionMode;
 pub use services::Services;

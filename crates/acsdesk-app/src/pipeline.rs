@@ -1,7 +1,7 @@
 //! The one post-sync pipeline. Whatever runs a sync — the desktop's poller, `acsdesk sync`,
 //! `acsdesk watch` — runs this, so a round has the same effects everywhere: the devices
-//! stored with their samples and logs, GenieACS's faults refreshed, the connection's
-//! health recorded, and the alerts of the whole tenant evaluated. Delivering what the
+//! stored with their samples and logs, GenieACS's faults refreshed, what AcsDesk installed
+//! for auto-provisioning kept current, the connection's health recorded, and the alerts of the whole tenant evaluated. Delivering what the
 //! evaluation raised is [`deliver`], also shared; only *when* it runs (in the background
 //! or awaited) is the shell's choice.
 
@@ -57,6 +57,21 @@ pub async fn sync_round(
         .map_err(|e| e.to_string())?;
         if let Err(e) = acsdesk_core::sync::round::refresh_faults(tenant, acs, &client).await {
             eprintln!("acsdesk: {acs}: GenieACS's faults could not be refreshed: {e}");
+        }
+        // Routers that confirmed their configuration no longer need their preset, and
+        // subscribers changed since need theirs.
+        let services =
+            crate::Services::new(tenant.clone(), std::sync::Arc::new(move || now_ms), "sync");
+        match services.maintain_provisioning(acs).await {
+            Ok(Some(r)) if r.error.is_some() => eprintln!(
+                "acsdesk: {acs}: provisioning could not be brought up to date: {}",
+                r.error.unwrap_or_default()
+            ),
+            Ok(_) => {}
+            Err(e) => eprintln!(
+                "acsdesk: {acs}: provisioning could not be brought up to date: {}",
+                e.message
+            ),
         }
         Ok::<_, String>(report)
     }

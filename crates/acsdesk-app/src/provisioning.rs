@@ -5,26 +5,19 @@
 use crate::connect::connection_client;
 use crate::Services;
 use acsdesk_core::provisioning::{
-    apply, plan, router_preset_name, shared_objects, Change, Desired, Kind, RouterConfig, Step,
-    CFG_PREFIX,
+    apply, digest, plan, router_preset_name, shared_objects, Change, Desired, Kind, RouterConfig,
+    Step, CFG_PREFIX,
 };
 use acsdesk_genieacs::api::config::ConfigKind;
 use acsdesk_types::provisioning::{
     AcsProvisioning, ObjectStep, ProvisioningProfile, ProvisioningReport, RefusedRouter,
     RouterProvisioning, RouterSteps,
 };
-use acsdesk_types::{ErrorCode, IpcError};
+use acsdesk_types::{ErrorCode, IpcError, ProvisionMode};
 
-/// What to do with the ACS connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProvisionMode {
-    /// Compare what each server holds with what it should (nothing is written).
-    Status,
-    /// Write what differs; remove per-router presets no longer needed.
-    Install,
-    /// Remove everything AcsDesk installed.
-    Uninstall,
-}
+/// Where AcsDesk's objects are installed, and a digest of what each connection was
+/// last given (settings key).
+const INSTALLED_KEY: &str = "provisioning_installed";
 
 /// The routers' configurations, split by state.
 struct Routers {
@@ -82,6 +75,64 @@ impl Services {
         Ok(out)
     }
 
+    async fn installed(&self) -> Result<std::collections::BTreeMap<String, String>, IpcError> {
+        Ok(self
+            .tenant
+            .setting(INSTALLED_KEY)
+            .await?
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default())
+    }
+
+    async fn mark_installed(&self, acs: &str, digest: Option<String>) -> Result<(), IpcError> {
+        let mut map = self.installed().await?;
+        match digest {
+            Some(d) => map.insert(acs.to_owned(), d),
+            None => map.remove(acs),
+        };
+        let text = serde_json::to_string(&map)
+            .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
+        Ok(self.tenant.set_setting(INSTALLED_KEY, &text).await?)
+    }
+
+    /// After a sync of `acs`: when AcsDesk's objects are installed there and what the
+    /// connection should hold changed (a router confirmed its configuration, a
+    /// subscriber was linked or changed, the profile changed), brings it up to date —
+    /// the confirmed routers' presets removed, new ones written. `None` when there was
+    /// nothing to do.
+    pub async fn maintain_provisioning(
+        &self,
+        acs: &str,
+    ) -> Result<Option<AcsProvisioning>, IpcError> {
+        let Some(last) = self.installed().await?.get(acs).cloned() else {
+            return Ok(None);
+        };
+        let profile = self.tenant.provisioning_profile().await?;
+        let routers = self.routers(&profile).await?;
+        let desired = Self::desired(&profile, &routers, ProvisionMode::Install);
+        if digest(&desired) == last {
+            return Ok(None);
+        }
+        let mut report = self
+            .provision(Some(acs), ProvisionMode::Install, false)
+            .await?;
+        Ok(report.connections.pop())
+    }
+
+    fn desired(
+        profile: &ProvisioningProfile,
+        routers: &Routers,
+        mode: ProvisionMode,
+    ) -> Vec<Desired> {
+        match mode {
+            ProvisionMode::Uninstall => Vec::new(),
+            _ => shared_objects(profile)
+                .into_iter()
+                .chain(routers.awaiting.iter().map(RouterConfig::preset))
+                .collect(),
+        }
+    }
+
     /// Compares, installs or uninstalls AcsDesk's objects on one connection (`acs`) or
     /// all of them. A connection that cannot be reached is reported with its error; the
     /// others go on. `dry_run` plans without writing.
@@ -93,13 +144,7 @@ impl Services {
     ) -> Result<ProvisioningReport, IpcError> {
         let profile = self.tenant.provisioning_profile().await?;
         let routers = self.routers(&profile).await?;
-        let desired: Vec<Desired> = match mode {
-            ProvisionMode::Uninstall => Vec::new(),
-            _ => shared_objects(&profile)
-                .into_iter()
-                .chain(routers.awaiting.iter().map(RouterConfig::preset))
-                .collect(),
-        };
+        let desired = Self::desired(&profile, &routers, mode);
         let names = match acs {
             Some(name) => vec![self.tenant.acs(name).await?.name],
             None => self
@@ -153,7 +198,11 @@ impl Services {
             if write {
                 match connection_client(&self.tenant, &name).await {
                     Ok((_, client)) => match apply(&client, &changes).await {
-                        Ok(_) => entry.applied = true,
+                        Ok(_) => {
+                            entry.applied = true;
+                            let keep = (mode == ProvisionMode::Install).then(|| digest(&desired));
+                            self.mark_installed(&name, keep).await?;
+                        }
                         Err((what, e)) => entry.error = Some(format!("{what}: {e}")),
                     },
                     Err(e) => entry.error = Some(e.message),
@@ -200,6 +249,12 @@ impl Services {
                     format!("no subscriber is linked to router {serial}"),
                 )
             })?;
+        let known = !self
+            .tenant
+            .subscriber(&input.account)
+            .await?
+            .devices
+            .is_empty();
         Ok(match RouterConfig::build(&profile, &input) {
             Ok(cfg) => RouterProvisioning {
                 account: input.account.clone(),
@@ -210,6 +265,7 @@ impl Services {
                     "awaiting"
                 }
                 .into(),
+                known,
                 version: Some(cfg.version.clone()),
                 pppoe_username: cfg.pppoe_username.clone(),
                 pppoe_password: cfg.pppoe_password,
@@ -222,6 +278,7 @@ impl Services {
                 account: input.account.clone(),
                 serial: input.serial.clone(),
                 state: "refused".into(),
+                known,
                 version: None,
                 pppoe_username: None,
                 pppoe_password: false,

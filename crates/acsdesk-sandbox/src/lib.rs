@@ -214,6 +214,7 @@ impl Sandbox {
                 ..Chaos::default()
             }),
             task_counter: AtomicU64::new(1),
+            sessions: AtomicU64::new(0),
         });
         let listener = tokio::net::TcpListener::bind(self.bind)
             .await
@@ -248,6 +249,13 @@ pub struct SandboxHandle {
 }
 
 impl SandboxHandle {
+    /// How many CWMP sessions the routers have had so far (informs and summoned ones).
+    pub fn sessions(&self) -> u64 {
+        self.shared
+            .sessions
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The NBI base URL, e.g. `http://127.0.0.1:41234`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)

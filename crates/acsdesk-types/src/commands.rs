@@ -54,6 +54,21 @@ pub const UPDATE_SETTINGS: &str = "update_settings";
 /// `tenant_settings`: [`crate::settings::TenantSettingsRequest`] → [`crate::settings::UpdateSettingsRequest`].
 pub const TENANT_SETTINGS: &str = "tenant_settings";
 
+/// `provisioning_profile`: [`crate::provisioning::ProvisioningProfileRequest`] →
+/// [`crate::provisioning::ProvisioningProfile`].
+pub const PROVISIONING_PROFILE: &str = "provisioning_profile";
+
+/// `save_provisioning_profile`: [`crate::provisioning::ProvisioningProfile`] → `()`.
+pub const SAVE_PROVISIONING_PROFILE: &str = "save_provisioning_profile";
+
+/// `provision`: [`crate::provisioning::ProvisionRequest`] →
+/// [`crate::provisioning::ProvisioningReport`].
+pub const PROVISION: &str = "provision";
+
+/// `router_provisioning`: [`crate::provisioning::RouterProvisioningRequest`] →
+/// [`crate::provisioning::RouterProvisioning`].
+pub const ROUTER_PROVISIONING: &str = "router_provisioning";
+
 /// `device_logs`: [`crate::devices::DeviceLogsRequest`] → `Vec<`[`crate::devices::LogInfo`]`>`.
 pub const DEVICE_LOGS: &str = "device_logs";
 
@@ -157,4 +172,8 @@ pub const ALL: &[&str] = &[
     SAVE_SUBSCRIBER,
     REMOVE_SUBSCRIBER,
     IMPORT_SUBSCRIBERS,
+    PROVISIONING_PROFILE,
+    SAVE_PROVISIONING_PROFILE,
+    PROVISION,
+    ROUTER_PROVISIONING,
 ];

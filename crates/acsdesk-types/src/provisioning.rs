@@ -3,7 +3,7 @@
 //! inform interval) and which values it makes GenieACS refresh at every inform.
 
 use crate::settings::InvalidSetting;
-use crate::states::Monitored;
+use crate::states::{Monitored, ProvisionMode};
 use serde::{Deserialize, Serialize};
 
 /// The placeholders a WiFi pattern may use.
@@ -132,6 +132,28 @@ pub struct PatternValues<'a> {
     pub phone: Option<&'a str>,
 }
 
+/// Request of `provisioning_profile`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisioningProfileRequest {}
+
+/// Request of `provision`: compare, install or uninstall, on one connection or all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisionRequest {
+    /// Only this connection (`None`: every connection of the tenant).
+    pub acs: Option<String>,
+    /// What to do.
+    pub mode: ProvisionMode,
+    /// Plan without writing.
+    pub dry_run: bool,
+}
+
+/// Request of `router_provisioning`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterProvisioningRequest {
+    /// The router's serial.
+    pub serial: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +267,8 @@ pub struct RouterProvisioning {
     /// `configured`, `awaiting` (its preset waits for the router's next inform) or
     /// `refused` (a value cannot be applied: see `refused`).
     pub state: String,
+    /// Whether the router has been seen in an ACS (`false`: waiting for first contact).
+    pub known: bool,
     /// The change's version, and the tag the router carries once it is applied.
     pub version: Option<String>,
     /// PPPoE username applied.

@@ -414,3 +414,15 @@ words! {
         Wifi => "wifi",
     }
 }
+
+words! {
+    /// What to do with AcsDesk's objects on the ACS connections.
+    ProvisionMode {
+        /// Compare what each server holds with what it should; write nothing.
+        Status => "status",
+        /// Write what differs; remove per-router presets no longer needed.
+        Install => "install",
+        /// Remove everything AcsDesk installed.
+        Uninstall => "uninstall",
+    }
+}

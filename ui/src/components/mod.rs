@@ -7,4 +7,5 @@ pub(crate) mod health;
 pub(crate) mod maintenance;
 pub(crate) mod nav;
 pub(crate) mod parameters;
+pub(crate) mod provisioning;
 pub(crate) mod unlock;

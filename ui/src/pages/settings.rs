@@ -1,8 +1,8 @@
 //! Settings, in sections with a side index, each saved on its own: tenants (add, switch,
 //! remove), the current tenant's ACS connections (health, add or edit with a connection
 //! test, remove), monitoring (presence, full-sync interval, sample retention), alert
-//! rules and channels (offline threshold, PPP, load, ACS, flapping, digests) and
-//! maintenance windows.
+//! rules and channels (offline threshold, PPP, load, ACS, flapping, digests),
+//! auto-provisioning (the profile and what GenieACS holds) and maintenance windows.
 
 use crate::ipc;
 use crate::pages::welcome::ConnectForm;
@@ -282,6 +282,9 @@ pub(crate) fn SettingsPage() -> impl IntoView {
             {status(alerts_message, "alert-settings-status")}
             <crate::components::channels::ChannelsSection />
             </section>
+            <section class="settings-section" id="settings-provisioning" aria-labelledby="h-provisioning">
+            <crate::components::provisioning::ProvisioningSection />
+            </section>
             <section class="settings-section" id="settings-maintenance" aria-labelledby="h-maintenance">
             <crate::components::maintenance::MaintenanceSection />
             </section>
@@ -297,6 +300,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("settings-acs", "ACS connections"),
     ("settings-monitoring", "Monitoring"),
     ("settings-alerts", "Alerts and channels"),
+    ("settings-provisioning", "Auto-provisioning"),
     ("settings-maintenance", "Maintenance"),
 ];
 

@@ -3,8 +3,9 @@
 //! refused by name), their router one click away, and a billing export imported after a
 //! preview that says per row what happens and why.
 
-use crate::hooks::use_escape;
+use crate::hooks::{use_backend_event, use_escape};
 use crate::ipc;
+use acsdesk_types::events;
 use acsdesk_types::subscribers::{
     ImportOutcome, ImportReport, ImportSubscribersRequest, ListSubscribersRequest,
     SaveSubscriberRequest, SubscriberField, SubscriberInfo,
@@ -230,6 +231,25 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
         .as_ref()
         .and(Some(serial.get_untracked()))
         .filter(|s| !s.is_empty());
+    // The router's provisioning, followed live: each sync that changes devices asks again.
+    let synced = RwSignal::new(0_u32);
+    use_backend_event(
+        events::DEVICES_CHANGED,
+        move |_: events::DevicesChangedEvent| synced.update(|v| *v += 1),
+    );
+    let provisioning = {
+        let serial = linked_serial.clone();
+        LocalResource::new(move || {
+            synced.track();
+            let serial = serial.clone();
+            async move {
+                match serial {
+                    Some(s) => ipc::router_provisioning(s).await.ok(),
+                    None => None,
+                }
+            }
+        })
+    };
     view! {
         <aside class="side-panel open" aria-label="Subscriber" data-testid="subscriber-panel">
             <header>
@@ -258,6 +278,22 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
                 {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="subscriber-error">{e}</p> })}
                 <button type="submit" class="primary" data-testid="subscriber-save">"Save"</button>
             </form>
+            {move || provisioning.get().flatten().map(|p| {
+                let (class, text) = match (p.state.as_str(), p.known) {
+                    ("configured", _) => ("ok", format!("Configured ✓ — configuration {}", p.version.clone().unwrap_or_default())),
+                    ("awaiting", false) => ("waiting", "Waiting for first contact: GenieACS configures it as soon as it informs.".to_owned()),
+                    ("awaiting", true) => ("waiting", "Awaiting its configuration: applied at its next inform.".to_owned()),
+                    _ => ("failed", format!("Cannot be configured: {}", p.refused.clone().unwrap_or_default())),
+                };
+                view! {
+                    <div class=format!("provisioning-state {class}") data-testid="subscriber-provisioning">
+                        <h3>"Router provisioning"</h3>
+                        <p data-testid="subscriber-provisioning-state" data-state=p.state.clone()>{text}</p>
+                        {p.pppoe_username.clone().map(|u| view! { <p class="muted">{format!("PPPoE {u}")}</p> })}
+                        {p.ssid.clone().map(|s| view! { <p class="muted">{format!("WiFi {s}")}</p> })}
+                    </div>
+                }
+            })}
             {original.clone().map(|account| {
                 let gone = account.clone();
                 view! {

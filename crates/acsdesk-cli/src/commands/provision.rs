@@ -4,9 +4,9 @@
 
 use super::{app_err, Ctx};
 use crate::cli::{ProfileArgs, ProvisionArgs, ProvisionCommand, YesNo};
-use acsdesk_app::ProvisionMode;
 use acsdesk_types::provisioning::{ProvisioningProfile, ProvisioningReport};
 use acsdesk_types::Monitored;
+use acsdesk_types::ProvisionMode;
 
 pub(crate) async fn run(ctx: &Ctx, command: ProvisionCommand) -> anyhow::Result<()> {
     match command {
@@ -89,8 +89,13 @@ async fn show(ctx: &Ctx, serial: &str, json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     let set = |b: bool| if b { "set (hidden)" } else { "left alone" };
+    let seen = if r.known {
+        "seen in the ACS"
+    } else {
+        "waiting for first contact"
+    };
     println!(
-        "router {} of subscriber {}: {}",
+        "router {} of subscriber {}: {} ({seen})",
         r.serial, r.account, r.state
     );
     if let Some(why) = &r.refused {

@@ -149,19 +149,26 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
         "and at the next, 300 s later"
     );
 
-    // AcsDesk opens again: the sync sees the configured router.
+    // AcsDesk opens again: the sync sees the configured router, logs it, and removes its
+    // preset, which GenieACS no longer needs to evaluate at every session.
     env.ok(&["sync"]);
     let show: Value =
         serde_json::from_str(&env.ok(&["provision", "show", SERIAL, "--json"])).unwrap();
     assert_eq!(show["state"], "configured");
-    let out: Value = serde_json::from_str(&env.ok(&["provision", "install", "--json"])).unwrap();
-    assert_eq!(out["connections"][0]["routers"]["remove"], 1, "{out}");
     assert!(
         !names(&nbi(&c, format!("{url}/presets")).await)
             .iter()
             .any(|n| n.starts_with("acsdesk-cfg-")),
         "the router's preset is gone once it is configured"
     );
+    let logs = env.ok(&["logs", &id]);
+    assert!(
+        logs.contains("configuration") && logs.contains("was applied"),
+        "{logs}"
+    );
+    let out: Value = serde_json::from_str(&env.ok(&["provision", "status", "--json"])).unwrap();
+    assert_eq!(out["connections"][0]["routers"]["configured"], 1, "{out}");
+    assert_eq!(out["connections"][0]["routers"]["remove"], 0, "{out}");
 
     // A new subscriber's preset is installed; then someone breaks the configuration
     // script in GenieACS by hand: the router's first contact faults, the sync raises a
@@ -173,7 +180,10 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
     )
     .unwrap();
     env.ok(&["subscriber", "import", file.to_str().unwrap()]);
-    env.ok(&["provision", "install"]);
+    // The next sync writes the new subscriber's preset by itself.
+    env.ok(&["sync"]);
+    assert!(names(&nbi(&c, format!("{url}/presets")).await)
+        .contains(&"acsdesk-cfg-HGBEEF0003".to_owned()));
     c.put(format!("{url}/provisions/acsdesk-configure"))
         .body("throw new TypeError('broken by hand');")
         .send()

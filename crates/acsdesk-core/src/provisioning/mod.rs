@@ -95,6 +95,17 @@ impl Desired {
     }
 }
 
+/// A digest of what a connection should hold, to tell whether it changed.
+pub fn digest(desired: &[Desired]) -> String {
+    let mut h = Sha256::new();
+    for d in desired {
+        h.update(d.kind.as_str());
+        h.update(&d.name);
+        h.update(d.wire());
+    }
+    hex::encode(&h.finalize()[..12])
+}
+
 /// The objects every router shares: the two provisions and the monitoring presets.
 pub fn shared_objects(profile: &ProvisioningProfile) -> Vec<Desired> {
     let interval = json!(profile.inform_interval_s);

@@ -182,7 +182,7 @@ impl SyncStore for AcsSyncStore {
         let mut out = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT d.genie_id, d.online, d.last_inform_ms, d.last_boot_ms, dd.counters_json, d.wan_error, d.ppp_failing_since_ms, d.missing
+                "SELECT d.genie_id, d.online, d.last_inform_ms, d.last_boot_ms, dd.counters_json, d.wan_error, d.ppp_failing_since_ms, d.missing, d.tags
                  FROM devices d LEFT JOIN device_documents dd ON dd.device_id = d.id WHERE d.acs_id = ",
             );
             q.push_bind(self.acs_id).push(" AND d.genie_id IN (");
@@ -206,6 +206,7 @@ impl SyncStore for AcsSyncStore {
                         ppp_failing_since_ms: r.get("ppp_failing_since_ms"),
                         missing: r.get::<i64, _>("missing") != 0,
                         last_boot_ms: r.get("last_boot_ms"),
+                        tags: serde_json::from_str(&r.get::<String, _>("tags")).unwrap_or_default(),
                     },
                 );
             }

@@ -149,6 +149,25 @@ pub fn derive(
             _ => {}
         }
     }
+    // A configuration AcsDesk installed, applied by GenieACS (maybe with AcsDesk closed):
+    // its tag appeared on the router.
+    for tag in &device.tags {
+        let Some(version) = tag.strip_prefix(crate::provisioning::CFG_PREFIX) else {
+            continue;
+        };
+        if known.is_some_and(|k| k.tags.contains(tag)) {
+            continue;
+        }
+        logs.push(LogEntry {
+            level: LogLevel::Info,
+            kind: "provisioned".into(),
+            message: format!(
+                "Device {label}: the subscriber's configuration {version} was applied"
+            ),
+            payload: json!({ "version": version, "wan": device.wan, "wifi": device.wifi }),
+            at_ms,
+        });
+    }
     let changed = match known {
         None => true,
         Some(k) => fresh || k.missing || k.online != online || !logs.is_empty(),
@@ -246,6 +265,7 @@ mod tests {
             ppp_failing_since_ms: None,
             missing: false,
             last_boot_ms: d.last_boot_ms,
+            tags: Vec::new(),
         };
         let again = derive(d, Some(&known), &PresencePolicy::default(), NOW + 1000);
         assert!(again.sample.is_none());
@@ -331,6 +351,7 @@ mod tests {
             ppp_failing_since_ms: None,
             missing: false,
             last_boot_ms: d.last_boot_ms,
+            tags: Vec::new(),
         }
     }
 
@@ -397,6 +418,31 @@ mod tests {
             .map(|u| u + 60);
         let u = derive(d, Some(&known), &PresencePolicy::default(), NOW + 60_000);
         assert!(u.logs.is_empty(), "{:?}", kinds(&u));
+    }
+
+    #[test]
+    fn a_configuration_applied_by_genieacs_is_logged_once() {
+        let mut d = tr181();
+        d.tags = vec!["acsdesk-cfg-0a1b2c3d4e5f".into(), "vip".into()];
+        let first = derive(d.clone(), None, &PresencePolicy::default(), NOW);
+        let logged: Vec<&str> = first
+            .logs
+            .iter()
+            .filter(|l| l.kind == "provisioned")
+            .map(|l| l.message.as_str())
+            .collect();
+        assert_eq!(logged.len(), 1);
+        assert!(
+            logged[0].contains("configuration 0a1b2c3d4e5f was applied"),
+            "{logged:?}"
+        );
+        let known = Known {
+            tags: d.tags.clone(),
+            ..known_of(&d, true)
+        };
+        d.last_inform_ms = d.last_inform_ms.map(|t| t + 60_000);
+        let again = derive(d, Some(&known), &PresencePolicy::default(), NOW + 60_000);
+        assert!(again.logs.iter().all(|l| l.kind != "provisioned"));
     }
 
     #[test]

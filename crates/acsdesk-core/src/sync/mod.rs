@@ -82,6 +82,8 @@ pub struct Known {
     pub missing: bool,
     /// When it last booted then (GenieACS's `_lastBoot`).
     pub last_boot_ms: Option<i64>,
+    /// Its GenieACS tags then.
+    pub tags: Vec<String>,
 }
 
 /// Severity of a device log entry.

@@ -186,10 +186,18 @@ impl SimDevice {
         let prefix = prefix.trim_end_matches('.');
         let under =
             |p: &str| prefix.is_empty() || p == prefix || p.starts_with(&format!("{prefix}."));
-        let fresh: Vec<(String, Known)> = self
-            .live_leaves()
+        let leaves: Vec<Leaf<'_>> = match self.live_leaf(prefix) {
+            Some(leaf) => vec![leaf],
+            None => {
+                let paths: Vec<&str> = self.live_paths().filter(|p| under(p)).collect();
+                paths
+                    .into_iter()
+                    .filter_map(|p| self.live_leaf(p))
+                    .collect()
+            }
+        };
+        let fresh: Vec<(String, Known)> = leaves
             .into_iter()
-            .filter(|l| under(l.path))
             .filter_map(|l| {
                 Some((
                     l.path.to_owned(),
@@ -265,12 +273,17 @@ impl SimDevice {
     /// Every node of the router's tree (parameters and objects) with `depth` segments.
     fn nodes_at(&self, depth: usize) -> BTreeMap<String, bool> {
         let mut out = BTreeMap::new();
-        for leaf in self.live_leaves() {
-            let segs: Vec<&str> = leaf.path.split('.').collect();
-            if segs.len() == depth {
-                out.insert(leaf.path.to_owned(), false);
-            } else if segs.len() > depth {
-                out.entry(segs[..depth].join(".")).or_insert(true);
+        for path in self.live_paths() {
+            let mut cut = path.match_indices('.').map(|(i, _)| i);
+            match cut.nth(depth - 1) {
+                None if path.split('.').count() == depth => {
+                    out.insert(path.to_owned(), false);
+                }
+                None => {}
+                Some(end) if !out.contains_key(&path[..end]) => {
+                    out.insert(path[..end].to_owned(), true);
+                }
+                Some(_) => {}
             }
         }
         // A table whose every instance is gone is still an object of the tree.
@@ -287,6 +300,23 @@ impl SimDevice {
 
     /// The concrete nodes a parsed path matches: (path, is an object).
     fn resolve(&self, segs: &[Seg]) -> Vec<(String, bool)> {
+        if segs.iter().all(|s| matches!(s, Seg::Name(_))) {
+            let path = segs
+                .iter()
+                .map(|s| match s {
+                    Seg::Name(n) => n.as_str(),
+                    _ => "",
+                })
+                .collect::<Vec<_>>()
+                .join(".");
+            return if self.live_leaf(&path).is_some() {
+                vec![(path, false)]
+            } else if self.has_object(&path) || self.is_empty_table(&path) {
+                vec![(path, true)]
+            } else {
+                Vec::new()
+            };
+        }
         self.nodes_at(segs.len())
             .into_iter()
             .filter(|(path, _)| {
@@ -304,6 +334,15 @@ impl SimDevice {
                 })
             })
             .collect()
+    }
+
+    /// Whether `path` is a table whose every instance was deleted.
+    fn is_empty_table(&self, path: &str) -> bool {
+        self.removed.iter().any(|r| {
+            r.trim_end_matches('.')
+                .rsplit_once('.')
+                .is_some_and(|(table, n)| table == path && n.parse::<u32>().is_ok())
+        })
     }
 
     /// Makes the count of instances `segs` matches under each parent equal `want`.

@@ -302,33 +302,60 @@ impl SimDevice {
 
     /// Every leaf the router itself has now, by path.
     pub(crate) fn live_leaves(&self) -> Vec<Leaf<'_>> {
-        let mut out: Vec<Leaf<'_>> = self
-            .template
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !self.is_removed(&s.path))
-            .map(|(i, s)| {
-                let set = self.overrides.contains_key(&i);
-                let known = s.gen != Gen::Unknown || set;
-                Leaf {
-                    path: &s.path,
-                    value: known.then(|| self.value_of_slot(i)),
-                    xsd: (known && (s.typed || set)).then_some(s.xsd),
-                    writable: s.writable,
-                    ts: if known { self.slot_ts(i) } else { None },
-                }
-            })
+        let mut out: Vec<Leaf<'_>> = (0..self.template.slots.len())
+            .filter(|i| !self.is_removed(&self.template.slots[*i].path))
+            .map(|i| self.slot_leaf(i))
             .collect();
-        out.extend(self.extra.iter().map(|(p, e)| Leaf {
-            path: p.as_str(),
+        out.extend(self.extra.iter().map(|(p, e)| self.extra_leaf(p, e)));
+        out.sort_by(|a, b| a.path.cmp(b.path));
+        out
+    }
+
+    fn slot_leaf(&self, i: usize) -> Leaf<'_> {
+        let s = &self.template.slots[i];
+        let set = self.overrides.contains_key(&i);
+        let known = s.gen != Gen::Unknown || set;
+        Leaf {
+            path: &s.path,
+            value: known.then(|| self.value_of_slot(i)),
+            xsd: (known && (s.typed || set)).then_some(s.xsd),
+            writable: s.writable,
+            ts: if known { self.slot_ts(i) } else { None },
+        }
+    }
+
+    fn extra_leaf<'a>(&'a self, path: &'a str, e: &'a Extra) -> Leaf<'a> {
+        Leaf {
+            path,
             value: Some(e.value.clone()),
             xsd: Some(e.xsd),
             writable: e.writable,
-            ts: Some(e.ts_ms.max(self.refreshed_at(p).unwrap_or(i64::MIN))),
-        }));
-        out.sort_by(|a, b| a.path.cmp(b.path));
-        out
+            ts: Some(e.ts_ms.max(self.refreshed_at(path).unwrap_or(i64::MIN))),
+        }
+    }
+
+    /// One leaf of the router's own tree.
+    pub(crate) fn live_leaf(&self, path: &str) -> Option<Leaf<'_>> {
+        if self.is_removed(path) {
+            return None;
+        }
+        match self.template.slot(path) {
+            Some(i) => Some(self.slot_leaf(i)),
+            None => self
+                .extra
+                .get_key_value(path)
+                .map(|(p, e)| self.extra_leaf(p, e)),
+        }
+    }
+
+    /// The paths of the router's own leaves, unsorted, without their values.
+    pub(crate) fn live_paths(&self) -> impl Iterator<Item = &str> + '_ {
+        self.template
+            .slots
+            .iter()
+            .map(|s| &*s.path)
+            .filter(|p| !self.is_removed(p))
+            .chain(self.extra.keys().map(String::as_str))
     }
 
     /// The value of a parameter path, as GenieACS holds it.

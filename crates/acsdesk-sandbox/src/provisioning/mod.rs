@@ -66,6 +66,8 @@ struct Preset {
     weight: f64,
     events: Vec<(String, bool)>,
     precondition: Precondition,
+    /// The router parameters the precondition reads (GenieACS fetches them first).
+    reads: Vec<String>,
     provisions: Vec<(String, Vec<Value>)>,
 }
 
@@ -106,6 +108,11 @@ impl Catalog {
                             .collect()
                     })
                     .unwrap_or_default();
+                let mut reads = Vec::new();
+                if let Precondition::Expr(e) = &precondition {
+                    e.params(&mut reads);
+                }
+                reads.retain(|p| !p.starts_with("DeviceID.") && !p.starts_with("Tags."));
                 let provisions = doc["configurations"]
                     .as_array()
                     .map(|cs| cs.iter().filter_map(configuration).collect())
@@ -120,6 +127,7 @@ impl Catalog {
                     weight: doc["weight"].as_f64().unwrap_or(0.0),
                     events,
                     precondition,
+                    reads,
                     provisions,
                 }
             })
@@ -156,8 +164,9 @@ type Due<'a> = (&'a str, &'a str, &'a [Value]);
 
 /// Runs the sessions of one fleet advance (or one summoned session), sharing one script
 /// engine, started only when a script is due.
-pub(crate) struct Sessions {
-    catalog: Arc<Catalog>,
+pub(crate) struct Sessions<'a> {
+    load: Box<dyn Fn() -> Arc<Catalog> + 'a>,
+    catalog: Option<Arc<Catalog>>,
     engine: Option<script::Engine>,
 }
 
@@ -176,10 +185,13 @@ fn lookup(dev: &SimDevice, path: &str) -> Option<Value> {
     }
 }
 
-impl Sessions {
-    pub(crate) fn new(catalog: Arc<Catalog>) -> Self {
+impl<'a> Sessions<'a> {
+    /// Sessions reading the presets and provisions through `load`, called once, when a
+    /// first session runs (an advance without informs reads nothing).
+    pub(crate) fn new(load: impl Fn() -> Arc<Catalog> + 'a) -> Self {
         Self {
-            catalog,
+            load: Box::new(load),
+            catalog: None,
             engine: None,
         }
     }
@@ -193,10 +205,17 @@ impl Sessions {
         events: &[&str],
         faults: &mut BTreeMap<String, Value>,
     ) {
-        if self.catalog.presets.is_empty() {
+        let catalog = match &self.catalog {
+            Some(c) => c.clone(),
+            None => {
+                let c = (self.load)();
+                self.catalog = Some(c.clone());
+                c
+            }
+        };
+        if catalog.presets.is_empty() {
             return;
         }
-        let catalog = self.catalog.clone();
         let here: HashSet<String> = events.iter().map(|e| event_key(e)).collect();
         let prefix = format!("{}:", dev.id);
         let held: HashSet<String> = faults
@@ -223,14 +242,9 @@ impl Sessions {
             let applies = match &p.precondition {
                 Precondition::Expr(e) => {
                     // GenieACS fetches what a precondition reads.
-                    let mut params = Vec::new();
-                    e.params(&mut params);
-                    for param in params {
-                        if !param.starts_with("DeviceID.")
-                            && !param.starts_with("Tags.")
-                            && dev.value(&param).is_none()
-                        {
-                            dev.learn(&param, at);
+                    for param in &p.reads {
+                        if dev.value(param).is_none() {
+                            dev.learn(param, at);
                         }
                     }
                     expression::truthy(&e.eval(&|path| lookup(dev, path)))

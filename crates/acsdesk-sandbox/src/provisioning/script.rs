@@ -19,6 +19,7 @@ use crate::device::{Changes, SimDevice};
 use rquickjs::{context::EvalOptions, Context, Ctx, Function, Object, Runtime};
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -120,6 +121,8 @@ pub(crate) struct Engine {
     context: Context,
     host: Rc<RefCell<Host>>,
     deadline: Rc<Cell<Option<Instant>>>,
+    /// Provisions compiled so far: name → (source, the global holding its function).
+    compiled: HashMap<String, (String, String)>,
 }
 
 fn device_hash(id: &str) -> u64 {
@@ -217,12 +220,9 @@ fn options(name: &str) -> EvalOptions {
     o
 }
 
-/// GenieACS's wrapping of a provision.
-fn wrapped(script: &str, call: bool) -> String {
-    format!(
-        "\"use strict\";(function(){{\n{script}\n}}){};",
-        if call { "()" } else { "" }
-    )
+/// GenieACS's wrapping of a provision (strict, in a function), as a function to call.
+fn wrapped(script: &str) -> String {
+    format!("(function(){{\"use strict\";\n{script}\n}})")
 }
 
 /// The thrown value as GenieACS records it: `script.<ErrorName>`, the message, and the
@@ -274,6 +274,7 @@ impl Engine {
             context,
             host,
             deadline,
+            compiled: HashMap::new(),
         })
     }
 
@@ -286,6 +287,9 @@ impl Engine {
         args: &[Value],
         at: i64,
     ) -> Outcome {
+        // The session's copy of the router leaves its logs behind (they are only read).
+        let ran = std::mem::take(&mut dev.ran);
+        let executed = std::mem::take(&mut dev.executed);
         {
             let mut h = self.host.borrow_mut();
             h.dev = Some(dev.clone());
@@ -295,15 +299,48 @@ impl Engine {
         let seed = (device_hash(&dev.id) & 0x7fff_ffff) as i32;
         let args_json = Value::Array(args.to_vec()).to_string();
         self.deadline.set(Some(Instant::now() + TIMEOUT));
-        let thrown = self.context.with(|ctx| {
+        let compiled = self
+            .compiled
+            .get(name)
+            .filter(|(source, _)| source == script)
+            .map(|(_, global)| global.clone());
+        let self_count = self.compiled.len();
+        let (thrown, keep) = self.context.with(|ctx| {
             let begin = ctx
                 .globals()
                 .get::<_, Function<'_>>("__begin")
                 .and_then(|f| f.call::<_, ()>((args_json, seed)));
             if begin.is_err() {
-                return Some(fault_of(&ctx));
+                return (Some(fault_of(&ctx)), None);
             }
-            match ctx.eval_with_options::<(), _>(wrapped(script, true), options(name)) {
+            let call = match &compiled {
+                Some(global) => ctx.globals().get::<_, Function<'_>>(global.as_str()),
+                None => ctx.eval_with_options::<Function<'_>, _>(wrapped(script), options(name)),
+            };
+            let call = match call {
+                Ok(f) => f,
+                Err(rquickjs::Error::Exception) => return (Some(fault_of(&ctx)), None),
+                Err(e) => {
+                    return (
+                        Some(Fault {
+                            code: "script".into(),
+                            message: e.to_string(),
+                            detail: Value::Null,
+                        }),
+                        None,
+                    )
+                }
+            };
+            let keep = if compiled.is_none() {
+                let global = format!("__provision{}", self_count);
+                ctx.globals()
+                    .set(global.as_str(), call.clone())
+                    .ok()
+                    .map(|()| global)
+            } else {
+                None
+            };
+            let result = match call.call::<_, ()>(()) {
                 Ok(()) => None,
                 Err(rquickjs::Error::Exception) => Some(fault_of(&ctx)),
                 Err(e) => Some(Fault {
@@ -311,14 +348,21 @@ impl Engine {
                     message: e.to_string(),
                     detail: Value::Null,
                 }),
-            }
+            };
+            (result, keep)
         });
+        if let Some(global) = keep {
+            self.compiled
+                .insert(name.to_owned(), (script.to_owned(), global));
+        }
         let timed_out = self.deadline.get().is_some_and(|t| Instant::now() > t);
         self.deadline.set(None);
         let mut h = self.host.borrow_mut();
         if let Some(d) = h.dev.take() {
             *dev = d;
         }
+        dev.ran = ran;
+        dev.executed = executed;
         let mut outcome = std::mem::take(&mut h.outcome);
         if outcome.fault.is_none() {
             outcome.fault = if timed_out && thrown.is_some() {
@@ -341,7 +385,7 @@ pub(crate) fn syntax_error(script: &str) -> Option<String> {
     let runtime = Runtime::new().ok()?;
     let context = Context::full(&runtime).ok()?;
     context.with(|ctx| {
-        match ctx.eval_with_options::<Function<'_>, _>(wrapped(script, false), options("check")) {
+        match ctx.eval_with_options::<Function<'_>, _>(wrapped(script), options("check")) {
             Ok(_) => None,
             Err(rquickjs::Error::Exception) => {
                 let f = fault_of(&ctx);

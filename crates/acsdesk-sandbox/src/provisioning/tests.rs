@@ -57,7 +57,7 @@ fn a_bootstrap_preset_configures_a_factory_fresh_router_at_first_contact_only() 
         &[("acsdesk-configure", CONFIGURE)],
     );
     let mut faults = BTreeMap::new();
-    let mut s = Sessions::new(c.clone());
+    let mut s = Sessions::new(|| c.clone());
     s.session(&mut dev, T0, &["0 BOOTSTRAP", "1 BOOT"], &mut faults);
     assert!(faults.is_empty(), "{faults:?}");
     assert_eq!(
@@ -102,8 +102,13 @@ fn a_monitoring_preset_is_what_refreshes_cpu_and_uptime_at_each_periodic_inform(
         let at = T0 + i * 300_000;
         dev.step(at);
         bare.step(at);
-        Sessions::new(with.clone()).session(&mut dev, at, &["2 PERIODIC"], &mut faults);
-        Sessions::new(catalog(json!({}), &[])).session(&mut bare, at, &["2 PERIODIC"], &mut faults);
+        Sessions::new(|| with.clone()).session(&mut dev, at, &["2 PERIODIC"], &mut faults);
+        Sessions::new(|| catalog(json!({}), &[])).session(
+            &mut bare,
+            at,
+            &["2 PERIODIC"],
+            &mut faults,
+        );
         assert_eq!(dev.field(&format!("{cpu}._timestamp")), Some(json!(at)));
         assert_eq!(dev.field(&format!("{uptime}._timestamp")), Some(json!(at)));
     }
@@ -112,7 +117,7 @@ fn a_monitoring_preset_is_what_refreshes_cpu_and_uptime_at_each_periodic_inform(
     assert_eq!(bare.value(&uptime), None);
     // A connection-request session is not a periodic one.
     let at = T0 + 1_000_000;
-    Sessions::new(with).session(&mut dev, at, &["6 CONNECTION REQUEST"], &mut faults);
+    Sessions::new(|| with.clone()).session(&mut dev, at, &["6 CONNECTION REQUEST"], &mut faults);
     assert_ne!(dev.field(&format!("{cpu}._timestamp")), Some(json!(at)));
 }
 
@@ -127,7 +132,7 @@ fn a_script_error_is_a_fault_on_the_channel_held_back_until_its_retry() {
         &[("acsdesk-broken", "const x = undefined;\nx.y = 1;")],
     );
     let mut faults = BTreeMap::new();
-    Sessions::new(broken.clone()).session(&mut dev, T0, &["2 PERIODIC"], &mut faults);
+    Sessions::new(|| broken.clone()).session(&mut dev, T0, &["2 PERIODIC"], &mut faults);
     let key = format!("{}:acsdesk", dev.id);
     let f = faults
         .get(&key)
@@ -141,14 +146,14 @@ fn a_script_error_is_a_fault_on_the_channel_held_back_until_its_retry() {
         .as_str()
         .is_some_and(|s| s.contains("TypeError")));
     // Held back for five minutes, then retried (and counted).
-    Sessions::new(broken.clone()).session(&mut dev, T0 + 60_000, &["2 PERIODIC"], &mut faults);
+    Sessions::new(|| broken.clone()).session(&mut dev, T0 + 60_000, &["2 PERIODIC"], &mut faults);
     assert_eq!(dev.ran.len(), 1);
-    Sessions::new(broken).session(&mut dev, T0 + 300_000, &["2 PERIODIC"], &mut faults);
+    Sessions::new(|| broken.clone()).session(&mut dev, T0 + 300_000, &["2 PERIODIC"], &mut faults);
     assert_eq!(dev.ran.len(), 2);
     assert_eq!(faults[&key]["retries"], 1);
     // Mended, the channel's fault goes at its next retry.
     let mended = catalog(preset, &[("acsdesk-broken", "log('ok');")]);
-    Sessions::new(mended).session(&mut dev, T0 + 900_000, &["2 PERIODIC"], &mut faults);
+    Sessions::new(|| mended.clone()).session(&mut dev, T0 + 900_000, &["2 PERIODIC"], &mut faults);
     assert!(faults.is_empty(), "{faults:?}");
 }
 
@@ -174,7 +179,7 @@ fn timeouts_extensions_and_cpe_faults_are_recorded_as_genieacs_records_them() {
         ],
     );
     let mut faults = BTreeMap::new();
-    Sessions::new(c).session(&mut dev, T0, &["1 BOOT"], &mut faults);
+    Sessions::new(|| c.clone()).session(&mut dev, T0, &["1 BOOT"], &mut faults);
     let code = |ch: &str| {
         faults[&format!("{}:{ch}", dev.id)]["code"]
             .as_str()
@@ -208,11 +213,11 @@ fn preconditions_read_tags_and_values_and_built_in_provisions_apply() {
         &[],
     );
     let mut faults = BTreeMap::new();
-    Sessions::new(c.clone()).session(&mut dev, T0, &["0 BOOTSTRAP", "1 BOOT"], &mut faults);
+    Sessions::new(|| c.clone()).session(&mut dev, T0, &["0 BOOTSTRAP", "1 BOOT"], &mut faults);
     assert_eq!(dev.interval_s, 300);
     assert_eq!(dev.tags, ["acsdesk-v1"]);
     assert_eq!(ran(&dev), ["value", "tag"]);
     // Tagged, it does not run again at the next boot.
-    Sessions::new(c).session(&mut dev, T0 + 60_000, &["1 BOOT"], &mut faults);
+    Sessions::new(|| c.clone()).session(&mut dev, T0 + 60_000, &["1 BOOT"], &mut faults);
     assert_eq!(dev.ran.len(), 2);
 }

@@ -73,6 +73,8 @@ pub(crate) struct Shared {
     pub(crate) catalog: Mutex<Option<Arc<Catalog>>>,
     pub(crate) chaos: Mutex<Chaos>,
     pub(crate) task_counter: AtomicU64,
+    /// CWMP sessions run so far (informs and summoned sessions).
+    pub(crate) sessions: AtomicU64,
 }
 
 /// The devices, sorted by id, advanced lazily to the clock on each request.
@@ -222,7 +224,7 @@ impl Shared {
                 .get(name)
                 .map(|f| (f.metadata["version"].as_str().map(str::to_owned), f.bad))
         };
-        let mut engine = Sessions::new(self.catalog());
+        let mut engine = Sessions::new(|| self.catalog());
         let mut fleet = lock(&self.fleet);
         let mut faults = lock(&self.faults);
         for dev in &mut fleet.devices {
@@ -231,6 +233,8 @@ impl Shared {
                 let f = fault_doc(&dev.id, &format!("task_{task_id}"), &fault, at, &provisions);
                 faults.insert(format!("{}:task_{task_id}", dev.id), f);
             }
+            self.sessions
+                .fetch_add(informed.sessions.len() as u64, Ordering::Relaxed);
             for (at, events) in informed.sessions {
                 run_queue(dev, at, &mut faults, &file_of, rate);
                 engine.session(dev, at, &events, &mut faults);
@@ -275,8 +279,9 @@ impl Shared {
     ) {
         dev.last_inform_ms = now;
         dev.informed_boot_ms = dev.boot_ms;
+        self.sessions.fetch_add(1, Ordering::Relaxed);
         run_queue(dev, now, faults, files, download_failure_rate);
-        Sessions::new(self.catalog()).session(dev, now, &["6 CONNECTION REQUEST"], faults);
+        Sessions::new(|| self.catalog()).session(dev, now, &["6 CONNECTION REQUEST"], faults);
     }
 
     pub(crate) fn next_task_id(&self) -> String {
