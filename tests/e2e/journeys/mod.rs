@@ -4,6 +4,7 @@ mod bulk;
 mod device;
 mod fleet;
 mod outage;
+mod provisioning;
 mod settings;
 mod subscribers;
 

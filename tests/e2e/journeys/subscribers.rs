@@ -206,7 +206,7 @@ async fn edit(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
 
 /// Opens the panel of the subscriber named `name` (the list may render again under
 /// the pointer when it refreshes: find and click again until the panel opens).
-async fn row(desktop: &Desktop, name: &str) -> anyhow::Result<()> {
+pub(super) async fn row(desktop: &Desktop, name: &str) -> anyhow::Result<()> {
     let c = &desktop.client;
     let cell = format!("//tr[@data-testid='subscriber-row']/td[contains(., '{name}')]");
     for _ in 0..10 {
@@ -227,7 +227,7 @@ async fn row(desktop: &Desktop, name: &str) -> anyhow::Result<()> {
 
 /// Pastes `csv` into the import dialog, as from a spreadsheet (typing a newline into a
 /// textarea over WebDriver is not portable).
-async fn paste(desktop: &Desktop, csv: &str) -> anyhow::Result<()> {
+pub(super) async fn paste(desktop: &Desktop, csv: &str) -> anyhow::Result<()> {
     let c = &desktop.client;
     let area = c.find(Locator::Css("[data-testid=import-text]")).await?;
     c.execute(

@@ -22,6 +22,15 @@ fn monitored_label(m: Monitored) -> &'static str {
     }
 }
 
+/// `1 router`, `2 routers`.
+fn plural(n: u32, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// The section.
 #[component]
 pub(crate) fn ProvisioningSection() -> impl IntoView {
@@ -147,7 +156,7 @@ pub(crate) fn ProvisioningSection() -> impl IntoView {
             </label>
             <label>
                 <span>"WiFi name (empty: the subscriber's)"</span>
-                <input type="text" data-testid="provisioning-ssid-pattern" placeholder=format!("e.g. Net-{{account}}; {placeholders}")
+                <input type="text" data-testid="provisioning-ssid-pattern" placeholder="e.g. Net-{account}"
                     prop:value=move || ssid_pattern.get() on:input=move |e| ssid_pattern.set(event_target_value(&e)) />
             </label>
             <label>
@@ -160,6 +169,7 @@ pub(crate) fn ProvisioningSection() -> impl IntoView {
                 <input type="text" maxlength="8" data-testid="provisioning-suffix" placeholder="e.g. -5G"
                     prop:value=move || suffix.get() on:input=move |e| suffix.set(event_target_value(&e)) />
             </label>
+            <p class="muted hint">{format!("Patterns may use {placeholders}; each subscriber's result is checked like any WiFi name or passphrase.")}</p>
             <fieldset class="checks" data-testid="provisioning-monitoring">
                 <legend>"Refreshed at every inform"</legend>
                 {Monitored::ALL.iter().map(|&m| view! {
@@ -248,8 +258,9 @@ pub(crate) fn ProvisioningSection() -> impl IntoView {
                                 </tbody>
                             </table>
                             <p data-testid="provisioning-routers">{format!(
-                                "{} routers awaiting their configuration, {} configured.",
-                                routers.awaiting, routers.configured
+                                "{} awaiting configuration, {} configured.",
+                                plural(routers.awaiting, "router"),
+                                routers.configured
                             )}</p>
                         </div>
                     }

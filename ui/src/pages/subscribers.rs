@@ -68,6 +68,11 @@ pub(crate) fn SubscribersPage(
             limit: SHOWN,
         })
     });
+    // A router met by a sync is linked and shown without asking.
+    use_backend_event(
+        events::DEVICES_CHANGED,
+        move |_: events::DevicesChangedEvent| version.update(|v| *v += 1),
+    );
     let typed = use_debounce_fn_with_arg(move |t: String| search.set(t), 300.0);
     let panel = RwSignal::new(None::<Panel>);
     let importing = RwSignal::new(false);
@@ -256,6 +261,22 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
                 <h2>{title}</h2>
                 <button type="button" class="link" on:click=move |_| on_close.run(())>"Close"</button>
             </header>
+            {move || provisioning.get().flatten().map(|p| {
+                let (class, text) = match (p.state.as_str(), p.known) {
+                    ("configured", _) => ("ok", format!("Configured ✓ — configuration {}", p.version.clone().unwrap_or_default())),
+                    ("awaiting", false) => ("waiting", "Waiting for first contact: GenieACS configures it as soon as it informs.".to_owned()),
+                    ("awaiting", true) => ("waiting", "Awaiting its configuration: applied at its next inform.".to_owned()),
+                    _ => ("failed", format!("Cannot be configured: {}", p.refused.clone().unwrap_or_default())),
+                };
+                view! {
+                    <div class=format!("provisioning-state {class}") data-testid="subscriber-provisioning">
+                        <h3>"Router provisioning"</h3>
+                        <p data-testid="subscriber-provisioning-state" data-state=p.state.clone()>{text}</p>
+                        {p.pppoe_username.clone().map(|u| view! { <p class="muted">{format!("PPPoE {u}")}</p> })}
+                        {p.ssid.clone().map(|s| view! { <p class="muted">{format!("WiFi {s}")}</p> })}
+                    </div>
+                }
+            })}
             <form class="form" novalidate on:submit=save data-testid="subscriber-form">
                 {input("Account number", "sub-account", account, "text")}
                 {input("Name", "sub-name", name, "text")}
@@ -278,22 +299,7 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
                 {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="subscriber-error">{e}</p> })}
                 <button type="submit" class="primary" data-testid="subscriber-save">"Save"</button>
             </form>
-            {move || provisioning.get().flatten().map(|p| {
-                let (class, text) = match (p.state.as_str(), p.known) {
-                    ("configured", _) => ("ok", format!("Configured ✓ — configuration {}", p.version.clone().unwrap_or_default())),
-                    ("awaiting", false) => ("waiting", "Waiting for first contact: GenieACS configures it as soon as it informs.".to_owned()),
-                    ("awaiting", true) => ("waiting", "Awaiting its configuration: applied at its next inform.".to_owned()),
-                    _ => ("failed", format!("Cannot be configured: {}", p.refused.clone().unwrap_or_default())),
-                };
-                view! {
-                    <div class=format!("provisioning-state {class}") data-testid="subscriber-provisioning">
-                        <h3>"Router provisioning"</h3>
-                        <p data-testid="subscriber-provisioning-state" data-state=p.state.clone()>{text}</p>
-                        {p.pppoe_username.clone().map(|u| view! { <p class="muted">{format!("PPPoE {u}")}</p> })}
-                        {p.ssid.clone().map(|s| view! { <p class="muted">{format!("WiFi {s}")}</p> })}
-                    </div>
-                }
-            })}
+
             {original.clone().map(|account| {
                 let gone = account.clone();
                 view! {
