@@ -62,6 +62,7 @@ async fn sections(desktop: &Desktop) -> anyhow::Result<()> {
                 "ACS connections",
                 "Monitoring",
                 "Alerts and channels",
+                "Auto-provisioning",
                 "Maintenance"
             ],
         "the side index: {entries:?}"
