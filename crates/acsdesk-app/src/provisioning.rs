@@ -5,13 +5,13 @@
 use crate::connect::connection_client;
 use crate::Services;
 use acsdesk_core::provisioning::{
-    apply, digest, plan, router_preset_name, shared_objects, Change, Desired, Kind, RouterConfig,
-    Step, CFG_PREFIX,
+    apply, digest, instructions, plan, router_preset_name, shared_objects, Change, Desired, Kind,
+    RouterConfig, Step, CFG_PREFIX,
 };
 use acsdesk_genieacs::api::config::ConfigKind;
 use acsdesk_types::provisioning::{
     AcsProvisioning, ObjectStep, ProvisioningProfile, ProvisioningReport, RefusedRouter,
-    RouterProvisioning, RouterSteps,
+    RouterProvisioning, RouterSteps, VendorInstructions,
 };
 use acsdesk_types::{ErrorCode, IpcError, ProvisionMode};
 
@@ -93,6 +93,52 @@ impl Services {
         let text = serde_json::to_string(&map)
             .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
         Ok(self.tenant.set_setting(INSTALLED_KEY, &text).await?)
+    }
+
+    /// After a subscriber was saved: every connection where AcsDesk's provisioning is
+    /// installed gets the change now, and the subscriber's routers that are online are
+    /// summoned through the action queue, so the change is applied in that session rather
+    /// than at the next periodic inform (an offline one gets it when it informs). Best
+    /// effort: the subscriber is saved whatever happens here, and the next sync retries.
+    pub(crate) async fn reprovision(&self, devices: &[String]) {
+        let Ok(installed) = self.installed().await else {
+            return;
+        };
+        let mut written = false;
+        for acs in installed.keys() {
+            match self.maintain_provisioning(acs).await {
+                Ok(Some(r)) if r.error.is_none() => written = true,
+                Ok(_) => {}
+                Err(e) => eprintln!(
+                    "acsdesk: {acs}: provisioning not brought up to date: {}",
+                    e.message
+                ),
+            }
+        }
+        if !written {
+            return;
+        }
+        for id in devices {
+            let Ok(d) = self.tenant.device(id).await else {
+                continue;
+            };
+            if !d.row.online {
+                continue;
+            }
+            if let Err(e) = self
+                .queue_actions(
+                    Some(&d.row.acs),
+                    std::slice::from_ref(id),
+                    &acsdesk_core::actions::ActionRequest::Summon,
+                )
+                .await
+            {
+                eprintln!(
+                    "acsdesk: {id}: could not be summoned to apply its change: {}",
+                    e.message
+                );
+            }
+        }
     }
 
     /// After a sync of `acs`: when AcsDesk's objects are installed there and what the
@@ -255,6 +301,21 @@ impl Services {
             .await?
             .devices
             .is_empty();
+        let cwmp_url = self
+            .tenant
+            .list_acs()
+            .await?
+            .into_iter()
+            .find_map(|c| c.cwmp_url);
+        let instructions: Vec<VendorInstructions> =
+            instructions::steps(cwmp_url.as_deref(), profile.inform_interval_s)
+                .into_iter()
+                .map(|s| VendorInstructions {
+                    vendor: s.vendor.to_owned(),
+                    steps: s.steps,
+                })
+                .collect();
+        let vendor = instructions::guess_vendor(&input.serial).map(str::to_owned);
         Ok(match RouterConfig::build(&profile, &input) {
             Ok(cfg) => RouterProvisioning {
                 account: input.account.clone(),
@@ -273,6 +334,8 @@ impl Services {
                 wifi_passphrase: cfg.passphrase,
                 preset: serde_json::to_string_pretty(&cfg.masked()).ok(),
                 refused: None,
+                vendor,
+                instructions,
             },
             Err(r) => RouterProvisioning {
                 account: input.account.clone(),
@@ -286,6 +349,8 @@ impl Services {
                 wifi_passphrase: false,
                 preset: Some(router_preset_name(&input.serial)),
                 refused: Some(r.to_string()),
+                vendor,
+                instructions,
             },
         })
     }

@@ -85,6 +85,7 @@ impl Services {
             }
             None => self.tenant.add_subscriber(&input, self.now()).await?,
         };
+        self.reprovision(&saved.devices).await;
         Ok(subscriber_info(saved))
     }
 
@@ -149,6 +150,8 @@ impl Services {
                 self.tenant
                     .import_subscribers(&accepted, self.now())
                     .await?;
+                // The routers get their presets now; they apply them at their next inform.
+                self.reprovision(&[]).await;
             }
         }
         Ok(ImportReport {

@@ -283,4 +283,17 @@ pub struct RouterProvisioning {
     pub preset: Option<String>,
     /// Why it is refused.
     pub refused: Option<String>,
+    /// The vendor its serial most likely belongs to.
+    pub vendor: Option<String>,
+    /// What a technician does on the router so that it reaches GenieACS, per vendor.
+    pub instructions: Vec<VendorInstructions>,
+}
+
+/// One vendor's router-side steps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorInstructions {
+    /// The vendor.
+    pub vendor: String,
+    /// The steps in order (a command to type is a whole step).
+    pub steps: Vec<String>,
 }

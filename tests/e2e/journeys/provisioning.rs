@@ -30,6 +30,27 @@ async fn a_linked_router_is_configured_at_first_contact() -> anyhow::Result<()> 
                 |t| t.contains("Waiting for first contact"),
             )
             .await?;
+        let steps = desktop
+            .wait_text("[data-testid=router-steps]", Duration::from_secs(5), |t| {
+                t.contains("TR-069")
+            })
+            .await?;
+        ensure!(
+            steps.contains("http://acs.demo.invalid:7547") && steps.contains("interval 300"),
+            "the serial's vendor (Huawei) steps, with the demo's CWMP URL: {steps}"
+        );
+        desktop
+            .client
+            .find(Locator::Css("[data-testid=router-vendor]"))
+            .await?
+            .select_by_value("MikroTik")
+            .await?;
+        desktop
+            .wait_text("[data-testid=router-steps]", Duration::from_secs(5), |t| {
+                t.contains("/tr069-client set enabled=yes acs-url=http://acs.demo.invalid:7547")
+            })
+            .await
+            .context("MikroTik's command, filled in")?;
         desktop.screenshot("provisioning-waiting").await?;
 
         // The technician plugs the router in: the sandbox brings it up factory-fresh and

@@ -6,6 +6,7 @@
 use crate::hooks::{use_backend_event, use_escape};
 use crate::ipc;
 use acsdesk_types::events;
+use acsdesk_types::provisioning::VendorInstructions;
 use acsdesk_types::subscribers::{
     ImportOutcome, ImportReport, ImportSubscribersRequest, ListSubscribersRequest,
     SaveSubscriberRequest, SubscriberField, SubscriberInfo,
@@ -274,6 +275,7 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
                         <p data-testid="subscriber-provisioning-state" data-state=p.state.clone()>{text}</p>
                         {p.pppoe_username.clone().map(|u| view! { <p class="muted">{format!("PPPoE {u}")}</p> })}
                         {p.ssid.clone().map(|s| view! { <p class="muted">{format!("WiFi {s}")}</p> })}
+                        {(p.state != "configured").then(|| router_steps(p.vendor.clone(), p.instructions.clone()))}
                     </div>
                 }
             })}
@@ -333,6 +335,42 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
                 }
             })}
         </aside>
+    }
+}
+
+/// The technician's steps on the router, for the vendor its serial suggests (any other
+/// one chosen in the list); a command is shown as code to copy.
+fn router_steps(vendor: Option<String>, all: Vec<VendorInstructions>) -> impl IntoView {
+    let chosen = RwSignal::new(
+        vendor.unwrap_or_else(|| all.first().map(|v| v.vendor.clone()).unwrap_or_default()),
+    );
+    let names: Vec<String> = all.iter().map(|v| v.vendor.clone()).collect();
+    view! {
+        <div class="router-steps" data-testid="router-instructions">
+            <label>
+                <span>"To connect it, on the router"</span>
+                <select data-testid="router-vendor" prop:value=move || chosen.get()
+                    on:change=move |e| chosen.set(event_target_value(&e))>
+                    {names.into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <ol data-testid="router-steps">
+                {move || {
+                    let v = chosen.get();
+                    all.iter()
+                        .find(|s| s.vendor == v)
+                        .map(|s| s.steps.clone())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|step| if step.starts_with('/') {
+                            view! { <li><code class="command">{step}</code></li> }.into_any()
+                        } else {
+                            view! { <li>{step}</li> }.into_any()
+                        })
+                        .collect_view()
+                }}
+            </ol>
+        </div>
     }
 }
 

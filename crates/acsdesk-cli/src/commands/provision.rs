@@ -118,6 +118,19 @@ async fn show(ctx: &Ctx, serial: &str, json: bool) -> anyhow::Result<()> {
     if let Some(p) = &r.preset {
         println!("  preset:\n{}", indent(p));
     }
+    if r.state != "configured" {
+        // The technician's steps: the likely vendor's, or every vendor's.
+        for v in r
+            .instructions
+            .iter()
+            .filter(|v| r.vendor.as_ref().is_none_or(|guess| *guess == v.vendor))
+        {
+            println!("  on a {} router:", v.vendor);
+            for (i, step) in v.steps.iter().enumerate() {
+                println!("    {}. {step}", i + 1);
+            }
+        }
+    }
     Ok(())
 }
 

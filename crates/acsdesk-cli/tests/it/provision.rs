@@ -42,7 +42,15 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
         .unwrap();
     let env = Env::new();
     env.ok(&["tenant", "add", "Acme"]);
-    env.ok(&["acs", "add", "main", "--url", &url]);
+    env.ok(&[
+        "acs",
+        "add",
+        "main",
+        "--url",
+        &url,
+        "--cwmp-url",
+        "http://acs.isp.example:7547",
+    ]);
     let file = env.dir.path().join("billing.csv");
     std::fs::write(
         &file,
@@ -103,6 +111,14 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
         "{show}"
     );
     assert!(!show.contains("SECRET"), "{show}");
+    // The technician's steps for the vendor the serial names, with the CWMP URL.
+    assert!(show.contains("waiting for first contact"), "{show}");
+    assert!(show.contains("on a Huawei router:"), "{show}");
+    assert!(!show.contains("on a MikroTik router:"), "{show}");
+    assert!(
+        show.contains("URL http://acs.isp.example:7547, periodic inform on, interval 300"),
+        "{show}"
+    );
 
     // No AcsDesk process runs from here: the router makes first contact.
     let r = c

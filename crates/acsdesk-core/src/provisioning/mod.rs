@@ -20,6 +20,7 @@
 //! The version is a digest of the values applied, so a changed PPPoE password or WiFi
 //! name is a new version and is applied again; the same values are never re-sent.
 
+pub mod instructions;
 pub mod scripts;
 
 use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
