@@ -355,3 +355,88 @@ impl Services {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::bulk::tests::synced_desk;
+    use acsdesk_genieacs::api::config::ConfigKind;
+    use acsdesk_types::subscribers::SaveSubscriberRequest;
+    use acsdesk_types::ProvisionMode;
+
+    fn request(serial: &str, ssid: &str) -> SaveSubscriberRequest {
+        SaveSubscriberRequest {
+            original: None,
+            account: "A-1".into(),
+            name: "Ana".into(),
+            phone: None,
+            pppoe_username: Some("ana@isp".into()),
+            pppoe_password: Some("ppp-pass-1".into()),
+            wifi_ssid: Some(ssid.into()),
+            wifi_password: Some("wifi-pass-1".into()),
+            plan: None,
+            notes: None,
+            status: "active".into(),
+            serial: Some(serial.into()),
+        }
+    }
+
+    /// A subscriber changed in the desktop reaches GenieACS at once and its online router
+    /// is summoned to apply it, rather than waiting for its next periodic inform.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_changed_subscriber_s_online_router_is_summoned_to_apply_it_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, sandbox) = synced_desk(dir.path(), 5).await;
+        let services = desk.services().await.unwrap();
+        let online = services
+            .list_devices(acsdesk_types::devices::ListDevicesRequest {
+                filter: acsdesk_types::devices::DeviceFilter {
+                    presence: Some(acsdesk_types::devices::Presence::Online),
+                    ..Default::default()
+                },
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let device = online.rows.first().expect("an online router").clone();
+        services
+            .save_subscriber(request(&device.serial, "Casa Ana"))
+            .await
+            .unwrap();
+        // Not installed: saving writes nothing to GenieACS and summons nobody.
+        assert!(services
+            .list_actions(acsdesk_types::actions::ListActionsRequest::default())
+            .await
+            .unwrap()
+            .is_empty());
+        let report = services
+            .provision(None, ProvisionMode::Install, false)
+            .await
+            .unwrap();
+        assert!(report.connections[0].applied, "{report:?}");
+        let mut changed = request(&device.serial, "Casa Ana 2");
+        changed.original = Some("A-1".into());
+        services.save_subscriber(changed).await.unwrap();
+        let actions = services
+            .list_actions(acsdesk_types::actions::ListActionsRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(actions.len(), 1, "{actions:?}");
+        assert_eq!(actions[0].device, device.id);
+        assert_eq!(actions[0].action, "summon", "{actions:?}");
+        // The new version's preset is in GenieACS already.
+        let shown = services.router_provisioning(&device.serial).await.unwrap();
+        let version = shown.version.clone().unwrap();
+        let (_, client) = crate::connect::connection_client(services.tenant(), "main")
+            .await
+            .unwrap();
+        let preset = client
+            .config(ConfigKind::Presets)
+            .get(&format!("acsdesk-cfg-{}", device.serial))
+            .await
+            .unwrap()
+            .expect("the router's preset");
+        assert!(preset["precondition"].as_str().unwrap().contains(&version));
+        drop(sandbox);
+    }
+}
