@@ -265,13 +265,25 @@ async fn firmware_and_parameters(desktop: &Desktop) -> anyhow::Result<()> {
         )
         .await
         .with_context(|| format!("the firmware update completes ({offered})"))?;
+    // The dashboard renders again when the firmware's action settles, which can swallow
+    // a click on the button: click again while it is still offered.
     desktop.click("[data-testid=params-load]").await?;
-    desktop
-        .wait_text("section.parameters", Duration::from_secs(30), |t| {
-            t.contains(" of ") && t.contains(" parameters")
-        })
-        .await
-        .context("the parameter tree loads")?;
+    let mut loaded = Err(anyhow::anyhow!("never loaded"));
+    for attempt in 0..4 {
+        if attempt > 0 {
+            // Still offered (not loading): the click was lost.
+            let _ = desktop.click("[data-testid=params-load]").await;
+        }
+        loaded = desktop
+            .wait_text("section.parameters", Duration::from_secs(15), |t| {
+                t.contains(" of ") && t.contains(" parameters")
+            })
+            .await;
+        if loaded.is_ok() {
+            break;
+        }
+    }
+    loaded.context("the parameter tree loads")?;
     c.find(Locator::Css("[data-testid=params-search]"))
         .await?
         .send_keys("SoftwareVersion")
