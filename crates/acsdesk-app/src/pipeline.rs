@@ -55,7 +55,9 @@ pub async fn sync_round(
         )
         .await
         .map_err(|e| e.to_string())?;
-        if let Err(e) = acsdesk_core::sync::round::refresh_faults(tenant, acs, &client).await {
+        if let Err(e) =
+            acsdesk_core::sync::round::refresh_faults(tenant, acs, &client, now_ms).await
+        {
             eprintln!("acsdesk: {acs}: GenieACS's faults could not be refreshed: {e}");
         }
         // Routers that confirmed their configuration no longer need their preset, and

@@ -223,6 +223,12 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
         alerts.contains("provisioning failed on acsdesk-config (script.TypeError: broken by hand)"),
         "{alerts}"
     );
+    // And the router's own log says so.
+    let broken = env.ok(&["logs", "E48D8C-RB952Ui%2D5ac2nD-HGBEEF0003"]);
+    assert!(
+        broken.contains("Provisioning failed on acsdesk-config (script.TypeError: broken by hand)"),
+        "{broken}"
+    );
 
     // Uninstall removes what AcsDesk wrote, and nothing else.
     env.ok(&["provision", "uninstall"]);

@@ -63,7 +63,7 @@ impl Lab {
         )
         .await
         .unwrap();
-        crate::sync::round::refresh_faults(&self.t, "main", &self.genie)
+        crate::sync::round::refresh_faults(&self.t, "main", &self.genie, self.now())
             .await
             .unwrap();
     }

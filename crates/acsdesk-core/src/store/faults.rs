@@ -6,10 +6,65 @@ use acsdesk_genieacs::api::faults::Fault;
 
 impl TenantStore {
     /// Replaces what is known of connection `acs`'s faults with `faults` (GenieACS's
-    /// whole list), in one transaction.
-    pub async fn replace_faults(&self, acs: &str, faults: &[Fault]) -> Result<(), StoreError> {
+    /// whole list), in one transaction. A provisioning fault (one not on a task's
+    /// channel, which the action's own log tells) that appears or goes is written to its
+    /// device's log, stamped `now_ms`.
+    pub async fn replace_faults(
+        &self,
+        acs: &str,
+        faults: &[Fault],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         let acs_id = self.acs(acs).await?.id;
         let mut tx = self.pool().begin().await?;
+        let before: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT fault_id, genie_id, channel FROM device_faults WHERE acs_id = ?",
+        )
+        .bind(acs_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let provisioning = |channel: &str| !channel.starts_with("task_");
+        let mut notes: Vec<(String, &str, &str, String, serde_json::Value)> = Vec::new();
+        for f in faults {
+            if provisioning(&f.channel) && !before.iter().any(|(id, ..)| *id == f.id) {
+                notes.push((
+                    f.device.clone(),
+                    "warning",
+                    "provisioning_failed",
+                    format!(
+                        "Provisioning failed on {} ({}: {})",
+                        f.channel, f.code, f.message
+                    ),
+                    serde_json::json!({"channel": f.channel, "code": f.code, "retries": f.retries}),
+                ));
+            }
+        }
+        for (id, device, channel) in &before {
+            if provisioning(channel) && !faults.iter().any(|f| f.id == *id) {
+                notes.push((
+                    device.clone(),
+                    "info",
+                    "provisioning_recovered",
+                    format!("Provisioning on {channel} succeeded again"),
+                    serde_json::json!({"channel": channel}),
+                ));
+            }
+        }
+        for (device, level, kind, message, payload) in notes {
+            sqlx::query(
+                "INSERT INTO device_logs (device_id, level, kind, message, payload, created_ms)
+                 SELECT id, ?, ?, ?, ?, ? FROM devices WHERE acs_id = ? AND genie_id = ?",
+            )
+            .bind(level)
+            .bind(kind)
+            .bind(message)
+            .bind(payload.to_string())
+            .bind(now_ms)
+            .bind(acs_id)
+            .bind(device)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("DELETE FROM device_faults WHERE acs_id = ?")
             .bind(acs_id)
             .execute(&mut *tx)

@@ -26,11 +26,13 @@ pub async fn sync_connection<S: DeviceSource>(
 }
 
 /// Replaces what the store knows of connection `acs`'s GenieACS faults with GenieACS's
-/// current list. On failure the previous list stays.
+/// current list (a provisioning fault that appears or goes is logged on its device at
+/// `now_ms`). On failure the previous list stays.
 pub async fn refresh_faults(
     tenant: &TenantStore,
     acs: &str,
     client: &acsdesk_genieacs::Client,
+    now_ms: i64,
 ) -> Result<usize, SyncError> {
     let faults = client
         .faults()
@@ -38,7 +40,7 @@ pub async fn refresh_faults(
         .await
         .map_err(SyncError::Source)?;
     tenant
-        .replace_faults(acs, &faults)
+        .replace_faults(acs, &faults, now_ms)
         .await
         .map_err(SyncError::Store)?;
     Ok(faults.len())
