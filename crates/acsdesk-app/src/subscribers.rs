@@ -27,6 +27,7 @@ impl Services {
                 search: request.search,
                 status: None,
                 linked: request.linked,
+                problem: request.problem,
                 limit: Some(request.limit.clamp(1, 100_000)),
             })
             .await?;

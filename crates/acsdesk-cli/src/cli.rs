@@ -577,6 +577,12 @@ pub(crate) enum SubscriberCommand {
         /// Only those without one.
         #[arg(long)]
         unlinked: bool,
+        /// Only those whose router is offline.
+        #[arg(long, conflicts_with = "provisioning_failed")]
+        offline: bool,
+        /// Only those whose router GenieACS could not provision.
+        #[arg(long)]
+        provisioning_failed: bool,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,

@@ -22,5 +22,5 @@ pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};
 pub use states::{
     ActionStatus, AlertKind, AlertState, BandChoice, ChannelKind, HealthState, LogLevel,
-    MaintenanceScope, Metric, Monitored, ProvisionMode, Severity, WifiBand,
+    MaintenanceScope, Metric, Monitored, ProvisionMode, RouterProblem, Severity, WifiBand,
 };

@@ -426,3 +426,13 @@ words! {
         Uninstall => "uninstall",
     }
 }
+
+words! {
+    /// A problem with a subscriber's router, to list the subscribers who have it.
+    RouterProblem {
+        /// The linked router is offline.
+        Offline => "offline",
+        /// GenieACS could not apply a provisioning to the linked router.
+        ProvisioningFailed => "provisioning_failed",
+    }
+}

@@ -241,6 +241,9 @@ pub struct ListSubscribersRequest {
     /// Only those linked to a router (`true`) or not (`false`).
     #[serde(default)]
     pub linked: Option<bool>,
+    /// Only those whose router has this problem.
+    #[serde(default)]
+    pub problem: Option<crate::RouterProblem>,
     /// At most this many (by name).
     pub limit: u32,
 }

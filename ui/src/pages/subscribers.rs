@@ -11,6 +11,7 @@ use acsdesk_types::subscribers::{
     ImportOutcome, ImportReport, ImportSubscribersRequest, ListSubscribersRequest,
     SaveSubscriberRequest, SubscriberField, SubscriberInfo,
 };
+use acsdesk_types::RouterProblem;
 use codee::string::JsonSerdeCodec;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -59,6 +60,7 @@ pub(crate) fn SubscribersPage(
 ) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let linked = RwSignal::new(None::<bool>);
+    let problem = RwSignal::new(None::<RouterProblem>);
     let version = RwSignal::new(0_u32);
     let list = LocalResource::new(move || {
         version.track();
@@ -66,6 +68,7 @@ pub(crate) fn SubscribersPage(
         ipc::list_subscribers(ListSubscribersRequest {
             search: (!search.trim().is_empty()).then(|| search.trim().to_owned()),
             linked: linked.get(),
+            problem: problem.get(),
             limit: SHOWN,
         })
     });
@@ -102,15 +105,19 @@ pub(crate) fn SubscribersPage(
                     placeholder="Search account, name, phone, PPPoE user, serial"
                     on:input=move |e| { typed(event_target_value(&e)); } />
                 <select aria-label="Router" data-testid="subscriber-linked" on:change=move |e| {
-                    linked.set(match event_target_value(&e).as_str() {
+                    let v = event_target_value(&e);
+                    linked.set(match v.as_str() {
                         "linked" => Some(true),
                         "unlinked" => Some(false),
                         _ => None,
-                    })
+                    });
+                    problem.set(RouterProblem::parse(&v));
                 }>
                     <option value="">"With or without a router"</option>
                     <option value="linked">"With a router"</option>
                     <option value="unlinked">"Without a router"</option>
+                    <option value=RouterProblem::Offline.as_str()>"Router offline"</option>
+                    <option value=RouterProblem::ProvisioningFailed.as_str()>"Provisioning failed"</option>
                 </select>
                 <button type="button" class="primary" data-testid="subscriber-add"
                     on:click=move |_| panel.set(Some(Panel::New))>"Add subscriber"</button>

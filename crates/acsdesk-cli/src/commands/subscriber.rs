@@ -91,6 +91,8 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
             status,
             linked,
             unlinked,
+            offline,
+            provisioning_failed,
             json: as_json,
         } => {
             let rows = tenant
@@ -101,6 +103,13 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
                         Some(true)
                     } else if unlinked {
                         Some(false)
+                    } else {
+                        None
+                    },
+                    problem: if offline {
+                        Some(acsdesk_types::RouterProblem::Offline)
+                    } else if provisioning_failed {
+                        Some(acsdesk_types::RouterProblem::ProvisioningFailed)
                     } else {
                         None
                     },

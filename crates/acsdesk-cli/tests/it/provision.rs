@@ -223,6 +223,17 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
         alerts.contains("provisioning failed on acsdesk-config (script.TypeError: broken by hand)"),
         "{alerts}"
     );
+    // The subscribers whose router could not be provisioned, at a glance.
+    let failing: Value =
+        serde_json::from_str(&env.ok(&["subscriber", "list", "--provisioning-failed", "--json"]))
+            .unwrap();
+    let accounts: Vec<&str> = failing
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["account"].as_str())
+        .collect();
+    assert_eq!(accounts, ["1003"]);
     // And the router's own log says so.
     let broken = env.ok(&["logs", "E48D8C-RB952Ui%2D5ac2nD-HGBEEF0003"]);
     assert!(

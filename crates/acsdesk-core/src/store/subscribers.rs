@@ -194,6 +194,8 @@ pub struct SubscriberFilter {
     pub status: Option<String>,
     /// Only those linked (`true`) or not (`false`) to a router.
     pub linked: Option<bool>,
+    /// Only those whose router has this problem.
+    pub problem: Option<acsdesk_types::RouterProblem>,
     /// At most this many (default 500).
     pub limit: Option<u32>,
 }
@@ -445,6 +447,21 @@ impl TenantStore {
             }
             Some(false) => {
                 q.push(" AND s.serial IS NULL");
+            }
+            None => {}
+        }
+        match filter.problem {
+            Some(acsdesk_types::RouterProblem::Offline) => {
+                q.push(
+                    " AND EXISTS (SELECT 1 FROM devices d WHERE d.subscriber_id = s.id AND d.online = 0 AND d.missing = 0)",
+                );
+            }
+            Some(acsdesk_types::RouterProblem::ProvisioningFailed) => {
+                q.push(
+                    " AND EXISTS (SELECT 1 FROM devices d JOIN device_faults f
+                       ON f.acs_id = d.acs_id AND f.genie_id = d.genie_id
+                       WHERE d.subscriber_id = s.id AND f.channel NOT LIKE 'task\\_%' ESCAPE '\\')",
+                );
             }
             None => {}
         }

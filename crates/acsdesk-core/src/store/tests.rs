@@ -1706,3 +1706,112 @@ async fn a_batch_of_actions_is_queued_whole_or_not_at_all() {
     assert!(t.claim_action(ids[0], None, NOW).await.unwrap());
     assert!(!t.claim_action(ids[0], None, NOW).await.unwrap());
 }
+
+#[tokio::test]
+async fn subscribers_are_listed_by_their_router_s_problem() {
+    use acsdesk_types::RouterProblem;
+    use subscribers::SubscriberFilter;
+    let sandbox = acsdesk_sandbox::Sandbox::builder(NOW)
+        .devices(8)
+        .seed(4)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = synced_tenant(&ws, "Acme", &sandbox.url()).await;
+    let online = t
+        .list_devices(
+            &DeviceFilter {
+                presence: Some(Presence::Online),
+                ..DeviceFilter::default()
+            },
+            DeviceSort::default(),
+            0,
+            10,
+        )
+        .await
+        .unwrap()
+        .rows;
+    assert!(online.len() >= 2, "{online:?}");
+    let (a, b) = (&online[0], &online[1]);
+    t.add_subscriber(&subscriber("A-1", "Ana", Some(&a.serial)), NOW)
+        .await
+        .unwrap();
+    t.add_subscriber(&subscriber("B-2", "Bruno", Some(&b.serial)), NOW)
+        .await
+        .unwrap();
+    t.add_subscriber(&subscriber("C-3", "Carla", None), NOW)
+        .await
+        .unwrap();
+    let having = |problem| {
+        let t = t.clone();
+        async move {
+            t.list_subscribers(&SubscriberFilter {
+                problem: Some(problem),
+                ..SubscriberFilter::default()
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.account)
+            .collect::<Vec<_>>()
+        }
+    };
+    assert!(having(RouterProblem::Offline).await.is_empty());
+    assert!(having(RouterProblem::ProvisioningFailed).await.is_empty());
+    // Ana's router loses power; an hour later the sync finds it offline.
+    let enc = percent_encoding::utf8_percent_encode(&a.id, percent_encoding::NON_ALPHANUMERIC);
+    reqwest::Client::new()
+        .post(format!("{}/_sandbox/devices/{enc}/offline", sandbox.url()))
+        .send()
+        .await
+        .unwrap();
+    sandbox.advance(3_600_000);
+    let source = NbiSource::new(
+        acsdesk_genieacs::Client::builder(sandbox.url())
+            .build()
+            .unwrap(),
+    );
+    let sink = t.sync_store("main").await.unwrap();
+    sync_once(
+        &source,
+        &sink,
+        &SyncOptions::default(),
+        NOW + 3_600_000,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(having(RouterProblem::Offline).await, ["A-1"]);
+    // GenieACS could not provision Bruno's router; a failed task is not a provisioning.
+    let fault = |channel: &str| -> acsdesk_genieacs::api::faults::Fault {
+        serde_json::from_value(serde_json::json!({
+            "_id": format!("{}:{channel}", b.id), "device": b.id, "channel": channel,
+            "code": "script.TypeError", "message": "x is undefined",
+            "timestamp": "2026-11-23T22:05:00.000Z", "retries": 0
+        }))
+        .unwrap()
+    };
+    t.replace_faults("main", &[fault("task_6b01")], NOW)
+        .await
+        .unwrap();
+    assert!(having(RouterProblem::ProvisioningFailed).await.is_empty());
+    t.replace_faults("main", &[fault("acsdesk-config")], NOW)
+        .await
+        .unwrap();
+    assert_eq!(having(RouterProblem::ProvisioningFailed).await, ["B-2"]);
+    let logs = t.logs(Some(&b.id), 10).await.unwrap();
+    assert!(
+        logs.iter().any(|l| l.message
+            == "Provisioning failed on acsdesk-config (script.TypeError: x is undefined)"),
+        "{logs:?}"
+    );
+    t.replace_faults("main", &[], NOW).await.unwrap();
+    assert!(having(RouterProblem::ProvisioningFailed).await.is_empty());
+    let logs = t.logs(Some(&b.id), 10).await.unwrap();
+    assert!(logs
+        .iter()
+        .any(|l| l.message == "Provisioning on acsdesk-config succeeded again"));
+}
