@@ -244,6 +244,14 @@ impl<'de> Deserialize<'de> for PppoePassword {
 #[serde(transparent)]
 pub struct SerialNumber(String);
 
+/// GPON vendor codes whose serials have a fixed form, with the vendor's name.
+const GPON_VENDORS: &[(&str, &str)] = &[
+    ("HWTC", "Huawei"),
+    ("ZTEG", "ZTE"),
+    ("ALCL", "Nokia"),
+    ("FHTT", "FiberHome"),
+];
+
 impl SerialNumber {
     /// Validates a serial number.
     pub fn parse(value: &str) -> Result<Self, InvalidInput> {
@@ -270,7 +278,34 @@ impl SerialNumber {
                 ),
             ));
         }
-        Ok(Self(v.to_ascii_uppercase()))
+        if len < 4 {
+            return Err(InvalidInput::new(
+                FIELD,
+                format!(
+                    "{v:?} is too short to be a router's serial number (copy it from the label)"
+                ),
+            ));
+        }
+        let upper = v.to_ascii_uppercase();
+        // A GPON ONT's serial is its vendor's code and 8 hexadecimal digits: `HWTC1A2B3C4D`
+        // on the label, `485754431A2B3C4D` as TR-069 reports it.
+        for (code, vendor) in GPON_VENDORS {
+            let hex_code: String = code.bytes().map(|b| format!("{b:02X}")).collect();
+            let rest = upper
+                .strip_prefix(code)
+                .or_else(|| upper.strip_prefix(hex_code.as_str()));
+            if let Some(rest) = rest {
+                if rest.len() != 8 || !rest.chars().all(|c| c.is_ascii_hexdigit()) {
+                    return Err(InvalidInput::new(
+                        FIELD,
+                        format!(
+                            "a {vendor} GPON serial is {code} and 8 hexadecimal digits ({code}1A2B3C4D), or {hex_code} and the same 8 as the router reports it; {v:?} is not"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Self(upper))
     }
 
     /// The serial as typed (upper-cased).
@@ -382,7 +417,27 @@ mod tests {
         let spaced = SerialNumber::parse("AB 12").unwrap_err();
         assert!(spaced.reason.contains("' '"), "{spaced}");
         assert!(SerialNumber::parse(&"A".repeat(65)).is_err());
-        assert!(SerialNumber::parse("ZTEG-1234_5.6:7/8").is_ok());
+        assert!(SerialNumber::parse("SN-1234_5.6:7/8").is_ok());
+        // GPON serials have their vendor's fixed form, in either spelling.
+        assert!(SerialNumber::parse("zteg0c0ffee2").is_ok());
+        assert!(SerialNumber::parse("5A5445470C0FFEE2").is_ok());
+        for bad in [
+            "HWTC1A2B3C4",
+            "HWTC1A2B3C4D5",
+            "ZTEG-1234_5.6",
+            "48575443XYZ00001",
+        ] {
+            let e = SerialNumber::parse(bad).unwrap_err();
+            assert!(e.reason.contains("8 hexadecimal digits"), "{bad}: {e}");
+        }
+        assert!(SerialNumber::parse("HWTC1A2B3C4")
+            .unwrap_err()
+            .reason
+            .contains("Huawei"));
+        assert!(SerialNumber::parse("A1")
+            .unwrap_err()
+            .reason
+            .contains("too short"));
     }
 
     #[test]

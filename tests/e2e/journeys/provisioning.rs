@@ -114,16 +114,20 @@ async fn a_linked_router_is_configured_at_first_contact() -> anyhow::Result<()> 
             .await?;
         linked.select_by_value("provisioning_failed").await?;
         desktop
-            .wait_text("[data-testid=subscriber-list]", Duration::from_secs(10), |t| {
-                !t.contains("Lucia Prov")
-            })
+            .wait_text(
+                "[data-testid=subscriber-list]",
+                Duration::from_secs(10),
+                |t| !t.contains("Lucia Prov"),
+            )
             .await
             .context("the provisioning-failed filter leaves her out")?;
         linked.select_by_value("linked").await?;
         desktop
-            .wait_text("[data-testid=subscriber-list]", Duration::from_secs(10), |t| {
-                t.contains("Lucia Prov")
-            })
+            .wait_text(
+                "[data-testid=subscriber-list]",
+                Duration::from_secs(10),
+                |t| t.contains("Lucia Prov"),
+            )
             .await?;
         Ok(())
     })
