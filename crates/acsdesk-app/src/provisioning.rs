@@ -100,7 +100,7 @@ impl Services {
     /// summoned through the action queue, so the change is applied in that session rather
     /// than at the next periodic inform (an offline one gets it when it informs). Best
     /// effort: the subscriber is saved whatever happens here, and the next sync retries.
-    pub(crate) async fn reprovision(&self, devices: &[String]) {
+    pub async fn reprovision(&self, devices: &[String]) {
         let Ok(installed) = self.installed().await else {
             return;
         };

@@ -1,6 +1,7 @@
 //! `acsdesk subscriber add|list|show|link|unlink|remove|import|export`: the tenant's
 //! subscribers and the routers linked to them. Passwords are read from stdin and never
-//! printed; an export holds them only when asked for.
+//! printed; an export holds them only when asked for. Where auto-provisioning is
+//! installed, a change reaches GenieACS at once (an online router is summoned).
 
 use super::{app_err, Ctx};
 use crate::cli::{SubscriberArgs, SubscriberCommand};
@@ -75,6 +76,7 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
     match command {
         SubscriberCommand::Add(a) => {
             let s = tenant.add_subscriber(&input(&a)?, now).await?;
+            services(tenant).reprovision(&s.devices).await;
             println!(
                 "Added subscriber {} ({}){}.",
                 s.account,
@@ -138,6 +140,7 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
             let s = tenant
                 .link_subscriber(&account, &SerialNumber::parse(&serial)?, now)
                 .await?;
+            services(tenant).reprovision(&s.devices).await;
             println!(
                 "Subscriber {} linked to router {}{}.",
                 s.account,
@@ -151,10 +154,12 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
         }
         SubscriberCommand::Unlink { account } => {
             tenant.unlink_subscriber(&account, now).await?;
+            services(tenant).reprovision(&[]).await;
             println!("Subscriber {account} has no router linked now.");
         }
         SubscriberCommand::Remove { account } => {
             tenant.remove_subscriber(&account).await?;
+            services(tenant).reprovision(&[]).await;
             println!("Removed subscriber {account}.");
         }
         SubscriberCommand::Import {

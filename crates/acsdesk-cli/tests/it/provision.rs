@@ -196,8 +196,7 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
     )
     .unwrap();
     env.ok(&["subscriber", "import", file.to_str().unwrap()]);
-    // The next sync writes the new subscriber's preset by itself.
-    env.ok(&["sync"]);
+    // The import writes the new subscriber's preset at once.
     assert!(names(&nbi(&c, format!("{url}/presets")).await)
         .contains(&"acsdesk-cfg-HGBEEF0003".to_owned()));
     c.put(format!("{url}/provisions/acsdesk-configure"))
@@ -240,6 +239,11 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
         broken.contains("Provisioning failed on acsdesk-config (script.TypeError: broken by hand)"),
         "{broken}"
     );
+
+    // Unlinked, Carla's router no longer awaits anything: its preset goes at once.
+    env.ok(&["subscriber", "unlink", "1003"]);
+    assert!(!names(&nbi(&c, format!("{url}/presets")).await)
+        .contains(&"acsdesk-cfg-HGBEEF0003".to_owned()));
 
     // Uninstall removes what AcsDesk wrote, and nothing else.
     env.ok(&["provision", "uninstall"]);
