@@ -106,6 +106,24 @@ async fn a_linked_router_is_configured_at_first_contact() -> anyhow::Result<()> 
             )
             .await
             .context("the list shows the router met")?;
+        // Opened again, the panel shows the router as the sync read it: online, with the
+        // subscriber's PPPoE user and WiFi name.
+        desktop
+            .click("[data-testid=subscriber-panel] header button")
+            .await?;
+        row(desktop, "Lucia Prov").await?;
+        desktop
+            .wait_text(
+                "[data-testid=subscriber-router-status]",
+                Duration::from_secs(15),
+                |t| {
+                    t.contains("online")
+                        && t.contains("PPPoE user on the router: lucia@isp")
+                        && t.contains("WiFi on the router: Casa Lucia")
+                },
+            )
+            .await
+            .context("the router's live status in the panel")?;
         desktop.screenshot("provisioning-configured").await?;
         // Nobody's router failed its provisioning; Lucia's is online.
         let linked = desktop

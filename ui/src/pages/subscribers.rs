@@ -5,6 +5,7 @@
 
 use crate::hooks::{use_backend_event, use_escape};
 use crate::ipc;
+use acsdesk_types::devices::format_ago;
 use acsdesk_types::events;
 use acsdesk_types::provisioning::VendorInstructions;
 use acsdesk_types::subscribers::{
@@ -199,6 +200,8 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
     let error = RwSignal::new(None::<String>);
     let deleting = RwSignal::new(false);
     let original = existing.as_ref().map(|s| s.account.clone());
+    // The linked router as the last sync saw it (followed live, below).
+    let router_id = existing.as_ref().and_then(|s| s.devices.first().cloned());
     let title = existing
         .as_ref()
         .map_or("New subscriber".to_owned(), |s| s.name.clone());
@@ -250,6 +253,16 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
         events::DEVICES_CHANGED,
         move |_: events::DevicesChangedEvent| synced.update(|v| *v += 1),
     );
+    let router = LocalResource::new(move || {
+        synced.track();
+        let id = router_id.clone();
+        async move {
+            match id {
+                Some(id) => ipc::get_device(id).await.ok(),
+                None => None,
+            }
+        }
+    });
     let provisioning = {
         let serial = linked_serial.clone();
         LocalResource::new(move || {
@@ -283,6 +296,28 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
                         {p.pppoe_username.clone().map(|u| view! { <p class="muted">{format!("PPPoE {u}")}</p> })}
                         {p.ssid.clone().map(|s| view! { <p class="muted">{format!("WiFi {s}")}</p> })}
                         {(p.state != "configured").then(|| router_steps(p.vendor.clone(), p.instructions.clone()))}
+                    </div>
+                }
+            })}
+            {move || router.get().flatten().map(|d| {
+                let now = js_sys::Date::now() as i64;
+                let wan = [d.wan_status.clone(), d.row.wan_ip.clone(), d.wan_error.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                view! {
+                    <div class="router-status" data-testid="subscriber-router-status">
+                        <p>
+                            <span class=if d.row.online { "badge ok" } else { "badge unreachable" }>
+                                {if d.row.online { "online" } else { "offline" }}
+                            </span>
+                            {format!(" {} {}", d.row.vendor.clone().unwrap_or_default(), d.row.model.clone().unwrap_or_default())}
+                            {d.row.last_inform_ms.map(|t| format!(" · last inform {}", format_ago(t, now)))}
+                        </p>
+                        {(!wan.is_empty()).then(|| view! { <p class="muted">{format!("WAN {wan}")}</p> })}
+                        {d.pppoe_username.clone().map(|u| view! { <p class="muted">{format!("PPPoE user on the router: {u}")}</p> })}
+                        {d.wifi.first().and_then(|w| w.ssid.clone()).map(|s| view! { <p class="muted">{format!("WiFi on the router: {s}")}</p> })}
                     </div>
                 }
             })}
