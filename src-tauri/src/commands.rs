@@ -28,8 +28,8 @@ use acsdesk_types::settings::{
     WorkspaceStateRequest,
 };
 use acsdesk_types::subscribers::{
-    ImportReport, ImportSubscribersRequest, ListSubscribersRequest, RemoveSubscriberRequest,
-    SaveSubscriberRequest, SubscriberInfo,
+    ExportSubscribersRequest, ExportedFile, ImportReport, ImportSubscribersRequest,
+    ListSubscribersRequest, RemoveSubscriberRequest, SaveSubscriberRequest, SubscriberInfo,
 };
 use acsdesk_types::{AboutInfo, GetAboutRequest, IpcError};
 use std::sync::Arc;
@@ -234,6 +234,18 @@ pub(crate) async fn router_provisioning(
     desk.services()
         .await?
         .router_provisioning(&request.serial)
+        .await
+}
+
+/// `export_subscribers`: the subscribers as CSV in a new file of the export folder.
+#[tauri::command]
+pub(crate) async fn export_subscribers(
+    desk: DeskState<'_>,
+    request: ExportSubscribersRequest,
+) -> Result<ExportedFile, IpcError> {
+    desk.services()
+        .await?
+        .export_subscribers_file(request, &acsdesk_core::paths::export_dir())
         .await
 }
 

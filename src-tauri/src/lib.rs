@@ -37,6 +37,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::save_provisioning_profile,
         commands::provision,
         commands::router_provisioning,
+        commands::export_subscribers,
         commands::device_logs,
         commands::unlock_tenant,
         commands::list_channels,

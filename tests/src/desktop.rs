@@ -77,8 +77,10 @@ impl Desktop {
             .arg(&native_driver)
             // The app hides to the tray on close; a test session must end it for real.
             .env("ACSDESK_QUIT_ON_CLOSE", "1")
-            // Each launch is a first run in its own data directory.
+            // Each launch is a first run in its own data directory, and its exports go
+            // there too, not to the Downloads folder.
             .env("ACSDESK_DATA_DIR", data.path())
+            .env("ACSDESK_EXPORT_DIR", data.path())
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -108,6 +110,11 @@ impl Desktop {
             data,
             _turn: turn,
         })
+    }
+
+    /// Where this window's exports are written.
+    pub fn export_dir(&self) -> &std::path::Path {
+        self.data.path()
     }
 
     /// Runs one named journey in a fresh window (on `data`, or a first run): a picture

@@ -22,8 +22,8 @@ use acsdesk_types::settings::{
     WorkspaceState, WorkspaceStateRequest,
 };
 use acsdesk_types::subscribers::{
-    ImportReport, ImportSubscribersRequest, ListSubscribersRequest, RemoveSubscriberRequest,
-    SaveSubscriberRequest, SubscriberInfo,
+    ExportSubscribersRequest, ExportedFile, ImportReport, ImportSubscribersRequest,
+    ListSubscribersRequest, RemoveSubscriberRequest, SaveSubscriberRequest, SubscriberInfo,
 };
 use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError, ProvisionMode};
 use serde::de::DeserializeOwned;
@@ -301,6 +301,15 @@ pub(crate) async fn router_provisioning(serial: String) -> Result<RouterProvisio
     invoke(
         commands::ROUTER_PROVISIONING,
         &RouterProvisioningRequest { serial },
+    )
+    .await
+}
+
+/// Writes the subscribers to a CSV file in the export folder.
+pub(crate) async fn export_subscribers(with_secrets: bool) -> Result<ExportedFile, IpcError> {
+    invoke(
+        commands::EXPORT_SUBSCRIBERS,
+        &ExportSubscribersRequest { with_secrets },
     )
     .await
 }

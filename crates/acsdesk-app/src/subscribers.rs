@@ -10,8 +10,9 @@ use acsdesk_core::store::subscribers::{
 use acsdesk_core::subscribers::csv::{self, CsvFile, RowPlan};
 use acsdesk_types::input::{PppoePassword, PppoeUsername, SerialNumber, Ssid, WpaPassphrase};
 use acsdesk_types::subscribers::{
-    ExportSubscribersRequest, ImportOutcome, ImportReport, ImportRow, ImportSubscribersRequest,
-    ListSubscribersRequest, RemoveSubscriberRequest, SaveSubscriberRequest, SubscriberInfo,
+    ExportSubscribersRequest, ExportedFile, ImportOutcome, ImportReport, ImportRow,
+    ImportSubscribersRequest, ListSubscribersRequest, RemoveSubscriberRequest,
+    SaveSubscriberRequest, SubscriberInfo,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 
@@ -198,6 +199,41 @@ impl Services {
             .map(|(s, sec)| (s, request.with_secrets.then_some(sec)))
             .collect();
         Ok(csv::export(&rows, request.with_secrets))
+    }
+
+    /// The export written to a new file in `dir` (readable by its owner only, as it may
+    /// hold passwords), named with the time: what the desktop's *Export CSV* does.
+    pub async fn export_subscribers_file(
+        &self,
+        request: ExportSubscribersRequest,
+        dir: &std::path::Path,
+    ) -> Result<ExportedFile, IpcError> {
+        let with_secrets = request.with_secrets;
+        let text = self.export_subscribers(request).await?;
+        let stamp: String = acsdesk_time::iso(self.now())
+            .chars()
+            .take(19)
+            .map(|c| if c == ':' || c == 'T' { '-' } else { c })
+            .collect();
+        // A new file each time, never one written earlier.
+        let path = (1..)
+            .map(|n| match n {
+                1 => dir.join(format!("acsdesk-subscribers-{stamp}.csv")),
+                n => dir.join(format!("acsdesk-subscribers-{stamp}-{n}.csv")),
+            })
+            .find(|p| !p.exists())
+            .unwrap_or_else(|| dir.join("acsdesk-subscribers.csv"));
+        acsdesk_core::paths::write_private(&path, text.as_bytes()).map_err(|e| {
+            IpcError::new(
+                ErrorCode::Internal,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })?;
+        Ok(ExportedFile {
+            path: path.display().to_string(),
+            subscribers: text.lines().count().saturating_sub(1) as u64,
+            with_secrets,
+        })
     }
 }
 

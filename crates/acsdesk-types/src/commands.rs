@@ -69,6 +69,10 @@ pub const PROVISION: &str = "provision";
 /// [`crate::provisioning::RouterProvisioning`].
 pub const ROUTER_PROVISIONING: &str = "router_provisioning";
 
+/// `export_subscribers`: [`crate::subscribers::ExportSubscribersRequest`] →
+/// [`crate::subscribers::ExportedFile`] (written to the export folder).
+pub const EXPORT_SUBSCRIBERS: &str = "export_subscribers";
+
 /// `device_logs`: [`crate::devices::DeviceLogsRequest`] → `Vec<`[`crate::devices::LogInfo`]`>`.
 pub const DEVICE_LOGS: &str = "device_logs";
 
@@ -176,4 +180,5 @@ pub const ALL: &[&str] = &[
     SAVE_PROVISIONING_PROFILE,
     PROVISION,
     ROUTER_PROVISIONING,
+    EXPORT_SUBSCRIBERS,
 ];

@@ -203,6 +203,17 @@ pub struct ExportSubscribersRequest {
     pub with_secrets: bool,
 }
 
+/// Response of `export_subscribers`: the file written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedFile {
+    /// Where it is.
+    pub path: String,
+    /// How many subscribers it holds.
+    pub subscribers: u64,
+    /// Whether it holds their passwords.
+    pub with_secrets: bool,
+}
+
 /// A subscriber as listed and shown (never the passwords, only whether they are set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriberInfo {

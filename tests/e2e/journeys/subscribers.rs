@@ -24,6 +24,7 @@ async fn subscribers_are_imported_edited_and_lead_to_their_router() -> anyhow::R
             )
             .await?;
         import(desktop, &serial).await?;
+        export(desktop).await?;
         edit(desktop, &serial).await?;
         mapped(desktop).await?;
         desktop.screenshot("subscribers").await?;
@@ -102,6 +103,50 @@ async fn import(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
         )
         .await
         .context("the accepted rows are listed")?;
+    Ok(())
+}
+
+/// *Export CSV* writes every subscriber to a file an import reads back; passwords only
+/// when asked for, with a warning.
+async fn export(desktop: &Desktop) -> anyhow::Result<()> {
+    desktop.click("[data-testid=subscriber-export]").await?;
+    desktop.click("[data-testid=export-save]").await?;
+    let saved = desktop
+        .wait_text(
+            "[data-testid=export-result]",
+            Duration::from_secs(10),
+            |t| t.starts_with("Saved 2 subscribers to "),
+        )
+        .await?;
+    let path = saved
+        .trim_start_matches("Saved 2 subscribers to ")
+        .trim_end_matches('.');
+    ensure!(
+        std::path::Path::new(path).starts_with(desktop.export_dir()),
+        "written to the export folder: {path}"
+    );
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    ensure!(
+        text.starts_with("account,name,")
+            && text.contains("Ana Test")
+            && text.contains("Bruno Test"),
+        "{text}"
+    );
+    ensure!(
+        !text.contains("pppoe_password"),
+        "no password column unless asked: {text}"
+    );
+    desktop.click("[data-testid=export-secrets]").await?;
+    desktop.click("[data-testid=export-save]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=export-result]",
+            Duration::from_secs(10),
+            |t| t.contains("it holds their passwords"),
+        )
+        .await?;
+    desktop.screenshot("subscribers-export").await?;
+    desktop.click("[data-testid=export-close]").await?;
     Ok(())
 }
 

@@ -81,6 +81,7 @@ pub(crate) fn SubscribersPage(
     let typed = use_debounce_fn_with_arg(move |t: String| search.set(t), 300.0);
     let panel = RwSignal::new(None::<Panel>);
     let importing = RwSignal::new(false);
+    let exporting = RwSignal::new(false);
     use_escape(move || {
         panel.set(None);
         importing.set(false);
@@ -124,7 +125,10 @@ pub(crate) fn SubscribersPage(
                     on:click=move |_| panel.set(Some(Panel::New))>"Add subscriber"</button>
                 <button type="button" data-testid="subscriber-import"
                     on:click=move |_| importing.set(true)>"Import CSV"</button>
+                <button type="button" data-testid="subscriber-export"
+                    on:click=move |_| exporting.set(true)>"Export CSV"</button>
             </div>
+            {move || exporting.get().then(|| view! { <ExportDialog on_close=Callback::new(move |()| exporting.set(false)) /> })}
             <table class="list-table" data-testid="subscriber-list">
                 <thead><tr>
                     <th>"Account"</th><th>"Name"</th><th>"Phone"</th><th>"PPPoE user"</th>
@@ -412,6 +416,57 @@ fn router_steps(vendor: Option<String>, all: Vec<VendorInstructions>) -> impl In
                         .collect_view()
                 }}
             </ol>
+        </div>
+    }
+}
+
+/// *Export CSV*: every subscriber to a new file in the Downloads folder; passwords only
+/// when asked for, after saying what that means.
+#[component]
+fn ExportDialog(on_close: Callback<()>) -> impl IntoView {
+    let with_secrets = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<(bool, String)>);
+    let export = move |_| {
+        let secrets = with_secrets.get_untracked();
+        spawn_local(async move {
+            outcome.set(Some(match ipc::export_subscribers(secrets).await {
+                Ok(f) => (
+                    true,
+                    format!(
+                        "Saved {} subscribers to {}{}",
+                        f.subscribers,
+                        f.path,
+                        if f.with_secrets {
+                            " — it holds their passwords: keep it safe and delete it when done."
+                        } else {
+                            "."
+                        }
+                    ),
+                ),
+                Err(e) => (false, e.message),
+            }));
+        });
+    };
+    view! {
+        <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="export-title" data-testid="export-dialog">
+            <h2 id="export-title">"Export subscribers"</h2>
+            <p>"Every subscriber, as CSV with the columns an import reads back."</p>
+            <label class="check">
+                <input type="checkbox" data-testid="export-secrets"
+                    prop:checked=move || with_secrets.get()
+                    on:change=move |e| with_secrets.set(event_target_checked(&e)) />
+                <span>"Include the PPPoE and WiFi passwords"</span>
+            </label>
+            {move || with_secrets.get().then(|| view! {
+                <p class="banner error">"Anyone who gets the file gets every subscriber's passwords."</p>
+            })}
+            {move || outcome.get().map(|(ok, text)| view! {
+                <p class=if ok { "banner" } else { "banner error" } role="status" data-testid="export-result">{text}</p>
+            })}
+            <div class="buttons">
+                <button type="button" class="primary" data-testid="export-save" on:click=export>"Export"</button>
+                <button type="button" data-testid="export-close" on:click=move |_| on_close.run(())>"Close"</button>
+            </div>
         </div>
     }
 }

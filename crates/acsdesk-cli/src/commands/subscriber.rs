@@ -283,21 +283,11 @@ async fn export(
     match file {
         None => print!("{text}"),
         Some(path) => {
-            write_private(path, text.as_bytes())
+            acsdesk_core::paths::write_private(path, text.as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let rows = text.lines().count().saturating_sub(1);
             println!("Wrote {} ({rows} subscribers).", path.display());
         }
     }
     Ok(())
-}
-
-/// Writes a file only its owner can read (it may hold passwords).
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(bytes)
 }
