@@ -295,12 +295,14 @@ impl Services {
                     format!("no subscriber is linked to router {serial}"),
                 )
             })?;
-        let known = !self
+        let device = self
             .tenant
             .subscriber(&input.account)
             .await?
             .devices
-            .is_empty();
+            .into_iter()
+            .next();
+        let known = device.is_some();
         let cwmp_url = self
             .tenant
             .list_acs()
@@ -327,6 +329,7 @@ impl Services {
                 }
                 .into(),
                 known,
+                device: device.clone(),
                 version: Some(cfg.version.clone()),
                 pppoe_username: cfg.pppoe_username.clone(),
                 pppoe_password: cfg.pppoe_password,
@@ -342,6 +345,7 @@ impl Services {
                 serial: input.serial.clone(),
                 state: "refused".into(),
                 known,
+                device,
                 version: None,
                 pppoe_username: None,
                 pppoe_password: false,

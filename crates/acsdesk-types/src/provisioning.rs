@@ -269,6 +269,8 @@ pub struct RouterProvisioning {
     pub state: String,
     /// Whether the router has been seen in an ACS (`false`: waiting for first contact).
     pub known: bool,
+    /// Its GenieACS id, once seen.
+    pub device: Option<String>,
     /// The change's version, and the tag the router carries once it is applied.
     pub version: Option<String>,
     /// PPPoE username applied.

@@ -204,8 +204,7 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
     let error = RwSignal::new(None::<String>);
     let deleting = RwSignal::new(false);
     let original = existing.as_ref().map(|s| s.account.clone());
-    // The linked router as the last sync saw it (followed live, below).
-    let router_id = existing.as_ref().and_then(|s| s.devices.first().cloned());
+
     let title = existing
         .as_ref()
         .map_or("New subscriber".to_owned(), |s| s.name.clone());
@@ -257,16 +256,7 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
         events::DEVICES_CHANGED,
         move |_: events::DevicesChangedEvent| synced.update(|v| *v += 1),
     );
-    let router = LocalResource::new(move || {
-        synced.track();
-        let id = router_id.clone();
-        async move {
-            match id {
-                Some(id) => ipc::get_device(id).await.ok(),
-                None => None,
-            }
-        }
-    });
+
     let provisioning = {
         let serial = linked_serial.clone();
         LocalResource::new(move || {
@@ -280,6 +270,17 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
             }
         })
     };
+    // The linked router as the last sync saw it, once known (also when it makes first
+    // contact while the panel is open).
+    let router = LocalResource::new(move || {
+        let id = provisioning.get().flatten().and_then(|p| p.device);
+        async move {
+            match id {
+                Some(id) => ipc::get_device(id).await.ok(),
+                None => None,
+            }
+        }
+    });
     view! {
         <aside class="side-panel open" aria-label="Subscriber" data-testid="subscriber-panel">
             <header>
