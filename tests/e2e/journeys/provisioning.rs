@@ -4,7 +4,7 @@
 //! contact, then the router coming up factory-fresh and the panel following it to
 //! "configured", with the subscriber's PPPoE user and WiFi name read back from GenieACS.
 
-use super::subscribers::{paste, row};
+use super::subscribers::{apply_import, paste, row};
 use acsdesk_tests::desktop::Desktop;
 use anyhow::{ensure, Context};
 use fantoccini::Locator;
@@ -182,16 +182,7 @@ async fn import(desktop: &Desktop) -> anyhow::Result<()> {
             |t| t.starts_with("1 to create"),
         )
         .await?;
-    desktop.click("[data-testid=import-apply]").await?;
-    desktop
-        .wait_text(
-            "[data-testid=import-summary]",
-            Duration::from_secs(10),
-            |t| t.starts_with("Imported: 1 to create"),
-        )
-        .await?;
-    desktop.click("[data-testid=import-close]").await?;
-    Ok(())
+    apply_import(desktop, "Imported: 1 to create").await
 }
 
 /// Settings shows what GenieACS lacks, installs it, and shows it installed.

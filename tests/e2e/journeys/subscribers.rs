@@ -86,15 +86,7 @@ async fn import(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
         "a preview writes nothing"
     );
     desktop.screenshot("subscribers-import").await?;
-    desktop.click("[data-testid=import-apply]").await?;
-    desktop
-        .wait_text(
-            "[data-testid=import-summary]",
-            Duration::from_secs(10),
-            |t| t.starts_with("Imported: 2 to create"),
-        )
-        .await?;
-    desktop.click("[data-testid=import-close]").await?;
+    apply_import(desktop, "Imported: 2 to create").await?;
     desktop
         .wait_text(
             "[data-testid=subscriber-list]",
@@ -270,6 +262,20 @@ pub(super) async fn row(desktop: &Desktop, name: &str) -> anyhow::Result<()> {
     anyhow::bail!("the panel of {name} never opened")
 }
 
+/// Imports the previewed rows, waits for the summary to start with `summary`, and closes
+/// the dialog.
+pub(super) async fn apply_import(desktop: &Desktop, summary: &str) -> anyhow::Result<()> {
+    desktop.click("[data-testid=import-apply]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=import-summary]",
+            Duration::from_secs(10),
+            |t| t.starts_with(summary),
+        )
+        .await?;
+    desktop.click("[data-testid=import-close]").await
+}
+
 /// Pastes `csv` into the import dialog, as from a spreadsheet (typing a newline into a
 /// textarea over WebDriver is not portable).
 pub(super) async fn paste(desktop: &Desktop, csv: &str) -> anyhow::Result<()> {
@@ -312,15 +318,7 @@ async fn mapped(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("mapped by hand, the row is read")?;
     desktop.screenshot("subscribers-mapping").await?;
-    desktop.click("[data-testid=import-apply]").await?;
-    desktop
-        .wait_text(
-            "[data-testid=import-summary]",
-            Duration::from_secs(10),
-            |t| t.starts_with("Imported:"),
-        )
-        .await?;
-    desktop.click("[data-testid=import-close]").await?;
+    apply_import(desktop, "Imported:").await?;
     desktop.click("[data-testid=subscriber-import]").await?;
     paste(desktop, "Ref,Cliente\nE-10,Yago Map\n").await?;
     desktop.click("[data-testid=import-preview]").await?;
