@@ -21,7 +21,8 @@ const INSTALLED_KEY: &str = "provisioning_installed";
 
 /// The routers' configurations, split by state.
 struct Routers {
-    awaiting: Vec<RouterConfig>,
+    /// Each with the AcsDesk tags its router carries now.
+    awaiting: Vec<(RouterConfig, Vec<String>)>,
     configured: u32,
     refused: Vec<RefusedRouter>,
 }
@@ -63,7 +64,7 @@ impl Services {
         for (input, tags) in self.tenant.router_inputs().await? {
             match RouterConfig::build(profile, &input) {
                 Ok(cfg) if tags.contains(&cfg.tag()) => out.configured += 1,
-                Ok(cfg) => out.awaiting.push(cfg),
+                Ok(cfg) => out.awaiting.push((cfg, tags)),
                 Err(r) => out.refused.push(RefusedRouter {
                     account: input.account.clone(),
                     serial: input.serial.clone(),
@@ -96,10 +97,13 @@ impl Services {
     }
 
     /// After a subscriber was saved: every connection where AcsDesk's provisioning is
-    /// installed gets the change now, and the subscriber's routers that are online are
-    /// summoned through the action queue, so the change is applied in that session rather
-    /// than at the next periodic inform (an offline one gets it when it informs). Best
-    /// effort: the subscriber is saved whatever happens here, and the next sync retries.
+    /// installed gets the change now, and each of the subscriber's routers that is online
+    /// is asked to apply it at once through the action queue (an `apply_config` action: a
+    /// connection request, proven by the configuration's tag on the router and, when its
+    /// PPPoE credentials are new to it, by its PPP session back up with the new username)
+    /// rather than at its next periodic inform; an offline one gets it when it informs.
+    /// Best effort: the subscriber is saved whatever happens here, and the next sync
+    /// retries.
     pub async fn reprovision(&self, devices: &[String]) {
         let Ok(installed) = self.installed().await else {
             return;
@@ -118,6 +122,12 @@ impl Services {
         if !written {
             return;
         }
+        let Ok(profile) = self.tenant.provisioning_profile().await else {
+            return;
+        };
+        let Ok(routers) = self.routers(&profile).await else {
+            return;
+        };
         for id in devices {
             let Ok(d) = self.tenant.device(id).await else {
                 continue;
@@ -125,16 +135,26 @@ impl Services {
             if !d.row.online {
                 continue;
             }
+            let Some((cfg, tags)) = routers
+                .awaiting
+                .iter()
+                .find(|(cfg, _)| cfg.serial == d.row.serial)
+            else {
+                continue;
+            };
+            let request = acsdesk_core::actions::ActionRequest::ApplyConfig {
+                version: cfg.version.clone(),
+                pppoe_username: cfg
+                    .rewrites_ppp(tags)
+                    .then(|| cfg.pppoe_username.clone())
+                    .flatten(),
+            };
             if let Err(e) = self
-                .queue_actions(
-                    Some(&d.row.acs),
-                    std::slice::from_ref(id),
-                    &acsdesk_core::actions::ActionRequest::Summon,
-                )
+                .queue_actions(Some(&d.row.acs), std::slice::from_ref(id), &request)
                 .await
             {
                 eprintln!(
-                    "acsdesk: {id}: could not be summoned to apply its change: {}",
+                    "acsdesk: {id}: could not be asked to apply its change: {}",
                     e.message
                 );
             }
@@ -174,7 +194,7 @@ impl Services {
             ProvisionMode::Uninstall => Vec::new(),
             _ => shared_objects(profile)
                 .into_iter()
-                .chain(routers.awaiting.iter().map(RouterConfig::preset))
+                .chain(routers.awaiting.iter().map(|(cfg, _)| cfg.preset()))
                 .collect(),
         }
     }
@@ -384,10 +404,47 @@ mod tests {
         }
     }
 
+    async fn scenario(sandbox: &acsdesk_sandbox::SandboxHandle, path: &str) {
+        let answer = reqwest::Client::new()
+            .post(format!("{}{path}", sandbox.url()))
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{path}: {}", answer.status());
+    }
+
+    async fn finished(
+        services: &crate::Services,
+        device: &str,
+    ) -> acsdesk_types::actions::ActionInfo {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(90);
+        loop {
+            let actions = services
+                .list_actions(acsdesk_types::actions::ListActionsRequest {
+                    device: Some(device.to_owned()),
+                    status: None,
+                })
+                .await
+                .unwrap();
+            let newest = actions.iter().max_by_key(|a| a.id).expect("an action");
+            if newest.status.is_final() {
+                return newest.clone();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "never finished: {newest:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+    }
+
     /// A subscriber changed in the desktop reaches GenieACS at once and its online router
-    /// is summoned to apply it, rather than waiting for its next periodic inform.
+    /// is asked to apply it now, through a verified action: done only when the router
+    /// carries the configuration's tag and its PPP session came back with the new user;
+    /// a user the access server refuses fails it with the router's own error; a WiFi-only
+    /// change leaves the PPP credentials alone.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_changed_subscriber_s_online_router_is_summoned_to_apply_it_now() {
+    async fn a_changed_subscriber_s_router_applies_it_now_and_the_new_ppp_session_proves_it() {
         let dir = tempfile::tempdir().unwrap();
         let (desk, sandbox) = synced_desk(dir.path(), 5).await;
         let services = desk.services().await.unwrap();
@@ -403,11 +460,14 @@ mod tests {
             .await
             .unwrap();
         let device = online.rows.first().expect("an online router").clone();
+        let at = format!("/_sandbox/devices/{}", device.id.replace('%', "%25"));
+        // Its PPP works (a few of the generated fleet start with it failing).
+        scenario(&sandbox, &format!("{at}/ppp-ok")).await;
         services
             .save_subscriber(request(&device.serial, "Casa Ana"))
             .await
             .unwrap();
-        // Not installed: saving writes nothing to GenieACS and summons nobody.
+        // Not installed: saving writes nothing to GenieACS and asks nothing of the router.
         assert!(services
             .list_actions(acsdesk_types::actions::ListActionsRequest::default())
             .await
@@ -420,14 +480,18 @@ mod tests {
         assert!(report.connections[0].applied, "{report:?}");
         let mut changed = request(&device.serial, "Casa Ana 2");
         changed.original = Some("A-1".into());
-        services.save_subscriber(changed).await.unwrap();
+        services.save_subscriber(changed.clone()).await.unwrap();
         let actions = services
             .list_actions(acsdesk_types::actions::ListActionsRequest::default())
             .await
             .unwrap();
         assert_eq!(actions.len(), 1, "{actions:?}");
         assert_eq!(actions[0].device, device.id);
-        assert_eq!(actions[0].action, "summon", "{actions:?}");
+        assert_eq!(actions[0].action, "apply_config", "{actions:?}");
+        assert!(
+            actions[0].description.contains("PPPoE user ana@isp"),
+            "{actions:?}"
+        );
         // The new version's preset is in GenieACS already.
         let shown = services.router_provisioning(&device.serial).await.unwrap();
         let version = shown.version.clone().unwrap();
@@ -441,6 +505,86 @@ mod tests {
             .unwrap()
             .expect("the router's preset");
         assert!(preset["precondition"].as_str().unwrap().contains(&version));
+        let done = finished(&services, &device.id).await;
+        assert_eq!(
+            done.status,
+            acsdesk_types::ActionStatus::Completed,
+            "{done:?}"
+        );
+        let docs = client
+            .devices()
+            .query(acsdesk_genieacs::Query::all().eq("_id", device.id.as_str()))
+            .send()
+            .await
+            .unwrap();
+        let tags: Vec<&str> = docs[0].0["_tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t.as_str())
+            .collect();
+        assert!(
+            tags.contains(&format!("acsdesk-cfg-{version}").as_str()),
+            "{tags:?}"
+        );
+        assert!(
+            tags.iter().any(|t| t.starts_with("acsdesk-ppp-")),
+            "{tags:?}"
+        );
+        assert!(
+            tags.iter().any(|t| t.starts_with("acsdesk-wifi-")),
+            "{tags:?}"
+        );
+
+        // A PPPoE user the access server does not know: the action fails with the
+        // router's own error once the router says so.
+        scenario(&sandbox, &format!("{at}/ppp-reject?username=ana2@isp")).await;
+        let mut wrong = changed.clone();
+        wrong.pppoe_username = Some("ana2@isp".into());
+        services.save_subscriber(wrong.clone()).await.unwrap();
+        let failed = finished(&services, &device.id).await;
+        assert_eq!(
+            failed.status,
+            acsdesk_types::ActionStatus::Failed,
+            "{failed:?}"
+        );
+        let why = failed.fault.clone().unwrap_or_default();
+        assert!(
+            why.contains("ERROR_AUTHENTICATION_FAILURE") && why.contains("ana2@isp"),
+            "{why}"
+        );
+
+        // The WiFi alone changes: no PPP proof is asked, and the provision run writes no
+        // PPP credentials (the customer's internet is not cut for a WiFi name).
+        let mut wifi = wrong;
+        wifi.wifi_ssid = Some("Casa Ana 3".into());
+        services.save_subscriber(wifi).await.unwrap();
+        let done = finished(&services, &device.id).await;
+        assert_eq!(
+            done.status,
+            acsdesk_types::ActionStatus::Completed,
+            "{done:?}"
+        );
+        assert!(!done.description.contains("PPPoE"), "{done:?}");
+        let ran: serde_json::Value = reqwest::get(format!("{}{at}/executed", sandbox.url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let last = ran
+            .as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|r| r["provision"] == "acsdesk-configure")
+            .expect("the configuration ran")
+            .clone();
+        let set = last["set"].to_string();
+        assert!(
+            set.contains("SSID") && !set.contains("Username") && !set.contains("Password"),
+            "{last}"
+        );
         drop(sandbox);
     }
 }

@@ -30,12 +30,20 @@ pub struct Wan {
     pub ip: Option<String>,
     /// PPPoE username, for PPP connections.
     pub username: Option<String>,
+    /// Seconds the connection has been in its present state, as of the reading: TR-098's
+    /// `Uptime` (time connected), TR-181's `LastChange`. A new PPP session restarts it.
+    #[serde(default)]
+    pub uptime_s: Option<u64>,
     /// MAC address of the WAN side, where the connection reports it.
     pub mac: Option<String>,
     /// Path of the bytes-sent counter that measures this WAN.
     pub bytes_sent_path: Option<String>,
     /// Path of the bytes-received counter that measures this WAN.
     pub bytes_received_path: Option<String>,
+}
+
+fn seconds(n: Option<f64>) -> Option<u64> {
+    n.filter(|s| s.is_finite() && *s >= 0.0).map(|s| s as u64)
 }
 
 fn usable_ip(ip: Option<String>) -> Option<String> {
@@ -112,6 +120,7 @@ pub(crate) fn tr098(tree: &Tree<'_>) -> Option<Wan> {
             last_error: get("LastConnectionError"),
             ip,
             username: (kind == WanKind::Ppp).then(|| get("Username")).flatten(),
+            uptime_s: seconds(tree.number(&format!("{path}.Uptime"))),
             mac: get("MACAddress"),
             bytes_sent_path: tree.value(&sent).is_some().then_some(sent),
             bytes_received_path: tree.value(&received).is_some().then_some(received),
@@ -196,6 +205,7 @@ pub(crate) fn tr181(tree: &Tree<'_>) -> Option<Wan> {
                         .flatten()
                 }),
                 username: get("Username"),
+                uptime_s: seconds(tree.number(&format!("{ppp}.LastChange"))),
                 mac: None,
                 bytes_sent_path: counter("BytesSent").or_else(|| ppp_counter("BytesSent")),
                 bytes_received_path: counter("BytesReceived")
@@ -209,6 +219,11 @@ pub(crate) fn tr181(tree: &Tree<'_>) -> Option<Wan> {
             last_error: None,
             ip: address_of(&ip_path),
             username: None,
+            uptime_s: seconds(
+                (!ip_path.is_empty())
+                    .then(|| tree.number(&format!("{ip_path}.LastChange")))
+                    .flatten(),
+            ),
             mac: None,
             bytes_sent_path: counter("BytesSent"),
             bytes_received_path: counter("BytesReceived"),

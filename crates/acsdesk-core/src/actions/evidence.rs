@@ -20,6 +20,10 @@ pub struct Before {
     /// GenieACS's records of running this kind of task ([`marks`]).
     #[serde(default)]
     pub marks: Value,
+    /// When the internet WAN's PPP session then had begun (GenieACS's clock), Unix ms:
+    /// a PPPoE change is proven by a session that began later.
+    #[serde(default)]
+    pub wan_up_since_ms: Option<i64>,
 }
 
 impl Before {
@@ -29,6 +33,7 @@ impl Before {
             last_boot_ms: device.last_boot_ms,
             firmware: device.firmware.clone(),
             marks: marks(request, doc),
+            wan_up_since_ms: super::verify::wan_up_since_ms(doc, device),
         }
     }
 

@@ -58,6 +58,16 @@ pub enum ActionRequest {
     },
     /// A connection request only, so the device opens a session now.
     Summon,
+    /// A connection request so that GenieACS applies the subscriber's configuration that
+    /// AcsDesk installed for this router (its `acsdesk-cfg-<serial>` preset) now, proven
+    /// by the configuration's tag and, when its PPPoE credentials are rewritten, by the
+    /// PPP session coming back up with the new username.
+    ApplyConfig {
+        /// The configuration's version (`acsdesk-cfg-<version>` once applied).
+        version: String,
+        /// The PPPoE username of the new session, when the credentials are rewritten.
+        pppoe_username: Option<String>,
+    },
 }
 
 impl ActionRequest {
@@ -72,6 +82,7 @@ impl ActionRequest {
             ActionRequest::Refresh => "refresh",
             ActionRequest::SetParameters { .. } => "set_parameters",
             ActionRequest::Summon => "summon",
+            ActionRequest::ApplyConfig { .. } => "apply_config",
         }
     }
 
@@ -90,9 +101,14 @@ impl ActionRequest {
     pub fn timeout(&self) -> Duration {
         match self {
             ActionRequest::Summon | ActionRequest::Refresh => Duration::from_secs(120),
-            ActionRequest::ChangeWifi { .. }
-            | ActionRequest::ChangePppoe { .. }
-            | ActionRequest::SetParameters { .. } => Duration::from_secs(300),
+            ActionRequest::ChangeWifi { .. } | ActionRequest::SetParameters { .. } => {
+                Duration::from_secs(300)
+            }
+            // The WAN's state is read again at the router's next inform (the monitoring
+            // provision's refresh): three periodic informs at the usual 300 s.
+            ActionRequest::ChangePppoe { .. } | ActionRequest::ApplyConfig { .. } => {
+                Duration::from_secs(900)
+            }
             ActionRequest::Reboot => Duration::from_secs(600),
             ActionRequest::FactoryReset => Duration::from_secs(900),
             ActionRequest::UpdateFirmware { .. } => Duration::from_secs(1800),
@@ -137,6 +153,15 @@ impl ActionRequest {
             ActionRequest::Refresh => "Refresh parameters".into(),
             ActionRequest::SetParameters { values } => format!("Set {} parameter(s)", values.len()),
             ActionRequest::Summon => "Connection request".into(),
+            ActionRequest::ApplyConfig {
+                version,
+                pppoe_username,
+            } => match pppoe_username {
+                Some(user) => {
+                    format!("Apply the subscriber's configuration {version} (PPPoE user {user})")
+                }
+                None => format!("Apply the subscriber's configuration {version}"),
+            },
         }
     }
 }

@@ -107,6 +107,16 @@ pub fn plan(
             task: None,
             verify: Verification::FaultFree,
         }),
+        ActionRequest::ApplyConfig {
+            version,
+            pppoe_username,
+        } => Ok(ActionPlan {
+            task: None,
+            verify: Verification::Configured {
+                tag: format!("{}{version}", crate::provisioning::CFG_PREFIX),
+                pppoe_username: pppoe_username.clone(),
+            },
+        }),
         ActionRequest::Refresh => {
             let root = device
                 .data_model
@@ -186,11 +196,13 @@ pub fn plan(
             Ok(ActionPlan {
                 task: Some(TaskSpec::SetParameterValues {
                     parameter_values: vec![
-                        ParameterValue::string(user_path.clone(), username.as_str()),
+                        ParameterValue::string(user_path, username.as_str()),
                         ParameterValue::string(pass_path, password.reveal()),
                     ],
                 }),
-                verify: Verification::Values(vec![(user_path, json!(username.as_str()))]),
+                verify: Verification::PppReconnected {
+                    username: username.as_str().to_owned(),
+                },
             })
         }
         ActionRequest::SetParameters { values } => {

@@ -3,7 +3,7 @@
 //! secrets the device hides, a fault-free completion.
 
 use super::evidence::Before;
-use crate::normalize::NormalizedDevice;
+use crate::normalize::{NormalizedDevice, WanKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -27,7 +27,27 @@ pub enum Verification {
         /// The version before the update.
         from: Option<String>,
     },
+    /// The internet WAN's PPP session must come back up with this username: a new
+    /// session (its connection time restarted after the change), `Connected`, read in a
+    /// later session than the one that wrote the credentials. A session that stays down
+    /// with an error fails with that error.
+    PppReconnected {
+        /// The new PPPoE username.
+        username: String,
+    },
+    /// The configuration AcsDesk installed for the router must have been applied: its
+    /// tag is on the router and, when it rewrote the PPPoE credentials, the session
+    /// came back as for [`Verification::PppReconnected`].
+    Configured {
+        /// The tag the configuration leaves (`acsdesk-cfg-<version>`).
+        tag: String,
+        /// The PPPoE username of the new session, when the credentials were rewritten.
+        pppoe_username: Option<String>,
+    },
 }
+
+/// How far apart two readings may be and still come from one CWMP session.
+const SAME_SESSION_MS: i64 = 10_000;
 
 /// How far apart two boot times read from uptime and inform may be and still be the
 /// same boot (uptime is counted in seconds and read at a different moment than the
@@ -117,7 +137,141 @@ impl Verification {
                     Verdict::NotYet
                 }
             }
+            Verification::PppReconnected { username } => {
+                ppp_reconnected(doc, device, username, before)
+            }
+            Verification::Configured {
+                tag,
+                pppoe_username,
+            } => {
+                let tagged = doc
+                    .get("_tags")
+                    .and_then(Value::as_array)
+                    .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag)));
+                match (tagged, pppoe_username) {
+                    (false, _) => Verdict::NotYet,
+                    (true, None) => Verdict::Verified,
+                    (true, Some(user)) => ppp_reconnected(doc, device, user, before),
+                }
+            }
         }
+    }
+
+    /// The GenieACS channel whose fault means the change could not be applied (the
+    /// preset channel of AcsDesk's per-router configuration), for checks whose change is
+    /// made by a preset rather than by a task of the action's own.
+    pub fn fault_channel(&self) -> Option<&'static str> {
+        match self {
+            Verification::Configured { .. } => Some(crate::provisioning::CONFIG_CHANNEL),
+            _ => None,
+        }
+    }
+
+    /// What the device shows of a change still unproven when its time runs out, to say
+    /// with the failure (the WAN's state for a PPPoE change).
+    pub fn pending_detail(&self, doc: &Value, device: &NormalizedDevice) -> Option<String> {
+        let (user, tag) = match self {
+            Verification::PppReconnected { username } => (Some(username), None),
+            Verification::Configured {
+                tag,
+                pppoe_username,
+            } => (pppoe_username.as_ref(), Some(tag)),
+            _ => return None,
+        };
+        if let Some(tag) = tag {
+            let tagged = doc
+                .get("_tags")
+                .and_then(Value::as_array)
+                .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag)));
+            if !tagged {
+                return Some(
+                    "GenieACS has not applied the configuration (no session with the router since)"
+                        .into(),
+                );
+            }
+        }
+        user?;
+        let wan = device.wan.as_ref()?;
+        Some(format!(
+            "the WAN reads {} with user {}{}",
+            wan.status.as_deref().unwrap_or("no status"),
+            wan.username.as_deref().unwrap_or("(none)"),
+            wan.last_error
+                .as_deref()
+                .filter(|e| !e.is_empty() && *e != "ERROR_NONE")
+                .map(|e| format!(", last error {e}"))
+                .unwrap_or_default()
+        ))
+    }
+}
+
+/// When GenieACS read the leaf at `path` (its `_timestamp`), Unix ms.
+fn read_at(doc: &Value, path: &str) -> Option<i64> {
+    let leaf = path.split('.').try_fold(doc, |n, seg| n.get(seg))?;
+    match leaf.get("_timestamp")? {
+        Value::String(s) => acsdesk_time::parse_iso(s),
+        Value::Number(n) => n.as_i64(),
+        _ => None,
+    }
+}
+
+/// When the internet WAN's present PPP session began, on GenieACS's clock: the time its
+/// connection time was read, less that time. `None` without both.
+pub(super) fn wan_up_since_ms(doc: &Value, device: &NormalizedDevice) -> Option<i64> {
+    let wan = device.wan.as_ref()?;
+    let up = wan.uptime_s?;
+    let at = read_at(doc, &format!("{}.Uptime", wan.path))
+        .or_else(|| read_at(doc, &format!("{}.LastChange", wan.path)))?;
+    Some(at - (up as i64) * 1000)
+}
+
+fn ppp_reconnected(
+    doc: &Value,
+    device: &NormalizedDevice,
+    username: &str,
+    before: &Before,
+) -> Verdict {
+    let Some(wan) = device.wan.as_ref().filter(|w| w.kind == WanKind::Ppp) else {
+        return Verdict::NotYet;
+    };
+    if wan.username.as_deref() != Some(username) {
+        return Verdict::NotYet;
+    }
+    // When the credentials were written: the password's reading time (GenieACS records
+    // the value it sets; nothing refreshes a password, where the username is re-read at
+    // every inform by the monitoring).
+    let written = read_at(doc, &format!("{}.Password", wan.path));
+    let Some(status_read) = read_at(doc, &format!("{}.ConnectionStatus", wan.path)) else {
+        return Verdict::NotYet;
+    };
+    // The session that wrote the credentials read the state from before they took
+    // effect: only a later session's reading says anything.
+    let read_later = written.is_none_or(|w| status_read > w + SAME_SESSION_MS);
+    if matches!(wan.status.as_deref(), Some("Connected" | "Up")) {
+        let restarted = match (wan_up_since_ms(doc, device), before.wan_up_since_ms) {
+            (Some(now), Some(was)) => now > was + SAME_SESSION_MS,
+            (Some(now), None) => read_later && written.is_none_or(|w| now >= w),
+            // No connection time to compare: connected, read after the change.
+            (None, _) => read_later,
+        };
+        return if restarted {
+            Verdict::Verified
+        } else {
+            Verdict::NotYet
+        };
+    }
+    if !read_later || written.is_none() {
+        return Verdict::NotYet;
+    }
+    match wan
+        .last_error
+        .as_deref()
+        .filter(|e| !e.is_empty() && *e != "ERROR_NONE")
+    {
+        Some(error) => Verdict::Failed(format!(
+            "the PPPoE session did not come back with user {username}: the router reports {error}"
+        )),
+        None => Verdict::NotYet,
     }
 }
 
@@ -133,6 +287,7 @@ fn same_value(got: &Value, want: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::ActionRequest;
     use crate::normalize::normalize;
     use serde_json::json;
 
@@ -267,6 +422,148 @@ mod tests {
             Verification::Rebooted.check(&doc, &d, SENT, &Before::default()),
             Verdict::NotYet
         );
+    }
+
+    /// A TR-181 router whose PPP session reads `status`/`error` at `read`, up for
+    /// `up_s`; its password was last written at `written`.
+    fn ppp(
+        status: &str,
+        error: &str,
+        up_s: u64,
+        read: &str,
+        written: &str,
+        tags: &[&str],
+    ) -> (Value, NormalizedDevice) {
+        let leaf =
+            |v: Value, at: &str| json!({"_value": v, "_timestamp": at, "_type": "xsd:string"});
+        let doc = json!({
+            "_id": "A-B-C",
+            "_deviceId": {"_OUI": "A", "_ProductClass": "B", "_SerialNumber": "C"},
+            "_lastInform": read,
+            "_tags": tags,
+            "Device": {
+                "DeviceInfo": {"SoftwareVersion": leaf(json!("1.0"), read)},
+                "IP": {"Interface": {"1": {
+                    "Status": leaf(json!("Up"), read),
+                    "LowerLayers": leaf(json!("Device.PPP.Interface.1."), read)
+                }}},
+                "PPP": {"Interface": {"1": {
+                    "Username": leaf(json!("ana@isp"), read),
+                    "Password": leaf(json!(""), written),
+                    "ConnectionStatus": leaf(json!(status), read),
+                    "LastConnectionError": leaf(json!(error), read),
+                    "LastChange": leaf(json!(up_s), read)
+                }}}
+            }
+        });
+        let d = normalize(&doc).unwrap();
+        (doc, d)
+    }
+
+    #[test]
+    fn a_pppoe_change_is_proven_by_a_new_session_with_the_new_user() {
+        let check = Verification::PppReconnected {
+            username: "ana@isp".into(),
+        };
+        // Before: up since 09:00 (3600 s at 10:00).
+        let (doc0, d0) = ppp(
+            "Connected",
+            "ERROR_NONE",
+            3600,
+            "2026-11-23T10:00:00.000Z",
+            "2026-11-01T00:00:00.000Z",
+            &[],
+        );
+        let before = Before::of(&ActionRequest::Refresh, &doc0, &d0);
+        assert_eq!(before.wan_up_since_ms, Some(SENT - 3_600_000));
+        // The session that wrote the credentials at 10:01 still reads the old session.
+        let (doc, d) = ppp(
+            "Connected",
+            "ERROR_NONE",
+            3660,
+            "2026-11-23T10:01:00.000Z",
+            "2026-11-23T10:01:00.000Z",
+            &[],
+        );
+        assert_eq!(check.check(&doc, &d, SENT, &before), Verdict::NotYet);
+        // The next inform: a session up for 290 s, begun after the change.
+        let (doc, d) = ppp(
+            "Connected",
+            "ERROR_NONE",
+            290,
+            "2026-11-23T10:06:00.000Z",
+            "2026-11-23T10:01:00.000Z",
+            &[],
+        );
+        assert_eq!(check.check(&doc, &d, SENT, &before), Verdict::Verified);
+        // Down in the writing session: not yet a verdict (it read the old credentials' state).
+        let (doc, d) = ppp(
+            "Disconnected",
+            "ERROR_AUTHENTICATION_FAILURE",
+            0,
+            "2026-11-23T10:01:00.000Z",
+            "2026-11-23T10:01:00.000Z",
+            &[],
+        );
+        assert_eq!(check.check(&doc, &d, SENT, &before), Verdict::NotYet);
+        // Down at the next inform: failed, with the router's error.
+        let (doc, d) = ppp(
+            "Disconnected",
+            "ERROR_AUTHENTICATION_FAILURE",
+            290,
+            "2026-11-23T10:06:00.000Z",
+            "2026-11-23T10:01:00.000Z",
+            &[],
+        );
+        match check.check(&doc, &d, SENT, &before) {
+            Verdict::Failed(why) => assert!(
+                why.contains("ERROR_AUTHENTICATION_FAILURE") && why.contains("ana@isp"),
+                "{why}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(check
+            .pending_detail(&doc, &d)
+            .unwrap()
+            .contains("Disconnected"));
+        // Another user on the router: not this change.
+        let other = Verification::PppReconnected {
+            username: "bea@isp".into(),
+        };
+        let (doc, d) = ppp(
+            "Connected",
+            "ERROR_NONE",
+            290,
+            "2026-11-23T10:06:00.000Z",
+            "2026-11-23T10:01:00.000Z",
+            &[],
+        );
+        assert_eq!(other.check(&doc, &d, SENT, &before), Verdict::NotYet);
+        // A configuration: its tag first, then the same proof.
+        let cfg = Verification::Configured {
+            tag: "acsdesk-cfg-1".into(),
+            pppoe_username: Some("ana@isp".into()),
+        };
+        assert_eq!(cfg.check(&doc, &d, SENT, &before), Verdict::NotYet);
+        assert!(cfg
+            .pending_detail(&doc, &d)
+            .unwrap()
+            .contains("not applied"));
+        assert_eq!(cfg.fault_channel(), Some("acsdesk-config"));
+        let (doc, d) = ppp(
+            "Connected",
+            "ERROR_NONE",
+            290,
+            "2026-11-23T10:06:00.000Z",
+            "2026-11-23T10:01:00.000Z",
+            &["acsdesk-cfg-1"],
+        );
+        assert_eq!(cfg.check(&doc, &d, SENT, &before), Verdict::Verified);
+        let wifi_only = Verification::Configured {
+            tag: "acsdesk-cfg-1".into(),
+            pppoe_username: None,
+        };
+        assert_eq!(wifi_only.check(&doc, &d, SENT, &before), Verdict::Verified);
     }
 
     #[test]

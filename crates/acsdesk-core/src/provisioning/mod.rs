@@ -38,6 +38,11 @@ pub const MONITOR_BOOT: &str = "acsdesk-monitor-boot";
 /// Per-router presets are named this and the serial; configured routers carry this
 /// and the version as a tag.
 pub const CFG_PREFIX: &str = "acsdesk-cfg-";
+/// A router whose PPPoE credentials of a version were written carries this and that
+/// version as a tag, so they are written again only when they change.
+pub const PPP_PREFIX: &str = "acsdesk-ppp-";
+/// Likewise for its WiFi name and passphrase.
+pub const WIFI_PREFIX: &str = "acsdesk-wifi-";
 /// The channel of the per-router presets (a fault there is a provisioning failure).
 pub const CONFIG_CHANNEL: &str = "acsdesk-config";
 /// The channel of the monitoring presets.
@@ -114,7 +119,7 @@ pub fn shared_objects(profile: &ProvisioningProfile) -> Vec<Desired> {
         Desired {
             kind: Kind::Provision,
             name: CONFIGURE.into(),
-            body: Value::String(scripts::configure(CFG_PREFIX)),
+            body: Value::String(scripts::configure()),
         },
         Desired {
             kind: Kind::Provision,
@@ -198,6 +203,10 @@ pub struct RouterConfig {
     pub ssid: Option<String>,
     /// Whether a WiFi passphrase is applied.
     pub passphrase: bool,
+    /// The version of the PPPoE credentials alone (none: PPPoE left alone).
+    pub ppp_version: Option<String>,
+    /// The version of the WiFi name and passphrase alone (none: WiFi left alone).
+    pub wifi_version: Option<String>,
     args: Vec<Value>,
 }
 
@@ -226,6 +235,12 @@ fn refuse(field: &'static str, reason: impl std::fmt::Display) -> Refused {
         field,
         reason: reason.to_string(),
     }
+}
+
+/// Twelve hex digits of the SHA-256 of `values`: a version.
+fn short_digest(values: &[Value]) -> String {
+    let digest = Sha256::digest(Value::Array(values.to_vec()).to_string().as_bytes());
+    hex::encode(&digest[..6])
 }
 
 /// The preset name for a router with this serial.
@@ -297,10 +312,13 @@ impl RouterConfig {
             Value::String(profile.ssid_5ghz_suffix.clone()),
             json!(profile.inform_interval_s),
         ];
-        let digest = Sha256::digest(Value::Array(values.clone()).to_string().as_bytes());
-        let version = hex::encode(&digest[..6]);
+        let version = short_digest(&values);
+        let ppp_version = user.is_some().then(|| short_digest(&values[..2]));
+        let wifi_version = (ssid.is_some() || psk.is_some()).then(|| short_digest(&values[2..5]));
         let mut args = vec![Value::String(version.clone())];
         args.extend(values);
+        args.push(Value::String(ppp_version.clone().unwrap_or_default()));
+        args.push(Value::String(wifi_version.clone().unwrap_or_default()));
         Ok(Self {
             account: input.account.clone(),
             serial: input.serial.clone(),
@@ -309,8 +327,29 @@ impl RouterConfig {
             pppoe_password: pass.is_some(),
             ssid,
             passphrase: psk.is_some(),
+            ppp_version,
+            wifi_version,
             args,
         })
+    }
+
+    /// Every tag a router carries once this configuration is applied: its PPPoE part's,
+    /// its WiFi part's (where it sets them) and its own, in the order the script adds them.
+    pub fn tags(&self) -> Vec<String> {
+        let part = |prefix: &str, v: &Option<String>| v.as_ref().map(|v| format!("{prefix}{v}"));
+        part(PPP_PREFIX, &self.ppp_version)
+            .into_iter()
+            .chain(part(WIFI_PREFIX, &self.wifi_version))
+            .chain([self.tag()])
+            .collect()
+    }
+
+    /// Whether applying this configuration to a router tagged `tags` writes its PPPoE
+    /// credentials (they are new to it): its PPP session will then restart.
+    pub fn rewrites_ppp(&self, tags: &[String]) -> bool {
+        self.ppp_version
+            .as_ref()
+            .is_some_and(|v| !tags.contains(&format!("{PPP_PREFIX}{v}")))
     }
 
     /// The tag a router carries once this configuration is applied.

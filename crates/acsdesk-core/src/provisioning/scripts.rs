@@ -12,8 +12,11 @@ use acsdesk_types::Monitored;
 use serde_json::Value;
 
 /// The configuration script. Its `args`: the change's version, PPPoE username and
-/// password, WiFi name and passphrase, the 5 GHz suffix and the inform interval (an
-/// empty value leaves that setting alone).
+/// password, WiFi name and passphrase, the 5 GHz suffix, the inform interval (an empty
+/// value leaves that setting alone), and the versions of the PPPoE and of the WiFi
+/// values alone: a part whose version's tag the router already carries is not written
+/// again (a PPPoE change does not rewrite the WiFi passphrase and drop the customer's
+/// clients; a WiFi change does not restart the PPP session).
 const CONFIGURE: &str = r#"
 const now = Date.now();
 const version = String(args[0] || "");
@@ -23,6 +26,19 @@ const ssid = String(args[3] || "");
 const psk = String(args[4] || "");
 const suffix = String(args[5] || "");
 const interval = Number(args[6]) || 0;
+const pppVersion = String(args[7] || "");
+const wifiVersion = String(args[8] || "");
+const tags = {};
+for (const t of declare("Tags.*", {value: 1})) tags[t.path.slice(5)] = true;
+function fresh(prefix, v) {
+  return !v || !tags[prefix + v];
+}
+function retag(prefix, v) {
+  for (const name of Object.keys(tags)) {
+    if (name.indexOf(prefix) === 0 && name !== prefix + v) declare("Tags." + name, null, {value: false});
+  }
+  if (v) declare("Tags." + prefix + v, null, {value: true});
+}
 
 function paths(pattern) {
   const out = [];
@@ -122,13 +138,13 @@ function wifi181() {
 
 if (!version) throw new Error("acsdesk-configure needs the configuration's version");
 const tr098 = paths("InternetGatewayDevice.DeviceInfo.SoftwareVersion").length > 0;
-if (pppUser) {
+if (pppUser && fresh(@PPP_TAG@, pppVersion)) {
   const ppp = tr098 ? pppTr098() : pppTr181();
   set(ppp + ".Enable", true);
   set(ppp + ".Username", pppUser);
   if (pppPass) set(ppp + ".Password", pppPass);
 }
-if (ssid || psk) {
+if ((ssid || psk) && fresh(@WIFI_TAG@, wifiVersion)) {
   if (tr098) wifi98();
   else wifi181();
 }
@@ -137,11 +153,9 @@ if (interval) {
   set(ms + ".PeriodicInformEnable", true);
   set(ms + ".PeriodicInformInterval", interval);
 }
-for (const t of declare("Tags.*", {value: 1})) {
-  const name = t.path.slice(5);
-  if (name.indexOf(@TAG@) === 0 && name !== @TAG@ + version) declare(t.path, null, {value: false});
-}
-declare("Tags." + @TAG@ + version, null, {value: true});
+retag(@PPP_TAG@, pppUser ? pppVersion : "");
+retag(@WIFI_TAG@, ssid || psk ? wifiVersion : "");
+retag(@TAG@, version);
 log("acsdesk: configuration " + version + " applied");
 "#;
 
@@ -169,8 +183,9 @@ fn header(name: &str, what: &str) -> String {
     )
 }
 
-/// The `acsdesk-configure` provision.
-pub fn configure(tag_prefix: &str) -> String {
+/// The `acsdesk-configure` provision; its tags are named with the prefixes of
+/// [`super`] (`acsdesk-cfg-`, `acsdesk-ppp-`, `acsdesk-wifi-`).
+pub fn configure() -> String {
     let table = objects::TR098_WAN_PPP
         .strip_suffix(".*")
         .unwrap_or(objects::TR098_WAN_PPP);
@@ -182,7 +197,9 @@ pub fn configure(tag_prefix: &str) -> String {
         .replace("@PSK98@", &js(objects::TR098_WLAN_PASSPHRASE))
         .replace("@AP181@", &js(objects::TR181_ACCESS_POINT))
         .replace("@SSID181@", &js(objects::TR181_SSID))
-        .replace("@TAG@", &js(tag_prefix));
+        .replace("@PPP_TAG@", &js(super::PPP_PREFIX))
+        .replace("@WIFI_TAG@", &js(super::WIFI_PREFIX))
+        .replace("@TAG@", &js(super::CFG_PREFIX));
     header(
         "acsdesk-configure",
         "a subscriber's PPPoE, WiFi and inform interval, applied once per change.",
@@ -243,11 +260,12 @@ pub fn monitored_paths(what: &[Monitored], model: DataModel) -> Vec<String> {
                         "LastConnectionError",
                         "ExternalIPAddress",
                         "Username",
+                        "Uptime",
                     ],
                 ),
                 under(
                     objects::TR098_WAN_IP,
-                    &["ConnectionStatus", "ExternalIPAddress"],
+                    &["ConnectionStatus", "ExternalIPAddress", "Uptime"],
                 ),
             ]
             .concat(),
@@ -259,9 +277,13 @@ pub fn monitored_paths(what: &[Monitored], model: DataModel) -> Vec<String> {
                         "LastConnectionError",
                         "Username",
                         "IPCP.LocalIPAddress",
+                        "LastChange",
                     ],
                 ),
-                under(objects::TR181_IP, &["Status", "IPv4Address.*.IPAddress"]),
+                under(
+                    objects::TR181_IP,
+                    &["Status", "IPv4Address.*.IPAddress", "LastChange"],
+                ),
             ]
             .concat(),
             (Monitored::Wifi, true) => under(objects::TR098_WLAN, &["SSID", "Enable"]),

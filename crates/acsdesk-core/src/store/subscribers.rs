@@ -493,7 +493,7 @@ impl TenantStore {
             "SELECT s.account, s.name, s.phone, s.serial, s.pppoe_username, s.pppoe_password,
                     s.wifi_ssid, s.wifi_password,
                     (SELECT group_concat(j.value, char(10)) FROM devices d, json_each(d.tags) j
-                      WHERE d.subscriber_id = s.id AND j.value LIKE 'acsdesk-cfg-%') AS tags
+                      WHERE d.subscriber_id = s.id AND j.value LIKE 'acsdesk-%') AS tags
              FROM subscribers s
              WHERE s.serial IS NOT NULL AND s.serial <> '' AND s.status <> 'terminated'
              ORDER BY s.account",

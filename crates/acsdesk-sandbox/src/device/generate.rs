@@ -104,6 +104,9 @@ impl SimDevice {
             forced_offline: false,
             in_session: false,
             ppp_forced_fail: false,
+            ppp_rejected: Vec::new(),
+            ppp_since_ms: 0,
+            ppp_before_ms: 0,
             unsupported: Vec::new(),
             pending_download: None,
             queue: Vec::new(),
@@ -221,6 +224,9 @@ impl SimDevice {
             forced_offline: false,
             in_session: false,
             ppp_forced_fail: false,
+            ppp_rejected: Vec::new(),
+            ppp_since_ms: 0,
+            ppp_before_ms: 0,
             unsupported: Vec::new(),
             pending_download: None,
             queue: Vec::new(),
@@ -306,6 +312,15 @@ impl SimDevice {
             } else {
                 "Disconnected"
             }),
+            Gen::PppUptime => {
+                let since = if self.ppp_since_ms > self.last_inform_ms {
+                    self.ppp_before_ms
+                } else {
+                    self.ppp_since_ms
+                };
+                let since = since.max(self.informed_boot_ms + PPP_DIAL_MS);
+                json!(((self.last_inform_ms - since) / 1000).max(0))
+            }
             Gen::PppError => json!(if self.ppp_ok() {
                 "ERROR_NONE"
             } else {

@@ -9,6 +9,11 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// How long after a boot a router's PPP session is up.
+pub const PPP_DIAL_MS: i64 = 20_000;
+/// How long after its credentials are written a router's new PPP session is up.
+pub const PPP_REDIAL_MS: i64 = 3_000;
+
 mod cwmp;
 mod declare;
 mod generate;
@@ -154,6 +159,13 @@ pub struct SimDevice {
     pub in_session: bool,
     /// A PPP authentication failure forced by the scenario API.
     pub ppp_forced_fail: bool,
+    /// PPPoE usernames the access server refuses (scenario API), as a wrong account would be.
+    pub ppp_rejected: Vec<String>,
+    /// When the PPP connection last entered its present state because its credentials
+    /// were written or its failure forced (0: at boot, [`PPP_DIAL_MS`] after it).
+    pub ppp_since_ms: i64,
+    /// The same for the session before, shown while the new one is being dialled.
+    pub ppp_before_ms: i64,
     /// CWMP methods this device answers with fault 9000 (by task name).
     pub unsupported: Vec<String>,
     /// A firmware download in progress.
@@ -204,10 +216,19 @@ impl SimDevice {
         format!("cust{:05}", self.n)
     }
 
-    /// Whether the PPP session is up: credentials set and no forced failure.
+    /// Whether the PPP session is up: credentials set, accepted, and no forced failure.
     pub fn ppp_ok(&self) -> bool {
         if self.ppp_forced_fail {
             return false;
+        }
+        if !self.ppp_rejected.is_empty() {
+            if let Some(slot) = self.template.slot_of(&Gen::PppUser) {
+                if let Some(user) = self.value_of_slot(slot).as_str() {
+                    if self.ppp_rejected.iter().any(|r| r == user) {
+                        return false;
+                    }
+                }
+            }
         }
         if let Some(wan) = &self.template.wan {
             if self.is_removed(&format!("{wan}.")) {
@@ -399,6 +420,18 @@ impl SimDevice {
 
     /// Sets a parameter as a `setParameterValues` would (typed), at `at`.
     pub(crate) fn set_value(&mut self, path: &str, value: Value, at: i64) {
+        let wan_credential = self.template.wan.as_deref().is_some_and(|wan| {
+            path.strip_prefix(wan)
+                .is_some_and(|leaf| leaf == ".Username" || leaf == ".Password")
+        });
+        if wan_credential {
+            // New credentials: the router dials a new PPP session once the CWMP session
+            // is over; what this session reads is still the old one.
+            if self.ppp_since_ms <= at {
+                self.ppp_before_ms = self.ppp_since_ms;
+            }
+            self.ppp_since_ms = at + PPP_REDIAL_MS;
+        }
         match self.template.slot(path) {
             Some(slot) => {
                 if self.template.slots[slot].gen == Gen::Interval {
@@ -438,9 +471,21 @@ impl SimDevice {
         self.template.wan.as_deref()
     }
 
-    /// Starts or ends a PPP authentication failure.
-    pub fn set_ppp_failing(&mut self, failing: bool) {
+    /// Starts or ends a PPP authentication failure at `at`.
+    pub fn set_ppp_failing(&mut self, failing: bool, at: i64) {
+        if self.ppp_forced_fail != failing {
+            self.ppp_before_ms = self.ppp_since_ms;
+            self.ppp_since_ms = at;
+        }
         self.ppp_forced_fail = failing;
+    }
+
+    /// Makes the access server refuse (or accept again) the PPPoE username `user`.
+    pub fn set_ppp_rejected(&mut self, user: &str, rejected: bool) {
+        self.ppp_rejected.retain(|u| u != user);
+        if rejected {
+            self.ppp_rejected.push(user.to_owned());
+        }
     }
 
     /// Whether the device is reachable at `now_ms`.

@@ -182,6 +182,9 @@ pub(crate) enum Gen {
     PppStatus,
     /// The internet WAN's `LastConnectionError`.
     PppError,
+    /// Seconds the internet WAN has been in its present state (TR-098 `Uptime`, TR-181
+    /// `LastChange`): new credentials restart it.
+    PppUptime,
     /// The periodic inform interval, seconds.
     Interval,
     /// A parameter GenieACS knows by name only (its value was never read).
@@ -203,6 +206,7 @@ impl Gen {
                 | Gen::Rssi
                 | Gen::PppStatus
                 | Gen::PppError
+                | Gen::PppUptime
                 | Gen::PublicIp
         )
     }

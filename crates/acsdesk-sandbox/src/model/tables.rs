@@ -190,6 +190,12 @@ pub(super) fn build(model: Model) -> Template {
                 Gen::PppError,
             );
             b.add(
+                "Device.PPP.Interface.1.LastChange",
+                "xsd:unsignedInt",
+                false,
+                Gen::PppUptime,
+            );
+            b.add(
                 "Device.PPP.Interface.1.IPCP.LocalIPAddress",
                 "xsd:string",
                 false,
@@ -267,6 +273,12 @@ pub(super) fn build(model: Model) -> Template {
                 "xsd:string",
                 false,
                 Gen::PppError,
+            );
+            b.add(
+                format!("{wan}.Uptime"),
+                "xsd:unsignedInt",
+                false,
+                Gen::PppUptime,
             );
             b.add(
                 format!("{wan}.ExternalIPAddress"),

@@ -24,6 +24,8 @@ AcsDesk sandbox scenario API (not part of GenieACS):
   POST /_sandbox/devices/<id>/offline|online    unplug or plug in a router
   POST /_sandbox/devices/<id>/busy              hold it in a CWMP session (new tasks get 503); online frees it
   POST /_sandbox/devices/<id>/ppp-fail|ppp-ok   break or mend PPP authentication
+  POST /_sandbox/devices/<id>/ppp-reject|ppp-accept?username=U
+                                                the access server refuses (accepts) that PPPoE user
   POST /_sandbox/devices/new?vendor=V&serial=S   a factory-fresh router's first contact (0 BOOTSTRAP);
                                                 V: mikrotik, mikrotik-lte, tp-link, huawei, zte
   POST /_sandbox/devices/<id>/reboot            a spontaneous reboot (its next session: 1 BOOT)
@@ -105,8 +107,14 @@ async fn device_state(
             d.offline_until_ms = 0;
             d.next_inform_ms = now;
         }
-        "ppp-fail" => d.set_ppp_failing(true),
-        "ppp-ok" => d.set_ppp_failing(false),
+        "ppp-fail" => d.set_ppp_failing(true, now),
+        "ppp-ok" => d.set_ppp_failing(false, now),
+        "ppp-reject" | "ppp-accept" => {
+            let Some(user) = q.get("username").filter(|u| !u.is_empty()) else {
+                return text(StatusCode::BAD_REQUEST, None, "give username=U");
+            };
+            d.set_ppp_rejected(user, state == "ppp-reject");
+        }
         "reboot" => d.reboot(now),
         "unsupported" | "supported" => {
             let Some(task) = q.get("task").filter(|t| !t.is_empty()) else {
@@ -125,7 +133,7 @@ async fn device_state(
             return text(
                 StatusCode::NOT_FOUND,
                 None,
-                "use offline, online, busy, ppp-fail, ppp-ok, reboot, unsupported or supported",
+                "use offline, online, busy, ppp-fail, ppp-ok, ppp-reject, ppp-accept, reboot, unsupported or supported",
             )
         }
     }

@@ -64,6 +64,11 @@ impl Worker {
             let a = self.store.action(a.id).await?;
             return self.verify(&a, &plan.verify, Some(doc)).await;
         }
+        // A bare connection request that was answered: its change (a preset's) is
+        // proven from the device, never requested again.
+        if plan.task.is_none() && a.ran_ms.is_some() {
+            return self.verify(a, &plan.verify, Some(doc)).await;
+        }
         // No task in GenieACS and none recorded: the send's answer was lost, or the
         // worker stopped between its claim and the send.
         if before_of(a).ran_since(&a.request, &doc) {

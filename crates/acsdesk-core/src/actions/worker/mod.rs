@@ -221,11 +221,12 @@ impl Worker {
         device: &str,
         task_id: &str,
     ) -> Result<Option<(String, String)>, WorkerError> {
-        let faults = self
-            .client
-            .faults()
-            .list(Filter::all().id(&format!("{device}:task_{task_id}")))
-            .await?;
+        self.fault_on(&format!("{device}:task_{task_id}")).await
+    }
+
+    /// The fault GenieACS holds under `id` (`<device>:<channel>`), as code and message.
+    async fn fault_on(&self, id: &str) -> Result<Option<(String, String)>, WorkerError> {
+        let faults = self.client.faults().list(Filter::all().id(id)).await?;
         Ok(faults.into_iter().next().map(|f| (f.code, f.message)))
     }
 
@@ -263,7 +264,11 @@ impl Worker {
     ) -> Result<Outcome, WorkerError> {
         let now = (self.clock)();
         let ran = a.ran_ms.or(a.sent_ms).unwrap_or(now);
-        let verdict = self.verdict(a, verification, doc).await?;
+        let doc = match doc {
+            Some(d) => Some(d),
+            None => self.device_doc(&a.device).await?,
+        };
+        let verdict = self.verdict(a, verification, doc.clone()).await?;
         match verdict {
             Verdict::Verified => {
                 self.store
@@ -273,12 +278,34 @@ impl Worker {
             }
             Verdict::Failed(reason) => self.fail(a, "verification", reason).await,
             Verdict::NotYet => {
+                // A change made by a preset fails with the preset's fault.
+                if let Some(channel) = verification.fault_channel() {
+                    if let Some((code, message)) =
+                        self.fault_on(&format!("{}:{channel}", a.device)).await?
+                    {
+                        return self
+                            .fail(
+                                a,
+                                &code,
+                                format!("GenieACS could not apply it on {channel}: {message}"),
+                            )
+                            .await;
+                    }
+                }
                 if now - ran > a.request.timeout().as_millis() as i64 {
+                    let detail = doc
+                        .as_ref()
+                        .and_then(|doc| {
+                            let device = normalize(doc).ok()?;
+                            verification.pending_detail(doc, &device)
+                        })
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default();
                     self.fail(
                         a,
                         "timeout",
                         format!(
-                            "not confirmed within {} min of running",
+                            "not confirmed within {} min of running{detail}",
                             a.request.timeout().as_secs() / 60
                         ),
                     )
