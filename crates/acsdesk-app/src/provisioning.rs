@@ -4,6 +4,7 @@
 
 use crate::connect::connection_client;
 use crate::Services;
+use acsdesk_core::actions::ActionRequest;
 use acsdesk_core::provisioning::{
     apply, digest, instructions, plan, router_preset_name, shared_objects, Change, Desired, Kind,
     RouterConfig, Step, CFG_PREFIX,
@@ -23,7 +24,7 @@ const INSTALLED_KEY: &str = "provisioning_installed";
 struct Routers {
     /// Each with the AcsDesk tags its router carries now.
     awaiting: Vec<(RouterConfig, Vec<String>)>,
-    configured: u32,
+    configured: Vec<RouterConfig>,
     refused: Vec<RefusedRouter>,
 }
 
@@ -58,12 +59,12 @@ impl Services {
     async fn routers(&self, profile: &ProvisioningProfile) -> Result<Routers, IpcError> {
         let mut out = Routers {
             awaiting: Vec::new(),
-            configured: 0,
+            configured: Vec::new(),
             refused: Vec::new(),
         };
         for (input, tags) in self.tenant.router_inputs().await? {
             match RouterConfig::build(profile, &input) {
-                Ok(cfg) if tags.contains(&cfg.tag()) => out.configured += 1,
+                Ok(cfg) if tags.contains(&cfg.tag()) => out.configured.push(cfg),
                 Ok(cfg) => out.awaiting.push((cfg, tags)),
                 Err(r) => out.refused.push(RefusedRouter {
                     account: input.account.clone(),
@@ -104,45 +105,105 @@ impl Services {
     /// rather than at its next periodic inform; an offline one gets it when it informs.
     /// Best effort: the subscriber is saved whatever happens here, and the next sync
     /// retries.
-    pub async fn reprovision(&self, devices: &[String]) {
+    pub async fn reprovision(&self) {
         let Ok(installed) = self.installed().await else {
             return;
         };
-        let mut written = false;
         for acs in installed.keys() {
-            match self.maintain_provisioning(acs).await {
-                Ok(Some(r)) if r.error.is_none() => written = true,
-                Ok(_) => {}
-                Err(e) => eprintln!(
+            // Brings the connection up to date and asks the online routers to apply it.
+            if let Err(e) = self.maintain_provisioning(acs).await {
+                eprintln!(
                     "acsdesk: {acs}: provisioning not brought up to date: {}",
                     e.message
-                ),
+                );
             }
         }
-        if !written {
-            return;
-        }
-        let Ok(profile) = self.tenant.provisioning_profile().await else {
-            return;
-        };
-        let Ok(routers) = self.routers(&profile).await else {
-            return;
-        };
-        for id in devices {
-            let Ok(d) = self.tenant.device(id).await else {
+    }
+
+    /// Checks that the routers of `acs` that carry their configuration's tag read back
+    /// what it set — the PPPoE username and the WiFi name, as the last sync read them
+    /// (the monitoring refreshes both at each inform) — and keeps what differs as a
+    /// provisioning failure (a *provisioning failed* alert), until it reads right again.
+    async fn check_read_back(
+        &self,
+        acs: &str,
+        routers: &Routers,
+        suffix: &str,
+    ) -> Result<(), IpcError> {
+        let configured: std::collections::HashMap<String, &RouterConfig> = routers
+            .configured
+            .iter()
+            .map(|c| (c.serial.to_ascii_uppercase(), c))
+            .collect();
+        let mut mismatches = Vec::new();
+        for v in self.tenant.linked_router_values(acs).await? {
+            let Some(cfg) = configured.get(&v.serial.to_ascii_uppercase()) else {
                 continue;
             };
-            if !d.row.online {
+            if !v.tags.contains(&cfg.tag()) {
                 continue;
             }
+            let mut what = Vec::new();
+            if let (Some(want), Some(got)) = (&cfg.pppoe_username, &v.pppoe_username) {
+                if want != got {
+                    what.push(format!("its PPPoE user reads back {got}, not {want}"));
+                }
+            }
+            if let Some(want) = &cfg.ssid {
+                let five = format!("{want}{suffix}");
+                if v.ssids.iter().any(|s| *s != *want && *s != five) {
+                    what.push(format!(
+                        "its WiFi reads back {}, not {want}",
+                        v.ssids.join(" / ")
+                    ));
+                }
+            }
+            if !what.is_empty() {
+                mismatches.push((v.genie_id, what.join("; ")));
+            }
+        }
+        Ok(self
+            .tenant
+            .replace_readback_faults(acs, &mismatches, (self.clock)())
+            .await?)
+    }
+
+    /// Asks each online router whose configuration awaits it to apply it now: an `apply_config` action, once per version — none is queued when
+    /// one for that version exists already, whatever became of it (the router's preset
+    /// still applies it at its next inform; a failure is not retried in a loop).
+    async fn apply_now(&self, routers: &Routers) {
+        if routers.awaiting.is_empty() {
+            return;
+        }
+        let online = match self.tenant.linked_online_routers().await {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("acsdesk: the routers awaiting a change could not be listed: {e}");
+                return;
+            }
+        };
+        for (serial, id, acs) in online {
             let Some((cfg, tags)) = routers
                 .awaiting
                 .iter()
-                .find(|(cfg, _)| cfg.serial == d.row.serial)
+                .find(|(cfg, _)| cfg.serial.eq_ignore_ascii_case(&serial))
             else {
                 continue;
             };
-            let request = acsdesk_core::actions::ActionRequest::ApplyConfig {
+            let asked = self
+                .tenant
+                .device_actions(Some(&acs), &id, 200)
+                .await
+                .map(|rows| {
+                    rows.iter().any(|a| {
+                        matches!(&a.request, ActionRequest::ApplyConfig { version, .. } if *version == cfg.version)
+                    })
+                })
+                .unwrap_or(true);
+            if asked {
+                continue;
+            }
+            let request = ActionRequest::ApplyConfig {
                 version: cfg.version.clone(),
                 pppoe_username: cfg
                     .rewrites_ppp(tags)
@@ -150,7 +211,7 @@ impl Services {
                     .flatten(),
             };
             if let Err(e) = self
-                .queue_actions(Some(&d.row.acs), std::slice::from_ref(id), &request)
+                .queue_actions(Some(&acs), std::slice::from_ref(&id), &request)
                 .await
             {
                 eprintln!(
@@ -175,6 +236,8 @@ impl Services {
         };
         let profile = self.tenant.provisioning_profile().await?;
         let routers = self.routers(&profile).await?;
+        self.check_read_back(acs, &routers, &profile.ssid_5ghz_suffix)
+            .await?;
         let desired = Self::desired(&profile, &routers, ProvisionMode::Install);
         if digest(&desired) == last {
             return Ok(None);
@@ -182,7 +245,13 @@ impl Services {
         let mut report = self
             .provision(Some(acs), ProvisionMode::Install, false)
             .await?;
-        Ok(report.connections.pop())
+        let written = report.connections.pop();
+        if written.as_ref().is_some_and(|r| r.error.is_none()) {
+            // A router that lost its configuration (a factory reset) or was linked since
+            // gets it now rather than at its next inform.
+            self.apply_now(&routers).await;
+        }
+        Ok(written)
     }
 
     fn desired(
@@ -235,7 +304,7 @@ impl Services {
                 objects: Vec::new(),
                 routers: RouterSteps {
                     awaiting: u32::try_from(routers.awaiting.len()).unwrap_or(u32::MAX),
-                    configured: routers.configured,
+                    configured: u32::try_from(routers.configured.len()).unwrap_or(u32::MAX),
                     ..RouterSteps::default()
                 },
                 applied: false,
@@ -584,6 +653,53 @@ mod tests {
         assert!(
             set.contains("SSID") && !set.contains("Username") && !set.contains("Password"),
             "{last}"
+        );
+
+        // Someone renames the WiFi on the router itself: a later sync finds that the
+        // router no longer reads back its configuration, and raises the alert.
+        let docs = client
+            .devices()
+            .query(acsdesk_genieacs::Query::all().eq("_id", device.id.as_str()))
+            .send()
+            .await
+            .unwrap();
+        let wifi = acsdesk_core::normalize::normalize(&docs[0].0).unwrap().wifi[0]
+            .path
+            .clone();
+        client
+            .tasks()
+            .create(
+                &acsdesk_genieacs::DeviceId::new(&device.id),
+                acsdesk_genieacs::api::tasks::Task::SetParameterValues {
+                    parameter_values: vec![acsdesk_genieacs::api::tasks::ParameterValue::string(
+                        format!("{wifi}.SSID"),
+                        "Vecino",
+                    )],
+                },
+            )
+            .connection_request(std::time::Duration::from_secs(3))
+            .send()
+            .await
+            .unwrap();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        let alert = loop {
+            let alerts = services
+                .list_alerts(acsdesk_types::alerts::ListAlertsRequest {
+                    kind: Some(acsdesk_types::AlertKind::ProvisioningFailed),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            if let Some(a) = alerts.into_iter().find(|a| a.message.contains("Vecino")) {
+                break a;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "no read-back alert");
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        };
+        assert!(
+            alert.message.contains("its WiFi reads back Vecino")
+                && alert.message.contains("not Casa Ana 3"),
+            "{alert:?}"
         );
         drop(sandbox);
     }

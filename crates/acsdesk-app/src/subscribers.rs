@@ -87,7 +87,7 @@ impl Services {
             }
             None => self.tenant.add_subscriber(&input, self.now()).await?,
         };
-        self.reprovision(&saved.devices).await;
+        self.reprovision().await;
         Ok(subscriber_info(saved))
     }
 
@@ -153,7 +153,7 @@ impl Services {
                     .import_subscribers(&accepted, self.now())
                     .await?;
                 // The routers get their presets now; they apply them at their next inform.
-                self.reprovision(&[]).await;
+                self.reprovision().await;
             }
         }
         Ok(ImportReport {

@@ -76,7 +76,7 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
     match command {
         SubscriberCommand::Add(a) => {
             let s = tenant.add_subscriber(&input(&a)?, now).await?;
-            services(tenant).reprovision(&s.devices).await;
+            services(tenant).reprovision().await;
             println!(
                 "Added subscriber {} ({}){}.",
                 s.account,
@@ -140,7 +140,7 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
             let s = tenant
                 .link_subscriber(&account, &SerialNumber::parse(&serial)?, now)
                 .await?;
-            services(tenant).reprovision(&s.devices).await;
+            services(tenant).reprovision().await;
             println!(
                 "Subscriber {} linked to router {}{}.",
                 s.account,
@@ -154,12 +154,12 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
         }
         SubscriberCommand::Unlink { account } => {
             tenant.unlink_subscriber(&account, now).await?;
-            services(tenant).reprovision(&[]).await;
+            services(tenant).reprovision().await;
             println!("Subscriber {account} has no router linked now.");
         }
         SubscriberCommand::Remove { account } => {
             tenant.remove_subscriber(&account).await?;
-            services(tenant).reprovision(&[]).await;
+            services(tenant).reprovision().await;
             println!("Removed subscriber {account}.");
         }
         SubscriberCommand::Import {

@@ -5,6 +5,9 @@
 //!   parameter registry);
 //! - presets `acsdesk-monitor` (`2 PERIODIC`) and `acsdesk-monitor-boot` (`1 BOOT`), which
 //!   run the monitoring on every router;
+//! - the provision and preset `acsdesk-bootstrap` (`0 BOOTSTRAP`): a router that
+//!   bootstraps again — a factory reset — loses its AcsDesk tags, so the next sync
+//!   configures it again (nothing else in GenieACS knows its configuration is gone);
 //! - one preset per linked router whose configuration has not been confirmed yet,
 //!   `acsdesk-cfg-<serial>`: precondition on the serial *and* on the absence of the
 //!   change's tag `acsdesk-cfg-<version>`, the subscriber's values as the provision's
@@ -35,6 +38,8 @@ pub const CONFIGURE: &str = "acsdesk-configure";
 pub const MONITOR: &str = "acsdesk-monitor";
 /// The monitoring preset for boots.
 pub const MONITOR_BOOT: &str = "acsdesk-monitor-boot";
+/// The provision, preset and channel that forget a bootstrapping router's AcsDesk tags.
+pub const BOOTSTRAP: &str = "acsdesk-bootstrap";
 /// Per-router presets are named this and the serial; configured routers carry this
 /// and the version as a tag.
 pub const CFG_PREFIX: &str = "acsdesk-cfg-";
@@ -125,6 +130,16 @@ pub fn shared_objects(profile: &ProvisioningProfile) -> Vec<Desired> {
             kind: Kind::Provision,
             name: MONITOR.into(),
             body: Value::String(scripts::monitor(&profile.monitoring)),
+        },
+        Desired {
+            kind: Kind::Provision,
+            name: BOOTSTRAP.into(),
+            body: Value::String(scripts::bootstrap()),
+        },
+        Desired {
+            kind: Kind::Preset,
+            name: BOOTSTRAP.into(),
+            body: scripts::preset(BOOTSTRAP, 0, &["0 BOOTSTRAP"], "", BOOTSTRAP, vec![]),
         },
         Desired {
             kind: Kind::Preset,
@@ -493,8 +508,13 @@ fn mask_args(preset: &Value) -> Value {
 /// Whether a stored object's name is one AcsDesk writes.
 pub fn is_ours(kind: Kind, name: &str) -> bool {
     match kind {
-        Kind::Provision => name == CONFIGURE || name == MONITOR,
-        Kind::Preset => name == MONITOR || name == MONITOR_BOOT || name.starts_with(CFG_PREFIX),
+        Kind::Provision => name == CONFIGURE || name == MONITOR || name == BOOTSTRAP,
+        Kind::Preset => {
+            name == MONITOR
+                || name == MONITOR_BOOT
+                || name == BOOTSTRAP
+                || name.starts_with(CFG_PREFIX)
+        }
     }
 }
 

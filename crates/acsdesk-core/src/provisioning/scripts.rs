@@ -30,8 +30,12 @@ const pppVersion = String(args[7] || "");
 const wifiVersion = String(args[8] || "");
 const tags = {};
 for (const t of declare("Tags.*", {value: 1})) tags[t.path.slice(5)] = true;
+// A router that bootstraps (first contact, or back from a factory reset) has lost
+// whatever its tags say was written: everything is written again.
+const booted = declare("Events.0_BOOTSTRAP", {value: 1}).value;
+const bootstrap = booted !== undefined && Number(booted[0]) >= now;
 function fresh(prefix, v) {
-  return !v || !tags[prefix + v];
+  return bootstrap || !v || !tags[prefix + v];
 }
 function retag(prefix, v) {
   for (const name of Object.keys(tags)) {
@@ -159,6 +163,23 @@ retag(@TAG@, version);
 log("acsdesk: configuration " + version + " applied");
 "#;
 
+/// The bootstrap script: a router that bootstraps again (a factory reset) has lost what
+/// its AcsDesk tags say was written, so the tags go; AcsDesk then gives it its
+/// configuration again (its next sync writes the router's preset and, when the router
+/// is online, asks it to apply it at once).
+const BOOTSTRAP: &str = r#"
+const prefixes = @PREFIXES@;
+let had = false;
+for (const t of declare("Tags.*", {value: 1})) {
+  const name = t.path.slice(5);
+  if (prefixes.some((p) => name.indexOf(p) === 0)) {
+    declare(t.path, null, {value: false});
+    had = true;
+  }
+}
+if (had) log("acsdesk: the router bootstrapped; its configuration will be applied again");
+"#;
+
 /// The monitoring script. Its `args`: the inform interval to keep (0: leave it).
 const MONITOR: &str = r#"
 const now = Date.now();
@@ -203,6 +224,18 @@ pub fn configure() -> String {
     header(
         "acsdesk-configure",
         "a subscriber's PPPoE, WiFi and inform interval, applied once per change.",
+    ) + body.trim_start()
+}
+
+/// The `acsdesk-bootstrap` provision.
+pub fn bootstrap() -> String {
+    let body = BOOTSTRAP.replace(
+        "@PREFIXES@",
+        &js([super::CFG_PREFIX, super::PPP_PREFIX, super::WIFI_PREFIX]),
+    );
+    header(
+        "acsdesk-bootstrap",
+        "a router that bootstraps again loses its AcsDesk tags, to be configured again.",
     ) + body.trim_start()
 }
 

@@ -141,6 +141,10 @@ async fn every_vendor_is_configured_at_first_contact_once_and_then_monitored() {
     for (i, (vendor, serial, ppp_user, ssid, monitored)) in cases.iter().enumerate() {
         let id = first_contact(&s, vendor, serial).await;
         let (doc, ran) = router(&s, &id).await;
+        // At first contact the bootstrap provision finds no AcsDesk tag to forget.
+        assert_eq!(ran[0]["provision"], BOOTSTRAP, "{vendor}: {ran:?}");
+        assert_eq!(ran[0]["log"], json!([]), "{vendor}");
+        let ran = &ran[1..];
         let cfg = &ran[0];
         assert_eq!(cfg["provision"], CONFIGURE, "{vendor}: {ran:?}");
         assert!(cfg["fault"].is_null(), "{vendor}: {cfg}");
@@ -398,4 +402,72 @@ fn a_plan_touches_only_what_is_named_like_acsdesk() {
         .map(|c| c.name)
         .collect();
     assert_eq!(gone, [MONITOR, "acsdesk-cfg-OLD1", MONITOR]);
+}
+
+/// A router that is factory-reset after it was configured loses its AcsDesk tags at its
+/// bootstrap, so it is configured again — every part, since the reset erased them all.
+#[tokio::test]
+async fn a_factory_reset_router_loses_its_tags_and_gets_everything_again() {
+    let s = sandbox().await;
+    let profile = ProvisioningProfile::default();
+    let id = s.device_ids().into_iter().next().expect("a router");
+    let serial = id.rsplit('-').next().expect("serial").to_owned();
+    let first = RouterConfig::build(&profile, &input("2002", &serial)).expect("valid");
+    install(&s, &profile, std::slice::from_ref(&first)).await;
+    s.advance(700_000);
+    let (doc, _) = router(&s, &id).await;
+    assert_eq!(doc["_tags"], json!(first.tags()));
+    // Confirmed: AcsDesk's sync removes its preset.
+    let client = genie(&s.url());
+    client
+        .config(acsdesk_genieacs::api::config::ConfigKind::Presets)
+        .delete(&router_preset_name(&serial))
+        .await
+        .expect("removed");
+    client
+        .tasks()
+        .create(
+            &acsdesk_genieacs::DeviceId::new(&id),
+            acsdesk_genieacs::api::tasks::Task::FactoryReset,
+        )
+        .send()
+        .await
+        .expect("queued");
+    s.advance(1_400_000);
+    let (doc, ran) = router(&s, &id).await;
+    assert!(
+        doc["_tags"].as_array().is_none_or(|t| t.is_empty()),
+        "{}",
+        doc["_tags"]
+    );
+    let reset = ran
+        .iter()
+        .find(|r| r["provision"] == BOOTSTRAP)
+        .expect("the bootstrap provision ran");
+    assert!(
+        reset["events"].to_string().contains("0 BOOTSTRAP"),
+        "{reset}"
+    );
+    assert!(
+        reset["log"].to_string().contains("applied again"),
+        "{reset}"
+    );
+    // Untagged, the router awaits its configuration again: AcsDesk's sync writes its
+    // preset, and every part is written, the PPPoE credentials included.
+    assert!(first.rewrites_ppp(&[]));
+    let changes = plan(&[first.preset()], &[], &[], false);
+    apply(&client, &changes).await.expect("applied");
+    s.advance(1_400_000);
+    let (doc, ran) = router(&s, &id).await;
+    assert_eq!(doc["_tags"], json!(first.tags()));
+    let last = ran
+        .iter()
+        .rev()
+        .find(|r| r["provision"] == CONFIGURE)
+        .expect("configured again");
+    let set = last["set"].to_string();
+    assert!(
+        set.contains(".Username") && set.contains(".Password") && set.contains("SSID"),
+        "{set}"
+    );
 }

@@ -4,6 +4,9 @@
 use super::{StoreError, TenantStore};
 use acsdesk_genieacs::api::faults::Fault;
 
+/// The channel of AcsDesk's own read-back findings, beside GenieACS's faults.
+pub const READBACK_CHANNEL: &str = "acsdesk-readback";
+
 impl TenantStore {
     /// Replaces what is known of connection `acs`'s faults with `faults` (GenieACS's
     /// whole list), in one transaction. A provisioning fault (one not on a task's
@@ -23,7 +26,8 @@ impl TenantStore {
         .bind(acs_id)
         .fetch_all(&mut *tx)
         .await?;
-        let provisioning = |channel: &str| !channel.starts_with("task_");
+        let provisioning =
+            |channel: &str| !channel.starts_with("task_") && channel != READBACK_CHANNEL;
         let mut notes: Vec<(String, &str, &str, String, serde_json::Value)> = Vec::new();
         for f in faults {
             if provisioning(&f.channel) && !before.iter().any(|(id, ..)| *id == f.id) {
@@ -65,8 +69,9 @@ impl TenantStore {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("DELETE FROM device_faults WHERE acs_id = ?")
+        sqlx::query("DELETE FROM device_faults WHERE acs_id = ? AND channel <> ?")
             .bind(acs_id)
+            .bind(READBACK_CHANNEL)
             .execute(&mut *tx)
             .await?;
         for f in faults {
@@ -84,6 +89,89 @@ impl TenantStore {
             .bind(&f.provisions)
             .bind(i64::from(f.retries))
             .bind(at_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces AcsDesk's own findings for connection `acs`: routers that carry their
+    /// configuration's tag but read back other values (`genie_id`, what differs). Kept
+    /// beside GenieACS's faults on [`READBACK_CHANNEL`], so they raise the same
+    /// *provisioning failed* alert; each one that appears or goes is written to its
+    /// device's log, stamped `now_ms` (one that stays keeps its first time).
+    pub async fn replace_readback_faults(
+        &self,
+        acs: &str,
+        mismatches: &[(String, String)],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let acs_id = self.acs(acs).await?.id;
+        let mut tx = self.pool().begin().await?;
+        let before: Vec<(String, String)> = sqlx::query_as(
+            "SELECT genie_id, message FROM device_faults WHERE acs_id = ? AND channel = ?",
+        )
+        .bind(acs_id)
+        .bind(READBACK_CHANNEL)
+        .fetch_all(&mut *tx)
+        .await?;
+        let log = |device: &str, level: &'static str, kind: &'static str, message: String| {
+            sqlx::query(
+                "INSERT INTO device_logs (device_id, level, kind, message, payload, created_ms)
+                 SELECT id, ?, ?, ?, '{}', ? FROM devices WHERE acs_id = ? AND genie_id = ?",
+            )
+            .bind(level)
+            .bind(kind)
+            .bind(message)
+            .bind(now_ms)
+            .bind(acs_id)
+            .bind(device.to_owned())
+        };
+        for (device, what) in mismatches {
+            if before.iter().any(|(d, m)| d == device && m == what) {
+                continue;
+            }
+            log(
+                device,
+                "warning",
+                "provisioning_failed",
+                format!("Provisioning failed: the router was configured, but {what}"),
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO device_faults (acs_id, fault_id, genie_id, channel, code, message, provisions, retries, at_ms)
+                 VALUES (?, ?, ?, ?, 'readback', ?, '[]', 0, ?)
+                 ON CONFLICT (acs_id, fault_id) DO UPDATE SET message = excluded.message",
+            )
+            .bind(acs_id)
+            .bind(format!("{device}:{READBACK_CHANNEL}"))
+            .bind(device)
+            .bind(READBACK_CHANNEL)
+            .bind(what)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (device, _) in &before {
+            if mismatches.iter().any(|(d, _)| d == device) {
+                continue;
+            }
+            log(
+                device,
+                "info",
+                "provisioning_recovered",
+                "The router reads back its configuration again".into(),
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM device_faults WHERE acs_id = ? AND genie_id = ? AND channel = ?",
+            )
+            .bind(acs_id)
+            .bind(device)
+            .bind(READBACK_CHANNEL)
             .execute(&mut *tx)
             .await?;
         }

@@ -244,6 +244,35 @@ pub(super) fn serial_conflict(e: sqlx::Error, serial: Option<&SerialNumber>) -> 
     }
 }
 
+/// What a router linked to a subscriber reads now, for checking it against what it was
+/// given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedRouterValues {
+    /// Its serial.
+    pub serial: String,
+    /// Its GenieACS id.
+    pub genie_id: String,
+    /// Its GenieACS tags.
+    pub tags: Vec<String>,
+    /// The PPPoE username its internet WAN reads.
+    pub pppoe_username: Option<String>,
+    /// The name of its first WiFi network on each band (the one a configuration sets).
+    pub ssids: Vec<String>,
+}
+
+/// From `band<TAB>ssid` lines in instance order, the first network's name of each band.
+fn first_per_band(lines: &str) -> Vec<String> {
+    let mut bands = Vec::new();
+    let mut out = Vec::new();
+    for (band, ssid) in lines.lines().filter_map(|l| l.split_once('\t')) {
+        if !bands.contains(&band) {
+            bands.push(band);
+            out.push(ssid.to_owned());
+        }
+    }
+    out
+}
+
 impl TenantStore {
     /// Adds a subscriber, linking the router with its serial if one is given.
     pub async fn add_subscriber(
@@ -519,6 +548,51 @@ impl TenantStore {
                 ))
             })
             .collect()
+    }
+
+    /// What each router linked to a subscriber on connection `acs` reads now: serial,
+    /// GenieACS id, AcsDesk tags, PPPoE username and WiFi names (every band's).
+    pub async fn linked_router_values(
+        &self,
+        acs: &str,
+    ) -> Result<Vec<LinkedRouterValues>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.serial, d.genie_id, d.tags, d.pppoe_username,
+                    (SELECT group_concat(json_extract(j.value, '$.band') || char(9)
+                                         || ifnull(json_extract(j.value, '$.ssid'), ''), char(10))
+                       FROM json_each(dd.normalized, '$.wifi') j) AS ssids
+             FROM devices d
+             JOIN acs_connections a ON a.id = d.acs_id
+             LEFT JOIN device_documents dd ON dd.device_id = d.id
+             WHERE a.name = ? AND d.subscriber_id IS NOT NULL AND d.missing = 0",
+        )
+        .bind(acs)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let tags: String = r.try_get("tags")?;
+                let ssids: Option<String> = r.try_get("ssids")?;
+                Ok(LinkedRouterValues {
+                    serial: r.try_get("serial")?,
+                    genie_id: r.try_get("genie_id")?,
+                    tags: serde_json::from_str(&tags).unwrap_or_default(),
+                    pppoe_username: r.try_get("pppoe_username")?,
+                    ssids: first_per_band(ssids.as_deref().unwrap_or_default()),
+                })
+            })
+            .collect()
+    }
+
+    /// The online routers linked to a subscriber: serial, GenieACS id and connection name.
+    pub async fn linked_online_routers(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT d.serial, d.genie_id, a.name FROM devices d
+             JOIN acs_connections a ON a.id = d.acs_id
+             WHERE d.subscriber_id IS NOT NULL AND d.online = 1 AND d.missing = 0",
+        )
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// A subscriber's passwords, for provisioning the router. Never log them.

@@ -168,6 +168,25 @@ pub fn derive(
             at_ms,
         });
     }
+    // A router that bootstrapped again (a factory reset) lost its configuration, and
+    // AcsDesk's bootstrap provision its tags: the configuration is applied again.
+    if let Some(k) = known {
+        let configured = |tags: &[String]| {
+            tags.iter()
+                .any(|t| t.starts_with(crate::provisioning::CFG_PREFIX))
+        };
+        if configured(&k.tags) && !configured(&device.tags) {
+            logs.push(LogEntry {
+                level: LogLevel::Warning,
+                kind: "configuration_lost".into(),
+                message: format!(
+                    "Device {label} bootstrapped again (a factory reset?) and lost the subscriber's configuration: it is applied again"
+                ),
+                payload: json!({ "tags": k.tags }),
+                at_ms,
+            });
+        }
+    }
     let changed = match known {
         None => true,
         Some(k) => fresh || k.missing || k.online != online || !logs.is_empty(),
@@ -441,8 +460,25 @@ mod tests {
             ..known_of(&d, true)
         };
         d.last_inform_ms = d.last_inform_ms.map(|t| t + 60_000);
-        let again = derive(d, Some(&known), &PresencePolicy::default(), NOW + 60_000);
+        let again = derive(
+            d.clone(),
+            Some(&known),
+            &PresencePolicy::default(),
+            NOW + 60_000,
+        );
         assert!(again.logs.iter().all(|l| l.kind != "provisioned"));
+        assert!(again.logs.iter().all(|l| l.kind != "configuration_lost"));
+        // A factory reset: the bootstrap provision removed AcsDesk's tags.
+        d.tags = vec!["vip".into()];
+        d.last_inform_ms = d.last_inform_ms.map(|t| t + 60_000);
+        let reset = derive(d, Some(&known), &PresencePolicy::default(), NOW + 120_000);
+        let lost: Vec<&LogEntry> = reset
+            .logs
+            .iter()
+            .filter(|l| l.kind == "configuration_lost")
+            .collect();
+        assert_eq!(lost.len(), 1, "{:?}", reset.logs);
+        assert!(lost[0].message.contains("factory reset"));
     }
 
     #[test]

@@ -271,7 +271,7 @@ impl<'a> Sessions<'a> {
         for (channel, provisions) in due {
             let mut failed = None;
             for (preset, name, args) in &provisions {
-                let (outcome, known) = self.provision(dev, &catalog, name, args, at);
+                let (outcome, known) = self.provision(dev, &catalog, name, args, at, events);
                 let record = json!({
                     "at": iso(at),
                     "name": "provision",
@@ -341,6 +341,7 @@ impl<'a> Sessions<'a> {
         name: &str,
         args: &[Value],
         at: i64,
+        events: &[&str],
     ) -> (script::Outcome, bool) {
         if let Some(source) = catalog.scripts.get(name) {
             if self.engine.is_none() {
@@ -360,7 +361,7 @@ impl<'a> Sessions<'a> {
                 }
             }
             if let Some(engine) = self.engine.as_mut() {
-                return (engine.run(dev, name, source, args, at), true);
+                return (engine.run(dev, name, source, args, at, events), true);
             }
         }
         let mut outcome = script::Outcome::default();

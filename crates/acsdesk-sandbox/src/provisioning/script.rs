@@ -111,7 +111,24 @@ pub(crate) struct Outcome {
 struct Host {
     dev: Option<SimDevice>,
     at: i64,
+    /// The session's events, as GenieACS names them under `Events.` (`0_BOOTSTRAP`).
+    events: Vec<String>,
     outcome: Outcome,
+}
+
+/// `Events.*` as GenieACS holds it in a session: each of the session's events, its
+/// value the session's time (an event of an earlier session has an older one).
+fn session_events(host: &Host, path: &str) -> Vec<Value> {
+    let Some(which) = path.strip_prefix("Events.") else {
+        return Vec::new();
+    };
+    host.events
+        .iter()
+        .filter(|e| which == "*" || which == e.as_str())
+        .map(|e| {
+            json!({"path": format!("Events.{e}"), "value": [host.at, "xsd:dateTime"], "writable": false, "object": false})
+        })
+        .collect()
 }
 
 /// The script engine: one QuickJS runtime and context, reused for every session of a
@@ -143,6 +160,9 @@ fn install(ctx: &Ctx<'_>, host: &Rc<RefCell<Host>>) -> rquickjs::Result<()> {
                 let vals: Value = serde_json::from_str(&vals).unwrap_or(Value::Null);
                 let mut guard = h.borrow_mut();
                 let host = &mut *guard;
+                if path.starts_with("Events.") {
+                    return json!({ "nodes": session_events(host, &path) }).to_string();
+                }
                 let Some(dev) = host.dev.as_mut() else {
                     return json!({"fault": "no device in session"}).to_string();
                 };
@@ -286,6 +306,7 @@ impl Engine {
         script: &str,
         args: &[Value],
         at: i64,
+        events: &[&str],
     ) -> Outcome {
         // The session's copy of the router leaves its logs behind (they are only read).
         let ran = std::mem::take(&mut dev.ran);
@@ -294,6 +315,7 @@ impl Engine {
             let mut h = self.host.borrow_mut();
             h.dev = Some(dev.clone());
             h.at = at;
+            h.events = events.iter().map(|e| e.replace(' ', "_")).collect();
             h.outcome = Outcome::default();
         }
         let seed = (device_hash(&dev.id) & 0x7fff_ffff) as i32;
