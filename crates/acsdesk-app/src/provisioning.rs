@@ -6,8 +6,8 @@ use crate::connect::connection_client;
 use crate::Services;
 use acsdesk_core::actions::ActionRequest;
 use acsdesk_core::provisioning::{
-    apply, digest, instructions, plan, router_preset_name, shared_objects, Change, Desired, Kind,
-    RouterConfig, Step, CFG_PREFIX,
+    apply, conflicts, digest, instructions, plan, router_preset_name, shared_objects, Change,
+    Desired, Kind, RouterConfig, Step, CFG_PREFIX,
 };
 use acsdesk_genieacs::api::config::ConfigKind;
 use acsdesk_types::provisioning::{
@@ -62,6 +62,11 @@ impl Services {
             configured: Vec::new(),
             refused: Vec::new(),
         };
+        if profile.per_router_connection_request {
+            self.tenant
+                .ensure_router_credentials((self.clock)())
+                .await?;
+        }
         for (input, tags) in self.tenant.router_inputs().await? {
             match RouterConfig::build(profile, &input) {
                 Ok(cfg) if tags.contains(&cfg.tag()) => out.configured.push(cfg),
@@ -309,9 +314,13 @@ impl Services {
                 },
                 applied: false,
                 error: None,
+                warnings: Vec::new(),
             };
-            let changes = match self.plan_on(&name, &desired).await {
-                Ok(c) => c,
+            let changes = match self.plan_on(&name, &desired, &profile).await {
+                Ok((c, warnings)) => {
+                    entry.warnings = warnings;
+                    c
+                }
                 Err(e) => {
                     entry.error = Some(e);
                     connections.push(entry);
@@ -351,7 +360,12 @@ impl Services {
         })
     }
 
-    async fn plan_on(&self, acs: &str, desired: &[Desired]) -> Result<Vec<Change>, String> {
+    async fn plan_on(
+        &self,
+        acs: &str,
+        desired: &[Desired],
+        profile: &ProvisioningProfile,
+    ) -> Result<(Vec<Change>, Vec<String>), String> {
         let (_, client) = connection_client(&self.tenant, acs)
             .await
             .map_err(|e| e.message)?;
@@ -365,7 +379,10 @@ impl Services {
             .list()
             .await
             .map_err(|e| format!("reading provisions: {e}"))?;
-        Ok(plan(desired, &presets, &provisions, true))
+        Ok((
+            plan(desired, &presets, &provisions, true),
+            conflicts(profile, &provisions),
+        ))
     }
 
     /// What the router with `serial` is to get from its subscriber, secrets masked.
@@ -424,6 +441,7 @@ impl Services {
                 pppoe_password: cfg.pppoe_password,
                 ssid: cfg.ssid.clone(),
                 wifi_passphrase: cfg.passphrase,
+                connection_request_username: cfg.connection_request_username.clone(),
                 preset: serde_json::to_string_pretty(&cfg.masked()).ok(),
                 refused: None,
                 vendor,
@@ -440,6 +458,7 @@ impl Services {
                 pppoe_password: false,
                 ssid: None,
                 wifi_passphrase: false,
+                connection_request_username: None,
                 preset: Some(router_preset_name(&input.serial)),
                 refused: Some(r.to_string()),
                 vendor,

@@ -120,6 +120,10 @@ pub(crate) struct ProfileArgs {
     /// Appended to the 5 GHz network's name ("" for the same name on both bands).
     #[arg(long)]
     pub(crate) ssid_5ghz_suffix: Option<String>,
+    /// Give every router its own random connection-request credentials (kept in the
+    /// encrypted store, set once): yes or no.
+    #[arg(long)]
+    pub(crate) own_connection_request: Option<YesNo>,
     /// What the monitoring refreshes at each inform, comma-separated (cpu, memory,
     /// uptime, traffic, signal, wan, wifi).
     #[arg(long, value_delimiter = ',')]

@@ -48,6 +48,7 @@ fn input(i: usize) -> RouterInput {
         pppoe_password: Some(format!("ppp-pass-{i:06}")),
         wifi_ssid: Some(format!("Home-{i:06}")),
         wifi_password: Some(format!("wifi-pass-{i:06}")),
+        connection_request: None,
     }
 }
 

@@ -27,6 +27,10 @@ pub struct ProvisioningProfile {
     pub ssid_5ghz_suffix: String,
     /// What the monitoring provision refreshes at each periodic inform.
     pub monitoring: Vec<Monitored>,
+    /// Give every router its own random connection-request username and password (kept
+    /// in the tenant's encrypted store, written once per router) instead of whatever it
+    /// has — most often a vendor default shared by the whole fleet.
+    pub per_router_connection_request: bool,
 }
 
 impl Default for ProvisioningProfile {
@@ -38,6 +42,7 @@ impl Default for ProvisioningProfile {
             passphrase_pattern: None,
             ssid_5ghz_suffix: String::new(),
             monitoring: Monitored::ALL.to_vec(),
+            per_router_connection_request: false,
         }
     }
 }
@@ -212,6 +217,10 @@ pub struct AcsProvisioning {
     pub applied: bool,
     /// Why the connection could not be read or written, when it could not.
     pub error: Option<String>,
+    /// What on the server works against AcsDesk's objects (e.g. GenieACS's own `inform`
+    /// provision rewriting the connection-request credentials daily).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// One object and what happens to it: `create`, `update`, `unchanged` or `remove`.
@@ -281,6 +290,10 @@ pub struct RouterProvisioning {
     pub ssid: Option<String>,
     /// Whether a WiFi passphrase is applied.
     pub wifi_passphrase: bool,
+    /// The router's own connection-request username, when the profile gives each
+    /// router its own (its password is never shown).
+    #[serde(default)]
+    pub connection_request_username: Option<String>,
     /// The preset GenieACS holds for it, with secrets masked.
     pub preset: Option<String>,
     /// Why it is refused.

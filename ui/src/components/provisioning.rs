@@ -40,6 +40,7 @@ pub(crate) fn ProvisioningSection() -> impl IntoView {
     let passphrase_pattern = RwSignal::new(String::new());
     let suffix = RwSignal::new(String::new());
     let monitoring = RwSignal::new(Vec::<Monitored>::new());
+    let own_cr = RwSignal::new(false);
     let profile_status = RwSignal::new(None::<(bool, String)>);
     let report = RwSignal::new(None::<ProvisioningReport>);
     let busy = RwSignal::new(false);
@@ -53,6 +54,7 @@ pub(crate) fn ProvisioningSection() -> impl IntoView {
             passphrase_pattern.set(p.passphrase_pattern.unwrap_or_default());
             suffix.set(p.ssid_5ghz_suffix);
             monitoring.set(p.monitoring);
+            own_cr.set(p.per_router_connection_request);
         }
     });
     let run = move |mode: ProvisionMode| {
@@ -108,6 +110,7 @@ pub(crate) fn ProvisioningSection() -> impl IntoView {
                 .copied()
                 .filter(|m| monitoring.get_untracked().contains(m))
                 .collect(),
+            per_router_connection_request: own_cr.get_untracked(),
         };
         if let Err(e) = profile.validate() {
             profile_status.set(Some((false, e.to_string())));
@@ -153,6 +156,11 @@ pub(crate) fn ProvisioningSection() -> impl IntoView {
                 <input type="checkbox" data-testid="provisioning-pppoe"
                     prop:checked=move || pppoe.get() on:change=move |e| pppoe.set(event_target_checked(&e)) />
                 <span>"Apply the subscriber's PPPoE credentials"</span>
+            </label>
+            <label class="check">
+                <input type="checkbox" data-testid="provisioning-own-cr"
+                    prop:checked=move || own_cr.get() on:change=move |e| own_cr.set(event_target_checked(&e)) />
+                <span>"Give every router its own random connection-request credentials (kept encrypted here, set once) instead of the vendor's shared default"</span>
             </label>
             <label>
                 <span>"WiFi name (empty: the subscriber's)"</span>
@@ -262,6 +270,9 @@ pub(crate) fn ProvisioningSection() -> impl IntoView {
                                 plural(routers.awaiting, "router"),
                                 routers.configured
                             )}</p>
+                            {c.warnings.into_iter().map(|w| view! {
+                                <p class="banner warning" data-testid="provisioning-warning">{w}</p>
+                            }).collect_view()}
                         </div>
                     }
                 }).collect_view()}

@@ -1,10 +1,12 @@
-//! Subscribers: the billing system's network users, searched and filtered, added,
+//! Subscribers: the billing system's network users in a virtualised list (only the
+//! visible rows are in the page, so 20,000 scroll smoothly), searched and filtered, added,
 //! changed and deleted in a side panel (the forms' rules, a router linked elsewhere
 //! refused by name), their router one click away, and a billing export imported after a
 //! preview that says per row what happens and why.
 
 use crate::hooks::{use_backend_event, use_escape};
 use crate::ipc;
+use crate::virtual_list::visible_rows;
 use acsdesk_types::devices::format_ago;
 use acsdesk_types::events;
 use acsdesk_types::provisioning::VendorInstructions;
@@ -17,10 +19,15 @@ use codee::string::JsonSerdeCodec;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use::storage::use_local_storage;
-use leptos_use::use_debounce_fn_with_arg;
+use leptos_use::{use_debounce_fn_with_arg, use_element_size};
 
-/// Rows shown at most; a search narrows the rest.
-const SHOWN: u32 = 500;
+/// Subscribers listed at most (a search narrows the rest); only the visible rows are in
+/// the page.
+const SHOWN: u32 = 100_000;
+/// The height of one row of the list, in pixels (fixed, so rows can be virtualised).
+const ROW_HEIGHT: f64 = 36.0;
+/// Rows rendered beyond the visible ones, on each side.
+const OVERSCAN: u32 = 8;
 /// Where the import's hand-made column mapping is remembered.
 const MAPPING_KEY: &str = "acsdesk.subscribers.mapping";
 
@@ -87,6 +94,20 @@ pub(crate) fn SubscribersPage(
         importing.set(false);
     });
     let changed = Callback::new(move |()| version.update(|v| *v += 1));
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let viewport = use_element_size(scroller).height;
+    let scroll_top = RwSignal::new(0.0_f64);
+    // A new search or filter starts at the top.
+    Effect::new(move |_| {
+        search.track();
+        linked.track();
+        problem.track();
+        scroll_top.set(0.0);
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+    });
+    let rows = move || list.get().and_then(|r| r.ok()).unwrap_or_default();
     view! {
         <section class="page subscribers" aria-labelledby="subscribers-title">
             <header class="page-header">
@@ -129,20 +150,32 @@ pub(crate) fn SubscribersPage(
                     on:click=move |_| exporting.set(true)>"Export CSV"</button>
             </div>
             {move || exporting.get().then(|| view! { <ExportDialog on_close=Callback::new(move |()| exporting.set(false)) /> })}
-            <table class="list-table" data-testid="subscriber-list">
+            <div class="subscriber-scroller" node_ref=scroller data-testid="subscriber-scroller"
+                on:scroll=move |_| {
+                    if let Some(el) = scroller.get_untracked() {
+                        scroll_top.set(f64::from(el.scroll_top()));
+                    }
+                }>
+            <table class="list-table fixed-rows" data-testid="subscriber-list">
                 <thead><tr>
                     <th>"Account"</th><th>"Name"</th><th>"Phone"</th><th>"PPPoE user"</th>
                     <th>"Router"</th><th>"Status"</th>
                 </tr></thead>
                 <tbody>
                     {move || {
-                        let rows = list.get().and_then(|r| r.ok()).unwrap_or_default();
-                        if rows.is_empty() {
+                        let all = rows();
+                        if all.is_empty() {
                             return view! {
                                 <tr><td colspan="6" class="muted empty">"No subscribers here yet: add one, or import your billing system's export."</td></tr>
                             }.into_any();
                         }
-                        rows.into_iter().map(|s| {
+                        // Only the visible rows (and a few around them) are in the page;
+                        // two spacer rows keep the scroll height of the whole list.
+                        let total = all.len() as u32;
+                        let shown = visible_rows(scroll_top.get(), viewport.get(), ROW_HEIGHT, total, OVERSCAN);
+                        let above = f64::from(shown.start) * ROW_HEIGHT;
+                        let below = f64::from(total - shown.end) * ROW_HEIGHT;
+                        let body = all[shown.start as usize..shown.end as usize].iter().map(|s| {
                             let open = s.clone();
                             let device = s.devices.first().cloned();
                             view! {
@@ -167,10 +200,16 @@ pub(crate) fn SubscribersPage(
                                     <td>{s.status.clone()}</td>
                                 </tr>
                             }
-                        }).collect_view().into_any()
+                        }).collect_view();
+                        view! {
+                            <tr class="spacer" aria-hidden="true" style:height=format!("{above}px")></tr>
+                            {body}
+                            <tr class="spacer" aria-hidden="true" style:height=format!("{below}px")></tr>
+                        }.into_any()
                     }}
                 </tbody>
             </table>
+            </div>
             {move || panel.get().map(|p| view! {
                 <SubscriberPanel panel=p on_done=Callback::new(move |()| { panel.set(None); changed.run(()); })
                     on_close=Callback::new(move |()| panel.set(None)) />

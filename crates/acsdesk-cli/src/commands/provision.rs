@@ -69,6 +69,9 @@ fn print_report(report: &ProvisioningReport, mode: ProvisionMode, dry_run: bool)
             (_, false, false) => "not written",
         };
         println!("  {outcome}");
+        for w in &c.warnings {
+            println!("  warning: {w}");
+        }
     }
     for r in &report.refused {
         println!(
@@ -115,6 +118,9 @@ async fn show(ctx: &Ctx, serial: &str, json: bool) -> anyhow::Result<()> {
         r.ssid.as_deref().unwrap_or("left alone")
     );
     println!("  WiFi password:  {}", set(r.wifi_passphrase));
+    if let Some(u) = &r.connection_request_username {
+        println!("  connection request: its own user {u} and password (set once, never shown)");
+    }
     if let Some(p) = &r.preset {
         println!("  preset:\n{}", indent(p));
     }
@@ -164,6 +170,9 @@ async fn profile(ctx: &Ctx, args: &ProfileArgs) -> anyhow::Result<()> {
     if let Some(v) = &args.ssid_5ghz_suffix {
         p.ssid_5ghz_suffix = v.clone();
     }
+    if let Some(v) = args.own_connection_request {
+        p.per_router_connection_request = v == YesNo::Yes;
+    }
     if let Some(list) = &args.monitor {
         let mut chosen = Vec::new();
         for word in list.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
@@ -206,6 +215,14 @@ async fn profile(ctx: &Ctx, args: &ProfileArgs) -> anyhow::Result<()> {
     println!("WiFi name:         {}", or_sub(&p.ssid_pattern));
     println!("WiFi passphrase:   {}", or_sub(&p.passphrase_pattern));
     println!("5 GHz name suffix: {:?}", p.ssid_5ghz_suffix);
+    println!(
+        "connection request: {}",
+        if p.per_router_connection_request {
+            "each router its own credentials"
+        } else {
+            "left alone"
+        }
+    );
     println!(
         "monitoring:        {}",
         p.monitoring

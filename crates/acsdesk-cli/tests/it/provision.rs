@@ -63,7 +63,29 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
     )
     .unwrap();
     env.ok(&["subscriber", "import", file.to_str().unwrap()]);
-    env.ok(&["provision", "profile", "--ssid-5ghz-suffix=-5G"]);
+    env.ok(&[
+        "provision",
+        "profile",
+        "--ssid-5ghz-suffix=-5G",
+        "--own-connection-request",
+        "yes",
+    ]);
+    // GenieACS-UI's first-run `inform` provision sets connection-request credentials too:
+    // said, by name, since it would overwrite each router's own.
+    let put = c
+        .put(format!("{url}/provisions/inform"))
+        .body("const u = declare(\"DeviceID.ID\", {value: 1}).value[0];\ndeclare(\"InternetGatewayDevice.ManagementServer.ConnectionRequestPassword\", {value: Date.now(86400000)}, {value: u});")
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success(), "{}", put.status());
+    let warned = env.ok(&["provision", "status"]);
+    assert!(
+        warned.contains(
+            "warning: the provision \"inform\" also sets the connection-request credentials"
+        ),
+        "{warned}"
+    );
 
     let status: Value = serde_json::from_str(&env.ok(&["provision", "status", "--json"])).unwrap();
     let main = &status["connections"][0];
@@ -111,6 +133,11 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
         "{show}"
     );
     assert!(!show.contains("SECRET"), "{show}");
+    // Its own connection-request user, never its password.
+    assert!(
+        show.contains("connection request: its own user acs-"),
+        "{show}"
+    );
     // The technician's steps for the vendor the serial names, with the CWMP URL.
     assert!(show.contains("waiting for first contact"), "{show}");
     assert!(show.contains("on a Huawei router:"), "{show}");
@@ -249,7 +276,7 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
     env.ok(&["provision", "uninstall"]);
     let presets = names(&nbi(&c, format!("{url}/presets")).await);
     assert_eq!(presets, ["default"]);
-    assert!(names(&nbi(&c, format!("{url}/provisions")).await).is_empty());
+    assert_eq!(names(&nbi(&c, format!("{url}/provisions")).await), ["inform"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -48,6 +48,8 @@ pub const CFG_PREFIX: &str = "acsdesk-cfg-";
 pub const PPP_PREFIX: &str = "acsdesk-ppp-";
 /// Likewise for its WiFi name and passphrase.
 pub const WIFI_PREFIX: &str = "acsdesk-wifi-";
+/// Likewise for its own connection-request credentials.
+pub const CR_PREFIX: &str = "acsdesk-cr-";
 /// The channel of the per-router presets (a fault there is a provisioning failure).
 pub const CONFIG_CHANNEL: &str = "acsdesk-config";
 /// The channel of the monitoring presets.
@@ -187,6 +189,8 @@ pub struct RouterInput {
     pub wifi_ssid: Option<String>,
     /// WiFi passphrase.
     pub wifi_password: Option<String>,
+    /// The router's own connection-request username and password, when it has them.
+    pub connection_request: Option<(String, String)>,
 }
 
 impl std::fmt::Debug for RouterInput {
@@ -222,6 +226,10 @@ pub struct RouterConfig {
     pub ppp_version: Option<String>,
     /// The version of the WiFi name and passphrase alone (none: WiFi left alone).
     pub wifi_version: Option<String>,
+    /// The router's own connection-request username (none: left alone).
+    pub connection_request_username: Option<String>,
+    /// The version of its connection-request credentials alone.
+    pub cr_version: Option<String>,
     args: Vec<Value>,
 }
 
@@ -251,6 +259,10 @@ fn refuse(field: &'static str, reason: impl std::fmt::Display) -> Refused {
         reason: reason.to_string(),
     }
 }
+
+/// The configuration provision's arguments that are secrets (PPPoE password, WiFi
+/// passphrase, connection-request password): masked wherever they are shown.
+const SECRET_ARGS: [usize; 3] = [2, 4, 10];
 
 /// Twelve hex digits of the SHA-256 of `values`: a version.
 fn short_digest(values: &[Value]) -> String {
@@ -327,13 +339,30 @@ impl RouterConfig {
             Value::String(profile.ssid_5ghz_suffix.clone()),
             json!(profile.inform_interval_s),
         ];
-        let version = short_digest(&values);
+        let cr = input
+            .connection_request
+            .as_ref()
+            .filter(|_| profile.per_router_connection_request)
+            .map(|(u, p)| vec![Value::String(u.clone()), Value::String(p.clone())]);
+        // The connection-request credentials join the version only when given, so a
+        // profile without them keeps every router's version.
+        let version = match &cr {
+            Some(cr) => short_digest(&[values.clone(), cr.clone()].concat()),
+            None => short_digest(&values),
+        };
         let ppp_version = user.is_some().then(|| short_digest(&values[..2]));
         let wifi_version = (ssid.is_some() || psk.is_some()).then(|| short_digest(&values[2..5]));
+        let cr_version = cr.as_deref().map(short_digest);
         let mut args = vec![Value::String(version.clone())];
         args.extend(values);
         args.push(Value::String(ppp_version.clone().unwrap_or_default()));
         args.push(Value::String(wifi_version.clone().unwrap_or_default()));
+        args.extend(
+            cr.clone().unwrap_or_else(|| {
+                vec![Value::String(String::new()), Value::String(String::new())]
+            }),
+        );
+        args.push(Value::String(cr_version.clone().unwrap_or_default()));
         Ok(Self {
             account: input.account.clone(),
             serial: input.serial.clone(),
@@ -344,6 +373,12 @@ impl RouterConfig {
             passphrase: psk.is_some(),
             ppp_version,
             wifi_version,
+            connection_request_username: input
+                .connection_request
+                .as_ref()
+                .filter(|_| cr.is_some())
+                .map(|(u, _)| u.clone()),
+            cr_version,
             args,
         })
     }
@@ -355,6 +390,7 @@ impl RouterConfig {
         part(PPP_PREFIX, &self.ppp_version)
             .into_iter()
             .chain(part(WIFI_PREFIX, &self.wifi_version))
+            .chain(part(CR_PREFIX, &self.cr_version))
             .chain([self.tag()])
             .collect()
     }
@@ -396,7 +432,7 @@ impl RouterConfig {
     /// The provision's arguments with the secrets masked, for showing.
     pub fn masked(&self) -> Value {
         let mut args = self.args.clone();
-        for i in [2, 4] {
+        for i in SECRET_ARGS {
             if let Some(v) = args.get_mut(i) {
                 if v.as_str().is_some_and(|s| !s.is_empty()) {
                     *v = Value::String("••••••".into());
@@ -492,7 +528,7 @@ fn mask_args(preset: &Value) -> Value {
                 continue;
             }
             if let Some(args) = c.get_mut("args").and_then(Value::as_array_mut) {
-                for i in [2, 4] {
+                for i in SECRET_ARGS {
                     if let Some(a) = args.get_mut(i) {
                         if a.as_str().is_some_and(|s| !s.is_empty()) {
                             *a = Value::String("••••••".into());
@@ -503,6 +539,27 @@ fn mask_args(preset: &Value) -> Value {
         }
     }
     v
+}
+
+/// What on a server works against AcsDesk's objects under `profile`: with per-router
+/// connection-request credentials, any provision of someone else's that sets them too
+/// (GenieACS-UI's first-run wizard writes an `inform` provision that re-declares them
+/// daily, which would overwrite each router's own).
+pub fn conflicts(profile: &ProvisioningProfile, provisions: &[Value]) -> Vec<String> {
+    if !profile.per_router_connection_request {
+        return Vec::new();
+    }
+    provisions
+        .iter()
+        .filter_map(|p| {
+            let name = p.get("_id")?.as_str()?;
+            let script = p.get("script")?.as_str()?;
+            (!is_ours(Kind::Provision, name) && script.contains("ConnectionRequestPassword"))
+                .then(|| format!(
+                    "the provision \"{name}\" also sets the connection-request credentials and overwrites each router's own whenever it runs: remove those lines from it, or turn per-router credentials off"
+                ))
+        })
+        .collect()
 }
 
 /// Whether a stored object's name is one AcsDesk writes.

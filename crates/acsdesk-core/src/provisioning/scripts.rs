@@ -13,8 +13,9 @@ use serde_json::Value;
 
 /// The configuration script. Its `args`: the change's version, PPPoE username and
 /// password, WiFi name and passphrase, the 5 GHz suffix, the inform interval (an empty
-/// value leaves that setting alone), and the versions of the PPPoE and of the WiFi
-/// values alone: a part whose version's tag the router already carries is not written
+/// value leaves that setting alone), the versions of the PPPoE and of the WiFi values
+/// alone, and the router's own connection-request username, password and their version
+/// (when the profile gives each router its own): a part whose version's tag the router already carries is not written
 /// again (a PPPoE change does not rewrite the WiFi passphrase and drop the customer's
 /// clients; a WiFi change does not restart the PPP session).
 const CONFIGURE: &str = r#"
@@ -28,6 +29,9 @@ const suffix = String(args[5] || "");
 const interval = Number(args[6]) || 0;
 const pppVersion = String(args[7] || "");
 const wifiVersion = String(args[8] || "");
+const crUser = String(args[9] || "");
+const crPass = String(args[10] || "");
+const crVersion = String(args[11] || "");
 const tags = {};
 for (const t of declare("Tags.*", {value: 1})) tags[t.path.slice(5)] = true;
 // A router that bootstraps (first contact, or back from a factory reset) has lost
@@ -152,13 +156,20 @@ if ((ssid || psk) && fresh(@WIFI_TAG@, wifiVersion)) {
   if (tr098) wifi98();
   else wifi181();
 }
+const ms = (tr098 ? "InternetGatewayDevice" : "Device") + ".ManagementServer";
 if (interval) {
-  const ms = (tr098 ? "InternetGatewayDevice" : "Device") + ".ManagementServer";
   set(ms + ".PeriodicInformEnable", true);
   set(ms + ".PeriodicInformInterval", interval);
 }
+// The router's own connection-request credentials: GenieACS keeps what it sets, and
+// uses it for its connection requests from then on.
+if (crUser && fresh(@CR_TAG@, crVersion)) {
+  set(ms + ".ConnectionRequestUsername", crUser);
+  set(ms + ".ConnectionRequestPassword", crPass);
+}
 retag(@PPP_TAG@, pppUser ? pppVersion : "");
 retag(@WIFI_TAG@, ssid || psk ? wifiVersion : "");
+retag(@CR_TAG@, crUser ? crVersion : "");
 retag(@TAG@, version);
 log("acsdesk: configuration " + version + " applied");
 "#;
@@ -220,6 +231,7 @@ pub fn configure() -> String {
         .replace("@SSID181@", &js(objects::TR181_SSID))
         .replace("@PPP_TAG@", &js(super::PPP_PREFIX))
         .replace("@WIFI_TAG@", &js(super::WIFI_PREFIX))
+        .replace("@CR_TAG@", &js(super::CR_PREFIX))
         .replace("@TAG@", &js(super::CFG_PREFIX));
     header(
         "acsdesk-configure",
@@ -231,7 +243,12 @@ pub fn configure() -> String {
 pub fn bootstrap() -> String {
     let body = BOOTSTRAP.replace(
         "@PREFIXES@",
-        &js([super::CFG_PREFIX, super::PPP_PREFIX, super::WIFI_PREFIX]),
+        &js([
+            super::CFG_PREFIX,
+            super::PPP_PREFIX,
+            super::WIFI_PREFIX,
+            super::CR_PREFIX,
+        ]),
     );
     header(
         "acsdesk-bootstrap",

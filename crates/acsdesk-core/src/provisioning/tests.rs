@@ -17,6 +17,7 @@ fn input(account: &str, serial: &str) -> RouterInput {
         pppoe_password: Some("pppoe-secret-1".into()),
         wifi_ssid: Some(format!("Casa-{account}")),
         wifi_password: Some("wifi-secret-22".into()),
+        connection_request: None,
     }
 }
 
@@ -470,4 +471,94 @@ async fn a_factory_reset_router_loses_its_tags_and_gets_everything_again() {
         set.contains(".Username") && set.contains(".Password") && set.contains("SSID"),
         "{set}"
     );
+}
+
+/// With per-router connection-request credentials, each router gets its own, written
+/// once (not again for a WiFi change), never shown; another provision that sets them
+/// too is reported.
+#[tokio::test]
+async fn a_router_gets_its_own_connection_request_credentials_once() {
+    let s = sandbox().await;
+    let profile = ProvisioningProfile {
+        per_router_connection_request: true,
+        ..ProvisioningProfile::default()
+    };
+    let id = s.device_ids().into_iter().next().expect("a router");
+    let serial = id.rsplit('-').next().expect("serial").to_owned();
+    let mut with_cr = input("2003", &serial);
+    with_cr.connection_request = Some(("acs-k3j9x0a1b2".into(), "Zq81LmN0pR4sT7vW2xY5aB9c".into()));
+    let first = RouterConfig::build(&profile, &with_cr).expect("valid");
+    assert_eq!(
+        first.connection_request_username.as_deref(),
+        Some("acs-k3j9x0a1b2")
+    );
+    assert!(!first
+        .masked()
+        .to_string()
+        .contains("Zq81LmN0pR4sT7vW2xY5aB9c"));
+    // Off in the profile: the stored credentials are not applied, and the version is the
+    // one a router had before the option existed.
+    let off = RouterConfig::build(&ProvisioningProfile::default(), &with_cr).expect("valid");
+    let without = RouterConfig::build(&ProvisioningProfile::default(), &input("2003", &serial))
+        .expect("valid");
+    assert_eq!(off.version, without.version);
+    assert_eq!(off.connection_request_username, None);
+    install(&s, &profile, std::slice::from_ref(&first)).await;
+    s.advance(700_000);
+    let (doc, ran) = router(&s, &id).await;
+    assert_eq!(doc["_tags"], json!(first.tags()));
+    let root = if doc.get("Device").is_some() {
+        "Device"
+    } else {
+        "InternetGatewayDevice"
+    };
+    assert_eq!(
+        at(
+            &doc,
+            &format!("{root}.ManagementServer.ConnectionRequestUsername._value")
+        ),
+        &json!("acs-k3j9x0a1b2")
+    );
+    let set = ran
+        .iter()
+        .find(|r| r["provision"] == CONFIGURE)
+        .expect("configured")["set"]
+        .to_string();
+    assert!(set.contains("ConnectionRequestPassword"), "{set}");
+    // A WiFi change later: the credentials are not written again.
+    let mut changed = with_cr.clone();
+    changed.wifi_ssid = Some("Casa-otra".into());
+    let second = RouterConfig::build(&profile, &changed).expect("valid");
+    assert_eq!(second.cr_version, first.cr_version);
+    let client = genie(&s.url());
+    apply(&client, &plan(&[second.preset()], &[], &[], false))
+        .await
+        .expect("applied");
+    s.advance(700_000);
+    let (doc, ran) = router(&s, &id).await;
+    let mut tags: Vec<String> = serde_json::from_value(doc["_tags"].clone()).expect("tags");
+    tags.sort();
+    let mut want = second.tags();
+    want.sort();
+    assert_eq!(tags, want);
+    let last = ran
+        .iter()
+        .rev()
+        .find(|r| r["provision"] == CONFIGURE)
+        .expect("configured again")["set"]
+        .to_string();
+    assert!(
+        last.contains("SSID") && !last.contains("ConnectionRequest"),
+        "{last}"
+    );
+    // GenieACS-UI's stock `inform` provision would overwrite them daily: said, by name.
+    let stock = json!([
+        {"_id": "inform", "script": "declare(\"InternetGatewayDevice.ManagementServer.ConnectionRequestPassword\", {value: daily}, {value: password});"},
+        {"_id": CONFIGURE, "script": scripts::configure()},
+    ]);
+    let stock = stock.as_array().expect("list");
+    let said = conflicts(&profile, stock);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("\"inform\""), "{said:?}");
+    assert!(conflicts(&ProvisioningProfile::default(), stock).is_empty());
 }

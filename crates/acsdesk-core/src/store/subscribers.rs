@@ -260,6 +260,31 @@ pub struct LinkedRouterValues {
     pub ssids: Vec<String>,
 }
 
+const LOWER_ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// `len` characters of `alphabet`, uniformly from the OS's random source (bytes that
+/// would bias the choice are drawn again).
+fn random_text(len: usize, alphabet: &[u8]) -> Result<String, StoreError> {
+    let n = alphabet.len();
+    let limit = 256 - 256 % n;
+    let mut out = String::with_capacity(len);
+    let mut buf = [0_u8; 64];
+    while out.len() < len {
+        getrandom::fill(&mut buf).map_err(|e| StoreError::Invalid {
+            field: "random",
+            reason: format!("the OS's random source failed: {e}"),
+        })?;
+        for b in buf.iter().map(|b| usize::from(*b)).filter(|b| *b < limit) {
+            if out.len() == len {
+                break;
+            }
+            out.push(char::from(alphabet[b % n]));
+        }
+    }
+    Ok(out)
+}
+
 /// From `band<TAB>ssid` lines in instance order, the first network's name of each band.
 fn first_per_band(lines: &str) -> Vec<String> {
     let mut bands = Vec::new();
@@ -520,10 +545,11 @@ impl TenantStore {
     ) -> Result<Vec<(crate::provisioning::RouterInput, Vec<String>)>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.account, s.name, s.phone, s.serial, s.pppoe_username, s.pppoe_password,
-                    s.wifi_ssid, s.wifi_password,
+                    s.wifi_ssid, s.wifi_password, c.username AS cr_username, c.password AS cr_password,
                     (SELECT group_concat(j.value, char(10)) FROM devices d, json_each(d.tags) j
                       WHERE d.subscriber_id = s.id AND j.value LIKE 'acsdesk-%') AS tags
              FROM subscribers s
+             LEFT JOIN router_credentials c ON c.serial = s.serial
              WHERE s.serial IS NOT NULL AND s.serial <> '' AND s.status <> 'terminated'
              ORDER BY s.account",
         )
@@ -542,12 +568,49 @@ impl TenantStore {
                         pppoe_password: r.try_get("pppoe_password")?,
                         wifi_ssid: r.try_get("wifi_ssid")?,
                         wifi_password: r.try_get("wifi_password")?,
+                        connection_request: match (
+                            r.try_get::<Option<String>, _>("cr_username")?,
+                            r.try_get::<Option<String>, _>("cr_password")?,
+                        ) {
+                            (Some(u), Some(p)) => Some((u, p)),
+                            _ => None,
+                        },
                     },
                     tags.map(|t| t.lines().map(str::to_owned).collect())
                         .unwrap_or_default(),
                 ))
             })
             .collect()
+    }
+
+    /// Makes connection-request credentials for every linked router that has none yet:
+    /// a random username and password each (from the OS's random source), kept here and
+    /// never shown. Returns how many were made.
+    pub async fn ensure_router_credentials(&self, now_ms: i64) -> Result<u64, StoreError> {
+        let missing: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT s.serial FROM subscribers s
+             WHERE s.serial IS NOT NULL AND s.serial <> ''
+               AND NOT EXISTS (SELECT 1 FROM router_credentials c WHERE c.serial = s.serial)",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut tx = self.pool().begin().await?;
+        for serial in &missing {
+            let username = format!("acs-{}", random_text(10, LOWER_ALNUM)?);
+            let password = random_text(24, ALNUM)?;
+            sqlx::query(
+                "INSERT OR IGNORE INTO router_credentials (serial, username, password, created_ms)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(serial)
+            .bind(username)
+            .bind(password)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(missing.len() as u64)
     }
 
     /// What each router linked to a subscriber on connection `acs` reads now: serial,

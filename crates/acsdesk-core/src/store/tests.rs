@@ -1815,3 +1815,51 @@ async fn subscribers_are_listed_by_their_router_s_problem() {
         .iter()
         .any(|l| l.message == "Provisioning on acsdesk-config succeeded again"));
 }
+
+/// Per-router connection-request credentials are made once per linked serial, random and
+/// distinct, kept (encrypted with the tenant) and handed to provisioning.
+#[tokio::test]
+async fn every_linked_router_gets_its_own_random_connection_request_credentials_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    for (account, serial) in [
+        ("A-1", Some("000007")),
+        ("A-2", Some("NEW0001")),
+        ("A-3", None),
+    ] {
+        t.add_subscriber(&subscriber(account, "Someone", serial), NOW)
+            .await
+            .unwrap();
+    }
+    assert_eq!(t.ensure_router_credentials(NOW).await.unwrap(), 2);
+    assert_eq!(
+        t.ensure_router_credentials(NOW).await.unwrap(),
+        0,
+        "made once"
+    );
+    let creds: Vec<(String, String)> = t
+        .router_inputs()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(i, _)| i.connection_request.expect("credentials"))
+        .collect();
+    assert_eq!(creds.len(), 2);
+    for (user, pass) in &creds {
+        assert!(user.starts_with("acs-") && user.len() == 14, "{user}");
+        assert_eq!(pass.len(), 24);
+        assert!(pass.chars().all(|c| c.is_ascii_alphanumeric()), "{pass}");
+    }
+    assert_ne!(creds[0], creds[1], "each router its own");
+    // Kept: asked again, the same ones.
+    let again: Vec<(String, String)> = t
+        .router_inputs()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|(i, _)| i.connection_request)
+        .collect();
+    assert_eq!(again, creds);
+}

@@ -90,6 +90,14 @@ pub(super) fn build(model: Model) -> Template {
         "xsd:boolean",
         true,
     );
+    // The connection-request credentials the vendor ships, the same on every router.
+    b.constant(
+        format!("{root}.ManagementServer.ConnectionRequestUsername"),
+        json!("admin"),
+        "xsd:string",
+        true,
+    );
+    b.secret(format!("{root}.ManagementServer.ConnectionRequestPassword"));
     match model {
         Model::MikroTik | Model::MikroTikLte => {
             b.add(
