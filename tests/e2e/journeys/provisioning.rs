@@ -89,6 +89,13 @@ async fn a_linked_router_is_configured_at_first_contact() -> anyhow::Result<()> 
             igd["LANDevice"]["1"]["WLANConfiguration"]["1"]["SSID"]["_value"] == "Casa Lucia",
             "and the WiFi name"
         );
+        ensure!(
+            igd["ManagementServer"]["ConnectionRequestUsername"]["_value"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("acs-")),
+            "and its own connection-request user: {}",
+            igd["ManagementServer"]
+        );
         // The next sync sees it: the panel turns to configured by itself.
         desktop
             .wait_text(
@@ -212,9 +219,36 @@ async fn install(desktop: &Desktop) -> anyhow::Result<()> {
         .context("the check runs when the section opens")?;
     let before = states().await?;
     ensure!(
-        before.len() == 4 && before.iter().all(|s| s.starts_with("missing")),
+        before.len() == 6 && before.iter().all(|s| s.starts_with("missing")),
         "nothing installed yet: {before:?}"
     );
+    // Every router its own connection-request credentials.
+    desktop.click("[data-testid=provisioning-own-cr]").await?;
+    desktop
+        .click("[data-testid=provisioning-profile] button[type=submit]")
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=provisioning-profile-status]",
+            Duration::from_secs(10),
+            |t| t.starts_with("Saved"),
+        )
+        .await
+        .context("the profile is saved")?;
+    // Saving checks the servers again; install once that is done.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !c
+        .find(Locator::Css("[data-testid=provisioning-install]"))
+        .await?
+        .is_enabled()
+        .await?
+    {
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "the check never ended"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     desktop.click("[data-testid=provisioning-install]").await?;
     desktop
         .wait_text(

@@ -27,6 +27,7 @@ async fn subscribers_are_imported_edited_and_lead_to_their_router() -> anyhow::R
         export(desktop).await?;
         edit(desktop, &serial).await?;
         mapped(desktop).await?;
+        many(desktop).await?;
         desktop.screenshot("subscribers").await?;
         // The linked router, one click away.
         desktop.click("[data-testid=subscriber-router]").await?;
@@ -339,5 +340,68 @@ async fn mapped(desktop: &Desktop) -> anyhow::Result<()> {
         )
         .await
         .context("the mapped import is listed; the previewed one is not written")?;
+    Ok(())
+}
+
+/// A billing system's thousands: only the visible rows are in the page, and scrolling
+/// brings the last ones.
+async fn many(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let mut csv = String::from("account,name\n");
+    for i in 1..=3000 {
+        csv.push_str(&format!("Z-{i:05},Zz Many {i:05}\n"));
+    }
+    desktop.click("[data-testid=subscriber-import]").await?;
+    paste(desktop, &csv).await?;
+    desktop.click("[data-testid=import-preview]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=import-summary]",
+            Duration::from_secs(30),
+            |t| t.starts_with("3000 to create"),
+        )
+        .await?;
+    apply_import(desktop, "Imported: 3000 to create").await?;
+    desktop
+        .wait_text(
+            "[data-testid=subscriber-count]",
+            Duration::from_secs(10),
+            |t| t.starts_with("300") && t.ends_with("shown"),
+        )
+        .await
+        .context("every subscriber is listed")?;
+    let in_page = c
+        .find_all(Locator::Css("[data-testid=subscriber-row]"))
+        .await?
+        .len();
+    ensure!(
+        in_page < 80,
+        "{in_page} rows in the page: the list is not virtualised"
+    );
+    c.execute(
+        "const s = document.querySelector('[data-testid=subscriber-scroller]');
+         s.scrollTop = s.scrollHeight; s.dispatchEvent(new Event('scroll')); return true;",
+        vec![],
+    )
+    .await?;
+    desktop
+        .wait_text(
+            "[data-testid=subscriber-list]",
+            Duration::from_secs(10),
+            |t| t.contains("Zz Many 03000"),
+        )
+        .await
+        .context("the last subscriber is reached by scrolling")?;
+    let in_page = c
+        .find_all(Locator::Css("[data-testid=subscriber-row]"))
+        .await?
+        .len();
+    ensure!(in_page < 80, "{in_page} rows in the page after scrolling");
+    c.execute(
+        "const s = document.querySelector('[data-testid=subscriber-scroller]');
+         s.scrollTop = 0; s.dispatchEvent(new Event('scroll')); return true;",
+        vec![],
+    )
+    .await?;
     Ok(())
 }

@@ -276,7 +276,10 @@ async fn an_imported_subscriber_s_router_is_configured_at_first_contact_with_acs
     env.ok(&["provision", "uninstall"]);
     let presets = names(&nbi(&c, format!("{url}/presets")).await);
     assert_eq!(presets, ["default"]);
-    assert_eq!(names(&nbi(&c, format!("{url}/provisions")).await), ["inform"]);
+    assert_eq!(
+        names(&nbi(&c, format!("{url}/provisions")).await),
+        ["inform"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
