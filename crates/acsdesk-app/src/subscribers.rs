@@ -26,7 +26,7 @@ impl Services {
             .tenant
             .list_subscribers(&SubscriberFilter {
                 search: request.search,
-                status: None,
+                status: request.status,
                 linked: request.linked,
                 problem: request.problem,
                 limit: Some(request.limit.clamp(1, 100_000)),
@@ -121,12 +121,46 @@ impl Services {
         }
     }
 
-    /// Deletes a subscriber; the router stays, unlinked.
+    /// Deletes a subscriber; the router stays, unlinked (and its preset goes from
+    /// GenieACS where auto-provisioning is installed).
     pub async fn remove_subscriber(
         &self,
         request: RemoveSubscriberRequest,
     ) -> Result<(), IpcError> {
-        Ok(self.tenant.remove_subscriber(&request.account).await?)
+        self.tenant.remove_subscriber(&request.account).await?;
+        self.reprovision().await;
+        Ok(())
+    }
+
+    /// One subscriber.
+    pub async fn subscriber(&self, account: &str) -> Result<SubscriberInfo, IpcError> {
+        Ok(subscriber_info(self.tenant.subscriber(account).await?))
+    }
+
+    /// Links a router to a subscriber by its serial, checked like the form's (a router
+    /// linked to someone else is refused, naming them); one GenieACS has not met yet is
+    /// kept as expected and linked when it informs.
+    pub async fn link_subscriber(
+        &self,
+        account: &str,
+        serial: &str,
+    ) -> Result<SubscriberInfo, IpcError> {
+        let serial = SerialNumber::parse(serial)
+            .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
+        self.refuse_taken_serial(&serial, Some(account)).await?;
+        let linked = self
+            .tenant
+            .link_subscriber(account, &serial, self.now())
+            .await?;
+        self.reprovision().await;
+        Ok(subscriber_info(linked))
+    }
+
+    /// Takes a subscriber's router away from them; the router stays in the fleet.
+    pub async fn unlink_subscriber(&self, account: &str) -> Result<(), IpcError> {
+        self.tenant.unlink_subscriber(account, self.now()).await?;
+        self.reprovision().await;
+        Ok(())
     }
 
     /// Plans the import of a billing export and, unless it is a dry run, writes the

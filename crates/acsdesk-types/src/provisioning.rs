@@ -6,6 +6,25 @@ use crate::settings::InvalidSetting;
 use crate::states::{Monitored, ProvisionMode};
 use serde::{Deserialize, Serialize};
 
+/// How an `apply_config` action is described (its log lines start so).
+pub const APPLY_CONFIG_LABEL: &str = "Apply the subscriber's configuration";
+
+/// The device log's kinds that tell a router's provisioning: its configuration applied,
+/// failed, recovered, or lost to a factory reset.
+pub const PROVISIONING_LOG_KINDS: &[&str] = &[
+    "provisioned",
+    "provisioning_failed",
+    "provisioning_recovered",
+    "configuration_lost",
+];
+
+/// Whether a device log line (`kind`, `message`) is part of the router's provisioning
+/// history: one of [`PROVISIONING_LOG_KINDS`], or an `apply_config` action's progress.
+pub fn is_provisioning_log(kind: &str, message: &str) -> bool {
+    PROVISIONING_LOG_KINDS.contains(&kind)
+        || (kind.starts_with("action_") && message.starts_with(APPLY_CONFIG_LABEL))
+}
+
 /// The placeholders a WiFi pattern may use.
 pub const PATTERN_FIELDS: &[&str] = &["account", "name", "serial", "serial_last4", "phone_last4"];
 
@@ -161,6 +180,22 @@ pub struct RouterProvisioningRequest {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_provisioning_history_is_told_apart_from_the_rest_of_the_log() {
+        assert!(is_provisioning_log(
+            "provisioned",
+            "Device X: configuration 1 applied"
+        ));
+        assert!(is_provisioning_log("configuration_lost", "lost"));
+        assert!(is_provisioning_log(
+            "action_failed",
+            &format!("{APPLY_CONFIG_LABEL} 1 (PPPoE user a) failed: …")
+        ));
+        assert!(!is_provisioning_log("action_completed", "Reboot completed"));
+        assert!(!is_provisioning_log("online", "Device X is online"));
+    }
+
     use super::*;
 
     #[test]

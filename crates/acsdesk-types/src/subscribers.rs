@@ -255,6 +255,9 @@ pub struct ListSubscribersRequest {
     /// Only those whose router has this problem.
     #[serde(default)]
     pub problem: Option<crate::RouterProblem>,
+    /// Only this billing status (`active`, `suspended`, `terminated`).
+    #[serde(default)]
+    pub status: Option<String>,
     /// At most this many (by name).
     pub limit: u32,
 }

@@ -127,6 +127,14 @@ async fn a_linked_router_is_configured_at_first_contact() -> anyhow::Result<()> 
             )
             .await
             .context("the router's live status in the panel")?;
+        desktop
+            .wait_text(
+                "[data-testid=subscriber-provisioning-history]",
+                Duration::from_secs(15),
+                |t| t.contains("Provisioning history") && t.contains("was applied"),
+            )
+            .await
+            .context("the panel tells the router's provisioning history")?;
         desktop.screenshot("provisioning-configured").await?;
         // Nobody's router failed its provisioning; Lucia's is online.
         let linked = desktop

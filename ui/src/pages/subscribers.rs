@@ -9,7 +9,7 @@ use crate::ipc;
 use crate::virtual_list::visible_rows;
 use acsdesk_types::devices::format_ago;
 use acsdesk_types::events;
-use acsdesk_types::provisioning::VendorInstructions;
+use acsdesk_types::provisioning::{is_provisioning_log, VendorInstructions};
 use acsdesk_types::subscribers::{
     ImportOutcome, ImportReport, ImportSubscribersRequest, ListSubscribersRequest,
     SaveSubscriberRequest, SubscriberField, SubscriberInfo,
@@ -77,6 +77,7 @@ pub(crate) fn SubscribersPage(
             search: (!search.trim().is_empty()).then(|| search.trim().to_owned()),
             linked: linked.get(),
             problem: problem.get(),
+            status: None,
             limit: SHOWN,
         })
     });
@@ -320,6 +321,25 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
             }
         }
     });
+    // What happened to its provisioning: applied, asked, failed, lost to a reset.
+    let history = LocalResource::new(move || {
+        synced.track();
+        let id = provisioning.get().flatten().and_then(|p| p.device);
+        async move {
+            match id {
+                Some(id) => ipc::device_logs(id)
+                    .await
+                    .map(|logs| {
+                        logs.into_iter()
+                            .filter(|l| is_provisioning_log(&l.kind, &l.message))
+                            .take(8)
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
+    });
     view! {
         <aside class="side-panel open" aria-label="Subscriber" data-testid="subscriber-panel">
             <header>
@@ -365,6 +385,25 @@ fn SubscriberPanel(panel: Panel, on_done: Callback<()>, on_close: Callback<()>) 
                     </div>
                 }
             })}
+            {move || {
+                let lines = history.get().unwrap_or_default();
+                (!lines.is_empty()).then(|| {
+                    let now = js_sys::Date::now() as i64;
+                    view! {
+                        <div class="provisioning-history" data-testid="subscriber-provisioning-history">
+                            <h3>"Provisioning history"</h3>
+                            <ul>
+                                {lines.into_iter().map(|l| view! {
+                                    <li class=format!("log-{}", l.level.as_str())>
+                                        <span class="muted">{format_ago(l.at_ms, now)}</span>
+                                        " "{l.message}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    }
+                })
+            }}
             <form class="form" novalidate on:submit=save data-testid="subscriber-form">
                 {input("Account number", "sub-account", account, "text")}
                 {input("Name", "sub-name", name, "text")}

@@ -1,48 +1,22 @@
 //! `acsdesk subscriber add|list|show|link|unlink|remove|import|export`: the tenant's
 //! subscribers and the routers linked to them. Passwords are read from stdin and never
-//! printed; an export holds them only when asked for. Where auto-provisioning is
-//! installed, a change reaches GenieACS at once (an online router is summoned).
+//! printed; an export holds them only when asked for. Every command goes through the
+//! application's services, as the desktop's Subscribers page does: the same checks, and
+//! where auto-provisioning is installed a change reaches GenieACS at once (an online
+//! router is asked to apply it).
 
 use super::{app_err, Ctx};
 use crate::cli::{SubscriberArgs, SubscriberCommand};
 use acsdesk_app::Services;
-use acsdesk_core::store::subscribers::{Subscriber, SubscriberFilter, SubscriberInput};
-use acsdesk_types::input::{PppoePassword, PppoeUsername, SerialNumber, Ssid, WpaPassphrase};
 use acsdesk_types::subscribers::{
-    ExportSubscribersRequest, ImportOutcome, ImportSubscribersRequest, SubscriberField,
+    ExportSubscribersRequest, ImportOutcome, ImportSubscribersRequest, ListSubscribersRequest,
+    RemoveSubscriberRequest, SaveSubscriberRequest, SubscriberField, SubscriberInfo,
 };
 use anyhow::Context;
 use std::io::BufRead;
 
-fn json(s: &Subscriber) -> serde_json::Value {
-    serde_json::json!({
-        "account": s.account,
-        "name": s.name,
-        "phone": s.phone,
-        "pppoe_username": s.pppoe_username,
-        "has_pppoe_password": s.has_pppoe_password,
-        "wifi_ssid": s.wifi_ssid,
-        "has_wifi_password": s.has_wifi_password,
-        "plan": s.plan,
-        "notes": s.notes,
-        "status": s.status.as_str(),
-        "serial": s.serial,
-        "devices": s.devices,
-    })
-}
-
-fn input(a: &SubscriberArgs) -> anyhow::Result<SubscriberInput> {
-    let mut s = SubscriberInput::new(&a.account, &a.name);
-    s.phone = a.phone.clone();
-    s.pppoe_username = a
-        .pppoe_user
-        .as_deref()
-        .map(PppoeUsername::parse)
-        .transpose()?;
-    s.wifi_ssid = a.ssid.as_deref().map(Ssid::parse).transpose()?;
-    s.serial = a.serial.as_deref().map(SerialNumber::parse).transpose()?;
-    s.plan = a.plan.clone();
-    s.notes = a.notes.clone();
+/// The request `add` makes of the application, from the options and stdin.
+fn request(a: &SubscriberArgs) -> anyhow::Result<SaveSubscriberRequest> {
     let mut lines = std::io::stdin().lock().lines();
     let mut next = |what: &str| -> anyhow::Result<String> {
         lines
@@ -50,33 +24,51 @@ fn input(a: &SubscriberArgs) -> anyhow::Result<SubscriberInput> {
             .with_context(|| format!("stdin ended before the {what}"))?
             .context("cannot read stdin")
     };
-    if a.pppoe_password_stdin {
-        s.pppoe_password = Some(PppoePassword::parse(&next("PPPoE password")?)?);
-    }
-    if a.wifi_password_stdin {
-        s.wifi_password = Some(WpaPassphrase::parse(&next("WiFi password")?)?);
-    }
-    Ok(s)
+    let pppoe_password = if a.pppoe_password_stdin {
+        Some(next("PPPoE password")?)
+    } else {
+        None
+    };
+    let wifi_password = if a.wifi_password_stdin {
+        Some(next("WiFi password")?)
+    } else {
+        None
+    };
+    Ok(SaveSubscriberRequest {
+        original: None,
+        account: a.account.clone(),
+        name: a.name.clone(),
+        phone: a.phone.clone(),
+        pppoe_username: a.pppoe_user.clone(),
+        pppoe_password,
+        wifi_ssid: a.ssid.clone(),
+        wifi_password,
+        serial: a.serial.clone(),
+        plan: a.plan.clone(),
+        notes: a.notes.clone(),
+        status: "active".into(),
+    })
 }
 
-fn print(s: &Subscriber) {
+fn print(s: &SubscriberInfo) {
     println!(
         "{:<12} {:<28} {:<10} {:<18} {}",
         s.account,
         s.name,
-        s.status.as_str(),
+        s.status,
         s.serial.as_deref().unwrap_or("-"),
         s.devices.join(" ")
     );
 }
 
 pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result<()> {
-    let tenant = ctx.tenant().await?;
-    let now = acsdesk_core::clock::system_now_ms();
+    let services = ctx.services().await?;
     match command {
         SubscriberCommand::Add(a) => {
-            let s = tenant.add_subscriber(&input(&a)?, now).await?;
-            services(tenant).reprovision().await;
+            let s = services
+                .save_subscriber(request(&a)?)
+                .await
+                .map_err(app_err)?;
             println!(
                 "Added subscriber {} ({}){}.",
                 s.account,
@@ -97,8 +89,8 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
             provisioning_failed,
             json: as_json,
         } => {
-            let rows = tenant
-                .list_subscribers(&SubscriberFilter {
+            let rows = services
+                .list_subscribers(ListSubscribersRequest {
                     search,
                     status,
                     linked: if linked {
@@ -115,12 +107,12 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
                     } else {
                         None
                     },
-                    limit: None,
+                    limit: 100_000,
                 })
-                .await?;
+                .await
+                .map_err(app_err)?;
             if as_json {
-                let all: Vec<_> = rows.iter().map(json).collect();
-                println!("{}", serde_json::to_string_pretty(&all)?);
+                println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
                 rows.iter().for_each(print);
             }
@@ -129,18 +121,18 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
             account,
             json: as_json,
         } => {
-            let s = tenant.subscriber(&account).await?;
+            let s = services.subscriber(&account).await.map_err(app_err)?;
             if as_json {
-                println!("{}", serde_json::to_string_pretty(&json(&s))?);
+                println!("{}", serde_json::to_string_pretty(&s)?);
             } else {
                 print(&s);
             }
         }
         SubscriberCommand::Link { account, serial } => {
-            let s = tenant
-                .link_subscriber(&account, &SerialNumber::parse(&serial)?, now)
-                .await?;
-            services(tenant).reprovision().await;
+            let s = services
+                .link_subscriber(&account, &serial)
+                .await
+                .map_err(app_err)?;
             println!(
                 "Subscriber {} linked to router {}{}.",
                 s.account,
@@ -153,13 +145,19 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
             );
         }
         SubscriberCommand::Unlink { account } => {
-            tenant.unlink_subscriber(&account, now).await?;
-            services(tenant).reprovision().await;
+            services
+                .unlink_subscriber(&account)
+                .await
+                .map_err(app_err)?;
             println!("Subscriber {account} has no router linked now.");
         }
         SubscriberCommand::Remove { account } => {
-            tenant.remove_subscriber(&account).await?;
-            services(tenant).reprovision().await;
+            services
+                .remove_subscriber(RemoveSubscriberRequest {
+                    account: account.clone(),
+                })
+                .await
+                .map_err(app_err)?;
             println!("Removed subscriber {account}.");
         }
         SubscriberCommand::Import {
@@ -167,9 +165,9 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
             dry_run,
             mapping,
             json: as_json,
-        } => import(&services(tenant), &file, dry_run, &mapping, as_json).await?,
+        } => import(&services, &file, dry_run, &mapping, as_json).await?,
         SubscriberCommand::Export { file, with_secrets } => {
-            export(&services(tenant), file.as_deref(), with_secrets).await?;
+            export(&services, file.as_deref(), with_secrets).await?;
         }
     }
     Ok(())
@@ -190,11 +188,6 @@ fn mapping(pairs: &[String]) -> anyhow::Result<Vec<(String, SubscriberField)>> {
             Ok((header.to_owned(), field))
         })
         .collect()
-}
-
-/// The application's services over the tenant this command opened.
-fn services(tenant: acsdesk_core::store::TenantStore) -> Services {
-    Services::new(tenant, acsdesk_core::clock::system(), "cli")
 }
 
 async fn import(

@@ -156,12 +156,13 @@ impl ActionRequest {
             ActionRequest::ApplyConfig {
                 version,
                 pppoe_username,
-            } => match pppoe_username {
-                Some(user) => {
-                    format!("Apply the subscriber's configuration {version} (PPPoE user {user})")
+            } => {
+                let label = acsdesk_types::provisioning::APPLY_CONFIG_LABEL;
+                match pppoe_username {
+                    Some(user) => format!("{label} {version} (PPPoE user {user})"),
+                    None => format!("{label} {version}"),
                 }
-                None => format!("Apply the subscriber's configuration {version}"),
-            },
+            }
         }
     }
 }
