@@ -158,11 +158,34 @@ pub fn derive(
         if known.is_some_and(|k| k.tags.contains(tag)) {
             continue;
         }
+        // What the router reads now, which is what was set (GenieACS records the values
+        // it sets): the PPPoE user and each band's WiFi name.
+        let mut values: Vec<String> = device
+            .wan
+            .as_ref()
+            .and_then(|w| w.username.as_ref())
+            .map(|u| format!("PPPoE user {u}"))
+            .into_iter()
+            .chain(
+                device
+                    .wifi
+                    .iter()
+                    .filter_map(|w| w.ssid.as_ref())
+                    .map(|s| format!("WiFi \"{s}\"")),
+            )
+            .collect();
+        // The same name on both bands is said once.
+        values.dedup();
+        let values = if values.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", values.join(", "))
+        };
         logs.push(LogEntry {
             level: LogLevel::Info,
             kind: "provisioned".into(),
             message: format!(
-                "Device {label}: the subscriber's configuration {version} was applied"
+                "Device {label}: the subscriber's configuration {version} was applied{values}"
             ),
             payload: json!({ "version": version, "wan": device.wan, "wifi": device.wifi }),
             at_ms,
@@ -452,9 +475,10 @@ mod tests {
             .collect();
         assert_eq!(logged.len(), 1);
         assert!(
-            logged[0].contains("configuration 0a1b2c3d4e5f was applied"),
+            logged[0].contains("configuration 0a1b2c3d4e5f was applied: PPPoE user"),
             "{logged:?}"
         );
+        assert!(logged[0].contains("WiFi \""), "{logged:?}");
         let known = Known {
             tags: d.tags.clone(),
             ..known_of(&d, true)
