@@ -8,7 +8,31 @@ mod commands;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// The exit status of a Unix tool ended by a closed pipe (128 + SIGPIPE).
+const CLOSED_PIPE: i32 = 141;
+
+/// `acsdesk devices | head -1`: when whatever reads the output goes away, the command
+/// ends quietly, as any Unix tool does, instead of panicking on its next line. (Rust
+/// ignores SIGPIPE so that network writes fail with an error rather than kill the
+/// process; printing to a closed stdout then panics — that panic is what ends it here.)
+fn end_quietly_on_a_closed_pipe() {
+    let next = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(CLOSED_PIPE);
+        }
+        next(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    end_quietly_on_a_closed_pipe();
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -722,3 +722,56 @@ async fn alert_channels_maintenance_history_and_thresholds() {
     assert!(err.contains("alert 999 not found"), "{err}");
     env.ok(&["alerts", "channel", "remove", "noc"]);
 }
+
+/// Credentials written into an ACS URL are refused, without repeating them; and a
+/// listing read by something that stops early (`acsdesk devices | head -1`) ends
+/// quietly, as any Unix tool does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn url_credentials_are_refused_and_a_closed_pipe_ends_a_listing_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(1200)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme ISP"]);
+    let url = sandbox.url();
+    let with_creds = url.replacen("http://", "http://noc:Hunter2pw@", 1);
+    let err = env.fails(
+        &["acs", "add", "main", "--url", &with_creds],
+        "correct horse",
+    );
+    assert!(
+        err.contains("holds credentials") && err.contains("--password-stdin"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Hunter2pw"),
+        "the password is not repeated: {err}"
+    );
+    env.ok(&["acs", "add", "main", "--url", &url]);
+    env.ok(&["sync"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_acsdesk"))
+        .args(["devices", "--json", "--limit", "1000"])
+        .env("ACSDESK_DATA_DIR", env.dir.path())
+        .env("ACSDESK_PASSPHRASE", "correct horse")
+        .env_remove("ACSDESK_TENANT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone (dropped with its pipe) after one line.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(first.starts_with('['), "{first}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.trim().is_empty(), "quiet: {stderr}");
+    assert_eq!(out.status.code(), Some(141), "{:?}", out.status);
+}

@@ -107,13 +107,14 @@ impl Verification {
                 // the boot before the send known, it is compared with that (same clock);
                 // only without it with the local send time.
                 let uptime_says = match (device.last_inform_ms, device.uptime_s) {
-                    (Some(inform), Some(up)) => {
-                        let implied_boot = inform - (up as i64) * 1000;
-                        match before.last_boot_ms {
-                            Some(b) => implied_boot > b + SAME_BOOT_MS,
+                    (Some(inform), Some(up)) => match started(inform, up) {
+                        Some(implied_boot) => match before.last_boot_ms {
+                            Some(b) => implied_boot > b.saturating_add(SAME_BOOT_MS),
                             None => inform > sent_ms && implied_boot >= sent_ms - 1000,
-                        }
-                    }
+                        },
+                        // An uptime no clock can hold says nothing.
+                        None => false,
+                    },
                     _ => false,
                 };
                 if booted_after || uptime_says {
@@ -222,7 +223,16 @@ pub(super) fn wan_up_since_ms(doc: &Value, device: &NormalizedDevice) -> Option<
     let up = wan.uptime_s?;
     let at = read_at(doc, &format!("{}.Uptime", wan.path))
         .or_else(|| read_at(doc, &format!("{}.LastChange", wan.path)))?;
-    Some(at - (up as i64) * 1000)
+    started(at, up)
+}
+
+/// When something that has run for `seconds` as of `at_ms` began; `None` when a router
+/// reports a duration no clock can hold (checked, never wrapping).
+fn started(at_ms: i64, seconds: u64) -> Option<i64> {
+    i64::try_from(seconds)
+        .ok()
+        .and_then(|s| s.checked_mul(1000))
+        .and_then(|ms| at_ms.checked_sub(ms))
 }
 
 fn ppp_reconnected(
@@ -246,10 +256,10 @@ fn ppp_reconnected(
     };
     // The session that wrote the credentials read the state from before they took
     // effect: only a later session's reading says anything.
-    let read_later = written.is_none_or(|w| status_read > w + SAME_SESSION_MS);
+    let read_later = written.is_none_or(|w| status_read > w.saturating_add(SAME_SESSION_MS));
     if matches!(wan.status.as_deref(), Some("Connected" | "Up")) {
         let restarted = match (wan_up_since_ms(doc, device), before.wan_up_since_ms) {
-            (Some(now), Some(was)) => now > was + SAME_SESSION_MS,
+            (Some(now), Some(was)) => now > was.saturating_add(SAME_SESSION_MS),
             (Some(now), None) => read_later && written.is_none_or(|w| now >= w),
             // No connection time to compare: connected, read after the change.
             (None, _) => read_later,
@@ -564,6 +574,35 @@ mod tests {
             pppoe_username: None,
         };
         assert_eq!(wifi_only.check(&doc, &d, SENT, &before), Verdict::Verified);
+    }
+
+    #[test]
+    fn an_absurd_uptime_from_a_router_is_no_reboot_and_no_panic() {
+        let (doc, mut d) = device("2026-11-23T10:03:00.000Z", None, 90, "1.0");
+        d.uptime_s = Some(u64::MAX);
+        assert_eq!(
+            Verification::Rebooted.check(&doc, &d, SENT, &Before::default()),
+            Verdict::NotYet
+        );
+        d.uptime_s = Some(u64::MAX / 1000);
+        assert_eq!(
+            Verification::Rebooted.check(&doc, &d, SENT, &Before::default()),
+            Verdict::NotYet
+        );
+        assert_eq!(started(1_000, 1), Some(0));
+        assert_eq!(started(i64::MIN, 1), None);
+        let (doc, mut d) = ppp(
+            "Connected",
+            "ERROR_NONE",
+            60,
+            "2026-11-23T10:06:00.000Z",
+            "2026-11-23T10:01:00.000Z",
+            &[],
+        );
+        if let Some(w) = d.wan.as_mut() {
+            w.uptime_s = Some(u64::MAX);
+        }
+        assert_eq!(wan_up_since_ms(&doc, &d), None);
     }
 
     #[test]

@@ -70,13 +70,16 @@ async fn deliver_raised(
     now_ms: i64,
 ) -> Result<Vec<Delivery>, StoreError> {
     let raised_ids = store.apply_alert_changes(changes, now_ms).await?;
-    let raised: Vec<Problem> = changes
+    // Only what this evaluation raised (not what another one raised meanwhile).
+    let (raised, raised_ids): (Vec<Problem>, Vec<i64>) = changes
         .iter()
         .filter_map(|c| match c {
             Change::Raise(p) => Some(p.clone()),
             _ => None,
         })
-        .collect();
+        .zip(raised_ids)
+        .filter_map(|(p, id)| id.map(|id| (p, id)))
+        .unzip();
     if raised.is_empty() {
         return Ok(Vec::new());
     }

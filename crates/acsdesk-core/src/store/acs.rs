@@ -97,6 +97,13 @@ fn check(acs: &NewAcs) -> Result<(String, String), StoreError> {
             reason: "the NBI URL must be http:// or https:// with a host".into(),
         });
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // Kept in the URL, a password would be stored in clear and printed with it.
+        return Err(StoreError::Invalid {
+            field: "url",
+            reason: "the URL holds credentials (user:password@host): give the URL without them, the user with --user and the password with --password-stdin (in the desktop, the connection's user and password fields), so they are kept encrypted and never shown".into(),
+        });
+    }
     if !(1..=1000).contains(&acs.rate_per_s) {
         return Err(StoreError::Invalid {
             field: "rate",
@@ -116,12 +123,16 @@ fn check(acs: &NewAcs) -> Result<(String, String), StoreError> {
         });
     }
     if let Some(cwmp) = acs.cwmp_url.as_deref() {
-        let ok = reqwest::Url::parse(cwmp.trim())
-            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        let ok = reqwest::Url::parse(cwmp.trim()).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some()
+                && u.username().is_empty()
+                && u.password().is_none()
+        });
         if !ok {
             return Err(StoreError::Invalid {
             field: "cwmp-url",
-            reason: "the CWMP URL routers use is http:// or https:// with a host, e.g. http://acs.example.net:7547".into(),
+            reason: "the CWMP URL routers use is http:// or https:// with a host and no credentials, e.g. http://acs.example.net:7547".into(),
         });
         }
     }

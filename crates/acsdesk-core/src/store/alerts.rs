@@ -101,21 +101,27 @@ impl TenantStore {
     }
 
     /// Applies reconciliation changes in one transaction, each with its history entry.
-    /// Returns the ids of the alerts raised, in the order of the `Raise` changes.
+    /// Returns, for each `Raise` change in order, the id of the alert it raised — `None`
+    /// when another evaluation had raised that problem meanwhile (the schema keeps one
+    /// active alert per problem, so it is neither raised nor notified twice).
     pub async fn apply_alert_changes(
         &self,
         changes: &[Change],
         now_ms: i64,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<Option<i64>>, StoreError> {
         let mut tx = self.pool().begin().await?;
         let mut raised = Vec::new();
         for c in changes {
             match c {
                 Change::Raise(p) => {
                     let (t, id) = subject_parts(&p.key.subject);
-                    let alert: i64 = sqlx::query_scalar(
+                    // Another evaluation may have raised it meanwhile (the schema allows
+                    // one active alert per problem): then there is nothing to raise.
+                    let alert: Option<i64> = sqlx::query_scalar(
                         "INSERT INTO alerts (kind, subject_type, subject_id, severity, state, message, first_seen_ms, last_seen_ms)
-                         VALUES (?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
+                         VALUES (?, ?, ?, ?, 'open', ?, ?, ?)
+                         ON CONFLICT (kind, subject_type, subject_id) WHERE state <> 'resolved' DO NOTHING
+                         RETURNING id",
                     )
                     .bind(p.key.kind.as_str())
                     .bind(t)
@@ -124,17 +130,29 @@ impl TenantStore {
                     .bind(&p.message)
                     .bind(p.since_ms)
                     .bind(p.since_ms)
-                    .fetch_one(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    event(&mut tx, alert, "raised", &p.message, now_ms).await?;
                     raised.push(alert);
+                    let Some(alert) = alert else {
+                        continue;
+                    };
+                    event(&mut tx, alert, "raised", &p.message, now_ms).await?;
                 }
                 Change::Reopen { id, problem } => {
-                    sqlx::query("UPDATE alerts SET state = 'open', resolved_ms = NULL, clear_since_ms = NULL, flaps = flaps + 1, message = ? WHERE id = ?")
-                        .bind(&problem.message)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                    // Not when another evaluation raised the problem anew meanwhile.
+                    let reopened = sqlx::query(
+                        "UPDATE alerts SET state = 'open', resolved_ms = NULL, clear_since_ms = NULL, flaps = flaps + 1, message = ?
+                         WHERE id = ? AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.kind = alerts.kind
+                             AND a.subject_type = alerts.subject_type AND a.subject_id = alerts.subject_id
+                             AND a.state <> 'resolved' AND a.id <> alerts.id)",
+                    )
+                    .bind(&problem.message)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    if reopened.rows_affected() == 0 {
+                        continue;
+                    }
                     event(
                         &mut tx,
                         *id,

@@ -1863,3 +1863,134 @@ async fn every_linked_router_gets_its_own_random_connection_request_credentials_
         .collect();
     assert_eq!(again, creds);
 }
+
+/// Two evaluations that both found a problem new (the desktop and `acsdesk watch` at
+/// once) raise it once: the schema keeps one active alert per problem, the second
+/// raise is told so (and notifies nobody), and a resolved alert's history stays.
+#[tokio::test]
+async fn a_problem_raised_by_two_evaluations_at_once_is_one_alert() {
+    use crate::alerts::reconcile::Change;
+    use crate::alerts::{AlertKey, AlertKind, Problem, Severity, Subject};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
+        .await
+        .unwrap();
+    let problem = Problem {
+        key: AlertKey {
+            kind: AlertKind::DeviceOffline,
+            subject: Subject::Device("A-B-C".into()),
+        },
+        severity: Severity::Critical,
+        since_ms: NOW,
+        message: "A-B-C has been offline for 10 min".into(),
+    };
+    let raise = [Change::Raise(problem.clone())];
+    let (first, second) = tokio::join!(
+        t.apply_alert_changes(&raise, NOW),
+        t.apply_alert_changes(&raise, NOW)
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    let raised: Vec<i64> = first.iter().chain(&second).flatten().copied().collect();
+    assert_eq!(raised.len(), 1, "{first:?} {second:?}");
+    let active = t.alert_records(0).await.unwrap();
+    assert_eq!(active.len(), 1, "{active:?}");
+    // The schema itself refuses a second active alert for the problem.
+    let dup = sqlx::query(
+        "INSERT INTO alerts (kind, subject_type, subject_id, severity, state, message, first_seen_ms, last_seen_ms)
+         VALUES ('device_offline', 'device', 'A-B-C', 'critical', 'acknowledged', 'x', 1, 1)",
+    )
+    .execute(t.pool())
+    .await;
+    assert!(dup.is_err(), "a second active alert was accepted");
+    // Resolved, it is history: the problem may be raised anew.
+    sqlx::query("UPDATE alerts SET state = 'resolved', resolved_ms = ?")
+        .bind(NOW)
+        .execute(t.pool())
+        .await
+        .unwrap();
+    let again = t.apply_alert_changes(&raise, NOW + 1).await.unwrap();
+    assert!(again[0].is_some());
+}
+
+/// Landed migrations are never edited (a database that ran the old text would differ
+/// from one that runs the new): each one's checksum is pinned here when it lands.
+#[test]
+fn landed_migrations_are_never_edited() {
+    use sha2::{Digest, Sha256};
+    const PINNED: &[(&str, &str)] = &[
+        (
+            "app/0001_app.sql",
+            "d6d62c55677a1b82f00387877c1122a82a177c6a4950813649e330bd49a856f3",
+        ),
+        (
+            "app/0002_rekey.sql",
+            "8ad9e40c540a922cab52267c43b07d37b4051571d856b8061d214f36b14d814e",
+        ),
+        (
+            "tenant/0001_tenant.sql",
+            "40bcf041df26a19a5f322817715e4e8471f42de662e48bf15ff6554da1f61645",
+        ),
+        (
+            "tenant/0002_device_list_indices.sql",
+            "dc5527f5548e40c1890c9ff97042bd13dedc2f06c9bdeac34510f7e44693a036",
+        ),
+        (
+            "tenant/0003_subscribers.sql",
+            "0b58482b41e2ab0036b9cfb2113d17d798b561aef5fac9dc927ad176d7dd2fe2",
+        ),
+        (
+            "tenant/0004_narrow_device_rows.sql",
+            "5a79f187b5077b7ec67186005bd0414ccdad80e9c7e7f98d14f8b85c58fefa65",
+        ),
+        (
+            "tenant/0005_sync_schedule.sql",
+            "706fb0f68f63b5e6edb72702d36b6735778eaf3bf83951e81507ff72498ee3a3",
+        ),
+        (
+            "tenant/0006_action_evidence.sql",
+            "b0ef9aba2d4e3e5e64500565afc20bf69fdc4f3b027973ba32f47a64faea43f3",
+        ),
+        (
+            "tenant/0007_alerting.sql",
+            "eba03f1b84431784c40b21473e9d87c0152fc794e1aed249853039805fbd2ac5",
+        ),
+        (
+            "tenant/0008_default_list_index.sql",
+            "36ca298d568ab735b6b131bcebad76daada212a37da8f08880433e653a1b21ac",
+        ),
+        (
+            "tenant/0009_router_credentials.sql",
+            "77f4f1fd9213563224ee8d70d76d69b89676a0c5181106c2617e707bc033de5a",
+        ),
+        (
+            "tenant/0010_one_active_alert.sql",
+            "eb2c3fc79b56917df84eb8241f0c810f1f85796943569d551afd5a19ecdfbe41",
+        ),
+    ];
+    let root = acsdesk_captures::repo_root().join("migrations");
+    let mut found = Vec::new();
+    for dir in ["app", "tenant"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".sql") {
+                found.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    found.sort();
+    let pinned: Vec<String> = PINNED.iter().map(|(f, _)| (*f).to_owned()).collect();
+    assert_eq!(
+        found, pinned,
+        "a migration was added or removed: pin the new one's checksum here when it lands"
+    );
+    for (file, want) in PINNED {
+        let text = std::fs::read(root.join(file)).unwrap();
+        let got = hex::encode(Sha256::digest(&text));
+        assert_eq!(
+            &got, want,
+            "{file} was edited after it landed: add a new migration instead"
+        );
+    }
+}
