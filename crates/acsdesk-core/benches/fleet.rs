@@ -199,7 +199,7 @@ async fn run(devices: u64, url: String) {
     };
     let encrypted_list = time_list(tenant.clone()).await;
     let plain_path = dir.path().join("plain.db");
-    let plain = TenantStore::open_plain_for_benchmarks(&plain_path)
+    let plain = TenantStore::open_plain_for_benchmarks(&plain_path, true)
         .await
         .expect("a plain store");
     plain

@@ -459,7 +459,11 @@ impl TenantStore {
             .pragma("cache_size", "-32000")
             .pragma("temp_store", "memory")
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // Every commit reaches the disk before it returns: an action's claim, once
+            // committed, survives a power cut that follows the send (NORMAL could roll it
+            // back, and the action would be sent again). Its cost is measured by `cargo
+            // bench -p acsdesk-core --bench store`.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(10));
         let label = name.to_owned();
@@ -489,17 +493,22 @@ impl TenantStore {
         })
     }
 
-    /// Opens an unencrypted database. For benchmarks that measure the cost of encryption
-    /// only: nothing in AcsDesk stores data this way.
+    /// Opens an unencrypted database, with commits synced to disk (`full`, as tenants
+    /// are) or not. For benchmarks that measure the cost of encryption and of durable
+    /// commits only: nothing in AcsDesk stores data this way.
     #[doc(hidden)]
-    pub async fn open_plain_for_benchmarks(path: &Path) -> Result<Self, StoreError> {
+    pub async fn open_plain_for_benchmarks(path: &Path, full: bool) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .pragma("cache_size", "-32000")
             .pragma("temp_store", "memory")
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(if full {
+                SqliteSynchronous::Full
+            } else {
+                SqliteSynchronous::Normal
+            })
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

@@ -1994,3 +1994,26 @@ fn landed_migrations_are_never_edited() {
         );
     }
 }
+
+/// A committed claim survives a power cut: every tenant connection syncs its commits to
+/// disk (synchronous = FULL), not only at checkpoints.
+#[tokio::test]
+async fn tenant_commits_reach_the_disk_before_they_return() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
+        .await
+        .unwrap();
+    // Every connection of the pool, not only the first.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut conn = t.pool().acquire().await.unwrap();
+        let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(level, 2, "synchronous = FULL");
+        held.push(conn);
+    }
+}
