@@ -24,23 +24,29 @@ impl Desk {
     pub async fn add_acs(self: &Arc<Self>, request: AddAcsRequest) -> Result<(), IpcError> {
         let now = (self.clock)();
         let current = self.inner.lock().await.tenant.clone();
-        // The demo tenant keeps its one connection: a real ACS goes to its own tenant.
+        let named = request.tenant.trim();
+        // The connection goes to the tenant named (the one in use when none is named);
+        // the demo tenant keeps its one connection: a real ACS goes to its own tenant.
         let tenant = match current {
-            Some(t) if t.name() != DEMO_TENANT => t,
+            Some(t) if t.name() != DEMO_TENANT && (named.is_empty() || t.name() == named) => t,
+            _ if named.is_empty() => {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    "tenant: name the tenant the connection belongs to",
+                ))
+            }
             _ => match self
                 .workspace
                 .tenants()
                 .await?
                 .into_iter()
-                .find(|t| t.name == request.tenant)
+                .find(|t| t.name == named)
             {
                 Some(_) => {
                     let pass = self.passphrase();
-                    self.workspace
-                        .open_tenant(&request.tenant, pass.as_deref())
-                        .await?
+                    self.workspace.open_tenant(named, pass.as_deref()).await?
                 }
-                None => self.create_keyed_tenant(&request.tenant, now).await?,
+                None => self.create_keyed_tenant(named, now).await?,
             },
         };
         Services::new(tenant.clone(), self.clock.clone(), "desktop")
@@ -282,6 +288,57 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::NotFound);
+    }
+
+    /// A connection goes to the tenant the request names, not to whichever is open.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_connection_goes_to_the_tenant_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, sandbox) = synced_desk(dir.path(), 3).await;
+        let first = desk.tenant().await.unwrap();
+        desk.add_acs(acsdesk_types::settings::AddAcsRequest {
+            tenant: "Other ISP".into(),
+            name: "second".into(),
+            url: sandbox.url(),
+            auth: AuthKind::None,
+            user: None,
+            secret: None,
+            interval_s: 60,
+        })
+        .await
+        .unwrap();
+        let state = desk.workspace_state().await.unwrap();
+        let acs_of = |name: &str| -> Vec<String> {
+            state
+                .tenants
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| t.acs.iter().map(|a| a.name.clone()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(acs_of("Other ISP"), ["second"], "{state:?}");
+        assert_eq!(state.current.as_deref(), Some("Other ISP"));
+        let kept: Vec<String> = first
+            .list_acs()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(kept, ["main"], "the tenant in use got nothing");
+        let err = desk
+            .add_acs(acsdesk_types::settings::AddAcsRequest {
+                tenant: "  ".into(),
+                name: "third".into(),
+                url: sandbox.url(),
+                auth: AuthKind::None,
+                user: None,
+                secret: None,
+                interval_s: 60,
+            })
+            .await;
+        // With a tenant in use, an unnamed one means that tenant.
+        assert!(err.is_ok(), "{err:?}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
