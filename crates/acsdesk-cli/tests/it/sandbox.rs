@@ -18,9 +18,9 @@ async fn it_serves_the_generated_fleet_and_imported_documents() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    // Kept open while the sandbox runs: it prints more, and a closed pipe ends it.
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut line).unwrap();
     assert!(
         line.contains("5 simulated routers and 23 imported"),
         "{line}"
@@ -35,6 +35,7 @@ async fn it_serves_the_generated_fleet_and_imported_documents() {
     assert_eq!(head.headers()["total"], "28");
     child.kill().unwrap();
     child.wait().unwrap();
+    drop(out);
 }
 
 #[test]
