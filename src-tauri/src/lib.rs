@@ -160,9 +160,18 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(tray::on_window_event);
-    let result = with_commands(builder).run(context());
-    if let Err(err) = result {
-        eprintln!("acsdesk-desktop: could not start: {err}");
-        std::process::exit(1);
-    }
+    let app = match with_commands(builder).build(context()) {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("acsdesk-desktop: could not start: {err}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|_, event| {
+        if let tauri::RunEvent::Exit = event {
+            // Nothing of SQLite may still run when the process exits: every database is
+            // closed, its WAL checkpointed into its file.
+            tauri::async_runtime::block_on(acsdesk_core::store::close_all());
+        }
+    });
 }

@@ -120,23 +120,31 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         if let Command::Sandbox(args) = &cli.command {
             return sandbox::run(args).await;
         }
-        let ctx = Ctx::open(cli.data_dir, cli.tenant).await?;
-        match cli.command {
-            Command::About(_) | Command::Sandbox(_) => Ok(()),
-            Command::Tenant(c) => tenant::run(&ctx, c).await,
-            Command::Acs(c) => acs::run(&ctx, c).await,
-            Command::Sync(a) => sync::run(&ctx, &a).await,
-            Command::Devices(a) => devices::list(&ctx, &a).await,
-            Command::Device(c) => devices::device(&ctx, c).await,
-            Command::History(a) => devices::history(&ctx, &a).await,
-            Command::Logs(a) => devices::logs(&ctx, &a).await,
-            Command::Act(c) => act::run(&ctx, c).await,
-            Command::Actions(a) => act::list(&ctx, &a).await,
-            Command::Alerts(a) => alerts::run(&ctx, &a).await,
-            Command::Watch(a) => sync::watch(&ctx, &a).await,
-            Command::Subscriber(c) => subscriber::run(&ctx, c).await,
-            Command::Settings(a) => settings::run(&ctx, &a).await,
-            Command::Provision(c) => provision::run(&ctx, c).await,
-        }
+        let result = run_with_store(cli).await;
+        // Nothing of SQLite may still run when the process exits.
+        acsdesk_core::store::close_all().await;
+        result
     })
+}
+
+/// The commands that work on the workspace and a tenant.
+async fn run_with_store(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Ctx::open(cli.data_dir, cli.tenant).await?;
+    match cli.command {
+        Command::About(_) | Command::Sandbox(_) => Ok(()),
+        Command::Tenant(c) => tenant::run(&ctx, c).await,
+        Command::Acs(c) => acs::run(&ctx, c).await,
+        Command::Sync(a) => sync::run(&ctx, &a).await,
+        Command::Devices(a) => devices::list(&ctx, &a).await,
+        Command::Device(c) => devices::device(&ctx, c).await,
+        Command::History(a) => devices::history(&ctx, &a).await,
+        Command::Logs(a) => devices::logs(&ctx, &a).await,
+        Command::Act(c) => act::run(&ctx, c).await,
+        Command::Actions(a) => act::list(&ctx, &a).await,
+        Command::Alerts(a) => alerts::run(&ctx, &a).await,
+        Command::Watch(a) => sync::watch(&ctx, &a).await,
+        Command::Subscriber(c) => subscriber::run(&ctx, c).await,
+        Command::Settings(a) => settings::run(&ctx, &a).await,
+        Command::Provision(c) => provision::run(&ctx, c).await,
+    }
 }

@@ -54,6 +54,16 @@ async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {
     );
     let again = env.ok(&["sync"]);
     assert!(again.contains("incremental"), "{again}");
+    // Each command closes its databases on the way out: the WAL is checkpointed into
+    // the file, nothing is left for the next open to replay.
+    for entry in std::fs::read_dir(env.dir.path().join("tenants")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.to_string_lossy().into_owned();
+        if name.ends_with(".db-wal") {
+            let len = std::fs::metadata(&path).unwrap().len();
+            assert_eq!(len, 0, "{name} holds {len} bytes after the command");
+        }
+    }
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["devices", "--json", "--limit", "100"])).unwrap();
     let devices = json.as_array().unwrap();

@@ -73,6 +73,37 @@ pub struct Workspace {
     app: SqlitePool,
 }
 
+/// Every database pool this process opened, so that all can be closed before it exits.
+/// SQLite (SQLCipher) connections live on threads of their own; left running while the C
+/// runtime tears the process down at exit, one crashed it ("double free or corruption")
+/// in a CLI run. Closed pools are forgotten as new ones open.
+static OPEN_POOLS: std::sync::Mutex<Vec<SqlitePool>> = std::sync::Mutex::new(Vec::new());
+
+fn remember(pool: &SqlitePool) {
+    if let Ok(mut pools) = OPEN_POOLS.lock() {
+        pools.retain(|p| !p.is_closed());
+        pools.push(pool.clone());
+    }
+}
+
+/// Closes every database this process opened — idle connections at once, busy ones as
+/// they are given back, each tenant's WAL checkpointed into its file — so nothing of
+/// SQLite still runs when the process exits. Call it last (the CLI after its command,
+/// the desktop when its window closes); a store used afterwards answers that its pool
+/// is closed.
+pub async fn close_all() {
+    let pools = OPEN_POOLS
+        .lock()
+        .map(|mut p| std::mem::take(&mut *p))
+        .unwrap_or_default();
+    for pool in pools {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await;
+        pool.close().await;
+    }
+}
+
 static APP_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/app");
 static TENANT_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/tenant");
 
@@ -90,6 +121,7 @@ impl Workspace {
             .max_connections(2)
             .connect_with(options)
             .await?;
+        remember(&app);
         APP_MIGRATIONS.run(&app).await?;
         Ok(Self {
             dir: dir.to_owned(),
@@ -485,6 +517,7 @@ impl TenantStore {
                 }
                 _ => StoreError::from(e),
             })?;
+        remember(&pool);
         TENANT_MIGRATIONS.run(&pool).await?;
         Ok(Self {
             name: name.to_owned(),
