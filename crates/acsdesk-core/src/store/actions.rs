@@ -145,7 +145,7 @@ impl TenantStore {
             devices.push(self.locate_device(acs.as_deref(), genie_id).await?.0);
         }
         // Each action and its log entry land together, and the batch as one.
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut ids = Vec::with_capacity(devices.len());
         for device_id in devices {
             let mut key = [0_u8; 12];
@@ -377,7 +377,7 @@ impl TenantStore {
         evidence: Option<&serde_json::Value>,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let claimed = sqlx::query(
             "UPDATE device_actions SET status = 'sent', attempts = attempts + 1, sent_ms = ?, next_try_ms = NULL,
                 evidence_json = COALESCE(evidence_json, ?)
@@ -405,7 +405,7 @@ impl TenantStore {
         attempts_seen: i64,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let claimed = sqlx::query(
             "UPDATE device_actions SET attempts = attempts + 1, sent_ms = ?
              WHERE id = ? AND status = 'sent' AND attempts = ? AND task_id IS NULL",
@@ -495,7 +495,7 @@ impl TenantStore {
                 status.as_str()
             )));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE device_actions SET status = ?, fault_code = ?, fault_message = ?, finished_ms = ? WHERE id = ?")
             .bind(status.as_str())
             .bind(fault.map(|f| f.0))

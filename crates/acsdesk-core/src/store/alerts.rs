@@ -109,7 +109,7 @@ impl TenantStore {
         changes: &[Change],
         now_ms: i64,
     ) -> Result<Vec<Option<i64>>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut raised = Vec::new();
         for c in changes {
             match c {
@@ -211,7 +211,7 @@ impl TenantStore {
         detail: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         event(&mut tx, id, what, detail, now_ms).await?;
         tx.commit().await?;
         Ok(())

@@ -19,7 +19,7 @@ impl TenantStore {
         now_ms: i64,
     ) -> Result<(), StoreError> {
         let acs_id = self.acs(acs).await?.id;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let before: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT fault_id, genie_id, channel FROM device_faults WHERE acs_id = ?",
         )
@@ -108,7 +108,7 @@ impl TenantStore {
         now_ms: i64,
     ) -> Result<(), StoreError> {
         let acs_id = self.acs(acs).await?.id;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let before: Vec<(String, String)> = sqlx::query_as(
             "SELECT genie_id, message FROM device_faults WHERE acs_id = ? AND channel = ?",
         )

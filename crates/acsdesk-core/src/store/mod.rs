@@ -579,6 +579,16 @@ impl TenantStore {
         self.pool.close().await;
     }
 
+    /// A write transaction that takes the database's write lock at once (`BEGIN
+    /// IMMEDIATE`), waiting its turn behind another writer (the busy timeout) instead of
+    /// failing with "database is locked" when a transaction that read first tries to
+    /// write after another connection did. Every transaction of the store writes.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
     }

@@ -127,7 +127,7 @@ impl TenantStore {
         now_ms: i64,
         retention: Retention,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut source_done: Option<i64> = None;
         for (from, to) in [(0_i64, 300_i64), (300, 3600)] {
             let bucket = to * 1000;

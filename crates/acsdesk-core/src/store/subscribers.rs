@@ -306,7 +306,7 @@ impl TenantStore {
         now_ms: i64,
     ) -> Result<Subscriber, StoreError> {
         let (account, name) = input.check()?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO subscribers (account, name, phone, pppoe_username, pppoe_password, wifi_ssid,
                  wifi_password, plan, notes, status, serial, serial_alt, created_ms, updated_ms)
@@ -343,7 +343,7 @@ impl TenantStore {
         now_ms: i64,
     ) -> Result<Subscriber, StoreError> {
         let (new_account, name) = input.check()?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar("SELECT id FROM subscribers WHERE account = ?")
             .bind(account)
             .fetch_optional(&mut *tx)
@@ -390,7 +390,7 @@ impl TenantStore {
         serial: &SerialNumber,
         now_ms: i64,
     ) -> Result<Subscriber, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar("SELECT id FROM subscribers WHERE account = ?")
             .bind(account)
             .fetch_optional(&mut *tx)
@@ -417,7 +417,7 @@ impl TenantStore {
 
     /// Unlinks a subscriber's router.
     pub async fn unlink_subscriber(&self, account: &str, now_ms: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar("SELECT id FROM subscribers WHERE account = ?")
             .bind(account)
             .fetch_optional(&mut *tx)
@@ -594,7 +594,7 @@ impl TenantStore {
         )
         .fetch_all(self.pool())
         .await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         for serial in &missing {
             let username = format!("acs-{}", random_text(10, LOWER_ALNUM)?);
             let password = random_text(24, ALNUM)?;

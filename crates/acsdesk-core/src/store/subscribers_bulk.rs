@@ -60,7 +60,7 @@ impl TenantStore {
         for input in inputs {
             checked.push((input, input.check()?));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         // Serials move between subscribers in one file: free them all first, in one
         // statement over the accounts as a JSON array.
         let accounts = serde_json::to_string(

@@ -220,7 +220,7 @@ impl SyncStore for AcsSyncStore {
         cursor: &Cursor,
         now_ms: i64,
     ) -> Result<(), SyncError> {
-        let mut tx = self.store.pool().begin().await.map_err(db)?;
+        let mut tx = self.store.write_tx().await.map_err(db)?;
         let generation = (cursor.mode == crate::sync::SyncMode::Full).then_some(cursor.generation);
         // A device twice in one page (GenieACS's paging can repeat one): the later wins,
         // as one statement may not upsert a row twice.
@@ -408,7 +408,7 @@ impl SyncStore for AcsSyncStore {
         missing: &[String],
         now_ms: i64,
     ) -> Result<Vec<String>, SyncError> {
-        let mut tx = self.store.pool().begin().await.map_err(db)?;
+        let mut tx = self.store.write_tx().await.map_err(db)?;
         sqlx::query(
             "INSERT INTO sync_state (acs_id, watermark_ms, full_done, generation, full_done_ms, cursor_json) VALUES (?, ?, ?, ?, ?, NULL)
              ON CONFLICT (acs_id) DO UPDATE SET watermark_ms = excluded.watermark_ms, full_done = excluded.full_done,
@@ -454,7 +454,7 @@ impl SyncStore for AcsSyncStore {
     }
 
     async fn sweep_presence(&self, now_ms: i64) -> Result<Vec<WentOffline>, SyncError> {
-        let mut tx = self.store.pool().begin().await.map_err(db)?;
+        let mut tx = self.store.write_tx().await.map_err(db)?;
         let rows = sqlx::query(
             "UPDATE devices SET online = 0, offline_since_ms = offline_deadline_ms, updated_ms = ?
              WHERE acs_id = ? AND online = 1 AND missing = 0 AND offline_deadline_ms < ?

@@ -2017,3 +2017,36 @@ async fn tenant_commits_reach_the_disk_before_they_return() {
         held.push(conn);
     }
 }
+
+/// A transaction that reads and then writes never fails with "database is locked" when
+/// another connection wrote in between: the store's transactions take the write lock at
+/// once, and the other writer waits its turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_then_write_transaction_waits_its_turn_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
+        .await
+        .unwrap();
+    let mut tx = t.write_tx().await.unwrap();
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM settings")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    // Another writer meanwhile.
+    let other = t.clone();
+    let writer = tokio::spawn(async move { other.set_setting("meanwhile", "1").await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('mine', ?)")
+        .bind(before.to_string())
+        .execute(&mut *tx)
+        .await
+        .expect("the transaction's write goes through");
+    tx.commit().await.unwrap();
+    writer
+        .await
+        .unwrap()
+        .expect("the other writer waited and wrote");
+    assert_eq!(t.setting("meanwhile").await.unwrap().as_deref(), Some("1"));
+}
