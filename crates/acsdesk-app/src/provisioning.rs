@@ -22,8 +22,7 @@ const INSTALLED_KEY: &str = "provisioning_installed";
 
 /// The routers' configurations, split by state.
 struct Routers {
-    /// Each with the AcsDesk tags its router carries now.
-    awaiting: Vec<(RouterConfig, Vec<String>)>,
+    awaiting: Vec<RouterConfig>,
     configured: Vec<RouterConfig>,
     refused: Vec<RefusedRouter>,
 }
@@ -70,7 +69,7 @@ impl Services {
         for (input, tags) in self.tenant.router_inputs().await? {
             match RouterConfig::build(profile, &input) {
                 Ok(cfg) if tags.contains(&cfg.tag()) => out.configured.push(cfg),
-                Ok(cfg) => out.awaiting.push((cfg, tags)),
+                Ok(cfg) => out.awaiting.push(cfg),
                 Err(r) => out.refused.push(RefusedRouter {
                     account: input.account.clone(),
                     serial: input.serial.clone(),
@@ -188,10 +187,10 @@ impl Services {
             }
         };
         for (serial, id, acs) in online {
-            let Some((cfg, tags)) = routers
+            let Some(cfg) = routers
                 .awaiting
                 .iter()
-                .find(|(cfg, _)| cfg.serial.eq_ignore_ascii_case(&serial))
+                .find(|cfg| cfg.serial.eq_ignore_ascii_case(&serial))
             else {
                 continue;
             };
@@ -208,12 +207,12 @@ impl Services {
             if asked {
                 continue;
             }
+            // Whether its PPPoE credentials are rewritten is judged when the action is
+            // sent, from GenieACS's tags then (the last sync's may be behind).
             let request = ActionRequest::ApplyConfig {
                 version: cfg.version.clone(),
-                pppoe_username: cfg
-                    .rewrites_ppp(tags)
-                    .then(|| cfg.pppoe_username.clone())
-                    .flatten(),
+                pppoe_username: cfg.pppoe_username.clone(),
+                ppp_tag: cfg.ppp_tag(),
             };
             if let Err(e) = self
                 .queue_actions(Some(&acs), std::slice::from_ref(&id), &request)
@@ -268,7 +267,7 @@ impl Services {
             ProvisionMode::Uninstall => Vec::new(),
             _ => shared_objects(profile)
                 .into_iter()
-                .chain(routers.awaiting.iter().map(|(cfg, _)| cfg.preset()))
+                .chain(routers.awaiting.iter().map(RouterConfig::preset))
                 .collect(),
         }
     }
@@ -501,6 +500,17 @@ mod tests {
         assert!(answer.status().is_success(), "{path}: {}", answer.status());
     }
 
+    /// The router's document as GenieACS holds it.
+    async fn document(client: &acsdesk_genieacs::Client, id: &str) -> serde_json::Value {
+        let docs = client
+            .devices()
+            .query(acsdesk_genieacs::Query::all().eq("_id", id))
+            .send()
+            .await
+            .unwrap();
+        docs.into_iter().next().expect("the router").0
+    }
+
     async fn finished(
         services: &crate::Services,
         device: &str,
@@ -576,10 +586,6 @@ mod tests {
         assert_eq!(actions.len(), 1, "{actions:?}");
         assert_eq!(actions[0].device, device.id);
         assert_eq!(actions[0].action, "apply_config", "{actions:?}");
-        assert!(
-            actions[0].description.contains("PPPoE user ana@isp"),
-            "{actions:?}"
-        );
         // The new version's preset is in GenieACS already.
         let shown = services.router_provisioning(&device.serial).await.unwrap();
         let version = shown.version.clone().unwrap();
@@ -599,13 +605,8 @@ mod tests {
             acsdesk_types::ActionStatus::Completed,
             "{done:?}"
         );
-        let docs = client
-            .devices()
-            .query(acsdesk_genieacs::Query::all().eq("_id", device.id.as_str()))
-            .send()
-            .await
-            .unwrap();
-        let tags: Vec<&str> = docs[0].0["_tags"]
+        let doc = document(&client, &device.id).await;
+        let tags: Vec<&str> = doc["_tags"]
             .as_array()
             .unwrap()
             .iter()
@@ -653,7 +654,6 @@ mod tests {
             acsdesk_types::ActionStatus::Completed,
             "{done:?}"
         );
-        assert!(!done.description.contains("PPPoE"), "{done:?}");
         let ran: serde_json::Value = reqwest::get(format!("{}{at}/executed", sandbox.url()))
             .await
             .unwrap()
@@ -676,13 +676,8 @@ mod tests {
 
         // Someone renames the WiFi on the router itself: a later sync finds that the
         // router no longer reads back its configuration, and raises the alert.
-        let docs = client
-            .devices()
-            .query(acsdesk_genieacs::Query::all().eq("_id", device.id.as_str()))
-            .send()
-            .await
-            .unwrap();
-        let wifi = acsdesk_core::normalize::normalize(&docs[0].0).unwrap().wifi[0]
+        let doc = document(&client, &device.id).await;
+        let wifi = acsdesk_core::normalize::normalize(&doc).unwrap().wifi[0]
             .path
             .clone();
         client

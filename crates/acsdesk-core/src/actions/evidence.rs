@@ -24,6 +24,9 @@ pub struct Before {
     /// a PPPoE change is proven by a session that began later.
     #[serde(default)]
     pub wan_up_since_ms: Option<i64>,
+    /// The router's GenieACS tags then (which parts of AcsDesk's configuration it had).
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 impl Before {
@@ -34,6 +37,7 @@ impl Before {
             firmware: device.firmware.clone(),
             marks: marks(request, doc),
             wan_up_since_ms: super::verify::wan_up_since_ms(doc, device),
+            tags: device.tags.clone(),
         }
     }
 

@@ -65,8 +65,12 @@ pub enum ActionRequest {
     ApplyConfig {
         /// The configuration's version (`acsdesk-cfg-<version>` once applied).
         version: String,
-        /// The PPPoE username of the new session, when the credentials are rewritten.
+        /// The PPPoE username it sets, if it sets one.
         pppoe_username: Option<String>,
+        /// The tag of its PPPoE part: a router that does not carry it when the action is
+        /// sent gets its credentials rewritten, and its new PPP session is the proof.
+        #[serde(default)]
+        ppp_tag: Option<String>,
     },
 }
 
@@ -153,15 +157,11 @@ impl ActionRequest {
             ActionRequest::Refresh => "Refresh parameters".into(),
             ActionRequest::SetParameters { values } => format!("Set {} parameter(s)", values.len()),
             ActionRequest::Summon => "Connection request".into(),
-            ActionRequest::ApplyConfig {
-                version,
-                pppoe_username,
-            } => {
-                let label = acsdesk_types::provisioning::APPLY_CONFIG_LABEL;
-                match pppoe_username {
-                    Some(user) => format!("{label} {version} (PPPoE user {user})"),
-                    None => format!("{label} {version}"),
-                }
+            ActionRequest::ApplyConfig { version, .. } => {
+                format!(
+                    "{} {version}",
+                    acsdesk_types::provisioning::APPLY_CONFIG_LABEL
+                )
             }
         }
     }

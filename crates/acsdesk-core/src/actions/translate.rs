@@ -110,11 +110,13 @@ pub fn plan(
         ActionRequest::ApplyConfig {
             version,
             pppoe_username,
+            ppp_tag,
         } => Ok(ActionPlan {
             task: None,
             verify: Verification::Configured {
                 tag: format!("{}{version}", crate::provisioning::CFG_PREFIX),
                 pppoe_username: pppoe_username.clone(),
+                ppp_tag: ppp_tag.clone(),
             },
         }),
         ActionRequest::Refresh => {

@@ -41,8 +41,12 @@ pub enum Verification {
     Configured {
         /// The tag the configuration leaves (`acsdesk-cfg-<version>`).
         tag: String,
-        /// The PPPoE username of the new session, when the credentials were rewritten.
+        /// The PPPoE username it sets, if any.
         pppoe_username: Option<String>,
+        /// The tag of its PPPoE part: when the router did not carry it before the send
+        /// (its credentials are rewritten), a new PPP session is required.
+        #[serde(default)]
+        ppp_tag: Option<String>,
     },
 }
 
@@ -144,15 +148,19 @@ impl Verification {
             Verification::Configured {
                 tag,
                 pppoe_username,
+                ppp_tag,
             } => {
                 let tagged = doc
                     .get("_tags")
                     .and_then(Value::as_array)
                     .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag)));
+                // The router had this PPPoE part already when the action was sent (as
+                // GenieACS's tags said then): its credentials are not written again.
+                let ppp_kept = ppp_tag.as_ref().is_some_and(|t| before.tags.contains(t));
                 match (tagged, pppoe_username) {
                     (false, _) => Verdict::NotYet,
-                    (true, None) => Verdict::Verified,
-                    (true, Some(user)) => ppp_reconnected(doc, device, user, before),
+                    (true, Some(user)) if !ppp_kept => ppp_reconnected(doc, device, user, before),
+                    (true, _) => Verdict::Verified,
                 }
             }
         }
@@ -176,6 +184,7 @@ impl Verification {
             Verification::Configured {
                 tag,
                 pppoe_username,
+                ..
             } => (pppoe_username.as_ref(), Some(tag)),
             _ => return None,
         };
@@ -553,6 +562,7 @@ mod tests {
         let cfg = Verification::Configured {
             tag: "acsdesk-cfg-1".into(),
             pppoe_username: Some("ana@isp".into()),
+            ppp_tag: Some("acsdesk-ppp-1".into()),
         };
         assert_eq!(cfg.check(&doc, &d, SENT, &before), Verdict::NotYet);
         assert!(cfg
@@ -572,8 +582,31 @@ mod tests {
         let wifi_only = Verification::Configured {
             tag: "acsdesk-cfg-1".into(),
             pppoe_username: None,
+            ppp_tag: None,
         };
         assert_eq!(wifi_only.check(&doc, &d, SENT, &before), Verdict::Verified);
+        // The router had this PPPoE part already when the action was sent: only the tag
+        // is asked, even while its PPP session is down from before.
+        let (down_doc, down) = ppp(
+            "Disconnected",
+            "ERROR_AUTHENTICATION_FAILURE",
+            290,
+            "2026-11-23T10:06:00.000Z",
+            "2026-11-23T10:01:00.000Z",
+            &["acsdesk-cfg-1", "acsdesk-ppp-1"],
+        );
+        let had_it = Before {
+            tags: vec!["acsdesk-ppp-1".into()],
+            ..before.clone()
+        };
+        assert_eq!(
+            cfg.check(&down_doc, &down, SENT, &had_it),
+            Verdict::Verified
+        );
+        assert!(matches!(
+            cfg.check(&down_doc, &down, SENT, &before),
+            Verdict::Failed(_)
+        ));
     }
 
     #[test]

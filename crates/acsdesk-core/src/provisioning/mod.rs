@@ -395,12 +395,18 @@ impl RouterConfig {
             .collect()
     }
 
+    /// The tag a router carries once this configuration's PPPoE credentials were
+    /// written (none when it sets none).
+    pub fn ppp_tag(&self) -> Option<String> {
+        self.ppp_version
+            .as_ref()
+            .map(|v| format!("{PPP_PREFIX}{v}"))
+    }
+
     /// Whether applying this configuration to a router tagged `tags` writes its PPPoE
     /// credentials (they are new to it): its PPP session will then restart.
     pub fn rewrites_ppp(&self, tags: &[String]) -> bool {
-        self.ppp_version
-            .as_ref()
-            .is_some_and(|v| !tags.contains(&format!("{PPP_PREFIX}{v}")))
+        self.ppp_tag().is_some_and(|t| !tags.contains(&t))
     }
 
     /// The tag a router carries once this configuration is applied.
