@@ -114,7 +114,8 @@ enum Planned {
     Ready {
         plan: ActionPlan,
         doc: Value,
-        before: Before,
+        /// Boxed: far larger than the refusal.
+        before: Box<Before>,
     },
     /// The action cannot be done on this device (nothing is sent).
     Invalid(String),
@@ -356,7 +357,7 @@ impl Worker {
         };
         Ok(match plan(&a.request, &device, &doc, file.as_ref()) {
             Ok(plan) => Planned::Ready {
-                before: Before::of(&a.request, &doc, &device),
+                before: Box::new(Before::of(&a.request, &doc, &device)),
                 plan,
                 doc,
             },
