@@ -131,6 +131,7 @@ fn open_device<R: tauri::Runtime>(app: &tauri::AppHandle<R>, device: String) {
 /// Opens the main window and runs until the app quits. With `--demo` (or
 /// `ACSDESK_DEMO=1`) the embedded demo fleet starts at once.
 pub fn run() {
+    acsdesk_core::store::keep_openssl_through_exit();
     let demo = std::env::args().any(|a| a == "--demo")
         || std::env::var("ACSDESK_DEMO").is_ok_and(|v| v == "1");
     let builder = tauri::Builder::default()

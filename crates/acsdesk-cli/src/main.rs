@@ -32,6 +32,7 @@ fn end_quietly_on_a_closed_pipe() {
 }
 
 fn main() -> ExitCode {
+    acsdesk_core::store::keep_openssl_through_exit();
     end_quietly_on_a_closed_pipe();
     let cli = cli::Cli::parse();
     match commands::run(cli) {
