@@ -168,10 +168,14 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|_, event| {
+    app.run(|app, event| {
         if let tauri::RunEvent::Exit = event {
-            // Nothing of SQLite may still run when the process exits: every database is
+            // The action queue is left to the next process at once (its lease given up);
+            // nothing of SQLite may still run when the process exits: every database is
             // closed, its WAL checkpointed into its file.
+            if let Some(desk) = app.try_state::<Arc<Desk>>() {
+                tauri::async_runtime::block_on(desk.shutdown());
+            }
             tauri::async_runtime::block_on(acsdesk_core::store::close_all());
         }
     });

@@ -189,6 +189,7 @@ pub(crate) async fn list_actions(device: Option<String>) -> Result<Vec<ActionInf
         &ListActionsRequest {
             device,
             status: None,
+            limit: None,
         },
     )
     .await

@@ -76,9 +76,10 @@ impl Services {
         request: ListActionsRequest,
     ) -> Result<Vec<ActionInfo>, IpcError> {
         let tenant = &self.tenant;
+        let limit = request.limit.unwrap_or(200).clamp(1, 100_000);
         let mut rows = match &request.device {
-            Some(device) => tenant.device_actions(None, device, 200).await?,
-            None => tenant.actions(request.status, 200).await?,
+            Some(device) => tenant.device_actions(None, device, limit).await?,
+            None => tenant.actions(request.status, limit).await?,
         };
         if let Some(status) = request.status {
             rows.retain(|a| a.status == status);

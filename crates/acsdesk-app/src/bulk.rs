@@ -229,6 +229,7 @@ pub(super) mod tests {
             .list_actions(ListActionsRequest {
                 device: Some(one.clone()),
                 status: None,
+                limit: None,
             })
             .await
             .unwrap();

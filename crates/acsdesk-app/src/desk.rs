@@ -199,6 +199,17 @@ impl Desk {
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Before the process exits: the workers stop and the tenant's action queue is
+    /// left to whichever process runs workers next (no lease to wait out).
+    pub async fn shutdown(&self) {
+        let mut inner = self.inner.lock().await;
+        inner.pollers.clear();
+        inner.workers.clear();
+        if let Some(tenant) = &inner.tenant {
+            release_leases(tenant).await;
+        }
+    }
+
     /// Events for the UI.
     pub fn subscribe(&self) -> broadcast::Receiver<DeskEvent> {
         self.events.subscribe()
@@ -212,7 +223,13 @@ impl Desk {
         let mut inner = self.inner.lock().await;
         inner.pollers.clear();
         inner.workers.clear();
-        inner.tenant = Some(tenant.clone());
+        // The tenant left behind: another process (`acsdesk watch`) takes its queue over
+        // at once.
+        if let Some(left) = inner.tenant.replace(tenant.clone()) {
+            if left.name() != tenant.name() {
+                release_leases(&left).await;
+            }
+        }
         inner.workers.push(self.spawn_maintenance(&tenant));
         for acs in connections {
             let handle = self.spawn_sync(&tenant, &acs.name, acs.interval_s).await?;
@@ -338,6 +355,14 @@ impl Desk {
             p.sync_now();
         }
         Ok(())
+    }
+}
+
+/// Gives up this process's leases on `tenant`'s action queues.
+async fn release_leases(tenant: &TenantStore) {
+    let me = acsdesk_core::actions::lease::Owner::this_process();
+    if let Err(e) = tenant.release_leases(me.id()).await {
+        eprintln!("acsdesk: {}: {e}", tenant.name());
     }
 }
 

@@ -5,11 +5,13 @@
 use crate::connect::connection_client;
 use crate::Services;
 use acsdesk_core::charts::{render_svg, ChartSpec, Metric, Theme};
+use acsdesk_core::store::StoreError;
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceLogsRequest,
     DeviceParametersRequest, FirmwareFileInfo, FirmwareFilesRequest, ListDevicesRequest,
     ListDevicesResponse, LogInfo, ParameterInfo, WifiInfo,
 };
+use acsdesk_types::devices::{DeviceFilter, DeviceRow, DeviceSort};
 use acsdesk_types::{ErrorCode, IpcError, LogLevel};
 
 impl Services {
@@ -110,6 +112,18 @@ impl Services {
             fleet: page.fleet,
             rows: page.rows,
         })
+    }
+
+    /// Every device `filter` matches in `sort` order, at most `limit`, streamed as the
+    /// store reads them (`acsdesk devices --all`; a page of [`Services::list_devices`]
+    /// holds at most `acsdesk_core::store::devices::MAX_PAGE`).
+    pub fn stream_devices(
+        &self,
+        filter: DeviceFilter,
+        sort: DeviceSort,
+        limit: Option<u64>,
+    ) -> tokio::sync::mpsc::Receiver<Result<DeviceRow, StoreError>> {
+        self.tenant.stream_devices(filter, sort, limit)
     }
 
     /// The values the filters can take.

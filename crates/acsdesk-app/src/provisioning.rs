@@ -521,6 +521,7 @@ mod tests {
                 .list_actions(acsdesk_types::actions::ListActionsRequest {
                     device: Some(device.to_owned()),
                     status: None,
+                    limit: None,
                 })
                 .await
                 .unwrap();

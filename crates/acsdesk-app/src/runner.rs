@@ -2,9 +2,14 @@
 //! sends what is due (a few at a time; the connection's rate limit paces the requests),
 //! follows what waits in GenieACS, and raises the alert of each failed action — so an
 //! action that fails from `acsdesk act` alerts exactly as one from the desktop.
+//!
+//! A pass runs only while this process holds the connection's lease: with the desktop
+//! and `acsdesk watch` open on one tenant, one of them sends and the other waits (and
+//! takes over when the first stops or dies). A runner gives its leases up with
+//! [`ActionRunner::release`] when its process stops sending.
 
 use crate::connect::connection_client;
-use acsdesk_core::actions::worker::{Outcome, Worker};
+use acsdesk_core::actions::worker::{Lease, Outcome, Worker};
 use acsdesk_core::alerts::reconcile::Delivery;
 use acsdesk_core::clock::Clock;
 use acsdesk_core::store::TenantStore;
@@ -31,6 +36,9 @@ pub struct Pass {
     /// Steps that could not be taken now (GenieACS or the database failing); the
     /// actions stay as they were and a later pass tries again.
     pub errors: Vec<String>,
+    /// Another process sends this connection's actions ("pid 1234 on host"): this pass
+    /// did nothing.
+    pub held_by: Option<String>,
 }
 
 impl Pass {
@@ -92,6 +100,17 @@ impl ActionRunner {
     pub async fn pass(&self, acs: &str) -> Result<Pass, IpcError> {
         let worker = self.worker(acs).await?;
         let mut pass = Pass::default();
+        match worker.take_lease().await {
+            Ok(Lease::Held) => {}
+            Ok(Lease::HeldBy { owner, .. }) => {
+                pass.held_by = Some(owner);
+                return Ok(pass);
+            }
+            Err(e) => {
+                pass.errors.push(e.to_string());
+                return Ok(pass);
+            }
+        }
         loop {
             let due = match self.tenant.due_actions(acs, (self.clock)(), BATCH).await {
                 Ok(due) => due,
@@ -134,6 +153,17 @@ impl ActionRunner {
         }
         self.raise_failures(&mut pass).await;
         Ok(pass)
+    }
+
+    /// Gives up this runner's leases so another process (the desktop, `acsdesk watch`)
+    /// takes over at once; sending again takes them back.
+    pub async fn release(&self) {
+        let workers: Vec<Worker> = self.workers.lock().await.values().cloned().collect();
+        for w in workers {
+            if let Err(e) = w.release_lease().await {
+                eprintln!("acsdesk: {}: {e}", self.tenant.name());
+            }
+        }
     }
 
     /// A failed action raises its alert (a failed firmware update is one); the

@@ -53,7 +53,7 @@ pub(crate) enum Command {
     Actions(ActionsArgs),
     /// Alerts: list, acknowledge, resolve.
     Alerts(AlertsArgs),
-    /// Sync, evaluate alerts and print them as they happen, until interrupted.
+    /// Sync, evaluate alerts, send queued actions and print what happens, until interrupted.
     Watch(WatchArgs),
     /// Subscribers (the billing system's network users) and their routers.
     #[command(subcommand)]
@@ -517,6 +517,9 @@ pub(crate) struct ActionsArgs {
     /// pending, sent, completed, failed or cancelled.
     #[arg(long)]
     pub(crate) status: Option<String>,
+    /// At most this many, newest first (at most 100,000; the output says when cut).
+    #[arg(long, default_value_t = 200, value_parser = |s: &str| rows_up_to(s, 100_000))]
+    pub(crate) limit: u64,
     /// JSON output.
     #[arg(long)]
     pub(crate) json: bool,
@@ -745,12 +748,31 @@ pub(crate) struct SyncArgs {
 pub(crate) struct DevicesArgs {
     #[command(flatten)]
     pub(crate) filter: BulkFilter,
-    /// At most this many rows.
-    #[arg(long, default_value_t = 50)]
-    pub(crate) limit: u32,
+    /// At most this many rows (the output says when more match).
+    #[arg(long, default_value_t = 50, value_parser = rows)]
+    pub(crate) limit: u64,
+    /// Every matching device, however many.
+    #[arg(long, conflicts_with = "limit")]
+    pub(crate) all: bool,
     /// JSON output.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// A number of rows to show: at least one.
+fn rows(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("a number of rows, at least 1 (or --all)".into()),
+    }
+}
+
+/// A number of rows to show, from 1 to `max`.
+fn rows_up_to(s: &str, max: u64) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("a number of rows from 1 to {max}")),
+    }
 }
 
 /// `acsdesk device …`
@@ -810,9 +832,10 @@ pub(crate) struct HistoryArgs {
 pub(crate) struct LogsArgs {
     /// Only this device.
     pub(crate) id: Option<String>,
-    /// At most this many entries.
-    #[arg(long, default_value_t = 50)]
-    pub(crate) limit: u32,
+    /// At most this many entries, newest first (at most 10,000; the output says when
+    /// cut).
+    #[arg(long, default_value_t = 50, value_parser = |s: &str| rows_up_to(s, 10_000))]
+    pub(crate) limit: u64,
     /// JSON output.
     #[arg(long)]
     pub(crate) json: bool,

@@ -153,6 +153,9 @@ pub struct ListActionsRequest {
     /// Only actions in this state.
     #[serde(default)]
     pub status: Option<crate::ActionStatus>,
+    /// At most this many, newest first (default 200, at most 100,000).
+    #[serde(default)]
+    pub limit: Option<u32>,
 }
 
 /// The devices a bulk action is for.

@@ -57,6 +57,9 @@ async fn report(services: &Services, pass: Pass, quiet_waiting: bool) -> anyhow:
     for e in &pass.errors {
         eprintln!("acsdesk: {e}");
     }
+    if let (Some(owner), false) = (&pass.held_by, quiet_waiting) {
+        println!("Another AcsDesk ({owner}) sends this connection's actions: it sends these.");
+    }
     deliver(services, &pass).await
 }
 
@@ -127,11 +130,25 @@ async fn bulk(
     );
     let connections = services.tenant().list_acs().await?;
     let deadline = tokio::time::Instant::now() + RETRY_WINDOW;
+    let mut told = false;
     let progress = loop {
         for acs in &connections {
-            let pass = runner.pass(&acs.name).await.map_err(app_err)?;
+            let pass = match runner.pass(&acs.name).await {
+                Ok(p) => p,
+                Err(e) => {
+                    runner.release().await;
+                    return Err(app_err(e));
+                }
+            };
             for e in &pass.errors {
                 eprintln!("\racsdesk: {e}");
+            }
+            if let (Some(owner), false) = (&pass.held_by, told) {
+                told = true;
+                eprintln!(
+                    "\rAnother AcsDesk ({owner}) sends {}'s actions: following it.",
+                    acs.name
+                );
             }
             deliver(&services, &pass).await?;
         }
@@ -149,6 +166,7 @@ async fn bulk(
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     };
+    runner.release().await;
     eprintln!();
     println!(
         "{}: {} ok / {} failed / {} waiting for the device / {} not yet sent (of {})",
@@ -269,17 +287,40 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
         acsdesk_core::clock::system(),
         DEFAULT_CONCURRENCY,
     );
-    for acs in &connections {
-        report(&services, runner.pass(acs).await.map_err(app_err)?, false).await?;
+    let sent = send_and_wait(
+        &services,
+        &runner,
+        &queued,
+        &connections,
+        &request,
+        opts.wait,
+    )
+    .await;
+    // Whatever is left is sent and followed by whichever process runs workers next.
+    runner.release().await;
+    sent
+}
+
+/// Sends the queued actions and, with `wait`, follows them until each has ended.
+async fn send_and_wait(
+    services: &Services,
+    runner: &ActionRunner,
+    queued: &[i64],
+    connections: &[String],
+    request: &acsdesk_core::actions::ActionRequest,
+    wait: bool,
+) -> anyhow::Result<()> {
+    for acs in connections {
+        report(services, runner.pass(acs).await.map_err(app_err)?, false).await?;
     }
-    if !opts.wait {
+    if !wait {
         return Ok(());
     }
     let deadline = tokio::time::Instant::now() + request.timeout() + Duration::from_secs(30);
     loop {
         let mut open = 0;
         let mut failed = Vec::new();
-        for id in &queued {
+        for id in queued {
             let a = services.action(*id).await.map_err(app_err)?;
             match a.status {
                 ActionStatus::Failed => failed.push(format!(
@@ -302,8 +343,8 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
             bail!("{open} action(s) still waiting for their devices; see `acsdesk actions`");
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
-        for acs in &connections {
-            report(&services, runner.pass(acs).await.map_err(app_err)?, true).await?;
+        for acs in connections {
+            report(services, runner.pass(acs).await.map_err(app_err)?, true).await?;
         }
     }
 }
@@ -330,9 +371,16 @@ pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
         .list_actions(ListActionsRequest {
             device: None,
             status,
+            limit: Some(u32::try_from(a.limit).unwrap_or(u32::MAX)),
         })
         .await
         .map_err(app_err)?;
+    if rows.len() as u64 >= a.limit {
+        eprintln!(
+            "showing the {} most recent actions: there may be more (--limit N)",
+            rows.len()
+        );
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {

@@ -5,44 +5,69 @@ use crate::cli::{DeviceCommand, DevicesArgs, HistoryArgs, LogsArgs};
 use acsdesk_core::charts::{render_png, render_svg, ChartSpec, Metric, Theme};
 use acsdesk_types::alerts::SetDeviceOfflineAfterRequest;
 use acsdesk_types::devices::{
-    format_ago, format_uptime, DeviceDetail, DeviceParametersRequest, DeviceRow, ListDevicesRequest,
+    format_ago, format_uptime, DeviceDetail, DeviceParametersRequest, DeviceRow, DeviceSort,
+    ListDevicesRequest,
 };
 use anyhow::{bail, Context};
 use serde_json::json;
 
 pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
     let services = ctx.services().await?;
-    let page = services
+    let filter = a.filter.to_filter();
+    let counts = services
         .list_devices(ListDevicesRequest {
-            filter: a.filter.to_filter(),
-            offset: 0,
-            limit: a.limit,
+            filter: filter.clone(),
+            limit: 1,
             ..ListDevicesRequest::default()
         })
         .await
         .map_err(app_err)?;
+    let limit = (!a.all).then_some(a.limit);
+    // Read as one snapshot, one row at a time: `--all` on a large fleet holds no list.
+    let mut rows = services.stream_devices(filter, DeviceSort::default(), limit);
+    let mut shown = 0_u64;
     if a.json {
-        let mut out = Vec::with_capacity(page.rows.len());
-        for r in &page.rows {
-            out.push(device_json(
-                &services.get_device(&r.id).await.map_err(app_err)?,
-            )?);
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        write!(out, "[")?;
+        while let Some(r) = rows.recv().await {
+            let detail = services.get_device(&r?.id).await.map_err(app_err)?;
+            let sep = if shown == 0 { "\n" } else { ",\n" };
+            write!(
+                out,
+                "{sep}{}",
+                serde_json::to_string_pretty(&device_json(&detail)?)?
+            )?;
+            shown += 1;
         }
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        writeln!(out, "\n]")?;
+        if shown < counts.total {
+            eprintln!("{}", cut_note(shown, counts.total));
+        }
         return Ok(());
     }
+    let mut table = Vec::new();
+    while let Some(r) = rows.recv().await {
+        table.push(r?);
+    }
+    shown = table.len() as u64;
     print!(
         "{}",
-        device_table(&page.rows, acsdesk_core::clock::system_now_ms())
+        device_table(&table, acsdesk_core::clock::system_now_ms())
     );
     println!(
-        "{} shown of {} matching ({} online); {} in the tenant",
-        page.rows.len(),
-        page.total,
-        page.online,
-        page.fleet
+        "{shown} shown of {} matching ({} online); {} in the tenant",
+        counts.total, counts.online, counts.fleet
     );
+    if shown < counts.total {
+        println!("{}", cut_note(shown, counts.total));
+    }
     Ok(())
+}
+
+/// What a cut list says: how many of how many, and how to see the rest.
+fn cut_note(shown: u64, total: u64) -> String {
+    format!("showing {shown} of {total} matching devices: use --limit N or --all for more")
 }
 
 /// The device list as a table whose columns are as wide as their widest value, so a
@@ -258,9 +283,15 @@ pub(crate) async fn logs(ctx: &Ctx, a: &LogsArgs) -> anyhow::Result<()> {
     let logs = ctx
         .services()
         .await?
-        .logs(a.id.as_deref(), a.limit)
+        .logs(a.id.as_deref(), u32::try_from(a.limit).unwrap_or(u32::MAX))
         .await
         .map_err(app_err)?;
+    if logs.len() as u64 >= a.limit {
+        eprintln!(
+            "showing the {} most recent entries: there may be more (--limit N, up to 10000)",
+            logs.len()
+        );
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&logs)?);
     } else {

@@ -1,10 +1,14 @@
 //! `acsdesk sync [--acs NAME] [--full]` with a progress bar, and `acsdesk watch`: each
 //! connection's round through the shared pipeline (sync, faults, health, alerts), the new
-//! alerts printed and delivered, samples rolled up.
+//! alerts printed and delivered, samples rolled up. `watch` also sends and follows the
+//! tenant's queued actions (while it holds their connection's lease).
 
 use super::Ctx;
 use crate::cli::SyncArgs;
 use acsdesk_app::pipeline::{deliver, sync_round};
+use acsdesk_app::runner::{ActionRunner, DEFAULT_CONCURRENCY};
+use acsdesk_core::actions::worker::Outcome;
+use acsdesk_core::alerts::reconcile::Delivery;
 use acsdesk_core::store::TenantStore;
 use acsdesk_core::sync::{SyncProgress, SyncReport};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -20,11 +24,20 @@ async fn round(
 ) -> anyhow::Result<Result<SyncReport, String>> {
     let now = acsdesk_core::clock::system_now_ms();
     let round = sync_round(tenant, acs, full, now, on_progress).await?;
-    for d in &round.deliveries {
+    announce(tenant, &round.deliveries, now).await;
+    // Cheap after every run: it continues from where the last stopped.
+    tenant.maintain_samples(now).await?;
+    Ok(round.sync.map_err(|e| format!("{acs}: {e}")))
+}
+
+/// Prints each new alert and sends it to the tenant's channels (a channel that fails is
+/// reported, not fatal).
+async fn announce(tenant: &TenantStore, deliveries: &[Delivery], now: i64) {
+    for d in deliveries {
         let (summary, body) = d.text();
         println!("ALERT: {summary} — {body}");
     }
-    match deliver(tenant, &round.deliveries, now).await {
+    match deliver(tenant, deliveries, now).await {
         Ok(outcomes) => {
             for o in outcomes {
                 if let Err(e) = o.result {
@@ -34,9 +47,6 @@ async fn round(
         }
         Err(e) => eprintln!("alert channels: {e}"),
     }
-    // Cheap after every run: it continues from where the last stopped.
-    tenant.maintain_samples(now).await?;
-    Ok(round.sync.map_err(|e| format!("{acs}: {e}")))
 }
 
 pub(crate) async fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<()> {
@@ -117,32 +127,92 @@ pub(crate) async fn watch(ctx: &Ctx, args: &crate::cli::WatchArgs) -> anyhow::Re
             .unwrap_or(60)
     });
     println!(
-        "Watching {} connection(s) of \"{}\" every {every} s. Ctrl-C to stop.",
+        "Watching {} connection(s) of \"{}\" every {every} s, sending their queued actions. Ctrl-C to stop.",
         connections.len(),
         tenant.name()
     );
+    let names: Vec<String> = connections.into_iter().map(|a| a.name).collect();
+    let runner = ActionRunner::new(
+        tenant.clone(),
+        acsdesk_core::clock::system(),
+        DEFAULT_CONCURRENCY,
+    );
+    let watched = watch_loop(&tenant, &runner, &names, every, args.once).await;
+    // Another process (the desktop) takes the queue over at once.
+    runner.release().await;
+    watched
+}
+
+/// How often `watch` sends and follows actions between its sync rounds.
+const ACTION_PASS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+async fn watch_loop(
+    tenant: &TenantStore,
+    runner: &ActionRunner,
+    connections: &[String],
+    every: u64,
+    once: bool,
+) -> anyhow::Result<()> {
+    let mut next_sync = tokio::time::Instant::now();
+    let mut holders = std::collections::HashMap::new();
     loop {
-        for acs in &connections {
-            let now = acsdesk_core::clock::system_now_ms();
-            match round(&tenant, &acs.name, false, |_| {}).await? {
-                Ok(r) => println!(
-                    "{} {}: {} fetched, {} back online, {} went offline",
-                    acsdesk_time::iso(now),
-                    acs.name,
-                    r.fetched,
-                    r.came_online,
-                    r.went_offline
-                ),
-                Err(e) => eprintln!("{} sync failed: {e}", acsdesk_time::iso(now)),
+        if tokio::time::Instant::now() >= next_sync {
+            next_sync = tokio::time::Instant::now() + std::time::Duration::from_secs(every);
+            for acs in connections {
+                let now = acsdesk_core::clock::system_now_ms();
+                match round(tenant, acs, false, |_| {}).await? {
+                    Ok(r) => println!(
+                        "{} {acs}: {} fetched, {} back online, {} went offline",
+                        acsdesk_time::iso(now),
+                        r.fetched,
+                        r.came_online,
+                        r.went_offline
+                    ),
+                    Err(e) => eprintln!("{} sync failed: {e}", acsdesk_time::iso(now)),
+                }
             }
+            println!("{} open alert(s)", tenant.open_alert_count().await?);
         }
-        println!("{} open alert(s)", tenant.open_alert_count().await?);
-        if args.once {
+        for acs in connections {
+            let pass = match runner.pass(acs).await {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("{acs}: actions: {e}");
+                    continue;
+                }
+            };
+            // Say when the queue changes hands, not at every pass.
+            if holders.get(acs) != Some(&pass.held_by) {
+                match &pass.held_by {
+                    Some(owner) => println!("{acs}: another AcsDesk ({owner}) sends the actions"),
+                    None if holders.contains_key(acs) => println!("{acs}: sending the actions"),
+                    None => {}
+                }
+                holders.insert(acs.clone(), pass.held_by.clone());
+            }
+            for o in pass.sent.iter().chain(&pass.followed) {
+                match o {
+                    Outcome::Completed(id) => println!("{acs}: action {id} completed"),
+                    Outcome::Failed(id, why) => println!("{acs}: action {id} failed: {why}"),
+                    _ => {}
+                }
+            }
+            for e in &pass.errors {
+                eprintln!("{acs}: actions: {e}");
+            }
+            announce(
+                tenant,
+                &pass.deliveries,
+                acsdesk_core::clock::system_now_ms(),
+            )
+            .await;
+        }
+        if once {
             return Ok(());
         }
         tokio::select! {
             _ = tokio::signal::ctrl_c() => return Ok(()),
-            _ = tokio::time::sleep(std::time::Duration::from_secs(every)) => {}
+            _ = tokio::time::sleep(ACTION_PASS_EVERY) => {}
         }
     }
 }

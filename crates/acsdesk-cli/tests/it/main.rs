@@ -5,6 +5,7 @@
 
 mod about;
 mod env;
+mod exactly_once;
 mod pipeline;
 mod provision;
 mod sandbox;

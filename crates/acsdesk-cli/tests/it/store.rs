@@ -785,3 +785,87 @@ async fn url_credentials_are_refused_and_a_closed_pipe_ends_a_listing_quietly() 
     assert!(stderr.trim().is_empty(), "quiet: {stderr}");
     assert_eq!(out.status.code(), Some(141), "{:?}", out.status);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_longer_than_a_page_is_never_cut_without_a_word() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(1_050)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Big"]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    env.ok(&["sync"]);
+    // The default is cut, and says so and how to see the rest.
+    let out = env.ok(&["devices"]);
+    assert!(
+        out.contains("50 shown of 1050 matching")
+            && out.contains("showing 50 of 1050 matching devices: use --limit N or --all"),
+        "{out}"
+    );
+    // More than a page (1,000) is read whole: every row, in list order.
+    let all = env.ok(&["devices", "--all"]);
+    let lines = all
+        .lines()
+        .filter(|l| l.starts_with("online") || l.starts_with("offline"));
+    assert_eq!(
+        lines.count(),
+        1_050,
+        "{}",
+        &all[all.len().saturating_sub(300)..]
+    );
+    assert!(
+        all.contains("1050 shown of 1050") && !all.contains("showing"),
+        "nothing cut"
+    );
+    let out = env.run_with(
+        &["devices", "--json", "--limit", "1000000"],
+        "correct horse",
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: std::collections::HashSet<_> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 1_050, "each device once");
+    assert!(out.stderr.is_empty(), "not cut, nothing to say");
+    // A cut JSON list stays valid JSON; the note goes to stderr.
+    let out = env.run_with(
+        &["devices", "--json", "--limit", "3"],
+        "correct horse",
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("showing 3 of 1050"));
+    for bad in [
+        &["devices", "--limit", "0"][..],
+        &["devices", "--all", "--limit", "5"],
+    ] {
+        let out = env.run_with(bad, "correct horse", None);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains("--limit"), "{err}");
+    }
+    let out = env.run_with(&["devices", "--limit", "0"], "correct horse", None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 1"));
+    // Logs and actions say when they are cut too; a limit beyond what they keep is
+    // refused, not quietly lowered.
+    let out = env.run_with(&["logs", "--limit", "3"], "correct horse", None);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("showing the 3 most recent entries"));
+    let out = env.run_with(&["logs", "--limit", "20000"], "correct horse", None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from 1 to 10000"));
+    let out = env.run_with(&["actions", "--limit", "100001"], "correct horse", None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from 1 to 100000"));
+}

@@ -8,6 +8,7 @@
 pub mod bulk;
 pub mod evidence;
 pub mod kinds;
+pub mod lease;
 pub mod translate;
 pub mod verify;
 pub mod worker;

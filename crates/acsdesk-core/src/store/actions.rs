@@ -1,6 +1,7 @@
 //! The `device_actions` table: the persistent action queue. An action's intent is written
 //! before it is sent, so a crash at any point can be resolved without running it twice.
 
+use super::leases::{hold_for_action, LeaseTerms};
 use super::{StoreError, TenantStore};
 use crate::actions::{ActionRequest, ActionStatus};
 use sqlx::Row;
@@ -370,14 +371,20 @@ impl TenantStore {
 
     /// Claims a pending action for sending and records the intent first: status `sent`,
     /// one more attempt, and (the first time) what the device document said before.
-    /// Returns `false` when another worker claimed it first, which then sends it.
+    /// Returns `false` when another worker claimed it first, which then sends it, or
+    /// when `lease.owner` does not hold its connection's lease (checked and renewed in
+    /// the same transaction).
     pub async fn claim_action(
         &self,
         id: i64,
         evidence: Option<&serde_json::Value>,
+        lease: LeaseTerms<'_>,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
+        if !hold_for_action(&mut tx, id, lease, now_ms).await? {
+            return Ok(false);
+        }
         let claimed = sqlx::query(
             "UPDATE device_actions SET status = 'sent', attempts = attempts + 1, sent_ms = ?, next_try_ms = NULL,
                 evidence_json = COALESCE(evidence_json, ?)
@@ -398,14 +405,19 @@ impl TenantStore {
     }
 
     /// Counts one more send of an action already `sent` whose first send left no trace
-    /// in GenieACS. `false` when it is no longer `sent` or another worker resent it.
+    /// in GenieACS. `false` when it is no longer `sent`, another worker resent it, or
+    /// `lease.owner` does not hold its connection's lease.
     pub async fn claim_resend(
         &self,
         id: i64,
         attempts_seen: i64,
+        lease: LeaseTerms<'_>,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
+        if !hold_for_action(&mut tx, id, lease, now_ms).await? {
+            return Ok(false);
+        }
         let claimed = sqlx::query(
             "UPDATE device_actions SET attempts = attempts + 1, sent_ms = ?
              WHERE id = ? AND status = 'sent' AND attempts = ? AND task_id IS NULL",

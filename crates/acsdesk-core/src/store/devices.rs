@@ -1,5 +1,6 @@
 //! The `devices` table as the UI and CLI read it: filtered, sorted, paged lists with
-//! counts, facets for the filters, and one device's detail.
+//! counts (a page holds at most [`MAX_PAGE`] rows; the whole list is streamed),
+//! facets for the filters, and one device's detail.
 
 use super::{StoreError, TenantStore};
 use crate::normalize::NormalizedDevice;
@@ -138,6 +139,10 @@ fn row(r: &sqlx::sqlite::SqliteRow) -> DeviceRow {
     }
 }
 
+/// The most rows one page of the list holds; more is read with
+/// [`TenantStore::stream_devices`].
+pub const MAX_PAGE: u32 = 1000;
+
 const COLUMNS: &str = "SELECT d.genie_id, a.name AS acs, d.online, d.manufacturer, d.model, d.serial, s.name AS subscriber,
     d.wan_ip, d.uptime_s, d.signal_dbm, d.firmware, d.last_inform_ms";
 
@@ -155,7 +160,8 @@ pub struct DevicePage {
 }
 
 impl TenantStore {
-    /// One page of the device list.
+    /// One page of the device list: `limit` rows at most, and never more than
+    /// [`MAX_PAGE`] (the counts say how many match).
     pub async fn list_devices(
         &self,
         filter: &DeviceFilter,
@@ -176,7 +182,7 @@ impl TenantStore {
         q.push(FROM);
         push_filter(&mut q, filter);
         q.push(order_by(sort));
-        q.push(" LIMIT ").push_bind(i64::from(limit.min(1000)));
+        q.push(" LIMIT ").push_bind(i64::from(limit.min(MAX_PAGE)));
         q.push(" OFFSET ").push_bind(i64::from(offset));
         let rows = q.build().fetch_all(self.pool()).await?;
         Ok(DevicePage {
@@ -185,6 +191,44 @@ impl TenantStore {
             fleet: fleet.max(0) as u64,
             rows: rows.iter().map(row).collect(),
         })
+    }
+
+    /// Every device the filter matches in list order (at most `limit`), read by one
+    /// statement — one consistent snapshot, however the sync writes meanwhile — and
+    /// handed over as they are read, so the whole fleet is never held at once. An error
+    /// ends the stream.
+    pub fn stream_devices(
+        &self,
+        filter: DeviceFilter,
+        sort: DeviceSort,
+        limit: Option<u64>,
+    ) -> tokio::sync::mpsc::Receiver<Result<DeviceRow, StoreError>> {
+        let (tx, rx) = tokio::sync::mpsc::channel(256);
+        let pool = self.pool().clone();
+        tokio::spawn(async move {
+            use futures::StreamExt;
+            let mut q = QueryBuilder::<Sqlite>::new(COLUMNS);
+            q.push(FROM);
+            push_filter(&mut q, &filter);
+            q.push(order_by(sort));
+            if let Some(n) = limit {
+                q.push(" LIMIT ")
+                    .push_bind(i64::try_from(n).unwrap_or(i64::MAX));
+            }
+            let mut rows = q.build().fetch(&pool);
+            while let Some(r) = rows.next().await {
+                let failed = r.is_err();
+                if tx
+                    .send(r.map(|r| row(&r)).map_err(Into::into))
+                    .await
+                    .is_err()
+                    || failed
+                {
+                    break;
+                }
+            }
+        });
+        rx
     }
 
     /// Every device the filter matches, as (GenieACS id, ACS connection), in list order:

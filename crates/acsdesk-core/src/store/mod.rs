@@ -18,6 +18,7 @@ pub mod devices;
 mod error;
 pub mod faults;
 pub mod key;
+pub mod leases;
 pub mod maintenance;
 pub mod samples;
 pub mod settings;

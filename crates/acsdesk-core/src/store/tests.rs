@@ -1703,8 +1703,67 @@ async fn a_batch_of_actions_is_queued_whole_or_not_at_all() {
     let keys: std::collections::HashSet<_> = rows.iter().map(|r| r.unique_key.clone()).collect();
     assert_eq!(keys.len(), 2, "each action has its own uniqueKey");
     // The intent is claimed once: a second claim loses.
-    assert!(t.claim_action(ids[0], None, NOW).await.unwrap());
-    assert!(!t.claim_action(ids[0], None, NOW).await.unwrap());
+    let desk = leases::LeaseTerms {
+        owner: "desk",
+        ttl_ms: 60_000,
+    };
+    let watch = leases::LeaseTerms {
+        owner: "watch",
+        ttl_ms: 60_000,
+    };
+    assert!(t.claim_action(ids[0], None, desk, NOW).await.unwrap());
+    assert!(!t.claim_action(ids[0], None, desk, NOW).await.unwrap());
+    // The claim took the connection's lease: another process claims nothing while it
+    // lasts, nor takes the lease; once it has expired (no renewal) it takes it over.
+    assert!(!t
+        .claim_action(ids[1], None, watch, NOW + 1_000)
+        .await
+        .unwrap());
+    let held = t
+        .take_lease("main", watch, NOW + 1_000, None)
+        .await
+        .unwrap();
+    assert_eq!(held.as_ref().map(|h| h.owner.as_str()), Some("desk"));
+    assert_eq!(held.map(|h| h.expires_ms), Some(NOW + 60_000));
+    // A renewal (here a claim of the owner's) pushes the expiry on.
+    assert!(t
+        .take_lease("main", desk, NOW + 30_000, None)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(t
+        .take_lease("main", watch, NOW + 70_000, None)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(t
+        .take_lease("main", watch, NOW + 90_000, None)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(!t
+        .claim_action(ids[1], None, desk, NOW + 91_000)
+        .await
+        .unwrap());
+    assert!(t
+        .claim_action(ids[1], None, watch, NOW + 91_000)
+        .await
+        .unwrap());
+    // A holder known to be dead is taken over at once; a released lease is free.
+    assert!(t
+        .take_lease("main", desk, NOW + 92_000, Some("watch"))
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(t.release_leases("desk").await.unwrap(), 1);
+    assert_eq!(t.lease_holder("main").await.unwrap(), None);
+    assert!(t
+        .take_lease("main", watch, NOW + 93_000, None)
+        .await
+        .unwrap()
+        .is_none());
+    let err = t.take_lease("nowhere", watch, NOW, None).await.unwrap_err();
+    assert!(err.to_string().contains("nowhere"), "{err}");
 }
 
 #[tokio::test]
@@ -1967,6 +2026,10 @@ fn landed_migrations_are_never_edited() {
         (
             "tenant/0010_one_active_alert.sql",
             "eb2c3fc79b56917df84eb8241f0c810f1f85796943569d551afd5a19ecdfbe41",
+        ),
+        (
+            "tenant/0011_action_leases.sql",
+            "e177a9f9d1099cf656025a07b9142dfcfc2f5c08975afadd852683deb475ae93",
         ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");

@@ -44,6 +44,10 @@ pub(crate) struct Chaos {
     pub(crate) drop_requests: u64,
     /// Requests carried out whose answer is then lost (the connection drops).
     pub(crate) drop_answers: u64,
+    /// Task creations that hang before they are carried out (never carried out).
+    pub(crate) stall_tasks: u64,
+    /// Task creations carried out whose answer then never comes.
+    pub(crate) stall_task_answers: u64,
     pub(crate) download_failure_rate: f64,
 }
 
@@ -55,6 +59,8 @@ impl Default for Chaos {
             fail_status: 500,
             drop_requests: 0,
             drop_answers: 0,
+            stall_tasks: 0,
+            stall_task_answers: 0,
             download_failure_rate: 0.0,
         }
     }
@@ -422,18 +428,24 @@ pub(crate) async fn serve(
                             }
                         }
                         let nbi = path != "/_sandbox" && !path.starts_with("/_sandbox/");
+                        let task = req.method() == hyper::Method::POST
+                            && path.starts_with("/devices/")
+                            && path.ends_with("/tasks");
+                        // A client whose process dies mid-send: the request hangs.
+                        if task && take(&shared, |c| &mut c.stall_tasks) {
+                            std::future::pending::<()>().await;
+                        }
                         let resp = app
                             .oneshot(req.map(Body::new))
                             .await
                             .unwrap_or_else(|e: Infallible| match e {});
                         // Done, but the answer never arrives: the client cannot tell
                         // whether GenieACS acted.
-                        if nbi {
-                            let mut chaos = lock(&shared.chaos);
-                            if chaos.drop_answers > 0 {
-                                chaos.drop_answers -= 1;
-                                return Err(Dropped);
-                            }
+                        if nbi && take(&shared, |c| &mut c.drop_answers) {
+                            return Err(Dropped);
+                        }
+                        if task && take(&shared, |c| &mut c.stall_task_answers) {
+                            std::future::pending::<()>().await;
                         }
                         Ok::<_, Dropped>(resp)
                     }
@@ -446,6 +458,17 @@ pub(crate) async fn serve(
         while connections.try_join_next().is_some() {}
     }
     connections.abort_all();
+}
+
+/// Takes one from a chaos counter: whether it was above zero.
+fn take(shared: &Shared, counter: impl FnOnce(&mut Chaos) -> &mut u64) -> bool {
+    let mut chaos = lock(&shared.chaos);
+    let n = counter(&mut chaos);
+    if *n == 0 {
+        return false;
+    }
+    *n -= 1;
+    true
 }
 
 /// Reads a whole request body (configuration documents, task bodies).

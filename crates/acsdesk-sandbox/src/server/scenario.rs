@@ -33,8 +33,10 @@ AcsDesk sandbox scenario API (not part of GenieACS):
   POST /_sandbox/devices/<id>/supported?task=NAME     undo it
   GET  /_sandbox/devices/<id>/executed          the tasks and preset provisions it ran, with times
   POST /_sandbox/files/<name>/bad|good          firmware that fails (cwmp.9010) or installs
-  POST /_sandbox/chaos?latency_ms=&fail_requests=&fail_status=&drop_requests=&drop_answers=&download_failure_rate=
-                                                (drop_answers: carried out, then the connection drops)
+  POST /_sandbox/chaos?latency_ms=&fail_requests=&fail_status=&drop_requests=&drop_answers=&download_failure_rate=&stall_tasks=&stall_task_answers=
+                                                (drop_answers: carried out, then the connection drops;
+                                                stall_tasks: task creations hang, never carried out;
+                                                stall_task_answers: carried out, the answer never comes)
   POST /_sandbox/import                         a JSON array of GenieACS device documents
 ";
 
@@ -274,6 +276,8 @@ async fn chaos(State(s): State<Arc<Shared>>, Query(q): Query<HashMap<String, Str
     c.fail_status = status;
     c.drop_requests = num("drop_requests");
     c.drop_answers = num("drop_answers");
+    c.stall_tasks = num("stall_tasks");
+    c.stall_task_answers = num("stall_task_answers");
     c.download_failure_rate = rate;
     text(StatusCode::OK, None, "")
 }

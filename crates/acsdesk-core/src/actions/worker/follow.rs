@@ -2,7 +2,10 @@
 //! action's queue time), faults read, gone tasks verified, and sends whose answer was
 //! lost settled from GenieACS's own records before anything is sent again.
 
-use super::{before_of, Outcome, Planned, Worker, WorkerError, FOLLOW_UP_BATCH, MAX_ATTEMPTS};
+use super::{
+    before_of, Lease, Outcome, Planned, Worker, WorkerError, FOLLOW_UP_BATCH, MAX_ATTEMPTS,
+    RESEND_GRACE,
+};
 use crate::actions::verify::{Verdict, Verification};
 use crate::actions::ActionPlan;
 use crate::store::actions::ActionRow;
@@ -15,9 +18,13 @@ impl Worker {
     /// keep waiting (until the action's queue time runs out: then the task is withdrawn
     /// and the action fails), faulted ones fail with GenieACS's fault, gone ones are
     /// verified; sends whose answer was lost are settled (see the module's notes). An
-    /// action GenieACS cannot be asked about now is left for the next round.
+    /// action GenieACS cannot be asked about now is left for the next round. Only the
+    /// lease's holder follows: for any other worker this does nothing.
     pub async fn follow_up(&self) -> Result<Vec<Outcome>, WorkerError> {
         let mut out = Vec::new();
+        if self.take_lease().await? != Lease::Held {
+            return Ok(out);
+        }
         let sent = self.store.sent_actions(&self.acs, FOLLOW_UP_BATCH).await?;
         for a in sent {
             match self.follow(&a).await {
@@ -84,6 +91,11 @@ impl Worker {
             // It ran after all (the values read back): done, nothing to repeat.
             return self.verify(a, &plan.verify, Some(doc)).await;
         }
+        // GenieACS may still be running a send that lost its answer: give it time.
+        let grace = RESEND_GRACE.as_millis() as i64;
+        if now.saturating_sub(a.sent_ms.unwrap_or(now)) < grace {
+            return Ok(Outcome::Waiting(a.id));
+        }
         // Neither queued nor run: sending again cannot make it run twice.
         self.resend(a, &plan).await
     }
@@ -104,7 +116,7 @@ impl Worker {
         }
         let claimed = self
             .store
-            .claim_resend(a.id, a.attempts, (self.clock)())
+            .claim_resend(a.id, a.attempts, self.terms(), (self.clock)())
             .await?;
         if !claimed {
             return Ok(Outcome::Waiting(a.id));

@@ -10,8 +10,17 @@
 //! `uniqueKey` still queued is followed; GenieACS's records of having run it (`Reboot`,
 //! `FactoryReset`, `Downloads`) mean it ran; only when neither shows is it sent again.
 //! Idempotent actions (values, refresh) are simply verified or sent again.
+//!
+//! One process at a time: a worker sends and follows only while it holds its
+//! connection's lease ([`super::lease`]), checked and renewed in the transaction of every
+//! claim; the desktop, `acsdesk watch` and `acsdesk act` each run workers, and the one
+//! that does not hold the lease leaves the queue to the one that does (taking over when
+//! that one's lease expires or its process is gone). A send whose answer was lost is
+//! settled no sooner than [`RESEND_GRACE`] after it, so a task GenieACS is still running
+//! is found, never sent again.
 
 use super::evidence::Before;
+use super::lease::{self, Owner};
 use super::translate::{plan, FileInfo, TaskSpec};
 use super::verify::{Verdict, Verification};
 use super::ActionRequest;
@@ -75,6 +84,20 @@ pub const MAX_ATTEMPTS: i64 = 5;
 /// Sent actions followed per round.
 const FOLLOW_UP_BATCH: u32 = 1000;
 
+/// How long after a send whose answer was lost nothing is sent again: GenieACS may still
+/// be running the task (a connection request waits 3 s, a session ends with the task
+/// deleted a moment before the device document records it ran).
+pub const RESEND_GRACE: Duration = Duration::from_secs(20);
+
+/// Whether this worker may send its connection's actions now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lease {
+    /// This worker holds the lease (taken, renewed, or taken over from a dead owner).
+    Held,
+    /// Another process does ("pid 1234 on host"), until the given time (Unix ms).
+    HeldBy { owner: String, until_ms: i64 },
+}
+
 /// The worker of one tenant's queue for one ACS connection.
 #[derive(Clone)]
 pub struct Worker {
@@ -82,6 +105,7 @@ pub struct Worker {
     acs: String,
     client: acsdesk_genieacs::Client,
     clock: Clock,
+    owner: Owner,
 }
 
 impl std::fmt::Debug for Worker {
@@ -89,6 +113,7 @@ impl std::fmt::Debug for Worker {
         f.debug_struct("Worker")
             .field("acs", &self.acs)
             .field("client", &self.client)
+            .field("owner", &self.owner.id())
             .finish()
     }
 }
@@ -135,12 +160,56 @@ impl Worker {
             acs: acs.to_owned(),
             client,
             clock,
+            owner: Owner::this_process(),
         }
+    }
+
+    /// The same worker under another owner (tests standing in for a second process).
+    pub fn with_owner(mut self, owner: Owner) -> Self {
+        self.owner = owner;
+        self
     }
 
     /// The connection this worker serves.
     pub fn acs(&self) -> &str {
         &self.acs
+    }
+
+    /// Takes or renews this connection's lease: held when free, already ours, expired,
+    /// or held by a process of this host that is gone.
+    pub async fn take_lease(&self) -> Result<Lease, WorkerError> {
+        let now = (self.clock)();
+        let terms = self.terms();
+        let Some(holder) = self.store.take_lease(&self.acs, terms, now, None).await? else {
+            return Ok(Lease::Held);
+        };
+        if lease::is_dead(&holder.owner) {
+            let retaken = self
+                .store
+                .take_lease(&self.acs, terms, now, Some(&holder.owner))
+                .await?;
+            if retaken.is_none() {
+                return Ok(Lease::Held);
+            }
+        }
+        Ok(Lease::HeldBy {
+            owner: lease::describe(&holder.owner),
+            until_ms: holder.expires_ms,
+        })
+    }
+
+    /// Gives the lease up (this worker stops sending), so another process takes over
+    /// at once.
+    pub async fn release_lease(&self) -> Result<(), WorkerError> {
+        self.store.release_leases(self.owner.id()).await?;
+        Ok(())
+    }
+
+    fn terms(&self) -> crate::store::leases::LeaseTerms<'_> {
+        crate::store::leases::LeaseTerms {
+            owner: self.owner.id(),
+            ttl_ms: self.owner.ttl_ms(),
+        }
     }
 
     async fn device_doc(&self, id: &str) -> Result<Option<Value>, WorkerError> {
@@ -463,7 +532,10 @@ impl Worker {
         // Intent first, as a claim: from here on a crash is settled by `follow_up`,
         // never by a blind resend, and no other worker sends it too.
         let evidence = serde_json::to_value(&before)?;
-        let claimed = self.store.claim_action(a.id, Some(&evidence), now).await?;
+        let claimed = self
+            .store
+            .claim_action(a.id, Some(&evidence), self.terms(), now)
+            .await?;
         if !claimed {
             return Ok(Outcome::Idle);
         }

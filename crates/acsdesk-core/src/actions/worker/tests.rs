@@ -88,7 +88,12 @@ impl Rig {
         let evidence = serde_json::to_value(&before).unwrap();
         assert!(self
             .store
-            .claim_action(a.id, Some(&evidence), self.sandbox.clock().now_ms())
+            .claim_action(
+                a.id,
+                Some(&evidence),
+                self.worker.terms(),
+                self.sandbox.clock().now_ms()
+            )
             .await
             .unwrap());
     }
@@ -206,8 +211,13 @@ async fn killed_after_intent_before_sending_runs_exactly_once() {
         .await
         .unwrap();
     r.claim(&a).await;
+    // Right after the claim GenieACS may still be running a send: nothing is repeated.
     let outcomes = r.worker.follow_up().await.unwrap();
-    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes, vec![Outcome::Waiting(a.id)]);
+    assert_eq!(r.executed(&id, "reboot").await, 0);
+    r.sandbox.advance(RESEND_GRACE.as_millis() as i64 + 1);
+    r.worker.follow_up().await.unwrap();
+    assert_eq!(r.executed(&id, "reboot").await, 1);
     r.sandbox.advance(10 * 60_000);
     r.worker.follow_up().await.unwrap();
     assert_eq!(
@@ -215,6 +225,61 @@ async fn killed_after_intent_before_sending_runs_exactly_once() {
         ActionStatus::Completed
     );
     assert_eq!(r.executed(&id, "reboot").await, 1);
+}
+
+/// Two processes on one tenant: the one holding the connection's lease sends and
+/// follows; the other does nothing until that lease has expired, then takes over the
+/// claimed action and still reboots the device once.
+#[tokio::test]
+async fn a_second_process_waits_for_the_lease_then_takes_over_exactly_once() {
+    let r = rig().await;
+    let id = r.online_device().await;
+    let other = r
+        .worker
+        .clone()
+        .with_owner(crate::actions::lease::Owner::named(
+            "acsdesk@elsewhere/1/1",
+            crate::actions::lease::LEASE_TTL,
+        ));
+    let a = r.reboot(&id).await;
+    // The first process claims (taking the lease) and "dies" before sending.
+    r.claim(&a).await;
+    assert_eq!(r.worker.take_lease().await.unwrap(), Lease::Held);
+    match other.take_lease().await.unwrap() {
+        Lease::HeldBy { owner, until_ms } => {
+            assert!(owner.starts_with(&format!("pid {} on ", std::process::id())));
+            assert!(until_ms > r.sandbox.clock().now_ms());
+        }
+        Lease::Held => panic!("the lease is the first process's"),
+    }
+    // Long past the resend grace, but within the lease: the other process neither
+    // follows nor sends, nor claims a new action.
+    r.sandbox.advance(60_000);
+    assert!(other.follow_up().await.unwrap().is_empty());
+    let b = r.reboot(&r.online_device().await).await;
+    assert_eq!(other.execute_action(b.id).await.unwrap(), Outcome::Idle);
+    assert_eq!(r.executed(&id, "reboot").await, 0);
+    // The lease expires unrenewed: the other process takes it over, finds neither the
+    // task nor a reboot in GenieACS, sends once and proves it.
+    r.sandbox
+        .advance(crate::actions::lease::LEASE_TTL.as_millis() as i64);
+    assert_eq!(other.take_lease().await.unwrap(), Lease::Held);
+    other.follow_up().await.unwrap();
+    assert_eq!(r.executed(&id, "reboot").await, 1);
+    assert!(
+        r.worker.follow_up().await.unwrap().is_empty(),
+        "no longer the owner"
+    );
+    r.sandbox.advance(10 * 60_000);
+    other.follow_up().await.unwrap();
+    assert_eq!(
+        r.store.action(a.id).await.unwrap().status,
+        ActionStatus::Completed
+    );
+    assert_eq!(r.executed(&id, "reboot").await, 1);
+    // Given up, the lease is free for the first process again.
+    other.release_lease().await.unwrap();
+    assert_eq!(r.worker.take_lease().await.unwrap(), Lease::Held);
 }
 
 /// The worker "dies" after GenieACS ran the task but before the task id was stored:
