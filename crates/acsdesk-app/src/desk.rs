@@ -271,6 +271,7 @@ impl Desk {
                     // and the alert rules read.
                     let health = health_event(&a.name, &open.acs_health(&a.name).await?);
                     acs.push(AcsInfo {
+                        warning: a.cleartext_warning(),
                         health: health.state,
                         health_since_ms: health.since_ms,
                         health_error: health.error,

@@ -37,6 +37,15 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // Output written with `write!` meets the closed pipe as an error: as quiet.
+        Err(err)
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::from(CLOSED_PIPE as u8)
+        }
         Err(err) => {
             eprintln!("acsdesk: {err:#}");
             ExitCode::FAILURE

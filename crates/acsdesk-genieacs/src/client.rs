@@ -520,8 +520,10 @@ impl Client {
         if resp.status().is_success() {
             return Ok(resp);
         }
-        let body = resp.text().await.unwrap_or_default();
-        let excerpt: String = body.chars().take(300).collect();
+        let body = crate::api::bytes(resp, crate::api::ERROR_BODY)
+            .await
+            .unwrap_or_default();
+        let excerpt: String = String::from_utf8_lossy(&body).chars().take(300).collect();
         Err(match status {
             401 | 403 => Error::Auth { status },
             404 => Error::NotFound(if excerpt.is_empty() {

@@ -46,6 +46,15 @@ pub enum Error {
         body: String,
     },
     /// The answer could not be decoded.
+    /// An answer larger than AcsDesk reads for that kind of request (a huge or endless
+    /// body): reading stopped at the limit.
+    #[error("GenieACS's answer ({what}) is larger than {} KiB, the most AcsDesk reads for it", limit / 1024)]
+    TooLarge {
+        /// What was being read ("a device document", "the task list", …).
+        what: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     #[error("malformed answer from GenieACS at {path}: {message}")]
     Decode {
         /// Where in the JSON.
@@ -76,7 +85,7 @@ impl Error {
     pub fn may_have_arrived(&self) -> bool {
         matches!(
             self,
-            Error::Timeout | Error::Interrupted(_) | Error::Decode { .. }
+            Error::Timeout | Error::Interrupted(_) | Error::Decode { .. } | Error::TooLarge { .. }
         ) || matches!(self, Error::Remote { status, .. } if *status >= 500 && *status != 503)
     }
 

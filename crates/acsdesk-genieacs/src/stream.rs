@@ -31,6 +31,9 @@ pub(crate) struct ArraySplitter {
     escaped: bool,
     /// How many elements have been handed out.
     index: usize,
+    /// The largest element read, in bytes, and what an element is (for the error).
+    max_element: usize,
+    what: &'static str,
 }
 
 fn malformed(index: usize, what: &str) -> Error {
@@ -41,8 +44,12 @@ fn malformed(index: usize, what: &str) -> Error {
 }
 
 impl ArraySplitter {
-    pub(crate) fn new() -> Self {
+    /// A splitter refusing elements larger than `max_element` bytes (`what` names them
+    /// in the error).
+    pub(crate) fn new(max_element: usize, what: &'static str) -> Self {
         Self {
+            max_element,
+            what,
             buf: Vec::new(),
             scanned: 0,
             at: At::Start,
@@ -125,8 +132,14 @@ impl ArraySplitter {
             }
             i += 1;
         }
-        // Keep only the unfinished element.
+        // Keep only the unfinished element, if it is not already too large.
         let keep_from = if self.at == At::Element { start } else { i };
+        if self.buf.len() - keep_from > self.max_element {
+            return Err(Error::TooLarge {
+                what: self.what,
+                limit: self.max_element,
+            });
+        }
         self.buf.drain(..keep_from);
         self.scanned = i - keep_from;
         Ok(())
@@ -168,7 +181,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn split_in_chunks(input: &[u8], size: usize) -> Result<Vec<Value>, Error> {
-        let mut s = ArraySplitter::new();
+        let mut s = ArraySplitter::new(usize::MAX, "an element");
         let mut out = Vec::new();
         for chunk in input.chunks(size.max(1)) {
             s.feed(chunk, &mut |v: Value| out.push(v))?;
@@ -232,7 +245,7 @@ mod tests {
         struct Doc {
             _id: String,
         }
-        let mut s = ArraySplitter::new();
+        let mut s = ArraySplitter::new(usize::MAX, "an element");
         let err = s
             .feed(br#"[{"_id":"x"},{"_id":7}]"#, &mut |_: Doc| {})
             .unwrap_err();

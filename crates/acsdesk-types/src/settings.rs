@@ -70,6 +70,10 @@ pub struct AcsInfo {
     /// The last error, when it is not `ok`.
     #[serde(default)]
     pub health_error: Option<String>,
+    /// Why the connection is unsafe as set up (credentials over plain `http://` to
+    /// another machine), when it is.
+    #[serde(default)]
+    pub warning: Option<String>,
 }
 
 /// Request of `start_demo`: start the embedded sandbox and use it as the demo tenant.

@@ -220,6 +220,10 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                                         <strong>{a.name.clone()}</strong>
                                         <span class="muted">{format!(" {} · every {} s · ", a.url, a.interval_s)}</span>
                                         <span class=format!("badge {}", a.health) title=a.health_error.clone().unwrap_or_default()>{a.health.as_str()}</span>
+                                        {a.warning.clone().map(|w| view! {
+                                            <span class="badge degraded" data-testid="acs-cleartext" title=w.clone()>"credentials in clear"</span>
+                                            <span class="muted small" data-testid="acs-warning">{w}</span>
+                                        })}
                                         <button type="button" data-testid="acs-edit" on:click=move |_| {
                                             let t = toggle.clone();
                                             editing.update(|e| *e = if e.as_deref() == Some(t.as_str()) { None } else { Some(t) });

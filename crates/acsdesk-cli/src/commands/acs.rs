@@ -75,6 +75,9 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(app_err)?;
             println!("Added ACS connection \"{}\" ({}).", acs.name, acs.url);
+            if let Some(w) = acs.cleartext_warning() {
+                eprintln!("warning: {w}");
+            }
         }
         AcsCommand::List => {
             for a in tenant.list_acs().await? {
@@ -85,11 +88,15 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                     a.url,
                     a.auth_kind,
                     a.auth_user
+                        .as_ref()
                         .map(|u| format!(" user={u}"))
                         .unwrap_or_default(),
                     a.interval_s,
                     describe_health(&health)
                 );
+                if let Some(w) = a.cleartext_warning() {
+                    println!("  warning: {w}");
+                }
             }
         }
         AcsCommand::Remove { name } => {

@@ -40,7 +40,7 @@ pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
             )?;
             shown += 1;
         }
-        writeln!(out, "\n]")?;
+        writeln!(out, "{}]", if shown == 0 { "" } else { "\n" })?;
         if shown < counts.total {
             eprintln!("{}", cut_note(shown, counts.total));
         }

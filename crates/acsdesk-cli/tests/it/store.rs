@@ -762,6 +762,39 @@ async fn url_credentials_are_refused_and_a_closed_pipe_ends_a_listing_quietly() 
         !err.contains("Hunter2pw"),
         "the password is not repeated: {err}"
     );
+    // Credentials over plain http:// to another machine: added, with a warning, which
+    // the list repeats; to this machine (the sandbox) no warning.
+    let out = env.run_with(
+        &[
+            "acs",
+            "add",
+            "far",
+            "--url",
+            "http://192.0.2.7:7557",
+            "--auth",
+            "basic",
+            "--user",
+            "noc",
+        ],
+        "correct horse",
+        Some("pw-in-clear\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: the credentials travel in clear over http:// to 192.0.2.7"),
+        "{err}"
+    );
+    let list = env.ok(&["acs", "list"]);
+    assert!(
+        list.contains("warning: the credentials travel in clear"),
+        "{list}"
+    );
+    env.ok(&["acs", "remove", "far"]);
     env.ok(&["acs", "add", "main", "--url", &url]);
     env.ok(&["sync"]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_acsdesk"))

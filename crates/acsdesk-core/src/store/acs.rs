@@ -63,6 +63,34 @@ impl std::fmt::Debug for NewAcs {
     }
 }
 
+impl AcsConnection {
+    /// The warning a connection deserves when its credentials would travel in clear:
+    /// plain `http://`, a password or token, and a host that is not this machine.
+    pub fn cleartext_warning(&self) -> Option<String> {
+        cleartext_warning(&self.url, &self.auth_kind)
+    }
+}
+
+/// See [`AcsConnection::cleartext_warning`].
+pub fn cleartext_warning(url: &str, auth_kind: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url.trim()).ok()?;
+    if url.scheme() != "http" || auth_kind == "none" {
+        return None;
+    }
+    let host = url.host_str()?;
+    let local = match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    };
+    (!local).then(|| {
+        format!(
+            "the credentials travel in clear over http:// to {}: use https:// (with the system's \
+             roots, a CA file or a pinned certificate)",
+            host
+        )
+    })
+}
+
 fn row_to_acs(r: &sqlx::sqlite::SqliteRow) -> AcsConnection {
     AcsConnection {
         id: r.get("id"),

@@ -2113,3 +2113,32 @@ async fn a_read_then_write_transaction_waits_its_turn_instead_of_failing() {
         .expect("the other writer waited and wrote");
     assert_eq!(t.setting("meanwhile").await.unwrap().as_deref(), Some("1"));
 }
+
+#[test]
+fn credentials_over_plain_http_to_another_machine_are_warned_about() {
+    use super::acs::cleartext_warning;
+    let w = cleartext_warning("http://acs.example.net:7557", "basic").unwrap();
+    assert!(
+        w.contains("in clear") && w.contains("acs.example.net") && w.contains("https://"),
+        "{w}"
+    );
+    assert!(cleartext_warning("http://10.0.0.5:7557/", "token").is_some());
+    assert!(cleartext_warning("http://[2001:db8::1]:7557", "basic").is_some());
+    // No credentials, TLS, or this machine: nothing travels in clear elsewhere.
+    assert_eq!(
+        cleartext_warning("http://acs.example.net:7557", "none"),
+        None
+    );
+    assert_eq!(
+        cleartext_warning("https://acs.example.net:7557", "basic"),
+        None
+    );
+    for local in [
+        "http://127.0.0.1:7557",
+        "http://localhost:7557",
+        "http://[::1]:7557",
+        "http://LOCALHOST",
+    ] {
+        assert_eq!(cleartext_warning(local, "basic"), None, "{local}");
+    }
+}

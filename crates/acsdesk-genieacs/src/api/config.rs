@@ -45,6 +45,7 @@ impl<'c> ConfigHandler<'c> {
             self.client
                 .send(self.client.http().get(self.client.url(self.kind.path())))
                 .await?,
+            super::LIST,
         )
         .await
     }
@@ -58,7 +59,7 @@ impl<'c> ConfigHandler<'c> {
             .http()
             .get(self.client.url(self.kind.path()))
             .query(&[("query", query)]);
-        let found: Vec<Value> = super::list(self.client.send(req).await?).await?;
+        let found: Vec<Value> = super::list(self.client.send(req).await?, super::LIST).await?;
         Ok(found
             .into_iter()
             .find(|v| v.get("_id").and_then(Value::as_str) == Some(name)))

@@ -158,7 +158,7 @@ impl DevicesQuery<'_> {
             .get(self.client.url("devices"))
             .query(&self.params());
         let resp = self.client.send(req).await?;
-        super::each(resp, each).await
+        super::each(resp, super::DEVICE_DOCUMENT, each).await
     }
 
     /// How many devices match (the `total` header of a `HEAD`), ignoring skip/limit.

@@ -48,7 +48,7 @@ impl<'c> FaultsHandler<'c> {
     /// Faults matching a filter (`Filter::all().device(&id)`, `.code("cwmp.9000")`).
     pub async fn list(&self, filter: Filter) -> Result<Vec<Fault>, Error> {
         let req = filter.apply(self.client.http().get(self.client.url("faults")));
-        super::list(self.client.send(req).await?).await
+        super::list(self.client.send(req).await?, super::LIST).await
     }
 
     /// Deletes a fault (and the task it belongs to).

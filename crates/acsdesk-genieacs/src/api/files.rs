@@ -58,6 +58,7 @@ impl<'c> FilesHandler<'c> {
             self.client
                 .send(self.client.http().get(self.client.url("files")))
                 .await?,
+            super::LIST,
         )
         .await
     }
@@ -71,7 +72,7 @@ impl<'c> FilesHandler<'c> {
             .http()
             .get(self.client.url("files"))
             .query(&[("query", query)]);
-        super::list(self.client.send(req).await?).await
+        super::list(self.client.send(req).await?, super::LIST).await
     }
 
     /// One file by name, or `None`.
@@ -82,7 +83,7 @@ impl<'c> FilesHandler<'c> {
             .http()
             .get(self.client.url("files"))
             .query(&[("query", query)]);
-        let found: Vec<FileInfo> = super::list(self.client.send(req).await?).await?;
+        let found: Vec<FileInfo> = super::list(self.client.send(req).await?, super::LIST).await?;
         Ok(found.into_iter().find(|f| f.name == name))
     }
 

@@ -567,7 +567,7 @@ impl<'c> TasksHandler<'c> {
     /// Tasks waiting (or faulted) in GenieACS.
     pub async fn list(&self, filter: Filter) -> Result<Vec<Value>, Error> {
         let req = filter.apply(self.client.http().get(self.client.url("tasks")));
-        super::list(self.client.send(req).await?).await
+        super::list(self.client.send(req).await?, super::LIST).await
     }
 
     /// Deletes a task (`NotFound` when it no longer exists).
@@ -657,7 +657,7 @@ impl CreateTask<'_> {
         };
         let status = resp.status().as_u16();
         let reason = reason_phrase(&resp);
-        let task: Value = super::json(resp).await?;
+        let task: Value = super::json(resp, super::TASK).await?;
         Ok(match (status, reason.as_str()) {
             (202, "Task faulted") => {
                 let fault = match task.get("_id").and_then(Value::as_str) {

@@ -288,3 +288,78 @@ async fn the_concurrency_cap_holds_across_clones() {
         "never more than 2 requests at once across clones"
     );
 }
+
+/// A server streaming `head`, then `filler` forever (chunked), never ending the body.
+async fn endless(head: &'static [u8], filler: &'static [u8]) -> String {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0_u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s
+                    .write_all(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+                    .await;
+                let chunk = |b: &[u8]| {
+                    let mut c = format!("{:x}\r\n", b.len()).into_bytes();
+                    c.extend_from_slice(b);
+                    c.extend_from_slice(b"\r\n");
+                    c
+                };
+                let _ = s.write_all(&chunk(head)).await;
+                let filler = chunk(&filler.repeat(4096));
+                while s.write_all(&filler).await.is_ok() {}
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn huge_and_endless_answers_stop_at_a_limit_named_in_the_error() {
+    // One endless device document: the page reader holds at most one document's limit.
+    let url = endless(b"[{\"_id\":\"x\",\"junk\":\"", b"aaaaaaaaaaaaaaaa").await;
+    let c = Client::builder(url).build().unwrap();
+    let err = c.devices().query(Query::all()).send().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::TooLarge {
+                what: "a device document",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("32768 KiB"), "{err}");
+    // An endless list of small faults: the list's limit, not memory, ends it.
+    let url = endless(
+        b"[{\"_id\":\"d:default\",\"device\":\"d\",\"channel\":\"default\",\"code\":\"x\",\"message\":\"m\",\"detail\":null,\"retries\":0,\"timestamp\":\"2026-01-01T00:00:00Z\"}",
+        b",{\"_id\":\"d:default\",\"device\":\"d\",\"channel\":\"default\",\"code\":\"x\",\"message\":\"m\",\"detail\":null,\"retries\":0,\"timestamp\":\"2026-01-01T00:00:00Z\"}",
+    )
+    .await;
+    let c = Client::builder(url).build().unwrap();
+    let err = c
+        .faults()
+        .list(acsdesk_genieacs::api::tasks::Filter::all())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::TooLarge { .. }), "{err}");
+    // A declared length beyond the limit is refused before a byte of the body is read.
+    let url = raw(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 999999999999\r\n\r\n[",
+        Duration::ZERO,
+        false,
+    )
+    .await;
+    let c = Client::builder(url).build().unwrap();
+    let err = c
+        .tasks()
+        .list(acsdesk_genieacs::api::tasks::Filter::all())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::TooLarge { .. }), "{err}");
+    // GenieACS may have acted on a request whose answer was cut off.
+    assert!(err.may_have_arrived() && !err.is_transient());
+}
