@@ -123,6 +123,42 @@ pub async fn close_all() {
     }
 }
 
+/// "file is not a database" (what SQLCipher says of a wrong key) as [`StoreError::WrongKey`].
+fn wrong_key_or(e: sqlx::Error, tenant: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.message().contains("file is not a database") => {
+            StoreError::WrongKey(format!("tenant \"{tenant}\""))
+        }
+        _ => StoreError::from(e),
+    }
+}
+
+/// Tries `key` on a read-only connection first, with no journal mode asked: a wrong key
+/// is refused before any connection that could write opens, so it neither replays a log
+/// a crash left into the file nor removes it (closing a read-write connection may
+/// checkpoint, whatever its key). Only a wrong key is an error here; anything else this
+/// connection cannot do is left to the real open.
+async fn verify_key(path: &Path, name: &str, key: &DbKey) -> Result<(), StoreError> {
+    use sqlx::{ConnectOptions, Connection};
+    let options = SqliteConnectOptions::from_str("sqlite://")
+        .map_err(StoreError::from)?
+        .filename(path)
+        .read_only(true)
+        .pragma("key", key.pragma());
+    let read = match options.connect().await {
+        Ok(mut conn) => {
+            let read = conn.execute("SELECT count(*) FROM sqlite_master").await;
+            let _ = conn.close().await;
+            read.map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match read.map_err(|e| wrong_key_or(e, name)) {
+        Err(wrong @ StoreError::WrongKey(_)) => Err(wrong),
+        _ => Ok(()),
+    }
+}
+
 static APP_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/app");
 static TENANT_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/tenant");
 
@@ -500,6 +536,9 @@ impl TenantStore {
                 path.display()
             )));
         }
+        if !create {
+            verify_key(path, name, key).await?;
+        }
         let options = SqliteConnectOptions::from_str("sqlite://")
             .map_err(StoreError::from)?
             .filename(path)
@@ -530,12 +569,7 @@ impl TenantStore {
             })
             .connect_with(options)
             .await
-            .map_err(|e| match &e {
-                sqlx::Error::Database(db) if db.message().contains("file is not a database") => {
-                    StoreError::WrongKey(format!("tenant \"{label}\""))
-                }
-                _ => StoreError::from(e),
-            })?;
+            .map_err(|e| wrong_key_or(e, &label))?;
         remember(&pool);
         TENANT_MIGRATIONS.run(&pool).await?;
         Ok(Self {

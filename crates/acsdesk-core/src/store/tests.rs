@@ -2142,3 +2142,50 @@ fn credentials_over_plain_http_to_another_machine_are_warned_about() {
         assert_eq!(cleartext_warning(local, "basic"), None, "{local}");
     }
 }
+
+/// A crash left a write-ahead log beside the tenant: a wrong key neither replays it into
+/// the database file nor removes it (several tries, since the checkpoint SQLite makes on
+/// closing depends on timing); the right key then finds the logged write.
+#[tokio::test]
+async fn a_wrong_key_leaves_a_crashed_tenant_s_log_and_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("right one".into()), NOW)
+        .await
+        .unwrap();
+    let tenants = dir.path().join("tenants");
+    let file = std::fs::read_dir(&tenants)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "db"))
+        .unwrap();
+    let wal = file.with_extension("db-wal");
+    t.set_setting("crash_test", "logged").await.unwrap();
+    // The files as a crash would leave them: the write only in the log.
+    let (db_then, wal_then) = (std::fs::read(&file).unwrap(), std::fs::read(&wal).unwrap());
+    assert!(!wal_then.is_empty());
+    t.close().await;
+    for _ in 0..6 {
+        std::fs::write(&file, &db_then).unwrap();
+        std::fs::write(&wal, &wal_then).unwrap();
+        let _ = std::fs::remove_file(file.with_extension("db-shm"));
+        match ws.open_tenant("Acme", Some("wrong one")).await {
+            Err(StoreError::WrongKey(_)) => {}
+            other => panic!("expected WrongKey, got {other:?}"),
+        }
+        assert!(
+            std::fs::read(&file).unwrap() == db_then,
+            "the database file is untouched"
+        );
+        assert!(
+            std::fs::read(&wal).is_ok_and(|w| w == wal_then),
+            "the log is neither replayed nor removed"
+        );
+    }
+    let t = ws.open_tenant("Acme", Some("right one")).await.unwrap();
+    assert_eq!(
+        t.setting("crash_test").await.unwrap().as_deref(),
+        Some("logged")
+    );
+}
