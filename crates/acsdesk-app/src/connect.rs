@@ -3,6 +3,7 @@
 //! connection test with its verdict.
 
 use crate::Desk;
+use acsdesk_core::store::acs::same_endpoint;
 use acsdesk_core::store::TenantStore;
 use acsdesk_types::settings::{AcsTestReport, AuthKind, TestAcsRequest};
 use acsdesk_types::{ErrorCode, IpcError};
@@ -93,13 +94,20 @@ impl Desk {
             Some(saved) => {
                 let tenant = self.tenant().await?;
                 // An unknown name is an error, not "no secret".
-                tenant.acs(saved).await?;
+                let conn = tenant.acs(saved).await?;
                 let secret = match &request.secret {
                     Some(s) => Some(s.clone()),
-                    None if request.auth != AuthKind::None => {
+                    None if request.auth == AuthKind::None => None,
+                    None if same_endpoint(&conn.url, &request.url) => {
                         tenant.reveal_acs_secret(saved).await?
                     }
-                    None => None,
+                    // Never sent to another address than the one it was saved for.
+                    None => {
+                        return Ok(AcsTestReport {
+                            problem: Some(crate::manage::SECRET_FOR_NEW_ADDRESS.into()),
+                            ..AcsTestReport::default()
+                        })
+                    }
                 };
                 (secret, saved_tls(&tenant, saved).await?)
             }

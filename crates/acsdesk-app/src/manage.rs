@@ -7,10 +7,14 @@ use crate::{Desk, Services, DEMO_TENANT};
 use acsdesk_core::store::acs::{AcsConnection, NewAcs};
 use acsdesk_core::store::StoreError;
 use acsdesk_types::settings::{
-    AddAcsRequest, CreateTenantRequest, RemoveAcsRequest, RemoveTenantRequest, UpdateAcsRequest,
+    AddAcsRequest, AuthKind, CreateTenantRequest, RemoveAcsRequest, RemoveTenantRequest,
+    UpdateAcsRequest,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 use std::sync::Arc;
+
+/// Why a saved password or token is not used for an edited address.
+pub(crate) const SECRET_FOR_NEW_ADDRESS: &str = "url: the address changed, so type the password or token again (a saved secret is only sent to the address it was saved for)";
 
 impl Desk {
     /// Removes a connection of the current tenant, with what was synced from it.
@@ -147,6 +151,13 @@ impl Desk {
     pub async fn update_acs(self: &Arc<Self>, request: UpdateAcsRequest) -> Result<(), IpcError> {
         let tenant = self.tenant().await?;
         let existing = tenant.acs(&request.name).await?;
+        let secret = request.secret.filter(|s| !s.is_empty());
+        if request.auth != AuthKind::None
+            && secret.is_none()
+            && !acsdesk_core::store::acs::same_endpoint(&existing.url, &request.url)
+        {
+            return Err(IpcError::new(ErrorCode::Invalid, SECRET_FOR_NEW_ADDRESS));
+        }
         tenant
             .update_acs(
                 &request.name,
@@ -155,7 +166,7 @@ impl Desk {
                     url: request.url,
                     auth_kind: crate::connect::auth_name(request.auth).into(),
                     auth_user: request.user.filter(|u| !u.trim().is_empty()),
-                    auth_secret: request.secret.filter(|s| !s.is_empty()),
+                    auth_secret: secret,
                     cwmp_url: existing.cwmp_url,
                     rate_per_s: existing.rate_per_s,
                     interval_s: i64::from(request.interval_s),
@@ -236,11 +247,64 @@ mod tests {
             tenant.reveal_acs_secret("main").await.unwrap().as_deref(),
             Some("s3cret-pw")
         );
+        // The saved secret goes only to the address it was saved for: a new address
+        // needs it typed again — to be saved, or to be tested.
+        let elsewhere = "http://127.0.0.1:9";
+        let bad = desk
+            .update_acs(edit(AuthKind::Basic, None, elsewhere, 45))
+            .await
+            .unwrap_err();
+        assert!(
+            bad.message.contains("type the password or token again"),
+            "{bad}"
+        );
+        assert_eq!(
+            tenant.acs("main").await.unwrap().url,
+            sandbox.url().trim_end_matches('/')
+        );
+        let test = |url: &str, secret: Option<&str>| acsdesk_types::settings::TestAcsRequest {
+            url: url.into(),
+            auth: AuthKind::Basic,
+            user: Some("noc".into()),
+            secret: secret.map(str::to_owned),
+            saved: Some("main".into()),
+        };
+        let report = desk.test_acs(test(elsewhere, None)).await.unwrap();
+        assert!(
+            !report.reachable
+                && report
+                    .problem
+                    .as_deref()
+                    .is_some_and(|p| p.contains("type the password")),
+            "nothing was sent: {report:?}"
+        );
+        let report = desk
+            .test_acs(test(elsewhere, Some("typed-pw")))
+            .await
+            .unwrap();
+        assert!(
+            report
+                .problem
+                .as_deref()
+                .is_some_and(|p| p.contains("Cannot connect")),
+            "{report:?}"
+        );
+        let report = desk
+            .test_acs(test(&format!("{}/", sandbox.url()), None))
+            .await
+            .unwrap();
+        assert!(
+            report.nbi,
+            "the same address with the saved secret: {report:?}"
+        );
         let bad = desk
             .update_acs(edit(AuthKind::Basic, None, "ftp://nowhere", 45))
             .await
             .unwrap_err();
-        assert!(bad.message.contains("http"), "{bad}");
+        assert!(
+            bad.message.contains("http") || bad.message.contains("type the password"),
+            "{bad}"
+        );
         assert!(!bad.message.contains("s3cret"));
         let bad = desk
             .update_acs(edit(AuthKind::Basic, None, &sandbox.url(), 2))

@@ -71,6 +71,22 @@ impl AcsConnection {
     }
 }
 
+/// Whether two NBI URLs name the same endpoint (scheme, host, port and path, a trailing
+/// `/` aside): a saved password or token is only ever sent to the endpoint it was saved
+/// for.
+pub fn same_endpoint(a: &str, b: &str) -> bool {
+    match (reqwest::Url::parse(a.trim()), reqwest::Url::parse(b.trim())) {
+        (Ok(a), Ok(b)) => {
+            a.scheme() == b.scheme()
+                && a.host_str().map(str::to_ascii_lowercase)
+                    == b.host_str().map(str::to_ascii_lowercase)
+                && a.port_or_known_default() == b.port_or_known_default()
+                && a.path().trim_end_matches('/') == b.path().trim_end_matches('/')
+        }
+        _ => false,
+    }
+}
+
 /// See [`AcsConnection::cleartext_warning`].
 pub fn cleartext_warning(url: &str, auth_kind: &str) -> Option<String> {
     let url = reqwest::Url::parse(url.trim()).ok()?;
