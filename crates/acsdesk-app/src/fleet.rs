@@ -47,10 +47,15 @@ impl Services {
             .parameters(prefix.as_deref().unwrap_or(""))
             .into_iter()
             .map(|p| ParameterInfo {
-                value: match p.value {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                },
+                // A router that reads a password back in clear: not shown here either.
+                value: acsdesk_core::normalize::registry::shown(
+                    &p.path,
+                    &match p.value {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    },
+                )
+                .to_owned(),
                 path: p.path,
                 xsd_type: p.xsd.map(str::to_owned),
                 writable: p.writable,

@@ -282,6 +282,43 @@ pub mod objects {
     ];
 }
 
+/// What makes a parameter secret, matched without case against its last segment: the
+/// PPPoE and connection-request passwords, WiFi passphrases and pre-shared keys (TR-098
+/// `KeyPassphrase`, `PreSharedKey.1.PreSharedKey`, `WEPKey.1.WEPKey`; TR-181
+/// `Security.KeyPassphrase`, `SAEPassphrase`, `RadiusSecret`), and any vendor leaf named
+/// like them. Their values are never shown, logged, exported or read back.
+pub const SECRET_LEAF_WORDS: &[&str] = &[
+    "password",
+    "passphrase",
+    "presharedkey",
+    "wepkey",
+    "secret",
+    "psk",
+];
+
+/// Whether the parameter at `path` holds a secret (see [`SECRET_LEAF_WORDS`]).
+pub fn is_secret(path: &str) -> bool {
+    let leaf = path
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    SECRET_LEAF_WORDS.iter().any(|w| leaf.contains(w))
+}
+
+/// How a secret value is shown wherever values are shown.
+pub const HIDDEN: &str = "(hidden)";
+
+/// `value` as it may be shown for the parameter at `path`: [`HIDDEN`] for a secret
+/// that holds anything.
+pub fn shown<'a>(path: &str, value: &'a str) -> &'a str {
+    if is_secret(path) && !value.is_empty() {
+        HIDDEN
+    } else {
+        value
+    }
+}
+
 /// Top-level attributes of a GenieACS device document that normalisation reads.
 pub const DOCUMENT_ATTRIBUTES: &[&str] = &[
     "_id",

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 pub use acsdesk_types::BandChoice;
 
-/// A value for `set_parameters`, with its xsd type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A value for `set_parameters`, with its xsd type. Its `Debug` hides a secret's value.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParamValue {
     /// Full parameter path.
     pub path: String,
@@ -16,6 +16,19 @@ pub struct ParamValue {
     /// `xsd:string`, `xsd:boolean`, `xsd:int`, `xsd:unsignedInt` or `xsd:dateTime`;
     /// `None` takes the type the device declares.
     pub xsd_type: Option<String>,
+}
+
+impl std::fmt::Debug for ParamValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParamValue")
+            .field("path", &self.path)
+            .field(
+                "value",
+                &acsdesk_normalize::registry::shown(&self.path, &self.value),
+            )
+            .field("xsd_type", &self.xsd_type)
+            .finish()
+    }
 }
 
 /// An action on one device, with validated inputs.

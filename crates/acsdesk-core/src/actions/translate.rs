@@ -239,18 +239,10 @@ fn read_back_or_fault_free(expect: Vec<(String, Value)>) -> Verification {
     }
 }
 
-/// Passwords and keys: devices hide them, so they are never verified by read-back.
+/// Passwords and keys (the registry's secrets): devices hide them, so they are never
+/// verified by read-back.
 fn is_secret_path(path: &str) -> bool {
-    let leaf = path.rsplit('.').next().unwrap_or_default();
-    [
-        "Password",
-        "KeyPassphrase",
-        "PreSharedKey",
-        "WEPKey",
-        "Passphrase",
-    ]
-    .iter()
-    .any(|s| leaf.contains(s))
+    acsdesk_normalize::registry::is_secret(path)
 }
 
 /// The main network of each chosen band: the first (lowest instance) on that band.
@@ -362,9 +354,17 @@ fn typed_value(doc: &Value, v: &ParamValue) -> Result<ParameterValue, PlanError>
         .unwrap_or_else(|| "xsd:string".to_owned());
     let xsd = Xsd::parse(&name)
         .ok_or_else(|| refuse("parameter", format!("{}: unknown type {name}", v.path)))?;
-    let value = xsd
-        .coerce(&v.value)
-        .map_err(|why| refuse("parameter", format!("{}: {why}", v.path)))?;
+    let value = xsd.coerce(&v.value).map_err(|why| {
+        if is_secret_path(&v.path) {
+            // The reason quotes the value: not for a secret.
+            refuse(
+                "parameter",
+                format!("{}: the value is not a valid {name}", v.path),
+            )
+        } else {
+            refuse("parameter", format!("{}: {why}", v.path))
+        }
+    })?;
     ParameterValue::new(v.path.clone(), value, xsd).map_err(|e| refuse("parameter", e.to_string()))
 }
 
@@ -601,6 +601,71 @@ mod tests {
             serde_json::to_value(plan(&ActionRequest::Refresh, &d, &doc, None).unwrap().task)
                 .unwrap(),
             json!({"name": "refreshObject", "objectName": "Device"})
+        );
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn doc() -> Value {
+        let text =
+            std::fs::read_to_string(acsdesk_captures::fixtures_dir().join("devices-all.json"))
+                .unwrap();
+        let docs: Vec<Value> = serde_json::from_str(&text).unwrap();
+        docs.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn secrets_are_known_by_the_registry_whatever_their_case_and_never_echoed() {
+        use acsdesk_normalize::registry::{is_secret, shown};
+        for secret in [
+            "InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANPPPConnection.1.Password",
+            "InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.PreSharedKey.1.KeyPassphrase",
+            "InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.WEPKey.1.WEPKey",
+            "Device.WiFi.AccessPoint.1.Security.SAEPassphrase",
+            "Device.WiFi.AccessPoint.1.Security.RadiusSecret",
+            "Device.ManagementServer.ConnectionRequestPassword",
+            "InternetGatewayDevice.X_HW_Vendor.x_admin_password",
+        ] {
+            assert!(is_secret(secret), "{secret}");
+            assert_eq!(shown(secret, "hunter2"), "(hidden)");
+        }
+        for plain in [
+            "InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANPPPConnection.1.Username",
+            "Device.WiFi.SSID.1.SSID",
+            "Device.ManagementServer.PeriodicInformInterval",
+        ] {
+            assert!(!is_secret(plain), "{plain}");
+            assert_eq!(shown(plain, "x"), "x");
+        }
+        // A set of a secret: never read back, never in Debug, never in an error.
+        let doc = doc();
+        let device = normalize(&doc).unwrap();
+        let path = "InternetGatewayDevice.ManagementServer.ConnectionRequestPassword";
+        let ok = ActionRequest::SetParameters {
+            values: vec![ParamValue {
+                path: path.into(),
+                value: "hunter2-secret".into(),
+                xsd_type: None,
+            }],
+        };
+        let p = plan(&ok, &device, &doc, None).unwrap();
+        assert_eq!(p.verify, Verification::FaultFree);
+        assert!(!format!("{ok:?}").contains("hunter2"), "{ok:?}");
+        let bad = ActionRequest::SetParameters {
+            values: vec![ParamValue {
+                path: path.into(),
+                value: "hunter2-secret".into(),
+                xsd_type: Some("xsd:boolean".into()),
+            }],
+        };
+        let err = plan(&bad, &device, &doc, None).unwrap_err().to_string();
+        assert!(
+            err.contains("not a valid xsd:boolean") && !err.contains("hunter2"),
+            "{err}"
         );
     }
 }

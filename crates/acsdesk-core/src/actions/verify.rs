@@ -95,6 +95,11 @@ impl Verification {
                         .and_then(|n| n.get("_value"));
                     match got {
                         Some(v) if same_value(v, want) => {}
+                        Some(_) if acsdesk_normalize::registry::is_secret(path) => {
+                            return Verdict::Failed(format!(
+                                "{path} reads back another value than the one set (a secret: not shown)"
+                            ))
+                        }
                         Some(v) => {
                             return Verdict::Failed(format!(
                                 "{path} reads back {v} instead of {want}"
