@@ -22,9 +22,10 @@ use acsdesk_types::provisioning::{
     RouterProvisioning, RouterProvisioningRequest,
 };
 use acsdesk_types::settings::{
-    AcsTestReport, AddAcsRequest, CreateTenantRequest, RemoveAcsRequest, RemoveTenantRequest,
-    StartDemoRequest, SwitchTenantRequest, TenantSettingsRequest, TestAcsRequest,
-    UnlockTenantRequest, UpdateAcsRequest, UpdateSettingsRequest, WorkspaceState,
+    AcsTestReport, AddAcsRequest, BackupFile, BackupReport, BackupTenantRequest,
+    CreateTenantRequest, ListBackupsRequest, RemoveAcsRequest, RemoveTenantRequest,
+    RestoreBackupRequest, StartDemoRequest, SwitchTenantRequest, TenantSettingsRequest,
+    TestAcsRequest, UnlockTenantRequest, UpdateAcsRequest, UpdateSettingsRequest, WorkspaceState,
     WorkspaceStateRequest,
 };
 use acsdesk_types::subscribers::{
@@ -365,6 +366,35 @@ pub(crate) async fn remove_tenant(
     request: RemoveTenantRequest,
 ) -> Result<(), IpcError> {
     desk.remove_tenant(request).await
+}
+
+/// `backup_tenant`: a checked, still-encrypted copy of the tenant in use.
+#[tauri::command]
+pub(crate) async fn backup_tenant(
+    desk: DeskState<'_>,
+    request: BackupTenantRequest,
+) -> Result<BackupReport, IpcError> {
+    let BackupTenantRequest {} = request;
+    desk.backup_tenant().await
+}
+
+/// `list_backups`: the backup folder's files, newest first.
+#[tauri::command]
+pub(crate) async fn list_backups(
+    desk: DeskState<'_>,
+    request: ListBackupsRequest,
+) -> Result<Vec<BackupFile>, IpcError> {
+    let ListBackupsRequest {} = request;
+    desk.list_backups().await
+}
+
+/// `restore_backup`: the tenant in use's data replaced by a checked backup.
+#[tauri::command]
+pub(crate) async fn restore_backup(
+    desk: DeskState<'_>,
+    request: RestoreBackupRequest,
+) -> Result<BackupReport, IpcError> {
+    desk.restore_backup(request).await
 }
 
 /// `list_maintenance`: maintenance windows open or to come.

@@ -375,6 +375,35 @@ pub(crate) async fn remove_tenant(name: String) -> Result<(), IpcError> {
     .await
 }
 
+/// Backs up the tenant in use.
+pub(crate) async fn backup_tenant() -> Result<acsdesk_types::settings::BackupReport, IpcError> {
+    invoke(
+        commands::BACKUP_TENANT,
+        &acsdesk_types::settings::BackupTenantRequest {},
+    )
+    .await
+}
+
+/// The backup folder's files, newest first.
+pub(crate) async fn list_backups() -> Result<Vec<acsdesk_types::settings::BackupFile>, IpcError> {
+    invoke(
+        commands::LIST_BACKUPS,
+        &acsdesk_types::settings::ListBackupsRequest {},
+    )
+    .await
+}
+
+/// Replaces the tenant in use's data with a backup.
+pub(crate) async fn restore_backup(
+    path: String,
+) -> Result<acsdesk_types::settings::BackupReport, IpcError> {
+    invoke(
+        commands::RESTORE_BACKUP,
+        &acsdesk_types::settings::RestoreBackupRequest { path },
+    )
+    .await
+}
+
 /// Maintenance windows open or to come.
 pub(crate) async fn list_maintenance(
 ) -> Result<Vec<acsdesk_types::alerts::MaintenanceInfo>, IpcError> {

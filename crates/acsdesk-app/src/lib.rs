@@ -8,6 +8,7 @@
 pub mod actions;
 mod alerts;
 mod background;
+pub mod backups;
 mod bulk;
 pub mod connect;
 mod demo;

@@ -563,6 +563,29 @@ pub(crate) enum TenantCommand {
         #[arg(long)]
         keyring: bool,
     },
+    /// Write a consistent copy of the tenant (--tenant, or the one in use), still
+    /// encrypted under its key, while AcsDesk may be running; checked before it is kept.
+    Backup {
+        /// Where (default: backups/<tenant>-<time>.db in the data directory). An existing
+        /// file is never replaced.
+        file: Option<PathBuf>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the tenant's data with a backup, after checking the backup (it opens with
+    /// the tenant's key, is intact, has a schema this AcsDesk knows). Changes made since
+    /// the backup are lost. Stop the desktop and `acsdesk watch` on this tenant first.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `acsdesk subscriber …`

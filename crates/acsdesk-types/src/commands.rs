@@ -112,6 +112,15 @@ pub const CREATE_TENANT: &str = "create_tenant";
 /// `remove_tenant`: [`crate::settings::RemoveTenantRequest`] → `()`.
 pub const REMOVE_TENANT: &str = "remove_tenant";
 
+/// `backup_tenant`: [`crate::settings::BackupTenantRequest`] → [`crate::settings::BackupReport`].
+pub const BACKUP_TENANT: &str = "backup_tenant";
+
+/// `list_backups`: [`crate::settings::ListBackupsRequest`] → `Vec<`[`crate::settings::BackupFile`]`>`.
+pub const LIST_BACKUPS: &str = "list_backups";
+
+/// `restore_backup`: [`crate::settings::RestoreBackupRequest`] → [`crate::settings::BackupReport`].
+pub const RESTORE_BACKUP: &str = "restore_backup";
+
 /// `list_maintenance`: [`crate::alerts::ListMaintenanceRequest`] → `Vec<`[`crate::alerts::MaintenanceInfo`]`>`.
 pub const LIST_MAINTENANCE: &str = "list_maintenance";
 
@@ -181,4 +190,7 @@ pub const ALL: &[&str] = &[
     PROVISION,
     ROUTER_PROVISIONING,
     EXPORT_SUBSCRIBERS,
+    BACKUP_TENANT,
+    LIST_BACKUPS,
+    RESTORE_BACKUP,
 ];

@@ -498,3 +498,46 @@ mod tests {
             .contains("alerts"));
     }
 }
+
+/// Request of `backup_tenant`: back up the tenant in use to the backup folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupTenantRequest {}
+
+/// Request of `list_backups`: the backup folder's files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListBackupsRequest {}
+
+/// Request of `restore_backup`: replace the tenant in use's data with a backup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreBackupRequest {
+    /// The backup file (as [`BackupFile::path`] gives it).
+    pub path: String,
+}
+
+/// A file in the backup folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupFile {
+    /// Where it is.
+    pub path: String,
+    /// Its file name.
+    pub name: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// When it was written (Unix ms).
+    pub modified_ms: i64,
+}
+
+/// What a backup or a restore did: the file, checked, and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupReport {
+    /// The tenant.
+    pub tenant: String,
+    /// The backup file.
+    pub path: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Devices in it.
+    pub devices: u64,
+    /// Subscribers in it.
+    pub subscribers: u64,
+}

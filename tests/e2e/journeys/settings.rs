@@ -1,7 +1,8 @@
 //! Settings in sections with a side index, each saved on its own: monitoring (refused
 //! with the field named, saved, shown again), alert rules, a maintenance window over
 //! the demo ACS, and an alert channel saved without showing its secrets and tested
-//! against a local receiver. The alert centre lists what the demo raised.
+//! against a local receiver. The alert centre lists what the demo raised. The tenant is
+//! backed up while in use, and restored from that backup after a confirmation.
 
 use super::{shows_value, Form};
 use acsdesk_tests::desktop::Desktop;
@@ -17,7 +18,8 @@ async fn settings_sections_rules_maintenance_and_channels() -> anyhow::Result<()
         sections(desktop).await?;
         monitoring_and_rules(desktop).await?;
         maintenance(desktop).await?;
-        channel(desktop).await
+        channel(desktop).await?;
+        backups(desktop).await
     })
     .await
 }
@@ -254,5 +256,58 @@ async fn no_sideways_scroll(desktop: &Desktop) -> anyhow::Result<()> {
         )
         .await?;
     ensure!(wide.is_empty(), "wider than the window: {wide:?}");
+    Ok(())
+}
+
+/// Back up now, see the file listed, restore it after the confirmation.
+async fn backups(desktop: &Desktop) -> anyhow::Result<()> {
+    desktop.click("[data-testid=nav-settings]").await?;
+    desktop.click("[data-testid=backup-now]").await?;
+    let said = desktop
+        .wait_text(
+            "[data-testid=backup-status]",
+            Duration::from_secs(60),
+            |t| !t.is_empty(),
+        )
+        .await
+        .context("the backup says how it went")?;
+    ensure!(
+        said.starts_with("Backed up to") && said.contains("/backups/") && said.contains(" devices"),
+        "{said}"
+    );
+    let list = desktop
+        .wait_text("[data-testid=backup-list]", Duration::from_secs(10), |t| {
+            t.contains(".db")
+        })
+        .await
+        .context("the backup is listed")?;
+    ensure!(list.contains("MB"), "{list}");
+    desktop.screenshot("backups").await?;
+    desktop.click("[data-testid=backup-restore]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=restore-confirm]",
+            Duration::from_secs(10),
+            |t| t.contains("Changes made since the backup are lost"),
+        )
+        .await
+        .context("a restore asks first")?;
+    desktop.screenshot("restore-confirm").await?;
+    desktop.click("[data-testid=restore-yes]").await?;
+    let said = desktop
+        .wait_text(
+            "[data-testid=backup-status]",
+            Duration::from_secs(60),
+            |t| t.starts_with("Restored from"),
+        )
+        .await
+        .context("the restore says what it brought back")?;
+    ensure!(said.contains(" devices"), "{said}");
+    // The tenant works on: its connection is listed and syncs again.
+    desktop
+        .wait_text("[data-testid=acs-list]", Duration::from_secs(30), |t| {
+            t.contains("demo")
+        })
+        .await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Reusable components shared by pages.
 
 pub(crate) mod actions;
+pub(crate) mod backups;
 pub(crate) mod bulk;
 pub(crate) mod channels;
 pub(crate) mod health;

@@ -198,6 +198,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 </label>
                 <button type="submit">"Add tenant"</button>
             </form>
+            <crate::components::backups::BackupsSection />
             </section>
             <section class="settings-section" id="settings-acs" aria-labelledby="h-acs">
             <h2 id="h-acs">"ACS connections"</h2>

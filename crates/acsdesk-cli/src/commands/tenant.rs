@@ -1,7 +1,8 @@
-//! `acsdesk tenant add|list|remove|rekey`.
+//! `acsdesk tenant add|list|remove|rekey|backup|restore`.
 
 use super::{new_passphrase, passphrase, Ctx};
 use crate::cli::TenantCommand;
+use acsdesk_app::backups::{backup_path, report};
 use acsdesk_core::store::KeyChoice;
 
 pub(crate) async fn run(ctx: &Ctx, command: TenantCommand) -> anyhow::Result<()> {
@@ -73,6 +74,56 @@ pub(crate) async fn run(ctx: &Ctx, command: TenantCommand) -> anyhow::Result<()>
                 }
             );
         }
+        TenantCommand::Backup { file, json } => {
+            let tenant = ctx.tenant().await?;
+            let dest = file.unwrap_or_else(|| {
+                backup_path(
+                    &ctx.workspace.backup_dir(),
+                    tenant.name(),
+                    acsdesk_core::clock::system_now_ms(),
+                )
+            });
+            let made = tenant.backup_to(&dest).await?;
+            print_report(&report(tenant.name(), &made), "Backed up", json)?;
+        }
+        TenantCommand::Restore { file, yes, json } => {
+            let tenant = ctx.tenant().await?;
+            let name = tenant.name().to_owned();
+            // Checked before asking, so the question says what the file holds.
+            let found = tenant.check_backup(&file).await?;
+            super::act::confirm(
+                &format!(
+                    "Replace the data of \"{name}\" with {} ({} devices, {} subscribers)? Changes since the backup are lost.",
+                    file.display(),
+                    found.devices,
+                    found.subscribers
+                ),
+                yes,
+            )?;
+            let (t, restored) = ctx.workspace.restore_tenant(tenant, &file).await?;
+            t.close().await;
+            print_report(&report(&name, &restored), "Restored", json)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_report(
+    r: &acsdesk_types::settings::BackupReport,
+    done: &str,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(r)?);
+    } else {
+        println!(
+            "{done} \"{}\": {} ({} devices, {} subscribers, {:.1} MB).",
+            r.tenant,
+            r.path,
+            r.devices,
+            r.subscribers,
+            r.bytes as f64 / 1e6
+        );
     }
     Ok(())
 }

@@ -902,3 +902,60 @@ async fn a_list_longer_than_a_page_is_never_cut_without_a_word() {
     let out = env.run_with(&["actions", "--limit", "100001"], "correct horse", None);
     assert!(String::from_utf8_lossy(&out.stderr).contains("from 1 to 100000"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tenant_is_backed_up_and_restored_after_a_check() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(12)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "North Valley"]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    env.ok(&["sync"]);
+    let made: serde_json::Value =
+        serde_json::from_str(&env.ok(&["tenant", "backup", "--json"])).unwrap();
+    let path = made["path"].as_str().unwrap().to_owned();
+    assert!(path.contains("/backups/north-valley-"), "{path}");
+    assert_eq!(
+        (made["devices"].as_u64(), made["subscribers"].as_u64()),
+        (Some(12), Some(0))
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "only its owner reads a backup");
+    }
+    let err = env.fails(&["tenant", "backup", &path], "correct horse");
+    assert!(err.contains("already exists"), "{err}");
+    // A change after the backup.
+    env.ok(&["subscriber", "add", "A-1", "--name", "Ana"]);
+    // Without a terminal a restore needs --yes; a file that is not a backup of this
+    // tenant is refused; neither changes anything.
+    let err = env.fails(&["tenant", "restore", &path], "correct horse");
+    assert!(err.contains("--yes") && err.contains("12 devices"), "{err}");
+    let junk = env.dir.path().join("junk.db");
+    std::fs::write(&junk, vec![7_u8; 8192]).unwrap();
+    let err = env.fails(
+        &["tenant", "restore", junk.to_str().unwrap(), "--yes"],
+        "correct horse",
+    );
+    assert!(
+        err.contains("wrong key") || err.contains("damaged"),
+        "{err}"
+    );
+    assert!(env.ok(&["subscriber", "list"]).contains("A-1"));
+    let out = env.ok(&["tenant", "restore", &path, "--yes"]);
+    assert!(
+        out.contains("Restored \"North Valley\"") && out.contains("12 devices"),
+        "{out}"
+    );
+    assert!(
+        !env.ok(&["subscriber", "list"]).contains("A-1"),
+        "the data as it was"
+    );
+    assert!(env.ok(&["devices"]).contains("12 shown of 12"));
+}

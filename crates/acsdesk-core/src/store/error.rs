@@ -40,6 +40,10 @@ pub enum StoreError {
     /// The file system failed.
     #[error("{0}")]
     Io(String),
+    /// The database file is damaged (SQLite's integrity check failed); it was not
+    /// changed.
+    #[error("the database file is damaged: {0} (nothing was changed)")]
+    Damaged(String),
 }
 
 impl From<sqlx::Error> for StoreError {

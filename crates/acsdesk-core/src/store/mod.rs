@@ -13,6 +13,7 @@
 pub mod acs;
 pub mod actions;
 pub mod alerts;
+pub mod backup;
 pub mod channels;
 pub mod devices;
 mod error;
@@ -130,32 +131,6 @@ fn wrong_key_or(e: sqlx::Error, tenant: &str) -> StoreError {
             StoreError::WrongKey(format!("tenant \"{tenant}\""))
         }
         _ => StoreError::from(e),
-    }
-}
-
-/// Tries `key` on a read-only connection first, with no journal mode asked: a wrong key
-/// is refused before any connection that could write opens, so it neither replays a log
-/// a crash left into the file nor removes it (closing a read-write connection may
-/// checkpoint, whatever its key). Only a wrong key is an error here; anything else this
-/// connection cannot do is left to the real open.
-async fn verify_key(path: &Path, name: &str, key: &DbKey) -> Result<(), StoreError> {
-    use sqlx::{ConnectOptions, Connection};
-    let options = SqliteConnectOptions::from_str("sqlite://")
-        .map_err(StoreError::from)?
-        .filename(path)
-        .read_only(true)
-        .pragma("key", key.pragma());
-    let read = match options.connect().await {
-        Ok(mut conn) => {
-            let read = conn.execute("SELECT count(*) FROM sqlite_master").await;
-            let _ = conn.close().await;
-            read.map(|_| ())
-        }
-        Err(e) => Err(e),
-    };
-    match read.map_err(|e| wrong_key_or(e, name)) {
-        Err(wrong @ StoreError::WrongKey(_)) => Err(wrong),
-        _ => Ok(()),
     }
 }
 
@@ -537,7 +512,8 @@ impl TenantStore {
             )));
         }
         if !create {
-            verify_key(path, name, key).await?;
+            // A wrong key or a damaged file is refused before anything could write.
+            backup::check_on_open(path, name, key).await?;
         }
         let options = SqliteConnectOptions::from_str("sqlite://")
             .map_err(StoreError::from)?
@@ -620,6 +596,11 @@ impl TenantStore {
         self.close().await;
         rekey_file(path, &self.key, key).await?;
         TenantStore::open_file(path, &self.name, key, false).await
+    }
+
+    /// Whether [`TenantStore::close`] has closed it (every clone shares its pool).
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
     }
 
     /// Checkpoints the write-ahead log into the database file, then closes the pool: after

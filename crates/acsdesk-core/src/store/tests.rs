@@ -2189,3 +2189,113 @@ async fn a_wrong_key_leaves_a_crashed_tenant_s_log_and_file_untouched() {
         Some("logged")
     );
 }
+
+/// A backup made while the tenant is in use is a still-encrypted, checked copy; a
+/// restore checks the file first (another tenant's key, damage) and changes nothing
+/// when it fails; a good one brings the data back as it was.
+#[tokio::test]
+async fn a_tenant_is_backed_up_while_in_use_and_restored_after_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme ISP", &url).await;
+    let devices = t
+        .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 1)
+        .await
+        .unwrap()
+        .total;
+    assert!(devices > 10);
+    let dest = ws.backup_dir().join("acme.db");
+    let made = t.backup_to(&dest).await.unwrap();
+    assert_eq!((made.devices, made.path.clone()), (devices, dest.clone()));
+    let bytes = std::fs::read(&dest).unwrap();
+    assert!(
+        !contains(&bytes, "SQLite format 3") && !contains(&bytes, "202BC1-BM632w"),
+        "still encrypted"
+    );
+    let err = t.backup_to(&dest).await.unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    // Changed after the backup.
+    t.set_setting("after_backup", "yes").await.unwrap();
+    // Another tenant's backup does not open with this tenant's key: nothing replaced.
+    let other = ws
+        .create_tenant("Other", KeyChoice::Passphrase("other pw".into()), NOW)
+        .await
+        .unwrap();
+    let foreign = ws.backup_dir().join("other.db");
+    other.backup_to(&foreign).await.unwrap();
+    let before = db_bytes(dir.path());
+    match ws.restore_tenant(t.clone(), &foreign).await {
+        Err(StoreError::WrongKey(_)) => {}
+        other => panic!("expected WrongKey, got {other:?}"),
+    }
+    // A damaged copy: refused as damaged (or undecryptable), nothing replaced.
+    let mut broken = bytes.clone();
+    let at = broken.len() / 2;
+    for b in &mut broken[at..at + 64] {
+        *b ^= 0x5a;
+    }
+    let damaged = ws.backup_dir().join("damaged.db");
+    std::fs::write(&damaged, &broken).unwrap();
+    let err = ws.restore_tenant(t.clone(), &damaged).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Damaged(_) | StoreError::WrongKey(_)),
+        "{err:?}"
+    );
+    assert_eq!(
+        db_bytes(dir.path()),
+        before,
+        "a refused restore changes nothing"
+    );
+    assert_eq!(
+        t.setting("after_backup").await.unwrap().as_deref(),
+        Some("yes")
+    );
+    // The real one: the data as it was at the backup.
+    let (t, summary) = ws.restore_tenant(t, &dest).await.unwrap();
+    assert_eq!(summary.devices, devices);
+    assert_eq!(t.setting("after_backup").await.unwrap(), None);
+    assert_eq!(
+        t.list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 1)
+            .await
+            .unwrap()
+            .total,
+        devices
+    );
+    assert_eq!(
+        t.reveal_acs_secret("main").await.unwrap().as_deref(),
+        Some("acs-pass-XYZZY")
+    );
+}
+
+/// A tenant file damaged on disk is refused on open with a clear message, untouched.
+#[tokio::test]
+async fn a_damaged_tenant_file_is_reported_on_open_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme ISP", &url).await;
+    t.close().await;
+    let file = std::fs::read_dir(dir.path().join("tenants"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "db"))
+        .unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.len() / 2;
+    for b in &mut bytes[at..at + 64] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&file, &bytes).unwrap();
+    let err = ws
+        .open_tenant("Acme ISP", Some("tenant passphrase"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Damaged(_)), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("damaged") && msg.contains("Acme ISP") && msg.contains("restore"),
+        "{msg}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), bytes, "left as it was");
+}
