@@ -22,11 +22,11 @@ use acsdesk_types::provisioning::{
     RouterProvisioning, RouterProvisioningRequest,
 };
 use acsdesk_types::settings::{
-    AcsTestReport, AddAcsRequest, BackupFile, BackupReport, BackupTenantRequest,
-    CreateTenantRequest, ListBackupsRequest, RemoveAcsRequest, RemoveTenantRequest,
-    RestoreBackupRequest, StartDemoRequest, SwitchTenantRequest, TenantSettingsRequest,
-    TestAcsRequest, UnlockTenantRequest, UpdateAcsRequest, UpdateSettingsRequest, WorkspaceState,
-    WorkspaceStateRequest,
+    AcsRemovalPlan, AcsRemovalReport, AcsTestReport, AddAcsRequest, BackupFile, BackupReport,
+    BackupTenantRequest, CreateTenantRequest, ListBackupsRequest, RemoveAcsRequest,
+    RemoveTenantRequest, RestoreBackupRequest, StartDemoRequest, SwitchTenantRequest,
+    TenantSettingsRequest, TestAcsRequest, UnlockTenantRequest, UpdateAcsRequest,
+    UpdateSettingsRequest, WorkspaceState, WorkspaceStateRequest,
 };
 use acsdesk_types::subscribers::{
     ExportSubscribersRequest, ExportedFile, ImportReport, ImportSubscribersRequest,
@@ -164,13 +164,22 @@ pub(crate) async fn switch_tenant(
     desk.inner().switch_tenant(request).await
 }
 
-/// `remove_acs`: delete a connection and its devices.
+/// `remove_acs`: remove a connection, its history kept.
 #[tauri::command]
 pub(crate) async fn remove_acs(
     desk: DeskState<'_>,
     request: RemoveAcsRequest,
-) -> Result<(), IpcError> {
+) -> Result<AcsRemovalReport, IpcError> {
     desk.inner().remove_acs(request).await
+}
+
+/// `acs_removal_plan`: what removing a connection would do.
+#[tauri::command]
+pub(crate) async fn acs_removal_plan(
+    desk: DeskState<'_>,
+    request: RemoveAcsRequest,
+) -> Result<AcsRemovalPlan, IpcError> {
+    desk.services().await?.acs_removal_plan(&request.name).await
 }
 
 /// `tenant_settings`: the current tenant's settings.

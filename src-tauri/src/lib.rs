@@ -52,6 +52,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::create_tenant,
         commands::remove_tenant,
         commands::backup_tenant,
+        commands::acs_removal_plan,
         commands::list_backups,
         commands::restore_backup,
         commands::list_maintenance,

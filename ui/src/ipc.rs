@@ -254,8 +254,17 @@ pub(crate) async fn switch_tenant(name: String) -> Result<(), IpcError> {
 }
 
 /// Removes a connection of the current tenant.
-pub(crate) async fn remove_acs(name: String) -> Result<(), IpcError> {
+pub(crate) async fn remove_acs(
+    name: String,
+) -> Result<acsdesk_types::settings::AcsRemovalReport, IpcError> {
     invoke(commands::REMOVE_ACS, &RemoveAcsRequest { name }).await
+}
+
+/// What removing a connection would do.
+pub(crate) async fn acs_removal_plan(
+    name: String,
+) -> Result<acsdesk_types::settings::AcsRemovalPlan, IpcError> {
+    invoke(commands::ACS_REMOVAL_PLAN, &RemoveAcsRequest { name }).await
 }
 
 /// The current tenant's settings.

@@ -7,8 +7,8 @@ use crate::{Desk, Services, DEMO_TENANT};
 use acsdesk_core::store::acs::{AcsConnection, NewAcs};
 use acsdesk_core::store::StoreError;
 use acsdesk_types::settings::{
-    AddAcsRequest, AuthKind, CreateTenantRequest, RemoveAcsRequest, RemoveTenantRequest,
-    UpdateAcsRequest,
+    AcsRemovalPlan, AcsRemovalReport, AddAcsRequest, AuthKind, CreateTenantRequest,
+    RemoveAcsRequest, RemoveTenantRequest, UpdateAcsRequest,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 use std::sync::Arc;
@@ -18,10 +18,21 @@ pub(crate) const SECRET_FOR_NEW_ADDRESS: &str = "url: the address changed, so ty
 
 impl Desk {
     /// Removes a connection of the current tenant, with what was synced from it.
-    pub async fn remove_acs(self: &Arc<Self>, request: RemoveAcsRequest) -> Result<(), IpcError> {
+    pub async fn remove_acs(
+        self: &Arc<Self>,
+        request: RemoveAcsRequest,
+    ) -> Result<AcsRemovalReport, IpcError> {
+        let services = self.services().await?;
+        // Nothing of this session sends or syncs while the connection goes.
+        {
+            let mut inner = self.inner.lock().await;
+            inner.pollers.clear();
+            inner.workers.clear();
+        }
+        let removed = services.remove_connection(&request.name).await;
         let tenant = self.tenant().await?;
-        tenant.remove_acs(&request.name).await?;
-        self.use_tenant(tenant).await
+        self.use_tenant(tenant).await?;
+        removed
     }
 
     /// Saves a connection (creating the tenant when needed) and starts syncing it.
@@ -187,6 +198,64 @@ pub struct ConnectionTls<'a> {
 }
 
 impl Services {
+    /// What removing connection `name` would do (for the confirmation).
+    pub async fn acs_removal_plan(&self, name: &str) -> Result<AcsRemovalPlan, IpcError> {
+        let p = self.tenant.acs_removal_plan(name).await?;
+        Ok(AcsRemovalPlan {
+            name: name.to_owned(),
+            devices: p.devices,
+            pending: p.pending,
+            queued: p.queued,
+            unsettled: p.unsettled,
+        })
+    }
+
+    /// Removes connection `name`, keeping its history: the tasks its actions left
+    /// waiting in GenieACS are withdrawn first (those GenieACS cannot be asked about now
+    /// are counted, not waited for), then its actions not yet ended are cancelled, its
+    /// devices leave the lists and the connection is marked removed.
+    pub async fn remove_connection(&self, name: &str) -> Result<AcsRemovalReport, IpcError> {
+        use acsdesk_core::actions::worker::{Lease, Worker};
+        let plan = self.tenant.acs_removal_plan(name).await?;
+        let worker = crate::connect::connection_client(&self.tenant, name)
+            .await
+            .ok()
+            .map(|(_, client)| Worker::new(self.tenant.clone(), name, client, self.clock.clone()));
+        // No other process may send this connection's actions meanwhile.
+        if let Some(w) = &worker {
+            if let Lease::HeldBy { owner, .. } = w
+                .take_lease()
+                .await
+                .map_err(|e| IpcError::new(ErrorCode::Store, e.to_string()))?
+            {
+                return Err(IpcError::new(
+                    ErrorCode::Conflict,
+                    format!("another AcsDesk ({owner}) sends this connection's actions: stop it (or let it finish) before removing the connection"),
+                ));
+            }
+        }
+        let sent = self.tenant.sent_actions(name, u32::MAX).await?;
+        let (mut withdrawn, mut not_withdrawn) = (0, 0);
+        for a in &sent {
+            match &worker {
+                Some(w) => match w.withdraw_task(a.id).await {
+                    Ok(true) => withdrawn += 1,
+                    Ok(false) => {}
+                    Err(_) => not_withdrawn += 1,
+                },
+                None => not_withdrawn += 1,
+            }
+        }
+        let kept_as = self.tenant.remove_acs(name, self.now()).await?;
+        Ok(AcsRemovalReport {
+            kept_as,
+            devices: plan.devices,
+            cancelled: plan.pending + plan.queued + plan.unsettled,
+            withdrawn,
+            not_withdrawn,
+        })
+    }
+
     /// Saves a new connection of the tenant with its TLS trust; when the trust cannot be
     /// saved, the connection is removed again, so nothing is left half-configured.
     pub async fn add_connection(
@@ -201,7 +270,7 @@ impl Services {
                 .set_acs_tls(&saved.name, tls.ca_pem, tls.pin)
                 .await
             {
-                self.tenant.remove_acs(&saved.name).await?;
+                self.tenant.delete_acs(&saved.name).await?;
                 return Err(e.into());
             }
         }
@@ -462,5 +531,108 @@ mod tests {
         let state = desk.workspace_state().await.unwrap();
         assert_eq!((state.current, state.tenants.len()), (None, 0));
         assert!(desk.services().await.is_err());
+    }
+}
+
+#[cfg(test)]
+mod removal_tests {
+    use crate::bulk::tests::synced_desk;
+    use acsdesk_core::actions::{ActionRequest, ActionStatus};
+    use acsdesk_types::settings::RemoveAcsRequest;
+
+    fn enc(id: &str) -> String {
+        percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+    }
+
+    /// Removing a connection says what it does, withdraws the task its action left
+    /// waiting in GenieACS, cancels its actions and keeps their history readable.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn removing_a_connection_withdraws_its_tasks_and_keeps_its_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, sandbox) = synced_desk(dir.path(), 3).await;
+        let services = desk.services().await.unwrap();
+        let tenant = desk.tenant().await.unwrap();
+        let id = sandbox.device_ids()[0].clone();
+        acsdesk_core::http::install_crypto_provider();
+        let http = reqwest::Client::new();
+        http.post(format!(
+            "{}/_sandbox/devices/{}/offline",
+            sandbox.url(),
+            enc(&id)
+        ))
+        .send()
+        .await
+        .unwrap();
+        let queued = services
+            .queue_actions(None, std::slice::from_ref(&id), &ActionRequest::Reboot)
+            .await
+            .unwrap();
+        // The desktop's worker sends it; the offline router leaves its task waiting.
+        let mut waiting = false;
+        for _ in 0..100 {
+            let a = tenant.action(queued[0]).await.unwrap();
+            if a.status == ActionStatus::Sent && a.task_id.is_some() {
+                waiting = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(waiting, "the task waits in GenieACS");
+        let tasks = |http: reqwest::Client, url: String| async move {
+            let t: Vec<serde_json::Value> = http
+                .get(format!("{url}/tasks"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            t.len()
+        };
+        assert_eq!(tasks(http.clone(), sandbox.url()).await, 1);
+        let plan = services.acs_removal_plan("main").await.unwrap();
+        assert_eq!((plan.devices, plan.queued), (3, 1), "{plan:?}");
+        let report = desk
+            .remove_acs(RemoveAcsRequest {
+                name: "main".into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                report.devices,
+                report.cancelled,
+                report.withdrawn,
+                report.not_withdrawn
+            ),
+            (3, 1, 1, 0)
+        );
+        assert!(
+            report.kept_as.starts_with("main (removed "),
+            "{}",
+            report.kept_as
+        );
+        assert_eq!(
+            tasks(http.clone(), sandbox.url()).await,
+            0,
+            "withdrawn from GenieACS"
+        );
+        // The history stays: the action, cancelled, under the name kept.
+        let a = tenant.action(queued[0]).await.unwrap();
+        assert_eq!(a.status, ActionStatus::Cancelled);
+        assert_eq!(a.acs, report.kept_as);
+        assert_eq!(
+            a.fault_message.as_deref(),
+            Some("its ACS connection was removed")
+        );
+        // Gone from the lists; the name is free for a new connection.
+        assert!(tenant.list_acs().await.unwrap().is_empty());
+        let page = tenant
+            .list_devices(&Default::default(), Default::default(), 0, 10)
+            .await
+            .unwrap();
+        assert_eq!(page.total, 0);
+        let err = services.acs_removal_plan("main").await.unwrap_err();
+        assert_eq!(err.code, acsdesk_types::ErrorCode::NotFound);
     }
 }

@@ -748,10 +748,17 @@ pub(crate) enum AcsCommand {
     },
     /// List connections.
     List,
-    /// Remove a connection and what was synced from it.
+    /// Remove a connection: its devices leave the lists, its actions not yet done are
+    /// cancelled (their GenieACS tasks withdrawn), its history stays readable.
     Remove {
         /// The connection's name.
         name: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+        /// JSON output (the report).
+        #[arg(long)]
+        json: bool,
     },
 }
 

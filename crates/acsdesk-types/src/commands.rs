@@ -45,8 +45,11 @@ pub const SET_ALERT_STATE: &str = "set_alert_state";
 /// `switch_tenant`: [`crate::settings::SwitchTenantRequest`] → `()`.
 pub const SWITCH_TENANT: &str = "switch_tenant";
 
-/// `remove_acs`: [`crate::settings::RemoveAcsRequest`] → `()`.
+/// `remove_acs`: [`crate::settings::RemoveAcsRequest`] → [`crate::settings::AcsRemovalReport`].
 pub const REMOVE_ACS: &str = "remove_acs";
+
+/// `acs_removal_plan`: [`crate::settings::RemoveAcsRequest`] → [`crate::settings::AcsRemovalPlan`].
+pub const ACS_REMOVAL_PLAN: &str = "acs_removal_plan";
 
 /// `update_settings`: [`crate::settings::UpdateSettingsRequest`] → `()`.
 pub const UPDATE_SETTINGS: &str = "update_settings";
@@ -191,6 +194,7 @@ pub const ALL: &[&str] = &[
     ROUTER_PROVISIONING,
     EXPORT_SUBSCRIBERS,
     BACKUP_TENANT,
+    ACS_REMOVAL_PLAN,
     LIST_BACKUPS,
     RESTORE_BACKUP,
 ];

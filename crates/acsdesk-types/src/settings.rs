@@ -203,11 +203,44 @@ impl std::fmt::Debug for UnlockTenantRequest {
     }
 }
 
-/// Request of `remove_acs`: delete a connection of the current tenant and its devices.
+/// Request of `remove_acs` (and of `acs_removal_plan`, what it would do): remove a
+/// connection of the current tenant, keeping its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoveAcsRequest {
     /// Connection name.
     pub name: String,
+}
+
+/// What removing a connection would do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcsRemovalPlan {
+    /// The connection.
+    pub name: String,
+    /// Its devices: they leave the lists; their history stays readable.
+    pub devices: u64,
+    /// Its actions not yet sent: cancelled.
+    pub pending: u64,
+    /// Its actions waiting in GenieACS for their device: their tasks are withdrawn from
+    /// GenieACS, then they are cancelled.
+    pub queued: u64,
+    /// Its actions sent whose outcome is not known yet: cancelled (they may have run).
+    pub unsettled: u64,
+}
+
+/// What removing a connection did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcsRemovalReport {
+    /// The name its history keeps: `<name> (removed <date> #<id>)`.
+    pub kept_as: String,
+    /// Its devices, out of the lists.
+    pub devices: u64,
+    /// Its actions cancelled.
+    pub cancelled: u64,
+    /// GenieACS tasks withdrawn.
+    pub withdrawn: u64,
+    /// Tasks that could not be withdrawn (GenieACS did not answer): they may still run
+    /// when their device connects.
+    pub not_withdrawn: u64,
 }
 
 /// Request of `update_settings`: the current tenant's settings.

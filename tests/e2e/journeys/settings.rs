@@ -2,7 +2,8 @@
 //! with the field named, saved, shown again), alert rules, a maintenance window over
 //! the demo ACS, and an alert channel saved without showing its secrets and tested
 //! against a local receiver. The alert centre lists what the demo raised. The tenant is
-//! backed up while in use, and restored from that backup after a confirmation.
+//! backed up while in use, and restored from that backup after a confirmation. Last, the
+//! demo connection is removed after a confirmation that says what removing it does.
 
 use super::{shows_value, Form};
 use acsdesk_tests::desktop::Desktop;
@@ -19,7 +20,8 @@ async fn settings_sections_rules_maintenance_and_channels() -> anyhow::Result<()
         monitoring_and_rules(desktop).await?;
         maintenance(desktop).await?;
         channel(desktop).await?;
-        backups(desktop).await
+        backups(desktop).await?;
+        remove_connection(desktop).await
     })
     .await
 }
@@ -309,5 +311,37 @@ async fn backups(desktop: &Desktop) -> anyhow::Result<()> {
             t.contains("demo")
         })
         .await?;
+    Ok(())
+}
+
+/// Remove asks first, with the devices and actions it concerns; the history stays.
+async fn remove_connection(desktop: &Desktop) -> anyhow::Result<()> {
+    desktop.click("[data-testid=acs-remove]").await?;
+    let asked = desktop
+        .wait_text(
+            "[data-testid=acs-remove-confirm]",
+            Duration::from_secs(10),
+            |t| t.contains("devices leave the lists"),
+        )
+        .await
+        .context("removing asks first")?;
+    ensure!(
+        asked.contains("Remove the connection demo?") && asked.contains("history"),
+        "{asked}"
+    );
+    desktop.screenshot("acs-remove-confirm").await?;
+    desktop.click("[data-testid=acs-remove-yes]").await?;
+    desktop
+        .wait_text("[role=status]", Duration::from_secs(30), |t| {
+            t.contains("its history is kept as \"demo (removed ")
+        })
+        .await
+        .context("the removal says where the history is")?;
+    desktop
+        .wait_text("[data-testid=acs-list]", Duration::from_secs(10), |t| {
+            !t.contains("every")
+        })
+        .await
+        .context("the connection is gone from the list")?;
     Ok(())
 }

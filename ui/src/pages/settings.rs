@@ -26,10 +26,15 @@ pub(crate) fn SettingsPage() -> impl IntoView {
     let alert_rules = AlertFields::new();
     let message = RwSignal::new(None::<(bool, String)>);
     let removing = RwSignal::new(None::<String>);
+    // The connection being removed, with what removing it does (for its confirmation).
+    let removing_acs = RwSignal::new(None::<acsdesk_types::settings::AcsRemovalPlan>);
     let new_tenant = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<String>);
     // `Esc` closes the removal confirmation.
-    crate::hooks::use_escape(move || removing.set(None));
+    crate::hooks::use_escape(move || {
+        removing.set(None);
+        removing_acs.set(None);
+    });
     spawn_local(async move {
         if let Ok(s) = ipc::tenant_settings().await {
             threshold.set(s.offline_after_min.to_string());
@@ -180,6 +185,52 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                     </div>
                 }
             })}
+            {move || removing_acs.get().map(|plan| {
+                let name = plan.name.clone();
+                let open = plan.pending + plan.queued + plan.unsettled;
+                view! {
+                    <div class="overlay">
+                        <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="acs-remove-title" data-testid="acs-remove-confirm">
+                            <h2 id="acs-remove-title">{format!("Remove the connection {}?", plan.name)}</h2>
+                            <ul class="plain-list">
+                                <li>{format!("Its {} devices leave the lists; their history, actions and logs stay readable.", plan.devices)}</li>
+                                <li>{if open == 0 {
+                                    "No action of it is waiting.".to_owned()
+                                } else {
+                                    format!(
+                                        "{open} actions not yet done are cancelled ({} not sent, {} waiting in GenieACS — their tasks are withdrawn from GenieACS —, {} sent with their outcome unknown).",
+                                        plan.pending, plan.queued, plan.unsettled
+                                    )
+                                }}</li>
+                                <li>"Its password or token is deleted. GenieACS keeps its devices."</li>
+                            </ul>
+                            <div class="buttons">
+                                <button type="button" on:click=move |_| removing_acs.set(None)>"Cancel"</button>
+                                <button type="button" class="danger" data-testid="acs-remove-yes" on:click=move |_| {
+                                    let name = name.clone();
+                                    removing_acs.set(None);
+                                    spawn_local(async move {
+                                        let r = ipc::remove_acs(name).await.map(|r| {
+                                            let mut said = format!("Removed; its history is kept as \"{}\".", r.kept_as);
+                                            if r.withdrawn > 0 {
+                                                said.push_str(&format!(" {} tasks withdrawn from GenieACS.", r.withdrawn));
+                                            }
+                                            if r.not_withdrawn > 0 {
+                                                said.push_str(&format!(" {} tasks could not be withdrawn (GenieACS did not answer): they may still run.", r.not_withdrawn));
+                                            }
+                                            said
+                                        });
+                                        match r {
+                                            Ok(said) => report(Ok(()), &said),
+                                            Err(e) => report(Err(e), ""),
+                                        }
+                                    });
+                                }>"Remove it"</button>
+                            </div>
+                        </div>
+                    </div>
+                }
+            })}
             <form class="form inline" data-testid="tenant-add" on:submit=move |e| {
                 e.prevent_default();
                 let name = new_tenant.get_untracked();
@@ -229,9 +280,14 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                                             let t = toggle.clone();
                                             editing.update(|e| *e = if e.as_deref() == Some(t.as_str()) { None } else { Some(t) });
                                         }>"Edit"</button>
-                                        <button type="button" class="danger" on:click=move |_| {
+                                        <button type="button" class="danger" data-testid="acs-remove" on:click=move |_| {
                                             let name = name.clone();
-                                            spawn_local(async move { report(ipc::remove_acs(name).await, "Removed.") });
+                                            spawn_local(async move {
+                                                match ipc::acs_removal_plan(name).await {
+                                                    Ok(plan) => removing_acs.set(Some(plan)),
+                                                    Err(e) => report(Err(e), ""),
+                                                }
+                                            });
                                         }>"Remove"</button>
                                     </div>
                                     {move || (editing.get().as_deref() == Some(this.as_str())).then(|| {

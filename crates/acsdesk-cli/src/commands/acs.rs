@@ -99,9 +99,32 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                 }
             }
         }
-        AcsCommand::Remove { name } => {
-            tenant.remove_acs(&name).await?;
-            println!("Removed ACS connection \"{name}\".");
+        AcsCommand::Remove { name, yes, json } => {
+            let services = ctx.services().await?;
+            let plan = services.acs_removal_plan(&name).await.map_err(app_err)?;
+            let open = plan.pending + plan.queued + plan.unsettled;
+            super::act::confirm(
+                &format!(
+                    "Remove the connection \"{name}\"? Its {} devices leave the lists and {open} actions not yet done are cancelled ({} waiting in GenieACS are withdrawn); their history stays.",
+                    plan.devices, plan.queued
+                ),
+                yes,
+            )?;
+            let r = services.remove_connection(&name).await.map_err(app_err)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!(
+                    "Removed ACS connection \"{name}\": {} devices out of the lists, {} actions cancelled, {} tasks withdrawn from GenieACS; its history is kept as \"{}\".",
+                    r.devices, r.cancelled, r.withdrawn, r.kept_as
+                );
+                if r.not_withdrawn > 0 {
+                    eprintln!(
+                        "warning: {} tasks could not be withdrawn (GenieACS did not answer): they may still run when their device connects",
+                        r.not_withdrawn
+                    );
+                }
+            }
         }
     }
     Ok(())

@@ -420,8 +420,24 @@ async fn acs_options_subscribers_rekey_and_removal() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("A-1001"));
 
     // Removing the connection removes its devices; removing the tenant removes all.
+    // Removing asks first, saying what it does; then keeps the history.
     let out = env.run_with(&["acs", "remove", "main"], "battery staple", None);
-    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("--yes") && err.contains("devices leave the lists"),
+        "{err}"
+    );
+    let out = env.run_with(&["acs", "remove", "main", "--yes"], "battery staple", None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("its history is kept as \"main (removed "),
+        "{said}"
+    );
     let out = env.run_with(&["devices", "--json"], "battery staple", None);
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
     let out = env.run_with(&["tenant", "remove", "Acme"], "battery staple", None);
@@ -794,7 +810,7 @@ async fn url_credentials_are_refused_and_a_closed_pipe_ends_a_listing_quietly() 
         list.contains("warning: the credentials travel in clear"),
         "{list}"
     );
-    env.ok(&["acs", "remove", "far"]);
+    env.ok(&["acs", "remove", "far", "--yes"]);
     env.ok(&["acs", "add", "main", "--url", &url]);
     env.ok(&["sync"]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_acsdesk"))

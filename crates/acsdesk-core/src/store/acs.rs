@@ -27,6 +27,19 @@ pub struct AcsConnection {
     pub interval_s: i64,
 }
 
+/// What removing a connection would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AcsRemovalPlan {
+    /// Its devices (they leave the lists; their history stays).
+    pub devices: u64,
+    /// Its actions not yet sent (cancelled).
+    pub pending: u64,
+    /// Its actions waiting in GenieACS (their tasks withdrawn, then cancelled).
+    pub queued: u64,
+    /// Its actions sent with their outcome unknown (cancelled; they may have run).
+    pub unsettled: u64,
+}
+
 /// A new ACS connection.
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewAcs {
@@ -220,19 +233,21 @@ impl TenantStore {
 
     /// Every ACS connection of the tenant.
     pub async fn list_acs(&self) -> Result<Vec<AcsConnection>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM acs_connections ORDER BY name")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT * FROM acs_connections WHERE removed_ms IS NULL ORDER BY name")
+                .fetch_all(self.pool())
+                .await?;
         Ok(rows.iter().map(row_to_acs).collect())
     }
 
     /// One ACS connection by name.
     pub async fn acs(&self, name: &str) -> Result<AcsConnection, StoreError> {
-        let row = sqlx::query("SELECT * FROM acs_connections WHERE name = ?")
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("ACS connection \"{name}\"")))?;
+        let row =
+            sqlx::query("SELECT * FROM acs_connections WHERE name = ? AND removed_ms IS NULL")
+                .bind(name)
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("ACS connection \"{name}\"")))?;
         Ok(row_to_acs(&row))
     }
 
@@ -376,8 +391,98 @@ impl TenantStore {
         Ok((row.get("ca_pem"), row.get("pin_sha256")))
     }
 
-    /// Removes an ACS connection and everything synced from it.
-    pub async fn remove_acs(&self, name: &str) -> Result<(), StoreError> {
+    /// What removing connection `name` would do: its devices, and its actions not yet
+    /// ended (pending, waiting in GenieACS, or sent with their outcome unknown).
+    pub async fn acs_removal_plan(&self, name: &str) -> Result<AcsRemovalPlan, StoreError> {
+        let id = self.acs(name).await?.id;
+        let (devices,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM devices WHERE acs_id = ? AND missing = 0")
+                .bind(id)
+                .fetch_one(self.pool())
+                .await?;
+        let (pending, queued, unsettled): (i64, i64, i64) = sqlx::query_as(
+            "SELECT coalesce(sum(a.status = 'pending'), 0),
+                    coalesce(sum(a.status = 'sent' AND a.task_id IS NOT NULL), 0),
+                    coalesce(sum(a.status = 'sent' AND a.task_id IS NULL), 0)
+             FROM device_actions a JOIN devices d ON d.id = a.device_id WHERE d.acs_id = ?",
+        )
+        .bind(id)
+        .fetch_one(self.pool())
+        .await?;
+        let n = |v: i64| v.max(0) as u64;
+        Ok(AcsRemovalPlan {
+            devices: n(devices),
+            pending: n(pending),
+            queued: n(queued),
+            unsettled: n(unsettled),
+        })
+    }
+
+    /// Removes connection `name`, keeping its history: the row is marked removed and
+    /// renamed `<name> (removed <date> #<id>)` (its name is free again, its secret and
+    /// TLS trust are dropped), its devices leave the lists, their open alerts are
+    /// resolved, and its actions not yet ended fail with `reason_of(action)` — the
+    /// caller withdraws their GenieACS tasks first. One transaction. Returns the name
+    /// the history keeps.
+    pub async fn remove_acs(&self, name: &str, now_ms: i64) -> Result<String, StoreError> {
+        let id = self.acs(name).await?.id;
+        let kept = format!(
+            "{name} (removed {} #{id})",
+            acsdesk_time::iso(now_ms).get(..10).unwrap_or_default()
+        );
+        let open: Vec<i64> = sqlx::query_scalar(
+            "SELECT a.id FROM device_actions a JOIN devices d ON d.id = a.device_id
+             WHERE d.acs_id = ? AND a.status IN ('pending', 'sent')",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        for action in open {
+            // Ended one by one so each is logged on its device like any other end.
+            let _ = self
+                .finish_action(
+                    action,
+                    crate::actions::ActionStatus::Cancelled,
+                    Some(("removed", "its ACS connection was removed")),
+                    now_ms,
+                )
+                .await;
+        }
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE alerts SET state = 'resolved', resolved_ms = ?1
+             WHERE state != 'resolved' AND ((subject_type = 'device' AND subject_id IN
+                 (SELECT genie_id FROM devices WHERE acs_id = ?2)) OR (subject_type = 'acs' AND subject_id = ?3))",
+        )
+        .bind(now_ms)
+        .bind(id)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE devices SET missing = 1 WHERE acs_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM action_leases WHERE acs_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE acs_connections SET name = ?, removed_ms = ?, auth_secret = NULL, ca_pem = NULL,
+                pin_sha256 = NULL WHERE id = ?",
+        )
+        .bind(&kept)
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(kept)
+    }
+
+    /// Deletes a connection outright (one just added that could not be set up: nothing
+    /// refers to it yet).
+    pub async fn delete_acs(&self, name: &str) -> Result<(), StoreError> {
         let done = sqlx::query("DELETE FROM acs_connections WHERE name = ?")
             .bind(name)
             .execute(self.pool())

@@ -27,14 +27,18 @@ pub struct BackupSummary {
 /// A read-only connection to an encrypted database file with `key`: nothing it does
 /// writes to the file, replays its log or removes it.
 async fn read_only(path: &Path, key: &DbKey) -> Result<sqlx::SqliteConnection, StoreError> {
-    SqliteConnectOptions::from_str("sqlite://")
-        .map_err(StoreError::from)?
+    read_only_raw(path, key)
+        .await
+        .map_err(|e| wrong_key_or(e, &path.display().to_string()))
+}
+
+async fn read_only_raw(path: &Path, key: &DbKey) -> Result<sqlx::SqliteConnection, sqlx::Error> {
+    SqliteConnectOptions::from_str("sqlite://")?
         .filename(path)
         .read_only(true)
         .pragma("key", key.pragma())
         .connect()
         .await
-        .map_err(StoreError::from)
 }
 
 /// SQLite's verdict on a file: `ok`, or what is damaged (`quick`: the faster check that
@@ -117,10 +121,16 @@ pub async fn check_copy(path: &Path, key: &DbKey) -> Result<BackupSummary, Store
 /// check (a damaged file is reported, not touched). Anything else this connection cannot
 /// do is left to the real open.
 pub(crate) async fn check_on_open(path: &Path, name: &str, key: &DbKey) -> Result<(), StoreError> {
-    let mut conn = match read_only(path, key).await {
+    let mut conn = match read_only_raw(path, key).await {
         Ok(c) => c,
-        // Left to the real open, which says what is wrong.
-        Err(_) => return Ok(()),
+        // A wrong key may already fail here; anything else is left to the real open,
+        // which says what is wrong.
+        Err(e) => {
+            return match wrong_key_or(e, name) {
+                wrong @ StoreError::WrongKey(_) => Err(wrong),
+                _ => Ok(()),
+            }
+        }
     };
     let verdict = match conn.execute("SELECT count(*) FROM sqlite_master").await {
         Err(e) => Err(wrong_key_or(e, name)),
@@ -139,6 +149,15 @@ pub(crate) async fn check_on_open(path: &Path, name: &str, key: &DbKey) -> Resul
 }
 
 impl TenantStore {
+    /// Runs SQLite's integrity check (`quick`: the faster one every open makes) on a
+    /// read-only connection: [`StoreError::Damaged`] says what is wrong.
+    pub async fn integrity_check(&self, path: &Path, quick: bool) -> Result<(), StoreError> {
+        let mut conn = read_only(path, &self.key).await?;
+        let verdict = integrity(&mut conn, quick).await;
+        let _ = conn.close().await;
+        verdict.map_err(|why| StoreError::Damaged(format!("{}: {why}", path.display())))
+    }
+
     /// Checks a backup against this tenant (see [`check_copy`]) without changing anything.
     pub async fn check_backup(&self, path: &Path) -> Result<BackupSummary, StoreError> {
         check_copy(path, &self.key).await

@@ -383,7 +383,7 @@ async fn tenants_are_isolated_even_with_the_same_devices() {
     )
     .await
     .unwrap();
-    b.remove_acs("main").await.unwrap();
+    b.remove_acs("main", NOW).await.unwrap();
     assert_eq!(
         b.list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
             .await
@@ -1090,7 +1090,7 @@ async fn no_tenant_handle_reaches_another_tenants_rows() {
     b.add_subscriber(&subscriber("A-1", "Someone else", Some("000007")), NOW)
         .await
         .unwrap();
-    b.remove_acs("main").await.unwrap();
+    b.remove_acs("main", NOW).await.unwrap();
     assert_eq!(
         a.subscriber("A-1").await.unwrap(),
         ana,
@@ -2030,6 +2030,10 @@ fn landed_migrations_are_never_edited() {
         (
             "tenant/0011_action_leases.sql",
             "e177a9f9d1099cf656025a07b9142dfcfc2f5c08975afadd852683deb475ae93",
+        ),
+        (
+            "tenant/0012_acs_removal.sql",
+            "8cac8009c23d9040eafb472c372ae62bc773d72f36206dac0c1bb9d4b8ba5dc0",
         ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");

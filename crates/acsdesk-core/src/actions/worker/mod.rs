@@ -504,6 +504,30 @@ impl Worker {
         Ok(())
     }
 
+    /// Takes an action's task back from GenieACS when one waits there (by its id, or by
+    /// its unique key when the send's answer was lost): `true` when one was withdrawn.
+    /// The action itself is left as it is (removing a connection ends its actions).
+    pub async fn withdraw_task(&self, id: i64) -> Result<bool, WorkerError> {
+        let a = self.store.action(id).await?;
+        let task_id = match &a.task_id {
+            Some(t) => Some(t.clone()),
+            None if a.status == ActionStatus::Sent => {
+                self.task_exists(Filter::all().unique_key(&a.unique_key))
+                    .await?
+            }
+            None => None,
+        };
+        let Some(task_id) = task_id else {
+            return Ok(false);
+        };
+        match self.client.tasks().delete(&task_id).await {
+            Ok(()) => Ok(true),
+            // It ran or was removed meanwhile.
+            Err(GenieError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Sends the oldest due pending action of this connection, if any.
     pub async fn try_execute_next(&self) -> Result<Outcome, WorkerError> {
         let now = (self.clock)();
