@@ -32,8 +32,10 @@ pub enum DeskEvent {
     AcsHealth(AcsHealthEvent),
 }
 
-/// Tells the window about new alerts (native notifications, the badge) and sends them
-/// to the tenant's channels in the background, so a slow webhook never holds up a sync.
+/// Tells the window about new alerts (native notifications, the badge), writes them to
+/// the tenant's outbox at once (so quitting loses none), and drains the outbox in the
+/// background — these and earlier ones due for a retry —, so a slow webhook never holds
+/// up a sync.
 pub(crate) async fn announce(
     events: &broadcast::Sender<DeskEvent>,
     tenant: &TenantStore,
@@ -43,12 +45,12 @@ pub(crate) async fn announce(
     let open = tenant.open_alert_count().await.unwrap_or_default();
     let notify = notifications(&deliveries);
     let _ = events.send(DeskEvent::Alerts { notify, open });
-    if deliveries.is_empty() {
-        return;
+    if let Err(e) = acsdesk_core::alerts::deliver::enqueue(tenant, &deliveries, now_ms).await {
+        eprintln!("acsdesk: alert outbox: {e}");
     }
     let tenant = tenant.clone();
     tokio::spawn(async move {
-        match crate::pipeline::deliver(&tenant, &deliveries, now_ms).await {
+        match crate::pipeline::drain_outbox(&tenant, now_ms).await {
             Ok(outcomes) => {
                 for o in outcomes {
                     if let Err(e) = o.result {

@@ -6,8 +6,8 @@
 //! or awaited) is the shell's choice.
 
 use crate::connect::connection_client;
-use acsdesk_core::alerts::channels::Outbound;
-use acsdesk_core::alerts::deliver::{to_channels, ChannelOutcome};
+use acsdesk_core::alerts::channels::{Outbound, RetryPolicy};
+use acsdesk_core::alerts::deliver::{drain, enqueue, ChannelOutcome};
 use acsdesk_core::alerts::reconcile::Delivery;
 use acsdesk_core::store::{StoreError, TenantStore};
 use acsdesk_core::sync::nbi::NbiSource;
@@ -101,18 +101,33 @@ pub async fn evaluate(tenant: &TenantStore, now_ms: i64) -> Result<Vec<Delivery>
     acsdesk_core::alerts::engine::evaluate(tenant, &acs, &config, now_ms).await
 }
 
-/// Sends planned deliveries to the tenant's enabled channels; one outcome per channel and
-/// delivery. A channel that fails is in its outcome, never an error of the whole.
+/// Writes planned deliveries to the tenant's outbox (one per enabled channel), then
+/// sends whatever the outbox has due — these, and earlier ones waiting for a retry; one
+/// outcome per notification sent. A channel that fails is in its outcome, never an
+/// error of the whole; what failed for now stays in the outbox for the next drain.
 pub async fn deliver(
     tenant: &TenantStore,
     deliveries: &[Delivery],
     now_ms: i64,
 ) -> Result<Vec<ChannelOutcome>, String> {
-    if deliveries.is_empty() {
-        return Ok(Vec::new());
-    }
-    let outbound = Outbound::new(Default::default()).map_err(|e| e.to_string())?;
-    to_channels(tenant, deliveries, &outbound, now_ms)
+    enqueue(tenant, deliveries, now_ms)
+        .await
+        .map_err(|e| e.to_string())?;
+    drain_outbox(tenant, now_ms).await
+}
+
+/// Sends what the tenant's outbox has due (one attempt each; retries come with later
+/// drains).
+pub async fn drain_outbox(
+    tenant: &TenantStore,
+    now_ms: i64,
+) -> Result<Vec<ChannelOutcome>, String> {
+    let outbound = Outbound::new(RetryPolicy {
+        attempts: 1,
+        ..RetryPolicy::default()
+    })
+    .map_err(|e| e.to_string())?;
+    drain(tenant, &outbound, now_ms)
         .await
         .map_err(|e| e.to_string())
 }

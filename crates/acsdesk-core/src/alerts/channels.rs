@@ -27,6 +27,12 @@ pub struct AlertMessage {
     pub subject: Option<String>,
     /// When it was raised, Unix ms.
     pub at_ms: i64,
+    /// The same on every attempt of one notification to one channel (from the outbox):
+    /// a receiver that sees it twice can drop the repeat. Also sent as the
+    /// `Idempotency-Key` and `X-AcsDesk-Delivery` headers, and `{delivery}` in an SMS
+    /// template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_id: Option<String>,
 }
 
 /// A webhook endpoint.
@@ -192,6 +198,11 @@ impl Outbound {
             if let Some(secret) = &hook.secret {
                 req = req.header("x-acsdesk-signature", signature(secret, timestamp, &body));
             }
+            if let Some(id) = &message.delivery_id {
+                req = req
+                    .header("idempotency-key", id)
+                    .header("x-acsdesk-delivery", id);
+            }
             req
         };
         self.with_retries(&hook.url, build).await
@@ -210,10 +221,25 @@ impl Outbound {
                 reason: "no phone number to send to".into(),
             });
         }
-        let text = format!("{}: {}", message.summary, message.body);
         let mut attempts = 0;
         for phone in &gateway.phones {
-            let url = fill(&gateway.url_template, phone, &text);
+            attempts += self.send_sms_to(gateway, phone, message).await?;
+        }
+        Ok(attempts)
+    }
+
+    /// Sends the message's summary to one phone through the gateway. Returns the
+    /// number of attempts.
+    pub async fn send_sms_to(
+        &self,
+        gateway: &SmsGateway,
+        phone: &str,
+        message: &AlertMessage,
+    ) -> Result<u32, ChannelError> {
+        let text = format!("{}: {}", message.summary, message.body);
+        let delivery = message.delivery_id.as_deref().unwrap_or_default();
+        {
+            let url = fill(&gateway.url_template, phone, &text, delivery);
             let parsed = reqwest::Url::parse(&url).map_err(|_| ChannelError::Config {
                 channel: "SMS gateway",
                 reason: "the URL template does not give a valid URL".into(),
@@ -221,7 +247,7 @@ impl Outbound {
             let form = gateway
                 .post_body_template
                 .as_ref()
-                .map(|t| fill(t, phone, &text));
+                .map(|t| fill(t, phone, &text, delivery));
             let build = || match &form {
                 Some(body) => self
                     .client
@@ -230,9 +256,8 @@ impl Outbound {
                     .body(body.clone()),
                 None => self.client.get(parsed.clone()),
             };
-            attempts += self.with_retries(&gateway.url_template, build).await?;
+            self.with_retries(&gateway.url_template, build).await
         }
-        Ok(attempts)
     }
 
     async fn with_retries(
@@ -273,14 +298,15 @@ impl Outbound {
     }
 }
 
-/// Substitutes `{phone}` and `{message}`, percent-encoded.
-fn fill(template: &str, phone: &str, message: &str) -> String {
+/// Substitutes `{phone}`, `{message}` and `{delivery}`, percent-encoded.
+fn fill(template: &str, phone: &str, message: &str, delivery: &str) -> String {
     let enc = |s: &str| {
         percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
     };
     template
         .replace("{phone}", &enc(phone))
         .replace("{message}", &enc(message))
+        .replace("{delivery}", &enc(delivery))
 }
 
 #[cfg(test)]
@@ -350,6 +376,7 @@ mod tests {
             kind: "device_offline".into(),
             subject: Some("202BC1-BM632w-000042".into()),
             at_ms: 1_800_000_000_000,
+            delivery_id: None,
         }
     }
 

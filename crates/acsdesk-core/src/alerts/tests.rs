@@ -501,14 +501,23 @@ async fn webhooks_receive_signed_alerts_and_failures_are_recorded() {
         .filter(|d| about(std::slice::from_ref(d), &ids[0]))
         .collect();
     assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    // Written to the outbox first, then sent: one attempt per drain, retries with later
+    // drains.
     let outbound = super::channels::Outbound::new(super::channels::RetryPolicy {
-        attempts: 3,
+        attempts: 1,
         min_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(20),
         timeout: Duration::from_secs(2),
     })
     .unwrap();
-    let outcomes = super::deliver::to_channels(&lab.t, &deliveries, &outbound, lab.now())
+    assert_eq!(
+        super::deliver::enqueue(&lab.t, &deliveries, lab.now())
+            .await
+            .unwrap(),
+        2,
+        "one notification per channel"
+    );
+    let outcomes = super::deliver::drain(&lab.t, &outbound, lab.now())
         .await
         .unwrap();
     let by_name = |n: &str| {
@@ -521,10 +530,24 @@ async fn webhooks_receive_signed_alerts_and_failures_are_recorded() {
     };
     assert_eq!(by_name("noc"), Ok(1));
     let failed = by_name("flaky").unwrap_err();
-    assert!(
-        failed.contains("after 3 attempts") && failed.contains("HTTP 503"),
-        "{failed}"
-    );
+    assert!(failed.contains("HTTP 503"), "{failed}");
+    // Not due again before its backoff; then tried until given up.
+    assert!(super::deliver::drain(&lab.t, &outbound, lab.now())
+        .await
+        .unwrap()
+        .is_empty());
+    let mut at = lab.now();
+    for attempt in 2..=super::deliver::MAX_ATTEMPTS {
+        at += super::deliver::backoff_ms(attempt - 1);
+        let o = super::deliver::drain(&lab.t, &outbound, at).await.unwrap();
+        assert_eq!(o.len(), 1, "attempt {attempt}");
+    }
+    at += super::deliver::backoff_ms(super::deliver::MAX_ATTEMPTS);
+    assert!(super::deliver::drain(&lab.t, &outbound, at)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(lab.t.pending_outbox().await.unwrap().is_empty(), "given up");
     {
         let seen = seen.lock().unwrap();
         let hook: Vec<_> = seen.iter().filter(|(_, b)| !b.is_empty()).collect();
@@ -543,16 +566,38 @@ async fn webhooks_receive_signed_alerts_and_failures_are_recorded() {
         assert_eq!(json["kind"], "device_offline");
         assert_eq!(json["tenant"], "Acme");
         assert_eq!(json["subject"], ids[0].as_str());
-        assert_eq!(seen.len(), 1 + 3, "the failing one was tried 3 times");
+        assert_eq!(
+            json["delivery_id"].as_str(),
+            headers["idempotency-key"].to_str().ok()
+        );
+        let down: Vec<_> = seen.iter().filter(|(_, b)| b.is_empty()).collect();
+        assert_eq!(
+            down.len() as i64,
+            super::deliver::MAX_ATTEMPTS,
+            "the failing one was tried that many times"
+        );
+        let ids: std::collections::HashSet<_> = down
+            .iter()
+            .map(|(h, _)| h["x-acsdesk-delivery"].to_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(ids.len(), 1, "one delivery id on every attempt");
+        assert_ne!(
+            ids.iter().next().map(String::as_str),
+            headers["x-acsdesk-delivery"].to_str().ok(),
+            "each channel's notification has its own"
+        );
     }
     let alert = lab.alert_of(&ids[0], "device_offline").await.unwrap();
     let history = lab.t.alert_history(alert.id).await.unwrap();
     assert!(history
         .iter()
-        .any(|e| e.event == "delivered" && e.detail.starts_with("to noc")));
-    assert!(history
-        .iter()
-        .any(|e| e.event == "delivery_failed" && e.detail.contains("flaky")));
+        .any(|e| e.event == "delivered" && e.detail.starts_with("to noc (attempt 1, delivery ")));
+    assert!(history.iter().any(|e| e.event == "delivery_retry"
+        && e.detail.contains("flaky")
+        && e.detail.contains("next try at")));
+    assert!(history.iter().any(|e| e.event == "delivery_failed"
+        && e.detail.contains("flaky")
+        && e.detail.contains("gave up after attempt 8")));
     assert!(
         history.iter().all(|e| !e.detail.contains("XYZZY")),
         "no secret in the history: {history:?}"
@@ -661,4 +706,116 @@ async fn a_bad_firmware_image_fails_its_update_and_raises_one_alert() {
         lab.alert_of(&id, "firmware_failed").await.unwrap().state,
         "open"
     );
+}
+
+/// A notification written to the outbox outlives the process that wrote it: another one
+/// opening the tenant later finds it and delivers it, and two processes draining at once
+/// send it once, with the delivery id it had from the start.
+#[tokio::test]
+async fn the_outbox_outlives_its_process_and_two_drains_send_once() {
+    use axum::extract::State;
+    use axum::http::{HeaderMap, StatusCode};
+    use std::sync::{Arc, Mutex};
+    type Seen = Arc<Mutex<Vec<String>>>;
+    // Down for the first request, up after.
+    async fn hook(State(seen): State<Seen>, headers: HeaderMap) -> StatusCode {
+        let mut seen = seen.lock().unwrap();
+        seen.push(
+            headers
+                .get("x-acsdesk-delivery")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned(),
+        );
+        if seen.len() == 1 {
+            StatusCode::BAD_GATEWAY
+        } else {
+            StatusCode::NO_CONTENT
+        }
+    }
+    let seen: Seen = Arc::default();
+    let app = axum::Router::new()
+        .route("/hook", axum::routing::post(hook))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let lab = lab(12).await;
+    lab.t
+        .add_channel(
+            "noc",
+            &ChannelConfig::Webhook(Webhook {
+                url: format!("http://{addr}/hook"),
+                secret: None,
+            }),
+            lab.now(),
+        )
+        .await
+        .unwrap();
+    lab.settle(&AlertConfig::default()).await;
+    let ids = lab.online(1).await;
+    lab.scenario(&ids[0], "offline").await;
+    let deliveries: Vec<Delivery> = lab
+        .run(35, &AlertConfig::default())
+        .await
+        .into_iter()
+        .filter(|d| about(std::slice::from_ref(d), &ids[0]))
+        .collect();
+    assert_eq!(
+        super::deliver::enqueue(&lab.t, &deliveries, lab.now())
+            .await
+            .unwrap(),
+        1
+    );
+    let outbound = super::channels::Outbound::new(super::channels::RetryPolicy {
+        attempts: 1,
+        timeout: Duration::from_secs(2),
+        ..Default::default()
+    })
+    .unwrap();
+    let first = super::deliver::drain(&lab.t, &outbound, lab.now())
+        .await
+        .unwrap();
+    assert!(
+        first[0]
+            .result
+            .as_ref()
+            .is_err_and(|e| e.contains("HTTP 502")),
+        "{first:?}"
+    );
+    // Two other processes open the tenant later: the notification waits there.
+    let ws = crate::store::Workspace::open(lab._dir.path())
+        .await
+        .unwrap();
+    let a = ws
+        .open_tenant("Acme", Some("test passphrase"))
+        .await
+        .unwrap();
+    let b = ws
+        .open_tenant("Acme", Some("test passphrase"))
+        .await
+        .unwrap();
+    let pending = a.pending_outbox().await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].attempts, 1);
+    assert!(pending[0]
+        .last_error
+        .as_deref()
+        .is_some_and(|e| e.contains("502")));
+    let at = lab.now() + super::deliver::backoff_ms(1);
+    let (ra, rb) = tokio::join!(
+        super::deliver::drain(&a, &outbound, at),
+        super::deliver::drain(&b, &outbound, at)
+    );
+    let sent: Vec<_> = ra.unwrap().into_iter().chain(rb.unwrap()).collect();
+    assert_eq!(sent.len(), 1, "one of them sends it: {sent:?}");
+    assert_eq!(sent[0].result, Ok(2));
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(
+        !seen[0].is_empty() && seen[0] == seen[1],
+        "the same delivery id: {seen:?}"
+    );
+    assert!(a.pending_outbox().await.unwrap().is_empty());
 }

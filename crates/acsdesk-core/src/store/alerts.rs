@@ -490,7 +490,7 @@ pub struct AlertEventRow {
     /// When (Unix ms).
     pub at_ms: i64,
     /// `raised`, `notified`, `silenced`, `reopened`, `acknowledged`, `resolved`,
-    /// `delivered`, `delivery_failed`.
+    /// `delivered`, `delivery_retry`, `delivery_failed`.
     pub event: String,
     /// The detail.
     pub detail: String,

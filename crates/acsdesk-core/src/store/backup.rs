@@ -121,30 +121,61 @@ pub async fn check_copy(path: &Path, key: &DbKey) -> Result<BackupSummary, Store
 /// check (a damaged file is reported, not touched). Anything else this connection cannot
 /// do is left to the real open.
 pub(crate) async fn check_on_open(path: &Path, name: &str, key: &DbKey) -> Result<(), StoreError> {
-    let mut conn = match read_only_raw(path, key).await {
-        Ok(c) => c,
-        // A wrong key may already fail here; anything else is left to the real open,
-        // which says what is wrong.
-        Err(e) => {
-            return match wrong_key_or(e, name) {
-                wrong @ StoreError::WrongKey(_) => Err(wrong),
-                _ => Ok(()),
-            }
-        }
+    // The key first, on a copy of the file's first pages in a folder of its own: SQLite
+    // never opens the tenant's file (nor its log) with a key that may be wrong — even a
+    // read-only or immutable connection may remove a log when it closes.
+    if let Some(wrong) = key_fails(path, name, key).await {
+        return Err(wrong);
+    }
+    // The right key: the quick integrity check, with the log, still read-only.
+    let Ok(mut conn) = read_only_raw(path, key).await else {
+        return Ok(());
     };
-    let verdict = match conn.execute("SELECT count(*) FROM sqlite_master").await {
-        Err(e) => Err(wrong_key_or(e, name)),
-        Ok(_) => integrity(&mut conn, true).await.map_err(|why| {
-            StoreError::Damaged(format!(
-                "tenant \"{name}\" ({}): {why}; restore a backup (acsdesk tenant restore)",
-                path.display()
-            ))
-        }),
-    };
+    let verdict = integrity(&mut conn, true).await;
     let _ = conn.close().await;
     match verdict {
-        Err(e @ (StoreError::WrongKey(_) | StoreError::Damaged(_))) => Err(e),
+        Err(why) if !why.contains("locked") && !why.contains("busy") => {
+            Err(StoreError::Damaged(format!(
+                "tenant \"{name}\" ({}): {why}; restore a backup (acsdesk tenant restore)",
+                path.display()
+            )))
+        }
         _ => Ok(()),
+    }
+}
+
+/// `Some(WrongKey)` when `key` does not decrypt the first page of the file at `path`,
+/// tried on a copy of its first 64 KiB in the temporary folder (encrypted bytes only,
+/// removed after). Anything else — the right key, or a copy that cannot be made — is
+/// `None`, and the real open decides.
+async fn key_fails(path: &Path, name: &str, key: &DbKey) -> Option<StoreError> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(64 * 1024);
+    std::fs::File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    let mut nonce = [0_u8; 8];
+    getrandom::fill(&mut nonce).ok()?;
+    let dir = std::env::temp_dir().join(format!("acsdesk-keycheck-{}", hex::encode(nonce)));
+    std::fs::create_dir(&dir).ok()?;
+    let copy = dir.join("head.db");
+    let verdict = match std::fs::write(&copy, &head) {
+        Ok(()) => match read_only_raw(&copy, key).await {
+            Ok(mut conn) => {
+                let read = conn.execute("SELECT count(*) FROM sqlite_master").await;
+                let _ = conn.close().await;
+                read.err()
+            }
+            Err(e) => Some(e),
+        },
+        Err(_) => None,
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    match verdict.map(|e| wrong_key_or(e, name)) {
+        Some(wrong @ StoreError::WrongKey(_)) => Some(wrong),
+        _ => None,
     }
 }
 

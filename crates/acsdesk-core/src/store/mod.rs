@@ -21,6 +21,7 @@ pub mod faults;
 pub mod key;
 pub mod leases;
 pub mod maintenance;
+pub mod outbox;
 pub mod samples;
 pub mod settings;
 pub mod subscribers;
