@@ -336,7 +336,10 @@ pub(crate) async fn unlock_tenant(
 ) -> Result<(), IpcError> {
     invoke(
         commands::UNLOCK_TENANT,
-        &UnlockTenantRequest { name, passphrase },
+        &UnlockTenantRequest {
+            name,
+            passphrase: passphrase.into(),
+        },
     )
     .await
 }

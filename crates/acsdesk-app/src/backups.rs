@@ -125,7 +125,12 @@ impl Desk {
                 // Otherwise it is opened again from whatever its file now holds.
                 let again = if tenant.is_closed() {
                     self.workspace
-                        .open_tenant(&name, self.passphrase().as_deref())
+                        .open_tenant(
+                            &name,
+                            self.passphrase()
+                                .as_ref()
+                                .map(acsdesk_types::secret::Secret::expose),
+                        )
                         .await?
                 } else {
                     tenant

@@ -5,6 +5,7 @@
 use crate::Desk;
 use acsdesk_core::store::acs::same_endpoint;
 use acsdesk_core::store::TenantStore;
+use acsdesk_types::secret::Secret;
 use acsdesk_types::settings::{AcsTestReport, AuthKind, TestAcsRequest};
 use acsdesk_types::{ErrorCode, IpcError};
 use std::time::Duration;
@@ -23,13 +24,14 @@ pub async fn connection_client(
 > {
     let conn = tenant.acs(name).await?;
     let secret = tenant.reveal_acs_secret(name).await?.unwrap_or_default();
+    let secret = secret.expose();
     let tls = saved_tls(tenant, name).await?;
     let rate = u32::try_from(conn.rate_per_s).unwrap_or(20).max(1);
     let client = genie_client(
         &conn.url,
         auth_kind(&conn.auth_kind),
         conn.auth_user.as_deref(),
-        &secret,
+        secret,
         tls,
     )?
     .rate_limit(rate, rate.saturating_mul(2), 8)
@@ -124,7 +126,7 @@ impl Desk {
             &request.url,
             request.auth,
             request.user.as_deref(),
-            secret.as_deref().unwrap_or_default(),
+            secret.as_ref().map(Secret::expose).unwrap_or_default(),
             tls,
         )?
         .timeouts(TEST_TIMEOUT, TEST_TIMEOUT)

@@ -4,6 +4,7 @@
 //! sandbox is linked.
 
 use crate::Desk;
+use acsdesk_types::secret::Secret;
 use acsdesk_types::settings::StartDemoRequest;
 use acsdesk_types::{ErrorCode, IpcError};
 use std::sync::Arc;
@@ -56,7 +57,7 @@ impl Desk {
             let pass = self.passphrase();
             let t = self
                 .workspace
-                .open_tenant(DEMO_TENANT, pass.as_deref())
+                .open_tenant(DEMO_TENANT, pass.as_ref().map(Secret::expose))
                 .await?;
             t.set_acs_url(DEMO_ACS, &url).await?;
             t

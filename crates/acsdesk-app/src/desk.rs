@@ -15,6 +15,7 @@ use acsdesk_core::store::{KeyChoice, StoreError, TenantStore, Workspace};
 use acsdesk_core::sync::scheduler::PollerHandle;
 use acsdesk_types::actions::{ActionInfo, BulkQueued, QueueActionRequest, QueueBulkRequest};
 use acsdesk_types::alerts::SetAlertStateRequest;
+use acsdesk_types::secret::Secret;
 use acsdesk_types::settings::{
     AcsInfo, SwitchTenantRequest, TenantInfo, UnlockTenantRequest, WorkspaceState,
 };
@@ -44,7 +45,7 @@ pub struct Desk {
     /// Wakes the action workers when something is queued.
     pub(crate) work: Arc<tokio::sync::Notify>,
     /// The passphrase given in this session (`unlock_tenant`), never written anywhere.
-    session_passphrase: std::sync::Mutex<Option<String>>,
+    session_passphrase: std::sync::Mutex<Option<Secret>>,
     /// The tenant in use that could not be opened at start without its passphrase.
     locked: std::sync::Mutex<Option<String>>,
     /// The system keyring refused to keep a key in this session (locked, its prompt
@@ -101,7 +102,11 @@ impl Desk {
         if let Some(name) = desk.workspace.setting(CURRENT_TENANT).await? {
             if name != DEMO_TENANT {
                 let pass = desk.passphrase();
-                match desk.workspace.open_tenant(&name, pass.as_deref()).await {
+                match desk
+                    .workspace
+                    .open_tenant(&name, pass.as_ref().map(Secret::expose))
+                    .await
+                {
                     Ok(t) => desk.use_tenant(t).await?,
                     Err(
                         StoreError::PassphraseRequired(_)
@@ -117,9 +122,9 @@ impl Desk {
     }
 
     /// `ACSDESK_PASSPHRASE`, else the passphrase given in this session.
-    pub(crate) fn passphrase(&self) -> Option<String> {
+    pub(crate) fn passphrase(&self) -> Option<Secret> {
         match std::env::var("ACSDESK_PASSPHRASE") {
-            Ok(p) if !p.is_empty() => Some(p),
+            Ok(p) if !p.is_empty() => Some(p.into()),
             _ => lock_std(&self.session_passphrase).clone(),
         }
     }
@@ -180,7 +185,7 @@ impl Desk {
         };
         match self
             .workspace
-            .open_tenant(&name, Some(&request.passphrase))
+            .open_tenant(&name, Some(request.passphrase.expose()))
             .await
         {
             Ok(t) => {
@@ -250,7 +255,7 @@ impl Desk {
         let pass = self.passphrase();
         let tenant = self
             .workspace
-            .open_tenant(&request.name, pass.as_deref())
+            .open_tenant(&request.name, pass.as_ref().map(Secret::expose))
             .await?;
         self.use_tenant(tenant).await
     }
@@ -406,7 +411,7 @@ mod tests {
         let err = desk
             .unlock_tenant(UnlockTenantRequest {
                 name: Some("Field ISP".into()),
-                passphrase: String::new(),
+                passphrase: String::new().into(),
             })
             .await
             .unwrap_err();

@@ -6,6 +6,7 @@ use crate::desk::CURRENT_TENANT;
 use crate::{Desk, Services, DEMO_TENANT};
 use acsdesk_core::store::acs::{AcsConnection, NewAcs};
 use acsdesk_core::store::StoreError;
+use acsdesk_types::secret::Secret;
 use acsdesk_types::settings::{
     AcsRemovalPlan, AcsRemovalReport, AddAcsRequest, AuthKind, CreateTenantRequest,
     RemoveAcsRequest, RemoveTenantRequest, UpdateAcsRequest,
@@ -59,7 +60,9 @@ impl Desk {
             {
                 Some(_) => {
                     let pass = self.passphrase();
-                    self.workspace.open_tenant(named, pass.as_deref()).await?
+                    self.workspace
+                        .open_tenant(named, pass.as_ref().map(Secret::expose))
+                        .await?
                 }
                 None => self.create_keyed_tenant(named, now).await?,
             },
@@ -150,7 +153,11 @@ impl Desk {
             self.workspace.set_setting(CURRENT_TENANT, "").await?;
             let pass = self.passphrase();
             for t in self.workspace.tenants().await? {
-                if let Ok(open) = self.workspace.open_tenant(&t.name, pass.as_deref()).await {
+                if let Ok(open) = self
+                    .workspace
+                    .open_tenant(&t.name, pass.as_ref().map(Secret::expose))
+                    .await
+                {
                     return self.use_tenant(open).await;
                 }
             }
@@ -296,7 +303,7 @@ mod tests {
             url: url.into(),
             auth,
             user: Some("noc".into()),
-            secret: secret.map(str::to_owned),
+            secret: secret.map(Into::into),
             interval_s,
         };
         // Basic without a password, none saved: refused.
@@ -313,7 +320,12 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(
-            tenant.reveal_acs_secret("main").await.unwrap().as_deref(),
+            tenant
+                .reveal_acs_secret("main")
+                .await
+                .unwrap()
+                .as_ref()
+                .map(|s| s.expose()),
             Some("s3cret-pw")
         );
         // The saved secret goes only to the address it was saved for: a new address
@@ -335,7 +347,7 @@ mod tests {
             url: url.into(),
             auth: AuthKind::Basic,
             user: Some("noc".into()),
-            secret: secret.map(str::to_owned),
+            secret: secret.map(Into::into),
             saved: Some("main".into()),
         };
         let report = desk.test_acs(test(elsewhere, None)).await.unwrap();

@@ -57,7 +57,7 @@ impl Services {
         input.pppoe_password = request
             .pppoe_password
             .filter(|p| !p.is_empty())
-            .map(|p| PppoePassword::parse(&p))
+            .map(|p| PppoePassword::parse(p.expose()))
             .transpose()
             .map_err(invalid)?;
         input.wifi_ssid = text(request.wifi_ssid)
@@ -67,7 +67,7 @@ impl Services {
         input.wifi_password = request
             .wifi_password
             .filter(|p| !p.is_empty())
-            .map(|p| WpaPassphrase::parse(&p))
+            .map(|p| WpaPassphrase::parse(p.expose()))
             .transpose()
             .map_err(invalid)?;
         input.serial = text(request.serial)

@@ -90,7 +90,7 @@ pub struct SaveChannelRequest {
     pub url: String,
     /// The webhook's HMAC secret (16+ characters), if it signs.
     #[serde(default)]
-    pub secret: Option<String>,
+    pub secret: Option<crate::secret::Secret>,
     /// The numbers an SMS channel texts.
     #[serde(default)]
     pub phones: Vec<String>,

@@ -82,7 +82,7 @@ impl<'de> Deserialize<'de> for Ssid {
 /// 64 hexadecimal digits (a raw pre-shared key).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct WpaPassphrase(String);
+pub struct WpaPassphrase(crate::secret::Secret);
 
 impl WpaPassphrase {
     /// Validates a passphrase.
@@ -91,7 +91,7 @@ impl WpaPassphrase {
         let len = value.chars().count();
         if len == 64 {
             return if value.chars().all(|c| c.is_ascii_hexdigit()) {
-                Ok(Self(value.to_owned()))
+                Ok(Self(value.into()))
             } else {
                 Err(InvalidInput::new(
                     FIELD,
@@ -121,17 +121,17 @@ impl WpaPassphrase {
                 ),
             ));
         }
-        Ok(Self(value.to_owned()))
+        Ok(Self(value.into()))
     }
 
     /// The passphrase itself. Call only to send it to the device or store it encrypted.
     pub fn reveal(&self) -> &str {
-        &self.0
+        self.0.expose()
     }
 
     /// Whether this is a 64-hex-digit pre-shared key rather than a passphrase.
     pub fn is_raw_key(&self) -> bool {
-        self.0.len() == 64
+        self.0.expose().len() == 64
     }
 }
 
@@ -192,7 +192,7 @@ impl<'de> Deserialize<'de> for PppoeUsername {
 /// A PPPoE password: 1 to 64 characters, no control characters.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct PppoePassword(String);
+pub struct PppoePassword(crate::secret::Secret);
 
 impl PppoePassword {
     /// Validates a PPPoE password.
@@ -214,12 +214,12 @@ impl PppoePassword {
                 "the PPPoE password may not contain control characters",
             ));
         }
-        Ok(Self(value.to_owned()))
+        Ok(Self(value.into()))
     }
 
     /// The password itself. Call only to send it to the device or store it encrypted.
     pub fn reveal(&self) -> &str {
-        &self.0
+        self.0.expose()
     }
 }
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod input;
 pub mod provisioning;
+pub mod secret;
 pub mod settings;
 pub mod states;
 pub mod subscribers;

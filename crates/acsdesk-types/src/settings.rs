@@ -104,7 +104,7 @@ pub struct AddAcsRequest {
     /// Basic-auth user.
     pub user: Option<String>,
     /// Basic-auth password or token; stored encrypted, never returned.
-    pub secret: Option<String>,
+    pub secret: Option<crate::secret::Secret>,
     /// Seconds between syncs (default 60).
     pub interval_s: u32,
 }
@@ -121,7 +121,7 @@ pub struct UpdateAcsRequest {
     /// Basic-auth user.
     pub user: Option<String>,
     /// A new password or token; `None` keeps the saved one.
-    pub secret: Option<String>,
+    pub secret: Option<crate::secret::Secret>,
     /// Seconds between syncs (5 to 86,400).
     pub interval_s: u32,
 }
@@ -150,7 +150,7 @@ pub struct TestAcsRequest {
     /// Basic-auth user.
     pub user: Option<String>,
     /// Password or token.
-    pub secret: Option<String>,
+    pub secret: Option<crate::secret::Secret>,
     /// When editing: the saved connection whose password or token to use when `secret`
     /// is not given.
     #[serde(default)]
@@ -186,21 +186,12 @@ pub struct SwitchTenantRequest {
 /// Request of `unlock_tenant`: the passphrase of a tenant (opened and put in use), or —
 /// with no name — the passphrase new tenants are protected with where there is no
 /// credential store. Kept in memory for this session only.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnlockTenantRequest {
     /// The tenant to open, or `None` to set the passphrase for tenants created next.
     pub name: Option<String>,
-    /// The passphrase (redacted in `Debug`).
-    pub passphrase: String,
-}
-
-impl std::fmt::Debug for UnlockTenantRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UnlockTenantRequest")
-            .field("name", &self.name)
-            .field("passphrase", &"<redacted>")
-            .finish()
-    }
+    /// The passphrase.
+    pub passphrase: crate::secret::Secret,
 }
 
 /// Request of `remove_acs` (and of `acs_removal_plan`, what it would do): remove a

@@ -280,13 +280,13 @@ pub struct SaveSubscriberRequest {
     pub pppoe_username: Option<String>,
     /// A new PPPoE password (none: keep the stored one).
     #[serde(default)]
-    pub pppoe_password: Option<String>,
+    pub pppoe_password: Option<crate::secret::Secret>,
     /// WiFi network name.
     #[serde(default)]
     pub wifi_ssid: Option<String>,
     /// A new WiFi password (none: keep the stored one).
     #[serde(default)]
-    pub wifi_password: Option<String>,
+    pub wifi_password: Option<crate::secret::Secret>,
     /// Plan.
     #[serde(default)]
     pub plan: Option<String>,
@@ -302,7 +302,7 @@ pub struct SaveSubscriberRequest {
 
 impl std::fmt::Debug for SaveSubscriberRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let set = |s: &Option<String>| s.as_ref().map(|_| "<redacted>");
+        let set = |s: &Option<crate::secret::Secret>| s.as_ref().map(|_| "<redacted>");
         f.debug_struct("SaveSubscriberRequest")
             .field("original", &self.original)
             .field("account", &self.account)

@@ -36,7 +36,9 @@ pub(crate) fn ChannelsSection() -> impl IntoView {
             name: name.get_untracked().trim().to_owned(),
             kind: kind.get_untracked(),
             url: url.get_untracked(),
-            secret: Some(secret.get_untracked()).filter(|s| !s.is_empty()),
+            secret: Some(secret.get_untracked())
+                .filter(|s| !s.is_empty())
+                .map(Into::into),
             phones: phones
                 .get_untracked()
                 .split(',')

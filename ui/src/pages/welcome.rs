@@ -115,7 +115,7 @@ pub(crate) fn ConnectForm(
             url: url.get_untracked(),
             auth: auth.get_untracked(),
             user: opt(user.get_untracked()),
-            secret: opt(secret.get_untracked()),
+            secret: opt(secret.get_untracked()).map(Into::into),
             saved: editing.get_value(),
         };
         spawn_local(async move {
@@ -140,7 +140,7 @@ pub(crate) fn ConnectForm(
             url.get_untracked(),
             auth.get_untracked(),
             opt(user.get_untracked()),
-            opt(secret.get_untracked()),
+            opt(secret.get_untracked()).map(acsdesk_types::secret::Secret::from),
         );
         let tenant = tenant.get_untracked();
         let name = name.get_untracked();

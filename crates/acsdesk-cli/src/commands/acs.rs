@@ -62,7 +62,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                         url,
                         auth_kind: kind.into(),
                         auth_user: user,
-                        auth_secret: secret,
+                        auth_secret: secret.map(Into::into),
                         cwmp_url,
                         rate_per_s: rate,
                         interval_s: interval,

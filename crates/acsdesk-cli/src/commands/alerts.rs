@@ -133,7 +133,7 @@ async fn channel(services: &Services, c: &ChannelCommand) -> anyhow::Result<()> 
                         name: name.clone(),
                         kind: ChannelKind::Webhook,
                         url: url.clone(),
-                        secret,
+                        secret: secret.map(Into::into),
                         phones: Vec::new(),
                         post_body: None,
                     }

@@ -14,13 +14,18 @@ pub(crate) async fn run(ctx: &Ctx, command: TenantCommand) -> anyhow::Result<()>
             // The desktop's rule (KeyChoice::for_new_tenant), asking on the terminal
             // where the desktop asks in a dialog.
             let choice = if ask {
-                KeyChoice::Passphrase(passphrase(&format!("New passphrase for \"{name}\": "))?)
+                KeyChoice::Passphrase(
+                    passphrase(&format!("New passphrase for \"{name}\": "))?.into(),
+                )
             } else {
                 match KeyChoice::for_new_tenant(true) {
                     Some(c) => c,
-                    None => KeyChoice::Passphrase(passphrase(&format!(
-                        "No credential store here. New passphrase for \"{name}\": "
-                    ))?),
+                    None => KeyChoice::Passphrase(
+                        passphrase(&format!(
+                            "No credential store here. New passphrase for \"{name}\": "
+                        ))?
+                        .into(),
+                    ),
                 }
             };
             let kind = match &choice {
@@ -61,7 +66,9 @@ pub(crate) async fn run(ctx: &Ctx, command: TenantCommand) -> anyhow::Result<()>
                 );
                 KeyChoice::Keyring
             } else {
-                KeyChoice::Passphrase(new_passphrase(&format!("New passphrase for \"{name}\": "))?)
+                KeyChoice::Passphrase(
+                    new_passphrase(&format!("New passphrase for \"{name}\": "))?.into(),
+                )
             };
             let t = ctx.workspace.rekey_tenant(tenant, choice).await?;
             t.close().await;

@@ -41,7 +41,7 @@ pub struct Webhook {
     /// Where to POST.
     pub url: String,
     /// The HMAC-SHA256 key; when set, requests carry `X-AcsDesk-Signature`.
-    pub secret: Option<String>,
+    pub secret: Option<acsdesk_types::secret::Secret>,
 }
 
 impl fmt::Debug for Webhook {
@@ -196,7 +196,10 @@ impl Outbound {
                 .header("x-acsdesk-timestamp", timestamp.to_string())
                 .body(body.clone());
             if let Some(secret) = &hook.secret {
-                req = req.header("x-acsdesk-signature", signature(secret, timestamp, &body));
+                req = req.header(
+                    "x-acsdesk-signature",
+                    signature(secret.expose(), timestamp, &body),
+                );
             }
             if let Some(id) = &message.delivery_id {
                 req = req

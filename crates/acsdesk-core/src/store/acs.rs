@@ -2,6 +2,7 @@
 //! token) leaves the store only through [`TenantStore::reveal_acs_secret`].
 
 use super::{StoreError, TenantStore};
+use acsdesk_types::secret::Secret;
 use sqlx::Row;
 
 /// An ACS connection, without its secret.
@@ -52,7 +53,7 @@ pub struct NewAcs {
     /// Basic-auth user.
     pub auth_user: Option<String>,
     /// Password or token.
-    pub auth_secret: Option<String>,
+    pub auth_secret: Option<Secret>,
     /// The CWMP URL routers should use.
     pub cwmp_url: Option<String>,
     /// Requests per second allowed.
@@ -217,7 +218,7 @@ impl TenantStore {
         .bind(&url)
         .bind(&acs.auth_kind)
         .bind(&acs.auth_user)
-        .bind(&acs.auth_secret)
+        .bind(acs.auth_secret.as_ref().map(Secret::expose))
         .bind(acs.cwmp_url.as_deref().map(str::trim))
         .bind(acs.rate_per_s)
         .bind(acs.interval_s)
@@ -260,14 +261,15 @@ impl TenantStore {
     }
 
     /// The connection's password or token, for building its HTTP client. Never log it.
-    pub async fn reveal_acs_secret(&self, name: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT auth_secret FROM acs_connections WHERE name = ?")
-                .bind(name)
-                .fetch_optional(self.pool())
-                .await?
-                .flatten(),
+    pub async fn reveal_acs_secret(&self, name: &str) -> Result<Option<Secret>, StoreError> {
+        Ok(sqlx::query_scalar::<_, Option<String>>(
+            "SELECT auth_secret FROM acs_connections WHERE name = ?",
         )
+        .bind(name)
+        .fetch_optional(self.pool())
+        .await?
+        .flatten()
+        .map(Secret::new))
     }
 
     /// Changes connection `name` (URL, authentication, CWMP URL, rate, interval), checked
@@ -280,7 +282,10 @@ impl TenantStore {
             ..acs.clone()
         })?;
         let keep_secret = acs.auth_kind != "none" && acs.auth_secret.is_none();
-        if acs.auth_kind != "none" && !keep_secret && acs.auth_secret.as_deref() == Some("") {
+        if acs.auth_kind != "none"
+            && !keep_secret
+            && acs.auth_secret.as_ref().is_some_and(Secret::is_empty)
+        {
             return Err(StoreError::Invalid {
                 field: "secret",
                 reason: "give the password or token, or leave it out to keep the saved one".into(),
@@ -308,7 +313,7 @@ impl TenantStore {
         .bind(if acs.auth_kind == "none" {
             None
         } else {
-            acs.auth_secret.as_deref()
+            acs.auth_secret.as_ref().map(Secret::expose)
         })
         .bind(acs.cwmp_url.as_deref().map(str::trim))
         .bind(acs.rate_per_s)

@@ -53,7 +53,7 @@ impl ChannelConfig {
                 if !http(&w.url) {
                     return invalid("url", "a webhook needs an http:// or https:// URL");
                 }
-                if w.secret.as_deref().is_some_and(|s| s.len() < 16) {
+                if w.secret.as_ref().is_some_and(|s| s.expose().len() < 16) {
                     return invalid("secret", "an HMAC secret has at least 16 characters");
                 }
             }

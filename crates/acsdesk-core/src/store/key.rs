@@ -9,6 +9,13 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq)]
 pub struct DbKey([u8; 32]);
 
+/// The key's bytes are wiped when it is dropped (every clone its own).
+impl Drop for DbKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 impl fmt::Debug for DbKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("DbKey(<redacted>)")

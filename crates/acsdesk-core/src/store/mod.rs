@@ -41,7 +41,7 @@ pub enum KeyChoice {
     /// A random key in the OS credential store.
     Keyring,
     /// Derived from this passphrase; it will be asked for every time.
-    Passphrase(String),
+    Passphrase(acsdesk_types::secret::Secret),
 }
 
 impl KeyChoice {
@@ -51,7 +51,7 @@ impl KeyChoice {
     /// shell asks for a passphrase (the CLI on the terminal, the desktop in a dialog).
     pub fn for_new_tenant(keyring: bool) -> Option<Self> {
         match std::env::var("ACSDESK_PASSPHRASE") {
-            Ok(p) if !p.is_empty() => Some(KeyChoice::Passphrase(p)),
+            Ok(p) if !p.is_empty() => Some(KeyChoice::Passphrase(p.into())),
             _ if keyring && key::keyring_available() => Some(KeyChoice::Keyring),
             _ => None,
         }
@@ -208,7 +208,11 @@ impl Workspace {
             }
             KeyChoice::Passphrase(p) => {
                 let salt = key::random_salt()?;
-                (DbKey::from_passphrase(p, &salt)?, "passphrase", Some(salt))
+                (
+                    DbKey::from_passphrase(p.expose(), &salt)?,
+                    "passphrase",
+                    Some(salt),
+                )
             }
         };
         let store =
@@ -309,7 +313,11 @@ impl Workspace {
             }
             KeyChoice::Passphrase(p) => {
                 let salt = key::random_salt()?;
-                (DbKey::from_passphrase(p, &salt)?, "passphrase", Some(salt))
+                (
+                    DbKey::from_passphrase(p.expose(), &salt)?,
+                    "passphrase",
+                    Some(salt),
+                )
             }
         };
         sqlx::query("UPDATE tenants SET pending_kind = ?, pending_salt = ? WHERE name = ?")

@@ -300,7 +300,11 @@ async fn files_are_encrypted_and_a_wrong_passphrase_changes_nothing() {
         .unwrap();
     assert_eq!(t.list_acs().await.unwrap().len(), 1);
     assert_eq!(
-        t.reveal_acs_secret("main").await.unwrap().as_deref(),
+        t.reveal_acs_secret("main")
+            .await
+            .unwrap()
+            .as_ref()
+            .map(|s| s.expose()),
         Some("acs-pass-XYZZY")
     );
     assert!(!format!("{:?}", t.list_acs().await.unwrap()).contains("XYZZY"));
@@ -2287,7 +2291,11 @@ async fn a_tenant_is_backed_up_while_in_use_and_restored_after_checks() {
         devices
     );
     assert_eq!(
-        t.reveal_acs_secret("main").await.unwrap().as_deref(),
+        t.reveal_acs_secret("main")
+            .await
+            .unwrap()
+            .as_ref()
+            .map(|s| s.expose()),
         Some("acs-pass-XYZZY")
     );
 }
