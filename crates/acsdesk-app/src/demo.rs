@@ -4,7 +4,6 @@
 //! sandbox is linked.
 
 use crate::Desk;
-use acsdesk_types::secret::Secret;
 use acsdesk_types::settings::StartDemoRequest;
 use acsdesk_types::{ErrorCode, IpcError};
 use std::sync::Arc;
@@ -57,7 +56,10 @@ impl Desk {
             let pass = self.passphrase();
             let t = self
                 .workspace
-                .open_tenant(DEMO_TENANT, pass.as_ref().map(Secret::expose))
+                .open_tenant(
+                    DEMO_TENANT,
+                    pass.as_ref().map(acsdesk_types::secret::Secret::expose),
+                )
                 .await?;
             t.set_acs_url(DEMO_ACS, &url).await?;
             t
