@@ -3,7 +3,8 @@
 //! the demo ACS, and an alert channel saved without showing its secrets and tested
 //! against a local receiver. The alert centre lists what the demo raised. The tenant is
 //! backed up while in use, and restored from that backup after a confirmation. Last, the
-//! demo connection is removed after a confirmation that says what removing it does.
+//! demo connection is removed after a confirmation that says what removing it does, and
+//! a connection added with a password over plain http:// to another machine is flagged.
 
 use super::{shows_value, Form};
 use acsdesk_tests::desktop::Desktop;
@@ -21,7 +22,8 @@ async fn settings_sections_rules_maintenance_and_channels() -> anyhow::Result<()
         maintenance(desktop).await?;
         channel(desktop).await?;
         backups(desktop).await?;
-        remove_connection(desktop).await
+        remove_connection(desktop).await?;
+        cleartext_warning(desktop).await
     })
     .await
 }
@@ -343,5 +345,77 @@ async fn remove_connection(desktop: &Desktop) -> anyhow::Result<()> {
         })
         .await
         .context("the connection is gone from the list")?;
+    Ok(())
+}
+
+/// A connection added from Settings with a password over plain `http://` to a host that
+/// is not this machine is listed with a warning (the credentials travel in clear).
+async fn cleartext_warning(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    c.find(Locator::Css("#settings-acs details summary"))
+        .await?
+        .click()
+        .await?;
+    let form = "#settings-acs [data-testid=acs-form]";
+    for (field, value) in [
+        ("acs-tenant", "Far ISP"),
+        ("acs-name", "far"),
+        ("acs-url", "http://192.0.2.7:7557"),
+    ] {
+        let input = c
+            .find(Locator::Css(&format!("{form} [data-testid={field}]")))
+            .await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+    }
+    c.find(Locator::Css(&format!("{form} [data-testid=acs-auth]")))
+        .await?
+        .select_by_value("basic")
+        .await?;
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(&format!("{form} [data-testid=acs-user]")))
+        .await?
+        .send_keys("noc")
+        .await?;
+    c.find(Locator::Css(&format!("{form} [data-testid=acs-secret]")))
+        .await?
+        .send_keys("pw-in-clear")
+        .await?;
+    desktop
+        .click(&format!("{form} [data-testid=acs-save]"))
+        .await?;
+    // The list as the page holds it (its line may be scrolled out of view).
+    let mut warned = String::new();
+    for _ in 0..150 {
+        warned = desktop
+            .text_content("[data-testid=acs-list]")
+            .await
+            .unwrap_or_default();
+        if warned.contains("credentials in clear") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    ensure!(
+        warned.contains("credentials in clear"),
+        "the connection is flagged: {warned:?}"
+    );
+    let _: Option<bool> = desktop
+        .eval(
+            "const e = document.getElementById('settings-acs');
+             let p = e.parentElement;
+             while (p && p.scrollHeight <= p.clientHeight) p = p.parentElement;
+             (p || document.scrollingElement).scrollTop += e.getBoundingClientRect().top - 60;
+             return null;",
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ensure!(
+        warned.contains("travel in clear over http:// to 192.0.2.7")
+            && !warned.contains("pw-in-clear"),
+        "{warned}"
+    );
+    desktop.screenshot("acs-cleartext").await?;
     Ok(())
 }

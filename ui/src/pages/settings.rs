@@ -273,8 +273,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                                         <span class="muted">{format!(" {} · every {} s · ", a.url, a.interval_s)}</span>
                                         <span class=format!("badge {}", a.health) title=a.health_error.clone().unwrap_or_default()>{a.health.as_str()}</span>
                                         {a.warning.clone().map(|w| view! {
-                                            <span class="badge degraded" data-testid="acs-cleartext" title=w.clone()>"credentials in clear"</span>
-                                            <span class="muted small" data-testid="acs-warning">{w}</span>
+                                            <span class="badge degraded" data-testid="acs-cleartext" title=w>"credentials in clear"</span>
                                         })}
                                         <button type="button" data-testid="acs-edit" on:click=move |_| {
                                             let t = toggle.clone();
@@ -290,6 +289,9 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                                             });
                                         }>"Remove"</button>
                                     </div>
+                                    {a.warning.clone().map(|w| view! {
+                                        <p class="muted small acs-warning" data-testid="acs-warning">{format!("Warning: {w}.")}</p>
+                                    })}
                                     {move || (editing.get().as_deref() == Some(this.as_str())).then(|| {
                                         let info = info.clone();
                                         view! {
