@@ -61,6 +61,9 @@ fn print(s: &SubscriberInfo) {
     );
 }
 
+/// The most subscribers `subscriber list` prints (the store's own cap on one list).
+const SUBSCRIBERS_LISTED: u32 = 100_000;
+
 pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result<()> {
     let services = ctx.services().await?;
     match command {
@@ -107,10 +110,15 @@ pub(crate) async fn run(ctx: &Ctx, command: SubscriberCommand) -> anyhow::Result
                     } else {
                         None
                     },
-                    limit: 100_000,
+                    limit: SUBSCRIBERS_LISTED,
                 })
                 .await
                 .map_err(app_err)?;
+            if rows.len() as u32 >= SUBSCRIBERS_LISTED {
+                eprintln!(
+                    "showing the first {SUBSCRIBERS_LISTED} subscribers: there may be more (narrow with --search or --status)"
+                );
+            }
             if as_json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
