@@ -11,11 +11,15 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(acsdesk_core::about::versi
 #[command(name = "acsdesk", version = acsdesk_core::about::VERSION, long_version = LONG_VERSION.as_str())]
 #[command(propagate_version = true, arg_required_else_help = true)]
 pub(crate) struct Cli {
-    /// Where AcsDesk keeps its data (default: the OS data directory).
-    #[arg(long, global = true, env = "ACSDESK_DATA_DIR")]
+    /// Where AcsDesk keeps its data (default: $ACSDESK_DATA_DIR, else the OS data
+    /// directory).
+    // Read from the environment by the command, not by clap: clap lists an argument set
+    // through its environment variable in every usage line, as if it were required.
+    #[arg(long, global = true)]
     pub(crate) data_dir: Option<PathBuf>,
-    /// The tenant to work in (default: the one in use, or the only one).
-    #[arg(long, global = true, env = "ACSDESK_TENANT")]
+    /// The tenant to work in (default: $ACSDESK_TENANT, else the one in use, or the only
+    /// one).
+    #[arg(long, global = true)]
     pub(crate) tenant: Option<String>,
     /// What to do.
     #[command(subcommand)]

@@ -50,7 +50,8 @@ async fn report(services: &Services, pass: Pass, quiet_waiting: bool) -> anyhow:
             Outcome::Waiting(_) if quiet_waiting => {}
             Outcome::Waiting(id) => println!("Action {id}: waiting in GenieACS for the device"),
             Outcome::Completed(id) => println!("Action {id}: completed"),
-            Outcome::Failed(id, why) => println!("Action {id}: failed: {why}"),
+            // Said once, in the command's failure (see `standing`).
+            Outcome::Failed(..) => {}
             Outcome::RetryLater(id, why) => println!("Action {id}: will retry ({why})"),
         }
     }
@@ -131,6 +132,7 @@ async fn bulk(
     let connections = services.tenant().list_acs().await?;
     let deadline = tokio::time::Instant::now() + RETRY_WINDOW;
     let mut told = false;
+    let progress = Progress::new(ids.len() as u64)?;
     let progress = loop {
         for acs in &connections {
             let pass = match runner.pass(&acs.name).await {
@@ -141,14 +143,14 @@ async fn bulk(
                 }
             };
             for e in &pass.errors {
-                eprintln!("\racsdesk: {e}");
+                progress.say(&format!("acsdesk: {e}"));
             }
             if let (Some(owner), false) = (&pass.held_by, told) {
                 told = true;
-                eprintln!(
-                    "\rAnother AcsDesk ({owner}) sends {}'s actions: following it.",
+                progress.say(&format!(
+                    "Another AcsDesk ({owner}) sends {}'s actions: following it.",
                     acs.name
-                );
+                ));
             }
             deliver(&services, &pass).await?;
         }
@@ -156,18 +158,15 @@ async fn bulk(
             .bulk_progress(BulkProgressRequest { ids: ids.clone() })
             .await
             .map_err(app_err)?;
-        eprint!(
-            "\r{} / {} done, {} waiting, {} failed",
-            p.completed, p.total, p.sent, p.failed
-        );
+        progress.show(&p);
         // Everything has reached GenieACS: what waits there runs when its device comes.
         if p.pending == 0 || tokio::time::Instant::now() > deadline {
+            progress.finish();
             break p;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     };
     runner.release().await;
-    eprintln!();
     println!(
         "{}: {} ok / {} failed / {} waiting for the device / {} not yet sent (of {})",
         queued.description,
@@ -189,6 +188,65 @@ async fn bulk(
         bail!("{} of {} actions failed", progress.failed, progress.total);
     }
     Ok(())
+}
+
+/// A bulk run's progress: a bar on a terminal; elsewhere (a log, a pipe) a plain line
+/// each time the counts change.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    last: std::cell::RefCell<String>,
+}
+
+impl Progress {
+    fn new(total: u64) -> anyhow::Result<Self> {
+        let bar = if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("[{bar:40}] {pos}/{len} {msg}")
+                    .map_err(|e| anyhow::anyhow!(e.to_string()))?
+                    .progress_chars("=> "),
+            );
+            Some(bar)
+        } else {
+            None
+        };
+        Ok(Self {
+            bar,
+            last: Default::default(),
+        })
+    }
+
+    fn show(&self, p: &acsdesk_types::actions::BulkProgress) {
+        let line = format!(
+            "{} / {} done, {} waiting, {} failed",
+            p.completed, p.total, p.sent, p.failed
+        );
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(p.completed + p.failed);
+                bar.set_message(format!("done, {} waiting, {} failed", p.sent, p.failed));
+            }
+            None if *self.last.borrow() != line => {
+                eprintln!("{line}");
+                *self.last.borrow_mut() = line;
+            }
+            None => {}
+        }
+    }
+
+    /// A line above the bar (or on its own line).
+    fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// How long a bulk run keeps retrying actions GenieACS could not take yet.
@@ -314,24 +372,16 @@ async fn send_and_wait(
         report(services, runner.pass(acs).await.map_err(app_err)?, false).await?;
     }
     if !wait {
+        // A failure already known fails the command, as it does with --wait.
+        let (_, failed) = standing(services, queued).await?;
+        if !failed.is_empty() {
+            bail!("{}", failed.join("; "));
+        }
         return Ok(());
     }
     let deadline = tokio::time::Instant::now() + request.timeout() + Duration::from_secs(30);
     loop {
-        let mut open = 0;
-        let mut failed = Vec::new();
-        for id in queued {
-            let a = services.action(*id).await.map_err(app_err)?;
-            match a.status {
-                ActionStatus::Failed => failed.push(format!(
-                    "action {id} on {}: {}",
-                    a.device,
-                    a.fault.unwrap_or_default()
-                )),
-                s if !s.is_final() => open += 1,
-                _ => {}
-            }
-        }
+        let (open, failed) = standing(services, queued).await?;
         if open == 0 {
             if failed.is_empty() {
                 println!("All {} action(s) completed.", queued.len());
@@ -347,6 +397,26 @@ async fn send_and_wait(
             report(services, runner.pass(acs).await.map_err(app_err)?, true).await?;
         }
     }
+}
+
+/// How the queued actions stand: how many have not ended, and each failure as
+/// "action N on DEVICE: why" (the one format, with or without `--wait`).
+async fn standing(services: &Services, queued: &[i64]) -> anyhow::Result<(usize, Vec<String>)> {
+    let mut open = 0;
+    let mut failed = Vec::new();
+    for id in queued {
+        let a = services.action(*id).await.map_err(app_err)?;
+        match a.status {
+            ActionStatus::Failed => failed.push(format!(
+                "action {id} on {}: {}",
+                a.device,
+                a.fault.unwrap_or_default()
+            )),
+            s if !s.is_final() => open += 1,
+            _ => {}
+        }
+    }
+    Ok((open, failed))
 }
 
 pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {

@@ -60,6 +60,9 @@ pub(crate) async fn run(ctx: &Ctx, a: &AlertsArgs) -> anyhow::Result<()> {
             if *json {
                 println!("{}", serde_json::to_string_pretty(&events)?);
             } else {
+                if events.is_empty() {
+                    println!("No history for alert {id}.");
+                }
                 for e in events {
                     println!("{}  {:<16} {}", iso(e.at_ms), e.event, e.detail);
                 }
@@ -95,6 +98,9 @@ pub(crate) async fn run(ctx: &Ctx, a: &AlertsArgs) -> anyhow::Result<()> {
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
+                if rows.is_empty() {
+                    println!("No alerts.");
+                }
                 for r in rows {
                     println!(
                         "{:>5}  {:<12} {:<8} {}",
@@ -152,7 +158,11 @@ async fn channel(services: &Services, c: &ChannelCommand) -> anyhow::Result<()> 
             println!("Alert channel \"{name}\" saved.");
         }
         ChannelCommand::List => {
-            for c in services.list_channels().await.map_err(app_err)? {
+            let channels = services.list_channels().await.map_err(app_err)?;
+            if channels.is_empty() {
+                println!("No alert channels.");
+            }
+            for c in channels {
                 println!(
                     "{}  {}  {}{}{}",
                     c.name,
@@ -231,7 +241,11 @@ async fn maintenance(services: &Services, m: &MaintenanceCommand) -> anyhow::Res
             );
         }
         MaintenanceCommand::List => {
-            for w in services.list_maintenance().await.map_err(app_err)? {
+            let windows = services.list_maintenance().await.map_err(app_err)?;
+            if windows.is_empty() {
+                println!("No maintenance window open or planned.");
+            }
+            for w in windows {
                 let what = match (w.scope, &w.target) {
                     (MaintenanceScope::Device, Some(d)) => format!("device {d}"),
                     (MaintenanceScope::Acs, Some(a)) => format!("ACS {a}"),

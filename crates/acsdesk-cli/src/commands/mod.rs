@@ -129,7 +129,13 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// The commands that work on the workspace and a tenant.
 async fn run_with_store(cli: Cli) -> anyhow::Result<()> {
-    let ctx = Ctx::open(cli.data_dir, cli.tenant).await?;
+    // `paths::data_dir` reads ACSDESK_DATA_DIR itself.
+    let tenant = cli.tenant.or_else(|| {
+        std::env::var("ACSDESK_TENANT")
+            .ok()
+            .filter(|t| !t.is_empty())
+    });
+    let ctx = Ctx::open(cli.data_dir, tenant).await?;
     match cli.command {
         Command::About(_) | Command::Sandbox(_) => Ok(()),
         Command::Tenant(c) => tenant::run(&ctx, c).await,

@@ -171,7 +171,8 @@ async fn watch_loop(
                     Err(e) => eprintln!("{} sync failed: {e}", acsdesk_time::iso(now)),
                 }
             }
-            println!("{} open alert(s)", tenant.open_alert_count().await?);
+            let (open, acknowledged) = tenant.alert_state_counts().await?;
+            println!("{open} open alert(s), {acknowledged} acknowledged");
         }
         for acs in connections {
             let pass = match runner.pass(acs).await {

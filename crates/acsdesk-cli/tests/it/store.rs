@@ -656,7 +656,10 @@ async fn alert_channels_maintenance_history_and_thresholds() {
     );
     let id = windows.split_whitespace().next().unwrap().to_owned();
     env.ok(&["alerts", "maintenance", "end", &id]);
-    assert!(env.ok(&["alerts", "maintenance", "list"]).trim().is_empty());
+    assert_eq!(
+        env.ok(&["alerts", "maintenance", "list"]).trim(),
+        "No maintenance window open or planned."
+    );
     let err = env.fails(
         &["alerts", "maintenance", "add", "--for", "soon"],
         "correct horse",
@@ -974,4 +977,89 @@ async fn a_tenant_is_backed_up_and_restored_after_a_check() {
         "the data as it was"
     );
     assert!(env.ok(&["devices"]).contains("12 shown of 12"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_exit_non_zero_in_one_format_and_output_reads_well_in_a_log() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
+        .devices(6)
+        .speed(120.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    // A usage line names only what is missing, not options the environment gives.
+    let out = env.run_with(&["act", "reboot"], "correct horse", None);
+    let usage = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        usage.contains("Usage: acsdesk act reboot <IDS>") && !usage.contains("--data-dir"),
+        "{usage}"
+    );
+    env.ok(&["tenant", "add", "Acme"]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    env.ok(&["sync"]);
+    // Empty lists say so.
+    assert_eq!(env.ok(&["alerts"]).trim(), "No alerts.");
+    assert_eq!(
+        env.ok(&["alerts", "channel", "list"]).trim(),
+        "No alert channels."
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["devices", "--online", "--json"])).unwrap();
+    let ids: Vec<String> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.len() >= 2, "{json}");
+    // A router that answers a reboot with a fault: the action fails, the command exits
+    // non-zero, with or without --wait, in one format.
+    acsdesk_core::http::install_crypto_provider();
+    let client = reqwest::Client::new();
+    for id in &ids[..2] {
+        let r = client
+            .post(format!(
+                "{}/_sandbox/devices/{}/unsupported?task=reboot",
+                sandbox.url(),
+                percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+    let mut said = Vec::new();
+    for (id, wait) in [(&ids[0], false), (&ids[1], true)] {
+        let mut args = vec!["act", "reboot", id.as_str(), "--yes"];
+        if wait {
+            args.push("--wait");
+        }
+        let out = env.run_with(&args, "correct horse", None);
+        assert!(!out.status.success(), "a failed reboot fails the command");
+        let err = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+        assert!(
+            err.starts_with("acsdesk: action ") && err.contains(&format!(" on {id}: ")),
+            "{err}"
+        );
+        said.push(err.split(": ").skip(2).collect::<Vec<_>>().join(": "));
+    }
+    assert_eq!(said[0], said[1], "the same failure, the same words");
+    // A bulk run's progress in a log: whole lines, no carriage returns.
+    let out = env.run_with(
+        &["act", "bulk", "refresh", "--online"],
+        "correct horse",
+        None,
+    );
+    let progress = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{progress}");
+    assert!(!progress.contains('\r'), "{progress:?}");
+    assert!(
+        progress.lines().any(|l| l.contains(" done, ")),
+        "{progress:?}"
+    );
+    assert!(
+        progress.is_empty() || progress.ends_with('\n'),
+        "{progress:?}"
+    );
 }

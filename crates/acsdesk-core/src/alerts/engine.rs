@@ -259,7 +259,7 @@ mod tests {
             .find(|a| a.subject == victim && a.kind == "device_offline")
             .unwrap();
         assert_eq!(a.state, "resolved", "{a:?}");
-        assert!(a.message.contains("resolved after"), "{}", a.message);
+        assert!(a.message.contains("lasted "), "{}", a.message);
         // An ACS unreachable past its threshold is one alert, which clears with the ACS.
         let down = [AcsState {
             name: "main".into(),

@@ -188,7 +188,7 @@ impl TenantStore {
                     at_ms,
                     duration_ms,
                 } => {
-                    let lasted = format!("resolved after {} min", duration_ms / 60_000);
+                    let lasted = format!("lasted {}", lasted(*duration_ms));
                     sqlx::query("UPDATE alerts SET state = 'resolved', resolved_ms = ?, message = message || ? WHERE id = ?")
                         .bind(at_ms)
                         .bind(format!(" — {lasted}"))
@@ -351,6 +351,16 @@ impl TenantStore {
     }
 
     /// Alerts not yet resolved.
+    /// How many active alerts are open and how many acknowledged.
+    pub async fn alert_state_counts(&self) -> Result<(u64, u64), StoreError> {
+        let (open, acknowledged): (i64, i64) = sqlx::query_as(
+            "SELECT coalesce(sum(state = 'open'), 0), coalesce(sum(state = 'acknowledged'), 0) FROM alerts",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok((open.max(0) as u64, acknowledged.max(0) as u64))
+    }
+
     pub async fn open_alert_count(&self) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM alerts WHERE state != 'resolved'")
             .fetch_one(self.pool())
@@ -511,4 +521,14 @@ async fn event(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// How long a problem lasted, for people: "45 s", "5 min", "2 h 5 min".
+fn lasted(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min", s / 60),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
 }
