@@ -131,6 +131,48 @@ impl Services {
         self.tenant.stream_devices(filter, sort, limit)
     }
 
+    /// The GenieACS id of the device `text` names: its id (with or without GenieACS's
+    /// `%2D` escapes) or its serial. None: the error suggests the devices whose id or
+    /// serial contains the text; several: it lists them.
+    pub async fn resolve_device(&self, text: &str) -> Result<String, IpcError> {
+        let (exact, found) = self.tenant.find_device_refs(text, 6).await?;
+        let mut ids: Vec<&str> = found.iter().map(|(id, _, _)| id.as_str()).collect();
+        ids.dedup();
+        let listed = || {
+            found
+                .iter()
+                .map(|(id, acs, serial)| format!("{id} (serial {serial}, ACS {acs})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match (exact, ids.as_slice()) {
+            (true, [one]) => Ok((*one).to_owned()),
+            (true, []) | (false, []) => Err(IpcError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "no device \"{}\" in this tenant (list them with acsdesk devices --wide)",
+                    text.trim()
+                ),
+            )),
+            (true, _) => Err(IpcError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "\"{}\" names several devices: {}; give the full id",
+                    text.trim(),
+                    listed()
+                ),
+            )),
+            (false, _) => Err(IpcError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "no device \"{}\" in this tenant; did you mean {}?",
+                    text.trim(),
+                    listed()
+                ),
+            )),
+        }
+    }
+
     /// The values the filters can take.
     pub async fn device_facets(&self) -> Result<DeviceFacets, IpcError> {
         let t = &self.tenant;

@@ -788,6 +788,9 @@ pub(crate) struct DevicesArgs {
     /// Every matching device, however many.
     #[arg(long, conflicts_with = "limit")]
     pub(crate) all: bool,
+    /// Add each device's GenieACS id.
+    #[arg(long)]
+    pub(crate) wide: bool,
     /// JSON output.
     #[arg(long)]
     pub(crate) json: bool,

@@ -328,6 +328,12 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
     // (parameters, writability, firmware model) before anything is queued.
     let request = parse_action(input).map_err(app_err)?;
     let services = ctx.services().await?;
+    // A device is named by its id (with or without GenieACS's escapes) or its serial.
+    let mut resolved = Vec::with_capacity(ids.len());
+    for text in &ids {
+        resolved.push(services.resolve_device(text).await.map_err(app_err)?);
+    }
+    let ids = resolved;
     let queued = services
         .queue_actions(opts.acs.as_deref(), &ids, &request)
         .await

@@ -53,7 +53,12 @@ pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
     shown = table.len() as u64;
     print!(
         "{}",
-        device_table(&table, acsdesk_core::clock::system_now_ms())
+        device_table(
+            &table,
+            acsdesk_core::clock::system_now_ms(),
+            a.wide,
+            terminal_width()
+        )
     );
     println!(
         "{shown} shown of {} matching ({} online); {} in the tenant",
@@ -71,9 +76,11 @@ fn cut_note(shown: u64, total: u64) -> String {
 }
 
 /// The device list as a table whose columns are as wide as their widest value, so a
-/// long firmware version never pushes the next column out of line.
-fn device_table(rows: &[DeviceRow], now: i64) -> String {
-    let header = [
+/// long firmware version never pushes the next column out of line. Given a `width` (the
+/// terminal's), the widest text columns (model, firmware, id) are cut with `…` until the
+/// table fits; in a pipe (`None`) nothing is cut. `wide` adds the GenieACS id.
+fn device_table(rows: &[DeviceRow], now: i64, wide: bool, width: Option<usize>) -> String {
+    let mut header = vec![
         "STATUS",
         "MODEL",
         "SERIAL",
@@ -82,10 +89,13 @@ fn device_table(rows: &[DeviceRow], now: i64) -> String {
         "FIRMWARE",
         "LAST SEEN",
     ];
-    let cells: Vec<[String; 7]> = rows
+    if wide {
+        header.insert(0, "ID");
+    }
+    let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            [
+            let mut row = vec![
                 if r.online { "online" } else { "offline" }.to_owned(),
                 r.model.clone().unwrap_or_else(|| "-".into()),
                 r.serial.clone(),
@@ -95,24 +105,59 @@ fn device_table(rows: &[DeviceRow], now: i64) -> String {
                 r.last_inform_ms
                     .map(|t| format_ago(t, now))
                     .unwrap_or_else(|| "never".into()),
-            ]
+            ];
+            if wide {
+                row.insert(0, r.id.clone());
+            }
+            row
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
         for (w, c) in widths.iter_mut().zip(row) {
             *w = (*w).max(c.chars().count());
         }
     }
+    let shift = usize::from(wide);
+    let uptime = 4 + shift;
+    if let Some(max) = width {
+        // Columns that may be cut, and how narrow they may get.
+        let cuttable = [1 + shift, 5 + shift]
+            .into_iter()
+            .chain(wide.then_some(0))
+            .collect::<Vec<_>>();
+        let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * (w.len() - 1);
+        while total(&widths) > max {
+            let Some(&widest) = cuttable
+                .iter()
+                .filter(|&&c| widths[c] > 8)
+                .max_by_key(|&&c| widths[c])
+            else {
+                break;
+            };
+            widths[widest] -= 1;
+        }
+    }
+    let fit = |v: &str, w: usize| {
+        if v.chars().count() <= w {
+            v.to_owned()
+        } else {
+            let mut cut: String = v.chars().take(w.saturating_sub(1)).collect();
+            cut.push('…');
+            cut
+        }
+    };
     let line = |values: &[&str]| {
         let mut out = String::new();
-        for (i, (v, w)) in values.iter().zip(widths).enumerate() {
-            let last = i + 1 == values.len();
+        for (i, (v, &w)) in values.iter().zip(&widths).enumerate() {
+            let v = fit(v, w);
             // Uptime reads best aligned right; the last column is not padded.
-            let cell = match (i, last) {
-                (_, true) => (*v).to_owned(),
-                (4, _) => format!("{v:>w$}  "),
-                _ => format!("{v:<w$}  "),
+            let cell = if i + 1 == values.len() {
+                v
+            } else if i == uptime {
+                format!("{v:>w$}  ")
+            } else {
+                format!("{v:<w$}  ")
             };
             out.push_str(&cell);
         }
@@ -121,9 +166,25 @@ fn device_table(rows: &[DeviceRow], now: i64) -> String {
     };
     let mut out = line(&header);
     for row in &cells {
-        out.push_str(&line(&row.each_ref().map(String::as_str)));
+        out.push_str(&line(&row.iter().map(String::as_str).collect::<Vec<_>>()));
     }
     out
+}
+
+/// The terminal's width when the output is one.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_, cols)| usize::from(cols))
+        })
 }
 
 /// A device as `--json` prints it: the desktop's dashboard data (`DeviceDetail`), its
@@ -141,9 +202,14 @@ fn device_json(d: &DeviceDetail) -> anyhow::Result<serde_json::Value> {
 /// Prints a device, its parameters live from GenieACS, or sets its offline threshold.
 pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<()> {
     let services = ctx.services().await?;
+    let resolve = |text: String| {
+        let services = &services;
+        async move { services.resolve_device(&text).await.map_err(app_err) }
+    };
     let (id, json) = match command {
-        DeviceCommand::Show { id, json } => (id, json),
+        DeviceCommand::Show { id, json } => (resolve(id).await?, json),
         DeviceCommand::OfflineAfter { id, minutes } => {
+            let id = resolve(id).await?;
             let value = match minutes.trim() {
                 "default" => None,
                 m => Some(
@@ -168,6 +234,7 @@ pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<
             return Ok(());
         }
         DeviceCommand::Params { id, prefix } => {
+            let id = resolve(id).await?;
             let params = services
                 .device_parameters(DeviceParametersRequest { device: id, prefix })
                 .await
@@ -235,10 +302,10 @@ pub(crate) async fn history(ctx: &Ctx, a: &HistoryArgs) -> anyhow::Result<()> {
             a.metric
         )
     })?;
-    let points = ctx
-        .services()
-        .await?
-        .series(&a.id, metric, now - span, now)
+    let services = ctx.services().await?;
+    let id = services.resolve_device(&a.id).await.map_err(app_err)?;
+    let points = services
+        .series(&id, metric, now - span, now)
         .await
         .map_err(app_err)?;
     let spec = ChartSpec {
@@ -280,10 +347,13 @@ pub(crate) async fn history(ctx: &Ctx, a: &HistoryArgs) -> anyhow::Result<()> {
 }
 
 pub(crate) async fn logs(ctx: &Ctx, a: &LogsArgs) -> anyhow::Result<()> {
-    let logs = ctx
-        .services()
-        .await?
-        .logs(a.id.as_deref(), u32::try_from(a.limit).unwrap_or(u32::MAX))
+    let services = ctx.services().await?;
+    let id = match &a.id {
+        Some(text) => Some(services.resolve_device(text).await.map_err(app_err)?),
+        None => None,
+    };
+    let logs = services
+        .logs(id.as_deref(), u32::try_from(a.limit).unwrap_or(u32::MAX))
         .await
         .map_err(app_err)?;
     if logs.len() as u64 >= a.limit {
@@ -332,7 +402,12 @@ mod tests {
     #[test]
     fn a_long_firmware_version_widens_its_column_and_keeps_the_next_in_line() {
         let long = "1.0.17 Build 20231120 Rel.56281(5553)";
-        let table = device_table(&[row("2228000000A1", long), row("B2", "7.1")], 60_000);
+        let table = device_table(
+            &[row("2228000000A1", long), row("B2", "7.1")],
+            60_000,
+            false,
+            None,
+        );
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 3);
         let seen_at = lines[0].find("LAST SEEN").unwrap();
@@ -340,5 +415,24 @@ mod tests {
             assert_eq!(&l[seen_at..], "1 min ago", "{table}");
         }
         assert!(lines[1].contains(long) && lines[1].contains("2001:db8:4006:812::200e"));
+    }
+
+    #[test]
+    fn a_narrow_terminal_cuts_the_widest_text_columns_and_keeps_every_line_aligned() {
+        let long = "1.12.0 Build 220820 Rel.52419n(4252)";
+        let rows = [row("2228000000A1", long), row("B2", "7.1")];
+        let table = device_table(&rows, 60_000, true, Some(100));
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines.iter().all(|l| l.chars().count() <= 100), "{table}");
+        assert!(lines[1].contains('…'), "the firmware is cut: {table}");
+        // The header is ASCII: its byte offset is its column.
+        let seen_at = lines[0].find("LAST SEEN").unwrap();
+        for l in &lines[1..] {
+            let tail: String = l.chars().skip(seen_at).collect();
+            assert_eq!(tail, "1 min ago", "{table}");
+        }
+        assert!(lines[0].starts_with("ID "), "{table}");
+        // In a pipe nothing is cut.
+        assert!(device_table(&rows, 60_000, true, None).contains(long));
     }
 }

@@ -1063,3 +1063,56 @@ async fn failures_exit_non_zero_in_one_format_and_output_reads_well_in_a_log() {
         "{progress:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_is_named_by_its_serial_or_its_id_with_or_without_escapes() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(40)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    env.ok(&["sync"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["devices", "--all", "--json"])).unwrap();
+    let devices = json.as_array().unwrap();
+    let escaped = devices
+        .iter()
+        .find(|d| d["id"].as_str().unwrap().contains("%2D"))
+        .unwrap_or_else(|| panic!("a router whose id GenieACS escapes: {json}"));
+    let id = escaped["id"].as_str().unwrap();
+    let serial = escaped["serial"].as_str().unwrap();
+    let shows = |name: &str| {
+        let out = env.ok(&["device", "show", name, "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["id"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(shows(id), id);
+    assert_eq!(
+        shows(&id.replace("%2D", "-")),
+        id,
+        "the id as people write it"
+    );
+    assert_eq!(shows(serial), id, "the serial");
+    assert_eq!(shows(&serial.to_lowercase()), id, "in any case");
+    // Not a device: suggestions when the text is part of some.
+    let err = env.fails(
+        &["device", "show", &serial[serial.len() - 3..]],
+        "correct horse",
+    );
+    assert!(
+        err.contains("did you mean") && err.contains("serial"),
+        "{err}"
+    );
+    let err = env.fails(&["device", "show", "nothing-like-it"], "correct horse");
+    assert!(err.contains("no device \"nothing-like-it\""), "{err}");
+    // Actions take the same names; the list shows ids with --wide.
+    let out = env.ok(&["act", "refresh", serial]);
+    assert!(out.contains(&format!("on {id}")), "{out}");
+    let wide = env.ok(&["devices", "--wide", "--limit", "100"]);
+    assert!(wide.starts_with("ID ") && wide.contains(id), "{wide}");
+    assert!(!env.ok(&["devices"]).contains(id), "ids only with --wide");
+}

@@ -20,6 +20,16 @@ pub struct StoredDevice {
     pub missing: bool,
 }
 
+/// A `LIKE … ESCAPE '\\'` pattern for "contains `text`" (its `%`, `_` and `\\` literal).
+fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 fn push_filter<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a DeviceFilter) {
     q.push(" WHERE d.missing = 0");
     match f.presence {
@@ -56,12 +66,7 @@ fn push_filter<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a DeviceFilter) {
         None => {}
     }
     if let Some(text) = f.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let like = format!(
-            "%{}%",
-            text.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let like = contains_pattern(text);
         q.push(" AND (d.serial LIKE ")
             .push_bind(like.clone())
             .push(" ESCAPE '\\' OR d.wan_ip LIKE ")
@@ -268,6 +273,42 @@ impl TenantStore {
             .iter()
             .map(|r| (r.get::<String, _>("v"), r.get::<i64, _>("n").max(0) as u64))
             .collect())
+    }
+
+    /// The devices a person's reference names, as (GenieACS id, connection, serial):
+    /// the exact id, the id with GenieACS's escapes spelled out (`EC220-G5` for
+    /// `EC220%2DG5`), or the serial (any case); when none is named so, up to `limit`
+    /// devices whose id or serial contains the text, as suggestions (`exact` false).
+    pub async fn find_device_refs(
+        &self,
+        text: &str,
+        limit: u32,
+    ) -> Result<(bool, Vec<(String, String, String)>), StoreError> {
+        let text = text.trim();
+        let exact: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT d.genie_id, a.name, d.serial FROM devices d JOIN acs_connections a ON a.id = d.acs_id
+             WHERE d.missing = 0 AND (d.genie_id = ?1 OR d.serial = ?1 COLLATE NOCASE
+                OR replace(replace(replace(d.genie_id, '%2D', '-'), '%20', ' '), '%2E', '.') = ?1)
+             ORDER BY d.genie_id, a.name LIMIT ?2",
+        )
+        .bind(text)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        if !exact.is_empty() || text.is_empty() {
+            return Ok((true, exact));
+        }
+        let like = contains_pattern(text);
+        let near = sqlx::query_as(
+            "SELECT d.genie_id, a.name, d.serial FROM devices d JOIN acs_connections a ON a.id = d.acs_id
+             WHERE d.missing = 0 AND (d.genie_id LIKE ?1 ESCAPE '\\' OR d.serial LIKE ?1 ESCAPE '\\')
+             ORDER BY d.genie_id LIMIT ?2",
+        )
+        .bind(like)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        Ok((false, near))
     }
 
     /// One device by GenieACS id (the first ACS that has it).
