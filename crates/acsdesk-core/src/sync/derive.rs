@@ -125,8 +125,14 @@ pub fn derive(
         let previous_error = known
             .and_then(|k| k.wan_error.as_deref())
             .filter(|e| *e != "ERROR_NONE");
+        // `LastConnectionError` is history: on a WAN that is up it is news only when it
+        // changed from a value already known (a first sight of it is an old story).
+        let connected = device.wan.as_ref().and_then(|w| w.status.as_deref()) == Some("Connected");
+        let changed = known
+            .and_then(|k| k.wan_error.as_deref())
+            .is_some_and(|before| Some(before) != wan_error.as_deref());
         match wan_error.as_deref() {
-            Some(error) if Some(error) != previous_error => {
+            Some(error) if Some(error) != previous_error && (!connected || changed) => {
                 let (level, what) = error_level(error, ppp_down);
                 logs.push(LogEntry {
                     level,
@@ -518,6 +524,9 @@ mod tests {
             wan.status = Some(status.into());
             d
         };
+        // On a connected WAN, the error is news when it changed from what was known.
+        let mut was_fine = known.clone();
+        was_fine.wan_error = Some("ERROR_NONE".into());
         for (error, status, level) in [
             (
                 "ERROR_AUTHENTICATION_FAILURE",
@@ -530,15 +539,31 @@ mod tests {
             ("ERROR_USER_DISCONNECT", "Disconnected", LogLevel::Info),
             ("ERROR_SOMETHING_NEW", "Connected", LogLevel::Warning),
         ] {
+            let before = if status == "Connected" {
+                &was_fine
+            } else {
+                &known
+            };
             let u = derive(
                 with_error(error, status),
-                Some(&known),
+                Some(before),
                 &PresencePolicy::default(),
                 NOW + 60_000,
             );
             assert_eq!(kinds(&u), vec!["router_error"], "{error}");
             assert_eq!(u.logs[0].level, level, "{error}");
             assert!(u.logs[0].message.contains(error), "{}", u.logs[0].message);
+        }
+        // First seen on a WAN that is up (a Huawei's last disconnect, long ago): history,
+        // not logged.
+        for error in ["ERROR_USER_DISCONNECT", "ERROR_NO_CARRIER"] {
+            let u = derive(
+                with_error(error, "Connected"),
+                Some(&known),
+                &PresencePolicy::default(),
+                NOW + 60_000,
+            );
+            assert!(u.logs.is_empty(), "{error}: {:?}", kinds(&u));
         }
         // The same error again: not logged twice.
         let mut failing = known.clone();
