@@ -127,13 +127,19 @@ pub fn device_problems(d: &DeviceState, s: &RuleSettings, now_ms: i64) -> Vec<Pr
             });
         }
     }
-    // GenieACS's faults: a failed download is a failed firmware update, anything else a
-    // failed provisioning; one alert of each kind per device, however many faults.
+    // GenieACS's faults on its presets' channels: a failed download is a failed firmware
+    // update, anything else a failed provisioning; one alert of each kind per device,
+    // however many faults. A task's fault (`task_<id>`) is not provisioning: AcsDesk's own
+    // fails its action (which alerts), anyone else's is a line in the device's log.
     for (kind, download) in [
         (AlertKind::FirmwareFailed, true),
         (AlertKind::ProvisioningFailed, false),
     ] {
-        let faults: Vec<&FaultState> = d.faults.iter().filter(|f| f.download == download).collect();
+        let faults: Vec<&FaultState> = d
+            .faults
+            .iter()
+            .filter(|f| f.download == download && !f.channel.starts_with("task_"))
+            .collect();
         let Some(first) = faults.first() else {
             continue;
         };
@@ -402,7 +408,10 @@ mod tests {
                 NOW - 5 * MINUTE_MS,
             ),
             fault("bootstrap", "cwmp.9002", false, NOW - 2 * MINUTE_MS),
-            fault("task_abc", "cwmp.9010", true, NOW - MINUTE_MS),
+            fault("acsdesk-firmware", "cwmp.9010", true, NOW - MINUTE_MS),
+            // Someone else's tasks: a reboot the router refused, a download of theirs.
+            fault("task_6b13", "cwmp.9000", false, NOW - MINUTE_MS),
+            fault("task_7c24", "cwmp.9010", true, NOW - MINUTE_MS),
         ];
         let p = device_problems(&d, &s, NOW);
         assert_eq!(p.len(), 2, "{p:?}");

@@ -28,9 +28,30 @@ impl TenantStore {
         .await?;
         let provisioning =
             |channel: &str| !channel.starts_with("task_") && channel != READBACK_CHANNEL;
+        // Tasks AcsDesk queued: their fault fails their action, which logs it.
+        let ours: Vec<String> = sqlx::query_scalar(
+            "SELECT 'task_' || a.task_id FROM device_actions a JOIN devices d ON d.id = a.device_id
+             WHERE d.acs_id = ? AND a.task_id IS NOT NULL",
+        )
+        .bind(acs_id)
+        .fetch_all(&mut *tx)
+        .await?;
         let mut notes: Vec<(String, &str, &str, String, serde_json::Value)> = Vec::new();
         for f in faults {
-            if provisioning(&f.channel) && !before.iter().any(|(id, ..)| *id == f.id) {
+            let new = !before.iter().any(|(id, ..)| *id == f.id);
+            if new && f.channel.starts_with("task_") && !ours.contains(&f.channel) {
+                notes.push((
+                    f.device.clone(),
+                    "warning",
+                    "task_failed",
+                    format!(
+                        "A task queued outside AcsDesk failed ({}: {})",
+                        f.code, f.message
+                    ),
+                    serde_json::json!({"channel": f.channel, "code": f.code, "retries": f.retries}),
+                ));
+            }
+            if provisioning(&f.channel) && new {
                 notes.push((
                     f.device.clone(),
                     "warning",
