@@ -71,7 +71,8 @@ fn genie_client(
         .tls(tls))
 }
 
-pub(crate) fn auth_kind(s: &str) -> AuthKind {
+/// The authentication kind a connection stores as text (`none`, `basic`, `token`).
+pub fn auth_kind(s: &str) -> AuthKind {
     match s {
         "basic" => AuthKind::Basic,
         "token" => AuthKind::Token,
@@ -89,107 +90,123 @@ pub(crate) fn auth_name(kind: AuthKind) -> &'static str {
 }
 
 impl Desk {
-    /// Tests a connection: reachable, TLS, credentials, GenieACS NBI, device count —
-    /// through the same client the syncs use (a saved connection's CA or pin included).
+    /// Tests a connection (see [`test_connection`]) of the tenant in use, or a new one.
     pub async fn test_acs(&self, request: TestAcsRequest) -> Result<AcsTestReport, IpcError> {
-        let (secret, tls) = match &request.saved {
-            Some(saved) => {
-                let tenant = self.tenant().await?;
-                // An unknown name is an error, not "no secret".
-                let conn = tenant.acs(saved).await?;
-                let secret = match &request.secret {
-                    Some(s) => Some(s.clone()),
-                    None if request.auth == AuthKind::None => None,
-                    None if same_endpoint(&conn.url, &request.url) => {
-                        tenant.reveal_acs_secret(saved).await?
-                    }
-                    // Never sent to another address than the one it was saved for.
-                    None => {
-                        return Ok(AcsTestReport {
-                            problem: Some(crate::manage::SECRET_FOR_NEW_ADDRESS.into()),
-                            ..AcsTestReport::default()
-                        })
-                    }
-                };
-                (secret, saved_tls(&tenant, saved).await?)
-            }
-            None => (request.secret.clone(), acsdesk_genieacs::Tls::System),
+        let tenant = match &request.saved {
+            Some(_) => Some(self.tenant().await?),
+            None => None,
         };
-        let mut report = AcsTestReport::default();
-        if let Err(e) = reqwest::Url::parse(request.url.trim()) {
-            report.problem = Some(format!(
-                "The URL is not valid ({e}). Use for example http://acs.example.net:7557"
-            ));
+        test_connection(tenant.as_ref(), request).await
+    }
+}
+
+/// Tests a connection: reachable, TLS, credentials, GenieACS NBI, device count — through
+/// the same client the syncs use. With `request.saved`, the saved connection of `tenant`
+/// lends its CA or pin, and its password or token when none is typed (only for the
+/// address it was saved for). The desktop's *Test connection* and `acsdesk acs test`.
+pub async fn test_connection(
+    tenant: Option<&TenantStore>,
+    request: TestAcsRequest,
+) -> Result<AcsTestReport, IpcError> {
+    let (secret, tls) = match &request.saved {
+        Some(saved) => {
+            let tenant = tenant.ok_or_else(|| {
+                IpcError::new(ErrorCode::Invalid, "a saved connection needs its tenant")
+            })?;
+            // An unknown name is an error, not "no secret".
+            let conn = tenant.acs(saved).await?;
+            let secret = match &request.secret {
+                Some(s) => Some(s.clone()),
+                None if request.auth == AuthKind::None => None,
+                None if same_endpoint(&conn.url, &request.url) => {
+                    tenant.reveal_acs_secret(saved).await?
+                }
+                // Never sent to another address than the one it was saved for.
+                None => {
+                    return Ok(AcsTestReport {
+                        problem: Some(crate::manage::SECRET_FOR_NEW_ADDRESS.into()),
+                        ..AcsTestReport::default()
+                    })
+                }
+            };
+            (secret, saved_tls(tenant, saved).await?)
+        }
+        None => (request.secret.clone(), acsdesk_genieacs::Tls::System),
+    };
+    let mut report = AcsTestReport::default();
+    if let Err(e) = reqwest::Url::parse(request.url.trim()) {
+        report.problem = Some(format!(
+            "The URL is not valid ({e}). Use for example http://acs.example.net:7557"
+        ));
+        return Ok(report);
+    }
+    let client = match genie_client(
+        &request.url,
+        request.auth,
+        request.user.as_deref(),
+        secret.as_ref().map(Secret::expose).unwrap_or_default(),
+        tls,
+    )?
+    .timeouts(TEST_TIMEOUT, TEST_TIMEOUT)
+    .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            report.problem = Some(e.to_string());
             return Ok(report);
         }
-        let client = match genie_client(
-            &request.url,
-            request.auth,
-            request.user.as_deref(),
-            secret.as_ref().map(Secret::expose).unwrap_or_default(),
-            tls,
-        )?
-        .timeouts(TEST_TIMEOUT, TEST_TIMEOUT)
-        .build()
-        {
-            Ok(c) => c,
-            Err(e) => {
-                report.problem = Some(e.to_string());
-                return Ok(report);
-            }
-        };
-        use acsdesk_genieacs::Error as E;
-        match client
-            .devices()
-            .query(acsdesk_genieacs::Query::all())
-            .probe()
-            .await
-        {
-            Ok(probe) => {
-                report.reachable = true;
-                report.tls_ok = true;
-                report.auth_ok = true;
-                report.nbi = true;
-                report.devices = Some(probe.total);
-                report.version = probe.version;
-            }
-            Err(E::Timeout) => {
-                report.problem = Some(format!(
-                    "The ACS did not answer within {} s: check the address and the firewall.",
-                    TEST_TIMEOUT.as_secs()
-                ));
-            }
-            Err(e @ E::Connect(_)) => {
-                report.problem = Some(format!(
-                    "Cannot connect ({e}): check the host, the port (GenieACS's NBI uses 7557) and that the service runs."
-                ));
-            }
-            Err(e @ E::Tls { .. }) => {
-                report.reachable = true;
-                report.problem = Some(format!(
-                    "{e}. If the ACS uses HTTPS with its own certificate, add its CA or pin (acsdesk acs add --ca or --pin)."
-                ));
-            }
-            Err(E::Auth { status }) => {
-                report.reachable = true;
-                report.tls_ok = true;
-                report.problem = Some(format!("The credentials were refused (HTTP {status})."));
-            }
-            Err(e @ (E::Decode { .. } | E::Remote { .. } | E::NotFound(_))) => {
-                report.reachable = true;
-                report.tls_ok = true;
-                report.auth_ok = true;
-                report.problem = Some(format!(
-                    "This server answered but does not look like GenieACS's NBI: {e}"
-                ));
-            }
-            Err(e) => {
-                report.reachable = true;
-                report.problem = Some(e.to_string());
-            }
+    };
+    use acsdesk_genieacs::Error as E;
+    match client
+        .devices()
+        .query(acsdesk_genieacs::Query::all())
+        .probe()
+        .await
+    {
+        Ok(probe) => {
+            report.reachable = true;
+            report.tls_ok = true;
+            report.auth_ok = true;
+            report.nbi = true;
+            report.devices = Some(probe.total);
+            report.version = probe.version;
         }
-        Ok(report)
+        Err(E::Timeout) => {
+            report.problem = Some(format!(
+                "The ACS did not answer within {} s: check the address and the firewall.",
+                TEST_TIMEOUT.as_secs()
+            ));
+        }
+        Err(e @ E::Connect(_)) => {
+            report.problem = Some(format!(
+                "Cannot connect ({e}): check the host, the port (GenieACS's NBI uses 7557) and that the service runs."
+            ));
+        }
+        Err(e @ E::Tls { .. }) => {
+            report.reachable = true;
+            report.problem = Some(format!(
+                "{e}. If the ACS uses HTTPS with its own certificate, add its CA or pin (acsdesk acs add --ca or --pin)."
+            ));
+        }
+        Err(E::Auth { status }) => {
+            report.reachable = true;
+            report.tls_ok = true;
+            report.problem = Some(format!("The credentials were refused (HTTP {status})."));
+        }
+        Err(e @ (E::Decode { .. } | E::Remote { .. } | E::NotFound(_))) => {
+            report.reachable = true;
+            report.tls_ok = true;
+            report.auth_ok = true;
+            report.problem = Some(format!(
+                "This server answered but does not look like GenieACS's NBI: {e}"
+            ));
+        }
+        Err(e) => {
+            report.reachable = true;
+            report.problem = Some(e.to_string());
+        }
     }
+    Ok(report)
 }
 
 /// How long a connection test waits for each step.

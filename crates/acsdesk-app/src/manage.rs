@@ -167,7 +167,27 @@ impl Desk {
 
     /// Changes a connection of the current tenant and restarts its syncing.
     pub async fn update_acs(self: &Arc<Self>, request: UpdateAcsRequest) -> Result<(), IpcError> {
+        self.services().await?.update_connection(request).await?;
         let tenant = self.tenant().await?;
+        self.use_tenant(tenant).await
+    }
+}
+
+/// A connection's own TLS trust: an extra CA (PEM) or a pinned certificate (SHA-256).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnectionTls<'a> {
+    /// PEM of a CA to trust besides the system's.
+    pub ca_pem: Option<&'a str>,
+    /// The SHA-256 fingerprint the server's certificate must have.
+    pub pin: Option<&'a str>,
+}
+
+impl Services {
+    /// Changes connection `request.name` (URL, authentication, interval), checked like a
+    /// new one; its saved password or token stays unless a new one is given — and must
+    /// be given when the address changes (a secret only goes where it was saved for).
+    pub async fn update_connection(&self, request: UpdateAcsRequest) -> Result<(), IpcError> {
+        let tenant = &self.tenant;
         let existing = tenant.acs(&request.name).await?;
         let secret = request.secret.filter(|s| !s.is_empty());
         if request.auth != AuthKind::None
@@ -191,20 +211,9 @@ impl Desk {
                 },
             )
             .await?;
-        self.use_tenant(tenant).await
+        Ok(())
     }
-}
 
-/// A connection's own TLS trust: an extra CA (PEM) or a pinned certificate (SHA-256).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ConnectionTls<'a> {
-    /// PEM of a CA to trust besides the system's.
-    pub ca_pem: Option<&'a str>,
-    /// The SHA-256 fingerprint the server's certificate must have.
-    pub pin: Option<&'a str>,
-}
-
-impl Services {
     /// What removing connection `name` would do (for the confirmation).
     pub async fn acs_removal_plan(&self, name: &str) -> Result<AcsRemovalPlan, IpcError> {
         let p = self.tenant.acs_removal_plan(name).await?;

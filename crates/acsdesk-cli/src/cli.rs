@@ -752,6 +752,50 @@ pub(crate) enum AcsCommand {
     },
     /// List connections.
     List,
+    /// Test a connection as the desktop does (reachable, TLS, credentials, GenieACS's
+    /// NBI, device count): a saved one by name (its CA or pin, and its password unless
+    /// --new-secret), or a new one with --url. Exits non-zero when it fails.
+    Test {
+        /// The saved connection's name.
+        #[arg(required_unless_present = "url")]
+        name: Option<String>,
+        /// The NBI URL to test (default: the saved one's).
+        #[arg(long)]
+        url: Option<String>,
+        /// Authentication (default: the saved one's).
+        #[arg(long, value_enum)]
+        auth: Option<AuthArg>,
+        /// Basic-auth user (default: the saved one's).
+        #[arg(long)]
+        user: Option<String>,
+        /// Read a password or token from stdin or a prompt instead of the saved one.
+        #[arg(long)]
+        new_secret: bool,
+        /// JSON output (the verdict).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a saved connection: its URL, authentication, user or sync interval. The
+    /// saved password or token stays unless --new-secret; a new URL needs it again.
+    Edit {
+        /// The connection's name.
+        name: String,
+        /// New NBI URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// New authentication.
+        #[arg(long, value_enum)]
+        auth: Option<AuthArg>,
+        /// New basic-auth user.
+        #[arg(long)]
+        user: Option<String>,
+        /// Read a new password or token from stdin or a prompt.
+        #[arg(long)]
+        new_secret: bool,
+        /// New seconds between syncs.
+        #[arg(long)]
+        interval: Option<u32>,
+    },
     /// Remove a connection: its devices leave the lists, its actions not yet done are
     /// cancelled (their GenieACS tasks withdrawn), its history stays readable.
     Remove {

@@ -4,6 +4,7 @@ use super::{app_err, Ctx};
 use crate::cli::{AcsCommand, AuthArg};
 use acsdesk_app::ConnectionTls;
 use acsdesk_core::store::acs::NewAcs;
+use acsdesk_types::settings::{AuthKind, TestAcsRequest, UpdateAcsRequest};
 use anyhow::Context;
 use std::io::{BufRead, IsTerminal};
 
@@ -76,6 +77,92 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                 .map_err(app_err)?;
             println!("Added ACS connection \"{}\" ({}).", acs.name, acs.url);
             if let Some(w) = acs.cleartext_warning() {
+                eprintln!("warning: {w}");
+            }
+        }
+        AcsCommand::Test {
+            name,
+            url,
+            auth,
+            user,
+            new_secret,
+            json,
+        } => {
+            let saved = match &name {
+                Some(n) => Some(tenant.acs(n).await?),
+                None => None,
+            };
+            let auth = match (auth, &saved) {
+                (Some(a), _) => auth_kind(a),
+                (None, Some(s)) => acsdesk_app::connect::auth_kind(&s.auth_kind),
+                (None, None) => AuthKind::None,
+            };
+            let secret = if new_secret && auth != AuthKind::None {
+                Some(read_secret("password or token")?.into())
+            } else {
+                None
+            };
+            let request = TestAcsRequest {
+                url: url
+                    .or_else(|| saved.as_ref().map(|s| s.url.clone()))
+                    .unwrap_or_default(),
+                auth,
+                user: user.or_else(|| saved.as_ref().and_then(|s| s.auth_user.clone())),
+                secret,
+                saved: name,
+            };
+            let report = acsdesk_app::connect::test_connection(Some(&tenant), request)
+                .await
+                .map_err(app_err)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                let mark = |ok: bool| if ok { "ok" } else { "--" };
+                println!("reachable   {}", mark(report.reachable));
+                println!("TLS         {}", mark(report.tls_ok));
+                println!("credentials {}", mark(report.auth_ok));
+                println!("GenieACS    {}", mark(report.nbi));
+                if let Some(n) = report.devices {
+                    println!("devices     {n}");
+                }
+            }
+            if let Some(problem) = &report.problem {
+                anyhow::bail!("{problem}");
+            }
+        }
+        AcsCommand::Edit {
+            name,
+            url,
+            auth,
+            user,
+            new_secret,
+            interval,
+        } => {
+            let saved = tenant.acs(&name).await?;
+            let auth = auth
+                .map(auth_kind)
+                .unwrap_or_else(|| acsdesk_app::connect::auth_kind(&saved.auth_kind));
+            let secret = if new_secret && auth != AuthKind::None {
+                Some(read_secret("password or token")?.into())
+            } else {
+                None
+            };
+            let url = url.unwrap_or_else(|| saved.url.clone());
+            ctx.services()
+                .await?
+                .update_connection(UpdateAcsRequest {
+                    name: name.clone(),
+                    url: url.clone(),
+                    auth,
+                    user: user.or(saved.auth_user),
+                    secret,
+                    interval_s: interval
+                        .unwrap_or_else(|| u32::try_from(saved.interval_s).unwrap_or(60)),
+                })
+                .await
+                .map_err(app_err)?;
+            println!("Changed ACS connection \"{name}\" ({url}).");
+            if let Some(w) = tenant.acs(&name).await?.cleartext_warning() {
                 eprintln!("warning: {w}");
             }
         }
@@ -152,5 +239,13 @@ fn describe_health(h: &acsdesk_core::sync::scheduler::AcsHealth) -> String {
             "unreachable since {} ({failures} failed: {last_error})",
             acsdesk_time::iso(*since_ms)
         ),
+    }
+}
+
+fn auth_kind(a: AuthArg) -> AuthKind {
+    match a {
+        AuthArg::None => AuthKind::None,
+        AuthArg::Basic => AuthKind::Basic,
+        AuthArg::Token => AuthKind::Token,
     }
 }

@@ -1116,3 +1116,68 @@ async fn a_device_is_named_by_its_serial_or_its_id_with_or_without_escapes() {
     assert!(wide.starts_with("ID ") && wide.contains(id), "{wide}");
     assert!(!env.ok(&["devices"]).contains(id), "ids only with --wide");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_is_tested_and_edited_from_the_command_line() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(5)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    let out = env.ok(&["acs", "test", "main"]);
+    assert!(
+        out.contains("reachable   ok")
+            && out.contains("GenieACS    ok")
+            && out.contains("devices     5"),
+        "{out}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["acs", "test", "main", "--json"])).unwrap();
+    assert_eq!(
+        (json["nbi"].as_bool(), json["devices"].as_u64()),
+        (Some(true), Some(5))
+    );
+    // Nothing listens there: one clear line, non-zero.
+    let err = env.fails(
+        &["acs", "test", "--url", "http://127.0.0.1:9"],
+        "correct horse",
+    );
+    assert!(err.contains("Cannot connect"), "{err}");
+    // Edited: a new address with no password is refused when a password is saved…
+    let out = env.run_with(
+        &[
+            "acs",
+            "edit",
+            "main",
+            "--auth",
+            "basic",
+            "--user",
+            "noc",
+            "--new-secret",
+        ],
+        "correct horse",
+        Some("s3cret-pw\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = env.fails(
+        &["acs", "edit", "main", "--url", "http://127.0.0.1:9"],
+        "correct horse",
+    );
+    assert!(err.contains("type the password or token again"), "{err}");
+    // …and accepted with it; the interval alone keeps everything else.
+    env.ok(&["acs", "edit", "main", "--interval", "120"]);
+    let list = env.ok(&["acs", "list"]);
+    assert!(
+        list.contains("user=noc") && list.contains("every 120 s") && list.contains(&sandbox.url()),
+        "{list}"
+    );
+    assert!(!list.contains("s3cret"), "{list}");
+}
