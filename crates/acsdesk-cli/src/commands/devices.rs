@@ -255,22 +255,105 @@ pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<
             return Ok(());
         }
     };
-    let v = device_json(&services.get_device(&id).await.map_err(app_err)?)?;
+    let d = services.get_device(&id).await.map_err(app_err)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&v)?);
-    } else if let Some(map) = v.as_object() {
-        for (k, v) in map {
-            println!(
-                "{k:<18} {}",
-                if v.is_string() {
-                    v.as_str().unwrap_or_default().to_owned()
-                } else {
-                    v.to_string()
-                }
-            );
-        }
+        println!("{}", serde_json::to_string_pretty(&device_json(&d)?)?);
+    } else {
+        print!("{}", device_text(&d, acsdesk_core::clock::system_now_ms()));
     }
     Ok(())
+}
+
+/// A device for people: what the table shows, in words and units ("31 %", "2d 11h",
+/// "not reported"); `--json` keeps the raw values.
+fn device_text(d: &DeviceDetail, now: i64) -> String {
+    let said = |v: Option<String>| v.unwrap_or_else(|| "not reported".into());
+    let r = &d.row;
+    let wifi = if d.wifi.is_empty() {
+        "not reported".to_owned()
+    } else {
+        d.wifi
+            .iter()
+            .map(|w| {
+                format!(
+                    "{} {}{}",
+                    w.band.label(),
+                    w.ssid.as_deref().unwrap_or("(no name)"),
+                    match w.enabled {
+                        Some(false) => " (off)",
+                        _ => "",
+                    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let wan = match (&d.wan_status, &d.wan_error) {
+        (Some(s), Some(e)) if s != "Connected" => Some(format!("{s} ({e})")),
+        (Some(s), _) => Some(s.clone()),
+        (None, Some(e)) => Some(e.clone()),
+        (None, None) => None,
+    };
+    let lines: Vec<(&str, String)> = vec![
+        ("ID", r.id.clone()),
+        ("Serial", r.serial.clone()),
+        ("ACS", r.acs.clone()),
+        (
+            "Status",
+            if r.online { "online" } else { "offline" }.to_owned(),
+        ),
+        (
+            "Last seen",
+            r.last_inform_ms
+                .map(|t| format_ago(t, now))
+                .unwrap_or_else(|| "never".into()),
+        ),
+        ("Vendor", said(r.vendor.clone())),
+        ("Model", said(r.model.clone())),
+        ("Hardware", said(d.hardware.clone())),
+        ("Firmware", said(r.firmware.clone())),
+        (
+            "Subscriber",
+            r.subscriber.clone().unwrap_or_else(|| "none".into()),
+        ),
+        ("WAN IP", said(r.wan_ip.clone())),
+        ("WAN", said(wan)),
+        ("PPPoE user", said(d.pppoe_username.clone())),
+        ("LAN IP", said(d.lan_ip.clone())),
+        ("MAC", said(d.mac.clone())),
+        ("WiFi", wifi),
+        ("Uptime", said(r.uptime_s.map(format_uptime))),
+        ("CPU", said(d.cpu_pct.map(|p| format!("{p:.0} %")))),
+        ("Memory", said(d.mem_pct.map(|p| format!("{p:.0} %")))),
+        ("Signal", said(r.signal_dbm.map(|s| format!("{s:.0} dBm")))),
+        (
+            "Informs every",
+            said(d.inform_interval_s.map(|s| format_uptime(u64::from(s)))),
+        ),
+        (
+            "Data model",
+            said(d.data_model.as_ref().map(|m| m.to_uppercase())),
+        ),
+        (
+            "Offline alert",
+            match d.offline_after_min {
+                Some(m) => format!("after {m} min (its own)"),
+                None => "the tenant's threshold".into(),
+            },
+        ),
+        (
+            "Tags",
+            if d.tags.is_empty() {
+                "none".into()
+            } else {
+                d.tags.join(", ")
+            },
+        ),
+    ];
+    lines
+        .into_iter()
+        .map(|(k, v)| format!("{k:<14} {v}\n"))
+        .collect()
 }
 
 /// Parses `24h`, `7d`, `90m` into milliseconds.
@@ -434,5 +517,46 @@ mod tests {
         assert!(lines[0].starts_with("ID "), "{table}");
         // In a pipe nothing is cut.
         assert!(device_table(&rows, 60_000, true, None).contains(long));
+    }
+
+    #[test]
+    fn a_device_reads_in_words_and_units_not_internals() {
+        let mut r = row("2228000000A1", "1.0.17");
+        r.signal_dbm = None;
+        let d = DeviceDetail {
+            row: r,
+            oui: "9CA2F4".into(),
+            product_class: "EC220-G5".into(),
+            hardware: None,
+            mac: Some("9c:a2:f4:00:01:00".into()),
+            lan_ip: Some("192.168.0.1".into()),
+            cpu_pct: Some(7.0),
+            mem_pct: Some(30.81572713632173),
+            wifi: vec![acsdesk_types::devices::WifiInfo {
+                band: acsdesk_types::WifiBand::Ghz2_4,
+                ssid: Some("Casa".into()),
+                enabled: Some(true),
+            }],
+            pppoe_username: None,
+            wan_status: Some("Connected".into()),
+            wan_error: Some("ERROR_USER_DISCONNECT".into()),
+            inform_interval_s: Some(300),
+            data_model: Some("tr181".into()),
+            tags: Vec::new(),
+            offline_after_min: None,
+        };
+        let text = device_text(&d, 60_000);
+        assert!(text.contains("Memory         31 %"), "{text}");
+        assert!(text.contains("Signal         not reported"), "{text}");
+        assert!(text.contains("WiFi           2.4 GHz Casa"), "{text}");
+        assert!(
+            text.contains("WAN            Connected\n"),
+            "a history error is not shown on an up WAN: {text}"
+        );
+        assert!(text.contains("Uptime         3d"), "{text}");
+        assert!(
+            !text.contains("null") && !text.contains('{') && !text.contains("30.8"),
+            "{text}"
+        );
     }
 }
