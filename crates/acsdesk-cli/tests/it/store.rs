@@ -153,11 +153,11 @@ async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {
         .all(|l| !l["serial"].as_str().unwrap_or_default().is_empty()));
     let err = env.fails(&["logs", "nope"], "correct horse");
     assert!(
-        err.contains("not found"),
+        err.contains("no device \"nope\""),
         "an unknown device is an error: {err}"
     );
     let err = env.fails(&["history", "nope", "--metric", "cpu"], "correct horse");
-    assert!(err.contains("not found"), "{err}");
+    assert!(err.contains("no device \"nope\""), "{err}");
     let err = env.fails(&["device", "show", "nope"], "correct horse");
     assert!(err.contains("not found"), "{err}");
 }
