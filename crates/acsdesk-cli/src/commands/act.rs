@@ -389,6 +389,26 @@ async fn send_and_wait(
     loop {
         let (open, failed) = standing(services, queued).await?;
         if open == 0 {
+            // What the routers now say (read back by the proofs) goes into the store at
+            // once, as the desktop does: `device show` needs no `sync` to agree.
+            for acs in connections {
+                let round = acsdesk_app::pipeline::sync_round(
+                    services.tenant(),
+                    acs,
+                    false,
+                    services.now(),
+                    |_| {},
+                )
+                .await?;
+                if !round.deliveries.is_empty() {
+                    let _ = acsdesk_app::pipeline::deliver(
+                        services.tenant(),
+                        &round.deliveries,
+                        services.now(),
+                    )
+                    .await;
+                }
+            }
             if failed.is_empty() {
                 println!("All {} action(s) completed.", queued.len());
                 return Ok(());

@@ -219,6 +219,17 @@ async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("completed"));
+    // What the change did is in the store at once, without a sync.
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["device", "show", &id, "--json"])).unwrap();
+    assert!(
+        shown["wifi"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["ssid"] == "Casa-CLI"),
+        "{shown}"
+    );
     let out = env.ok(&["act", "reboot", &id, "--yes", "--wait"]);
     assert!(out.contains("All 1 action(s) completed."), "{out}");
     // Explicit parameters: checked against the live device first.
