@@ -62,6 +62,31 @@ pub enum Vendor {
 }
 
 impl Vendor {
+    /// The name AcsDesk gives a known vendor (`None` for any other).
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Vendor::Huawei => Some("Huawei"),
+            Vendor::Zte => Some("ZTE"),
+            Vendor::MikroTik => Some("MikroTik"),
+            Vendor::TpLink => Some("TP-Link"),
+            Vendor::Other => None,
+        }
+    }
+
+    /// How a router's vendor is listed and filtered: a known vendor's name, else its
+    /// own manufacturer string (trimmed).
+    pub fn label(manufacturer: Option<&str>, oui: &str) -> Option<String> {
+        Self::detect(manufacturer, oui)
+            .name()
+            .map(str::to_owned)
+            .or_else(|| {
+                manufacturer
+                    .map(str::trim)
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_owned)
+            })
+    }
+
     /// Recognises a vendor from the manufacturer name and OUI of the Inform.
     pub fn detect(manufacturer: Option<&str>, oui: &str) -> Self {
         let m = manufacturer.unwrap_or_default().to_ascii_lowercase();

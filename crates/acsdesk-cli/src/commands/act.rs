@@ -107,7 +107,10 @@ async fn bulk(
         .await
         .map_err(app_err)?
         .total;
-    anyhow::ensure!(matching > 0, "no device matches these filters");
+    if matching == 0 {
+        super::devices::unknown_filter_values(&services, &filter).await?;
+        bail!("no device matches these filters");
+    }
     if request.is_destructive() {
         confirm(
             &format!("{} {matching} device(s)?", request.describe()),

@@ -22,6 +22,9 @@ pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
         })
         .await
         .map_err(app_err)?;
+    if counts.total == 0 {
+        unknown_filter_values(&services, &filter).await?;
+    }
     let limit = (!a.all).then_some(a.limit);
     // Read as one snapshot, one row at a time: `--all` on a large fleet holds no list.
     let mut rows = services.stream_devices(filter, DeviceSort::default(), limit);
@@ -66,6 +69,38 @@ pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
     );
     if shown < counts.total {
         println!("{}", cut_note(shown, counts.total));
+    }
+    Ok(())
+}
+
+/// When a filter's vendor, model or firmware is one no device has, says so with the
+/// values there are (a typo, or "Huawei Technologies Co., Ltd" for "Huawei").
+pub(crate) async fn unknown_filter_values(
+    services: &acsdesk_app::Services,
+    f: &acsdesk_types::devices::DeviceFilter,
+) -> anyhow::Result<()> {
+    let facets = services.device_facets().await.map_err(app_err)?;
+    for (what, value, known) in [
+        ("vendor", &f.vendor, &facets.vendors),
+        ("model", &f.model, &facets.models),
+        ("firmware", &f.firmware, &facets.firmwares),
+    ] {
+        let Some(value) = value else { continue };
+        if !known.iter().any(|(k, _)| k.eq_ignore_ascii_case(value)) {
+            let list: Vec<String> = known
+                .iter()
+                .take(12)
+                .map(|(k, n)| format!("{k} ({n})"))
+                .collect();
+            bail!(
+                "no device has {what} {value:?}; the {what}s there are: {}",
+                if list.is_empty() {
+                    "none yet".to_owned()
+                } else {
+                    list.join(", ")
+                }
+            );
+        }
     }
     Ok(())
 }

@@ -265,7 +265,10 @@ async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
         &["act", "bulk", "reboot", "--vendor", "Nobody"],
         "correct horse",
     );
-    assert!(err.contains("no device matches"), "{err}");
+    assert!(
+        err.contains("no device has vendor \"Nobody\"") && err.contains("the vendors there are"),
+        "{err}"
+    );
     let actions: serde_json::Value =
         serde_json::from_str(&env.ok(&["actions", "--json", "--status", "completed"])).unwrap();
     assert!(actions.as_array().unwrap().len() > 2);
@@ -1126,6 +1129,20 @@ async fn a_device_is_named_by_its_serial_or_its_id_with_or_without_escapes() {
     let wide = env.ok(&["devices", "--wide", "--limit", "100"]);
     assert!(wide.starts_with("ID ") && wide.contains(id), "{wide}");
     assert!(!env.ok(&["devices"]).contains(id), "ids only with --wide");
+    // Vendors by AcsDesk's names, in any case ("Huawei Technologies Co., Ltd" is Huawei).
+    let huawei: serde_json::Value =
+        serde_json::from_str(&env.ok(&["devices", "--vendor", "huawei", "--all", "--json"]))
+            .unwrap();
+    let huawei = huawei.as_array().unwrap();
+    assert!(
+        !huawei.is_empty() && huawei.iter().all(|d| d["vendor"] == "Huawei"),
+        "{huawei:?}"
+    );
+    let err = env.fails(&["devices", "--vendor", "Huawey"], "correct horse");
+    assert!(
+        err.contains("no device has vendor \"Huawey\"") && err.contains("Huawei ("),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

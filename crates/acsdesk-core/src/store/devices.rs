@@ -42,13 +42,17 @@ fn push_filter<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a DeviceFilter) {
         None => {}
     }
     for (column, value) in [
-        ("d.manufacturer", &f.vendor),
+        ("d.vendor", &f.vendor),
         ("d.model", &f.model),
         ("d.firmware", &f.firmware),
         ("a.name", &f.acs),
     ] {
         if let Some(v) = value {
             q.push(format!(" AND {column} = ")).push_bind(v.as_str());
+            // A vendor is named as people write it: "huawei" finds Huawei.
+            if column == "d.vendor" {
+                q.push(" COLLATE NOCASE");
+            }
         }
     }
     if let Some(tag) = &f.tag {
@@ -132,7 +136,7 @@ fn row(r: &sqlx::sqlite::SqliteRow) -> DeviceRow {
         id: r.get("genie_id"),
         acs: r.get("acs"),
         online: r.get::<i64, _>("online") != 0,
-        vendor: r.get("manufacturer"),
+        vendor: r.get("vendor"),
         model: r.get("model"),
         serial: r.get("serial"),
         subscriber: r.get("subscriber"),
@@ -148,7 +152,8 @@ fn row(r: &sqlx::sqlite::SqliteRow) -> DeviceRow {
 /// [`TenantStore::stream_devices`].
 pub const MAX_PAGE: u32 = 1000;
 
-const COLUMNS: &str = "SELECT d.genie_id, a.name AS acs, d.online, d.manufacturer, d.model, d.serial, s.name AS subscriber,
+const COLUMNS: &str =
+    "SELECT d.genie_id, a.name AS acs, d.online, d.vendor, d.model, d.serial, s.name AS subscriber,
     d.wan_ip, d.uptime_s, d.signal_dbm, d.firmware, d.last_inform_ms";
 
 /// One page of the filtered, sorted list with its counts.
@@ -256,7 +261,7 @@ impl TenantStore {
     /// The distinct values of a column with their counts, most common first.
     pub async fn facet(&self, column: &str) -> Result<Vec<(String, u64)>, StoreError> {
         let sql = match column {
-            "vendor" => "SELECT manufacturer AS v, count(*) AS n FROM devices WHERE missing = 0 AND manufacturer IS NOT NULL GROUP BY v ORDER BY n DESC, v",
+            "vendor" => "SELECT vendor AS v, count(*) AS n FROM devices WHERE missing = 0 AND vendor IS NOT NULL GROUP BY v ORDER BY n DESC, v",
             "model" => "SELECT model AS v, count(*) AS n FROM devices WHERE missing = 0 AND model IS NOT NULL GROUP BY v ORDER BY n DESC, v",
             "firmware" => "SELECT firmware AS v, count(*) AS n FROM devices WHERE missing = 0 AND firmware IS NOT NULL GROUP BY v ORDER BY n DESC, v",
             "acs" => "SELECT a.name AS v, count(d.id) AS n FROM acs_connections a LEFT JOIN devices d ON d.acs_id = a.id AND d.missing = 0 GROUP BY v ORDER BY n DESC, v",

@@ -489,6 +489,36 @@ async fn rekey_file(path: &Path, old: &DbKey, new: &DbKey) -> Result<(), StoreEr
     Ok(())
 }
 
+/// Rows synced before the vendor column existed get their vendor (migration 0014):
+/// computed by the registry's rules, which SQL cannot run.
+async fn fill_in_vendors(pool: &SqlitePool) -> Result<(), StoreError> {
+    let rows: Vec<(i64, Option<String>, String)> = sqlx::query_as(
+        "SELECT id, manufacturer, oui FROM devices WHERE vendor IS NULL
+         AND (manufacturer IS NOT NULL OR oui <> '')",
+    )
+    .fetch_all(pool)
+    .await?;
+    let labelled: Vec<(i64, String)> = rows
+        .into_iter()
+        .filter_map(|(id, m, oui)| {
+            crate::normalize::Vendor::label(m.as_deref(), &oui).map(|v| (id, v))
+        })
+        .collect();
+    if labelled.is_empty() {
+        return Ok(());
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    for (id, vendor) in labelled {
+        sqlx::query("UPDATE devices SET vendor = ? WHERE id = ?")
+            .bind(vendor)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// 128 random bits in hex: tenant file names that reveal nothing about the tenant.
 fn uuid_like() -> Result<String, StoreError> {
     let mut b = [0_u8; 16];
@@ -557,6 +587,7 @@ impl TenantStore {
             .map_err(|e| wrong_key_or(e, &label))?;
         remember(&pool);
         TENANT_MIGRATIONS.run(&pool).await?;
+        fill_in_vendors(&pool).await?;
         Ok(Self {
             name: name.to_owned(),
             pool,

@@ -243,7 +243,7 @@ impl SyncStore for AcsSyncStore {
                 rows.push((u, normalized, tags));
             }
             let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO devices (acs_id, genie_id, serial, oui, product_class, manufacturer, model, firmware, hardware,
+                "INSERT INTO devices (acs_id, genie_id, serial, oui, product_class, manufacturer, vendor, model, firmware, hardware,
                     mac, wan_ip, lan_ip, uptime_s, cpu_pct, mem_pct, signal_dbm, pppoe_username, wan_status, wan_error,
                     inform_interval_s, last_inform_ms, last_boot_ms, data_model, tags,
                     ppp_failing_since_ms, online, offline_since_ms, offline_deadline_ms, seen_generation, missing,
@@ -262,6 +262,10 @@ impl SyncStore for AcsSyncStore {
                     .push_bind(&d.oui)
                     .push_bind(&d.product_class)
                     .push_bind(&d.manufacturer)
+                    .push_bind(crate::normalize::Vendor::label(
+                        d.manufacturer.as_deref(),
+                        &d.oui,
+                    ))
                     .push_bind(&d.model)
                     .push_bind(&d.firmware)
                     .push_bind(&d.hardware)
@@ -297,7 +301,7 @@ impl SyncStore for AcsSyncStore {
             q.push(
                 " ON CONFLICT (acs_id, genie_id) DO UPDATE SET
                     serial = excluded.serial, oui = excluded.oui, product_class = excluded.product_class,
-                    manufacturer = excluded.manufacturer, model = excluded.model, firmware = excluded.firmware,
+                    manufacturer = excluded.manufacturer, vendor = excluded.vendor, model = excluded.model, firmware = excluded.firmware,
                     hardware = excluded.hardware, mac = excluded.mac, wan_ip = excluded.wan_ip, lan_ip = excluded.lan_ip,
                     uptime_s = excluded.uptime_s, cpu_pct = excluded.cpu_pct, mem_pct = excluded.mem_pct,
                     signal_dbm = excluded.signal_dbm, pppoe_username = excluded.pppoe_username,

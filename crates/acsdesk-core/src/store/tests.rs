@@ -2043,6 +2043,10 @@ fn landed_migrations_are_never_edited() {
             "tenant/0013_alert_outbox.sql",
             "c70d3fffcd4ffd7c57281f8ff8d98c308e27ed86517c25ce06fa44720d82a243",
         ),
+        (
+            "tenant/0014_device_vendor.sql",
+            "727c3a79f75e725c5c107ad30d312e4366b446f8d218b968b215b24c53c57823",
+        ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");
     let mut found = Vec::new();
@@ -2330,4 +2334,44 @@ async fn a_damaged_tenant_file_is_reported_on_open_and_left_alone() {
         "{msg}"
     );
     assert_eq!(std::fs::read(&file).unwrap(), bytes, "left as it was");
+}
+
+/// Devices synced before the vendor column existed get their vendor when the tenant
+/// opens; the list filters on it in any case.
+#[tokio::test]
+async fn vendors_are_named_by_the_registry_and_filled_in_for_older_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme ISP", &url).await;
+    let filter = |v: &str| DeviceFilter {
+        vendor: Some(v.into()),
+        ..DeviceFilter::default()
+    };
+    let huawei = t
+        .list_devices(&filter("huawei"), DeviceSort::default(), 0, 1000)
+        .await
+        .unwrap();
+    assert!(huawei.total > 0);
+    assert!(huawei
+        .rows
+        .iter()
+        .all(|r| r.vendor.as_deref() == Some("Huawei")));
+    // As a tenant synced by an older AcsDesk would be.
+    sqlx::query("UPDATE devices SET vendor = NULL")
+        .execute(t.pool())
+        .await
+        .unwrap();
+    t.close().await;
+    let t = ws
+        .open_tenant("Acme ISP", Some("tenant passphrase"))
+        .await
+        .unwrap();
+    let again = t
+        .list_devices(&filter("HUAWEI"), DeviceSort::default(), 0, 1000)
+        .await
+        .unwrap();
+    assert_eq!(again.total, huawei.total);
+    let facets = t.facet("vendor").await.unwrap();
+    assert!(facets.iter().any(|(v, _)| v == "Huawei"), "{facets:?}");
 }
