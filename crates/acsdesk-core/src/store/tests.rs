@@ -2375,3 +2375,33 @@ async fn vendors_are_named_by_the_registry_and_filled_in_for_older_rows() {
     let facets = t.facet("vendor").await.unwrap();
     assert!(facets.iter().any(|(v, _)| v == "Huawei"), "{facets:?}");
 }
+
+/// A round's counters are the events it logged: devices found offline in the pages
+/// count with those the sweep finds.
+#[tokio::test]
+async fn a_sync_report_counts_every_device_it_logged_going_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme ISP", &url).await;
+    let sink = t.sync_store("main").await.unwrap();
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
+    let offline_logs = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM device_logs WHERE kind = 'offline'")
+            .fetch_one(t.pool())
+            .await
+            .unwrap()
+    };
+    let before = offline_logs().await;
+    let later = NOW + 3 * 3_600_000;
+    let options = SyncOptions {
+        force_full: true,
+        ..SyncOptions::default()
+    };
+    let report = sync_once(&source, &sink, &options, later, |_| {})
+        .await
+        .unwrap();
+    let logged = offline_logs().await - before;
+    assert!(logged > 0, "the fixture's devices are hours old by now");
+    assert_eq!(report.went_offline, logged as u64, "{report:?}");
+}

@@ -160,7 +160,9 @@ pub async fn sync_once<S: DeviceSource, T: SyncStore>(
     }
     let marked = store.finish(&finished, &missing, now_ms).await?;
     report.disappeared = marked.len() as u64;
-    report.went_offline = store.sweep_presence(now_ms).await?.len() as u64;
+    // Devices found offline in the pages were counted there; the sweep adds the
+    // devices not fetched whose deadline passed: the count is the logged events'.
+    report.went_offline += store.sweep_presence(now_ms).await?.len() as u64;
     report.watermark_ms = finished.watermark_ms;
     Ok(report)
 }
@@ -197,6 +199,7 @@ async fn updates_for<T: SyncStore>(
         let update = derive(device, before, &options.presence, now_ms);
         report.discovered += u64::from(before.is_none());
         report.came_online += u64::from(update.logs.iter().any(|l| l.kind == "online"));
+        report.went_offline += u64::from(update.logs.iter().any(|l| l.kind == "offline"));
         report.samples += u64::from(update.sample.is_some());
         updates.push(update);
     }
