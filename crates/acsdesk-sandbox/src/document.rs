@@ -73,7 +73,7 @@ pub(crate) fn render(dev: &SimDevice, projection: Option<&[String]>) -> Value {
         };
         let mut m = Map::new();
         m.insert("_object".into(), json!(false));
-        if let Some(v) = leaf.value {
+        if let Some(v) = dev.held_secret(leaf.path).or(leaf.value) {
             m.insert("_value".into(), v);
         }
         if let Some(t) = leaf.xsd {

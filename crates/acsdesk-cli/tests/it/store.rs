@@ -1209,3 +1209,56 @@ async fn a_connection_is_tested_and_edited_from_the_command_line() {
     );
     assert!(!list.contains("s3cret"), "{list}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_genieacs_returns_in_clear_is_masked_wherever_acsdesk_shows_it() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
+        .devices(10)
+        .speed(120.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    env.ok(&["sync"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["devices", "--online", "--all", "--json"])).unwrap();
+    let dev = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["data_model"] == "tr181")
+        .unwrap_or_else(|| panic!("an online TR-181 router: {json}"));
+    let id = dev["id"].as_str().unwrap();
+    let secret = "Zz-secret-9";
+    let path = "Device.ManagementServer.ConnectionRequestPassword";
+    env.ok(&[
+        "act",
+        "set",
+        id,
+        "--param",
+        &format!("{path}={secret}"),
+        "--wait",
+    ]);
+    // GenieACS now returns it in clear: AcsDesk does not.
+    let params = env.ok(&[
+        "device",
+        "params",
+        id,
+        "--prefix",
+        "Device.ManagementServer",
+    ]);
+    assert!(
+        params.contains("ConnectionRequestPassword = (hidden)"),
+        "{params}"
+    );
+    for shown in [
+        params,
+        env.ok(&["actions", "--json"]),
+        env.ok(&["logs", id, "--json"]),
+        env.ok(&["device", "show", id, "--json"]),
+    ] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}

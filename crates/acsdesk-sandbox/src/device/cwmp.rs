@@ -73,6 +73,16 @@ impl SimDevice {
                             .collect()
                     })
                     .unwrap_or_default();
+                // GenieACS answers its own aliases (`DeviceID.*`, `Tags.*`, `Events.*`)
+                // from what it holds; the router never sees them.
+                let names: Vec<String> = names
+                    .into_iter()
+                    .filter(|p| {
+                        !["DeviceID.", "Tags.", "Events."]
+                            .iter()
+                            .any(|alias| p.starts_with(alias) || p == alias.trim_end_matches('.'))
+                    })
+                    .collect();
                 // An imported device's tree is what GenieACS had recorded; the router
                 // itself may hold more, so only simulated devices refuse unknown names.
                 for p in &names {

@@ -258,16 +258,21 @@ impl SimDevice {
         if self.known.is_some() {
             return self.value(path);
         }
-        if let Some(slot) = self.template.slot(path) {
-            if self.template.slots[slot].gen == Gen::Secret {
-                if let Some((v, set_at)) = self.overrides.get(&slot) {
-                    if self.refreshed_at(path).is_none_or(|r| r <= *set_at) {
-                        return Some(v.clone());
-                    }
-                }
-            }
+        self.held_secret(path).or_else(|| self.value(path))
+    }
+
+    /// For a secret set since its last refresh, the value set: GenieACS keeps what it
+    /// wrote, in clear, in the device's document until a refresh reads the router's own
+    /// (empty) value back.
+    pub(crate) fn held_secret(&self, path: &str) -> Option<Value> {
+        let slot = self.template.slot(path)?;
+        if self.template.slots[slot].gen != Gen::Secret {
+            return None;
         }
-        self.value(path)
+        let (v, set_at) = self.overrides.get(&slot)?;
+        self.refreshed_at(path)
+            .is_none_or(|r| r <= *set_at)
+            .then(|| v.clone())
     }
 
     /// Every node of the router's tree (parameters and objects) with `depth` segments.

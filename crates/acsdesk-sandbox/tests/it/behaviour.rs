@@ -187,8 +187,8 @@ async fn a_factory_reset_restores_the_defaults_bootstraps_and_keeps_genieacs_tag
     );
     assert_eq!(
         value(&fixed, &format!("{HUAWEI_WAN}.Password")),
-        "",
-        "passwords read back empty"
+        "s3cret",
+        "GenieACS keeps what it set, in clear, until a refresh reads the router's own"
     );
 }
 

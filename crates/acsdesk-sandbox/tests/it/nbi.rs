@@ -371,3 +371,63 @@ async fn a_device_in_session_answers_503_until_released() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+/// As GenieACS: a refresh of its own `DeviceID.*` aliases completes (200), and a secret
+/// AcsDesk set reads back in clear in the device's document until a refresh reads the
+/// router's own (empty) value.
+#[tokio::test]
+async fn aliases_complete_and_a_set_secret_reads_back_in_clear_until_refreshed() {
+    let s = start(20).await;
+    let c = client();
+    let docs: Vec<Value> = c
+        .get(format!(
+            "{}/devices?projection=_id,Device.DeviceInfo",
+            s.url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = docs
+        .iter()
+        .find(|d| d.get("Device").is_some())
+        .and_then(|d| d["_id"].as_str())
+        .expect("a TR-181 router")
+        .to_owned();
+    let path = format!(
+        "{}/devices/{}/tasks?connection_request&timeout=3000",
+        s.url(),
+        urlencode(&id)
+    );
+    let alias = json!({"name": "getParameterValues", "parameterNames": ["DeviceID.SerialNumber"]});
+    assert_eq!(
+        c.post(&path).json(&alias).send().await.unwrap().status(),
+        200
+    );
+    let secret = "Device.ManagementServer.ConnectionRequestPassword";
+    let set = json!({"name": "setParameterValues", "parameterValues": [[secret, "cr-Secret-42", "xsd:string"]]});
+    assert_eq!(c.post(&path).json(&set).send().await.unwrap().status(), 200);
+    let read = |c: reqwest::Client, url: String, id: String| async move {
+        let q = json!({"_id": id}).to_string();
+        let docs: Vec<Value> = c
+            .get(format!("{url}/devices"))
+            .query(&[("query", q.as_str()), ("projection", secret)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        docs[0]["Device"]["ManagementServer"]["ConnectionRequestPassword"]["_value"].clone()
+    };
+    assert_eq!(read(c.clone(), s.url(), id.clone()).await, "cr-Secret-42");
+    s.advance(60_000);
+    let refresh = json!({"name": "getParameterValues", "parameterNames": [secret]});
+    assert_eq!(
+        c.post(&path).json(&refresh).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(read(c.clone(), s.url(), id).await, "");
+}
