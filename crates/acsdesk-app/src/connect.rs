@@ -170,6 +170,7 @@ pub async fn test_connection(
             report.nbi = true;
             report.devices = Some(probe.total);
             report.version = probe.version;
+            report.setup = setup_of(&client).await;
         }
         Err(E::Timeout) => {
             report.problem = Some(format!(
@@ -207,6 +208,45 @@ pub async fn test_connection(
         }
     }
     Ok(report)
+}
+
+/// What a GenieACS already runs, in words: a bare server has no presets or provisions at
+/// all (GenieACS-UI's first-run wizard creates `bootstrap`, `default` and `inform`).
+/// `None` when the configuration cannot be read (it is not part of the verdict).
+async fn setup_of(client: &acsdesk_genieacs::Client) -> Option<String> {
+    use acsdesk_genieacs::api::config::ConfigKind;
+    let names = |docs: Vec<serde_json::Value>| -> Vec<String> {
+        docs.iter()
+            .filter_map(|d| d["_id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let presets = names(client.config(ConfigKind::Presets).list().await.ok()?);
+    let provisions = names(client.config(ConfigKind::Provisions).list().await.ok()?);
+    if presets.is_empty() && provisions.is_empty() {
+        return Some("a bare GenieACS: no presets or provisions yet".into());
+    }
+    let stock = ["bootstrap", "default", "inform"]
+        .iter()
+        .filter(|s| presets.iter().any(|p| p == *s))
+        .count();
+    let ours = presets.iter().filter(|p| p.starts_with("acsdesk-")).count();
+    let others = presets.len() - stock - ours;
+    let mut parts = Vec::new();
+    if stock > 0 {
+        parts.push(format!(
+            "GenieACS-UI's stock presets ({stock} of bootstrap, default, inform)"
+        ));
+    }
+    if ours > 0 {
+        parts.push(format!("AcsDesk's provisioning ({ours} presets)"));
+    }
+    if others > 0 {
+        parts.push(format!("{others} other presets"));
+    }
+    if parts.is_empty() {
+        parts.push(format!("{} provisions and no presets", provisions.len()));
+    }
+    Some(parts.join(", "))
 }
 
 /// How long a connection test waits for each step.

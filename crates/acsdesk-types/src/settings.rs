@@ -172,6 +172,10 @@ pub struct AcsTestReport {
     pub version: Option<String>,
     /// How many devices it holds.
     pub devices: Option<u64>,
+    /// What the server already runs, for people: a bare GenieACS (no presets or
+    /// provisions), GenieACS-UI's stock ones, AcsDesk's own, others.
+    #[serde(default)]
+    pub setup: Option<String>,
     /// What went wrong and how to fix it, when something did.
     pub problem: Option<String>,
 }

@@ -317,7 +317,27 @@ async fn backups(desktop: &Desktop) -> anyhow::Result<()> {
 }
 
 /// Remove asks first, with the devices and actions it concerns; the history stays.
+/// Before that, *Test connection* on the demo's connection gives the verdict and says
+/// what the server runs.
 async fn remove_connection(desktop: &Desktop) -> anyhow::Result<()> {
+    desktop.click("[data-testid=acs-edit]").await?;
+    desktop
+        .click("[data-testid=acs-edit-form] [data-testid=acs-test]")
+        .await?;
+    let setup = desktop
+        .wait_text("[data-testid=acs-setup]", Duration::from_secs(20), |t| {
+            !t.is_empty()
+        })
+        .await
+        .context("the connection test says what the server runs")?;
+    ensure!(
+        setup.contains("GenieACS") || setup.contains("AcsDesk's provisioning"),
+        "{setup}"
+    );
+    let verdict = desktop.text_content("[data-testid=acs-verdict]").await?;
+    ensure!(verdict.contains("devices"), "{verdict}");
+    desktop.screenshot("acs-test").await?;
+    desktop.click("[data-testid=acs-edit]").await?;
     desktop.click("[data-testid=acs-remove]").await?;
     let asked = desktop
         .wait_text(

@@ -247,6 +247,7 @@ fn TestVerdict(
             {step(report.auth_ok, "Credentials accepted".into())}
             {step(report.nbi, match &report.version { Some(v) => format!("GenieACS NBI {v}"), None => "GenieACS NBI".into() })}
             {report.devices.map(|n| step(true, format!("{n} devices")))}
+            {report.setup.clone().map(|s| view! { <li class="setup" data-testid="acs-setup">{s}</li> })}
             {report.problem.clone().map(|p| view! { <li class="problem">{p}</li> })}
         </ul>
     }

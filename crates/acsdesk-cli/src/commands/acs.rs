@@ -125,6 +125,9 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                 if let Some(n) = report.devices {
                     println!("devices     {n}");
                 }
+                if let Some(setup) = &report.setup {
+                    println!("runs        {setup}");
+                }
             }
             if let Some(problem) = &report.problem {
                 anyhow::bail!("{problem}");

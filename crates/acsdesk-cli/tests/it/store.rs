@@ -1163,6 +1163,12 @@ async fn a_connection_is_tested_and_edited_from_the_command_line() {
             && out.contains("devices     5"),
         "{out}"
     );
+    // A fresh GenieACS has no presets or provisions at all; the test says so, and says
+    // when AcsDesk's provisioning is there.
+    assert!(out.contains("runs        a bare GenieACS"), "{out}");
+    env.ok(&["provision", "install"]);
+    let out = env.ok(&["acs", "test", "main"]);
+    assert!(out.contains("runs        AcsDesk's provisioning"), "{out}");
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["acs", "test", "main", "--json"])).unwrap();
     assert_eq!(
