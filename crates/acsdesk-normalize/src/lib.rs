@@ -160,7 +160,9 @@ pub struct NormalizedDevice {
     pub firmware: Option<String>,
     /// Hardware version.
     pub hardware: Option<String>,
-    /// WAN MAC address.
+    /// The WAN's MAC address: TR-098 the WAN connection's `MACAddress`; TR-181 the first
+    /// `MACAddress` down the interface stack from the WAN (`LowerLayers`: PPP →
+    /// VLAN termination → Ethernet link), else the first Ethernet interface's or link's.
     pub mac: Option<String>,
     /// WAN (public) IPv4 address.
     pub wan_ip: Option<String>,

@@ -80,7 +80,9 @@ fn real_tr181_tplink_document() {
     assert_eq!(d.pppoe_username(), Some("admin123"));
     assert_eq!(d.wan_ip.as_deref(), Some("192.168.89.125"));
     assert_eq!(d.lan_ip.as_deref(), Some("192.168.0.1"));
-    assert_eq!(d.mac.as_deref(), Some("9C:A2:F4:00:0C:E8"));
+    // The WAN's: PPP.Interface.1 → VLANTermination.1 → Ethernet.Link.2 (…E9), not
+    // Ethernet.Link.1, the LAN bridge (…E8).
+    assert_eq!(d.mac.as_deref(), Some("9C:A2:F4:00:0C:E9"));
     let c = d.counters.unwrap();
     assert_eq!((c.sent, c.received), (2_210_191, 1_369_083));
     assert_eq!(c.width, CounterWidth::Bits32, "declared xsd:unsignedInt");
@@ -487,4 +489,42 @@ fn every_recorded_device_table() {
     // With the two full reference documents (tested field by field above), the table
     // covers every recorded device.
     assert_eq!(table.len() + 2, docs.len());
+}
+
+/// TR-181's `mac` is the WAN's: found down the interface stack from the PPP interface
+/// (`PPP.Interface.1` → `Ethernet.VLANTermination.1` → `Ethernet.Link.2`), not the first
+/// Ethernet link, which is the LAN bridge (as on a TP-Link EC220-G5).
+#[test]
+fn the_tr181_mac_is_the_wan_link_s_found_through_the_interface_stack() {
+    let s = |v: &str| leaf(json!(v), "xsd:string");
+    let doc = json!({
+        "_id": "9CA2F4-EC220%2DG5-000100",
+        "_deviceId": {"_OUI": "9CA2F4", "_ProductClass": "EC220-G5", "_SerialNumber": "000100", "_Manufacturer": "TP-Link"},
+        "Device": {
+            "IP": { "Interface": {
+                "1": { "Name": s("br-lan"), "LowerLayers": s("Device.Ethernet.Link.1"),
+                       "IPv4Address": { "1": { "IPAddress": s("192.168.0.1") } } },
+                "2": { "Name": s("ppp0"), "LowerLayers": s("Device.PPP.Interface.1") }
+            }},
+            "PPP": { "Interface": { "1": {
+                "ConnectionStatus": s("Connected"), "Username": s("cust"),
+                "IPCP": { "LocalIPAddress": s("100.64.0.9") },
+                "LowerLayers": s("Device.Ethernet.VLANTermination.1")
+            }}},
+            "Ethernet": {
+                "VLANTermination": { "1": { "LowerLayers": s("Device.Ethernet.Link.2") } },
+                "Link": {
+                    "1": { "MACAddress": s("9c:a2:f4:00:00:01") },
+                    "2": { "MACAddress": s("9c:a2:f4:00:00:02") }
+                }
+            }
+        }
+    });
+    let d = normalize(&doc).unwrap();
+    assert_eq!(d.wan.as_ref().unwrap().kind, WanKind::Ppp);
+    assert_eq!(
+        d.mac.as_deref(),
+        Some("9c:a2:f4:00:00:02"),
+        "the WAN link's, not the LAN's"
+    );
 }

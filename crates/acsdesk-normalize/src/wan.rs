@@ -206,7 +206,7 @@ pub(crate) fn tr181(tree: &Tree<'_>) -> Option<Wan> {
                 }),
                 username: get("Username"),
                 uptime_s: seconds(tree.number(&format!("{ppp}.LastChange"))),
-                mac: None,
+                mac: stack_mac(tree, &ppp),
                 bytes_sent_path: counter("BytesSent").or_else(|| ppp_counter("BytesSent")),
                 bytes_received_path: counter("BytesReceived")
                     .or_else(|| ppp_counter("BytesReceived")),
@@ -224,12 +224,36 @@ pub(crate) fn tr181(tree: &Tree<'_>) -> Option<Wan> {
                     .then(|| tree.number(&format!("{ip_path}.LastChange")))
                     .flatten(),
             ),
-            mac: None,
+            mac: stack_mac(tree, &ip_path),
             bytes_sent_path: counter("BytesSent"),
             bytes_received_path: counter("BytesReceived"),
             path: ip_path,
         }),
     }
+}
+
+/// The WAN's MAC on TR-181: the first `MACAddress` found going down the interface stack
+/// from `top` (`PPP.Interface` → `Ethernet.VLANTermination` → `Ethernet.Link`, say)
+/// through each layer's first `LowerLayers` entry. `Ethernet.Link.1` is usually the LAN
+/// bridge, so the first link of the tree is not the WAN's.
+fn stack_mac(tree: &Tree<'_>, top: &str) -> Option<String> {
+    let mut at = top.trim_end_matches('.').to_owned();
+    for _ in 0..8 {
+        if at.is_empty() {
+            return None;
+        }
+        if let Some(mac) = tree.text(&format!("{at}.MACAddress")) {
+            return Some(mac);
+        }
+        at = tree
+            .text(&format!("{at}.LowerLayers"))?
+            .split(',')
+            .next()?
+            .trim()
+            .trim_end_matches('.')
+            .to_owned();
+    }
+    None
 }
 
 /// The LAN address of a TR-181 device: the first LAN-like IP interface's address, or the
