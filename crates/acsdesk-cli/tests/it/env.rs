@@ -68,3 +68,24 @@ impl Env {
         err
     }
 }
+
+/// A sandbox of `devices` routers (its clock from `start_ms`, at `speed`) and a data
+/// directory whose tenant `tenant` has it as connection `main`, synced once.
+pub(crate) async fn synced(
+    tenant: &str,
+    devices: u64,
+    start_ms: i64,
+    speed: f64,
+) -> (acsdesk_sandbox::SandboxHandle, Env) {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(start_ms)
+        .devices(devices)
+        .speed(speed)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", tenant]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    env.ok(&["sync"]);
+    (sandbox, env)
+}

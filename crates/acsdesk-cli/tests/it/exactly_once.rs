@@ -117,16 +117,8 @@ fn wait_ok(mut child: Child, rig: &Rig, log: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reboot_reaches_the_router_once_whatever_step_its_sender_dies_at() {
     // The CLI judges presence by the wall clock: the sandbox starts now.
-    let sandbox = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
-        .devices(8)
-        .speed(120.0)
-        .start()
-        .await
-        .unwrap();
-    let env = Env::new();
-    env.ok(&["tenant", "add", "Acme"]);
-    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
-    env.ok(&["sync"]);
+    let (sandbox, env) =
+        crate::env::synced("Acme", 8, acsdesk_core::clock::system_now_ms(), 120.0).await;
     let online: serde_json::Value =
         serde_json::from_str(&env.ok(&["devices", "--online", "--json"])).unwrap();
     let ids: Vec<String> = online

@@ -1,7 +1,7 @@
 //! Tenants, ACS connections, sync and the read commands, as a script would use them:
 //! a temp data directory, ACSDESK_PASSPHRASE, and the sandbox as the ACS.
 
-use super::env::Env;
+use super::env::{synced, Env};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {
@@ -172,16 +172,7 @@ fn no_tenant_is_a_clear_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
     // The CLI judges presence by the wall clock: the sandbox starts now.
-    let sandbox = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
-        .devices(8)
-        .speed(120.0)
-        .start()
-        .await
-        .unwrap();
-    let env = Env::new();
-    env.ok(&["tenant", "add", "Acme"]);
-    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
-    env.ok(&["sync"]);
+    let (_sandbox, env) = synced("Acme", 8, acsdesk_core::clock::system_now_ms(), 120.0).await;
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["devices", "--online", "--json"])).unwrap();
     let id = json[0]["id"]
@@ -854,16 +845,7 @@ async fn url_credentials_are_refused_and_a_closed_pipe_ends_a_listing_quietly() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_longer_than_a_page_is_never_cut_without_a_word() {
-    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
-        .devices(1_050)
-        .speed(0.0)
-        .start()
-        .await
-        .unwrap();
-    let env = Env::new();
-    env.ok(&["tenant", "add", "Big"]);
-    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
-    env.ok(&["sync"]);
+    let (_sandbox, env) = synced("Big", 1_050, 1_795_467_600_000, 0.0).await;
     // The default is cut, and says so and how to see the rest.
     let out = env.ok(&["devices"]);
     assert!(
@@ -938,16 +920,7 @@ async fn a_list_longer_than_a_page_is_never_cut_without_a_word() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tenant_is_backed_up_and_restored_after_a_check() {
-    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
-        .devices(12)
-        .speed(0.0)
-        .start()
-        .await
-        .unwrap();
-    let env = Env::new();
-    env.ok(&["tenant", "add", "North Valley"]);
-    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
-    env.ok(&["sync"]);
+    let (_sandbox, env) = synced("North Valley", 12, 1_795_467_600_000, 0.0).await;
     let made: serde_json::Value =
         serde_json::from_str(&env.ok(&["tenant", "backup", "--json"])).unwrap();
     let path = made["path"].as_str().unwrap().to_owned();
@@ -1080,16 +1053,7 @@ async fn failures_exit_non_zero_in_one_format_and_output_reads_well_in_a_log() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_is_named_by_its_serial_or_its_id_with_or_without_escapes() {
-    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
-        .devices(40)
-        .speed(0.0)
-        .start()
-        .await
-        .unwrap();
-    let env = Env::new();
-    env.ok(&["tenant", "add", "Acme"]);
-    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
-    env.ok(&["sync"]);
+    let (_sandbox, env) = synced("Acme", 40, 1_795_467_600_000, 0.0).await;
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["devices", "--all", "--json"])).unwrap();
     let devices = json.as_array().unwrap();
@@ -1218,16 +1182,7 @@ async fn a_connection_is_tested_and_edited_from_the_command_line() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_secret_genieacs_returns_in_clear_is_masked_wherever_acsdesk_shows_it() {
-    let sandbox = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
-        .devices(10)
-        .speed(120.0)
-        .start()
-        .await
-        .unwrap();
-    let env = Env::new();
-    env.ok(&["tenant", "add", "Acme"]);
-    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
-    env.ok(&["sync"]);
+    let (_sandbox, env) = synced("Acme", 10, acsdesk_core::clock::system_now_ms(), 120.0).await;
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["devices", "--online", "--all", "--json"])).unwrap();
     let dev = json
