@@ -67,6 +67,16 @@ fn db_bytes(dir: &Path) -> Vec<u8> {
         .collect()
 }
 
+/// The tenant database file itself (not a WAL or shared-memory file beside it) of the
+/// workspace in `dir`, which holds one tenant.
+fn tenant_file(dir: &Path) -> std::path::PathBuf {
+    std::fs::read_dir(dir.join("tenants"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "db"))
+        .unwrap()
+}
+
 fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
@@ -320,11 +330,7 @@ async fn a_plain_sqlite_connection_cannot_read_a_tenant_file() {
         .unwrap();
     t.close().await;
     // The database itself, not a WAL or shared-memory file beside it.
-    let file = std::fs::read_dir(dir.path().join("tenants"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "db"))
-        .unwrap();
+    let file = tenant_file(dir.path());
     let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&file);
     let mut conn = sqlx::ConnectOptions::connect(&opts).await.unwrap();
     let err = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
@@ -1274,11 +1280,7 @@ async fn the_stock_sqlite3_tool_cannot_read_a_tenant_file() {
     let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
     let t = synced_tenant(&ws, "Acme", &url).await;
     t.close().await;
-    let file = std::fs::read_dir(dir.path().join("tenants"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "db"))
-        .unwrap();
+    let file = tenant_file(dir.path());
     let out = std::process::Command::new(tool)
         .arg(&file)
         .arg("SELECT serial FROM devices;")
@@ -2171,11 +2173,7 @@ async fn a_wrong_key_leaves_a_crashed_tenant_s_log_and_file_untouched() {
         .await
         .unwrap();
     let tenants = dir.path().join("tenants");
-    let file = std::fs::read_dir(&tenants)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "db"))
-        .unwrap();
+    let file = tenant_file(dir.path());
     let wal = file.with_extension("db-wal");
     t.set_setting("crash_test", "logged").await.unwrap();
     // The files as a crash would leave them: the write only in the log.
@@ -2312,11 +2310,7 @@ async fn a_damaged_tenant_file_is_reported_on_open_and_left_alone() {
     let (url, _) = fake_nbi(fixture_docs("devices-all.json")).await;
     let t = synced_tenant(&ws, "Acme ISP", &url).await;
     t.close().await;
-    let file = std::fs::read_dir(dir.path().join("tenants"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "db"))
-        .unwrap();
+    let file = tenant_file(dir.path());
     let mut bytes = std::fs::read(&file).unwrap();
     let at = bytes.len() / 2;
     for b in &mut bytes[at..at + 64] {
