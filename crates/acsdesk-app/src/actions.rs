@@ -211,5 +211,6 @@ pub(crate) fn action_info(a: &ActionRow) -> ActionInfo {
         requested_by: a.requested_by.clone(),
         created_ms: a.created_ms,
         finished_ms: a.finished_ms,
+        stage: a.stage.clone().filter(|_| !a.status.is_final()),
     }
 }

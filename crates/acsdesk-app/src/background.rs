@@ -156,6 +156,7 @@ impl Desk {
                 Outcome::Completed(id)
                 | Outcome::Failed(id, _)
                 | Outcome::Waiting(id)
+                | Outcome::Moved(id)
                 | Outcome::RetryLater(id, _) => *id,
                 Outcome::Idle => continue,
             };

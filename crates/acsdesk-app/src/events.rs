@@ -70,6 +70,7 @@ pub(crate) fn action_moved(events: &broadcast::Sender<DeskEvent>, a: &ActionRow)
         device: a.device.clone(),
         status: a.status,
         detail: a.fault_message.clone(),
+        stage: a.stage.clone().filter(|_| !a.status.is_final()),
     }));
 }
 

@@ -38,8 +38,13 @@
 //!   `POST /_sandbox/devices/new` is what GenieACS really meets: its document holds only
 //!   what its informs carried and what provisions and tasks read or set, each with the
 //!   value of that moment — so nothing refreshes CPU or uptime unless a provision does.
-//! - Firmware bytes are counted, not kept; a download installs the version its file's
-//!   metadata names (after the transfer and a reboot), or fails with `cwmp.9016
+//! - Firmware bytes are counted, not kept. As on the real server a download completes in
+//!   two sessions: GenieACS deletes the `download` task when the router accepts it (an
+//!   `/operations` entry waits for the TransferComplete), the router transfers for 20 s
+//!   to 2 min and reports the TransferComplete at its next session after that (periodic,
+//!   or a connection request's), still on the old image; it then writes the image for 3
+//!   to 5 min and boots into the version its file's metadata names (a file without one
+//!   changes nothing, as the lab's simulated routers did), or the transfer fails with `cwmp.9016
 //!   Unexpected response 404` for a missing file and `cwmp.9010` for a file marked bad or
 //!   at the configured failure rate, the fault on the download task's channel.
 //! - After a factory reset (`0 BOOTSTRAP`) the tree stays readable, as if GenieACS's

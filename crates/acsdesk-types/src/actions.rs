@@ -143,6 +143,67 @@ pub struct ActionInfo {
     pub created_ms: i64,
     /// When it ended (Unix ms).
     pub finished_ms: Option<i64>,
+    /// Where a sent action is on its way (queued in GenieACS, downloading, …), as the
+    /// worker last saw it; `None` before it was sent and once it ended.
+    #[serde(default)]
+    pub stage: Option<ActionStage>,
+}
+
+/// Where a sent action is between GenieACS taking its task and its proof: a firmware
+/// update goes queued → downloading → transfer complete → proven (GenieACS deletes the
+/// `download` task as soon as the router accepts it; the router reports the transfer
+/// complete at a later session, then boots the new image).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum ActionStage {
+    /// Its task waits in GenieACS for the router's next session.
+    Queued,
+    /// GenieACS ran its task; the outcome is being proven on the router.
+    Ran,
+    /// The router accepted the Download (at `since_ms`, GenieACS's clock) and is
+    /// transferring the image.
+    Downloading {
+        /// When GenieACS sent the Download, Unix ms.
+        since_ms: Option<i64>,
+    },
+    /// The router reported the transfer complete (at `at_ms`) and has yet to report
+    /// the new version (it boots the image).
+    TransferComplete {
+        /// The router's `CompleteTime`, Unix ms.
+        at_ms: Option<i64>,
+        /// The version it still reports.
+        reports: Option<String>,
+    },
+}
+
+impl ActionStage {
+    /// For people: "waiting in GenieACS for the device", "downloading the image", ….
+    pub fn describe(&self) -> String {
+        match self {
+            ActionStage::Queued => "waiting in GenieACS for the device".into(),
+            ActionStage::Ran => "run by GenieACS; waiting for proof on the device".into(),
+            ActionStage::Downloading { .. } => {
+                "GenieACS sent the download; the router is downloading the image".into()
+            }
+            ActionStage::TransferComplete { reports, .. } => format!(
+                "transfer complete; waiting for the router to report the new version{}",
+                reports
+                    .as_deref()
+                    .map(|v| format!(" (it still reports {v})"))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+
+    /// A short word for tables: `queued`, `ran`, `downloading`, `transferred`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            ActionStage::Queued => "queued",
+            ActionStage::Ran => "ran",
+            ActionStage::Downloading { .. } => "downloading",
+            ActionStage::TransferComplete { .. } => "transferred",
+        }
+    }
 }
 
 /// Request of `list_actions`.

@@ -81,6 +81,9 @@ pub struct ActionProgressEvent {
     pub status: crate::ActionStatus,
     /// A sentence on what happened (the fault, the proof, …).
     pub detail: Option<String>,
+    /// Where a sent action is on its way.
+    #[serde(default)]
+    pub stage: Option<crate::actions::ActionStage>,
 }
 
 /// Payload of `open-device`: a notification about this device was clicked.

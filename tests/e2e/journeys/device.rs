@@ -257,6 +257,17 @@ async fn firmware_and_parameters(desktop: &Desktop) -> anyhow::Result<()> {
         .await?;
     desktop.screenshot("firmware").await?;
     desktop.click("[data-testid=firmware-submit]").await?;
+    // GenieACS deleted the task as soon as the router took the Download: the action says
+    // the router is downloading, not that it waits in GenieACS.
+    let stage = desktop
+        .wait_text(
+            "[data-testid=action-item]:first-child [data-testid=action-stage]",
+            Duration::from_secs(30),
+            |t| t.contains("downloading the image") || t.contains("transfer complete"),
+        )
+        .await
+        .context("the firmware update shows its stage")?;
+    desktop.screenshot("firmware-stage").await?;
     desktop
         .wait_text(
             "[data-testid=action-item]:first-child",
@@ -264,7 +275,14 @@ async fn firmware_and_parameters(desktop: &Desktop) -> anyhow::Result<()> {
             |t| t.starts_with("completed") && t.contains("Update firmware"),
         )
         .await
-        .with_context(|| format!("the firmware update completes ({offered})"))?;
+        .with_context(|| format!("the firmware update completes ({offered}; was: {stage})"))?;
+    desktop
+        .wait_text("[data-testid=device-log]", Duration::from_secs(20), |t| {
+            t.contains("downloading the image")
+                && t.contains("transfer complete; waiting for the router to report the new version")
+        })
+        .await
+        .context("the device log records each stage of the update")?;
     // The dashboard renders again when the firmware's action settles, which can swallow
     // a click on the button: click again while it is still offered.
     desktop.click("[data-testid=params-load]").await?;

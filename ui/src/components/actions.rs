@@ -155,6 +155,9 @@ pub(crate) fn ActionsPanel(
                                 " "
                                 <span>{a.description.clone()}</span>
                                 {a.fault.clone().map(|f| view! { <span class="error">{format!(" — {f}")}</span> })}
+                                {a.stage.clone().map(|s| view! {
+                                    <span class="muted stage" data-testid="action-stage" data-stage=s.word()>{format!(" — {}", s.describe())}</span>
+                                })}
                             </li>
                         })
                         .collect_view()

@@ -10,7 +10,8 @@ use acsdesk_app::Services;
 use acsdesk_core::actions::worker::Outcome;
 use acsdesk_core::actions::ActionStatus;
 use acsdesk_types::actions::{
-    ActionInput, BulkProgressRequest, BulkTargets, ListActionsRequest, QueueBulkRequest,
+    ActionInput, ActionStage, BulkProgressRequest, BulkTargets, ListActionsRequest,
+    QueueBulkRequest,
 };
 use acsdesk_types::devices::ListDevicesRequest;
 use anyhow::{bail, Context};
@@ -44,11 +45,21 @@ pub(crate) fn confirm(question: &str, yes: bool) -> anyhow::Result<()> {
 
 /// Prints what a pass of the runner did; alerts it raised are delivered like a sync's.
 async fn report(services: &Services, pass: Pass, quiet_waiting: bool) -> anyhow::Result<()> {
+    // A pass may send an action and follow it at once: say where it is once.
+    let mut said = std::collections::HashSet::new();
     for o in pass.sent.iter().chain(&pass.followed) {
         match o {
             Outcome::Idle => {}
             Outcome::Waiting(_) if quiet_waiting => {}
-            Outcome::Waiting(id) => println!("Action {id}: waiting in GenieACS for the device"),
+            Outcome::Waiting(id) | Outcome::Moved(id) if !said.insert(*id) => {}
+            // Where it is on its way, as the worker recorded it.
+            Outcome::Waiting(id) | Outcome::Moved(id) => {
+                let stage = services.action(*id).await.map_err(app_err)?.stage;
+                println!(
+                    "Action {id}: {}",
+                    stage.unwrap_or(ActionStage::Queued).describe()
+                );
+            }
             Outcome::Completed(id) => println!("Action {id}: completed"),
             // Said once, in the command's failure (see `standing`).
             Outcome::Failed(..) => {}
@@ -483,14 +494,21 @@ pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
+        if rows.is_empty() {
+            println!("no actions");
+        }
         for r in rows {
+            let detail = match (&r.fault, &r.stage) {
+                (Some(f), _) => format!(" — {f}"),
+                (None, Some(stage)) => format!(" — {}", stage.describe()),
+                (None, None) => String::new(),
+            };
             println!(
-                "{:>5}  {:<10} {:<28} {}{}",
+                "{:>5}  {:<10} {:<28} {}{detail}",
                 r.id,
                 r.status.as_str(),
                 r.device,
                 r.description,
-                r.fault.map(|f| format!(" — {f}")).unwrap_or_default()
             );
         }
     }

@@ -80,6 +80,7 @@ pub(crate) async fn synced(
     let sandbox = acsdesk_sandbox::Sandbox::builder(start_ms)
         .devices(devices)
         .speed(speed)
+        .firmware_images(true)
         .start()
         .await
         .unwrap();

@@ -169,6 +169,48 @@ fn no_tenant_is_a_clear_error() {
     assert!(err.contains("acsdesk tenant add"), "{err}");
 }
 
+/// A firmware update followed with `--wait` says where it is as it moves — GenieACS
+/// deleted the task at once, the router downloads, reports the transfer complete, boots
+/// the image — and ends when the new version is proven.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn act_firmware_with_wait_prints_each_stage_until_the_new_version() {
+    // 60×: the CLI's 2 s between looks are 2 min of the routers' time, less than a
+    // router takes to write an image after its transfer.
+    let (sandbox, env) = synced("Acme", 8, acsdesk_core::clock::system_now_ms(), 60.0).await;
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["devices", "--online", "--json"])).unwrap();
+    let device = &json[0];
+    let id = device["id"].as_str().unwrap().to_owned();
+    acsdesk_core::http::install_crypto_provider();
+    let files: Vec<serde_json::Value> = reqwest::get(format!("{}/files", sandbox.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let image = files
+        .iter()
+        .find(|f| f["metadata"]["productClass"] == device["product_class"])
+        .unwrap_or_else(|| panic!("an image for {device}: {files:?}"));
+    let file = image["_id"].as_str().unwrap();
+    let version = image["metadata"]["version"].as_str().unwrap();
+    let out = env.ok(&["act", "firmware", &id, "--file", file, "--yes", "--wait"]);
+    let at = |what: &str| {
+        out.find(what)
+            .unwrap_or_else(|| panic!("{what:?} is said: {out}"))
+    };
+    assert!(
+        at("the router is downloading the image")
+            < at("transfer complete; waiting for the router to report the new version")
+            && at("transfer complete") < at("All 1 action(s) completed.")
+            && out.matches("downloading").count() == 1,
+        "{out}"
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["device", "show", &id, "--json"])).unwrap();
+    assert_eq!(shown["firmware"], version, "{shown}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
     // The CLI judges presence by the wall clock: the sandbox starts now.
@@ -187,7 +229,7 @@ async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
     );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
-    assert!(env.ok(&["actions"]).trim().is_empty(), "nothing queued");
+    assert_eq!(env.ok(&["actions"]).trim(), "no actions", "nothing queued");
     // Destructive actions need --yes when there is no terminal.
     let err = env.fails(&["act", "reboot", &id], "correct horse");
     assert!(err.contains("--yes"), "{err}");

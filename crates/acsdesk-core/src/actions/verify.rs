@@ -4,6 +4,7 @@
 
 use super::evidence::Before;
 use crate::normalize::{NormalizedDevice, WanKind};
+use acsdesk_types::actions::ActionStage;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -132,13 +133,18 @@ impl Verification {
                     Verdict::NotYet
                 }
             }
-            Verification::Firmware { version } => match &device.firmware {
-                Some(v) if v == version => Verdict::Verified,
-                Some(v) if booted_since => {
-                    Verdict::Failed(format!("the device came back on {v}, not {version}"))
+            Verification::Firmware { version } => {
+                // A boot judges the image only once its transfer completed (a router
+                // that reboots mid-transfer comes back on the old version, rightly).
+                let transferred = download(doc, before).is_none_or(|d| d.completed_ms.is_some());
+                match &device.firmware {
+                    Some(v) if v == version => Verdict::Verified,
+                    Some(v) if booted_since && transferred => {
+                        Verdict::Failed(format!("the device came back on {v}, not {version}"))
+                    }
+                    _ => Verdict::NotYet,
                 }
-                _ => Verdict::NotYet,
-            },
+            }
             Verification::FirmwareChanged { from } => {
                 let from = before.firmware.as_ref().or(from.as_ref());
                 if device.firmware.is_some() && device.firmware.as_ref() != from {
@@ -181,9 +187,52 @@ impl Verification {
         }
     }
 
+    /// Where an action that ran stands while its proof is awaited: for a firmware
+    /// update, the router downloading or done transferring (GenieACS's `Downloads`
+    /// records), else simply run.
+    pub fn stage(&self, doc: &Value, device: &NormalizedDevice, before: &Before) -> ActionStage {
+        if !matches!(
+            self,
+            Verification::Firmware { .. } | Verification::FirmwareChanged { .. }
+        ) {
+            return ActionStage::Ran;
+        }
+        match download(doc, before) {
+            Some(Download {
+                completed_ms: Some(at),
+                ..
+            }) => ActionStage::TransferComplete {
+                at_ms: Some(at),
+                reports: device.firmware.clone(),
+            },
+            Some(d) => ActionStage::Downloading {
+                since_ms: d.requested_ms,
+            },
+            None => ActionStage::Ran,
+        }
+    }
+
     /// What the device shows of a change still unproven when its time runs out, to say
-    /// with the failure (the WAN's state for a PPPoE change).
-    pub fn pending_detail(&self, doc: &Value, device: &NormalizedDevice) -> Option<String> {
+    /// with the failure (the WAN's state for a PPPoE change, how far a download got).
+    pub fn pending_detail(
+        &self,
+        doc: &Value,
+        device: &NormalizedDevice,
+        before: &Before,
+    ) -> Option<String> {
+        if matches!(
+            self,
+            Verification::Firmware { .. } | Verification::FirmwareChanged { .. }
+        ) {
+            let d = download(doc, before)?;
+            let reports = device.firmware.as_deref().unwrap_or("no version");
+            return Some(match d.completed_ms {
+                Some(_) => format!("transfer completed but the router still reports {reports}"),
+                None => format!(
+                    "the router accepted the download but never reported the transfer complete (it reports {reports})"
+                ),
+            });
+        }
         let (user, tag) = match self {
             Verification::PppReconnected { username } => (Some(username), None),
             Verification::Configured {
@@ -218,6 +267,41 @@ impl Verification {
                 .unwrap_or_default()
         ))
     }
+}
+
+/// A download GenieACS sent the router since the action's first send, from its own
+/// records: `Downloads.{i}.Download` (when it sent the Download) moved since, and
+/// `LastDownload` equal to it once the router's TransferComplete arrived, with the
+/// router's `CompleteTime`.
+#[derive(Debug, Clone, PartialEq)]
+struct Download {
+    requested_ms: Option<i64>,
+    completed_ms: Option<i64>,
+}
+
+fn download(doc: &Value, before: &Before) -> Option<Download> {
+    // Without the records from before the send, an old download could pass for this one.
+    let earlier = before.marks.get("Downloads")?;
+    let instances = doc.get("Downloads")?.as_object()?;
+    let value = |d: &Value, leaf: &str| d.get(leaf).and_then(|n| n.get("_value")).cloned();
+    instances
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .filter_map(|(i, d)| {
+            let requested = value(d, "Download")?;
+            if earlier.get(i) == Some(&requested) {
+                return None;
+            }
+            let when = |v: &Value| v.as_str().and_then(acsdesk_time::parse_iso);
+            let completed = (value(d, "LastDownload").as_ref() == Some(&requested))
+                .then(|| value(d, "CompleteTime"))
+                .map(|c| c.as_ref().and_then(when).or_else(|| when(&requested)));
+            Some(Download {
+                requested_ms: when(&requested),
+                completed_ms: completed.flatten(),
+            })
+        })
+        .max_by_key(|d| d.requested_ms)
 }
 
 /// When GenieACS read the leaf at `path` (its `_timestamp`), Unix ms.
@@ -547,7 +631,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(check
-            .pending_detail(&doc, &d)
+            .pending_detail(&doc, &d, &Before::default())
             .unwrap()
             .contains("Disconnected"));
         // Another user on the router: not this change.
@@ -571,7 +655,7 @@ mod tests {
         };
         assert_eq!(cfg.check(&doc, &d, SENT, &before), Verdict::NotYet);
         assert!(cfg
-            .pending_detail(&doc, &d)
+            .pending_detail(&doc, &d, &Before::default())
             .unwrap()
             .contains("not applied"));
         assert_eq!(cfg.fault_channel(), Some("acsdesk-config"));

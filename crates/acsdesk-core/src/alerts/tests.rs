@@ -294,7 +294,8 @@ async fn faults_of_tasks_queued_outside_acsdesk_are_logged_not_alerted() {
         .send()
         .await
         .unwrap();
-    lab.sandbox.advance(3 * MIN);
+    // The transfer's fault comes with the TransferComplete, at the router's next session.
+    lab.sandbox.advance(11 * MIN);
     lab.sync().await;
     let faults = lab.genie.faults().list(Filter::all()).await.unwrap();
     assert_eq!(faults.len(), 2, "{faults:?} after {flash:?}");
@@ -608,34 +609,51 @@ async fn webhooks_receive_signed_alerts_and_failures_are_recorded() {
     assert!(lab.t.enabled_channels().await.unwrap().is_empty());
 }
 
+impl Lab {
+    /// Uploads a firmware image for `device`'s model, with `version` in its metadata.
+    async fn upload_image(&self, name: &str, device: &str, version: Option<&str>) {
+        let device = self.t.device(device).await.unwrap().normalized;
+        let dir = tempfile::tempdir().unwrap();
+        let image = dir.path().join("image.bin");
+        std::fs::write(&image, vec![0x5a_u8; 64 * 1024]).unwrap();
+        self.genie
+            .files()
+            .upload(
+                name,
+                &image,
+                &acsdesk_genieacs::api::files::FileMetadata {
+                    file_type: Some("1 Firmware Upgrade Image".into()),
+                    oui: Some(device.oui.clone()),
+                    product_class: Some(device.product_class.clone()),
+                    version: version.map(str::to_owned),
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    /// A worker on the sandbox's clock.
+    fn worker(&self) -> crate::actions::worker::Worker {
+        let clock = self.sandbox.clock_handle();
+        crate::actions::worker::Worker::new(
+            self.t.clone(),
+            "main",
+            self.genie.clone(),
+            std::sync::Arc::new(move || clock.now_ms()),
+        )
+    }
+}
+
 /// A firmware image marked bad in the sandbox: the update fails with the transfer fault
 /// GenieACS reports, and it is one firmware alert however often it is looked at.
 #[tokio::test]
 async fn a_bad_firmware_image_fails_its_update_and_raises_one_alert() {
-    use crate::actions::worker::Worker;
     use crate::actions::{ActionRequest, ActionStatus};
     let lab = lab(12).await;
     let config = AlertConfig::default();
     lab.settle(&config).await;
     let id = lab.online(1).await.remove(0);
-    let device = lab.t.device(&id).await.unwrap().normalized;
-    let dir = tempfile::tempdir().unwrap();
-    let image = dir.path().join("image.bin");
-    std::fs::write(&image, vec![0x5a_u8; 64 * 1024]).unwrap();
-    lab.genie
-        .files()
-        .upload(
-            "fw-bad.bin",
-            &image,
-            &acsdesk_genieacs::api::files::FileMetadata {
-                file_type: Some("1 Firmware Upgrade Image".into()),
-                oui: Some(device.oui.clone()),
-                product_class: Some(device.product_class.clone()),
-                version: Some("9.9.9".into()),
-            },
-        )
-        .await
-        .unwrap();
+    lab.upload_image("fw-bad.bin", &id, Some("9.9.9")).await;
     let marked = lab
         .http
         .post(format!(
@@ -655,13 +673,7 @@ async fn a_bad_firmware_image_fails_its_update_and_raises_one_alert() {
         .enqueue_action(&id, &request, "noc", lab.now())
         .await
         .unwrap();
-    let clock = lab.sandbox.clock_handle();
-    let worker = Worker::new(
-        lab.t.clone(),
-        "main",
-        lab.genie.clone(),
-        std::sync::Arc::new(move || clock.now_ms()),
-    );
+    let worker = lab.worker();
     worker.try_execute_next().await.unwrap();
     let mut done = lab.t.action(a.id).await.unwrap();
     for _ in 0..60 {
@@ -697,6 +709,132 @@ async fn a_bad_firmware_image_fails_its_update_and_raises_one_alert() {
     assert_eq!(
         lab.alert_of(&id, "firmware_failed").await.unwrap().state,
         "open"
+    );
+}
+
+/// A firmware update as a real GenieACS runs it: the `download` task is gone as soon as
+/// the router accepts it, the TransferComplete comes at a later session, then the image
+/// boots. Each stage shows on the action and in the device's log, in that order.
+#[tokio::test]
+async fn a_firmware_update_shows_each_stage_until_the_new_version_is_proven() {
+    use crate::actions::{ActionRequest, ActionStatus};
+    use acsdesk_types::actions::ActionStage;
+    let lab = lab(12).await;
+    let id = lab.online(1).await.remove(0);
+    let old = lab.t.device(&id).await.unwrap().normalized.firmware;
+    lab.upload_image("fw-new.bin", &id, Some("9.9.9")).await;
+    let request = ActionRequest::UpdateFirmware {
+        file: "fw-new.bin".into(),
+        version: None,
+    };
+    let a = lab
+        .t
+        .enqueue_action(&id, &request, "noc", lab.now())
+        .await
+        .unwrap();
+    let worker = lab.worker();
+    worker.try_execute_next().await.unwrap();
+    let mut stages: Vec<ActionStage> = Vec::new();
+    let mut done = lab.t.action(a.id).await.unwrap();
+    for _ in 0..120 {
+        if let Some(stage) = &done.stage {
+            if stages.last() != Some(stage) {
+                stages.push(stage.clone());
+            }
+        }
+        if done.status.is_final() {
+            break;
+        }
+        lab.sandbox.advance(15_000);
+        worker.follow_up().await.unwrap();
+        done = lab.t.action(a.id).await.unwrap();
+    }
+    assert_eq!(done.status, ActionStatus::Completed, "{done:?}");
+    assert_eq!(done.stage, None, "an ended action has no stage");
+    let words: Vec<&str> = stages.iter().map(ActionStage::word).collect();
+    assert_eq!(words, ["downloading", "transferred"], "{stages:?}");
+    assert!(
+        matches!(&stages[1], ActionStage::TransferComplete { at_ms: Some(_), reports } if *reports == old),
+        "the transfer is complete while the router still runs {old:?}: {stages:?}"
+    );
+    let logs = lab.t.logs(Some(&id), 50).await.unwrap();
+    let stage_lines: Vec<&str> = logs
+        .iter()
+        .filter(|l| l.kind == "action_stage")
+        .map(|l| l.message.as_str())
+        .collect();
+    assert!(
+        stage_lines
+            .iter()
+            .any(|m| m.contains("downloading the image"))
+            && stage_lines.iter().any(|m| m.contains("transfer complete")),
+        "{stage_lines:?}"
+    );
+    lab.sync().await;
+    let now = lab.t.device(&id).await.unwrap().normalized;
+    assert_eq!(now.firmware.as_deref(), Some("9.9.9"));
+}
+
+/// An image the router accepts, transfers and never boots into (the lab's routers did
+/// this): when the proof window ends the update fails saying so — not "not confirmed" —
+/// and that failure is a firmware alert.
+#[tokio::test]
+async fn a_transfer_that_leaves_the_old_version_fails_with_that_reason_and_an_alert() {
+    use crate::actions::{ActionRequest, ActionStatus};
+    let lab = lab(12).await;
+    let config = AlertConfig::default();
+    lab.settle(&config).await;
+    let id = lab.online(1).await.remove(0);
+    let old = lab
+        .t
+        .device(&id)
+        .await
+        .unwrap()
+        .normalized
+        .firmware
+        .unwrap();
+    // No version in its metadata: the router keeps what it runs.
+    lab.upload_image("fw-same.bin", &id, None).await;
+    let request = ActionRequest::UpdateFirmware {
+        file: "fw-same.bin".into(),
+        version: None,
+    };
+    let a = lab
+        .t
+        .enqueue_action(&id, &request, "noc", lab.now())
+        .await
+        .unwrap();
+    let worker = lab.worker();
+    worker.try_execute_next().await.unwrap();
+    let sent = lab.now();
+    let mut done = lab.t.action(a.id).await.unwrap();
+    for _ in 0..100 {
+        if done.status.is_final() {
+            break;
+        }
+        lab.sandbox.advance(30_000);
+        worker.follow_up().await.unwrap();
+        done = lab.t.action(a.id).await.unwrap();
+    }
+    assert_eq!(done.status, ActionStatus::Failed, "{done:?}");
+    assert!(
+        done.finished_ms.unwrap() - sent >= request.timeout().as_millis() as i64,
+        "failed only when its proof window ended"
+    );
+    let reason = done.fault_message.clone().unwrap_or_default();
+    assert!(
+        reason.contains(&format!(
+            "transfer completed but the router still reports {old}"
+        )),
+        "{reason}"
+    );
+    let raised = super::engine::action_failed(&lab.t, &done, &reason, &config, lab.now())
+        .await
+        .unwrap();
+    assert!(
+        matches!(raised.as_slice(), [Delivery::Single(p)] if p.key.kind == super::AlertKind::FirmwareFailed
+            && p.message.contains("still reports")),
+        "{raised:?}"
     );
 }
 

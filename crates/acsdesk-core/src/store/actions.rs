@@ -41,6 +41,8 @@ pub struct ActionRow {
     pub evidence: Option<serde_json::Value>,
     /// When its task left GenieACS's queue (ran), as far as the worker saw.
     pub ran_ms: Option<i64>,
+    /// Where a sent action is on its way, as the worker last saw it.
+    pub stage: Option<acsdesk_types::actions::ActionStage>,
 }
 
 /// Where a set of actions stands, from [`TenantStore::action_tally`].
@@ -84,6 +86,9 @@ fn row(r: &sqlx::sqlite::SqliteRow) -> Result<ActionRow, StoreError> {
             .get::<Option<String>, _>("evidence_json")
             .and_then(|t| serde_json::from_str(&t).ok()),
         ran_ms: r.get("ran_ms"),
+        stage: r
+            .get::<Option<String>, _>("stage_json")
+            .and_then(|t| serde_json::from_str(&t).ok()),
     })
 }
 
@@ -470,6 +475,53 @@ impl TenantStore {
         Ok(())
     }
 
+    /// Records where a sent action now is on its way, with a line in its device's log
+    /// when that changed. Returns whether it changed.
+    pub async fn set_action_stage(
+        &self,
+        id: i64,
+        stage: &acsdesk_types::actions::ActionStage,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let text = serde_json::to_string(stage)
+            .map_err(|e| StoreError::Db(format!("action stage: {e}")))?;
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE device_actions SET stage_json = ? WHERE id = ? AND status = 'sent'
+             AND stage_json IS NOT ?",
+        )
+        .bind(&text)
+        .bind(id)
+        .bind(&text)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if changed {
+            let payload: Option<(String,)> =
+                sqlx::query_as("SELECT payload FROM device_actions WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let what = payload
+                .and_then(|(p,)| serde_json::from_str::<ActionRequest>(&p).ok())
+                .map(|r| r.describe())
+                .unwrap_or_else(|| format!("action {id}"));
+            sqlx::query(
+                "INSERT INTO device_logs (device_id, level, kind, message, payload, created_ms)
+                 SELECT device_id, 'info', 'action_stage', ?, ?, ? FROM device_actions WHERE id = ?",
+            )
+            .bind(format!("{what}: {}", stage.describe()))
+            .bind(serde_json::json!({"action_id": id, "stage": stage}).to_string())
+            .bind(now_ms)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// Records GenieACS's task id.
     pub async fn set_action_task(&self, id: i64, task_id: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE device_actions SET task_id = ? WHERE id = ?")
@@ -508,7 +560,7 @@ impl TenantStore {
             )));
         }
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE device_actions SET status = ?, fault_code = ?, fault_message = ?, finished_ms = ? WHERE id = ?")
+        sqlx::query("UPDATE device_actions SET status = ?, fault_code = ?, fault_message = ?, finished_ms = ?, stage_json = NULL WHERE id = ?")
             .bind(status.as_str())
             .bind(fault.map(|f| f.0))
             .bind(fault.map(|f| f.1))

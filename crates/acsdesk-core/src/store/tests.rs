@@ -2049,6 +2049,10 @@ fn landed_migrations_are_never_edited() {
             "tenant/0014_device_vendor.sql",
             "727c3a79f75e725c5c107ad30d312e4366b446f8d218b968b215b24c53c57823",
         ),
+        (
+            "tenant/0015_action_stage.sql",
+            "e8b1acbd014b5f40e8d5135fe392fdb56ab107644eb5bc2de5d65d6972b5434c",
+        ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");
     let mut found = Vec::new();

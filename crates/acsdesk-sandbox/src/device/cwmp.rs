@@ -211,8 +211,9 @@ impl SimDevice {
                     file_type,
                     started_ms: at,
                 });
-                // The CPE reports the transfer in a session right after it.
-                self.next_inform_ms = self.next_inform_ms.min(at + transfer_ms);
+                // GenieACS deleted the task at the DownloadResponse; the CPE reports
+                // the transfer at its next session after it (periodic, or a
+                // connection request's), then boots the image.
             }
             _ => return Err(cwmp("9000", "Method not supported")),
         }

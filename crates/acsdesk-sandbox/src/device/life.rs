@@ -46,6 +46,13 @@ impl SimDevice {
             let mut events = Vec::new();
             if let Some(bootstrap) = self.pending_boot.take() {
                 self.last_boot_ms = Some(at);
+                // A firmware image transferred before this boot is what runs now.
+                if let Some(version) = self.boots_image.take() {
+                    let path = format!("{}.DeviceInfo.SoftwareVersion", self.template.root);
+                    if let Some(slot) = self.template.slot(&path) {
+                        self.overrides.insert(slot, (json!(version), at));
+                    }
+                }
                 if bootstrap {
                     self.last_bootstrap_ms = Some(at);
                     self.static_ts_ms = at;
@@ -115,15 +122,13 @@ impl SimDevice {
                 json!([["download", d.file_type, d.file, ""]]).to_string(),
             )),
             None => {
-                if let Some(v) = &d.version {
-                    let root = self.template.root.clone();
-                    let path = format!("{root}.DeviceInfo.SoftwareVersion");
-                    if let Some(slot) = self.template.slot(&path) {
-                        self.overrides.insert(slot, (json!(v), at));
-                    }
-                }
-                // The new image boots.
-                self.reboot(at);
+                // This session still runs the old image; the new one boots after it
+                // (an image without a version in its metadata changes nothing, as the
+                // lab's simulated routers did).
+                self.boots_image = d.version.clone();
+                // Writing the image to flash takes a few minutes; then it boots.
+                let flash_ms = 180_000 + self.rng.range(0, 120_000) as i64;
+                self.reboot(at + flash_ms);
             }
         }
     }

@@ -170,6 +170,8 @@ pub struct SimDevice {
     pub unsupported: Vec<String>,
     /// A firmware download in progress.
     pub pending_download: Option<Download>,
+    /// The firmware version a completed transfer installs at the next boot.
+    pub(crate) boots_image: Option<String>,
     /// Tasks waiting for the next session.
     pub queue: Vec<QueuedTask>,
     /// Executed tasks: (when, name, task id).

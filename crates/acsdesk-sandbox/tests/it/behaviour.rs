@@ -282,6 +282,36 @@ async fn a_firmware_download_installs_its_version_after_the_transfer_and_a_reboo
         "still the old image while transferring"
     );
     assert_eq!(value(&during, "Downloads.1.FileName"), "archer-2.0.bin");
+    assert!(
+        lab.get("/tasks").await.as_array().unwrap().is_empty(),
+        "GenieACS deleted the task at the DownloadResponse"
+    );
+    // The TransferComplete comes at a later session (the router's next one after the
+    // transfer), still on the old image; the new one boots after that session.
+    let mut transferred = None;
+    for _ in 0..60 {
+        lab.s.advance(30_000);
+        let doc = lab.doc(&id).await;
+        if doc["Downloads"]["1"].get("LastDownload").is_some() {
+            transferred = Some(doc);
+            break;
+        }
+        assert!(
+            !lab.get("/operations").await.as_array().unwrap().is_empty(),
+            "the Download waits for its TransferComplete"
+        );
+    }
+    let transferred = transferred.expect("a TransferComplete within 30 min");
+    assert_eq!(
+        value(&transferred, "Downloads.1.LastDownload"),
+        value(&transferred, "Downloads.1.Download")
+    );
+    assert!(transferred["_lastInform"].as_str() > during["_lastInform"].as_str());
+    assert_eq!(
+        value(&transferred, sw),
+        old,
+        "the session reporting the transfer still runs the old image"
+    );
     lab.s.advance(10 * 60_000);
     let after = lab.doc(&id).await;
     assert_eq!(value(&after, sw), "2.0.0 Build 20261201");

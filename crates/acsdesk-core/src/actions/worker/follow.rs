@@ -11,6 +11,7 @@ use crate::actions::ActionPlan;
 use crate::store::actions::ActionRow;
 use acsdesk_genieacs::api::tasks::Filter;
 use acsdesk_genieacs::Error as GenieError;
+use acsdesk_types::actions::ActionStage;
 use std::time::Duration;
 
 impl Worker {
@@ -65,7 +66,7 @@ impl Worker {
                 if queued_for > limit.as_millis() as i64 {
                     return self.withdraw(a, &t, limit).await;
                 }
-                return Ok(Outcome::Waiting(a.id));
+                return self.waiting(a, ActionStage::Queued).await;
             }
             self.store.set_action_ran(a.id, now).await?;
             let a = self.store.action(a.id).await?;

@@ -31,6 +31,7 @@ use crate::store::actions::ActionRow;
 use crate::store::TenantStore;
 use acsdesk_genieacs::api::tasks::{Filter, TaskOutcome};
 use acsdesk_genieacs::{DeviceId, Error as GenieError, Query};
+use acsdesk_types::actions::ActionStage;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -76,6 +77,9 @@ pub enum Outcome {
     Waiting(i64),
     /// A transient failure GenieACS never saw: the action will be tried again later.
     RetryLater(i64, String),
+    /// Still waiting, but a step further on its way: its new stage is on the action
+    /// (the router took the Download, reported the transfer complete, …).
+    Moved(i64),
 }
 
 /// Sends (first and again) per action before it fails as undeliverable.
@@ -348,6 +352,10 @@ impl Worker {
             }
             Verdict::Failed(reason) => self.fail(a, "verification", reason).await,
             Verdict::NotYet => {
+                let stage = doc.as_ref().and_then(|doc| {
+                    let device = normalize(doc).ok()?;
+                    Some(verification.stage(doc, &device, &before_of(a)))
+                });
                 // A change made by a preset fails with the preset's fault.
                 if let Some(channel) = verification.fault_channel() {
                     if let Some((code, message)) =
@@ -367,7 +375,7 @@ impl Worker {
                         .as_ref()
                         .and_then(|doc| {
                             let device = normalize(doc).ok()?;
-                            verification.pending_detail(doc, &device)
+                            verification.pending_detail(doc, &device, &before_of(a))
                         })
                         .map(|d| format!(": {d}"))
                         .unwrap_or_default();
@@ -381,10 +389,32 @@ impl Worker {
                     )
                     .await
                 } else {
-                    Ok(Outcome::Waiting(a.id))
+                    self.waiting(a, stage.unwrap_or(ActionStage::Ran)).await
                 }
             }
         }
+    }
+
+    /// An action still on its way, at `stage`: [`Outcome::Moved`] when that is news.
+    pub(super) async fn waiting(
+        &self,
+        a: &ActionRow,
+        stage: ActionStage,
+    ) -> Result<Outcome, WorkerError> {
+        if a.stage.as_ref() == Some(&stage) {
+            return Ok(Outcome::Waiting(a.id));
+        }
+        Ok(
+            if self
+                .store
+                .set_action_stage(a.id, &stage, (self.clock)())
+                .await?
+            {
+                Outcome::Moved(a.id)
+            } else {
+                Outcome::Waiting(a.id)
+            },
+        )
     }
 
     /// What the device shows of the action now, without acting on it.
@@ -456,6 +486,7 @@ impl Worker {
             finished_ms: None,
             evidence: None,
             ran_ms: None,
+            stage: None,
         };
         match self.plan_for(&row).await {
             Ok(Planned::Invalid(reason)) => Err(WorkerError::Refused(reason)),
@@ -589,7 +620,7 @@ impl Worker {
             }
             Sent::Queued(task_id) => {
                 set_task(task_id).await?;
-                Ok(Outcome::Waiting(a.id))
+                self.waiting(a, ActionStage::Queued).await
             }
             Sent::Faulted(task_id) => {
                 set_task(task_id.clone()).await?;

@@ -183,7 +183,7 @@ async fn an_offline_device_keeps_the_reboot_queued_and_it_runs_once_on_return() 
         .unwrap();
     assert_eq!(
         r.worker.try_execute_next().await.unwrap(),
-        Outcome::Waiting(a.id)
+        Outcome::Moved(a.id)
     );
     assert_eq!(
         r.worker.follow_up().await.unwrap(),
@@ -348,7 +348,7 @@ async fn cancelling_a_queued_action_deletes_its_task() {
         .unwrap();
     assert_eq!(
         r.worker.try_execute_next().await.unwrap(),
-        Outcome::Waiting(a.id)
+        Outcome::Moved(a.id)
     );
     r.worker.cancel(a.id).await.unwrap();
     assert_eq!(
@@ -384,7 +384,7 @@ async fn killed_after_recording_follows_the_recorded_task() {
         .unwrap();
     assert_eq!(
         r.worker.try_execute_next().await.unwrap(),
-        Outcome::Waiting(a.id)
+        Outcome::Moved(a.id)
     );
     // A new worker (after a restart) on the same store.
     let clock = r.sandbox.clock_handle();
@@ -471,7 +471,7 @@ async fn a_reboot_whose_answer_is_lost_runs_exactly_once() {
     assert_eq!(r.executed(&id, "reboot").await, 1);
     assert_eq!(
         r.worker.follow_up().await.unwrap(),
-        vec![Outcome::Waiting(a.id)],
+        vec![Outcome::Moved(a.id)],
         "the router is still rebooting"
     );
     assert_eq!(r.executed(&id, "reboot").await, 1, "and not rebooted again");
@@ -538,7 +538,7 @@ async fn a_reboot_that_waited_hours_for_its_device_is_proven_after_it_ran() {
     let a = r.reboot(&id).await;
     assert_eq!(
         r.worker.try_execute_next().await.unwrap(),
-        Outcome::Waiting(a.id)
+        Outcome::Moved(a.id)
     );
     r.sandbox.advance(3 * 3_600_000);
     assert_eq!(
@@ -566,7 +566,7 @@ async fn a_task_waiting_more_than_a_day_is_withdrawn_and_never_runs() {
     let a = r.reboot(&id).await;
     assert_eq!(
         r.worker.try_execute_next().await.unwrap(),
-        Outcome::Waiting(a.id)
+        Outcome::Moved(a.id)
     );
     r.sandbox.advance(25 * 3_600_000);
     match r.worker.follow_up().await.unwrap().as_slice() {
