@@ -218,6 +218,7 @@ impl Services {
             inform_interval_s: n.inform_interval_s,
             data_model: n.data_model.map(|m| m.as_str().to_owned()),
             tags: n.tags.clone(),
+            not_fetched: n.not_fetched.clone(),
             row: d.row,
         })
     }
@@ -270,6 +271,13 @@ impl Services {
         let metric = request.metric;
         let points = self.series(&request.id, metric, from, now).await?;
         let reported = !points.is_empty() || self.tenant.ever_reported(&request.id, metric).await?;
+        let not_fetched = !reported
+            && self
+                .tenant
+                .device(&request.id)
+                .await?
+                .normalized
+                .is_unfetched(metric.as_str());
         let svg = render_svg(&ChartSpec {
             metric,
             points: &points,
@@ -288,6 +296,7 @@ impl Services {
             svg,
             points: points.len() as u32,
             reported,
+            not_fetched,
         })
     }
 }

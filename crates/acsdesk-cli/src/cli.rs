@@ -950,6 +950,11 @@ pub(crate) struct SandboxArgs {
     /// Start without the newer firmware image per model that is otherwise stored.
     #[arg(long)]
     pub(crate) no_firmware_images: bool,
+    /// The share of routers, 0 to 1, that GenieACS has only met through informs: their
+    /// documents hold the Inform's values and the rest as names without values, until a
+    /// refresh or the monitoring reads them (as on a real server).
+    #[arg(long, default_value_t = acsdesk_sandbox::DEFAULT_PARTIAL, value_parser = unit_interval)]
+    pub(crate) partial: f64,
 }
 
 fn unit_interval(s: &str) -> Result<f64, String> {

@@ -194,9 +194,21 @@ pub struct NormalizedDevice {
     pub data_model: Option<DataModel>,
     /// GenieACS tags.
     pub tags: Vec<String>,
+    /// The values above that the router has but GenieACS has not read yet (its tree
+    /// lists the parameter, as GetParameterNames left it, with no value): `cpu`,
+    /// `memory`, `uptime`, `signal`, `firmware`, `model`, `hardware`, `inform_interval`,
+    /// `wan_ip`, `wan_status`, `pppoe_user`, `lan_ip`, `mac`, `wifi`. Shown as "not
+    /// fetched yet", never as absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_fetched: Vec<String>,
 }
 
 impl NormalizedDevice {
+    /// Whether `what` (a name of [`NormalizedDevice::not_fetched`]) is there.
+    pub fn is_unfetched(&self, what: &str) -> bool {
+        self.not_fetched.iter().any(|n| n == what)
+    }
+
     /// The PPPoE username of the internet WAN, if it is PPP.
     pub fn pppoe_username(&self) -> Option<&str> {
         self.wan.as_ref()?.username.as_deref()
@@ -315,6 +327,121 @@ pub fn normalize(doc: &Value) -> Result<NormalizedDevice, NormalizeError> {
         .and_then(dbm)
         .or_else(|| number(Field::OpticalRxPower).and_then(dbm));
 
+    let mut not_fetched = Vec::new();
+    {
+        let mut unread = |name: &'static str, have: bool, fields: &[Field]| {
+            let listed = fields.iter().any(|f| {
+                candidate_paths(&tree, data_model, *f)
+                    .iter()
+                    .any(|(p, _)| tree.unread(p))
+            });
+            if !have && listed {
+                not_fetched.push(name.to_owned());
+            }
+        };
+        unread(
+            "model",
+            read(Field::ModelName).is_some(),
+            &[Field::ModelName],
+        );
+        unread(
+            "firmware",
+            read(Field::SoftwareVersion).is_some(),
+            &[Field::SoftwareVersion],
+        );
+        unread(
+            "hardware",
+            read(Field::HardwareVersion).is_some(),
+            &[Field::HardwareVersion],
+        );
+        unread("uptime", number(Field::UpTime).is_some(), &[Field::UpTime]);
+        unread("cpu", number(Field::CpuUsage).is_some(), &[Field::CpuUsage]);
+        unread(
+            "memory",
+            mem_pct.is_some(),
+            &[
+                Field::MemoryUsedPercent,
+                Field::MemoryTotal,
+                Field::MemoryFree,
+            ],
+        );
+        unread(
+            "signal",
+            signal_dbm.is_some(),
+            &[Field::CellularRssi, Field::OpticalRxPower],
+        );
+        unread(
+            "inform_interval",
+            number(Field::InformInterval).is_some(),
+            &[Field::InformInterval],
+        );
+    }
+    // The WAN's IP and state: wherever a WAN of this model keeps them (a partial tree
+    // may not even say which WAN is the internet one).
+    {
+        use registry::objects::{TR098_WAN_IP, TR098_WAN_PPP, TR181_IP, TR181_PPP};
+        let any_unread = |patterns: &[String]| {
+            patterns
+                .iter()
+                .flat_map(|p| tree.expand(p))
+                .any(|p| tree.unread(&p))
+        };
+        let ip_paths = [
+            format!("{TR098_WAN_PPP}.ExternalIPAddress"),
+            format!("{TR098_WAN_IP}.ExternalIPAddress"),
+            format!("{TR181_PPP}.IPCP.LocalIPAddress"),
+            format!("{TR181_IP}.IPv4Address.*.IPAddress"),
+        ];
+        let status_paths = [
+            format!("{TR098_WAN_PPP}.ConnectionStatus"),
+            format!("{TR098_WAN_IP}.ConnectionStatus"),
+            format!("{TR181_PPP}.ConnectionStatus"),
+            format!("{TR181_IP}.Status"),
+        ];
+        let ip = wan.as_ref().and_then(|w| w.ip.as_ref());
+        if ip.is_none() && any_unread(&ip_paths) {
+            not_fetched.push("wan_ip".into());
+        }
+        let status = wan.as_ref().and_then(|w| w.status.as_ref());
+        if status.is_none() && any_unread(&status_paths) {
+            not_fetched.push("wan_status".into());
+        }
+        let user = wan.as_ref().and_then(|w| w.username.as_ref());
+        if user.is_none()
+            && any_unread(&[
+                format!("{TR098_WAN_PPP}.Username"),
+                format!("{TR181_PPP}.Username"),
+            ])
+        {
+            not_fetched.push("pppoe_user".into());
+        }
+        use registry::objects::{TR098_LAN_IP, TR181_ETH_INTERFACE, TR181_ETH_LINK};
+        if lan_ip.is_none()
+            && any_unread(&[
+                format!("{TR098_LAN_IP}.IPInterfaceIPAddress"),
+                format!("{TR181_IP}.IPv4Address.*.IPAddress"),
+            ])
+        {
+            not_fetched.push("lan_ip".into());
+        }
+        if mac.is_none()
+            && any_unread(&[
+                format!("{TR098_WAN_PPP}.MACAddress"),
+                format!("{TR098_WAN_IP}.MACAddress"),
+                format!("{TR181_ETH_LINK}.MACAddress"),
+                format!("{TR181_ETH_INTERFACE}.MACAddress"),
+            ])
+        {
+            not_fetched.push("mac".into());
+        }
+    }
+    if wifi
+        .iter()
+        .any(|n| n.ssid.is_none() && tree.unread(&format!("{}.SSID", n.path)))
+    {
+        not_fetched.push("wifi".into());
+    }
+
     Ok(NormalizedDevice {
         id,
         serial,
@@ -354,6 +481,7 @@ pub fn normalize(doc: &Value) -> Result<NormalizedDevice, NormalizeError> {
                     .collect()
             })
             .unwrap_or_default(),
+        not_fetched,
     })
 }
 

@@ -528,3 +528,81 @@ fn the_tr181_mac_is_the_wan_link_s_found_through_the_interface_stack() {
         "the WAN link's, not the LAN's"
     );
 }
+
+/// A document as GenieACS holds a router that has only informed: every leaf but the
+/// Inform's as GetParameterNames listed it (`_object`, `_writable`, no value).
+fn only_informed(node: &mut Value, path: &str) {
+    let Some(map) = node.as_object_mut() else {
+        return;
+    };
+    if map.get("_object") == Some(&Value::Bool(false)) {
+        let inform = ["DeviceInfo.SoftwareVersion", "DeviceInfo.HardwareVersion"]
+            .iter()
+            .any(|p| path.ends_with(p));
+        if inform {
+            map.remove("_writable");
+        } else {
+            map.retain(|k, _| k == "_object" || k == "_writable");
+        }
+        return;
+    }
+    map.remove("_writable");
+    for (k, child) in map.iter_mut().filter(|(k, _)| !k.starts_with('_')) {
+        only_informed(child, &format!("{path}.{k}"));
+    }
+}
+
+/// Both real documents, stripped to what a router that only informed has: they
+/// normalise (identity, firmware), and every value the router has but GenieACS never
+/// read is named as not fetched, never guessed or left to look absent.
+#[test]
+fn a_partial_document_normalises_and_names_what_is_not_fetched() {
+    for (name, root) in [
+        ("device-full-tr098.json", "InternetGatewayDevice"),
+        ("device-full-tr181.json", "Device"),
+    ] {
+        let mut doc = fixture(name).remove(0);
+        let full = normalize(&doc).unwrap();
+        only_informed(&mut doc[root], root);
+        let d = normalize(&doc).unwrap();
+        assert_eq!(d.serial, full.serial);
+        assert_eq!(
+            d.firmware, full.firmware,
+            "{name}: the Inform's value stays"
+        );
+        assert_eq!(d.uptime_s, None);
+        assert_eq!(d.wan_ip, None);
+        for what in ["uptime", "inform_interval", "wan_ip", "wifi"] {
+            assert!(
+                d.is_unfetched(what),
+                "{name}: {what} in {:?}",
+                d.not_fetched
+            );
+        }
+        assert!(!d.is_unfetched("firmware"), "{name}: {:?}", d.not_fetched);
+        // Whatever the full document has a value for is named when it is missing.
+        for (what, had) in [
+            ("cpu", full.cpu_pct.is_some()),
+            ("memory", full.mem_pct.is_some()),
+            ("model", full.model.is_some()),
+        ] {
+            if had {
+                assert!(
+                    d.is_unfetched(what),
+                    "{name}: {what} in {:?}",
+                    d.not_fetched
+                );
+            }
+        }
+        assert!(
+            full.not_fetched.is_empty(),
+            "{name}: {:?}",
+            full.not_fetched
+        );
+        let json = serde_json::to_value(&full).unwrap();
+        assert!(
+            json.get("not_fetched").is_none(),
+            "a full document's JSON is as it was"
+        );
+    }
+}

@@ -43,6 +43,14 @@ impl<'a> Tree<'a> {
         .filter(|n| n.is_finite())
     }
 
+    /// Whether `path` is a leaf GenieACS lists without a value: seen by
+    /// GetParameterNames, never read (`{"_object": false, "_writable": true}`).
+    pub(crate) fn unread(&self, path: &str) -> bool {
+        self.node(path).is_some_and(|n| {
+            n.get("_object") == Some(&Value::Bool(false)) && n.get("_value").is_none()
+        })
+    }
+
     /// The leaf's declared type (`xsd:unsignedInt`, …).
     pub(crate) fn xsd_type(&self, path: &str) -> Option<&'a str> {
         self.node(path)?.get("_type")?.as_str()

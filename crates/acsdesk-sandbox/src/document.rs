@@ -137,6 +137,9 @@ fn object_attributes(dev: &SimDevice, path: &str, seg: &str, map: &mut Map<Strin
                 map.insert("_timestamp".into(), json!(iso(dev.object_ts(path))));
             }
         }
+        // A router GenieACS has only met through informs: its objects as the names
+        // listed them, without `_writable` or `_timestamp`, until one is read.
+        None if dev.read.is_some() && !dev.object_refreshed(path) => {}
         None => {
             map.insert("_writable".into(), json!(seg.parse::<u32>().is_ok()));
             map.insert("_timestamp".into(), json!(iso(dev.object_ts(path))));

@@ -34,7 +34,12 @@
 //!   server, the sandbox starts without GenieACS's `bootstrap`, `default` and `inform`
 //!   presets.
 //! - The generated fleet's documents hold every value as of the router's last inform,
-//!   as if a monitoring provision refreshed them. A router made with
+//!   as if a monitoring provision refreshed them — except a share of it (`partial`, a
+//!   tenth by default) that GenieACS has only met through informs: as on the real server,
+//!   those hold the Inform's values (without `_writable`) and the rest of the tree as
+//!   GetParameterNames listed it (`{"_object": false, "_writable": true}`, objects without
+//!   `_writable`), until a refresh, a `getParameterValues`, a provision's `declare` or a
+//!   precondition reads them; what was read then follows the router. A router made with
 //!   `POST /_sandbox/devices/new` is what GenieACS really meets: its document holds only
 //!   what its informs carried and what provisions and tasks read or set, each with the
 //!   value of that moment — so nothing refreshes CPU or uptime unless a provision does.
@@ -83,7 +88,11 @@ pub struct Sandbox {
     import: Vec<Value>,
     download_failure_rate: f64,
     firmware_images: bool,
+    partial: f64,
 }
+
+/// The share of the generated fleet GenieACS has only met through informs, by default.
+pub const DEFAULT_PARTIAL: f64 = 0.1;
 
 /// Why a sandbox did not start.
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +128,17 @@ impl Sandbox {
             import: Vec::new(),
             download_failure_rate: 0.0,
             firmware_images: false,
+            partial: DEFAULT_PARTIAL,
         }
+    }
+
+    /// The share (0..=1) of the generated routers whose documents start partial, as a
+    /// real GenieACS holds a router that has only informed: the Inform's values, and the
+    /// rest of the tree as GetParameterNames listed it (`_writable`, no value), until a
+    /// refresh or a provision reads them. Chosen per router from the seed.
+    pub fn partial(mut self, share: f64) -> Self {
+        self.partial = share.clamp(0.0, 1.0);
+        self
     }
 
     /// How many simulated routers.
@@ -171,7 +190,15 @@ impl Sandbox {
     pub async fn start(self) -> Result<SandboxHandle, StartError> {
         let clock = Arc::new(VirtualClock::new(self.start_ms, self.speed));
         let mut devices: Vec<device::SimDevice> = (0..self.devices)
-            .map(|n| device::SimDevice::generate(self.seed, n, self.start_ms))
+            .map(|n| {
+                let mut dev = device::SimDevice::generate(self.seed, n, self.start_ms);
+                // Its own draw, so the rest of the fleet is the same whatever the share.
+                let mut draw = device::Rng::new(self.seed ^ n.wrapping_mul(0x2545_F491_4F6C_DD1D));
+                if draw.unit() < self.partial {
+                    dev.forget_values();
+                }
+                dev
+            })
             .collect();
         for (index, doc) in self.import.iter().enumerate() {
             let mut dev = device::SimDevice::import(doc)

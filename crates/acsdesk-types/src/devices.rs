@@ -234,6 +234,19 @@ pub struct DeviceDetail {
     /// The device's own offline-alert threshold in minutes; none follows the tenant's.
     #[serde(default)]
     pub offline_after_min: Option<u32>,
+    /// Values the router has that GenieACS has not read yet (`cpu`, `memory`, `uptime`,
+    /// `signal`, `firmware`, `model`, `hardware`, `inform_interval`, `wan_ip`,
+    /// `wan_status`, `pppoe_user`, `lan_ip`, `mac`, `wifi`): shown as "not fetched yet"
+    /// rather than as missing.
+    #[serde(default)]
+    pub not_fetched: Vec<String>,
+}
+
+impl DeviceDetail {
+    /// Whether GenieACS has yet to read `what` (a name of `not_fetched`).
+    pub fn is_unfetched(&self, what: &str) -> bool {
+        self.not_fetched.iter().any(|n| n == what)
+    }
 }
 
 /// A time range for charts.
@@ -310,6 +323,10 @@ pub struct DeviceChart {
     /// does not report it): the UI says so instead of showing an empty chart.
     #[serde(default = "reported_default")]
     pub reported: bool,
+    /// The router has this value but GenieACS has not read it yet (it only informed):
+    /// the UI says how to have it read instead of "not reported".
+    #[serde(default)]
+    pub not_fetched: bool,
 }
 
 fn reported_default() -> bool {

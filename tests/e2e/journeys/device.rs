@@ -20,9 +20,81 @@ async fn a_device_dashboard_its_settings_and_its_actions() -> anyhow::Result<()>
         side_panel(desktop).await?;
         wifi(desktop).await?;
         reboot(desktop, &serial).await?;
-        firmware_and_parameters(desktop).await
+        firmware_and_parameters(desktop).await?;
+        not_fetched(desktop, &serial).await
     })
     .await
+}
+
+/// The router as GenieACS holds one that has only informed (the demo sandbox forgets
+/// what it read): the dashboard says what is not fetched yet instead of a dash, and
+/// *Refresh now* has GenieACS read it.
+async fn not_fetched(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
+    // The demo tenant's connection is its sandbox's address.
+    let url = desktop
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI__.core.invoke('workspace_state', {request: {}})
+                 .then(w => done(w.tenants.flatMap(t => t.acs).find(a => a.name === 'demo').url),
+                       e => done('error: ' + JSON.stringify(e)));",
+            vec![],
+        )
+        .await?;
+    let url = url
+        .as_str()
+        .filter(|u| u.starts_with("http://"))
+        .with_context(|| format!("the demo sandbox's address: {url}"))?
+        .to_owned();
+    acsdesk_core::http::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let query = serde_json::json!({ "_deviceId._SerialNumber": serial }).to_string();
+    let found: Vec<serde_json::Value> = http
+        .get(format!("{url}/devices"))
+        .query(&[("query", query.as_str()), ("projection", "_id")])
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = found
+        .first()
+        .and_then(|d| d["_id"].as_str())
+        .with_context(|| format!("the sandbox has {serial}: {found:?}"))?
+        .to_owned();
+    let enc = percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC);
+    let r = http
+        .post(format!("{url}/_sandbox/devices/{enc}/unfetched"))
+        .send()
+        .await?;
+    ensure!(r.status().is_success(), "{}", r.status());
+    // Its next inform and the sync after it bring the partial document.
+    let facts = desktop
+        .wait_text("[data-testid=device-facts]", Duration::from_secs(60), |t| {
+            t.contains("not fetched yet")
+        })
+        .await
+        .context("the dashboard says what GenieACS has not read")?;
+    ensure!(
+        !facts.contains("Firmware\nnot fetched"),
+        "the Inform's firmware stays: {facts}"
+    );
+    desktop
+        .client
+        .execute(
+            "document.activeElement && document.activeElement.blur(); document.querySelector('[data-testid=device-facts]').scrollIntoView(); return true;",
+            vec![],
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    desktop.screenshot("not-fetched").await?;
+    desktop.click("[data-testid=action-refresh]").await?;
+    desktop
+        .wait_text("[data-testid=device-facts]", Duration::from_secs(60), |t| {
+            !t.contains("not fetched yet")
+        })
+        .await
+        .context("a refresh has GenieACS read it all")?;
+    Ok(())
 }
 
 /// Opens the first row's dashboard; returns its serial.

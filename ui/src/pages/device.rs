@@ -123,10 +123,15 @@ fn Overview(
 ) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
     let r = &detail.row;
-    let fact = |label: &'static str, value: Option<String>| {
+    // What the router has and GenieACS has not read yet says so, instead of "—".
+    let fact = |label: &'static str, what: &str, value: Option<String>| {
+        let unfetched = value.is_none() && detail.is_unfetched(what);
         view! {
             <dt>{label}</dt>
-            <dd>{value.unwrap_or_else(|| "—".to_owned())}</dd>
+            <dd class:muted=unfetched data-not-fetched=unfetched.then_some("true")
+                title=unfetched.then_some("GenieACS has not read this from the router yet: refresh it, or install the monitoring")>
+                {value.unwrap_or_else(|| if unfetched { "not fetched yet".to_owned() } else { "—".to_owned() })}
+            </dd>
         }
     };
     let wifi = detail
@@ -160,22 +165,22 @@ fn Overview(
             </p>
         </header>
         <dl class="facts wide" data-testid="device-facts">
-            {fact("Vendor", r.vendor.clone())}
-            {fact("Firmware", r.firmware.clone())}
-            {fact("Hardware", detail.hardware.clone())}
-            {fact("Data model", detail.data_model.clone())}
-            {fact("WAN IP", r.wan_ip.clone())}
-            {fact("LAN IP", detail.lan_ip.clone())}
-            {fact("MAC", detail.mac.clone())}
-            {fact("PPPoE user", detail.pppoe_username.clone())}
-            {fact("WAN status", detail.wan_status.clone().map(|s| match &detail.wan_error { Some(e) => format!("{s} ({e})"), None => s }))}
-            {fact("WiFi", (!wifi.is_empty()).then_some(wifi))}
-            {fact("Uptime", r.uptime_s.map(format_uptime))}
-            {fact("CPU", detail.cpu_pct.map(|v| format!("{v:.0} %")))}
-            {fact("Memory", detail.mem_pct.map(|v| format!("{v:.0} %")))}
-            {fact("Signal", r.signal_dbm.map(|v| format!("{v:.1} dBm")))}
-            {fact("Inform interval", detail.inform_interval_s.map(|s| format!("{s} s")))}
-            {fact("Tags", (!detail.tags.is_empty()).then(|| detail.tags.join(", ")))}
+            {fact("Vendor", "vendor", r.vendor.clone())}
+            {fact("Firmware", "firmware", r.firmware.clone())}
+            {fact("Hardware", "hardware", detail.hardware.clone())}
+            {fact("Data model", "data_model", detail.data_model.clone())}
+            {fact("WAN IP", "wan_ip", r.wan_ip.clone())}
+            {fact("LAN IP", "lan_ip", detail.lan_ip.clone())}
+            {fact("MAC", "mac", detail.mac.clone())}
+            {fact("PPPoE user", "pppoe_user", detail.pppoe_username.clone())}
+            {fact("WAN status", "wan_status", detail.wan_status.clone().map(|s| match &detail.wan_error { Some(e) => format!("{s} ({e})"), None => s }))}
+            {fact("WiFi", "wifi", (!wifi.is_empty() && !detail.is_unfetched("wifi")).then_some(wifi))}
+            {fact("Uptime", "uptime", r.uptime_s.map(format_uptime))}
+            {fact("CPU", "cpu", detail.cpu_pct.map(|v| format!("{v:.0} %")))}
+            {fact("Memory", "memory", detail.mem_pct.map(|v| format!("{v:.0} %")))}
+            {fact("Signal", "signal", r.signal_dbm.map(|v| format!("{v:.1} dBm")))}
+            {fact("Inform interval", "inform_interval", detail.inform_interval_s.map(|s| format!("{s} s")))}
+            {fact("Tags", "tags", (!detail.tags.is_empty()).then(|| detail.tags.join(", ")))}
         </dl>
     }
 }
@@ -213,6 +218,13 @@ fn Chart(
                     match chart.await {
                         // The SVG is drawn by our own backend from numbers; it holds no
                         // text from devices or users.
+                        Ok(c) if c.not_fetched => view! {
+                            <div class="chart-unreported" data-testid="chart-not-fetched">
+                                <strong>{metric.title()}</strong>
+                                <p class="muted">"Not fetched yet: the router has it, but GenieACS has not read it (the router has only informed). Refresh now, or install the monitoring (Settings → Provisioning) to have it read at every inform."</p>
+                            </div>
+                        }
+                        .into_any(),
                         Ok(c) if !c.reported => view! {
                             <div class="chart-unreported" data-testid="chart-unreported">
                                 <strong>{metric.title()}</strong>

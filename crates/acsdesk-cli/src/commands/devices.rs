@@ -302,10 +302,22 @@ pub(crate) async fn device(ctx: &Ctx, command: DeviceCommand) -> anyhow::Result<
 /// A device for people: what the table shows, in words and units ("31 %", "2d 11h",
 /// "not reported"); `--json` keeps the raw values.
 fn device_text(d: &DeviceDetail, now: i64) -> String {
+    // What the router has and GenieACS has not read yet is not "not reported".
+    let said_of = |what: &str, v: Option<String>| {
+        v.unwrap_or_else(|| {
+            if d.is_unfetched(what) {
+                "not fetched yet (act refresh, or the monitoring provision)".into()
+            } else {
+                "not reported".into()
+            }
+        })
+    };
     let said = |v: Option<String>| v.unwrap_or_else(|| "not reported".into());
     let r = &d.row;
     let wifi = if d.wifi.is_empty() {
         "not reported".to_owned()
+    } else if d.is_unfetched("wifi") && d.wifi.iter().all(|w| w.ssid.is_none()) {
+        said_of("wifi", None)
     } else {
         d.wifi
             .iter()
@@ -344,26 +356,41 @@ fn device_text(d: &DeviceDetail, now: i64) -> String {
                 .unwrap_or_else(|| "never".into()),
         ),
         ("Vendor", said(r.vendor.clone())),
-        ("Model", said(r.model.clone())),
-        ("Hardware", said(d.hardware.clone())),
-        ("Firmware", said(r.firmware.clone())),
+        ("Model", said_of("model", r.model.clone())),
+        ("Hardware", said_of("hardware", d.hardware.clone())),
+        ("Firmware", said_of("firmware", r.firmware.clone())),
         (
             "Subscriber",
             r.subscriber.clone().unwrap_or_else(|| "none".into()),
         ),
-        ("WAN IP", said(r.wan_ip.clone())),
-        ("WAN", said(wan)),
-        ("PPPoE user", said(d.pppoe_username.clone())),
-        ("LAN IP", said(d.lan_ip.clone())),
-        ("MAC", said(d.mac.clone())),
+        ("WAN IP", said_of("wan_ip", r.wan_ip.clone())),
+        ("WAN", said_of("wan_status", wan)),
+        (
+            "PPPoE user",
+            said_of("pppoe_user", d.pppoe_username.clone()),
+        ),
+        ("LAN IP", said_of("lan_ip", d.lan_ip.clone())),
+        ("MAC", said_of("mac", d.mac.clone())),
         ("WiFi", wifi),
-        ("Uptime", said(r.uptime_s.map(format_uptime))),
-        ("CPU", said(d.cpu_pct.map(|p| format!("{p:.0} %")))),
-        ("Memory", said(d.mem_pct.map(|p| format!("{p:.0} %")))),
-        ("Signal", said(r.signal_dbm.map(|s| format!("{s:.0} dBm")))),
+        ("Uptime", said_of("uptime", r.uptime_s.map(format_uptime))),
+        (
+            "CPU",
+            said_of("cpu", d.cpu_pct.map(|p| format!("{p:.0} %"))),
+        ),
+        (
+            "Memory",
+            said_of("memory", d.mem_pct.map(|p| format!("{p:.0} %"))),
+        ),
+        (
+            "Signal",
+            said_of("signal", r.signal_dbm.map(|s| format!("{s:.0} dBm"))),
+        ),
         (
             "Informs every",
-            said(d.inform_interval_s.map(|s| format_uptime(u64::from(s)))),
+            said_of(
+                "inform_interval",
+                d.inform_interval_s.map(|s| format_uptime(u64::from(s))),
+            ),
         ),
         (
             "Data model",
@@ -579,6 +606,7 @@ mod tests {
             data_model: Some("tr181".into()),
             tags: Vec::new(),
             offline_after_min: None,
+            not_fetched: Vec::new(),
         };
         let text = device_text(&d, 60_000);
         assert!(text.contains("Memory         31 %"), "{text}");
@@ -593,5 +621,16 @@ mod tests {
             !text.contains("null") && !text.contains('{') && !text.contains("30.8"),
             "{text}"
         );
+        // A router GenieACS has only met through informs: what it has and GenieACS has
+        // not read says so.
+        let partial = DeviceDetail {
+            cpu_pct: None,
+            not_fetched: vec!["cpu".into(), "signal".into()],
+            ..d
+        };
+        let text = device_text(&partial, 60_000);
+        assert!(text.contains("CPU            not fetched yet"), "{text}");
+        assert!(text.contains("Signal         not fetched yet"), "{text}");
+        assert!(text.contains("Memory         31 %"), "{text}");
     }
 }

@@ -30,6 +30,7 @@ pub(crate) async fn run(a: &SandboxArgs) -> anyhow::Result<()> {
         .import(imported)
         .download_failure_rate(a.firmware_failure_rate)
         .firmware_images(!a.no_firmware_images)
+        .partial(a.partial)
         .start()
         .await?;
     println!(

@@ -1265,3 +1265,69 @@ async fn a_secret_genieacs_returns_in_clear_is_masked_wherever_acsdesk_shows_it(
         assert!(!shown.contains(secret), "{shown}");
     }
 }
+
+/// A router GenieACS has only met through informs: the sync takes it as it is, `device
+/// show` says what is not fetched yet (not "not reported"), and a refresh fills it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_router_that_only_informed_shows_not_fetched_until_refreshed() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
+        .devices(8)
+        .speed(60.0)
+        .partial(1.0)
+        .start()
+        .await
+        .unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    env.ok(&["acs", "add", "main", "--url", &sandbox.url()]);
+    let out = env.ok(&["sync"]);
+    assert!(
+        out.contains("8 new"),
+        "every partial router is taken: {out}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["devices", "--online", "--json"])).unwrap();
+    // A TP-Link (TR-098): what its Inform carries (firmware, the WAN's address) is there.
+    let id = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["vendor"] == "TP-Link")
+        .and_then(|d| d["id"].as_str())
+        .unwrap_or_else(|| panic!("an online TP-Link: {json}"))
+        .to_owned();
+    let shown = env.ok(&["device", "show", &id]);
+    let line = |label: &str| {
+        shown
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("{label}: {shown}"))
+            .to_owned()
+    };
+    assert!(line("Uptime").contains("not fetched yet"), "{shown}");
+    for label in ["Informs every", "WAN  ", "PPPoE user", "WiFi"] {
+        assert!(line(label).contains("not fetched yet"), "{label}: {shown}");
+    }
+    assert!(
+        line("CPU").contains("not reported"),
+        "a TP-Link has no CPU at all: {shown}"
+    );
+    for label in ["Firmware", "WAN IP"] {
+        assert!(
+            !line(label).contains("not fetched"),
+            "the Inform carries it: {shown}"
+        );
+    }
+    let raw: serde_json::Value =
+        serde_json::from_str(&env.ok(&["device", "show", &id, "--json"])).unwrap();
+    assert!(
+        raw["not_fetched"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|n| n == "uptime")),
+        "{raw}"
+    );
+    let out = env.ok(&["act", "refresh", &id, "--wait"]);
+    assert!(out.contains("All 1 action(s) completed."), "{out}");
+    let shown = env.ok(&["device", "show", &id]);
+    assert!(!shown.contains("not fetched"), "{shown}");
+}

@@ -202,6 +202,36 @@ mod tests {
         );
     }
 
+    /// Routers GenieACS has only met through informs, through the sync's projection:
+    /// every one normalises with its identity and the Inform's firmware, and names what
+    /// the router has but GenieACS has not read — nothing fails, nothing is guessed.
+    #[tokio::test]
+    async fn partial_documents_normalise_and_name_what_is_not_fetched() {
+        let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+            .devices(60)
+            .speed(0.0)
+            .partial(1.0)
+            .start()
+            .await
+            .unwrap();
+        let source = NbiSource::new(client(&sandbox.url()));
+        let docs = source.page(None, 0, 500).await.unwrap();
+        assert_eq!(docs.len(), 60);
+        for doc in &docs {
+            let d = normalize(doc).unwrap();
+            assert!(d.firmware.is_some(), "{}", d.id);
+            assert_eq!(d.uptime_s, None, "{}", d.id);
+            for what in ["uptime", "inform_interval", "wifi", "wan_status"] {
+                assert!(
+                    d.is_unfetched(what),
+                    "{}: {what} in {:?}",
+                    d.id,
+                    d.not_fetched
+                );
+            }
+        }
+    }
+
     /// Every simulated vendor's documents, as the sandbox serves them to the sync (with
     /// its projection), normalise with their identity, WAN, WiFi and firmware.
     #[tokio::test]
@@ -209,6 +239,7 @@ mod tests {
         let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
             .devices(120)
             .speed(0.0)
+            .partial(0.0)
             .start()
             .await
             .unwrap();

@@ -103,7 +103,9 @@ impl SimDevice {
                     .unwrap_or_default()
                     .trim_end_matches('.')
                     .to_owned();
-                if !object.is_empty() && !self.has_object(&object) && self.value(&object).is_none()
+                if !object.is_empty()
+                    && !self.has_object(&object)
+                    && self.live_value(&object).is_none()
                 {
                     return Err(cwmp("9005", "Invalid parameter name"));
                 }

@@ -158,6 +158,25 @@ impl SimDevice {
         dev
     }
 
+    /// Whether the Inform carries `path` (GenieACS holds its value from the first
+    /// contact).
+    pub(crate) fn carried_by_inform(&self, path: &str) -> bool {
+        let root = &self.template.root;
+        let Some(rest) = path
+            .strip_prefix(root.as_str())
+            .and_then(|r| r.strip_prefix('.'))
+        else {
+            return false;
+        };
+        INFORM_PARAMS.contains(&rest)
+            || (root == "InternetGatewayDevice"
+                && self
+                    .template
+                    .wan
+                    .as_deref()
+                    .is_some_and(|wan| path.strip_prefix(wan) == Some(".ExternalIPAddress")))
+    }
+
     /// What GenieACS learns at every Inform of a router it keeps a record of.
     pub(super) fn learn_inform(&mut self, at: i64) {
         if self.known.is_none() {
@@ -180,10 +199,10 @@ impl SimDevice {
 
     /// GenieACS reads `prefix` (a parameter or a whole subtree) from the router at `at`.
     pub(crate) fn learn(&mut self, prefix: &str, at: i64) -> usize {
-        if self.known.is_none() {
-            return 0;
-        }
         let prefix = prefix.trim_end_matches('.');
+        if self.known.is_none() {
+            return self.read_slots(prefix);
+        }
         let under =
             |p: &str| prefix.is_empty() || p == prefix || p.starts_with(&format!("{prefix}."));
         let leaves: Vec<Leaf<'_>> = match self.live_leaf(prefix) {

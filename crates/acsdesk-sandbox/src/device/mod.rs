@@ -183,6 +183,12 @@ pub struct SimDevice {
     /// `None` for the generated fleet, whose documents show every value as of its last
     /// inform (as if a monitoring provision refreshed them).
     pub(crate) known: Option<BTreeMap<String, Known>>,
+    /// For a router of the generated fleet GenieACS has not read in full (it only
+    /// informed): the template slots whose values GenieACS read since, as bits. The
+    /// others show as GetParameterNames left them (`_writable`, no value), the Inform's
+    /// own values without `_writable`. `None`: every value is held (a full refresh, or a
+    /// router generated as refreshed).
+    pub(crate) read: Option<Vec<u64>>,
     /// The next session was summoned by a connection request.
     pub(crate) summoned: bool,
     /// Whether the simulation moves it (imported devices stay as recorded).
@@ -273,8 +279,58 @@ impl SimDevice {
             .max()
     }
 
+    /// Makes this router one GenieACS has only met through informs: it holds the
+    /// Inform's values and the names (and writability) of the rest, until a refresh or a
+    /// provision reads them.
+    pub fn forget_values(&mut self) {
+        if self.known.is_none() {
+            self.read = Some(vec![0; self.template.slots.len().div_ceil(64)]);
+            self.root_ts = None;
+            self.refreshed.clear();
+        }
+    }
+
+    /// Whether GenieACS holds a value for slot `i` (read, set, or carried by informs).
+    pub(crate) fn slot_read(&self, i: usize) -> bool {
+        match &self.read {
+            None => true,
+            Some(bits) => {
+                bits[i / 64] & (1 << (i % 64)) != 0
+                    || self.overrides.contains_key(&i)
+                    || self.carried_by_inform(&self.template.slots[i].path)
+            }
+        }
+    }
+
+    /// GenieACS reads the slots under `prefix` (a parameter or a subtree).
+    pub(crate) fn read_slots(&mut self, prefix: &str) -> usize {
+        let Some(bits) = &mut self.read else {
+            return 0;
+        };
+        let mut n = 0;
+        for (i, s) in self.template.slots.iter().enumerate() {
+            let p: &str = &s.path;
+            let under = prefix.is_empty()
+                || p == prefix
+                || (p.len() > prefix.len()
+                    && p.starts_with(prefix)
+                    && p.as_bytes()[prefix.len()] == b'.');
+            if under {
+                bits[i / 64] |= 1 << (i % 64);
+                n += 1;
+            }
+        }
+        if prefix.is_empty() || prefix == self.template.root {
+            self.read = None;
+        }
+        n
+    }
+
     /// When GenieACS last read a slot from the device (`None`: never recorded).
     pub(crate) fn slot_ts(&self, slot: usize) -> Option<i64> {
+        if !self.slot_read(slot) {
+            return None;
+        }
         let s = &self.template.slots[slot];
         let base = if self.simulated {
             Some(if s.gen.is_dynamic() {
@@ -337,12 +393,18 @@ impl SimDevice {
     fn slot_leaf(&self, i: usize) -> Leaf<'_> {
         let s = &self.template.slots[i];
         let set = self.overrides.contains_key(&i);
-        let known = s.gen != Gen::Unknown || set;
+        let read = self.slot_read(i);
+        let known = (s.gen != Gen::Unknown || set) && read;
+        // Values only an Inform carried have no `_writable` until GenieACS reads them.
+        let writable = match &self.read {
+            Some(bits) if read && !set && bits[i / 64] & (1 << (i % 64)) == 0 => None,
+            _ => s.writable,
+        };
         Leaf {
             path: &s.path,
             value: known.then(|| self.value_of_slot(i)),
             xsd: (known && (s.typed || set)).then_some(s.xsd),
-            writable: s.writable,
+            writable,
             ts: if known { self.slot_ts(i) } else { None },
         }
     }
@@ -385,6 +447,11 @@ impl SimDevice {
     pub fn value(&self, path: &str) -> Option<Value> {
         if let Some(known) = &self.known {
             return known.get(path).map(|k| k.value.clone());
+        }
+        if let Some(slot) = self.template.slot(path) {
+            if !self.slot_read(slot) {
+                return None;
+            }
         }
         self.live_value(path)
     }
@@ -520,6 +587,14 @@ impl SimDevice {
                                 1 => Some(json!(k.xsd)),
                                 2 => k.writable.map(Value::from),
                                 _ => Some(json!(k.ts_ms)),
+                            };
+                        }
+                        if self.template.slot(p).is_some_and(|i| !self.slot_read(i)) {
+                            // Only listed by GetParameterNames: no value, no type yet.
+                            return if what == 2 {
+                                writable.map(Value::from)
+                            } else {
+                                None
                             };
                         }
                         return match what {

@@ -221,3 +221,39 @@ fn preconditions_read_tags_and_values_and_built_in_provisions_apply() {
     Sessions::new(|| c.clone()).session(&mut dev, T0 + 60_000, &["1 BOOT"], &mut faults);
     assert_eq!(dev.ran.len(), 2);
 }
+
+/// A router of the generated fleet that GenieACS has only met through informs: its CPU
+/// is listed without a value until the monitoring reads it; then it follows the router.
+#[test]
+fn the_monitoring_fills_a_partial_document_of_the_generated_fleet() {
+    let mut dev = (0..200)
+        .map(|n| SimDevice::generate(9, n, T0))
+        .find(|d| d.model() == Some(Model::Huawei))
+        .expect("a Huawei in the fleet");
+    dev.forget_values();
+    let cpu = path_of(&dev, &Gen::Cpu);
+    let sw = format!("{}.DeviceInfo.SoftwareVersion", dev.root());
+    assert_eq!(dev.value(&cpu), None, "listed, never read");
+    assert_eq!(dev.field(&format!("{cpu}._writable")), Some(json!(false)));
+    assert!(dev.value(&sw).is_some(), "the Inform carries it");
+    let monitor = format!("const now = Date.now();\ndeclare({cpu:?}, {{value: now}});");
+    let with = catalog(
+        json!({"acsdesk-monitor": {"channel": "acsdesk-monitor", "events": {"2 PERIODIC": true},
+            "precondition": "", "configurations": [{"type": "provision", "name": "acsdesk-monitor"}]}}),
+        &[("acsdesk-monitor", &monitor)],
+    );
+    let mut faults = BTreeMap::new();
+    let mut bare = dev.clone();
+    let at = T0 + 300_000;
+    dev.step(at);
+    bare.step(at);
+    Sessions::new(|| with.clone()).session(&mut dev, at, &["2 PERIODIC"], &mut faults);
+    Sessions::new(|| catalog(json!({}), &[])).session(&mut bare, at, &["2 PERIODIC"], &mut faults);
+    assert!(
+        dev.value(&cpu).is_some_and(|v| v.is_number()),
+        "{:?}",
+        dev.value(&cpu)
+    );
+    assert_eq!(dev.field(&format!("{cpu}._timestamp")), Some(json!(at)));
+    assert_eq!(bare.value(&cpu), None, "nothing read it");
+}

@@ -29,6 +29,7 @@ AcsDesk sandbox scenario API (not part of GenieACS):
   POST /_sandbox/devices/new?vendor=V&serial=S   a factory-fresh router's first contact (0 BOOTSTRAP);
                                                 V: mikrotik, mikrotik-lte, tp-link, huawei, zte
   POST /_sandbox/devices/<id>/reboot            a spontaneous reboot (its next session: 1 BOOT)
+  POST /_sandbox/devices/<id>/unfetched         GenieACS forgets what it read: values only from informs
   POST /_sandbox/devices/<id>/unsupported?task=NAME   answer that CWMP method with fault 9000
   POST /_sandbox/devices/<id>/supported?task=NAME     undo it
   GET  /_sandbox/devices/<id>/executed          the tasks and preset provisions it ran, with times
@@ -118,6 +119,8 @@ async fn device_state(
             d.set_ppp_rejected(user, state == "ppp-reject");
         }
         "reboot" => d.reboot(now),
+        // GenieACS forgets the values it read: the router is as if it had only informed.
+        "unfetched" => d.forget_values(),
         "unsupported" | "supported" => {
             let Some(task) = q.get("task").filter(|t| !t.is_empty()) else {
                 return text(
@@ -135,7 +138,7 @@ async fn device_state(
             return text(
                 StatusCode::NOT_FOUND,
                 None,
-                "use offline, online, busy, ppp-fail, ppp-ok, ppp-reject, ppp-accept, reboot, unsupported or supported",
+                "use offline, online, busy, ppp-fail, ppp-ok, ppp-reject, ppp-accept, reboot, unfetched, unsupported or supported",
             )
         }
     }

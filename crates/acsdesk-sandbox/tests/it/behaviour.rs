@@ -628,3 +628,190 @@ fn a_fleet_of_100000_has_distinct_ids() {
         .collect();
     assert_eq!(ids.len(), 100_000);
 }
+
+/// Every leaf of a document, by path.
+fn leaves<'a>(node: &'a Value, path: String, out: &mut Vec<(String, &'a Value)>) {
+    let Some(map) = node.as_object() else { return };
+    if map.get("_object") == Some(&json!(false)) {
+        out.push((path, node));
+        return;
+    }
+    for (k, child) in map.iter().filter(|(k, _)| !k.starts_with('_')) {
+        let p = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
+        leaves(child, p, out);
+    }
+}
+
+/// A router GenieACS has only met through informs, as the real server holds it: the
+/// Inform's values without `_writable`, every other leaf as GetParameterNames listed it
+/// (`{"_object": false, "_writable": …}`), objects without `_writable` — until a refresh
+/// reads the tree, after which it is whole; a `getParameterValues` reads just its names.
+#[tokio::test]
+async fn a_router_that_only_informed_has_a_partial_document_until_it_is_read() {
+    let s = Sandbox::builder(T0)
+        .devices(40)
+        .seed(11)
+        .speed(0.0)
+        .partial(1.0)
+        .start()
+        .await
+        .unwrap();
+    let lab = Lab { s, c: client() };
+    // A MikroTik (TR-181) and a Huawei (TR-098).
+    for oui in ["E48D8C", "00E0FC"] {
+        let id = lab.device(oui).await;
+        let doc = lab.doc(&id).await;
+        let root = if doc.get("Device").is_some() {
+            "Device"
+        } else {
+            "InternetGatewayDevice"
+        };
+        let mut all = Vec::new();
+        leaves(&doc[root], root.to_owned(), &mut all);
+        let valued: Vec<&(String, &Value)> = all
+            .iter()
+            .filter(|(_, l)| l.get("_value").is_some())
+            .collect();
+        assert!(
+            all.len() > 30 && valued.len() * 5 < all.len(),
+            "{oui}: {} of {} leaves have values",
+            valued.len(),
+            all.len()
+        );
+        let sw = format!("{root}.DeviceInfo.SoftwareVersion");
+        let inform = at(&doc, &sw);
+        assert!(inform.get("_value").is_some() && inform.get("_timestamp").is_some());
+        assert!(
+            inform.get("_writable").is_none(),
+            "an Inform's value has no _writable: {inform}"
+        );
+        for (path, leaf) in all.iter().filter(|(_, l)| l.get("_value").is_none()) {
+            let keys: Vec<&String> = leaf.as_object().unwrap().keys().collect();
+            assert_eq!(
+                keys,
+                ["_object", "_writable"],
+                "{path} as GetParameterNames lists it: {leaf}"
+            );
+        }
+        let info = at(&doc, &format!("{root}.DeviceInfo"));
+        assert_eq!(info["_object"], true);
+        assert!(info.get("_writable").is_none(), "{info}");
+        // Nothing GenieACS lacks can match a query on it.
+        let uptime = format!("{root}.DeviceInfo.UpTime");
+        let q = json!({"_id": id, uptime.as_str(): {"$exists": true}}).to_string();
+        let found: Vec<Value> = lab
+            .c
+            .get(format!("{}/devices", lab.s.url()))
+            .query(&[("query", q)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(found.is_empty(), "{found:?}");
+        // One value read, then the whole tree.
+        let (status, _, _) = lab
+            .task(
+                &id,
+                json!({"name": "getParameterValues", "parameterNames": [uptime]}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let one = lab.doc(&id).await;
+        let read = at(&one, &uptime);
+        assert!(read.get("_value").is_some() && read.get("_writable") == Some(&json!(false)));
+        assert!(
+            at(&one, &format!("{root}.DeviceInfo.HardwareVersion"))
+                .get("_value")
+                .is_some(),
+            "an Inform's value stays"
+        );
+        let (status, _, _) = lab
+            .task(&id, json!({"name": "refreshObject", "objectName": ""}))
+            .await;
+        assert_eq!(status, 200);
+        let full = lab.doc(&id).await;
+        let mut all = Vec::new();
+        leaves(&full[root], root.to_owned(), &mut all);
+        let unread: Vec<&String> = all
+            .iter()
+            .filter(|(_, l)| l.get("_writable").is_none() || l.get("_timestamp").is_none())
+            .map(|(p, _)| p)
+            .collect();
+        assert!(unread.is_empty(), "{oui}: after a full refresh: {unread:?}");
+        assert!(at(&full, &format!("{root}.DeviceInfo"))
+            .get("_writable")
+            .is_some());
+    }
+}
+
+/// By default a tenth of the generated fleet starts partial, the same routers for the
+/// same seed; `partial(0.0)` makes none, and the scenario API makes one on demand.
+#[tokio::test]
+async fn a_share_of_the_fleet_starts_partial_and_one_can_be_made_so() {
+    async fn partial_ids(s: &SandboxHandle) -> Vec<String> {
+        let docs: Vec<Value> = client()
+            .get(format!("{}/devices?projection=_id,_timestamp", s.url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        for d in docs {
+            let id = d["_id"].as_str().unwrap().to_owned();
+            let full: Vec<Value> = client()
+                .get(format!("{}/devices", s.url()))
+                .query(&[("query", json!({ "_id": id }).to_string())])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let mut all = Vec::new();
+            leaves(&full[0], String::new(), &mut all);
+            if all
+                .iter()
+                .any(|(_, l)| l.get("_value").is_none() && l.get("_writable").is_some())
+            {
+                out.push(id);
+            }
+        }
+        out
+    }
+    let start = |share: Option<f64>| async move {
+        let b = Sandbox::builder(T0).devices(200).seed(4).speed(0.0);
+        match share {
+            Some(x) => b.partial(x),
+            None => b,
+        }
+        .start()
+        .await
+        .unwrap()
+    };
+    let a = partial_ids(&start(None).await).await;
+    let b = partial_ids(&start(None).await).await;
+    assert_eq!(a, b, "the same routers for the same seed");
+    assert!((8..=35).contains(&a.len()), "{} of 200", a.len());
+    let none = start(Some(0.0)).await;
+    assert!(partial_ids(&none).await.is_empty());
+    let id = none.device_ids().remove(0);
+    let r = client()
+        .post(format!(
+            "{}/_sandbox/devices/{}/unfetched",
+            none.url(),
+            enc(&id)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    assert_eq!(partial_ids(&none).await, vec![id]);
+}
