@@ -68,6 +68,9 @@ pub(crate) enum Command {
     /// configured and monitored with AcsDesk closed.
     #[command(subcommand)]
     Provision(ProvisionCommand),
+    /// The firmware library: images in GenieACS against the fleet's versions per model.
+    #[command(subcommand)]
+    Firmware(FirmwareCommand),
 }
 
 /// `acsdesk provision …`
@@ -589,6 +592,56 @@ pub(crate) enum TenantCommand {
         /// JSON output.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// `acsdesk firmware …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum FirmwareCommand {
+    /// Upload an image to GenieACS (streamed), with the model it is for and its version.
+    // `--version` here is the image's: the build's is `acsdesk --version`.
+    #[command(disable_version_flag = true)]
+    Upload {
+        /// The image (for MikroTik: the package list, an XML naming the .npk packages).
+        file: std::path::PathBuf,
+        /// The version it installs (how AcsDesk proves an update).
+        #[arg(long)]
+        version: String,
+        /// The product class it is for (taken from the fleet when one model matches).
+        #[arg(long)]
+        product_class: Option<String>,
+        /// The OUI it is for (taken from the fleet when one model matches).
+        #[arg(long)]
+        oui: Option<String>,
+        /// The name routers download it by (default: the file's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The ACS connection to store it in, when there are several.
+        #[arg(long)]
+        acs: Option<String>,
+        /// Replace an image of the same name.
+        #[arg(long)]
+        replace: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The images, and per model how many routers run which version.
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an image from GenieACS.
+    Delete {
+        /// The image's name.
+        name: String,
+        /// Its ACS connection, when there are several.
+        #[arg(long)]
+        acs: Option<String>,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
     },
 }
 

@@ -8,6 +8,7 @@ pub mod about;
 pub mod actions;
 pub mod alerts;
 pub mod clock;
+pub mod firmware;
 pub mod http;
 pub mod monitor;
 pub mod paths;

@@ -148,6 +148,19 @@ pub const REMOVE_SUBSCRIBER: &str = "remove_subscriber";
 /// `import_subscribers`: [`crate::subscribers::ImportSubscribersRequest`] → [`crate::subscribers::ImportReport`].
 pub const IMPORT_SUBSCRIBERS: &str = "import_subscribers";
 
+/// `firmware_library`: [`crate::firmware::FirmwareLibraryRequest`] → [`crate::firmware::FirmwareLibrary`].
+pub const FIRMWARE_LIBRARY: &str = "firmware_library";
+
+/// `firmware_upload_chunk`: raw bytes with [`crate::firmware::UploadChunk`] in the
+/// `x-acsdesk-upload` header (JSON) → `u64`, the bytes received so far.
+pub const FIRMWARE_UPLOAD_CHUNK: &str = "firmware_upload_chunk";
+
+/// `upload_firmware`: [`crate::firmware::UploadFirmwareRequest`] → [`crate::firmware::UploadedFirmware`].
+pub const UPLOAD_FIRMWARE: &str = "upload_firmware";
+
+/// `delete_firmware`: [`crate::firmware::DeleteFirmwareRequest`] → `()`.
+pub const DELETE_FIRMWARE: &str = "delete_firmware";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -197,4 +210,8 @@ pub const ALL: &[&str] = &[
     ACS_REMOVAL_PLAN,
     LIST_BACKUPS,
     RESTORE_BACKUP,
+    FIRMWARE_LIBRARY,
+    FIRMWARE_UPLOAD_CHUNK,
+    UPLOAD_FIRMWARE,
+    DELETE_FIRMWARE,
 ];

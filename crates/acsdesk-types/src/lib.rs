@@ -12,6 +12,7 @@ pub mod commands;
 pub mod devices;
 pub mod error;
 pub mod events;
+pub mod firmware;
 pub mod input;
 pub mod provisioning;
 pub mod secret;

@@ -5,6 +5,7 @@ mod acs;
 mod act;
 mod alerts;
 mod devices;
+mod firmware;
 mod provision;
 mod sandbox;
 mod settings;
@@ -152,5 +153,6 @@ async fn run_with_store(cli: Cli) -> anyhow::Result<()> {
         Command::Subscriber(c) => subscriber::run(&ctx, c).await,
         Command::Settings(a) => settings::run(&ctx, &a).await,
         Command::Provision(c) => provision::run(&ctx, c).await,
+        Command::Firmware(c) => firmware::run(&ctx, c).await,
     }
 }

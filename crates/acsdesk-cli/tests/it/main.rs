@@ -6,6 +6,7 @@
 mod about;
 mod env;
 mod exactly_once;
+mod firmware;
 mod pipeline;
 mod provision;
 mod sandbox;

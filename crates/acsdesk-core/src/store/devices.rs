@@ -382,3 +382,51 @@ pub struct LogRow {
     /// When, Unix ms.
     pub at_ms: i64,
 }
+
+/// Routers of one model on one firmware version (the firmware library's spread).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpreadRow {
+    /// Their ACS connection.
+    pub acs: String,
+    /// AcsDesk's vendor name.
+    pub vendor: Option<String>,
+    /// The model name they report.
+    pub model: Option<String>,
+    /// Manufacturer OUI.
+    pub oui: String,
+    /// Product class.
+    pub product_class: String,
+    /// The version they report.
+    pub firmware: Option<String>,
+    /// How many.
+    pub devices: u64,
+}
+
+impl TenantStore {
+    /// How many routers of each model (OUI and product class, per connection) run each
+    /// firmware version, most first.
+    pub async fn firmware_spread(&self) -> Result<Vec<SpreadRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.name AS acs, max(d.vendor) AS vendor, max(d.model) AS model, d.oui,
+                    d.product_class, d.firmware, count(*) AS n
+             FROM devices d JOIN acs_connections c ON c.id = d.acs_id
+             WHERE d.missing = 0 AND c.removed_ms IS NULL
+             GROUP BY c.name, d.oui, d.product_class, d.firmware
+             ORDER BY n DESC, d.product_class, d.firmware",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| SpreadRow {
+                acs: r.get("acs"),
+                vendor: r.get("vendor"),
+                model: r.get("model"),
+                oui: r.get("oui"),
+                product_class: r.get("product_class"),
+                firmware: r.get("firmware"),
+                devices: u64::try_from(r.get::<i64, _>("n")).unwrap_or(0),
+            })
+            .collect())
+    }
+}

@@ -89,11 +89,30 @@ impl<'c> FilesHandler<'c> {
 
     /// Uploads a file from disk, streamed, with its metadata.
     pub async fn upload(&self, name: &str, path: &Path, meta: &FileMetadata) -> Result<(), Error> {
+        self.upload_with_progress(name, path, meta, |_, _| {}).await
+    }
+
+    /// Uploads a file from disk, streamed (a chunk at a time in memory), with its
+    /// metadata, calling `progress(sent, total)` as its bytes go out.
+    pub async fn upload_with_progress(
+        &self,
+        name: &str,
+        path: &Path,
+        meta: &FileMetadata,
+        progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> Result<(), Error> {
+        use futures::StreamExt;
         let file = tokio::fs::File::open(path)
             .await
             .map_err(|e| Error::Refused(format!("cannot read {}: {e}", path.display())))?;
         let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
-        let stream = tokio_util::io::ReaderStream::new(file);
+        let mut sent = 0_u64;
+        let stream = tokio_util::io::ReaderStream::new(file).inspect(move |chunk| {
+            if let Ok(bytes) = chunk {
+                sent += bytes.len() as u64;
+                progress(sent, len);
+            }
+        });
         let mut req = self
             .client
             .http()

@@ -1,0 +1,385 @@
+//! The firmware library: the images in each connection's GenieACS measured against the
+//! fleet's versions per model, uploads (streamed from a file, checked before anything
+//! is sent: the model it is for, a name already taken, a MikroTik package list) and
+//! deletions.
+
+use crate::connect::connection_client;
+use crate::Services;
+use acsdesk_core::firmware::{compare_versions, package_list};
+use acsdesk_core::store::devices::SpreadRow;
+use acsdesk_genieacs::api::files::{FileInfo, FileMetadata};
+use acsdesk_types::firmware::{
+    DeleteFirmwareRequest, FirmwareImage, FirmwareLibrary, ImageKind, ModelSpread,
+    UploadFirmwareRequest, UploadedFirmware, VersionCount,
+};
+use acsdesk_types::{ErrorCode, IpcError};
+use std::cmp::Ordering;
+use std::path::Path;
+
+/// GenieACS's file type of a firmware image.
+pub const FIRMWARE_TYPE: &str = "1 Firmware Upgrade Image";
+
+/// The largest package list read to check it (a list of links is a few KiB).
+const MAX_PACKAGE_LIST: u64 = 1024 * 1024;
+
+fn remote(e: acsdesk_genieacs::Error) -> IpcError {
+    IpcError::new(ErrorCode::Remote, format!("GenieACS: {e}"))
+}
+
+fn invalid(message: impl Into<String>) -> IpcError {
+    IpcError::new(ErrorCode::Invalid, message)
+}
+
+fn image(acs: &str, f: FileInfo) -> FirmwareImage {
+    FirmwareImage {
+        name: f.name,
+        acs: acs.to_owned(),
+        version: f.metadata.version,
+        oui: f.metadata.oui,
+        product_class: f.metadata.product_class,
+        size: f.length,
+        uploaded_ms: acsdesk_time::parse_iso(&f.upload_date),
+    }
+}
+
+/// What a model's routers take: MikroTik's update by package lists.
+fn kind_of(vendor: Option<&str>, oui: &str) -> ImageKind {
+    let mikrotik = vendor.is_some_and(|v| v.eq_ignore_ascii_case("MikroTik"))
+        || acsdesk_core::normalize::Vendor::detect(None, oui)
+            == acsdesk_core::normalize::Vendor::MikroTik;
+    if mikrotik {
+        ImageKind::PackageList
+    } else {
+        ImageKind::Image
+    }
+}
+
+/// Whether `image` is for the model `oui`/`product_class`.
+fn fits(image: &FirmwareImage, acs: &str, oui: &str, product_class: &str) -> bool {
+    image.acs == acs
+        && image
+            .product_class
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case(product_class))
+        && image
+            .oui
+            .as_deref()
+            .is_none_or(|o| o.eq_ignore_ascii_case(oui))
+}
+
+/// The fleet's models with their versions, measured against `images`.
+pub(crate) fn spread(rows: &[SpreadRow], images: &[FirmwareImage]) -> Vec<ModelSpread> {
+    let mut models: Vec<ModelSpread> = Vec::new();
+    for r in rows {
+        let i = match models
+            .iter()
+            .position(|m| m.acs == r.acs && m.oui == r.oui && m.product_class == r.product_class)
+        {
+            Some(i) => i,
+            None => {
+                let latest = images
+                    .iter()
+                    .filter(|im| fits(im, &r.acs, &r.oui, &r.product_class))
+                    .filter_map(|im| im.version.clone())
+                    .max_by(|a, b| compare_versions(a, b));
+                models.push(ModelSpread {
+                    acs: r.acs.clone(),
+                    vendor: r.vendor.clone(),
+                    model: r.model.clone(),
+                    oui: r.oui.clone(),
+                    product_class: r.product_class.clone(),
+                    devices: 0,
+                    versions: Vec::new(),
+                    latest,
+                    behind: 0,
+                    kind: kind_of(r.vendor.as_deref(), &r.oui),
+                });
+                models.len() - 1
+            }
+        };
+        let m = &mut models[i];
+        let behind = match (&m.latest, &r.firmware) {
+            (Some(latest), Some(v)) => compare_versions(v, latest) == Ordering::Less,
+            _ => false,
+        };
+        m.devices += r.devices;
+        if behind {
+            m.behind += r.devices;
+        }
+        m.vendor = m.vendor.clone().or_else(|| r.vendor.clone());
+        m.model = m.model.clone().or_else(|| r.model.clone());
+        m.versions.push(VersionCount {
+            version: r.firmware.clone(),
+            devices: r.devices,
+            behind,
+        });
+    }
+    models.sort_by(|a, b| {
+        b.devices
+            .cmp(&a.devices)
+            .then_with(|| a.product_class.cmp(&b.product_class))
+    });
+    models
+}
+
+impl Services {
+    /// Every firmware image in the tenant's GenieACS servers, and the fleet's versions
+    /// per model against the newest image for it. A server that cannot be read now is
+    /// listed as such; the others are still shown.
+    pub async fn firmware_library(&self) -> Result<FirmwareLibrary, IpcError> {
+        let mut images = Vec::new();
+        let mut unreachable = Vec::new();
+        for acs in self.tenant.list_acs().await? {
+            match self.images_of(&acs.name).await {
+                Ok(mut found) => images.append(&mut found),
+                Err(e) => unreachable.push((acs.name, e.message)),
+            }
+        }
+        images.sort_by(|a, b| {
+            a.product_class
+                .cmp(&b.product_class)
+                .then_with(|| match (&b.version, &a.version) {
+                    (Some(x), Some(y)) => compare_versions(x, y),
+                    (x, y) => x.is_some().cmp(&y.is_some()),
+                })
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        let rows = self.tenant.firmware_spread().await?;
+        Ok(FirmwareLibrary {
+            models: spread(&rows, &images),
+            images,
+            unreachable,
+        })
+    }
+
+    async fn images_of(&self, acs: &str) -> Result<Vec<FirmwareImage>, IpcError> {
+        let (_, client) = connection_client(&self.tenant, acs).await?;
+        let files = client.files().list().await.map_err(remote)?;
+        Ok(files
+            .into_iter()
+            .filter(|f| {
+                f.metadata
+                    .file_type
+                    .as_deref()
+                    .is_none_or(|t| t.starts_with("1 "))
+            })
+            .map(|f| image(acs, f))
+            .collect())
+    }
+
+    /// The connection an image goes to: the one named, or the only one.
+    async fn firmware_acs(&self, named: Option<&str>) -> Result<String, IpcError> {
+        let all = self.tenant.list_acs().await?;
+        match named {
+            Some(n) => all
+                .iter()
+                .find(|a| a.name == n)
+                .map(|a| a.name.clone())
+                .ok_or_else(|| {
+                    IpcError::new(ErrorCode::NotFound, format!("no ACS connection {n:?}"))
+                }),
+            None => match all.as_slice() {
+                [one] => Ok(one.name.clone()),
+                [] => Err(invalid("no ACS connection yet: add one first")),
+                many => Err(invalid(format!(
+                    "the tenant has several ACS connections ({}): say which one",
+                    many.iter()
+                        .map(|a| a.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))),
+            },
+        }
+    }
+
+    /// The model an image is for: as given, completed from the fleet where one model
+    /// matches what was given (or the fleet has only one).
+    async fn image_model(
+        &self,
+        acs: &str,
+        oui: Option<&str>,
+        product_class: Option<&str>,
+    ) -> Result<(String, String, ImageKind), IpcError> {
+        let rows: Vec<SpreadRow> = self
+            .tenant
+            .firmware_spread()
+            .await?
+            .into_iter()
+            .filter(|r| r.acs == acs)
+            .collect();
+        let mut models: Vec<(&str, &str, Option<&str>, Option<&str>)> = Vec::new();
+        for r in &rows {
+            let matches = oui.is_none_or(|o| o.eq_ignore_ascii_case(&r.oui))
+                && product_class.is_none_or(|p| p.eq_ignore_ascii_case(&r.product_class));
+            let key = (r.oui.as_str(), r.product_class.as_str());
+            if matches && !models.iter().any(|m| (m.0, m.1) == key) {
+                models.push((key.0, key.1, r.vendor.as_deref(), r.model.as_deref()));
+            }
+        }
+        match (oui, product_class, models.as_slice()) {
+            (Some(o), Some(p), found) => {
+                let vendor = found.first().and_then(|m| m.2);
+                Ok((o.to_owned(), p.to_owned(), kind_of(vendor, o)))
+            }
+            (_, _, [(o, p, vendor, _)]) => {
+                Ok(((*o).to_owned(), (*p).to_owned(), kind_of(*vendor, o)))
+            }
+            (_, _, found) => {
+                let listed = |list: &[(&str, &str, Option<&str>, Option<&str>)]| {
+                    list.iter()
+                        .map(|(o, p, v, m)| {
+                            format!(
+                                "{p} (OUI {o}{})",
+                                match (v, m) {
+                                    (Some(v), Some(m)) => format!(", {v} {m}"),
+                                    _ => String::new(),
+                                }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                Err(invalid(if found.is_empty() {
+                    match product_class.or(oui) {
+                        Some(given) => format!(
+                            "no router of {acs} is {given:?}: give both the OUI and the product class the image is for"
+                        ),
+                        None => "the fleet has no routers yet: give the OUI and the product class the image is for".into(),
+                    }
+                } else {
+                    format!(
+                        "which model is the image for? Give the product class: {}",
+                        listed(found)
+                    )
+                }))
+            }
+        }
+    }
+
+    /// Uploads the image at `path` to GenieACS with its metadata, streamed, calling
+    /// `progress(sent, total)`. Checked first: a name and a version, the model (completed
+    /// from the fleet), an empty file, a name already taken (unless `replace`), and for
+    /// MikroTik a package list rather than an `.npk`.
+    pub async fn upload_firmware_file(
+        &self,
+        path: &Path,
+        request: UploadFirmwareRequest,
+        progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> Result<UploadedFirmware, IpcError> {
+        let name = request.name.trim();
+        if name.is_empty() || name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+            return Err(invalid(format!(
+                "{name:?} cannot be an image's name: use letters, digits, dots and dashes"
+            )));
+        }
+        let version = request.version.trim();
+        if version.is_empty() {
+            return Err(invalid(
+                "give the version the image installs: AcsDesk proves an update by it",
+            ));
+        }
+        let acs = self.firmware_acs(request.acs.as_deref()).await?;
+        let (oui, product_class, kind) = self
+            .image_model(
+                &acs,
+                request
+                    .oui
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty()),
+                request
+                    .product_class
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty()),
+            )
+            .await?;
+        let size = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?
+            .len();
+        if size == 0 {
+            return Err(invalid(format!("{} is empty", path.display())));
+        }
+        if kind == ImageKind::PackageList {
+            if size > MAX_PACKAGE_LIST {
+                return Err(invalid(format!(
+                    "{product_class} is a MikroTik: it takes {}; this file is {size} bytes",
+                    kind.describe()
+                )));
+            }
+            let bytes = tokio::fs::read(path)
+                .await
+                .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?;
+            package_list(&bytes).map_err(invalid)?;
+        }
+        let (_, client) = connection_client(&self.tenant, &acs).await?;
+        let files = client.files();
+        if let Some(existing) = files.get(name).await.map_err(remote)? {
+            if !request.replace {
+                return Err(IpcError::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "GenieACS already has an image named {name:?} (version {}): choose another name, or replace it",
+                        existing.metadata.version.as_deref().unwrap_or("unknown")
+                    ),
+                ));
+            }
+            files.delete(name).await.map_err(remote)?;
+        }
+        let meta = FileMetadata {
+            file_type: Some(FIRMWARE_TYPE.into()),
+            oui: Some(oui.clone()),
+            product_class: Some(product_class.clone()),
+            version: Some(version.to_owned()),
+        };
+        files
+            .upload_with_progress(name, path, &meta, progress)
+            .await
+            .map_err(|e| {
+                IpcError::new(
+                    ErrorCode::Remote,
+                    format!("GenieACS did not take the image: {e}"),
+                )
+            })?;
+        let stored = files.get(name).await.map_err(remote)?.ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::Remote,
+                format!("GenieACS answered the upload but does not list {name:?}"),
+            )
+        })?;
+        let routers_behind = self
+            .tenant
+            .firmware_spread()
+            .await?
+            .iter()
+            .filter(|r| {
+                r.acs == acs
+                    && r.oui.eq_ignore_ascii_case(&oui)
+                    && r.product_class.eq_ignore_ascii_case(&product_class)
+                    && r.firmware
+                        .as_deref()
+                        .is_some_and(|v| compare_versions(v, version) == Ordering::Less)
+            })
+            .map(|r| r.devices)
+            .sum();
+        Ok(UploadedFirmware {
+            image: image(&acs, stored),
+            routers_behind,
+        })
+    }
+
+    /// Deletes an image from GenieACS.
+    pub async fn delete_firmware(&self, request: DeleteFirmwareRequest) -> Result<(), IpcError> {
+        let acs = self.firmware_acs(request.acs.as_deref()).await?;
+        let (_, client) = connection_client(&self.tenant, &acs).await?;
+        match client.files().delete(&request.name).await {
+            Ok(()) => Ok(()),
+            Err(acsdesk_genieacs::Error::NotFound(_)) => Err(IpcError::new(
+                ErrorCode::NotFound,
+                format!("GenieACS ({acs}) has no image named {:?}", request.name),
+            )),
+            Err(e) => Err(remote(e)),
+        }
+    }
+}

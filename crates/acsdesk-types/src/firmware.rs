@@ -1,0 +1,164 @@
+//! The firmware library: the images in each ACS connection's GenieACS, and the fleet's
+//! spread of versions per model they are measured against.
+
+use serde::{Deserialize, Serialize};
+
+/// A firmware image stored in GenieACS (`/files`, file type `1 Firmware Upgrade Image`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmwareImage {
+    /// Its GenieACS file name (the id routers download it by).
+    pub name: String,
+    /// The ACS connection whose GenieACS holds it.
+    pub acs: String,
+    /// The version it installs (its metadata).
+    pub version: Option<String>,
+    /// The manufacturer OUI it is for.
+    pub oui: Option<String>,
+    /// The product class it is for.
+    pub product_class: Option<String>,
+    /// Size in bytes.
+    pub size: u64,
+    /// When it was uploaded (Unix ms), when GenieACS says.
+    pub uploaded_ms: Option<i64>,
+}
+
+/// How many routers of a model run one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionCount {
+    /// The version they report (`None`: not reported or not fetched yet).
+    pub version: Option<String>,
+    /// How many routers.
+    pub devices: u64,
+    /// Older than the newest image in the library for the model.
+    pub behind: bool,
+}
+
+/// What file a model's routers take for an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageKind {
+    /// A firmware image file.
+    Image,
+    /// A MikroTik package list: an XML file naming the `.npk` packages to install (the
+    /// router downloads them itself).
+    PackageList,
+}
+
+impl ImageKind {
+    /// For people: which file to upload.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ImageKind::Image => "the vendor's firmware image",
+            ImageKind::PackageList => {
+                "a package list: an XML file (<upgrade type=\"links\">) whose links name the .npk packages, not the .npk itself"
+            }
+        }
+    }
+}
+
+/// One model of the fleet: its versions and the newest image the library has for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelSpread {
+    /// The ACS connection its routers belong to.
+    pub acs: String,
+    /// AcsDesk's vendor name.
+    pub vendor: Option<String>,
+    /// The model name the routers report.
+    pub model: Option<String>,
+    /// Manufacturer OUI.
+    pub oui: String,
+    /// Product class (what an image's metadata must name).
+    pub product_class: String,
+    /// How many routers.
+    pub devices: u64,
+    /// Per version, most routers first.
+    pub versions: Vec<VersionCount>,
+    /// The newest version among the library's images for this model.
+    pub latest: Option<String>,
+    /// How many routers run an older version than `latest`.
+    pub behind: u64,
+    /// What file this model takes.
+    pub kind: ImageKind,
+}
+
+/// Request of `firmware_library`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmwareLibraryRequest {}
+
+/// The images and the fleet's spread, per ACS connection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmwareLibrary {
+    /// Every firmware image, newest version first within a model.
+    pub images: Vec<FirmwareImage>,
+    /// Every model of the fleet, most routers first.
+    pub models: Vec<ModelSpread>,
+    /// Connections whose GenieACS could not be read now, with why.
+    #[serde(default)]
+    pub unreachable: Vec<(String, String)>,
+}
+
+/// Request of `upload_firmware`: an image already received (`upload`, from
+/// `firmware_upload_chunk`) or a file on this machine (`path`, the command line), sent
+/// to GenieACS with its metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadFirmwareRequest {
+    /// The id of the chunks sent before (the desktop).
+    #[serde(default)]
+    pub upload: Option<String>,
+    /// The name to store it under in GenieACS (routers download it by this name).
+    pub name: String,
+    /// The version it installs.
+    pub version: String,
+    /// The product class it is for (prefilled from the fleet when one model matches).
+    #[serde(default)]
+    pub product_class: Option<String>,
+    /// The OUI it is for (prefilled from the fleet when one model matches).
+    #[serde(default)]
+    pub oui: Option<String>,
+    /// The ACS connection to store it in; needed only when there are several.
+    #[serde(default)]
+    pub acs: Option<String>,
+    /// Replace an image of the same name.
+    #[serde(default)]
+    pub replace: bool,
+}
+
+/// What an upload stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedFirmware {
+    /// The image as GenieACS now lists it.
+    pub image: FirmwareImage,
+    /// How many routers of its model run another version.
+    pub routers_behind: u64,
+}
+
+/// Request of `firmware_upload_chunk` (the bytes travel as the raw body): the upload
+/// id (a new one starts at offset 0) and where the chunk goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadChunk {
+    /// Chosen by the window for one file (letters, digits, `-`).
+    pub upload: String,
+    /// The chunk's offset in the file: the chunks come in order.
+    pub offset: u64,
+}
+
+/// Request of `delete_firmware`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteFirmwareRequest {
+    /// The image's name.
+    pub name: String,
+    /// Its ACS connection; needed only when there are several.
+    #[serde(default)]
+    pub acs: Option<String>,
+}
+
+/// An upload's progress, as an event: bytes sent to GenieACS of the total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadProgressEvent {
+    /// The image's name.
+    pub name: String,
+    /// Bytes sent so far.
+    pub sent: u64,
+    /// Bytes in all.
+    pub total: u64,
+}
