@@ -17,6 +17,10 @@ use acsdesk_types::devices::{
     DeviceLogsRequest, DeviceParametersRequest, FirmwareFileInfo, FirmwareFilesRequest,
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo, ParameterInfo,
 };
+use acsdesk_types::firmware::{
+    DeleteFirmwareRequest, FirmwareLibrary, FirmwareLibraryRequest, UploadChunk,
+    UploadFirmwareRequest, UploadedFirmware,
+};
 use acsdesk_types::provisioning::{
     ProvisionRequest, ProvisioningProfile, ProvisioningProfileRequest, ProvisioningReport,
     RouterProvisioning, RouterProvisioningRequest,
@@ -330,6 +334,54 @@ pub(crate) async fn firmware_files(
     request: FirmwareFilesRequest,
 ) -> Result<Vec<FirmwareFileInfo>, IpcError> {
     desk.services().await?.firmware_files(request).await
+}
+
+/// `firmware_library`: the images in GenieACS and the fleet's versions per model.
+#[tauri::command]
+pub(crate) async fn firmware_library(
+    desk: DeskState<'_>,
+    request: FirmwareLibraryRequest,
+) -> Result<FirmwareLibrary, IpcError> {
+    let FirmwareLibraryRequest {} = request;
+    desk.services().await?.firmware_library().await
+}
+
+/// `firmware_upload_chunk`: a chunk of an image, as the raw body; which upload and where
+/// in it in the `x-acsdesk-upload` header.
+#[tauri::command]
+pub(crate) async fn firmware_upload_chunk(
+    desk: DeskState<'_>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<u64, IpcError> {
+    let invalid = |m: &str| IpcError::new(acsdesk_types::ErrorCode::Invalid, m);
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(invalid("an upload chunk travels as raw bytes"));
+    };
+    let chunk: UploadChunk = request
+        .headers()
+        .get("x-acsdesk-upload")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| serde_json::from_str(v).ok())
+        .ok_or_else(|| invalid("an upload chunk needs its x-acsdesk-upload header"))?;
+    desk.firmware_upload_chunk(chunk, bytes).await
+}
+
+/// `upload_firmware`: the uploaded image sent to GenieACS with its metadata.
+#[tauri::command]
+pub(crate) async fn upload_firmware(
+    desk: DeskState<'_>,
+    request: UploadFirmwareRequest,
+) -> Result<UploadedFirmware, IpcError> {
+    desk.upload_firmware(request).await
+}
+
+/// `delete_firmware`: an image removed from GenieACS.
+#[tauri::command]
+pub(crate) async fn delete_firmware(
+    desk: DeskState<'_>,
+    request: DeleteFirmwareRequest,
+) -> Result<(), IpcError> {
+    desk.services().await?.delete_firmware(request).await
 }
 
 /// `queue_bulk_action`: one action on many devices, queued together.

@@ -46,6 +46,10 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::test_channel,
         commands::device_parameters,
         commands::firmware_files,
+        commands::firmware_library,
+        commands::firmware_upload_chunk,
+        commands::upload_firmware,
+        commands::delete_firmware,
         commands::queue_bulk_action,
         commands::bulk_progress,
         commands::update_acs,
@@ -93,6 +97,7 @@ fn forward_events<R: tauri::Runtime>(app: tauri::AppHandle<R>, desk: &Desk) {
                 DeskEvent::DevicesChanged(c) => app.emit(events::DEVICES_CHANGED, c),
                 DeskEvent::AcsHealth(h) => app.emit(events::ACS_HEALTH, h),
                 DeskEvent::ActionProgress(a) => app.emit(events::ACTION_PROGRESS, a),
+                DeskEvent::UploadProgress(u) => app.emit(events::UPLOAD_PROGRESS, u),
                 DeskEvent::Alerts { notify, open } => {
                     tray::set_open_alerts(&app, open);
                     if !notify.is_empty() {

@@ -35,6 +35,14 @@ extern "C" {
     /// `window.__TAURI__.core.invoke`, present because `app.withGlobalTauri` is on.
     #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    /// The same with options: raw bytes as the body, request headers.
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
+    async fn tauri_invoke_raw(
+        cmd: &str,
+        body: js_sys::Uint8Array,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 #[derive(Serialize)]
@@ -482,4 +490,55 @@ pub(crate) async fn import_subscribers(
     request: ImportSubscribersRequest,
 ) -> Result<ImportReport, IpcError> {
     invoke(commands::IMPORT_SUBSCRIBERS, &request).await
+}
+
+/// The firmware images in GenieACS and the fleet's versions per model.
+pub(crate) async fn firmware_library() -> Result<acsdesk_types::firmware::FirmwareLibrary, IpcError>
+{
+    invoke(
+        commands::FIRMWARE_LIBRARY,
+        &acsdesk_types::firmware::FirmwareLibraryRequest {},
+    )
+    .await
+}
+
+/// Sends one chunk of an image (raw bytes); returns the bytes received so far.
+pub(crate) async fn firmware_upload_chunk(
+    chunk: &acsdesk_types::firmware::UploadChunk,
+    bytes: js_sys::Uint8Array,
+) -> Result<u64, IpcError> {
+    let cmd = commands::FIRMWARE_UPLOAD_CHUNK;
+    let header = serde_json::to_string(chunk).map_err(|e| {
+        IpcError::new(
+            ErrorCode::Internal,
+            format!("could not encode the chunk: {e}"),
+        )
+    })?;
+    let headers = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&headers, &"x-acsdesk-upload".into(), &header.into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"headers".into(), &headers);
+    match tauri_invoke_raw(cmd, bytes, options.into()).await {
+        Ok(v) => serde_wasm_bindgen::from_value(v).map_err(|e| {
+            IpcError::new(
+                ErrorCode::Internal,
+                format!("unexpected {cmd} response: {e}"),
+            )
+        }),
+        Err(err) => Err(decode_error(cmd, err)),
+    }
+}
+
+/// Sends an uploaded image to GenieACS with its metadata.
+pub(crate) async fn upload_firmware(
+    request: acsdesk_types::firmware::UploadFirmwareRequest,
+) -> Result<acsdesk_types::firmware::UploadedFirmware, IpcError> {
+    invoke(commands::UPLOAD_FIRMWARE, &request).await
+}
+
+/// Deletes an image from GenieACS.
+pub(crate) async fn delete_firmware(
+    request: acsdesk_types::firmware::DeleteFirmwareRequest,
+) -> Result<(), IpcError> {
+    invoke(commands::DELETE_FIRMWARE, &request).await
 }

@@ -30,6 +30,8 @@ pub enum DeskEvent {
     DevicesChanged(DevicesChangedEvent),
     /// A connection's health changed.
     AcsHealth(AcsHealthEvent),
+    /// A firmware image is on its way to GenieACS.
+    UploadProgress(acsdesk_types::firmware::UploadProgressEvent),
 }
 
 /// Tells the window about new alerts (native notifications, the badge), writes them to

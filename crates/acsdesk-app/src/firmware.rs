@@ -383,3 +383,185 @@ impl Services {
         }
     }
 }
+
+/// The largest image the window may send (a router image is tens of MB).
+const MAX_UPLOAD: u64 = 512 * 1024 * 1024;
+
+impl crate::Desk {
+    /// Where the window's chunks of one upload are gathered, under the data folder.
+    fn upload_path(&self, id: &str) -> Result<std::path::PathBuf, IpcError> {
+        let valid = !id.is_empty()
+            && id.len() <= 64
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            return Err(invalid(format!("{id:?} is not an upload id")));
+        }
+        Ok(self
+            .workspace
+            .dir()
+            .join("uploads")
+            .join(format!("{id}.part")))
+    }
+
+    /// Takes one chunk of a file the window sends (in order, a few MiB at a time, so the
+    /// image is never whole in memory) and returns the bytes received so far. A chunk
+    /// at offset 0 starts the upload afresh.
+    pub async fn firmware_upload_chunk(
+        &self,
+        chunk: acsdesk_types::firmware::UploadChunk,
+        bytes: &[u8],
+    ) -> Result<u64, IpcError> {
+        use tokio::io::AsyncWriteExt;
+        let path = self.upload_path(&chunk.upload)?;
+        let store_err = |e: std::io::Error| {
+            IpcError::new(ErrorCode::Store, format!("cannot keep the upload: {e}"))
+        };
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await.map_err(store_err)?;
+        }
+        let have = match tokio::fs::metadata(&path).await {
+            Ok(m) if chunk.offset > 0 => m.len(),
+            _ => 0,
+        };
+        if chunk.offset != have {
+            return Err(invalid(format!(
+                "the upload's chunks came out of order (at {} of {have} bytes): send the file again",
+                chunk.offset
+            )));
+        }
+        let total = have + bytes.len() as u64;
+        if total > MAX_UPLOAD {
+            let _ = tokio::fs::remove_file(&path).await;
+            return Err(invalid(format!(
+                "the image is larger than {} MB",
+                MAX_UPLOAD / 1024 / 1024
+            )));
+        }
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(chunk.offset > 0)
+            .truncate(chunk.offset == 0)
+            .open(&path)
+            .await
+            .map_err(store_err)?;
+        file.write_all(bytes).await.map_err(store_err)?;
+        file.flush().await.map_err(store_err)?;
+        Ok(total)
+    }
+
+    /// Sends an image the window uploaded in chunks to GenieACS, telling the window how
+    /// far it got; the gathered file is removed whatever the outcome.
+    pub async fn upload_firmware(
+        &self,
+        request: UploadFirmwareRequest,
+    ) -> Result<UploadedFirmware, IpcError> {
+        let id = request
+            .upload
+            .clone()
+            .ok_or_else(|| invalid("no file was sent for this upload"))?;
+        let path = self.upload_path(&id)?;
+        if tokio::fs::metadata(&path).await.is_err() {
+            return Err(invalid("no file was sent for this upload"));
+        }
+        let events = self.events.clone();
+        let name = request.name.clone();
+        let outcome = match self.services().await {
+            Ok(services) => {
+                services
+                    .upload_firmware_file(&path, request, move |sent, total| {
+                        let _ = events.send(crate::DeskEvent::UploadProgress(
+                            acsdesk_types::firmware::UploadProgressEvent {
+                                name: name.clone(),
+                                sent,
+                                total,
+                            },
+                        ));
+                    })
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        let _ = tokio::fs::remove_file(&path).await;
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use acsdesk_types::firmware::{UploadChunk, UploadFirmwareRequest};
+
+    /// The window's chunks make the file, in order only; an upload reaches GenieACS
+    /// with every byte and its gathered file is gone after.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn chunks_are_gathered_in_order_and_sent_to_genieacs() {
+        let dir = tempfile::tempdir().unwrap();
+        acsdesk_core::http::install_crypto_provider();
+        let (desk, sandbox) = crate::bulk::tests::synced_desk(dir.path(), 20).await;
+        let chunk = |offset: u64| UploadChunk {
+            upload: "u-1".into(),
+            offset,
+        };
+        assert_eq!(
+            desk.firmware_upload_chunk(chunk(0), &[1; 1000])
+                .await
+                .unwrap(),
+            1000
+        );
+        assert_eq!(
+            desk.firmware_upload_chunk(chunk(1000), &[2; 500])
+                .await
+                .unwrap(),
+            1500
+        );
+        let err = desk
+            .firmware_upload_chunk(chunk(9000), &[3; 10])
+            .await
+            .unwrap_err();
+        assert!(err.message.contains("out of order"), "{}", err.message);
+        let bad = UploadChunk {
+            upload: "../x".into(),
+            offset: 0,
+        };
+        assert!(desk.firmware_upload_chunk(bad, &[0]).await.is_err());
+        let mut progress = desk.subscribe();
+        let uploaded = desk
+            .upload_firmware(UploadFirmwareRequest {
+                upload: Some("u-1".into()),
+                name: "archer-test.bin".into(),
+                version: "9.9.9".into(),
+                product_class: Some("ArcherC6".into()),
+                ..UploadFirmwareRequest::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(uploaded.image.size, 1500);
+        assert_eq!(uploaded.image.oui.as_deref(), Some("50C7BF"));
+        let mut last = None;
+        while let Ok(e) = progress.try_recv() {
+            if let crate::DeskEvent::UploadProgress(p) = e {
+                last = Some((p.sent, p.total));
+            }
+        }
+        assert_eq!(last, Some((1500, 1500)), "the window saw it all go");
+        assert!(!dir.path().join("uploads").join("u-1.part").exists());
+        // Nothing sent for an id: a clear error, nothing in GenieACS.
+        let err = desk
+            .upload_firmware(UploadFirmwareRequest {
+                upload: Some("u-2".into()),
+                name: "other.bin".into(),
+                version: "1".into(),
+                ..UploadFirmwareRequest::default()
+            })
+            .await
+            .unwrap_err();
+        assert!(err.message.contains("no file was sent"), "{}", err.message);
+        let files: Vec<serde_json::Value> = reqwest::get(format!("{}/files", sandbox.url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(files.iter().all(|f| f["_id"] != "other.bin"));
+    }
+}

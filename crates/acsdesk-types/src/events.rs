@@ -16,6 +16,9 @@ pub const ALERTS_CHANGED: &str = "alerts-changed";
 /// Event name: a notification was clicked and asks to open a device (the device id).
 pub const OPEN_DEVICE: &str = "open-device";
 
+/// A firmware image is being sent to GenieACS: [`crate::firmware::UploadProgressEvent`].
+pub const UPLOAD_PROGRESS: &str = "upload-progress";
+
 /// Every event name, for the capability file and tests.
 pub const ALL: &[&str] = &[
     SYNC_PROGRESS,
@@ -24,6 +27,7 @@ pub const ALL: &[&str] = &[
     ACTION_PROGRESS,
     ALERTS_CHANGED,
     OPEN_DEVICE,
+    UPLOAD_PROGRESS,
 ];
 
 /// The open-alert count changed.

@@ -2,6 +2,7 @@
 
 mod bulk;
 mod device;
+mod firmware;
 mod fleet;
 mod outage;
 mod provisioning;

@@ -10,6 +10,8 @@ pub(crate) enum Page {
     Devices,
     /// The billing system's network users and their routers.
     Subscribers,
+    /// The firmware library.
+    Firmware,
     /// The alert centre.
     Alerts,
     /// Tenants, connections, thresholds.
@@ -23,6 +25,7 @@ impl Page {
     pub(crate) const ALL: &'static [Page] = &[
         Page::Devices,
         Page::Subscribers,
+        Page::Firmware,
         Page::Alerts,
         Page::Settings,
         Page::About,
@@ -32,6 +35,7 @@ impl Page {
         match self {
             Page::Devices => "Devices",
             Page::Subscribers => "Subscribers",
+            Page::Firmware => "Firmware",
             Page::Alerts => "Alerts",
             Page::Settings => "Settings",
             Page::About => "About",
@@ -42,6 +46,7 @@ impl Page {
         match self {
             Page::Devices => "nav-devices",
             Page::Subscribers => "nav-subscribers",
+            Page::Firmware => "nav-firmware",
             Page::Alerts => "nav-alerts",
             Page::Settings => "nav-settings",
             Page::About => "nav-about",

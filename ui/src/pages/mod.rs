@@ -4,6 +4,7 @@ pub(crate) mod about;
 pub(crate) mod alerts;
 pub(crate) mod device;
 pub(crate) mod devices;
+pub(crate) mod firmware;
 pub(crate) mod settings;
 pub(crate) mod subscribers;
 pub(crate) mod welcome;

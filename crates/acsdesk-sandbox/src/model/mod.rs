@@ -98,10 +98,11 @@ impl Model {
         Model::Zte,
     ];
 
-    /// The firmware image a demo offers for it: (file name, version it installs).
+    /// The firmware image a demo offers for it: (file name, version it installs). A
+    /// MikroTik's is a package list (RouterOS updates by the `.npk` packages it names).
     pub fn upgrade(self) -> (&'static str, &'static str) {
         match self {
-            Model::MikroTik | Model::MikroTikLte => ("routeros-arm-7.16.1.npk", "7.16.1"),
+            Model::MikroTik | Model::MikroTikLte => ("routeros-7.16.1-packages.xml", "7.16.1"),
             Model::TpLink => (
                 "ArcherC6v3-1.4.1-Build-20240618.bin",
                 "1.4.1 Build 20240618",

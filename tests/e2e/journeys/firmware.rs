@@ -1,0 +1,112 @@
+//! The firmware library: the demo fleet's models with how many routers are behind the
+//! newest image, what a MikroTik takes, an image uploaded from a file (to AcsDesk in
+//! chunks, then to GenieACS), listed, and deleted after a confirmation.
+
+use acsdesk_tests::desktop::Desktop;
+use anyhow::{ensure, Context};
+use fantoccini::Locator;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_is_uploaded_listed_and_deleted() -> anyhow::Result<()> {
+    Desktop::journey("firmware", None, async |desktop| {
+        desktop.start_demo().await?;
+        let c = &desktop.client;
+        desktop.click("[data-testid=nav-firmware]").await?;
+        let models = desktop
+            .wait_text("[data-testid=firmware-models]", Duration::from_secs(30), |t| {
+                t.contains("ArcherC6")
+            })
+            .await
+            .context("the fleet's models are listed")?;
+        let behind = desktop
+            .text_content("[data-testid=firmware-model][data-product-class=ArcherC6] [data-testid=firmware-behind]")
+            .await?;
+        ensure!(
+            behind.trim().parse::<u64>().is_ok_and(|n| n > 0),
+            "the demo's TP-Links are behind its newest image: {behind:?} in {models}"
+        );
+        ensure!(
+            models.contains("package list"),
+            "a MikroTik's row says it takes a package list: {models}"
+        );
+        desktop.screenshot("firmware-library").await?;
+
+        // The image: a file on disk, chosen in the form, for the TP-Link model.
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("archer-e2e-9.9.9.bin");
+        std::fs::write(&path, vec![0x5a_u8; 5 * 1024 * 1024 + 123])?;
+        c.find(Locator::Css("[data-testid=firmware-file]"))
+            .await?
+            .send_keys(&path.to_string_lossy())
+            .await?;
+        let options = c
+            .find_all(Locator::Css("[data-testid=firmware-model-select] option"))
+            .await?;
+        let mut chose = false;
+        for o in options {
+            if o.text().await?.contains("ArcherC6") {
+                o.click().await?;
+                chose = true;
+                break;
+            }
+        }
+        ensure!(chose, "the TP-Link model is offered");
+        c.find(Locator::Css("[data-testid=firmware-version]"))
+            .await?
+            .send_keys("9.9.9")
+            .await?;
+        let name = c
+            .find(Locator::Css("[data-testid=firmware-name]"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            name == "archer-e2e-9.9.9.bin",
+            "the name comes from the file: {name:?}"
+        );
+        desktop.click("[data-testid=firmware-upload-submit]").await?;
+        let result = desktop
+            .wait_text(
+                "[data-testid=firmware-upload-result]",
+                Duration::from_secs(60),
+                |t| !t.is_empty(),
+            )
+            .await
+            .context("the upload ends")?;
+        ensure!(
+            result.contains("Uploaded archer-e2e-9.9.9.bin (5.2 MB)"),
+            "every chunk arrived: {result}"
+        );
+        desktop
+            .wait_text("[data-testid=firmware-images]", Duration::from_secs(20), |t| {
+                t.contains("archer-e2e-9.9.9.bin") && t.contains("9.9.9")
+            })
+            .await
+            .context("the image is listed")?;
+        desktop
+            .wait_text(
+                "[data-testid=firmware-model][data-product-class=ArcherC6]",
+                Duration::from_secs(20),
+                |t| t.contains("9.9.9"),
+            )
+            .await
+            .context("it is the model's newest image now")?;
+        desktop.screenshot("firmware-uploaded").await?;
+
+        // Deleted after a confirmation.
+        desktop
+            .click("[data-testid=firmware-image][data-name='archer-e2e-9.9.9.bin'] [data-testid=firmware-delete]")
+            .await?;
+        desktop.click("[data-testid=firmware-delete-yes]").await?;
+        desktop
+            .wait_text("[data-testid=firmware-images]", Duration::from_secs(20), |t| {
+                !t.contains("archer-e2e-9.9.9.bin")
+            })
+            .await
+            .context("the image is gone")?;
+        Ok(())
+    })
+    .await
+}

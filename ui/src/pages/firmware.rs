@@ -1,0 +1,334 @@
+//! The Firmware page: per model, how many routers run which version and how many are
+//! behind the newest image; the images in GenieACS (deleted after a confirmation); and
+//! an upload — the file sent to AcsDesk in chunks, then to GenieACS with its progress,
+//! the model prefilled from the fleet, what a MikroTik takes said in place.
+
+use crate::hooks::use_backend_event;
+use crate::ipc;
+use acsdesk_types::events;
+use acsdesk_types::firmware::{
+    DeleteFirmwareRequest, FirmwareLibrary, ImageKind, ModelSpread, UploadChunk,
+    UploadFirmwareRequest, UploadProgressEvent,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The size of one chunk the window sends: the image is never whole in memory.
+const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1_000_000.0),
+        b if b >= 1_000 => format!("{} KB", b / 1_000),
+        b => format!("{b} B"),
+    }
+}
+
+/// The firmware library.
+#[component]
+pub(crate) fn FirmwarePage() -> impl IntoView {
+    let version = RwSignal::new(0_u32);
+    let library = LocalResource::new(move || {
+        version.track();
+        ipc::firmware_library()
+    });
+    let reload = Callback::new(move |_| version.update(|v| *v += 1));
+    // The form outlives the lists' reloads (what it says after an upload stays).
+    let models = Signal::derive(move || {
+        library
+            .get()
+            .and_then(|r| r.ok())
+            .map(|l| l.models)
+            .unwrap_or_default()
+    });
+    view! {
+        <section class="page firmware" aria-labelledby="firmware-title" data-testid="firmware-page">
+            <header class="page-header">
+                <h1 id="firmware-title">"Firmware"</h1>
+            </header>
+            <Transition fallback=|| view! { <p class="muted">"Reading GenieACS…"</p> }>
+                {move || Suspend::new(async move {
+                    match library.await {
+                        Ok(lib) => view! { <Library lib reload /> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Upload models reload />
+        </section>
+    }
+}
+
+#[component]
+fn Library(lib: FirmwareLibrary, reload: Callback<()>) -> impl IntoView {
+    let models = lib.models.clone();
+    let unreachable = lib.unreachable.clone();
+    view! {
+        {unreachable.into_iter().map(|(acs, why)| view! {
+            <p class="banner error" role="alert">{format!("{acs}: {why}")}</p>
+        }).collect_view()}
+        <h2>"Models"</h2>
+        <table class="library" data-testid="firmware-models">
+            <thead><tr>
+                <th>"Model"</th><th>"Routers"</th><th>"Versions"</th><th>"Newest image"</th><th>"Behind"</th>
+            </tr></thead>
+            <tbody>
+                {models.into_iter().map(|m| view! { <ModelRow m /> }).collect_view()}
+            </tbody>
+        </table>
+        <h2>"Images"</h2>
+        <Images lib reload />
+    }
+}
+
+#[component]
+fn ModelRow(m: ModelSpread) -> impl IntoView {
+    let versions = m
+        .versions
+        .iter()
+        .map(|v| {
+            format!(
+                "{} × {}",
+                v.devices,
+                v.version.as_deref().unwrap_or("not reported")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <tr data-testid="firmware-model" data-product-class=m.product_class.clone()>
+            <td>
+                {format!("{} {}", m.vendor.clone().unwrap_or_default(), m.model.clone().unwrap_or_default())}
+                <div class="muted">{format!("{} · OUI {} · {}", m.product_class, m.oui, m.acs)}</div>
+                {(m.kind == ImageKind::PackageList).then(|| view! {
+                    <div class="muted" data-testid="firmware-kind">{format!("Takes {}", m.kind.describe())}</div>
+                })}
+            </td>
+            <td>{m.devices}</td>
+            <td>{versions}</td>
+            <td>{m.latest.clone().unwrap_or_else(|| "none".into())}</td>
+            <td data-testid="firmware-behind">{m.behind}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn Images(lib: FirmwareLibrary, reload: Callback<()>) -> impl IntoView {
+    let confirm = RwSignal::new(None::<(String, String)>);
+    let error = RwSignal::new(None::<String>);
+    let delete = move |(name, acs): (String, String)| {
+        spawn_local(async move {
+            match ipc::delete_firmware(DeleteFirmwareRequest {
+                name,
+                acs: Some(acs),
+            })
+            .await
+            {
+                Ok(()) => {
+                    confirm.set(None);
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let images = lib.images;
+    view! {
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        {move || confirm.get().map(|(name, acs)| {
+            let target = (name.clone(), acs.clone());
+            view! {
+                <div class="dialog" role="dialog" aria-modal="true" data-testid="firmware-delete-dialog">
+                    <h2>{format!("Delete {name}?")}</h2>
+                    <p class="muted">{format!("It is removed from the GenieACS of {acs}; routers can no longer download it.")}</p>
+                    <div class="buttons">
+                        <button type="button" on:click=move |_| confirm.set(None)>"Cancel"</button>
+                        <button type="button" class="danger" data-testid="firmware-delete-yes"
+                            on:click=move |_| delete(target.clone())>"Delete"</button>
+                    </div>
+                </div>
+            }
+        })}
+        <table class="library" data-testid="firmware-images">
+            <thead><tr><th>"Name"</th><th>"Version"</th><th>"Model"</th><th>"Size"</th><th>"ACS"</th><th></th></tr></thead>
+            <tbody>
+                {images.into_iter().map(|i| {
+                    let target = (i.name.clone(), i.acs.clone());
+                    view! {
+                        <tr data-testid="firmware-image" data-name=i.name.clone()>
+                            <td>{i.name.clone()}</td>
+                            <td>{i.version.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td>{i.product_class.clone().unwrap_or_else(|| "any".into())}</td>
+                            <td>{size(i.size)}</td>
+                            <td>{i.acs.clone()}</td>
+                            <td><button type="button" class="link" data-testid="firmware-delete"
+                                on:click=move |_| confirm.set(Some(target.clone()))>"Delete"</button></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// The upload form: a file, the model (from the fleet), the version, the name.
+#[component]
+fn Upload(models: Signal<Vec<ModelSpread>>, reload: Callback<()>) -> impl IntoView {
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let name = RwSignal::new(String::new());
+    let version = RwSignal::new(String::new());
+    let model = RwSignal::new(0_usize);
+    let replace = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let progress = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None::<(bool, String)>);
+    use_backend_event(events::UPLOAD_PROGRESS, move |e: UploadProgressEvent| {
+        if busy.get_untracked() {
+            progress.set(Some(format!(
+                "Sending to GenieACS: {} of {}",
+                size(e.sent),
+                size(e.total)
+            )));
+        }
+    });
+    let chosen = move |_| {
+        let file = file_input
+            .get_untracked()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0));
+        if let Some(f) = file {
+            name.set(f.name());
+        }
+    };
+    let kind_hint = move || {
+        models.with(|m| {
+            m.get(model.get())
+                .filter(|m| m.kind == ImageKind::PackageList)
+                .map(|m| format!("{} routers take {}.", m.product_class, m.kind.describe()))
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(file) = file_input
+            .get_untracked()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+        else {
+            outcome.set(Some((false, "Choose the image file first.".into())));
+            return;
+        };
+        let target = models.with_untracked(|m| m.get(model.get_untracked()).cloned());
+        let request = UploadFirmwareRequest {
+            upload: None,
+            name: name.get_untracked(),
+            version: version.get_untracked(),
+            product_class: target.as_ref().map(|m| m.product_class.clone()),
+            oui: target.as_ref().map(|m| m.oui.clone()),
+            acs: target.as_ref().map(|m| m.acs.clone()),
+            replace: replace.get_untracked(),
+        };
+        busy.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            let result = send(file, request, progress).await;
+            busy.set(false);
+            progress.set(None);
+            match result {
+                Ok(text) => {
+                    outcome.set(Some((true, text)));
+                    reload.run(());
+                }
+                Err(e) => outcome.set(Some((false, e))),
+            }
+        });
+    };
+    view! {
+        <form class="form firmware-upload" data-testid="firmware-upload" on:submit=submit>
+            <h2>"Upload an image"</h2>
+            <label>"File"
+                <input type="file" node_ref=file_input data-testid="firmware-file" on:change=chosen />
+            </label>
+            <label>"Model"
+                <select data-testid="firmware-model-select"
+                    on:change=move |ev| model.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {move || models.with(|m| m.iter().enumerate().map(|(i, m)| view! {
+                        <option value=i.to_string() selected=move || model.get() == i>
+                            {format!("{} {} ({}, {})", m.vendor.clone().unwrap_or_default(), m.model.clone().unwrap_or_default(), m.product_class, m.acs)}
+                        </option>
+                    }).collect_view())}
+                </select>
+            </label>
+            {move || kind_hint().map(|h| view! { <p class="muted" data-testid="firmware-kind-hint">{h}</p> })}
+            <label>"Version it installs"
+                <input type="text" data-testid="firmware-version" prop:value=version
+                    on:input=move |ev| version.set(event_target_value(&ev)) />
+            </label>
+            <label>"Name in GenieACS"
+                <input type="text" data-testid="firmware-name" prop:value=name
+                    on:input=move |ev| name.set(event_target_value(&ev)) />
+            </label>
+            <label class="check">
+                <input type="checkbox" prop:checked=replace on:change=move |ev| replace.set(event_target_checked(&ev)) />
+                "Replace an image of the same name"
+            </label>
+            <div class="buttons">
+                <button type="submit" class="primary" data-testid="firmware-upload-submit"
+                    disabled=move || busy.get()>"Upload"</button>
+            </div>
+            {move || progress.get().map(|p| view! { <p class="muted" role="status" data-testid="firmware-progress">{p}</p> })}
+            {move || outcome.get().map(|(ok, text)| view! {
+                <p class=if ok { "banner" } else { "banner error" } role="status" data-testid="firmware-upload-result">{text}</p>
+            })}
+        </form>
+    }
+}
+
+/// Sends `file` to AcsDesk in chunks, then has AcsDesk send it to GenieACS.
+async fn send(
+    file: leptos::web_sys::File,
+    mut request: UploadFirmwareRequest,
+    progress: RwSignal<Option<String>>,
+) -> Result<String, String> {
+    let upload = format!(
+        "fw-{}-{}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e9) as u64
+    );
+    let total = file.size();
+    let mut offset = 0.0;
+    while offset < total || offset == 0.0 {
+        let end = (offset + CHUNK).min(total);
+        let blob = file
+            .slice_with_f64_and_f64(offset, end)
+            .map_err(|_| "the file could not be read".to_owned())?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(|_| "the file could not be read".to_owned())?;
+        let bytes = js_sys::Uint8Array::new(&buffer);
+        let chunk = UploadChunk {
+            upload: upload.clone(),
+            offset: offset as u64,
+        };
+        ipc::firmware_upload_chunk(&chunk, bytes)
+            .await
+            .map_err(|e| e.message)?;
+        offset = end;
+        progress.set(Some(format!(
+            "Reading the file: {} of {}",
+            size(offset as u64),
+            size(total as u64)
+        )));
+        if end >= total {
+            break;
+        }
+    }
+    request.upload = Some(upload);
+    let done = ipc::upload_firmware(request).await.map_err(|e| e.message)?;
+    Ok(format!(
+        "Uploaded {} ({}), version {}: {} router(s) of that model run an older version.",
+        done.image.name,
+        size(done.image.size),
+        done.image.version.unwrap_or_default(),
+        done.routers_behind
+    ))
+}
