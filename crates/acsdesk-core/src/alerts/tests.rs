@@ -632,6 +632,32 @@ impl Lab {
             .unwrap();
     }
 
+    /// Queues a firmware update of `device` to `file` and sends it; returns the action,
+    /// its request and the worker that follows it.
+    async fn send_firmware(
+        &self,
+        device: &str,
+        file: &str,
+        version: Option<&str>,
+    ) -> (
+        crate::store::actions::ActionRow,
+        crate::actions::ActionRequest,
+        crate::actions::worker::Worker,
+    ) {
+        let request = crate::actions::ActionRequest::UpdateFirmware {
+            file: file.into(),
+            version: version.map(str::to_owned),
+        };
+        let a = self
+            .t
+            .enqueue_action(device, &request, "noc", self.now())
+            .await
+            .unwrap();
+        let worker = self.worker();
+        worker.try_execute_next().await.unwrap();
+        (a, request, worker)
+    }
+
     /// A worker on the sandbox's clock.
     fn worker(&self) -> crate::actions::worker::Worker {
         let clock = self.sandbox.clock_handle();
@@ -648,7 +674,7 @@ impl Lab {
 /// GenieACS reports, and it is one firmware alert however often it is looked at.
 #[tokio::test]
 async fn a_bad_firmware_image_fails_its_update_and_raises_one_alert() {
-    use crate::actions::{ActionRequest, ActionStatus};
+    use crate::actions::ActionStatus;
     let lab = lab(12).await;
     let config = AlertConfig::default();
     lab.settle(&config).await;
@@ -664,17 +690,7 @@ async fn a_bad_firmware_image_fails_its_update_and_raises_one_alert() {
         .await
         .unwrap();
     assert!(marked.status().is_success());
-    let request = ActionRequest::UpdateFirmware {
-        file: "fw-bad.bin".into(),
-        version: Some("9.9.9".into()),
-    };
-    let a = lab
-        .t
-        .enqueue_action(&id, &request, "noc", lab.now())
-        .await
-        .unwrap();
-    let worker = lab.worker();
-    worker.try_execute_next().await.unwrap();
+    let (a, _, worker) = lab.send_firmware(&id, "fw-bad.bin", Some("9.9.9")).await;
     let mut done = lab.t.action(a.id).await.unwrap();
     for _ in 0..60 {
         if done.status.is_final() {
@@ -717,23 +733,13 @@ async fn a_bad_firmware_image_fails_its_update_and_raises_one_alert() {
 /// boots. Each stage shows on the action and in the device's log, in that order.
 #[tokio::test]
 async fn a_firmware_update_shows_each_stage_until_the_new_version_is_proven() {
-    use crate::actions::{ActionRequest, ActionStatus};
+    use crate::actions::ActionStatus;
     use acsdesk_types::actions::ActionStage;
     let lab = lab(12).await;
     let id = lab.online(1).await.remove(0);
     let old = lab.t.device(&id).await.unwrap().normalized.firmware;
     lab.upload_image("fw-new.bin", &id, Some("9.9.9")).await;
-    let request = ActionRequest::UpdateFirmware {
-        file: "fw-new.bin".into(),
-        version: None,
-    };
-    let a = lab
-        .t
-        .enqueue_action(&id, &request, "noc", lab.now())
-        .await
-        .unwrap();
-    let worker = lab.worker();
-    worker.try_execute_next().await.unwrap();
+    let (a, _, worker) = lab.send_firmware(&id, "fw-new.bin", None).await;
     let mut stages: Vec<ActionStage> = Vec::new();
     let mut done = lab.t.action(a.id).await.unwrap();
     for _ in 0..120 {
@@ -780,7 +786,7 @@ async fn a_firmware_update_shows_each_stage_until_the_new_version_is_proven() {
 /// and that failure is a firmware alert.
 #[tokio::test]
 async fn a_transfer_that_leaves_the_old_version_fails_with_that_reason_and_an_alert() {
-    use crate::actions::{ActionRequest, ActionStatus};
+    use crate::actions::ActionStatus;
     let lab = lab(12).await;
     let config = AlertConfig::default();
     lab.settle(&config).await;
@@ -795,17 +801,7 @@ async fn a_transfer_that_leaves_the_old_version_fails_with_that_reason_and_an_al
         .unwrap();
     // No version in its metadata: the router keeps what it runs.
     lab.upload_image("fw-same.bin", &id, None).await;
-    let request = ActionRequest::UpdateFirmware {
-        file: "fw-same.bin".into(),
-        version: None,
-    };
-    let a = lab
-        .t
-        .enqueue_action(&id, &request, "noc", lab.now())
-        .await
-        .unwrap();
-    let worker = lab.worker();
-    worker.try_execute_next().await.unwrap();
+    let (a, request, worker) = lab.send_firmware(&id, "fw-same.bin", None).await;
     let sent = lab.now();
     let mut done = lab.t.action(a.id).await.unwrap();
     for _ in 0..100 {

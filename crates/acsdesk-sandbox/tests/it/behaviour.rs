@@ -68,19 +68,25 @@ impl Lab {
             .unwrap()
     }
 
-    async fn doc(&self, id: &str) -> Value {
-        let q = json!({"_id": id}).to_string();
-        let docs: Vec<Value> = self
-            .c
+    /// The documents `GET /devices?query=…` answers.
+    async fn query(&self, q: Value) -> Vec<Value> {
+        self.c
             .get(format!("{}/devices", self.s.url()))
-            .query(&[("query", q)])
+            .query(&[("query", q.to_string())])
             .send()
             .await
             .unwrap()
             .json()
             .await
-            .unwrap();
-        docs.into_iter().next().unwrap()
+            .unwrap()
+    }
+
+    async fn doc(&self, id: &str) -> Value {
+        self.query(json!({ "_id": id }))
+            .await
+            .into_iter()
+            .next()
+            .unwrap()
     }
 
     /// Sends a task with a connection request: (status, reason phrase, echoed task).
@@ -702,17 +708,9 @@ async fn a_router_that_only_informed_has_a_partial_document_until_it_is_read() {
         assert!(info.get("_writable").is_none(), "{info}");
         // Nothing GenieACS lacks can match a query on it.
         let uptime = format!("{root}.DeviceInfo.UpTime");
-        let q = json!({"_id": id, uptime.as_str(): {"$exists": true}}).to_string();
-        let found: Vec<Value> = lab
-            .c
-            .get(format!("{}/devices", lab.s.url()))
-            .query(&[("query", q)])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let found = lab
+            .query(json!({"_id": id, uptime.as_str(): {"$exists": true}}))
+            .await;
         assert!(found.is_empty(), "{found:?}");
         // One value read, then the whole tree.
         let (status, _, _) = lab
@@ -754,29 +752,14 @@ async fn a_router_that_only_informed_has_a_partial_document_until_it_is_read() {
 /// same seed; `partial(0.0)` makes none, and the scenario API makes one on demand.
 #[tokio::test]
 async fn a_share_of_the_fleet_starts_partial_and_one_can_be_made_so() {
-    async fn partial_ids(s: &SandboxHandle) -> Vec<String> {
-        let docs: Vec<Value> = client()
-            .get(format!("{}/devices?projection=_id,_timestamp", s.url()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    async fn partial_ids(lab: &Lab) -> Vec<String> {
+        let ids = lab.get("/devices?projection=_id").await;
         let mut out = Vec::new();
-        for d in docs {
+        for d in ids.as_array().unwrap() {
             let id = d["_id"].as_str().unwrap().to_owned();
-            let full: Vec<Value> = client()
-                .get(format!("{}/devices", s.url()))
-                .query(&[("query", json!({ "_id": id }).to_string())])
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let full = lab.doc(&id).await;
             let mut all = Vec::new();
-            leaves(&full[0], String::new(), &mut all);
+            leaves(&full, String::new(), &mut all);
             if all
                 .iter()
                 .any(|(_, l)| l.get("_value").is_none() && l.get("_writable").is_some())
@@ -788,13 +771,14 @@ async fn a_share_of_the_fleet_starts_partial_and_one_can_be_made_so() {
     }
     let start = |share: Option<f64>| async move {
         let b = Sandbox::builder(T0).devices(200).seed(4).speed(0.0);
-        match share {
+        let s = match share {
             Some(x) => b.partial(x),
             None => b,
         }
         .start()
         .await
-        .unwrap()
+        .unwrap();
+        Lab { s, c: client() }
     };
     let a = partial_ids(&start(None).await).await;
     let b = partial_ids(&start(None).await).await;
@@ -802,16 +786,11 @@ async fn a_share_of_the_fleet_starts_partial_and_one_can_be_made_so() {
     assert!((8..=35).contains(&a.len()), "{} of 200", a.len());
     let none = start(Some(0.0)).await;
     assert!(partial_ids(&none).await.is_empty());
-    let id = none.device_ids().remove(0);
-    let r = client()
-        .post(format!(
-            "{}/_sandbox/devices/{}/unfetched",
-            none.url(),
-            enc(&id)
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    let id = none.s.device_ids().remove(0);
+    assert_eq!(
+        none.post(&format!("/_sandbox/devices/{}/unfetched", enc(&id)))
+            .await,
+        200
+    );
     assert_eq!(partial_ids(&none).await, vec![id]);
 }
