@@ -50,8 +50,9 @@
 //!   or a connection request's), still on the old image; it then writes the image for 3
 //!   to 5 min and boots into the version its file's metadata names (a file without one
 //!   changes nothing, as the lab's simulated routers did), or the transfer fails with `cwmp.9016
-//!   Unexpected response 404` for a missing file and `cwmp.9010` for a file marked bad or
-//!   at the configured failure rate, the fault on the download task's channel.
+//!   Unexpected response 404` for a missing file and `cwmp.9010` for a file marked bad, at
+//!   the configured failure rate, or when the router is unplugged, loses power or reboots
+//!   before the transfer ends, the fault on the download task's channel.
 //! - After a factory reset (`0 BOOTSTRAP`) the tree stays readable, as if GenieACS's
 //!   inform provision had re-read it at once; the reset values are the vendor defaults
 //!   and the PPPoE credentials are gone.

@@ -77,6 +77,7 @@ impl SimDevice {
                 // Rare events: an outage (0.2 %) or a spontaneous reboot (0.1 %) per inform.
                 let roll = self.rng.range(0, 1000);
                 if roll < 2 {
+                    self.interrupt_download(at);
                     self.offline_until_ms = at + self.rng.range(5, 90) as i64 * 60_000;
                 } else if roll < 3 {
                     self.reboot(at + 1000);
@@ -133,9 +134,23 @@ impl SimDevice {
         }
     }
 
+    /// The link or the power goes at `at_ms`: a transfer still under way fails, and the
+    /// router says so (`cwmp.9010`) in its TransferComplete at its next session.
+    pub(crate) fn interrupt_download(&mut self, at_ms: i64) {
+        if let Some(d) = &mut self.pending_download {
+            if at_ms < d.done_at_ms && d.fails.is_none() {
+                d.fails = Some(super::cwmp::cwmp(
+                    "9010",
+                    "Download failed: the transfer was interrupted",
+                ));
+            }
+        }
+    }
+
     /// Reboots at `at_ms`: the router is away for about 45 s and informs with `1 BOOT`
     /// when it returns; uptime and counters restart.
     pub fn reboot(&mut self, at_ms: i64) {
+        self.interrupt_download(at_ms);
         self.boot_ms = at_ms + 45_000;
         self.offline_until_ms = at_ms + 45_000;
         self.next_inform_ms = at_ms + 50_000;

@@ -102,7 +102,11 @@ async fn device_state(
         return text(StatusCode::NOT_FOUND, None, "No such device");
     };
     match state.as_str() {
-        "offline" => d.forced_offline = true,
+        // Unplugged: a firmware transfer under way fails.
+        "offline" => {
+            d.forced_offline = true;
+            d.interrupt_download(now);
+        }
         "busy" => d.in_session = true,
         "online" => {
             d.forced_offline = false;

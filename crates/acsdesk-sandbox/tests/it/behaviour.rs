@@ -794,3 +794,56 @@ async fn a_share_of_the_fleet_starts_partial_and_one_can_be_made_so() {
     );
     assert_eq!(partial_ids(&none).await, vec![id]);
 }
+
+/// A router unplugged while it downloads loses the transfer: when it is back it reports
+/// the TransferComplete with `cwmp.9010` on the task's channel and keeps its version.
+#[tokio::test]
+async fn a_download_interrupted_by_an_outage_fails_and_changes_nothing() {
+    let lab = Lab::new(30).await;
+    let id = lab.device("00E0FC").await;
+    lab.c
+        .put(format!("{}/files/hg-new.bin", lab.s.url()))
+        .header("fileType", "1 Firmware Upgrade Image")
+        .header("version", "V9.9")
+        .body(vec![0_u8; 100])
+        .send()
+        .await
+        .unwrap();
+    let sw = "InternetGatewayDevice.DeviceInfo.SoftwareVersion";
+    let old = value(&lab.doc(&id).await, sw);
+    let (status, _, task) = lab
+        .task(&id, json!({"name": "download", "file": "hg-new.bin"}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        lab.post(&format!("/_sandbox/devices/{}/offline", enc(&id)))
+            .await,
+        200
+    );
+    lab.s.advance(5 * 60_000);
+    assert!(
+        lab.get("/faults").await.as_array().unwrap().is_empty(),
+        "nothing is reported while it is away"
+    );
+    lab.post(&format!("/_sandbox/devices/{}/online", enc(&id)))
+        .await;
+    lab.s.advance(15 * 60_000);
+    let faults = lab.get("/faults").await;
+    let f = faults
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["device"] == id.as_str())
+        .unwrap_or_else(|| panic!("a fault for {id}: {faults}"));
+    assert_eq!(
+        f["channel"],
+        format!("task_{}", task["_id"].as_str().unwrap()).as_str()
+    );
+    assert_eq!(f["code"], "cwmp.9010");
+    assert!(
+        f["message"].as_str().unwrap().contains("interrupted"),
+        "{f}"
+    );
+    assert_eq!(value(&lab.doc(&id).await, sw), old, "the old image stays");
+    assert!(lab.get("/operations").await.as_array().unwrap().is_empty());
+}
