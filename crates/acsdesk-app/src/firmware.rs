@@ -168,7 +168,7 @@ impl Services {
     }
 
     /// The connection an image goes to: the one named, or the only one.
-    async fn firmware_acs(&self, named: Option<&str>) -> Result<String, IpcError> {
+    pub(crate) async fn firmware_acs(&self, named: Option<&str>) -> Result<String, IpcError> {
         let all = self.tenant.list_acs().await?;
         match named {
             Some(n) => all
@@ -372,6 +372,15 @@ impl Services {
     /// Deletes an image from GenieACS.
     pub async fn delete_firmware(&self, request: DeleteFirmwareRequest) -> Result<(), IpcError> {
         let acs = self.firmware_acs(request.acs.as_deref()).await?;
+        if self.tenant.rollouts_using(&acs, &request.name).await? > 0 {
+            return Err(IpcError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "a rollout of {} has not ended: cancel it before deleting the image",
+                    request.name
+                ),
+            ));
+        }
         let (_, client) = connection_client(&self.tenant, &acs).await?;
         match client.files().delete(&request.name).await {
             Ok(()) => Ok(()),

@@ -20,6 +20,7 @@ mod maintenance;
 mod manage;
 pub mod pipeline;
 mod provisioning;
+mod rollouts;
 pub mod runner;
 mod services;
 mod settings;

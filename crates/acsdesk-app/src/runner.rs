@@ -111,6 +111,18 @@ impl ActionRunner {
                 return Ok(pass);
             }
         }
+        // Firmware rollouts move on (the lease's holder only: one process queues their
+        // batches), their updates then sent like any action.
+        match self.tenant.alert_config().await {
+            Ok(config) => {
+                match acsdesk_core::rollouts::tick(&self.tenant, acs, (self.clock)(), &config).await
+                {
+                    Ok(d) => pass.deliveries.extend(d),
+                    Err(e) => pass.errors.push(format!("rollouts: {e}")),
+                }
+            }
+            Err(e) => pass.errors.push(e.to_string()),
+        }
         loop {
             let due = match self.tenant.due_actions(acs, (self.clock)(), BATCH).await {
                 Ok(due) => due,
@@ -191,6 +203,8 @@ impl ActionRunner {
         };
         for (id, why) in failed {
             let raised = match self.tenant.action(id).await {
+                // A rollout's failures are its own alert, once, when it halts.
+                Ok(a) if acsdesk_core::rollouts::is_rollout_action(&a.requested_by) => continue,
                 Ok(a) => {
                     acsdesk_core::alerts::engine::action_failed(
                         &self.tenant,

@@ -632,13 +632,92 @@ pub(crate) enum FirmwareCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Delete an image from GenieACS.
+    /// Delete an image from GenieACS (refused while a rollout installs it).
     Delete {
         /// The image's name.
         name: String,
         /// Its ACS connection, when there are several.
         #[arg(long)]
         acs: Option<String>,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Staged rollouts: a canary, then batches, halting themselves on failures.
+    #[command(subcommand)]
+    Rollout(RolloutCommand),
+}
+
+/// `acsdesk firmware rollout …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum RolloutCommand {
+    /// Start a rollout of an image over the routers of its model that run an older version.
+    Start {
+        /// The image (its name in GenieACS).
+        #[arg(long)]
+        file: String,
+        /// Its ACS connection, when there are several.
+        #[arg(long)]
+        acs: Option<String>,
+        /// Only routers older than this version (default: older than the image's).
+        #[arg(long)]
+        from_version: Option<String>,
+        /// Only routers linked to a subscriber.
+        #[arg(long)]
+        linked: bool,
+        /// Routers updated first, alone.
+        #[arg(long, default_value_t = 10)]
+        canary: u32,
+        /// Routers per batch after the canary.
+        #[arg(long, default_value_t = 200)]
+        batch: u32,
+        /// Minutes between a batch's end and the next.
+        #[arg(long, default_value_t = 30)]
+        pause: u32,
+        /// Halt when more than N routers (3) or more than a share (5%) of a batch fail.
+        #[arg(long, default_value = "5%")]
+        max_failures: String,
+        /// Routers updating at once.
+        #[arg(long, default_value_t = 20)]
+        concurrency: u32,
+        /// Follow it until it completes (exit 0) or halts (exit 1).
+        #[arg(long)]
+        wait: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every rollout.
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One rollout: its batches, first failures, skipped routers.
+    Status {
+        /// Its id.
+        id: i64,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pause: nothing new is queued.
+    Pause {
+        /// Its id.
+        id: i64,
+    },
+    /// Resume a paused or halted rollout (a halt's failures are accepted).
+    Resume {
+        /// Its id.
+        id: i64,
+        /// Follow it until it completes or halts.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Cancel: routers not yet updated are skipped, queued updates withdrawn.
+    Cancel {
+        /// Its id.
+        id: i64,
         /// Do not ask.
         #[arg(long)]
         yes: bool,

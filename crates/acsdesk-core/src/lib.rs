@@ -13,6 +13,7 @@ pub mod http;
 pub mod monitor;
 pub mod paths;
 pub mod provisioning;
+pub mod rollouts;
 pub mod store;
 pub mod subscribers;
 pub mod sync;

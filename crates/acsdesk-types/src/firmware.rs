@@ -162,3 +162,196 @@ pub struct UploadProgressEvent {
     /// Bytes in all.
     pub total: u64,
 }
+
+/// Where a rollout stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloutState {
+    /// Queuing its batches.
+    Running,
+    /// Paused by a person: nothing new is queued.
+    Paused,
+    /// Stopped by itself: a batch failed beyond the threshold; a person resumes it.
+    Halted,
+    /// Every router updated, failed or skipped.
+    Completed,
+    /// Ended by a person; what was queued is withdrawn.
+    Cancelled,
+}
+
+impl RolloutState {
+    /// The word stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RolloutState::Running => "running",
+            RolloutState::Paused => "paused",
+            RolloutState::Halted => "halted",
+            RolloutState::Completed => "completed",
+            RolloutState::Cancelled => "cancelled",
+        }
+    }
+
+    /// The state for a stored word.
+    pub fn parse(word: &str) -> Option<Self> {
+        [
+            RolloutState::Running,
+            RolloutState::Paused,
+            RolloutState::Halted,
+            RolloutState::Completed,
+            RolloutState::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == word)
+    }
+
+    /// Whether it has ended.
+    pub fn is_final(self) -> bool {
+        matches!(self, RolloutState::Completed | RolloutState::Cancelled)
+    }
+}
+
+/// When a batch counts as failing: more than this many routers, or more than this share.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureThreshold {
+    /// More than N routers of a batch failed.
+    Count(u32),
+    /// More than P percent of a batch failed.
+    Percent(f64),
+}
+
+impl FailureThreshold {
+    /// `3` or `5%`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let bad = || format!("{text:?}: give a count (3) or a share (5%)");
+        match t.strip_suffix('%') {
+            Some(p) => p
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|p| (0.0..=100.0).contains(p))
+                .map(FailureThreshold::Percent)
+                .ok_or_else(bad),
+            None => t
+                .parse::<u32>()
+                .map(FailureThreshold::Count)
+                .map_err(|_| bad()),
+        }
+    }
+
+    /// Whether `failed` of a batch of `size` is beyond it.
+    pub fn crossed(self, failed: u64, size: u64) -> bool {
+        match self {
+            FailureThreshold::Count(n) => failed > u64::from(n),
+            FailureThreshold::Percent(p) => (failed as f64) * 100.0 > p * (size as f64),
+        }
+    }
+}
+
+impl std::fmt::Display for FailureThreshold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FailureThreshold::Count(n) => write!(f, "{n} router(s)"),
+            FailureThreshold::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+/// What a rollout installs where, and how carefully.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RolloutSpec {
+    /// The image (its GenieACS name).
+    pub file: String,
+    /// Its ACS connection; needed only when there are several.
+    #[serde(default)]
+    pub acs: Option<String>,
+    /// Only routers older than this version (default: older than the image's).
+    #[serde(default)]
+    pub from_version: Option<String>,
+    /// Only routers linked to a subscriber.
+    #[serde(default)]
+    pub linked_only: bool,
+    /// Routers updated first, alone.
+    pub canary: u32,
+    /// Routers per batch after the canary.
+    pub batch: u32,
+    /// Minutes between a batch's end and the next one's start.
+    pub pause_min: u32,
+    /// Routers updating at once.
+    pub concurrency: u32,
+    /// When a batch halts the rollout.
+    pub max_failures: FailureThreshold,
+}
+
+/// One batch's counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchCounts {
+    /// Its number (0 is the canary when there is one).
+    pub batch: u32,
+    /// Routers in it.
+    pub size: u64,
+    /// Updated and proven.
+    pub done: u64,
+    /// Failed (GenieACS's fault, the old version after, timed out).
+    pub failed: u64,
+    /// Queued or on their way.
+    pub running: u64,
+    /// Not yet queued.
+    pub waiting: u64,
+    /// Offline at their turn, or withdrawn.
+    pub skipped: u64,
+}
+
+/// A router of a rollout that failed or was skipped, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolloutRouter {
+    /// GenieACS id.
+    pub device: String,
+    /// Serial.
+    pub serial: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A rollout and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RolloutInfo {
+    /// Its id.
+    pub id: i64,
+    /// Its ACS connection.
+    pub acs: String,
+    /// What it does.
+    pub spec: RolloutSpec,
+    /// The version the image installs.
+    pub version: Option<String>,
+    /// Where it stands.
+    pub state: RolloutState,
+    /// Why it halted or ended, for people.
+    pub reason: Option<String>,
+    /// When it was started (Unix ms).
+    pub created_ms: i64,
+    /// Per batch.
+    pub batches: Vec<BatchCounts>,
+    /// The first failures, with their reasons.
+    pub failures: Vec<RolloutRouter>,
+    /// The routers skipped, with why.
+    pub skipped: Vec<RolloutRouter>,
+}
+
+impl RolloutInfo {
+    /// The counts over every batch.
+    pub fn totals(&self) -> BatchCounts {
+        self.batches
+            .iter()
+            .fold(BatchCounts::default(), |mut t, b| {
+                t.size += b.size;
+                t.done += b.done;
+                t.failed += b.failed;
+                t.running += b.running;
+                t.waiting += b.waiting;
+                t.skipped += b.skipped;
+                t
+            })
+    }
+}

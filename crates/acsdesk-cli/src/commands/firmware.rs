@@ -3,8 +3,12 @@
 //! per model, delete.
 
 use super::{app_err, Ctx};
-use crate::cli::FirmwareCommand;
-use acsdesk_types::firmware::{DeleteFirmwareRequest, ImageKind, UploadFirmwareRequest};
+use crate::cli::{FirmwareCommand, RolloutCommand};
+use acsdesk_app::runner::{ActionRunner, DEFAULT_CONCURRENCY};
+use acsdesk_types::firmware::{
+    DeleteFirmwareRequest, FailureThreshold, ImageKind, RolloutInfo, RolloutSpec, RolloutState,
+    UploadFirmwareRequest,
+};
 use anyhow::Context;
 use std::io::IsTerminal;
 
@@ -152,6 +156,7 @@ pub(crate) async fn run(ctx: &Ctx, command: FirmwareCommand) -> anyhow::Result<(
             }
             Ok(())
         }
+        FirmwareCommand::Rollout(c) => rollout(ctx, c).await,
         FirmwareCommand::Delete { name, acs, yes } => {
             super::act::confirm(&format!("Delete the image {name:?} from GenieACS?"), yes)?;
             ctx.services()
@@ -163,6 +168,253 @@ pub(crate) async fn run(ctx: &Ctx, command: FirmwareCommand) -> anyhow::Result<(
                 .await
                 .map_err(app_err)?;
             println!("Deleted {name}.");
+            Ok(())
+        }
+    }
+}
+
+/// One line on where a rollout stands.
+fn rollout_line(r: &RolloutInfo) -> String {
+    let t = r.totals();
+    format!(
+        "Rollout {} of {} ({} → {}): {} — {} updated, {} failed, {} running, {} waiting, {} skipped of {}",
+        r.id,
+        r.spec.file,
+        r.acs,
+        r.version.as_deref().unwrap_or("?"),
+        r.state.as_str(),
+        t.done,
+        t.failed,
+        t.running,
+        t.waiting,
+        t.skipped,
+        t.size
+    )
+}
+
+fn print_rollout(r: &RolloutInfo) {
+    println!("{}", rollout_line(r));
+    if let Some(why) = &r.reason {
+        println!("  {why}");
+    }
+    for b in &r.batches {
+        println!(
+            "  {:<8} {:>5} routers: {} updated, {} failed, {} running, {} waiting, {} skipped",
+            if b.batch == 0 && r.spec.canary > 0 {
+                "canary".to_owned()
+            } else {
+                format!("batch {}", b.batch)
+            },
+            b.size,
+            b.done,
+            b.failed,
+            b.running,
+            b.waiting,
+            b.skipped
+        );
+    }
+    for f in &r.failures {
+        println!("  failed  {} ({}): {}", f.serial, f.device, f.reason);
+    }
+    for s in &r.skipped {
+        println!("  skipped {} ({}): {}", s.serial, s.device, s.reason);
+    }
+}
+
+/// Follows a rollout, running the action runner's passes (which move it), until it
+/// completes (Ok) or stops otherwise (an error saying why).
+async fn follow(services: &acsdesk_app::Services, id: i64) -> anyhow::Result<RolloutInfo> {
+    let runner = ActionRunner::new(
+        services.tenant().clone(),
+        acsdesk_core::clock::system(),
+        DEFAULT_CONCURRENCY,
+    );
+    let acs = services.rollout(id).await.map_err(app_err)?.acs;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("[{bar:40}] {pos}/{len} {msg}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    });
+    let mut last = String::new();
+    let outcome = loop {
+        let pass = match runner.pass(&acs).await {
+            Ok(p) => p,
+            Err(e) => break Err(app_err(e)),
+        };
+        for e in &pass.errors {
+            eprintln!("acsdesk: {e}");
+        }
+        if !pass.deliveries.is_empty() {
+            if let Ok(outcomes) =
+                acsdesk_app::pipeline::deliver(services.tenant(), &pass.deliveries, services.now())
+                    .await
+            {
+                for o in outcomes {
+                    if let Err(e) = o.result {
+                        eprintln!("acsdesk: alert channel {}: {e}", o.channel);
+                    }
+                }
+            }
+        }
+        let r = match services.rollout(id).await {
+            Ok(r) => r,
+            Err(e) => break Err(app_err(e)),
+        };
+        let line = rollout_line(&r);
+        let t = r.totals();
+        match &bar {
+            Some(bar) => {
+                bar.set_length(t.size);
+                bar.set_position(t.done + t.failed + t.skipped);
+                bar.set_message(format!(
+                    "{} — {} failed, {} running",
+                    r.state.as_str(),
+                    t.failed,
+                    t.running
+                ));
+            }
+            None if line != last => eprintln!("{line}"),
+            None => {}
+        }
+        last = line;
+        if r.state != RolloutState::Running {
+            break Ok(r);
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    runner.release().await;
+    // What the routers now run goes into the store at once, as after `act --wait`.
+    if let Ok(round) =
+        acsdesk_app::pipeline::sync_round(services.tenant(), &acs, false, services.now(), |_| {})
+            .await
+    {
+        if !round.deliveries.is_empty() {
+            let _ = acsdesk_app::pipeline::deliver(
+                services.tenant(),
+                &round.deliveries,
+                services.now(),
+            )
+            .await;
+        }
+    }
+    let r = outcome?;
+    match r.state {
+        RolloutState::Completed => Ok(r),
+        _ => {
+            print_rollout(&r);
+            anyhow::bail!(
+                "rollout {} is {}{}",
+                r.id,
+                r.state.as_str(),
+                r.reason
+                    .as_deref()
+                    .map(|w| format!(": {w}"))
+                    .unwrap_or_default()
+            )
+        }
+    }
+}
+
+async fn rollout(ctx: &Ctx, command: RolloutCommand) -> anyhow::Result<()> {
+    let services = ctx.services().await?;
+    match command {
+        RolloutCommand::Start {
+            file,
+            acs,
+            from_version,
+            linked,
+            canary,
+            batch,
+            pause,
+            max_failures,
+            concurrency,
+            wait,
+            json,
+        } => {
+            let max_failures = FailureThreshold::parse(&max_failures)
+                .map_err(|e| anyhow::anyhow!("--max-failures {e}"))?;
+            let r = services
+                .start_rollout(RolloutSpec {
+                    file,
+                    acs,
+                    from_version,
+                    linked_only: linked,
+                    canary,
+                    batch,
+                    pause_min: pause,
+                    concurrency,
+                    max_failures,
+                })
+                .await
+                .map_err(app_err)?;
+            if !json {
+                println!(
+                    "Started rollout {}: {} routers, {} batch(es).",
+                    r.id,
+                    r.totals().size,
+                    r.batches.len()
+                );
+            }
+            let r = if wait {
+                follow(&services, r.id).await?
+            } else {
+                r
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else if wait {
+                print_rollout(&r);
+            }
+            Ok(())
+        }
+        RolloutCommand::List { json } => {
+            let all = services.list_rollouts().await.map_err(app_err)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&all)?);
+            } else if all.is_empty() {
+                println!("no rollouts");
+            } else {
+                for r in &all {
+                    println!("{}", rollout_line(r));
+                }
+            }
+            Ok(())
+        }
+        RolloutCommand::Status { id, json } => {
+            let r = services.rollout(id).await.map_err(app_err)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print_rollout(&r);
+            }
+            Ok(())
+        }
+        RolloutCommand::Pause { id } => {
+            let r = services.pause_rollout(id).await.map_err(app_err)?;
+            println!("{}", rollout_line(&r));
+            Ok(())
+        }
+        RolloutCommand::Resume { id, wait } => {
+            let r = services.resume_rollout(id).await.map_err(app_err)?;
+            println!("{}", rollout_line(&r));
+            if wait {
+                let r = follow(&services, id).await?;
+                print_rollout(&r);
+            }
+            Ok(())
+        }
+        RolloutCommand::Cancel { id, yes } => {
+            super::act::confirm(
+                &format!("Cancel rollout {id}? Routers not yet updated are left as they are."),
+                yes,
+            )?;
+            let r = services.cancel_rollout(id).await.map_err(app_err)?;
+            println!("{}", rollout_line(&r));
             Ok(())
         }
     }

@@ -173,3 +173,144 @@ async fn the_firmware_library_uploads_checks_lists_and_deletes() {
     );
     assert!(err.contains("--yes"), "asks first: {err}");
 }
+
+fn rollout_json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// A rollout through the action queue: a good image completes batch after batch; a bad
+/// one halts itself within the canary (never more failures than threshold + concurrency),
+/// raises one alert, keeps its image from deletion, and resumes from where it stopped in
+/// another process once the image is good.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollout_completes_halts_on_a_bad_image_and_resumes() {
+    let (sandbox, env) = synced("Acme", 80, acsdesk_core::clock::system_now_ms(), 240.0).await;
+    let good = "ArcherC6v3-1.4.1-Build-20240618.bin";
+    let out = env.ok(&[
+        "firmware",
+        "rollout",
+        "start",
+        "--file",
+        good,
+        "--canary",
+        "2",
+        "--batch",
+        "5",
+        "--pause",
+        "0",
+        "--max-failures",
+        "1",
+        "--concurrency",
+        "4",
+        "--wait",
+        "--json",
+    ]);
+    let r = rollout_json(&out);
+    assert_eq!(r["state"], "completed", "{r}");
+    let batches = r["batches"].as_array().unwrap();
+    assert!(batches.len() >= 3, "a canary and batches: {r}");
+    assert_eq!(batches[0]["size"], 2, "the canary: {r}");
+    let (mut size, mut done, mut skipped) = (0, 0, 0);
+    for b in batches {
+        size += b["size"].as_u64().unwrap();
+        done += b["done"].as_u64().unwrap();
+        skipped += b["skipped"].as_u64().unwrap();
+        assert_eq!(b["failed"], 0, "{r}");
+    }
+    assert_eq!(done + skipped, size, "{r}");
+    assert!(done > 0, "{r}");
+    let lib = library(&env);
+    let archer = model(&lib, "ArcherC6");
+    assert_eq!(
+        archer["behind"], skipped,
+        "only the skipped are behind now: {archer}"
+    );
+
+    // A bad image: the canary fails, the rollout halts, one alert.
+    let bad = "HG8245H-V3R017C10S120.bin";
+    acsdesk_core::http::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let marked = http
+        .post(format!("{}/_sandbox/files/{bad}/bad", sandbox.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(marked.status().is_success());
+    // Its progress goes to stderr line by line (no terminal), then why it stopped.
+    let halted = env.run_with(
+        &[
+            "firmware",
+            "rollout",
+            "start",
+            "--file",
+            bad,
+            "--canary",
+            "3",
+            "--batch",
+            "5",
+            "--pause",
+            "0",
+            "--max-failures",
+            "0",
+            "--concurrency",
+            "2",
+            "--wait",
+        ],
+        "correct horse",
+        None,
+    );
+    assert!(!halted.status.success(), "a halt exits non-zero");
+    let err = String::from_utf8_lossy(&halted.stderr);
+    assert!(
+        err.contains("halted") && err.contains("the canary"),
+        "{err}"
+    );
+    let status = rollout_json(&env.ok(&["firmware", "rollout", "status", "2", "--json"]));
+    assert_eq!(status["state"], "halted", "{status}");
+    let batches = status["batches"].as_array().unwrap();
+    let failed = batches[0]["failed"].as_u64().unwrap();
+    assert!(
+        (1..=2).contains(&failed),
+        "no more than threshold + concurrency failed: {status}"
+    );
+    for b in &batches[1..] {
+        assert_eq!(
+            b["waiting"], b["size"],
+            "nothing after the canary: {status}"
+        );
+    }
+    assert!(
+        status["failures"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("cwmp.9010") || r.contains("rejected")),
+        "{status}"
+    );
+    let alerts: serde_json::Value =
+        serde_json::from_str(&env.ok(&["alerts", "--kind", "firmware_failed", "--json"])).unwrap();
+    let alerts = alerts.as_array().unwrap();
+    assert_eq!(alerts.len(), 1, "one alert for the rollout: {alerts:?}");
+    assert!(
+        alerts[0]["message"].as_str().unwrap().contains("Rollout 2"),
+        "{alerts:?}"
+    );
+    let err = env.fails(&["firmware", "delete", bad, "--yes"], "correct horse");
+    assert!(err.contains("has not ended"), "{err}");
+
+    // Mended, resumed by another process: it goes on from the batch after the canary.
+    let mended = http
+        .post(format!("{}/_sandbox/files/{bad}/good", sandbox.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(mended.status().is_success());
+    let out = env.ok(&["firmware", "rollout", "resume", "2", "--wait"]);
+    assert!(out.contains("completed"), "{out}");
+    let done = rollout_json(&env.ok(&["firmware", "rollout", "status", "2", "--json"]));
+    assert_eq!(done["state"], "completed", "{done}");
+    // The canary's failures stay (one still on its way at the halt may have joined
+    // them: never more than threshold + concurrency), its last router went first.
+    let canary_failed = done["batches"][0]["failed"].as_u64().unwrap();
+    assert!((failed..=2).contains(&canary_failed), "{done}");
+    assert_eq!(done["batches"][0]["waiting"], 0, "{done}");
+    assert!(done["batches"][1]["done"].as_u64().unwrap() > 0, "{done}");
+}

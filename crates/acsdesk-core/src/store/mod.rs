@@ -22,6 +22,7 @@ pub mod key;
 pub mod leases;
 pub mod maintenance;
 pub mod outbox;
+pub mod rollouts;
 pub mod samples;
 pub mod settings;
 pub mod subscribers;

@@ -2053,6 +2053,10 @@ fn landed_migrations_are_never_edited() {
             "tenant/0015_action_stage.sql",
             "e8b1acbd014b5f40e8d5135fe392fdb56ab107644eb5bc2de5d65d6972b5434c",
         ),
+        (
+            "tenant/0016_rollouts.sql",
+            "b374591a98f624d96871d529b27d5d95375c098964012279de3df284d89dc256",
+        ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");
     let mut found = Vec::new();

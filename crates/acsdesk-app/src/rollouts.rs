@@ -1,0 +1,274 @@
+//! Firmware rollouts as the shells use them: started (the image checked in GenieACS, the
+//! routers of its model behind it planned into a canary and batches), read with their
+//! per-batch counts and first failures, paused, resumed (a halt's failures accepted) and
+//! cancelled (queued updates withdrawn). They move in the action runner's passes.
+
+use crate::connect::connection_client;
+use crate::Services;
+use acsdesk_core::rollouts::{plan, FAILED_ACCEPTED};
+use acsdesk_core::store::rollouts::RolloutRow;
+use acsdesk_types::firmware::{BatchCounts, RolloutInfo, RolloutRouter, RolloutSpec, RolloutState};
+use acsdesk_types::{ErrorCode, IpcError};
+
+fn invalid(message: impl Into<String>) -> IpcError {
+    IpcError::new(ErrorCode::Invalid, message)
+}
+
+impl Services {
+    /// Starts a rollout of `spec.file` over the routers of its model that run an older
+    /// version. Refused when the image is not in GenieACS or names no model, when no
+    /// router is behind, or when another rollout of the image has not ended.
+    pub async fn start_rollout(&self, spec: RolloutSpec) -> Result<RolloutInfo, IpcError> {
+        if spec.batch == 0 || spec.concurrency == 0 {
+            return Err(invalid(
+                "a batch and the concurrency take at least 1 router",
+            ));
+        }
+        let acs = self.firmware_acs(spec.acs.as_deref()).await?;
+        let (_, client) = connection_client(&self.tenant, &acs).await?;
+        let image = client
+            .files()
+            .get(&spec.file)
+            .await
+            .map_err(|e| IpcError::new(ErrorCode::Remote, format!("GenieACS: {e}")))?
+            .ok_or_else(|| {
+                IpcError::new(
+                    ErrorCode::NotFound,
+                    format!("GenieACS ({acs}) has no image named {:?}", spec.file),
+                )
+            })?;
+        let Some(product_class) = image.metadata.product_class.clone() else {
+            return Err(invalid(format!(
+                "{} names no product class in its metadata: upload it again with its model",
+                spec.file
+            )));
+        };
+        let others = self.tenant.rollouts_using(&acs, &spec.file).await?;
+        if others > 0 {
+            return Err(IpcError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "a rollout of {} has not ended: pause, resume or cancel it",
+                    spec.file
+                ),
+            ));
+        }
+        let version = image.metadata.version.clone();
+        let candidates = self
+            .tenant
+            .rollout_candidates(&acs, &product_class, image.metadata.oui.as_deref())
+            .await?;
+        let routers = plan(&candidates, &spec, version.as_deref());
+        if routers.is_empty() {
+            return Err(invalid(format!(
+                "no router of {product_class}{} on {acs} runs a version older than {}",
+                if spec.linked_only {
+                    " linked to a subscriber"
+                } else {
+                    ""
+                },
+                spec.from_version
+                    .as_deref()
+                    .or(version.as_deref())
+                    .unwrap_or("the image's")
+            )));
+        }
+        let spec_json = serde_json::to_string(&RolloutSpec {
+            acs: Some(acs.clone()),
+            ..spec.clone()
+        })
+        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
+        let id = self
+            .tenant
+            .create_rollout(
+                &acs,
+                &spec.file,
+                version.as_deref(),
+                &spec_json,
+                &routers,
+                self.now(),
+            )
+            .await?;
+        self.rollout(id).await
+    }
+
+    /// One rollout, with its counts per batch, first failures and skipped routers.
+    pub async fn rollout(&self, id: i64) -> Result<RolloutInfo, IpcError> {
+        let row = self.tenant.rollout(id).await?;
+        self.rollout_info(row).await
+    }
+
+    /// Every rollout, newest first.
+    pub async fn list_rollouts(&self) -> Result<Vec<RolloutInfo>, IpcError> {
+        let mut out = Vec::new();
+        for row in self.tenant.rollouts(None).await? {
+            out.push(self.rollout_info(row).await?);
+        }
+        Ok(out)
+    }
+
+    async fn rollout_info(&self, row: RolloutRow) -> Result<RolloutInfo, IpcError> {
+        let spec: RolloutSpec = serde_json::from_str(&row.spec_json)
+            .map_err(|e| IpcError::new(ErrorCode::Store, format!("rollout {}: {e}", row.id)))?;
+        let devices = self.tenant.rollout_devices(row.id).await?;
+        let mut batches: Vec<BatchCounts> = Vec::new();
+        let mut failures = Vec::new();
+        let mut skipped = Vec::new();
+        for d in &devices {
+            let i = match batches.iter().position(|b| b.batch == d.batch) {
+                Some(i) => i,
+                None => {
+                    batches.push(BatchCounts {
+                        batch: d.batch,
+                        ..BatchCounts::default()
+                    });
+                    batches.len() - 1
+                }
+            };
+            let b = &mut batches[i];
+            b.size += 1;
+            let router = || RolloutRouter {
+                device: d.genie_id.clone(),
+                serial: d.serial.clone(),
+                reason: d.reason.clone().unwrap_or_default(),
+            };
+            match d.state.as_str() {
+                "done" => b.done += 1,
+                "queued" => b.running += 1,
+                "waiting" => b.waiting += 1,
+                "skipped" => {
+                    b.skipped += 1;
+                    skipped.push(router());
+                }
+                _ => {
+                    b.failed += 1;
+                    if failures.len() < 20 {
+                        failures.push(router());
+                    }
+                }
+            }
+        }
+        Ok(RolloutInfo {
+            id: row.id,
+            acs: row.acs,
+            spec,
+            version: row.version,
+            state: row.state,
+            reason: row.reason,
+            created_ms: row.created_ms,
+            batches,
+            failures,
+            skipped,
+        })
+    }
+
+    /// Pauses a running rollout: nothing new is queued; what was queued goes on.
+    pub async fn pause_rollout(&self, id: i64) -> Result<RolloutInfo, IpcError> {
+        self.move_rollout(
+            id,
+            &[RolloutState::Running],
+            RolloutState::Paused,
+            Some("paused by a person"),
+        )
+        .await
+    }
+
+    /// Resumes a paused or halted rollout from where it stopped; the failures that
+    /// halted it are accepted (they stay failed, and count no more against the batch).
+    pub async fn resume_rollout(&self, id: i64) -> Result<RolloutInfo, IpcError> {
+        let row = self.tenant.rollout(id).await?;
+        if row.state == RolloutState::Halted {
+            // Updates still on their way when it halted may have failed since: those are
+            // the halt's too.
+            let (devices, _) = acsdesk_core::rollouts::settle(&self.tenant, id).await?;
+            for d in devices {
+                if d.state == "failed" {
+                    self.tenant
+                        .set_rollout_device(
+                            id,
+                            d.device_id,
+                            FAILED_ACCEPTED,
+                            None,
+                            d.reason.as_deref(),
+                        )
+                        .await?;
+                }
+            }
+        }
+        self.move_rollout(
+            id,
+            &[RolloutState::Paused, RolloutState::Halted],
+            RolloutState::Running,
+            None,
+        )
+        .await
+    }
+
+    /// Cancels a rollout: routers not yet updated are skipped, queued updates withdrawn
+    /// from GenieACS (those already on their way finish).
+    pub async fn cancel_rollout(&self, id: i64) -> Result<RolloutInfo, IpcError> {
+        self.move_rollout(
+            id,
+            &[
+                RolloutState::Running,
+                RolloutState::Paused,
+                RolloutState::Halted,
+            ],
+            RolloutState::Cancelled,
+            Some("cancelled by a person"),
+        )
+        .await?;
+        for d in self.tenant.rollout_devices(id).await? {
+            match d.state.as_str() {
+                "waiting" => {
+                    self.tenant
+                        .set_rollout_device(id, d.device_id, "skipped", None, Some("cancelled"))
+                        .await?
+                }
+                "queued" => {
+                    if let Some(a) = d.action_id {
+                        // Already sent and running: it finishes; a pending one is withdrawn.
+                        if self.cancel_action(a).await.is_ok() {
+                            self.tenant
+                                .set_rollout_device(
+                                    id,
+                                    d.device_id,
+                                    "skipped",
+                                    None,
+                                    Some("cancelled"),
+                                )
+                                .await?;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.rollout(id).await
+    }
+
+    async fn move_rollout(
+        &self,
+        id: i64,
+        from: &[RolloutState],
+        to: RolloutState,
+        reason: Option<&str>,
+    ) -> Result<RolloutInfo, IpcError> {
+        let row = self.tenant.rollout(id).await?;
+        if !self
+            .tenant
+            .set_rollout_state(id, from, to, reason, self.now())
+            .await?
+        {
+            return Err(IpcError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "rollout {id} is {} and cannot be {}",
+                    row.state.as_str(),
+                    to.as_str()
+                ),
+            ));
+        }
+        self.rollout(id).await
+    }
+}
