@@ -18,8 +18,9 @@ use acsdesk_types::devices::{
     GetDeviceRequest, ListDevicesRequest, ListDevicesResponse, LogInfo, ParameterInfo,
 };
 use acsdesk_types::firmware::{
-    DeleteFirmwareRequest, FirmwareLibrary, FirmwareLibraryRequest, UploadChunk,
-    UploadFirmwareRequest, UploadedFirmware,
+    ControlRolloutRequest, DeleteFirmwareRequest, FirmwareLibrary, FirmwareLibraryRequest,
+    ListRolloutsRequest, RolloutInfo, RolloutOp, RolloutSpec, UploadChunk, UploadFirmwareRequest,
+    UploadedFirmware,
 };
 use acsdesk_types::provisioning::{
     ProvisionRequest, ProvisioningProfile, ProvisioningProfileRequest, ProvisioningReport,
@@ -382,6 +383,44 @@ pub(crate) async fn delete_firmware(
     request: DeleteFirmwareRequest,
 ) -> Result<(), IpcError> {
     desk.services().await?.delete_firmware(request).await
+}
+
+/// `list_rollouts`: every firmware rollout, newest first.
+#[tauri::command]
+pub(crate) async fn list_rollouts(
+    desk: DeskState<'_>,
+    request: ListRolloutsRequest,
+) -> Result<Vec<RolloutInfo>, IpcError> {
+    let ListRolloutsRequest {} = request;
+    desk.services().await?.list_rollouts().await
+}
+
+/// `start_rollout`: a rollout of an image over the routers behind it.
+#[tauri::command]
+pub(crate) async fn start_rollout(
+    desk: DeskState<'_>,
+    request: RolloutSpec,
+) -> Result<RolloutInfo, IpcError> {
+    let info = desk.services().await?.start_rollout(request).await?;
+    // The workers queue its canary at once.
+    desk.wake_workers();
+    Ok(info)
+}
+
+/// `control_rollout`: pause, resume or cancel a rollout.
+#[tauri::command]
+pub(crate) async fn control_rollout(
+    desk: DeskState<'_>,
+    request: ControlRolloutRequest,
+) -> Result<RolloutInfo, IpcError> {
+    let services = desk.services().await?;
+    let info = match request.op {
+        RolloutOp::Pause => services.pause_rollout(request.id).await?,
+        RolloutOp::Resume => services.resume_rollout(request.id).await?,
+        RolloutOp::Cancel => services.cancel_rollout(request.id).await?,
+    };
+    desk.wake_workers();
+    Ok(info)
 }
 
 /// `queue_bulk_action`: one action on many devices, queued together.

@@ -224,6 +224,25 @@ impl Desktop {
             .with_context(|| format!("{css} is missing or empty"))
     }
 
+    /// The address of the demo's sandbox (its connection's URL), for the scenario API.
+    pub async fn demo_sandbox_url(&self) -> Result<String> {
+        let url = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__TAURI__.core.invoke('workspace_state', {request: {}})
+                     .then(w => done(w.tenants.flatMap(t => t.acs).find(a => a.name === 'demo').url),
+                           e => done('error: ' + JSON.stringify(e)));",
+                vec![],
+            )
+            .await?;
+        Ok(url
+            .as_str()
+            .filter(|u| u.starts_with("http://"))
+            .with_context(|| format!("the demo sandbox's address: {url}"))?
+            .to_owned())
+    }
+
     /// Runs a script in the window and decodes what it returns.
     pub async fn eval<T: serde::de::DeserializeOwned>(&self, script: &str) -> Result<T> {
         let value = self.client.execute(script, vec![]).await?;

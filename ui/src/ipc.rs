@@ -542,3 +542,26 @@ pub(crate) async fn delete_firmware(
 ) -> Result<(), IpcError> {
     invoke(commands::DELETE_FIRMWARE, &request).await
 }
+
+/// Every firmware rollout, newest first.
+pub(crate) async fn list_rollouts() -> Result<Vec<acsdesk_types::firmware::RolloutInfo>, IpcError> {
+    invoke(
+        commands::LIST_ROLLOUTS,
+        &acsdesk_types::firmware::ListRolloutsRequest {},
+    )
+    .await
+}
+
+/// Starts a rollout.
+pub(crate) async fn start_rollout(
+    spec: acsdesk_types::firmware::RolloutSpec,
+) -> Result<acsdesk_types::firmware::RolloutInfo, IpcError> {
+    invoke(commands::START_ROLLOUT, &spec).await
+}
+
+/// Pauses, resumes or cancels a rollout.
+pub(crate) async fn control_rollout(
+    request: acsdesk_types::firmware::ControlRolloutRequest,
+) -> Result<acsdesk_types::firmware::RolloutInfo, IpcError> {
+    invoke(commands::CONTROL_ROLLOUT, &request).await
+}

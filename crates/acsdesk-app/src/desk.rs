@@ -334,6 +334,11 @@ impl Desk {
         queued.ok_or_else(|| IpcError::new(ErrorCode::Internal, "nothing was queued"))
     }
 
+    /// Wakes every connection's worker now (a rollout started or resumed queues at once).
+    pub fn wake_workers(&self) {
+        self.work.notify_waiters();
+    }
+
     /// Queues one action on many devices and wakes every connection's worker.
     pub async fn queue_bulk_action(
         &self,

@@ -161,6 +161,15 @@ pub const UPLOAD_FIRMWARE: &str = "upload_firmware";
 /// `delete_firmware`: [`crate::firmware::DeleteFirmwareRequest`] → `()`.
 pub const DELETE_FIRMWARE: &str = "delete_firmware";
 
+/// `list_rollouts`: [`crate::firmware::ListRolloutsRequest`] → `Vec<`[`crate::firmware::RolloutInfo`]`>`.
+pub const LIST_ROLLOUTS: &str = "list_rollouts";
+
+/// `start_rollout`: [`crate::firmware::RolloutSpec`] → [`crate::firmware::RolloutInfo`].
+pub const START_ROLLOUT: &str = "start_rollout";
+
+/// `control_rollout`: [`crate::firmware::ControlRolloutRequest`] → [`crate::firmware::RolloutInfo`].
+pub const CONTROL_ROLLOUT: &str = "control_rollout";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -214,4 +223,7 @@ pub const ALL: &[&str] = &[
     FIRMWARE_UPLOAD_CHUNK,
     UPLOAD_FIRMWARE,
     DELETE_FIRMWARE,
+    LIST_ROLLOUTS,
+    START_ROLLOUT,
+    CONTROL_ROLLOUT,
 ];

@@ -340,6 +340,15 @@ pub struct RolloutInfo {
 }
 
 impl RolloutInfo {
+    /// A batch's name for people: `canary`, `batch 3`.
+    pub fn batch_label(&self, b: &BatchCounts) -> String {
+        if b.batch == 0 && self.spec.canary > 0 {
+            "canary".to_owned()
+        } else {
+            format!("batch {}", b.batch)
+        }
+    }
+
     /// The counts over every batch.
     pub fn totals(&self) -> BatchCounts {
         self.batches
@@ -354,4 +363,29 @@ impl RolloutInfo {
                 t
             })
     }
+}
+
+/// Request of `list_rollouts`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListRolloutsRequest {}
+
+/// What a person does to a rollout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloutOp {
+    /// Nothing new is queued.
+    Pause,
+    /// Goes on from where it stopped (a halt's failures accepted).
+    Resume,
+    /// Routers not yet updated are skipped, queued updates withdrawn.
+    Cancel,
+}
+
+/// Request of `control_rollout`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlRolloutRequest {
+    /// The rollout.
+    pub id: i64,
+    /// What to do.
+    pub op: RolloutOp,
 }

@@ -30,22 +30,7 @@ async fn a_device_dashboard_its_settings_and_its_actions() -> anyhow::Result<()>
 /// what it read): the dashboard says what is not fetched yet instead of a dash, and
 /// *Refresh now* has GenieACS read it.
 async fn not_fetched(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
-    // The demo tenant's connection is its sandbox's address.
-    let url = desktop
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             window.__TAURI__.core.invoke('workspace_state', {request: {}})
-                 .then(w => done(w.tenants.flatMap(t => t.acs).find(a => a.name === 'demo').url),
-                       e => done('error: ' + JSON.stringify(e)));",
-            vec![],
-        )
-        .await?;
-    let url = url
-        .as_str()
-        .filter(|u| u.starts_with("http://"))
-        .with_context(|| format!("the demo sandbox's address: {url}"))?
-        .to_owned();
+    let url = desktop.demo_sandbox_url().await?;
     acsdesk_core::http::install_crypto_provider();
     let http = reqwest::Client::new();
     let query = serde_json::json!({ "_deviceId._SerialNumber": serial }).to_string();

@@ -106,7 +106,78 @@ async fn an_image_is_uploaded_listed_and_deleted() -> anyhow::Result<()> {
             })
             .await
             .context("the image is gone")?;
-        Ok(())
+        rollout_halts_and_resumes(desktop).await
     })
     .await
+}
+
+/// A rollout of an image the routers reject: its canary fails, it halts itself in the
+/// window; mended and resumed, it runs again; cancelled, it ends.
+async fn rollout_halts_and_resumes(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let image = "HG8245H-V3R017C10S120.bin";
+    let url = desktop.demo_sandbox_url().await?;
+    acsdesk_core::http::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let mark = async |how: &str| -> anyhow::Result<()> {
+        let r = http
+            .post(format!("{url}/_sandbox/files/{image}/{how}"))
+            .send()
+            .await?;
+        ensure!(r.status().is_success(), "{how}: {}", r.status());
+        Ok(())
+    };
+    mark("bad").await?;
+    desktop
+        .click(&format!(
+            "[data-testid=firmware-image][data-name='{image}'] [data-testid=firmware-rollout]"
+        ))
+        .await?;
+    for (field, value) in [
+        ("rollout-canary", "2"),
+        ("rollout-batch", "10"),
+        ("rollout-pause", "0"),
+        ("rollout-max-failures", "0"),
+        ("rollout-concurrency", "2"),
+    ] {
+        let input = c
+            .find(Locator::Css(&format!("[data-testid={field}]")))
+            .await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+    }
+    desktop.click("[data-testid=rollout-start]").await?;
+    desktop
+        .wait_text("[data-testid=rollouts]", Duration::from_secs(120), |t| {
+            t.contains("halted") && t.contains("the canary")
+        })
+        .await
+        .context("the rollout halts itself on the canary's failure")?;
+    desktop.screenshot("rollout-halted").await?;
+    mark("good").await?;
+    desktop.click("[data-testid=rollout-resume]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=rollout-state]",
+            Duration::from_secs(20),
+            |t| t == "running" || t == "completed",
+        )
+        .await
+        .context("resumed, it runs again")?;
+    desktop.screenshot("rollout-resumed").await?;
+    if c.find(Locator::Css("[data-testid=rollout-cancel]"))
+        .await
+        .is_ok()
+    {
+        desktop.click("[data-testid=rollout-cancel]").await?;
+        desktop
+            .wait_text(
+                "[data-testid=rollout-state]",
+                Duration::from_secs(20),
+                |t| t == "cancelled" || t == "completed",
+            )
+            .await
+            .context("cancelled, it ends")?;
+    }
+    Ok(())
 }

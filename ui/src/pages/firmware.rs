@@ -1,13 +1,15 @@
 //! The Firmware page: per model, how many routers run which version and how many are
-//! behind the newest image; the images in GenieACS (deleted after a confirmation); and
-//! an upload — the file sent to AcsDesk in chunks, then to GenieACS with its progress,
-//! the model prefilled from the fleet, what a MikroTik takes said in place.
+//! behind the newest image; the images in GenieACS (deleted after a confirmation, rolled
+//! out from their row); the rollouts with their batches, halts and controls; and an
+//! upload — the file sent to AcsDesk in chunks, then to GenieACS with its progress, the
+//! model prefilled from the fleet, what a MikroTik takes said in place.
 
 use crate::hooks::use_backend_event;
 use crate::ipc;
 use acsdesk_types::events;
 use acsdesk_types::firmware::{
-    DeleteFirmwareRequest, FirmwareLibrary, ImageKind, ModelSpread, UploadChunk,
+    ControlRolloutRequest, DeleteFirmwareRequest, FailureThreshold, FirmwareLibrary, ImageKind,
+    ModelSpread, RolloutInfo, RolloutOp, RolloutSpec, RolloutState, UploadChunk,
     UploadFirmwareRequest, UploadProgressEvent,
 };
 use leptos::prelude::*;
@@ -54,8 +56,178 @@ pub(crate) fn FirmwarePage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <Rollouts version reload />
             <Upload models reload />
         </section>
+    }
+}
+
+/// The rollouts, refreshed as their routers' actions move, with their controls.
+#[component]
+fn Rollouts(version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
+    // Rollouts move with their routers' actions: read again then (the images are not).
+    let moved = RwSignal::new(0_u32);
+    let rollouts = LocalResource::new(move || {
+        version.track();
+        moved.track();
+        ipc::list_rollouts()
+    });
+    use_backend_event(events::ACTION_PROGRESS, move |_: serde_json::Value| {
+        moved.update(|v| *v += 1)
+    });
+    let error = RwSignal::new(None::<String>);
+    let control = move |id: i64, op: RolloutOp| {
+        spawn_local(async move {
+            match ipc::control_rollout(ControlRolloutRequest { id, op }).await {
+                Ok(_) => reload.run(()),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <h2>"Rollouts"</h2>
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <table class="library" data-testid="rollouts">
+            <thead><tr><th>"Rollout"</th><th>"State"</th><th>"Routers"</th><th>"Batches"</th><th></th></tr></thead>
+            <tbody>
+                {move || rollouts.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|r| {
+                    view! { <RolloutRow r control /> }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn RolloutRow(r: RolloutInfo, control: impl Fn(i64, RolloutOp) + Copy + 'static) -> impl IntoView {
+    let t = r.totals();
+    let id = r.id;
+    let batches = r
+        .batches
+        .iter()
+        .map(|b| {
+            format!(
+                "{}: {}/{}{}",
+                r.batch_label(b),
+                b.done,
+                b.size,
+                if b.failed > 0 {
+                    format!(" ({} failed)", b.failed)
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let failures = r
+        .failures
+        .iter()
+        .take(3)
+        .map(|f| format!("{}: {}", f.serial, f.reason))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let state = r.state;
+    view! {
+        <tr data-testid="rollout" data-state=state.as_str() data-id=id.to_string()>
+            <td>
+                {format!("#{id} {}", r.spec.file)}
+                <div class="muted">{format!("to {} · {}", r.version.clone().unwrap_or_default(), r.acs)}</div>
+            </td>
+            <td>
+                <span class=format!("badge {}", state.as_str()) data-testid="rollout-state">{state.as_str()}</span>
+                {r.reason.clone().map(|w| view! { <div class="muted">{w}</div> })}
+                {(!failures.is_empty()).then(|| view! { <div class="error">{failures}</div> })}
+            </td>
+            <td>{format!("{} updated, {} failed, {} running, {} waiting, {} skipped of {}", t.done, t.failed, t.running, t.waiting, t.skipped, t.size)}</td>
+            <td>{batches}</td>
+            <td class="buttons">
+                {(state == RolloutState::Running).then(|| view! {
+                    <button type="button" data-testid="rollout-pause" on:click=move |_| control(id, RolloutOp::Pause)>"Pause"</button>
+                })}
+                {matches!(state, RolloutState::Paused | RolloutState::Halted).then(|| view! {
+                    <button type="button" class="primary" data-testid="rollout-resume" on:click=move |_| control(id, RolloutOp::Resume)>"Resume"</button>
+                })}
+                {(!state.is_final()).then(|| view! {
+                    <button type="button" class="danger" data-testid="rollout-cancel" on:click=move |_| control(id, RolloutOp::Cancel)>"Cancel"</button>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+/// Starts a rollout of one image: a canary, batches, a pause, a failure threshold.
+#[component]
+fn RolloutForm(
+    file: String,
+    acs: String,
+    on_close: Callback<()>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let canary = RwSignal::new("10".to_owned());
+    let batch = RwSignal::new("200".to_owned());
+    let pause = RwSignal::new("30".to_owned());
+    let max_failures = RwSignal::new("5%".to_owned());
+    let concurrency = RwSignal::new("20".to_owned());
+    let error = RwSignal::new(None::<String>);
+    let title = format!("Roll out {file}");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let number = |s: RwSignal<String>, what: &str| {
+            s.get_untracked()
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| format!("{what}: a whole number"))
+        };
+        let spec = (|| -> Result<RolloutSpec, String> {
+            Ok(RolloutSpec {
+                file: file.clone(),
+                acs: Some(acs.clone()),
+                from_version: None,
+                linked_only: false,
+                canary: number(canary, "Canary")?,
+                batch: number(batch, "Batch")?,
+                pause_min: number(pause, "Pause")?,
+                concurrency: number(concurrency, "Concurrency")?,
+                max_failures: FailureThreshold::parse(&max_failures.get_untracked())
+                    .map_err(|e| format!("Halt when: {e}"))?,
+            })
+        })();
+        match spec {
+            Err(e) => error.set(Some(e)),
+            Ok(spec) => spawn_local(async move {
+                match ipc::start_rollout(spec).await {
+                    Ok(_) => {
+                        on_close.run(());
+                        reload.run(());
+                    }
+                    Err(e) => error.set(Some(e.message)),
+                }
+            }),
+        }
+    };
+    let field = move |label: &'static str, id: &'static str, value: RwSignal<String>| {
+        view! {
+            <label>{label}
+                <input type="text" data-testid=id prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <form class="dialog form" role="dialog" aria-modal="true" data-testid="rollout-dialog" on:submit=submit>
+            <h2>{title}</h2>
+            <p class="muted">"The routers of its model on an older version: a canary first, then batches; it halts itself when a batch fails beyond the threshold."</p>
+            {field("Canary (routers first, alone)", "rollout-canary", canary)}
+            {field("Batch size", "rollout-batch", batch)}
+            {field("Pause between batches (minutes)", "rollout-pause", pause)}
+            {field("Halt when more fail than (3 or 5%)", "rollout-max-failures", max_failures)}
+            {field("Routers at once", "rollout-concurrency", concurrency)}
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="rollout-error">{e}</p> })}
+            <div class="buttons">
+                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="submit" class="primary" data-testid="rollout-start">"Start"</button>
+            </div>
+        </form>
     }
 }
 
@@ -115,6 +287,7 @@ fn ModelRow(m: ModelSpread) -> impl IntoView {
 #[component]
 fn Images(lib: FirmwareLibrary, reload: Callback<()>) -> impl IntoView {
     let confirm = RwSignal::new(None::<(String, String)>);
+    let roll_out = RwSignal::new(None::<(String, String)>);
     let error = RwSignal::new(None::<String>);
     let delete = move |(name, acs): (String, String)| {
         spawn_local(async move {
@@ -149,11 +322,15 @@ fn Images(lib: FirmwareLibrary, reload: Callback<()>) -> impl IntoView {
                 </div>
             }
         })}
+        {move || roll_out.get().map(|(file, acs)| view! {
+            <RolloutForm file acs on_close=Callback::new(move |_| roll_out.set(None)) reload />
+        })}
         <table class="library" data-testid="firmware-images">
             <thead><tr><th>"Name"</th><th>"Version"</th><th>"Model"</th><th>"Size"</th><th>"ACS"</th><th></th></tr></thead>
             <tbody>
                 {images.into_iter().map(|i| {
                     let target = (i.name.clone(), i.acs.clone());
+                    let rolled = target.clone();
                     view! {
                         <tr data-testid="firmware-image" data-name=i.name.clone()>
                             <td>{i.name.clone()}</td>
@@ -161,8 +338,12 @@ fn Images(lib: FirmwareLibrary, reload: Callback<()>) -> impl IntoView {
                             <td>{i.product_class.clone().unwrap_or_else(|| "any".into())}</td>
                             <td>{size(i.size)}</td>
                             <td>{i.acs.clone()}</td>
-                            <td><button type="button" class="link" data-testid="firmware-delete"
-                                on:click=move |_| confirm.set(Some(target.clone()))>"Delete"</button></td>
+                            <td class="buttons">
+                                <button type="button" class="link" data-testid="firmware-rollout"
+                                    on:click=move |_| roll_out.set(Some(rolled.clone()))>"Roll out"</button>
+                                <button type="button" class="link" data-testid="firmware-delete"
+                                    on:click=move |_| confirm.set(Some(target.clone()))>"Delete"</button>
+                            </td>
                         </tr>
                     }
                 }).collect_view()}

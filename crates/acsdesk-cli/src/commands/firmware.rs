@@ -200,11 +200,7 @@ fn print_rollout(r: &RolloutInfo) {
     for b in &r.batches {
         println!(
             "  {:<8} {:>5} routers: {} updated, {} failed, {} running, {} waiting, {} skipped",
-            if b.batch == 0 && r.spec.canary > 0 {
-                "canary".to_owned()
-            } else {
-                format!("batch {}", b.batch)
-            },
+            r.batch_label(b),
             b.size,
             b.done,
             b.failed,
