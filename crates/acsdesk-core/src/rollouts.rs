@@ -136,6 +136,20 @@ async fn advance(
             batch_done = Some(now_ms);
         }
     }
+    // A batch whose failures cross the threshold halts the rollout — the one under way,
+    // or one whose last routers failed together just now (its failures not accepted).
+    let mut batches: Vec<u32> = devices.iter().map(|d| d.batch).collect();
+    batches.dedup();
+    for b in batches {
+        let batch: Vec<&RolloutDevice> = devices.iter().filter(|d| d.batch == b).collect();
+        let failed: Vec<&&RolloutDevice> = batch.iter().filter(|d| d.state == FAILED).collect();
+        if spec
+            .max_failures
+            .crossed(failed.len() as u64, batch.len() as u64)
+        {
+            return halt(store, r, &spec, b, batch.len(), &failed, now_ms, config).await;
+        }
+    }
     let Some(current) = devices
         .iter()
         .filter(|d| open(&d.state))
@@ -161,23 +175,6 @@ async fn advance(
         return Ok(Vec::new());
     };
     let batch: Vec<&RolloutDevice> = devices.iter().filter(|d| d.batch == current).collect();
-    let failed: Vec<&&RolloutDevice> = batch.iter().filter(|d| d.state == FAILED).collect();
-    if spec
-        .max_failures
-        .crossed(failed.len() as u64, batch.len() as u64)
-    {
-        return halt(
-            store,
-            r,
-            &spec,
-            current,
-            batch.len(),
-            &failed,
-            now_ms,
-            config,
-        )
-        .await;
-    }
     let started = batch.iter().any(|d| d.state != "waiting");
     let pause = i64::from(spec.pause_min) * 60_000;
     if !started && batch_done.is_some_and(|t| now_ms < t.saturating_add(pause)) {

@@ -945,3 +945,124 @@ async fn the_outbox_outlives_its_process_and_two_drains_send_once() {
     );
     assert!(a.pending_outbox().await.unwrap().is_empty());
 }
+
+/// A rollout's batch whose routers all fail together (every one queued at once) halts
+/// the rollout with one alert — it is never taken as completed — and a resume accepts
+/// those failures.
+#[tokio::test]
+async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
+    use acsdesk_types::firmware::{FailureThreshold, RolloutSpec, RolloutState};
+    let lab = lab(40).await;
+    let config = AlertConfig::default();
+    lab.settle(&config).await;
+    let online = lab.online(40).await;
+    let device = lab.t.device(&online[0]).await.unwrap().normalized;
+    lab.upload_image("fw-rollout.bin", &online[0], Some("9.9.9"))
+        .await;
+    let marked = lab
+        .http
+        .post(format!(
+            "{}/_sandbox/files/fw-rollout.bin/bad",
+            lab.sandbox.url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(marked.status().is_success());
+    let candidates = lab
+        .t
+        .rollout_candidates("main", &device.product_class, Some(&device.oui))
+        .await
+        .unwrap();
+    let spec = RolloutSpec {
+        file: "fw-rollout.bin".into(),
+        acs: Some("main".into()),
+        from_version: None,
+        linked_only: false,
+        canary: 0,
+        batch: 1000,
+        pause_min: 0,
+        concurrency: 1000,
+        max_failures: FailureThreshold::Count(0),
+    };
+    let routers = crate::rollouts::plan(&candidates, &spec, Some("9.9.9"));
+    assert!(routers.len() >= 2, "{candidates:?}");
+    let id = lab
+        .t
+        .create_rollout(
+            "main",
+            "fw-rollout.bin",
+            Some("9.9.9"),
+            &serde_json::to_string(&spec).unwrap(),
+            &routers,
+            lab.now(),
+        )
+        .await
+        .unwrap();
+    let worker = lab.worker();
+    let mut raised = Vec::new();
+    for _ in 0..80 {
+        raised.extend(
+            crate::rollouts::tick(&lab.t, "main", lab.now(), &config)
+                .await
+                .unwrap(),
+        );
+        while worker.try_execute_next().await.unwrap() != crate::actions::worker::Outcome::Idle {}
+        if lab.t.rollout(id).await.unwrap().state != RolloutState::Running {
+            break;
+        }
+        // Long enough for every router's TransferComplete: they all fail in one round.
+        lab.sandbox.advance(20 * 60_000);
+        worker.follow_up().await.unwrap();
+    }
+    let r = lab.t.rollout(id).await.unwrap();
+    assert_eq!(r.state, RolloutState::Halted, "{r:?}");
+    assert!(
+        r.reason.as_deref().unwrap_or_default().contains("failed"),
+        "{r:?}"
+    );
+    assert_eq!(raised.len(), 1, "one alert for the rollout: {raised:?}");
+    // Halted, nothing more is queued; what was on its way ends (all fail: a bad image).
+    for _ in 0..80 {
+        let (devices, _) = crate::rollouts::settle(&lab.t, id).await.unwrap();
+        if !devices.iter().any(|d| d.state == "queued") {
+            assert!(devices.iter().all(|d| d.state == "failed"), "{devices:?}");
+            break;
+        }
+        lab.sandbox.advance(30_000);
+        worker.follow_up().await.unwrap();
+    }
+    // Resumed, its failures are accepted: nothing is left, so it completes.
+    assert!(lab
+        .t
+        .set_rollout_state(
+            id,
+            &[RolloutState::Halted],
+            RolloutState::Running,
+            None,
+            lab.now()
+        )
+        .await
+        .unwrap());
+    for d in lab.t.rollout_devices(id).await.unwrap() {
+        if d.state == "failed" {
+            lab.t
+                .set_rollout_device(
+                    id,
+                    d.device_id,
+                    crate::rollouts::FAILED_ACCEPTED,
+                    None,
+                    None,
+                )
+                .await
+                .unwrap();
+        }
+    }
+    crate::rollouts::tick(&lab.t, "main", lab.now(), &config)
+        .await
+        .unwrap();
+    assert_eq!(
+        lab.t.rollout(id).await.unwrap().state,
+        RolloutState::Completed
+    );
+}
