@@ -75,6 +75,23 @@ fn Rollouts(version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
     use_backend_event(events::ACTION_PROGRESS, move |_: serde_json::Value| {
         moved.update(|v| *v += 1)
     });
+    // A halt or a batch's end moves a rollout with no action moving: look again every
+    // few seconds while one is under way.
+    let _ = leptos_use::use_interval_fn(
+        move || {
+            let live = rollouts
+                .get_untracked()
+                .and_then(|r| r.ok())
+                .is_some_and(|all| {
+                    all.iter()
+                        .any(|r| matches!(r.state, RolloutState::Running | RolloutState::Paused))
+                });
+            if live {
+                moved.update(|v| *v += 1);
+            }
+        },
+        3000,
+    );
     let error = RwSignal::new(None::<String>);
     let control = move |id: i64, op: RolloutOp| {
         spawn_local(async move {
