@@ -8,6 +8,26 @@ fn library(env: &super::env::Env) -> serde_json::Value {
     serde_json::from_str(&env.ok(&["firmware", "list", "--json"])).unwrap()
 }
 
+/// `firmware upload FILE --version V --product-class PC`, then `extra`.
+fn upload<'a>(
+    file: &'a std::path::Path,
+    version: &'a str,
+    pc: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "firmware",
+        "upload",
+        file.to_str().unwrap(),
+        "--version",
+        version,
+        "--product-class",
+        pc,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 fn model<'a>(lib: &'a serde_json::Value, product_class: &str) -> &'a serde_json::Value {
     lib["models"]
         .as_array()
@@ -38,15 +58,7 @@ async fn the_firmware_library_uploads_checks_lists_and_deletes() {
     let image = dir.path().join("archer-9.9.9.bin");
     std::fs::write(&image, vec![0xa5_u8; 200_000]).unwrap();
     let path = image.to_str().unwrap();
-    let out = env.ok(&[
-        "firmware",
-        "upload",
-        path,
-        "--version",
-        "9.9.9",
-        "--product-class",
-        "ArcherC6",
-    ]);
+    let out = env.ok(&upload(&image, "9.9.9", "ArcherC6", &[]));
     assert!(
         out.contains("Uploaded archer-9.9.9.bin") && out.contains("OUI 50C7BF"),
         "{out}"
@@ -69,30 +81,10 @@ async fn the_firmware_library_uploads_checks_lists_and_deletes() {
     assert_eq!(model(&library(&env), "ArcherC6")["latest"], "9.9.9");
 
     // A name already taken is refused unless replaced; nothing changes meanwhile.
-    let err = env.fails(
-        &[
-            "firmware",
-            "upload",
-            path,
-            "--version",
-            "9.9.10",
-            "--product-class",
-            "ArcherC6",
-        ],
-        "correct horse",
-    );
+    let err = env.fails(&upload(&image, "9.9.10", "ArcherC6", &[]), "correct horse");
     assert!(err.contains("already has an image named"), "{err}");
     assert_eq!(model(&library(&env), "ArcherC6")["latest"], "9.9.9");
-    env.ok(&[
-        "firmware",
-        "upload",
-        path,
-        "--version",
-        "9.9.10",
-        "--product-class",
-        "ArcherC6",
-        "--replace",
-    ]);
+    env.ok(&upload(&image, "9.9.10", "ArcherC6", &["--replace"]));
     assert_eq!(model(&library(&env), "ArcherC6")["latest"], "9.9.10");
 
     // Which model, when the fleet has several: the error lists them.
@@ -106,33 +98,14 @@ async fn the_firmware_library_uploads_checks_lists_and_deletes() {
     );
     let empty = dir.path().join("empty.bin");
     std::fs::write(&empty, b"").unwrap();
-    let err = env.fails(
-        &[
-            "firmware",
-            "upload",
-            empty.to_str().unwrap(),
-            "--version",
-            "1",
-            "--product-class",
-            "ArcherC6",
-        ],
-        "correct horse",
-    );
+    let err = env.fails(&upload(&empty, "1", "ArcherC6", &[]), "correct horse");
     assert!(err.contains("is empty"), "{err}");
 
     // A MikroTik takes a package list, not the .npk.
     let npk = dir.path().join("routeros-7.16-mipsbe.npk");
     std::fs::write(&npk, [0x1e_u8, 0xf1, 0xd0, 0xba, 0, 1, 2, 3]).unwrap();
     let err = env.fails(
-        &[
-            "firmware",
-            "upload",
-            npk.to_str().unwrap(),
-            "--version",
-            "7.16",
-            "--product-class",
-            "RB952Ui-5ac2nD",
-        ],
+        &upload(&npk, "7.16", "RB952Ui-5ac2nD", &[]),
         "correct horse",
     );
     assert!(
@@ -147,15 +120,7 @@ async fn the_firmware_library_uploads_checks_lists_and_deletes() {
            </links></upgrade>"#,
     )
     .unwrap();
-    env.ok(&[
-        "firmware",
-        "upload",
-        list.to_str().unwrap(),
-        "--version",
-        "7.17",
-        "--product-class",
-        "RB952Ui-5ac2nD",
-    ]);
+    env.ok(&upload(&list, "7.17", "RB952Ui-5ac2nD", &[]));
     let lib = library(&env);
     assert_eq!(model(&lib, "RB952Ui-5ac2nD")["latest"], "7.17", "{lib}");
 
