@@ -19,8 +19,8 @@ use acsdesk_types::devices::{
 };
 use acsdesk_types::firmware::{
     ControlRolloutRequest, DeleteFirmwareRequest, FirmwareLibrary, FirmwareLibraryRequest,
-    ListRolloutsRequest, RolloutInfo, RolloutOp, RolloutSpec, UploadChunk, UploadFirmwareRequest,
-    UploadedFirmware,
+    ListRolloutsRequest, RolloutInfo, RolloutLogEntry, RolloutLogRequest, RolloutOp, RolloutSpec,
+    UploadChunk, UploadFirmwareRequest, UploadedFirmware,
 };
 use acsdesk_types::provisioning::{
     ProvisionRequest, ProvisioningProfile, ProvisioningProfileRequest, ProvisioningReport,
@@ -393,6 +393,15 @@ pub(crate) async fn list_rollouts(
 ) -> Result<Vec<RolloutInfo>, IpcError> {
     let ListRolloutsRequest {} = request;
     desk.services().await?.list_rollouts().await
+}
+
+/// `rollout_log`: a rollout's log, oldest first.
+#[tauri::command]
+pub(crate) async fn rollout_log(
+    desk: DeskState<'_>,
+    request: RolloutLogRequest,
+) -> Result<Vec<RolloutLogEntry>, IpcError> {
+    desk.services().await?.rollout_log(request.id).await
 }
 
 /// `start_rollout`: a rollout of an image over the routers behind it.

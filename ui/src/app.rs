@@ -82,6 +82,7 @@ pub(crate) fn App() -> impl IntoView {
         page.set(p);
         device.set(None);
     });
+    provide_context(crate::components::nav::GoTo(on_select));
     let open_device = Callback::new(move |id: String| {
         page.set(Page::Devices);
         device.set(Some(id));

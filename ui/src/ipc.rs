@@ -559,6 +559,17 @@ pub(crate) async fn start_rollout(
     invoke(commands::START_ROLLOUT, &spec).await
 }
 
+/// A rollout's log, oldest first.
+pub(crate) async fn rollout_log(
+    id: i64,
+) -> Result<Vec<acsdesk_types::firmware::RolloutLogEntry>, IpcError> {
+    invoke(
+        commands::ROLLOUT_LOG,
+        &acsdesk_types::firmware::RolloutLogRequest { id },
+    )
+    .await
+}
+
 /// Pauses, resumes or cancels a rollout.
 pub(crate) async fn control_rollout(
     request: acsdesk_types::firmware::ControlRolloutRequest,

@@ -5,9 +5,11 @@
 
 use crate::connect::connection_client;
 use crate::Services;
-use acsdesk_core::rollouts::{plan, FAILED_ACCEPTED};
+use acsdesk_core::rollouts::{estimate, plan};
 use acsdesk_core::store::rollouts::RolloutRow;
-use acsdesk_types::firmware::{BatchCounts, RolloutInfo, RolloutRouter, RolloutSpec, RolloutState};
+use acsdesk_types::firmware::{
+    BatchCounts, RolloutInfo, RolloutLogEntry, RolloutRouter, RolloutSpec, RolloutState,
+};
 use acsdesk_types::{ErrorCode, IpcError};
 
 fn invalid(message: impl Into<String>) -> IpcError {
@@ -23,6 +25,13 @@ impl Services {
             return Err(invalid(
                 "a batch and the concurrency take at least 1 router",
             ));
+        }
+        if spec.rate_per_hour == Some(0) {
+            return Err(invalid("a rate takes at least 1 router an hour"));
+        }
+        if let Some(w) = &spec.window {
+            w.weekly()
+                .map_err(|e| invalid(format!("the window: {e}")))?;
         }
         let acs = self.firmware_acs(spec.acs.as_deref()).await?;
         let (_, client) = connection_client(&self.tenant, &acs).await?;
@@ -89,6 +98,29 @@ impl Services {
                 self.now(),
             )
             .await?;
+        let batches = routers.iter().map(|(_, b)| *b).max().map_or(0, |b| b + 1);
+        let mut pace = format!("{} at once", spec.concurrency);
+        if let Some(rate) = spec.rate_per_hour {
+            pace.push_str(&format!(", at most {rate} an hour"));
+        }
+        if let Some(w) = &spec.window {
+            pace.push_str(&format!(", only {w}"));
+        }
+        self.tenant
+            .log_rollout(
+                id,
+                self.now(),
+                "info",
+                "started",
+                &format!(
+                    "Started: {} to {} router(s) in {batches} batch(es){}; {pace}; halts when more than {} of a batch fail",
+                    version.as_deref().unwrap_or("the image"),
+                    routers.len(),
+                    if spec.canary > 0 { format!(" (canary of {})", spec.canary.min(routers.len() as u32)) } else { String::new() },
+                    spec.max_failures
+                ),
+            )
+            .await?;
         self.rollout(id).await
     }
 
@@ -148,7 +180,14 @@ impl Services {
                 }
             }
         }
+        let (eta_ms, window_opens_ms) = if row.state == RolloutState::Running {
+            estimate(&spec, &devices, row.batch_done_ms, self.now())
+        } else {
+            (None, None)
+        };
         Ok(RolloutInfo {
+            eta_ms,
+            window_opens_ms,
             id: row.id,
             acs: row.acs,
             spec,
@@ -176,32 +215,23 @@ impl Services {
     /// Resumes a paused or halted rollout from where it stopped; the failures that
     /// halted it are accepted (they stay failed, and count no more against the batch).
     pub async fn resume_rollout(&self, id: i64) -> Result<RolloutInfo, IpcError> {
-        let row = self.tenant.rollout(id).await?;
-        if row.state == RolloutState::Halted {
-            // Updates still on their way when it halted may have failed since: those are
-            // the halt's too.
-            let (devices, _) = acsdesk_core::rollouts::settle(&self.tenant, id).await?;
-            for d in devices {
-                if d.state == "failed" {
-                    self.tenant
-                        .set_rollout_device(
-                            id,
-                            d.device_id,
-                            FAILED_ACCEPTED,
-                            None,
-                            d.reason.as_deref(),
-                        )
-                        .await?;
-                }
-            }
+        if !acsdesk_core::rollouts::resume(&self.tenant, id, self.now()).await? {
+            let row = self.tenant.rollout(id).await?;
+            return Err(IpcError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "rollout {id} is {} and cannot be resumed",
+                    row.state.as_str()
+                ),
+            ));
         }
-        self.move_rollout(
-            id,
-            &[RolloutState::Paused, RolloutState::Halted],
-            RolloutState::Running,
-            None,
-        )
-        .await
+        self.rollout(id).await
+    }
+
+    /// A rollout's log, oldest first.
+    pub async fn rollout_log(&self, id: i64) -> Result<Vec<RolloutLogEntry>, IpcError> {
+        self.tenant.rollout(id).await?;
+        Ok(self.tenant.rollout_log(id, None).await?)
     }
 
     /// Cancels a rollout: routers not yet updated are skipped, queued updates withdrawn
@@ -222,7 +252,14 @@ impl Services {
             match d.state.as_str() {
                 "waiting" => {
                     self.tenant
-                        .set_rollout_device(id, d.device_id, "skipped", None, Some("cancelled"))
+                        .set_rollout_device(
+                            id,
+                            d.device_id,
+                            "skipped",
+                            None,
+                            Some("cancelled"),
+                            self.now(),
+                        )
                         .await?
                 }
                 "queued" => {
@@ -236,6 +273,7 @@ impl Services {
                                     "skipped",
                                     None,
                                     Some("cancelled"),
+                                    self.now(),
                                 )
                                 .await?;
                         }
@@ -255,11 +293,17 @@ impl Services {
         reason: Option<&str>,
     ) -> Result<RolloutInfo, IpcError> {
         let row = self.tenant.rollout(id).await?;
-        if !self
+        if self
             .tenant
             .set_rollout_state(id, from, to, reason, self.now())
             .await?
         {
+            let mut message = reason.unwrap_or(to.as_str()).to_owned();
+            message[..1].make_ascii_uppercase();
+            self.tenant
+                .log_rollout(id, self.now(), "info", to.as_str(), &message)
+                .await?;
+        } else {
             return Err(IpcError::new(
                 ErrorCode::Conflict,
                 format!(

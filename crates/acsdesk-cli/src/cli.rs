@@ -680,6 +680,19 @@ pub(crate) enum RolloutCommand {
         /// Routers updating at once.
         #[arg(long, default_value_t = 20)]
         concurrency: u32,
+        /// Routers queued per hour at most (besides the concurrency).
+        #[arg(long)]
+        rate: Option<u32>,
+        /// Start updates only in these local hours, e.g. 01:00-05:00 (22:00-04:00 runs past
+        /// midnight); what is under way finishes.
+        #[arg(long, value_name = "HH:MM-HH:MM")]
+        window: Option<String>,
+        /// The days the window opens on: mon-fri, sat,sun (default: every day).
+        #[arg(long, requires = "window")]
+        days: Option<String>,
+        /// The time zone of the window's hours (default: this machine's), e.g. Europe/Berlin.
+        #[arg(long, requires = "window")]
+        time_zone: Option<String>,
         /// Follow it until it completes (exit 0) or halts (exit 1).
         #[arg(long)]
         wait: bool,
@@ -695,6 +708,14 @@ pub(crate) enum RolloutCommand {
     },
     /// One rollout: its batches, first failures, skipped routers.
     Status {
+        /// Its id.
+        id: i64,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A rollout's log: started, batches, failures, halts, windows, what people did.
+    Log {
         /// Its id.
         id: i64,
         /// Machine-readable output.

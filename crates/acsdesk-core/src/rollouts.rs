@@ -3,7 +3,9 @@
 //! desktop, `acsdesk watch` and `firmware rollout … --wait` all move it through the same
 //! action queue. A tick follows the routers' firmware actions, halts the rollout with
 //! one alert when the current batch fails beyond its threshold, waits the pause after a
-//! batch, skips routers offline at their turn, and queues at most `concurrency` at once.
+//! batch and outside its window, skips routers offline at their turn, and queues at most
+//! `concurrency` at once and no faster than its rate. Each step goes to the rollout's
+//! log; `estimate` tells when it should be done.
 
 use crate::actions::ActionRequest;
 use crate::alerts::engine::raise_event;
@@ -13,7 +15,7 @@ use crate::alerts::{AlertKey, AlertKind, Problem, Subject};
 use crate::firmware::compare_versions;
 use crate::store::rollouts::{Candidate, RolloutDevice, RolloutRow};
 use crate::store::{StoreError, TenantStore};
-use acsdesk_types::firmware::{RolloutSpec, RolloutState};
+use acsdesk_types::firmware::{RolloutSpec, RolloutState, RolloutWindow};
 use acsdesk_types::Severity;
 use std::cmp::Ordering;
 
@@ -92,10 +94,12 @@ pub async fn tick(
 }
 
 /// Records what the queued routers' firmware actions came to (updated, failed, or
-/// withdrawn); returns the routers as they now stand and the batches of those that ended.
+/// withdrawn), failures in the log; returns the routers as they now stand and the
+/// batches of those that ended.
 pub async fn settle(
     store: &TenantStore,
     id: i64,
+    now_ms: i64,
 ) -> Result<(Vec<RolloutDevice>, Vec<u32>), StoreError> {
     let mut devices = store.rollout_devices(id).await?;
     let mut ended = Vec::new();
@@ -112,13 +116,69 @@ pub async fn settle(
             _ => continue,
         };
         store
-            .set_rollout_device(id, d.device_id, state, None, reason.as_deref())
+            .set_rollout_device(id, d.device_id, state, None, reason.as_deref(), now_ms)
             .await?;
+        if state == FAILED {
+            let why = reason.as_deref().unwrap_or("failed");
+            store
+                .log_rollout(
+                    id,
+                    now_ms,
+                    "warning",
+                    "router_failed",
+                    &format!("{}: {why}", d.serial),
+                )
+                .await?;
+        }
         d.state = state.into();
+        d.ended_ms = Some(now_ms);
         d.reason = reason;
         ended.push(d.batch);
     }
     Ok((devices, ended))
+}
+
+/// Resumes a paused or halted rollout from where it stopped: the failures of a halt —
+/// with those of updates still on their way then, failed since — are accepted (they stay
+/// failed and count no more against their batch). `false` when it was neither.
+pub async fn resume(store: &TenantStore, id: i64, now_ms: i64) -> Result<bool, StoreError> {
+    let row = store.rollout(id).await?;
+    let from = [RolloutState::Paused, RolloutState::Halted];
+    if !from.contains(&row.state) {
+        return Ok(false);
+    }
+    let mut accepted = 0;
+    if row.state == RolloutState::Halted {
+        let (devices, _) = settle(store, id, now_ms).await?;
+        for d in devices.iter().filter(|d| d.state == FAILED) {
+            store
+                .set_rollout_device(
+                    id,
+                    d.device_id,
+                    FAILED_ACCEPTED,
+                    None,
+                    d.reason.as_deref(),
+                    now_ms,
+                )
+                .await?;
+            accepted += 1;
+        }
+    }
+    if !store
+        .set_rollout_state(id, &from, RolloutState::Running, None, now_ms)
+        .await?
+    {
+        return Ok(false);
+    }
+    let message = if accepted > 0 {
+        format!("Resumed by a person, accepting {accepted} failure(s)")
+    } else {
+        "Resumed by a person".to_owned()
+    };
+    store
+        .log_rollout(id, now_ms, "info", "resumed", &message)
+        .await?;
+    Ok(true)
 }
 
 async fn advance(
@@ -128,11 +188,13 @@ async fn advance(
     config: &AlertConfig,
 ) -> Result<Vec<Delivery>, StoreError> {
     let spec = parse_spec(r)?;
-    let (devices, ended) = settle(store, r.id).await?;
+    let (devices, mut ended) = settle(store, r.id, now_ms).await?;
     let mut batch_done = r.batch_done_ms;
+    ended.dedup();
     for b in ended {
         if !devices.iter().any(|d| d.batch == b && open(&d.state)) {
             store.set_rollout_batch_done(r.id, now_ms).await?;
+            log_batch_ended(store, r.id, &spec, &devices, b, now_ms).await?;
             batch_done = Some(now_ms);
         }
     }
@@ -163,7 +225,7 @@ async fn advance(
             totals("failed"),
             totals("skipped")
         );
-        store
+        if store
             .set_rollout_state(
                 r.id,
                 &[RolloutState::Running],
@@ -171,7 +233,18 @@ async fn advance(
                 Some(&reason),
                 now_ms,
             )
-            .await?;
+            .await?
+        {
+            store
+                .log_rollout(
+                    r.id,
+                    now_ms,
+                    "info",
+                    "completed",
+                    &format!("Completed: {reason}"),
+                )
+                .await?;
+        }
         return Ok(Vec::new());
     };
     let batch: Vec<&RolloutDevice> = devices.iter().filter(|d| d.batch == current).collect();
@@ -180,8 +253,24 @@ async fn advance(
     if !started && batch_done.is_some_and(|t| now_ms < t.saturating_add(pause)) {
         return Ok(Vec::new());
     }
+    if !window_allows(store, r.id, spec.window.as_ref(), now_ms).await? {
+        return Ok(Vec::new());
+    }
     let running = batch.iter().filter(|d| d.state == "queued").count();
     let free = (spec.concurrency.max(1) as usize).saturating_sub(running);
+    let mut pace = Pace::new(spec.rate_per_hour, r.next_dispatch_ms, now_ms);
+    if !started && pace.ready() {
+        let name = batch_title(&spec, current);
+        store
+            .log_rollout(
+                r.id,
+                now_ms,
+                "info",
+                "batch_started",
+                &format!("{name} started: {} router(s)", batch.len()),
+            )
+            .await?;
+    }
     let waiting: Vec<RolloutDevice> = batch
         .iter()
         .filter(|d| d.state == "waiting")
@@ -196,17 +285,12 @@ async fn advance(
     let mut queued_or_skipped = 0;
     for d in &waiting {
         if !d.online {
-            store
-                .set_rollout_device(
-                    r.id,
-                    d.device_id,
-                    "skipped",
-                    None,
-                    Some("offline at its turn"),
-                )
-                .await?;
+            skip(store, r.id, d, "offline at its turn", now_ms).await?;
             queued_or_skipped += 1;
             continue;
+        }
+        if !pace.take() {
+            break;
         }
         match store
             .enqueue_action_in(Some(&r.acs), &d.genie_id, &request, &by, now_ms)
@@ -214,25 +298,248 @@ async fn advance(
         {
             Ok(a) => {
                 store
-                    .set_rollout_device(r.id, d.device_id, "queued", Some(a.id), None)
+                    .set_rollout_device(r.id, d.device_id, "queued", Some(a.id), None, now_ms)
                     .await?
             }
-            Err(e) => {
-                store
-                    .set_rollout_device(r.id, d.device_id, "skipped", None, Some(&e.to_string()))
-                    .await?
-            }
+            Err(e) => skip(store, r.id, d, &e.to_string(), now_ms).await?,
         }
         queued_or_skipped += 1;
     }
+    if let Some(next) = pace.changed() {
+        store.set_rollout_next_dispatch(r.id, next).await?;
+    }
     // A batch whose routers were all skipped has ended too.
-    if queued_or_skipped > 0 && waiting.len() == batch.len() {
+    if queued_or_skipped > 0 && queued_or_skipped == batch.len() {
         let left = store.rollout_devices(r.id).await?;
         if !left.iter().any(|d| d.batch == current && open(&d.state)) {
             store.set_rollout_batch_done(r.id, now_ms).await?;
+            log_batch_ended(store, r.id, &spec, &left, current, now_ms).await?;
         }
     }
     Ok(Vec::new())
+}
+
+async fn skip(
+    store: &TenantStore,
+    id: i64,
+    d: &RolloutDevice,
+    why: &str,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    store
+        .set_rollout_device(id, d.device_id, "skipped", None, Some(why), now_ms)
+        .await?;
+    store
+        .log_rollout(
+            id,
+            now_ms,
+            "info",
+            "router_skipped",
+            &format!("{}: skipped, {why}", d.serial),
+        )
+        .await
+}
+
+/// Whether the window (if any) lets updates start now; logs when it closes and opens.
+async fn window_allows(
+    store: &TenantStore,
+    id: i64,
+    window: Option<&RolloutWindow>,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let Some(window) = window else {
+        return Ok(true);
+    };
+    let weekly = window
+        .weekly()
+        .map_err(|e| StoreError::Db(format!("rollout {id}: its window: {e}")))?;
+    let open = weekly.is_open(now_ms);
+    let last = store
+        .last_rollout_log_kind(id, &["window_closed", "window_open"])
+        .await?;
+    match (open, last.as_deref()) {
+        (false, Some("window_closed")) | (true, None | Some("window_open")) => {}
+        (false, _) => {
+            let next = weekly
+                .next_open(now_ms)
+                .map(|t| format!(": updates start again {}", weekly.label(t)))
+                .unwrap_or_default();
+            store
+                .log_rollout(
+                    id,
+                    now_ms,
+                    "info",
+                    "window_closed",
+                    &format!("Outside its window ({window}){next}"),
+                )
+                .await?;
+        }
+        (true, _) => {
+            store
+                .log_rollout(
+                    id,
+                    now_ms,
+                    "info",
+                    "window_open",
+                    &format!("Its window opened ({window})"),
+                )
+                .await?;
+        }
+    }
+    Ok(open)
+}
+
+/// The rate limit as a virtual schedule (GCRA): each dispatch moves the next allowed
+/// time on by one interval; a tick that comes late may catch up by at most a minute's
+/// worth, so the long-run rate is the configured one whatever the tick period.
+struct Pace {
+    interval_ms: Option<i64>,
+    next_ms: i64,
+    now_ms: i64,
+    moved: bool,
+}
+
+/// How far behind its schedule a rollout may catch up at once.
+const CATCH_UP_MS: i64 = 60_000;
+
+impl Pace {
+    fn new(rate_per_hour: Option<u32>, next_ms: Option<i64>, now_ms: i64) -> Self {
+        let interval_ms = rate_per_hour
+            .filter(|r| *r > 0)
+            .map(|r| (3_600_000 / i64::from(r)).max(1));
+        Self {
+            interval_ms,
+            next_ms: next_ms.unwrap_or(now_ms),
+            now_ms,
+            moved: false,
+        }
+    }
+
+    /// Whether a dispatch is allowed now.
+    fn ready(&self) -> bool {
+        self.interval_ms.is_none() || self.next_ms <= self.now_ms
+    }
+
+    /// Whether one more dispatch is allowed now (and counts it).
+    fn take(&mut self) -> bool {
+        let Some(interval) = self.interval_ms else {
+            return true;
+        };
+        if !self.ready() {
+            return false;
+        }
+        let tolerance = CATCH_UP_MS.max(interval);
+        self.next_ms = self.next_ms.max(self.now_ms - tolerance) + interval;
+        self.moved = true;
+        true
+    }
+
+    /// The next allowed time, when dispatches moved it.
+    fn changed(&self) -> Option<i64> {
+        self.moved.then_some(self.next_ms)
+    }
+}
+
+fn batch_name(spec: &RolloutSpec, batch: u32) -> String {
+    if batch == 0 && spec.canary > 0 {
+        "the canary".to_owned()
+    } else {
+        format!("batch {batch}")
+    }
+}
+
+/// A batch at the start of a line: `Canary`, `Batch 3`.
+fn batch_title(spec: &RolloutSpec, batch: u32) -> String {
+    if batch == 0 && spec.canary > 0 {
+        "Canary".to_owned()
+    } else {
+        format!("Batch {batch}")
+    }
+}
+
+async fn log_batch_ended(
+    store: &TenantStore,
+    id: i64,
+    spec: &RolloutSpec,
+    devices: &[RolloutDevice],
+    batch: u32,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let count = |s: &str| {
+        devices
+            .iter()
+            .filter(|d| d.batch == batch && d.state.starts_with(s))
+            .count()
+    };
+    let message = format!(
+        "{} ended: {} updated, {} failed, {} skipped",
+        batch_title(spec, batch),
+        count("done"),
+        count("failed"),
+        count("skipped")
+    );
+    store
+        .log_rollout(id, now_ms, "info", "batch_ended", &message)
+        .await
+}
+
+/// How long one router's update takes before any has ended (a transfer, the flash and
+/// the reboot that proves it).
+pub const TYPICAL_UPDATE_MS: i64 = 15 * 60_000;
+
+/// When a running rollout should be done, at the pace seen so far: the routers left over
+/// the throughput (the concurrency over the mean update time, or the rate when slower),
+/// plus the pauses between the batches left, counted in open window time. Also when
+/// its window next opens, when it is closed now.
+pub fn estimate(
+    spec: &RolloutSpec,
+    devices: &[RolloutDevice],
+    batch_done_ms: Option<i64>,
+    now_ms: i64,
+) -> (Option<i64>, Option<i64>) {
+    let left = devices.iter().filter(|d| open(&d.state)).count();
+    if left == 0 {
+        return (None, None);
+    }
+    let took: Vec<i64> = devices
+        .iter()
+        .filter(|d| d.state == "done" || d.state.starts_with(FAILED))
+        .filter_map(|d| Some(d.ended_ms? - d.queued_ms?))
+        .filter(|t| *t >= 0)
+        .collect();
+    let per_router = if took.is_empty() {
+        TYPICAL_UPDATE_MS
+    } else {
+        (took.iter().sum::<i64>() / took.len() as i64).max(1)
+    };
+    // Routers per ms.
+    let mut throughput = f64::from(spec.concurrency.max(1)) / per_router as f64;
+    if let Some(rate) = spec.rate_per_hour.filter(|r| *r > 0) {
+        throughput = throughput.min(f64::from(rate) / 3_600_000.0);
+    }
+    let mut batches: Vec<u32> = devices
+        .iter()
+        .filter(|d| d.state == "waiting")
+        .map(|d| d.batch)
+        .collect();
+    batches.dedup();
+    let current_started = devices.iter().any(|d| d.state == "queued");
+    let pauses = batches.len().saturating_sub(usize::from(current_started));
+    let mut pause_ms = i64::from(spec.pause_min) * 60_000 * pauses as i64;
+    // The pause after the batch that just ended is partly over.
+    if !current_started {
+        if let Some(done) = batch_done_ms {
+            pause_ms -= (now_ms - done).clamp(0, i64::from(spec.pause_min) * 60_000);
+        }
+    }
+    let work_ms = (left as f64 / throughput) as i64 + pause_ms.max(0);
+    match spec.window.as_ref().and_then(|w| w.weekly().ok()) {
+        None => (Some(now_ms + work_ms), None),
+        Some(w) => {
+            let opens = w.next_open(now_ms).filter(|t| *t > now_ms);
+            (w.after_open_time(now_ms, work_ms), opens)
+        }
+    }
 }
 
 /// Stops the rollout and raises its one alert, naming the routers that failed.
@@ -247,11 +554,7 @@ async fn halt(
     now_ms: i64,
     config: &AlertConfig,
 ) -> Result<Vec<Delivery>, StoreError> {
-    let which = if batch == 0 && spec.canary > 0 {
-        "the canary".to_owned()
-    } else {
-        format!("batch {batch}")
-    };
+    let which = batch_name(spec, batch);
     let reason = format!(
         "{} of {size} routers of {which} failed (more than {}): nothing more is queued until someone resumes it",
         failed.len(),
@@ -269,6 +572,15 @@ async fn halt(
     {
         return Ok(Vec::new());
     }
+    store
+        .log_rollout(
+            r.id,
+            now_ms,
+            "error",
+            "halted",
+            &format!("Halted: {reason}"),
+        )
+        .await?;
     let routers = failed
         .iter()
         .take(10)
@@ -306,6 +618,8 @@ mod tests {
             pause_min: 0,
             concurrency: 5,
             max_failures: FailureThreshold::Count(0),
+            rate_per_hour: None,
+            window: None,
         }
     }
 
@@ -345,6 +659,104 @@ mod tests {
             ..spec(1, 3)
         };
         assert!(plan(&candidates(), &older, Some("2.0")).is_empty());
+    }
+
+    #[test]
+    fn the_pace_keeps_the_configured_rate_whatever_the_tick_period() {
+        // 600 an hour is one every 6 s; a tick takes what is due since the last.
+        for tick_s in [1, 5, 13, 45] {
+            let mut next = None;
+            let mut sent = 0;
+            let mut now = 0;
+            while now <= 3_600_000 {
+                let mut pace = Pace::new(Some(600), next, now);
+                while pace.take() {
+                    sent += 1;
+                }
+                next = pace.changed().or(next);
+                now += tick_s * 1000;
+            }
+            assert!(
+                (599..=601).contains(&sent),
+                "every {tick_s} s: {sent} in an hour"
+            );
+        }
+        // Without a rate, the concurrency alone limits.
+        let mut free = Pace::new(None, None, 0);
+        assert!((0..1000).all(|_| free.take()));
+        assert_eq!(free.changed(), None);
+        // Idle for an hour (the concurrency was full), it catches up one minute's worth.
+        let mut late = Pace::new(Some(600), Some(0), 3_600_000);
+        let mut burst = 0;
+        while late.take() {
+            burst += 1;
+        }
+        assert_eq!(burst, 11, "60 s of 6 s intervals, and the one due now");
+    }
+
+    fn router(batch: u32, state: &str, queued: Option<i64>, ended: Option<i64>) -> RolloutDevice {
+        RolloutDevice {
+            device_id: 0,
+            genie_id: String::new(),
+            serial: String::new(),
+            online: true,
+            batch,
+            state: state.into(),
+            action_id: None,
+            reason: None,
+            action: None,
+            queued_ms: queued,
+            ended_ms: ended,
+        }
+    }
+
+    #[test]
+    fn an_estimate_counts_the_pace_seen_the_rate_the_pauses_and_the_window() {
+        const MIN: i64 = 60_000;
+        let now = 1_000 * MIN;
+        // 40 left in batch 1 (5 running), batch 2 of 50 after a 30 min pause; the canary's
+        // 10 took 8 min each. Concurrency 5: 5 routers per 8 min.
+        let mut devices: Vec<RolloutDevice> = (0..10)
+            .map(|i| {
+                router(
+                    0,
+                    "done",
+                    Some(now - 100 * MIN + i),
+                    Some(now - 92 * MIN + i),
+                )
+            })
+            .collect();
+        devices.extend((0..5).map(|_| router(1, "queued", Some(now - MIN), None)));
+        devices.extend((0..35).map(|_| router(1, "waiting", None, None)));
+        devices.extend((0..50).map(|_| router(2, "waiting", None, None)));
+        let mut s = spec(10, 50);
+        s.pause_min = 30;
+        let (eta, opens) = estimate(&s, &devices, Some(now - 60 * MIN), now);
+        assert_eq!(opens, None);
+        // 90 routers at 5 per 8 min = 144 min, and one pause of 30.
+        assert_eq!(eta, Some(now + 174 * MIN));
+        // A rate of 30 an hour is slower: 180 min.
+        s.rate_per_hour = Some(30);
+        assert_eq!(estimate(&s, &devices, None, now).0, Some(now + 210 * MIN));
+        // Before any router has ended, a typical update time stands in.
+        let fresh: Vec<RolloutDevice> = (0..5).map(|_| router(0, "waiting", None, None)).collect();
+        let mut one = spec(0, 5);
+        one.concurrency = 1;
+        assert_eq!(
+            estimate(&one, &fresh, None, now).0,
+            Some(now + 5 * TYPICAL_UPDATE_MS)
+        );
+        // Nothing left: nothing to estimate.
+        assert_eq!(estimate(&one, &devices[..10], None, now), (None, None));
+        // A window of one hour a day, closed now: it counts only open hours.
+        one.window = Some(
+            acsdesk_types::firmware::RolloutWindow::parse("01:00-02:00", None, "UTC").unwrap(),
+        );
+        let midnight = 20_000 * 24 * 60 * MIN; // a UTC midnight
+        let (eta, opens) = estimate(&one, &fresh, None, midnight);
+        assert_eq!(opens, Some(midnight + 60 * MIN));
+        // 75 min of work: the first window's 60, then 15 of the next day's.
+        assert_eq!(eta, Some(midnight + 24 * 60 * MIN + 75 * MIN));
     }
 
     #[test]

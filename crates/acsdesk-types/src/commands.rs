@@ -170,6 +170,9 @@ pub const START_ROLLOUT: &str = "start_rollout";
 /// `control_rollout`: [`crate::firmware::ControlRolloutRequest`] → [`crate::firmware::RolloutInfo`].
 pub const CONTROL_ROLLOUT: &str = "control_rollout";
 
+/// `rollout_log`: [`crate::firmware::RolloutLogRequest`] → `Vec<`[`crate::firmware::RolloutLogEntry`]`>`.
+pub const ROLLOUT_LOG: &str = "rollout_log";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -226,4 +229,5 @@ pub const ALL: &[&str] = &[
     LIST_ROLLOUTS,
     START_ROLLOUT,
     CONTROL_ROLLOUT,
+    ROLLOUT_LOG,
 ];

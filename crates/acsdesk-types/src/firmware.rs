@@ -282,6 +282,80 @@ pub struct RolloutSpec {
     pub concurrency: u32,
     /// When a batch halts the rollout.
     pub max_failures: FailureThreshold,
+    /// Routers queued per hour at most, besides the concurrency (none: as fast as the
+    /// concurrency allows).
+    #[serde(default)]
+    pub rate_per_hour: Option<u32>,
+    /// When updates may start: local hours on some days (what is under way finishes).
+    #[serde(default)]
+    pub window: Option<RolloutWindow>,
+}
+
+/// A weekly window of local time in which a rollout starts updates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolloutWindow {
+    /// Opens at this minute of the day.
+    pub from_min: u16,
+    /// Closes at this minute (the next day when earlier than `from_min`).
+    pub to_min: u16,
+    /// ISO days it opens on (1 = Monday … 7 = Sunday); empty: every day.
+    #[serde(default)]
+    pub days: Vec<u8>,
+    /// The IANA time zone its hours are in (the machine's where it was started).
+    pub time_zone: String,
+}
+
+impl RolloutWindow {
+    /// `HH:MM-HH:MM` with days (`mon-fri`; `None`: every day) in `time_zone` (checked
+    /// by [`RolloutWindow::weekly`], where the time zone database is: not in the window).
+    pub fn parse(hours: &str, days: Option<&str>, time_zone: &str) -> Result<Self, String> {
+        let (from_min, to_min) = acsdesk_time::window::parse_hours(hours)?;
+        let days = acsdesk_time::window::parse_days(days.unwrap_or("every"))?;
+        Ok(Self {
+            from_min,
+            to_min,
+            days,
+            time_zone: time_zone.to_owned(),
+        })
+    }
+
+    /// The window as spans of time; an error for an unknown time zone.
+    pub fn weekly(&self) -> Result<acsdesk_time::window::Weekly, String> {
+        acsdesk_time::window::Weekly::new(self.from_min, self.to_min, &self.days, &self.time_zone)
+    }
+}
+
+impl std::fmt::Display for RolloutWindow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({})",
+            acsdesk_time::window::describe(self.from_min, self.to_min, &self.days),
+            self.time_zone
+        )
+    }
+}
+
+/// A line of a rollout's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolloutLogEntry {
+    /// When (Unix ms).
+    pub at_ms: i64,
+    /// `info`, `warning` or `error`.
+    pub level: String,
+    /// `started`, `batch_started`, `batch_ended`, `router_failed`, `router_skipped`,
+    /// `halted`, `window_closed`, `window_open`, `paused`, `resumed`, `cancelled`,
+    /// `completed`.
+    pub kind: String,
+    /// For people.
+    pub message: String,
+}
+
+/// Request of `rollout_log`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolloutLogRequest {
+    /// The rollout.
+    pub id: i64,
 }
 
 /// One batch's counts.
@@ -337,6 +411,13 @@ pub struct RolloutInfo {
     pub failures: Vec<RolloutRouter>,
     /// The routers skipped, with why.
     pub skipped: Vec<RolloutRouter>,
+    /// When it should be done, at the pace seen so far (none when halted, paused or
+    /// ended, or before anything can be told).
+    #[serde(default)]
+    pub eta_ms: Option<i64>,
+    /// When its window next opens, when it is closed now and work is left.
+    #[serde(default)]
+    pub window_opens_ms: Option<i64>,
 }
 
 impl RolloutInfo {

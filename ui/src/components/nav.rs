@@ -54,6 +54,10 @@ impl Page {
     }
 }
 
+/// Goes to a page from inside another (a banner's link), as the sidebar does.
+#[derive(Clone, Copy)]
+pub(crate) struct GoTo(pub(crate) Callback<Page>);
+
 /// The navigation sidebar.
 #[component]
 pub(crate) fn Nav(

@@ -235,6 +235,7 @@ pub(crate) fn DevicesPage(
                 </p>
             </header>
             <crate::components::health::AcsHealthBanner />
+            <crate::pages::firmware::RolloutsBanner />
             {move || sync.get().map(|p| view! {
                 <p class="muted sync-line" data-testid="sync-progress" role="status">
                     {format!("Syncing {}: {} / {}", p.acs, p.done, p.total)}

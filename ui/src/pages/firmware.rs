@@ -9,7 +9,7 @@ use crate::ipc;
 use acsdesk_types::events;
 use acsdesk_types::firmware::{
     ControlRolloutRequest, DeleteFirmwareRequest, FailureThreshold, FirmwareLibrary, ImageKind,
-    ModelSpread, RolloutInfo, RolloutOp, RolloutSpec, RolloutState, UploadChunk,
+    ModelSpread, RolloutInfo, RolloutOp, RolloutSpec, RolloutState, RolloutWindow, UploadChunk,
     UploadFirmwareRequest, UploadProgressEvent,
 };
 use leptos::prelude::*;
@@ -17,6 +17,46 @@ use leptos::task::spawn_local;
 
 /// The size of one chunk the window sends: the image is never whole in memory.
 const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+
+/// `Tue 8 Dec 04:20` in this machine's local time.
+pub(crate) fn local_when(ms: i64) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{} {} {} {:02}:{:02}",
+        DAYS[(d.get_day() as usize).min(6)],
+        d.get_date(),
+        MONTHS[(d.get_month() as usize).min(11)],
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// This machine's IANA time zone, as the browser engine knows it.
+fn time_zone() -> Option<String> {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &wasm_bindgen::JsValue::from_str("timeZone"))
+        .ok()
+        .and_then(|z| z.as_string())
+}
+
+/// Where a running rollout is going: when its window opens, when it should be done.
+pub(crate) fn rollout_outlook(r: &RolloutInfo) -> Option<String> {
+    match (r.window_opens_ms, r.eta_ms) {
+        (Some(o), Some(e)) => Some(format!(
+            "outside its window until {}; should finish {}",
+            local_when(o),
+            local_when(e)
+        )),
+        (Some(o), None) => Some(format!("outside its window until {}", local_when(o))),
+        (None, Some(e)) => Some(format!("should finish {}", local_when(e))),
+        (None, None) => None,
+    }
+}
 
 fn size(bytes: u64) -> String {
     match bytes {
@@ -145,11 +185,22 @@ fn RolloutRow(r: RolloutInfo, control: impl Fn(i64, RolloutOp) + Copy + 'static)
         .collect::<Vec<_>>()
         .join("; ");
     let state = r.state;
+    let mut pace = format!("{} at once", r.spec.concurrency);
+    if let Some(rate) = r.spec.rate_per_hour {
+        pace.push_str(&format!(", {rate}/h"));
+    }
+    if let Some(w) = &r.spec.window {
+        pace.push_str(&format!(", only {w}"));
+    }
+    let outlook = rollout_outlook(&r);
+    let show_log = RwSignal::new(false);
     view! {
         <tr data-testid="rollout" data-state=state.as_str() data-id=id.to_string()>
             <td>
                 {format!("#{id} {}", r.spec.file)}
                 <div class="muted">{format!("to {} · {}", r.version.clone().unwrap_or_default(), r.acs)}</div>
+                <div class="muted" data-testid="rollout-pace">{pace}</div>
+                {outlook.map(|o| view! { <div data-testid="rollout-outlook">{o}</div> })}
             </td>
             <td>
                 <span class=format!("badge {}", state.as_str()) data-testid="rollout-state">{state.as_str()}</span>
@@ -168,8 +219,94 @@ fn RolloutRow(r: RolloutInfo, control: impl Fn(i64, RolloutOp) + Copy + 'static)
                 {(!state.is_final()).then(|| view! {
                     <button type="button" class="danger" data-testid="rollout-cancel" on:click=move |_| control(id, RolloutOp::Cancel)>"Cancel"</button>
                 })}
+                <button type="button" data-testid="rollout-log-toggle" aria-expanded=move || show_log.get().to_string()
+                    on:click=move |_| show_log.update(|s| *s = !*s)>"Log"</button>
             </td>
         </tr>
+        {move || show_log.get().then(|| view! {
+            <tr class="rollout-log-row"><td colspan="5"><RolloutLog id /></td></tr>
+        })}
+    }
+}
+
+/// A rollout's log, newest last: read when opened.
+#[component]
+fn RolloutLog(id: i64) -> impl IntoView {
+    let log = LocalResource::new(move || ipc::rollout_log(id));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Reading the log…"</p> }>
+            {move || Suspend::new(async move {
+                match log.await {
+                    Ok(lines) => view! {
+                        <ol class="rollout-log" data-testid="rollout-log">
+                            {lines.into_iter().map(|l| view! {
+                                <li class=format!("level-{}", l.level) data-kind=l.kind.clone()>
+                                    <time>{local_when(l.at_ms)}</time>" "{l.message}
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The overview's line for each rollout not yet ended — its state, progress and
+/// outlook — with a link to the Firmware page; read again as actions move and every
+/// 10 s.
+#[component]
+pub(crate) fn RolloutsBanner() -> impl IntoView {
+    let moved = RwSignal::new(0_u32);
+    let rollouts = LocalResource::new(move || {
+        moved.track();
+        ipc::list_rollouts()
+    });
+    use_backend_event(events::ACTION_PROGRESS, move |_: serde_json::Value| {
+        moved.update(|v| *v += 1)
+    });
+    let _ = leptos_use::use_interval_fn(move || moved.update(|v| *v += 1), 10_000);
+    let go = use_context::<crate::components::nav::GoTo>();
+    move || {
+        let open: Vec<RolloutInfo> = rollouts
+            .get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| !r.state.is_final())
+            .collect();
+        (!open.is_empty()).then(|| {
+            view! {
+                <div class="banner rollouts" role="status" data-testid="rollouts-banner">
+                    {open.into_iter().map(|r| {
+                        let t = r.totals();
+                        let mut line = format!(
+                            "Rollout #{} of {} to {}: {} — {} of {} updated, {} failed",
+                            r.id,
+                            r.spec.file,
+                            r.version.clone().unwrap_or_default(),
+                            r.state.as_str(),
+                            t.done,
+                            t.size,
+                            t.failed
+                        );
+                        if let Some(o) = rollout_outlook(&r) {
+                            line.push_str(&format!("; {o}"));
+                        }
+                        view! {
+                            <p class=format!("rollout-line {}", r.state.as_str()) data-state=r.state.as_str()>
+                                {line}
+                                {go.map(|go| view! {
+                                    " "<button type="button" class="link" data-testid="rollouts-banner-open"
+                                        on:click=move |_| go.0.run(crate::components::nav::Page::Firmware)>"Open"</button>
+                                })}
+                            </p>
+                        }
+                    }).collect_view()}
+                </div>
+            }
+        })
     }
 }
 
@@ -186,6 +323,9 @@ fn RolloutForm(
     let pause = RwSignal::new("30".to_owned());
     let max_failures = RwSignal::new("5%".to_owned());
     let concurrency = RwSignal::new("20".to_owned());
+    let rate = RwSignal::new(String::new());
+    let hours = RwSignal::new(String::new());
+    let days = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let title = format!("Roll out {file}");
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -208,6 +348,22 @@ fn RolloutForm(
                 concurrency: number(concurrency, "Concurrency")?,
                 max_failures: FailureThreshold::parse(&max_failures.get_untracked())
                     .map_err(|e| format!("Halt when: {e}"))?,
+                rate_per_hour: match rate.get_untracked().trim() {
+                    "" => None,
+                    _ => Some(number(rate, "Per hour")?),
+                },
+                window: match hours.get_untracked().trim() {
+                    "" => None,
+                    h => {
+                        let days = days.get_untracked();
+                        let days = Some(days.trim()).filter(|d| !d.is_empty());
+                        let zone = time_zone().unwrap_or_else(|| "UTC".to_owned());
+                        Some(
+                            RolloutWindow::parse(h, days, &zone)
+                                .map_err(|e| format!("Only between: {e}"))?,
+                        )
+                    }
+                },
             })
         })();
         match spec {
@@ -239,6 +395,9 @@ fn RolloutForm(
             {field("Pause between batches (minutes)", "rollout-pause", pause)}
             {field("Halt when more fail than (3 or 5%)", "rollout-max-failures", max_failures)}
             {field("Routers at once", "rollout-concurrency", concurrency)}
+            {field("At most per hour (empty: no limit)", "rollout-rate", rate)}
+            {field("Only between, local time (01:00-05:00; empty: any time)", "rollout-hours", hours)}
+            {field("On days (mon-fri; empty: every day)", "rollout-days", days)}
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="rollout-error">{e}</p> })}
             <div class="buttons">
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>

@@ -6,8 +6,8 @@ use super::{app_err, Ctx};
 use crate::cli::{FirmwareCommand, RolloutCommand};
 use acsdesk_app::runner::{ActionRunner, DEFAULT_CONCURRENCY};
 use acsdesk_types::firmware::{
-    DeleteFirmwareRequest, FailureThreshold, ImageKind, RolloutInfo, RolloutSpec, RolloutState,
-    UploadFirmwareRequest,
+    DeleteFirmwareRequest, FailureThreshold, ImageKind, RolloutInfo, RolloutLogEntry, RolloutSpec,
+    RolloutState, RolloutWindow, UploadFirmwareRequest,
 };
 use anyhow::Context;
 use std::io::IsTerminal;
@@ -192,10 +192,41 @@ fn rollout_line(r: &RolloutInfo) -> String {
     )
 }
 
+/// A log line: its time (in `zone`, else this machine's), level and message.
+fn log_line(l: &RolloutLogEntry, zone: Option<&str>) -> String {
+    format!(
+        "{}  {:<7} {}",
+        acsdesk_time::window::local_label(l.at_ms, zone),
+        l.level,
+        l.message
+    )
+}
+
 fn print_rollout(r: &RolloutInfo) {
     println!("{}", rollout_line(r));
     if let Some(why) = &r.reason {
         println!("  {why}");
+    }
+    let zone = r.spec.window.as_ref().map(|w| w.time_zone.as_str());
+    let mut pace = format!("{} at once", r.spec.concurrency);
+    if let Some(rate) = r.spec.rate_per_hour {
+        pace.push_str(&format!(", at most {rate}/h"));
+    }
+    if let Some(w) = &r.spec.window {
+        pace.push_str(&format!(", only {w}"));
+    }
+    println!("  pace: {pace}");
+    if let Some(t) = r.window_opens_ms {
+        println!(
+            "  outside its window: updates start again {}",
+            acsdesk_time::window::local_label(t, zone)
+        );
+    }
+    if let Some(t) = r.eta_ms {
+        println!(
+            "  estimated finish: {}",
+            acsdesk_time::window::local_label(t, zone)
+        );
     }
     for b in &r.batches {
         println!(
@@ -329,11 +360,27 @@ async fn rollout(ctx: &Ctx, command: RolloutCommand) -> anyhow::Result<()> {
             pause,
             max_failures,
             concurrency,
+            rate,
+            window,
+            days,
+            time_zone,
             wait,
             json,
         } => {
             let max_failures = FailureThreshold::parse(&max_failures)
                 .map_err(|e| anyhow::anyhow!("--max-failures {e}"))?;
+            let window = match window {
+                None => None,
+                Some(hours) => {
+                    let tz = time_zone
+                        .or_else(acsdesk_time::window::system_time_zone)
+                        .context("this machine names no time zone: give the window's with --time-zone (e.g. Europe/Berlin)")?;
+                    Some(
+                        RolloutWindow::parse(&hours, days.as_deref(), &tz)
+                            .map_err(|e| anyhow::anyhow!("--window {e}"))?,
+                    )
+                }
+            };
             let r = services
                 .start_rollout(RolloutSpec {
                     file,
@@ -345,6 +392,8 @@ async fn rollout(ctx: &Ctx, command: RolloutCommand) -> anyhow::Result<()> {
                     pause_min: pause,
                     concurrency,
                     max_failures,
+                    rate_per_hour: rate,
+                    window,
                 })
                 .await
                 .map_err(app_err)?;
@@ -387,6 +436,30 @@ async fn rollout(ctx: &Ctx, command: RolloutCommand) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&r)?);
             } else {
                 print_rollout(&r);
+                let log = services.rollout_log(id).await.map_err(app_err)?;
+                if !log.is_empty() {
+                    println!(
+                        "  log (last 10 lines; all with `acsdesk firmware rollout log {id}`):"
+                    );
+                }
+                let zone = r.spec.window.as_ref().map(|w| w.time_zone.as_str());
+                for l in log.iter().skip(log.len().saturating_sub(10)) {
+                    println!("    {}", log_line(l, zone));
+                }
+            }
+            Ok(())
+        }
+        RolloutCommand::Log { id, json } => {
+            let log = services.rollout_log(id).await.map_err(app_err)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&log)?);
+            } else {
+                // Times in the window's time zone, else this machine's.
+                let r = services.rollout(id).await.map_err(app_err)?;
+                let zone = r.spec.window.as_ref().map(|w| w.time_zone.as_str());
+                for l in &log {
+                    println!("{}", log_line(l, zone));
+                }
             }
             Ok(())
         }

@@ -190,6 +190,27 @@ async fn a_rollout_completes_halts_on_a_bad_image_and_resumes() {
         archer["behind"], skipped,
         "only the skipped are behind now: {archer}"
     );
+    // Its log tells it batch by batch.
+    let log: serde_json::Value =
+        serde_json::from_str(&env.ok(&["firmware", "rollout", "log", "1", "--json"])).unwrap();
+    let kinds: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["kind"].as_str())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"started"), "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"completed"), "{kinds:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "batch_ended").count(),
+        batches.len(),
+        "{kinds:?}"
+    );
+    let text = env.ok(&["firmware", "rollout", "log", "1"]);
+    assert!(
+        text.contains("Canary started: 2 router(s)") && text.contains("Completed:"),
+        "{text}"
+    );
 
     // A bad image: the canary fails, the rollout halts, one alert.
     let bad = "HG8245H-V3R017C10S120.bin";
@@ -278,4 +299,105 @@ async fn a_rollout_completes_halts_on_a_bad_image_and_resumes() {
     assert!((failed..=2).contains(&canary_failed), "{done}");
     assert_eq!(done["batches"][0]["waiting"], 0, "{done}");
     assert!(done["batches"][1]["done"].as_u64().unwrap() > 0, "{done}");
+}
+
+/// A rollout's pace and window are kept and shown, its estimate and what people did go
+/// to its log; a window or time zone that cannot be read is refused before anything
+/// starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollout_keeps_its_window_and_rate_and_logs_what_people_do() {
+    let now = acsdesk_core::clock::system_now_ms();
+    let (_sandbox, env) = synced("Acme", 30, now, 240.0).await;
+    let good = "ArcherC6v3-1.4.1-Build-20240618.bin";
+    fn start<'a>(good: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec!["firmware", "rollout", "start", "--file", good];
+        args.extend_from_slice(extra);
+        args
+    }
+    let err = env.fails(&start(good, &["--window", "25:00-03:00"]), "correct horse");
+    assert!(
+        err.contains("--window") && err.contains("HH:MM-HH:MM"),
+        "{err}"
+    );
+    let err = env.fails(
+        &start(
+            good,
+            &["--window", "01:00-03:00", "--time-zone", "Mars/Olympus"],
+        ),
+        "correct horse",
+    );
+    assert!(err.contains("Mars/Olympus"), "{err}");
+    let out = env.run_with(&start(good, &["--days", "mon"]), "correct horse", None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("--window"),
+        "days need a window: {err}"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["firmware", "rollout", "list", "--json"])).unwrap();
+    assert_eq!(listed, serde_json::json!([]), "nothing was started");
+
+    // A window of one hour that opens two hours from now (UTC), every day.
+    let hour = (now / 3_600_000 + 2) % 24;
+    let window = format!("{hour:02}:00-{:02}:00", (hour + 1) % 24);
+    let r = rollout_json(&env.ok(&start(
+        good,
+        &[
+            "--window",
+            &window,
+            "--time-zone",
+            "UTC",
+            "--rate",
+            "120",
+            "--concurrency",
+            "4",
+            "--json",
+        ],
+    )));
+    assert_eq!(r["spec"]["rate_per_hour"], 120, "{r}");
+    assert_eq!(r["spec"]["window"]["time_zone"], "UTC", "{r}");
+    let opens = r["window_opens_ms"]
+        .as_i64()
+        .expect("closed now: when it opens");
+    assert!(
+        (now + 3_600_000..=now + 2 * 3_600_000).contains(&opens),
+        "opens {opens}, now {now}: {r}"
+    );
+    let eta = r["eta_ms"].as_i64().expect("an estimate");
+    assert!(eta > opens, "it finishes after its window opens: {r}");
+    let status = env.ok(&["firmware", "rollout", "status", "1"]);
+    assert!(
+        status.contains(&format!(
+            "4 at once, at most 120/h, only {window} every day (UTC)"
+        )),
+        "{status}"
+    );
+    assert!(
+        status.contains("outside its window: updates start again")
+            && status.contains("estimated finish"),
+        "{status}"
+    );
+    env.ok(&["firmware", "rollout", "pause", "1"]);
+    let paused = rollout_json(&env.ok(&["firmware", "rollout", "status", "1", "--json"]));
+    assert!(
+        paused["eta_ms"].is_null(),
+        "no estimate while paused: {paused}"
+    );
+    env.ok(&["firmware", "rollout", "resume", "1"]);
+    env.ok(&["firmware", "rollout", "cancel", "1", "--yes"]);
+    let log = env.ok(&["firmware", "rollout", "log", "1"]);
+    let at = |what: &str| log.find(what).unwrap_or_else(|| panic!("{what}: {log}"));
+    assert!(at("Started: 1.4.1") < at("Paused by a person"), "{log}");
+    assert!(
+        at("Paused by a person") < at("Resumed by a person"),
+        "{log}"
+    );
+    assert!(
+        at("Resumed by a person") < at("Cancelled by a person"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("only {window} every day (UTC)")),
+        "{log}"
+    );
 }

@@ -984,6 +984,8 @@ async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
         pause_min: 0,
         concurrency: 1000,
         max_failures: FailureThreshold::Count(0),
+        rate_per_hour: None,
+        window: None,
     };
     let routers = crate::rollouts::plan(&candidates, &spec, Some("9.9.9"));
     assert!(routers.len() >= 2, "{candidates:?}");
@@ -1024,7 +1026,9 @@ async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
     assert_eq!(raised.len(), 1, "one alert for the rollout: {raised:?}");
     // Halted, nothing more is queued; what was on its way ends (all fail: a bad image).
     for _ in 0..80 {
-        let (devices, _) = crate::rollouts::settle(&lab.t, id).await.unwrap();
+        let (devices, _) = crate::rollouts::settle(&lab.t, id, lab.now())
+            .await
+            .unwrap();
         if !devices.iter().any(|d| d.state == "queued") {
             assert!(devices.iter().all(|d| d.state == "failed"), "{devices:?}");
             break;
@@ -1033,31 +1037,15 @@ async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
         worker.follow_up().await.unwrap();
     }
     // Resumed, its failures are accepted: nothing is left, so it completes.
-    assert!(lab
-        .t
-        .set_rollout_state(
-            id,
-            &[RolloutState::Halted],
-            RolloutState::Running,
-            None,
-            lab.now()
-        )
+    assert!(crate::rollouts::resume(&lab.t, id, lab.now())
         .await
         .unwrap());
-    for d in lab.t.rollout_devices(id).await.unwrap() {
-        if d.state == "failed" {
-            lab.t
-                .set_rollout_device(
-                    id,
-                    d.device_id,
-                    crate::rollouts::FAILED_ACCEPTED,
-                    None,
-                    None,
-                )
-                .await
-                .unwrap();
-        }
-    }
+    assert!(
+        !crate::rollouts::resume(&lab.t, id, lab.now())
+            .await
+            .unwrap(),
+        "running already"
+    );
     crate::rollouts::tick(&lab.t, "main", lab.now(), &config)
         .await
         .unwrap();
@@ -1065,4 +1053,110 @@ async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
         lab.t.rollout(id).await.unwrap().state,
         RolloutState::Completed
     );
+    // Its log tells the story in order, every failing router named.
+    let log = lab.t.rollout_log(id, None).await.unwrap();
+    let kinds: Vec<&str> = log.iter().map(|l| l.kind.as_str()).collect();
+    let failed = kinds.iter().filter(|k| **k == "router_failed").count();
+    assert_eq!(failed, routers.len(), "{kinds:?}");
+    let at = |k: &str| kinds.iter().position(|x| *x == k);
+    assert_eq!(at("batch_started"), Some(0), "{kinds:?}");
+    assert!(
+        at("halted") < at("resumed") && at("resumed") < at("completed"),
+        "{kinds:?}"
+    );
+    assert!(at("completed").is_some(), "{kinds:?}");
+    let resumed = &log[at("resumed").unwrap()];
+    assert!(resumed.message.contains("accepting"), "{resumed:?}");
+    assert_eq!(
+        lab.t.rollout_log(id, Some(1)).await.unwrap(),
+        log[log.len() - 1..],
+        "a limit keeps the last lines"
+    );
+}
+
+/// A rollout with a window queues nothing while it is closed (saying so once in its log,
+/// with when it opens), and once open queues no faster than its rate.
+#[tokio::test]
+async fn a_rollout_waits_for_its_window_then_keeps_its_rate() {
+    use acsdesk_types::firmware::{FailureThreshold, RolloutSpec, RolloutWindow};
+    const MIN: i64 = 60_000;
+    let lab = lab(40).await;
+    let config = AlertConfig::default();
+    lab.settle(&config).await;
+    let online = lab.online(40).await;
+    let device = lab.t.device(&online[0]).await.unwrap().normalized;
+    let candidates = lab
+        .t
+        .rollout_candidates("main", &device.product_class, Some(&device.oui))
+        .await
+        .unwrap();
+    let spec = RolloutSpec {
+        file: "fw-night.bin".into(),
+        acs: Some("main".into()),
+        from_version: None,
+        linked_only: false,
+        canary: 0,
+        batch: 1000,
+        pause_min: 0,
+        concurrency: 1000,
+        max_failures: FailureThreshold::Count(0),
+        rate_per_hour: Some(60),
+        window: Some(RolloutWindow::parse("01:00-02:00", None, "UTC").unwrap()),
+    };
+    let routers = crate::rollouts::plan(&candidates, &spec, Some("9.9.9"));
+    assert!(routers.len() >= 5, "{candidates:?}");
+    let midnight = lab.now() - lab.now() % (1440 * MIN) + 1440 * MIN;
+    let id = lab
+        .t
+        .create_rollout(
+            "main",
+            "fw-night.bin",
+            Some("9.9.9"),
+            &serde_json::to_string(&spec).unwrap(),
+            &routers,
+            midnight,
+        )
+        .await
+        .unwrap();
+    let queued_at = |now: i64| {
+        let t = &lab.t;
+        let config = &config;
+        async move {
+            crate::rollouts::tick(t, "main", now, config).await.unwrap();
+            t.rollout_devices(id)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|d| d.state == "queued")
+                .count()
+        }
+    };
+    assert_eq!(
+        queued_at(midnight + 30 * MIN).await,
+        0,
+        "closed until 01:00"
+    );
+    assert_eq!(queued_at(midnight + 31 * MIN).await, 0);
+    let log = lab.t.rollout_log(id, None).await.unwrap();
+    let closed: Vec<_> = log.iter().filter(|l| l.kind == "window_closed").collect();
+    assert_eq!(closed.len(), 1, "said once: {log:?}");
+    assert!(
+        closed[0].message.contains("updates start again") && closed[0].message.contains("01:00"),
+        "{closed:?}"
+    );
+    let open = midnight + 60 * MIN;
+    assert_eq!(queued_at(open).await, 1, "one an hour's sixtieth at a time");
+    assert_eq!(queued_at(open + 30_000).await, 1);
+    assert_eq!(queued_at(open + MIN).await, 2);
+    // Ticks that came late catch up at most a minute's worth.
+    assert_eq!(queued_at(open + 10 * MIN).await, 4);
+    let log = lab.t.rollout_log(id, None).await.unwrap();
+    assert!(log.iter().any(|l| l.kind == "window_open"), "{log:?}");
+    assert_eq!(
+        log.iter().filter(|l| l.kind == "batch_started").count(),
+        1,
+        "{log:?}"
+    );
+    // Closed again at 02:00: nothing more, whatever the rate allows.
+    assert_eq!(queued_at(midnight + 130 * MIN).await, 4);
 }

@@ -3,7 +3,7 @@
 //! candidates a rollout may target.
 
 use super::{StoreError, TenantStore};
-use acsdesk_types::firmware::RolloutState;
+use acsdesk_types::firmware::{RolloutLogEntry, RolloutState};
 use sqlx::Row;
 
 /// A rollout as stored.
@@ -27,6 +27,8 @@ pub struct RolloutRow {
     pub created_ms: i64,
     /// When its last batch ended.
     pub batch_done_ms: Option<i64>,
+    /// The rate limit's next dispatch time.
+    pub next_dispatch_ms: Option<i64>,
 }
 
 /// One router of a rollout, with its device and its action as they are now.
@@ -50,6 +52,10 @@ pub struct RolloutDevice {
     pub reason: Option<String>,
     /// The action's status and fault, when queued.
     pub action: Option<(String, Option<String>)>,
+    /// When its update was queued.
+    pub queued_ms: Option<i64>,
+    /// When it was updated, failed or skipped.
+    pub ended_ms: Option<i64>,
 }
 
 /// A router a rollout may target.
@@ -78,6 +84,7 @@ fn rollout_row(r: &sqlx::sqlite::SqliteRow) -> Result<RolloutRow, StoreError> {
         reason: r.get("reason"),
         created_ms: r.get("created_ms"),
         batch_done_ms: r.get("batch_done_ms"),
+        next_dispatch_ms: r.get("next_dispatch_ms"),
     })
 }
 
@@ -204,7 +211,7 @@ impl TenantStore {
     pub async fn rollout_devices(&self, id: i64) -> Result<Vec<RolloutDevice>, StoreError> {
         let rows = sqlx::query(
             "SELECT rd.device_id, d.genie_id, d.serial, d.online, d.missing, rd.batch, rd.state,
-                    rd.action_id, rd.reason, a.status AS action_status,
+                    rd.action_id, rd.reason, rd.queued_ms, rd.ended_ms, a.status AS action_status,
                     a.fault_message AS action_fault
              FROM rollout_devices rd JOIN devices d ON d.id = rd.device_id
              LEFT JOIN device_actions a ON a.id = rd.action_id
@@ -227,11 +234,14 @@ impl TenantStore {
                 action: r
                     .get::<Option<String>, _>("action_status")
                     .map(|s| (s, r.get("action_fault"))),
+                queued_ms: r.get("queued_ms"),
+                ended_ms: r.get("ended_ms"),
             })
             .collect())
     }
 
-    /// Sets where one router of a rollout stands.
+    /// Sets where one router of a rollout stands (at `now_ms`: when it was queued, or
+    /// when it was updated, failed or skipped).
     pub async fn set_rollout_device(
         &self,
         id: i64,
@@ -239,16 +249,20 @@ impl TenantStore {
         state: &str,
         action_id: Option<i64>,
         reason: Option<&str>,
+        now_ms: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE rollout_devices SET state = ?, action_id = COALESCE(?, action_id), reason = ?
-             WHERE rollout_id = ? AND device_id = ?",
+            "UPDATE rollout_devices SET state = ?1, action_id = COALESCE(?2, action_id), reason = ?3,
+                 queued_ms = CASE WHEN ?1 = 'queued' THEN ?6 ELSE queued_ms END,
+                 ended_ms = CASE WHEN ?1 IN ('done', 'failed', 'skipped') THEN ?6 ELSE ended_ms END
+             WHERE rollout_id = ?4 AND device_id = ?5",
         )
         .bind(state)
         .bind(action_id)
         .bind(reason)
         .bind(id)
         .bind(device_id)
+        .bind(now_ms)
         .execute(self.pool())
         .await?;
         Ok(())
@@ -279,6 +293,82 @@ impl TenantStore {
         }
         q.push(")");
         Ok(q.build().execute(self.pool()).await?.rows_affected() > 0)
+    }
+
+    /// Sets the rate limit's next dispatch time.
+    pub async fn set_rollout_next_dispatch(&self, id: i64, at_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE rollouts SET next_dispatch_ms = ? WHERE id = ?")
+            .bind(at_ms)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Adds a line to a rollout's log.
+    pub async fn log_rollout(
+        &self,
+        id: i64,
+        now_ms: i64,
+        level: &str,
+        kind: &str,
+        message: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO rollout_log (rollout_id, at_ms, level, kind, message) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(now_ms)
+        .bind(level)
+        .bind(kind)
+        .bind(message)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A rollout's log, oldest first; the last `limit` lines when given.
+    pub async fn rollout_log(
+        &self,
+        id: i64,
+        limit: Option<u32>,
+    ) -> Result<Vec<RolloutLogEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM (SELECT id, at_ms, level, kind, message FROM rollout_log
+                            WHERE rollout_id = ? ORDER BY id DESC LIMIT ?)
+             ORDER BY id",
+        )
+        .bind(id)
+        .bind(limit.map_or(-1, i64::from))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| RolloutLogEntry {
+                at_ms: r.get("at_ms"),
+                level: r.get("level"),
+                kind: r.get("kind"),
+                message: r.get("message"),
+            })
+            .collect())
+    }
+
+    /// The kind of the last line of a rollout's log among `kinds`.
+    pub async fn last_rollout_log_kind(
+        &self,
+        id: i64,
+        kinds: &[&str],
+    ) -> Result<Option<String>, StoreError> {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT kind FROM rollout_log WHERE rollout_id = ",
+        );
+        q.push_bind(id).push(" AND kind IN (");
+        let mut sep = q.separated(", ");
+        for k in kinds {
+            sep.push_bind(*k);
+        }
+        q.push(") ORDER BY id DESC LIMIT 1");
+        Ok(q.build_query_scalar().fetch_optional(self.pool()).await?)
     }
 
     /// Records that a rollout's batch ended now (the pause counts from here).

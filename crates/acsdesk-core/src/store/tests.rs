@@ -2057,6 +2057,10 @@ fn landed_migrations_are_never_edited() {
             "tenant/0016_rollouts.sql",
             "b374591a98f624d96871d529b27d5d95375c098964012279de3df284d89dc256",
         ),
+        (
+            "tenant/0017_rollout_pace.sql",
+            "f08da65429887d2522464e689a72e815ed57d3cc4eaa318308621955abb4a8ac",
+        ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");
     let mut found = Vec::new();
