@@ -139,6 +139,8 @@ async fn rollout_halts_and_resumes(desktop: &Desktop) -> anyhow::Result<()> {
         ("rollout-pause", "0"),
         ("rollout-max-failures", "0"),
         ("rollout-concurrency", "2"),
+        ("rollout-rate", "600"),
+        ("rollout-hours", "00:00-24:00"),
     ] {
         let input = c
             .find(Locator::Css(&format!("[data-testid={field}]")))
@@ -153,7 +155,41 @@ async fn rollout_halts_and_resumes(desktop: &Desktop) -> anyhow::Result<()> {
         })
         .await
         .context("the rollout halts itself on the canary's failure")?;
+    let pace = desktop.text_content("[data-testid=rollout-pace]").await?;
+    ensure!(
+        pace.contains("2 at once, 600/h, only 00:00-24:00 every day ("),
+        "the pace and the window in the browser's time zone: {pace}"
+    );
     desktop.screenshot("rollout-halted").await?;
+    // Its log tells why, step by step.
+    desktop.click("[data-testid=rollout-log-toggle]").await?;
+    desktop
+        .wait_text("[data-testid=rollout-log]", Duration::from_secs(20), |t| {
+            t.contains("Canary started: 2 router(s)") && t.contains("Halted:")
+        })
+        .await
+        .context("the log shows the canary and the halt")?;
+    desktop.screenshot("rollout-log").await?;
+    // The overview shows it, and leads back here.
+    desktop.click("[data-testid=nav-devices]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=rollouts-banner]",
+            Duration::from_secs(20),
+            |t| t.contains(&format!("of {image}")) && t.contains("halted"),
+        )
+        .await
+        .context("the overview shows the halted rollout")?;
+    desktop.screenshot("rollouts-overview").await?;
+    desktop.click("[data-testid=rollouts-banner-open]").await?;
+    desktop
+        .wait_text(
+            "[data-testid=rollout-state]",
+            Duration::from_secs(20),
+            |t| t == "halted",
+        )
+        .await
+        .context("the banner opens the Firmware page")?;
     mark("good").await?;
     desktop.click("[data-testid=rollout-resume]").await?;
     desktop

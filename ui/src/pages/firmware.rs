@@ -133,6 +133,8 @@ fn Rollouts(version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
         3000,
     );
     let error = RwSignal::new(None::<String>);
+    // Which rollouts show their log: kept here, as the rows are drawn again on each read.
+    let open_logs = RwSignal::new(std::collections::BTreeSet::<i64>::new());
     let control = move |id: i64, op: RolloutOp| {
         spawn_local(async move {
             match ipc::control_rollout(ControlRolloutRequest { id, op }).await {
@@ -148,7 +150,7 @@ fn Rollouts(version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
             <thead><tr><th>"Rollout"</th><th>"State"</th><th>"Routers"</th><th>"Batches"</th><th></th></tr></thead>
             <tbody>
                 {move || rollouts.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|r| {
-                    view! { <RolloutRow r control /> }
+                    view! { <RolloutRow r control open_logs /> }
                 }).collect_view()}
             </tbody>
         </table>
@@ -156,7 +158,11 @@ fn Rollouts(version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn RolloutRow(r: RolloutInfo, control: impl Fn(i64, RolloutOp) + Copy + 'static) -> impl IntoView {
+fn RolloutRow(
+    r: RolloutInfo,
+    control: impl Fn(i64, RolloutOp) + Copy + 'static,
+    open_logs: RwSignal<std::collections::BTreeSet<i64>>,
+) -> impl IntoView {
     let t = r.totals();
     let id = r.id;
     let batches = r
@@ -193,7 +199,7 @@ fn RolloutRow(r: RolloutInfo, control: impl Fn(i64, RolloutOp) + Copy + 'static)
         pace.push_str(&format!(", only {w}"));
     }
     let outlook = rollout_outlook(&r);
-    let show_log = RwSignal::new(false);
+    let show_log = move || open_logs.with(|o| o.contains(&id));
     view! {
         <tr data-testid="rollout" data-state=state.as_str() data-id=id.to_string()>
             <td>
@@ -219,11 +225,11 @@ fn RolloutRow(r: RolloutInfo, control: impl Fn(i64, RolloutOp) + Copy + 'static)
                 {(!state.is_final()).then(|| view! {
                     <button type="button" class="danger" data-testid="rollout-cancel" on:click=move |_| control(id, RolloutOp::Cancel)>"Cancel"</button>
                 })}
-                <button type="button" data-testid="rollout-log-toggle" aria-expanded=move || show_log.get().to_string()
-                    on:click=move |_| show_log.update(|s| *s = !*s)>"Log"</button>
+                <button type="button" data-testid="rollout-log-toggle" aria-expanded=move || show_log().to_string()
+                    on:click=move |_| open_logs.update(|o| if !o.remove(&id) { o.insert(id); })>"Log"</button>
             </td>
         </tr>
-        {move || show_log.get().then(|| view! {
+        {move || show_log().then(|| view! {
             <tr class="rollout-log-row"><td colspan="5"><RolloutLog id /></td></tr>
         })}
     }
