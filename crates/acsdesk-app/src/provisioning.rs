@@ -47,12 +47,23 @@ impl Services {
     }
 
     /// Saves the provisioning profile (checked first; nothing saved when invalid). It
-    /// reaches the servers at the next install.
+    /// reaches the servers at the next install; its firmware targets are checked
+    /// against GenieACS and take effect at once (a standing rollout each).
     pub async fn set_provisioning_profile(
         &self,
         profile: &ProvisioningProfile,
     ) -> Result<(), IpcError> {
-        Ok(self.tenant.set_provisioning_profile(profile).await?)
+        let mut profile = profile.clone();
+        // Checked before GenieACS is asked about the targets.
+        profile
+            .validate()
+            .map_err(|e| acsdesk_core::store::StoreError::Invalid {
+                field: e.field,
+                reason: e.reason,
+            })?;
+        profile.firmware_targets = self.resolve_targets(&profile.firmware_targets).await?;
+        self.tenant.set_provisioning_profile(&profile).await?;
+        self.maintain_targets(&profile.firmware_targets).await
     }
 
     async fn routers(&self, profile: &ProvisioningProfile) -> Result<Routers, IpcError> {

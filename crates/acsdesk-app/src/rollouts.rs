@@ -8,7 +8,8 @@ use crate::Services;
 use acsdesk_core::rollouts::{estimate, plan};
 use acsdesk_core::store::rollouts::RolloutRow;
 use acsdesk_types::firmware::{
-    BatchCounts, RolloutInfo, RolloutLogEntry, RolloutRouter, RolloutSpec, RolloutState,
+    BatchCounts, FailureThreshold, FirmwareTarget, RolloutInfo, RolloutLogEntry, RolloutRouter,
+    RolloutSpec, RolloutState, TargetModel,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 
@@ -34,24 +35,8 @@ impl Services {
                 .map_err(|e| invalid(format!("the window: {e}")))?;
         }
         let acs = self.firmware_acs(spec.acs.as_deref()).await?;
-        let (_, client) = connection_client(&self.tenant, &acs).await?;
-        let image = client
-            .files()
-            .get(&spec.file)
-            .await
-            .map_err(|e| IpcError::new(ErrorCode::Remote, format!("GenieACS: {e}")))?
-            .ok_or_else(|| {
-                IpcError::new(
-                    ErrorCode::NotFound,
-                    format!("GenieACS ({acs}) has no image named {:?}", spec.file),
-                )
-            })?;
-        let Some(product_class) = image.metadata.product_class.clone() else {
-            return Err(invalid(format!(
-                "{} names no product class in its metadata: upload it again with its model",
-                spec.file
-            )));
-        };
+        let image = self.rollout_image(&acs, &spec.file).await?;
+        let product_class = image.product_class.clone().unwrap_or_default();
         let others = self.tenant.rollouts_using(&acs, &spec.file).await?;
         if others > 0 {
             return Err(IpcError::new(
@@ -62,10 +47,10 @@ impl Services {
                 ),
             ));
         }
-        let version = image.metadata.version.clone();
+        let version = image.version.clone();
         let candidates = self
             .tenant
-            .rollout_candidates(&acs, &product_class, image.metadata.oui.as_deref())
+            .rollout_candidates(&acs, &product_class, image.oui.as_deref())
             .await?;
         let routers = plan(&candidates, &spec, version.as_deref());
         if routers.is_empty() {
@@ -124,6 +109,150 @@ impl Services {
         self.rollout(id).await
     }
 
+    /// An image a rollout installs, as GenieACS lists it: refused when it is not there or
+    /// names no model. Its model and version are filled in.
+    async fn rollout_image(&self, acs: &str, file: &str) -> Result<FirmwareTarget, IpcError> {
+        let (_, client) = connection_client(&self.tenant, acs).await?;
+        let image = client
+            .files()
+            .get(file)
+            .await
+            .map_err(|e| IpcError::new(ErrorCode::Remote, format!("GenieACS: {e}")))?
+            .ok_or_else(|| {
+                IpcError::new(
+                    ErrorCode::NotFound,
+                    format!("GenieACS ({acs}) has no image named {file:?}"),
+                )
+            })?;
+        if image.metadata.product_class.is_none() {
+            return Err(invalid(format!(
+                "{file} names no product class in its metadata: upload it again with its model"
+            )));
+        }
+        Ok(FirmwareTarget {
+            file: file.to_owned(),
+            acs: Some(acs.to_owned()),
+            product_class: image.metadata.product_class,
+            oui: image.metadata.oui,
+            version: image.metadata.version,
+        })
+    }
+
+    /// The provisioning profile's firmware targets checked against GenieACS and filled
+    /// in (connection, model, version); refused when an image is missing or names no
+    /// model. Of two targets for one model, the later stands.
+    pub(crate) async fn resolve_targets(
+        &self,
+        targets: &[FirmwareTarget],
+    ) -> Result<Vec<FirmwareTarget>, IpcError> {
+        let mut out: Vec<FirmwareTarget> = Vec::new();
+        for t in targets {
+            let acs = self.firmware_acs(t.acs.as_deref()).await?;
+            let resolved = self.rollout_image(&acs, &t.file).await?;
+            // A later target for a model replaces the earlier one.
+            out.retain(|o| {
+                !(o.acs == resolved.acs
+                    && o.product_class == resolved.product_class
+                    && o.oui == resolved.oui)
+            });
+            out.push(resolved);
+        }
+        Ok(out)
+    }
+
+    /// Keeps one standing rollout per firmware target (started when a target is new),
+    /// and cancels those whose target left the profile or changed image.
+    pub(crate) async fn maintain_targets(
+        &self,
+        targets: &[FirmwareTarget],
+    ) -> Result<(), IpcError> {
+        let now = self.now();
+        let mut kept = Vec::new();
+        for row in self.tenant.rollouts(None).await? {
+            if row.state.is_final() {
+                continue;
+            }
+            let spec: RolloutSpec = serde_json::from_str(&row.spec_json)
+                .map_err(|e| IpcError::new(ErrorCode::Store, format!("rollout {}: {e}", row.id)))?;
+            if spec.standing.is_none() {
+                continue;
+            }
+            let wanted = targets
+                .iter()
+                .any(|t| t.acs.as_deref() == Some(row.acs.as_str()) && t.file == row.file);
+            if wanted {
+                kept.push((row.acs.clone(), row.file.clone()));
+            } else if self
+                .tenant
+                .set_rollout_state(
+                    row.id,
+                    &[
+                        RolloutState::Running,
+                        RolloutState::Paused,
+                        RolloutState::Halted,
+                    ],
+                    RolloutState::Cancelled,
+                    Some("its firmware target left the provisioning profile"),
+                    now,
+                )
+                .await?
+            {
+                self.tenant
+                    .log_rollout(
+                        row.id,
+                        now,
+                        "info",
+                        "cancelled",
+                        "Ended: its firmware target left the provisioning profile",
+                    )
+                    .await?;
+            }
+        }
+        for t in targets {
+            let acs = t.acs.clone().unwrap_or_default();
+            if kept.contains(&(acs.clone(), t.file.clone())) {
+                continue;
+            }
+            let spec = RolloutSpec {
+                file: t.file.clone(),
+                acs: Some(acs.clone()),
+                from_version: None,
+                linked_only: false,
+                canary: 0,
+                batch: 1,
+                pause_min: 0,
+                concurrency: 1,
+                max_failures: FailureThreshold::Count(0),
+                rate_per_hour: None,
+                window: None,
+                standing: Some(TargetModel {
+                    product_class: t.product_class.clone().unwrap_or_default(),
+                    oui: t.oui.clone(),
+                }),
+            };
+            let spec_json = serde_json::to_string(&spec)
+                .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
+            let id = self
+                .tenant
+                .create_rollout(&acs, &t.file, t.version.as_deref(), &spec_json, &[], now)
+                .await?;
+            self.tenant
+                .log_rollout(
+                    id,
+                    now,
+                    "info",
+                    "started",
+                    &format!(
+                        "Target for new {} routers: each that bootstraps on a version older than {} is brought to it, one at a time; the first failure halts it",
+                        spec.standing.as_ref().map(|m| m.product_class.as_str()).unwrap_or_default(),
+                        t.version.as_deref().unwrap_or("the image's")
+                    ),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
     /// One rollout, with its counts per batch, first failures and skipped routers.
     pub async fn rollout(&self, id: i64) -> Result<RolloutInfo, IpcError> {
         let row = self.tenant.rollout(id).await?;
@@ -180,11 +309,12 @@ impl Services {
                 }
             }
         }
-        let (eta_ms, window_opens_ms) = if row.state == RolloutState::Running {
-            estimate(&spec, &devices, row.batch_done_ms, self.now())
-        } else {
-            (None, None)
-        };
+        let (eta_ms, window_opens_ms) =
+            if row.state == RolloutState::Running && spec.standing.is_none() {
+                estimate(&spec, &devices, row.batch_done_ms, self.now())
+            } else {
+                (None, None)
+            };
         Ok(RolloutInfo {
             eta_ms,
             window_opens_ms,

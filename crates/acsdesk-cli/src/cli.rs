@@ -135,6 +135,17 @@ pub(crate) struct ProfileArgs {
     /// uptime, traffic, signal, wan, wifi).
     #[arg(long, value_delimiter = ',')]
     pub(crate) monitor: Option<Vec<String>>,
+    /// Bring every new router of an image's model that bootstraps on an older version to
+    /// the image's, one at a time (the image's name in GenieACS; it replaces the model's
+    /// previous target). Takes effect at once.
+    #[arg(long, value_name = "IMAGE")]
+    pub(crate) firmware_target: Vec<String>,
+    /// The ACS connection of the --firmware-target images, when there are several.
+    #[arg(long, requires = "firmware_target")]
+    pub(crate) firmware_target_acs: Option<String>,
+    /// Drop the firmware target of an image or a product class.
+    #[arg(long, value_name = "IMAGE|PRODUCT_CLASS")]
+    pub(crate) clear_firmware_target: Vec<String>,
     /// Machine-readable output.
     #[arg(long)]
     pub(crate) json: bool,

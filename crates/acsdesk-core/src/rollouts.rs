@@ -15,7 +15,7 @@ use crate::alerts::{AlertKey, AlertKind, Problem, Subject};
 use crate::firmware::compare_versions;
 use crate::store::rollouts::{Candidate, RolloutDevice, RolloutRow};
 use crate::store::{StoreError, TenantStore};
-use acsdesk_types::firmware::{RolloutSpec, RolloutState, RolloutWindow};
+use acsdesk_types::firmware::{RolloutSpec, RolloutState, RolloutWindow, TargetModel};
 use acsdesk_types::Severity;
 use std::cmp::Ordering;
 
@@ -188,6 +188,9 @@ async fn advance(
     config: &AlertConfig,
 ) -> Result<Vec<Delivery>, StoreError> {
     let spec = parse_spec(r)?;
+    if let Some(model) = &spec.standing {
+        join_newcomers(store, r, model, now_ms).await?;
+    }
     let (devices, mut ended) = settle(store, r.id, now_ms).await?;
     let mut batch_done = r.batch_done_ms;
     ended.dedup();
@@ -218,6 +221,10 @@ async fn advance(
         .map(|d| d.batch)
         .min()
     else {
+        if spec.standing.is_some() {
+            // A target stands until the profile drops it: new routers join later.
+            return Ok(Vec::new());
+        }
         let totals = |s: &str| devices.iter().filter(|d| d.state.starts_with(s)).count();
         let reason = format!(
             "{} updated, {} failed, {} skipped",
@@ -259,7 +266,7 @@ async fn advance(
     let running = batch.iter().filter(|d| d.state == "queued").count();
     let free = (spec.concurrency.max(1) as usize).saturating_sub(running);
     let mut pace = Pace::new(spec.rate_per_hour, r.next_dispatch_ms, now_ms);
-    if !started && pace.ready() {
+    if !started && pace.ready() && spec.standing.is_none() {
         let name = batch_title(&spec, current);
         store
             .log_rollout(
@@ -317,6 +324,64 @@ async fn advance(
         }
     }
     Ok(Vec::new())
+}
+
+/// A standing rollout takes the routers of its model that appeared since it started and
+/// run an older version, each in a batch of its own.
+async fn join_newcomers(
+    store: &TenantStore,
+    r: &RolloutRow,
+    model: &TargetModel,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let newcomers = store
+        .rollout_newcomers(
+            r.id,
+            &r.acs,
+            &model.product_class,
+            model.oui.as_deref(),
+            r.created_ms,
+        )
+        .await?;
+    let behind: Vec<&Candidate> = newcomers
+        .iter()
+        .filter(|c| {
+            matches!((&c.firmware, &r.version), (Some(v), Some(target)) if compare_versions(v, target) == Ordering::Less)
+        })
+        .collect();
+    if behind.is_empty() {
+        return Ok(());
+    }
+    let next = store
+        .rollout_devices(r.id)
+        .await?
+        .iter()
+        .map(|d| d.batch + 1)
+        .max()
+        .unwrap_or(0);
+    let routers: Vec<(i64, u32)> = behind
+        .iter()
+        .zip(next..)
+        .map(|(c, b)| (c.device_id, b))
+        .collect();
+    store.add_rollout_devices(r.id, &routers).await?;
+    for c in behind {
+        store
+            .log_rollout(
+                r.id,
+                now_ms,
+                "info",
+                "router_joined",
+                &format!(
+                    "{} appeared on {}: it is brought to {}",
+                    c.genie_id,
+                    c.firmware.as_deref().unwrap_or("?"),
+                    r.version.as_deref().unwrap_or("the image's version")
+                ),
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 async fn skip(
@@ -620,6 +685,7 @@ mod tests {
             max_failures: FailureThreshold::Count(0),
             rate_per_hour: None,
             window: None,
+            standing: None,
         }
     }
 

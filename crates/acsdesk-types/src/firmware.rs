@@ -289,6 +289,42 @@ pub struct RolloutSpec {
     /// When updates may start: local hours on some days (what is under way finishes).
     #[serde(default)]
     pub window: Option<RolloutWindow>,
+    /// A standing rollout: a provisioning profile's firmware target, which new routers of
+    /// the model join as they appear, one at a time (none: a rollout over the routers
+    /// behind when it started).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<TargetModel>,
+}
+
+/// The model a standing rollout keeps at its version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetModel {
+    /// Product class.
+    pub product_class: String,
+    /// Manufacturer OUI, when the image names one.
+    #[serde(default)]
+    pub oui: Option<String>,
+}
+
+/// A per-model target version (an option of the provisioning profile): a router of the
+/// model that bootstraps on an older version is brought to the image's, one at a time;
+/// the first failure halts it (a firmware alert) until a person resumes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmwareTarget {
+    /// The image in GenieACS that installs the version.
+    pub file: String,
+    /// Its ACS connection; needed only when there are several.
+    #[serde(default)]
+    pub acs: Option<String>,
+    /// The model, from the image's metadata (filled in when the profile is saved).
+    #[serde(default)]
+    pub product_class: Option<String>,
+    /// Its OUI, likewise.
+    #[serde(default)]
+    pub oui: Option<String>,
+    /// The version, likewise.
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// A weekly window of local time in which a rollout starts updates.

@@ -50,6 +50,9 @@ pub struct ProvisioningProfile {
     /// in the tenant's encrypted store, written once per router) instead of whatever it
     /// has — most often a vendor default shared by the whole fleet.
     pub per_router_connection_request: bool,
+    /// Per model, the firmware a new router is brought to (see
+    /// [`crate::firmware::FirmwareTarget`]).
+    pub firmware_targets: Vec<crate::firmware::FirmwareTarget>,
 }
 
 impl Default for ProvisioningProfile {
@@ -62,6 +65,7 @@ impl Default for ProvisioningProfile {
             ssid_5ghz_suffix: String::new(),
             monitoring: Monitored::ALL.to_vec(),
             per_router_connection_request: false,
+            firmware_targets: Vec::new(),
         }
     }
 }

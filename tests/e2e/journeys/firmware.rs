@@ -215,5 +215,37 @@ async fn rollout_halts_and_resumes(desktop: &Desktop) -> anyhow::Result<()> {
             .await
             .context("cancelled, it ends")?;
     }
+    firmware_target(desktop).await
+}
+
+/// A model's firmware target chosen in its row: it stands in the rollouts table, and
+/// goes when the model's new routers are left as they come.
+async fn firmware_target(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let select =
+        "[data-testid=firmware-model][data-product-class='ArcherC6'] [data-testid=firmware-target]";
+    c.find(Locator::Css(select))
+        .await?
+        .select_by_value("ArcherC6v3-1.4.1-Build-20240618.bin")
+        .await?;
+    desktop
+        .wait_text("[data-testid=rollouts]", Duration::from_secs(20), |t| {
+            t.contains("Firmware target: new ArcherC6 routers, one at a time")
+        })
+        .await
+        .context("the target stands in the rollouts table")?;
+    desktop.screenshot("firmware-target").await?;
+    c.find(Locator::Css(select))
+        .await?
+        .select_by_value("")
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=rollout-state]",
+            Duration::from_secs(20),
+            |t| t == "cancelled",
+        )
+        .await
+        .context("left as they come, the target ends")?;
     Ok(())
 }

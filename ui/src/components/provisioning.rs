@@ -111,12 +111,22 @@ pub(crate) fn ProvisioningSection() -> impl IntoView {
                 .filter(|m| monitoring.get_untracked().contains(m))
                 .collect(),
             per_router_connection_request: own_cr.get_untracked(),
+            // Set on the Firmware page: kept as saved (read again below).
+            firmware_targets: Vec::new(),
         };
         if let Err(e) = profile.validate() {
             profile_status.set(Some((false, e.to_string())));
             return;
         }
         spawn_local(async move {
+            let mut profile = profile;
+            match ipc::provisioning_profile().await {
+                Ok(saved) => profile.firmware_targets = saved.firmware_targets,
+                Err(e) => {
+                    profile_status.set(Some((false, e.message)));
+                    return;
+                }
+            }
             match ipc::save_provisioning_profile(profile).await {
                 Ok(()) => {
                     profile_status.set(Some((

@@ -8,9 +8,9 @@ use crate::hooks::use_backend_event;
 use crate::ipc;
 use acsdesk_types::events;
 use acsdesk_types::firmware::{
-    ControlRolloutRequest, DeleteFirmwareRequest, FailureThreshold, FirmwareLibrary, ImageKind,
-    ModelSpread, RolloutInfo, RolloutOp, RolloutSpec, RolloutState, RolloutWindow, UploadChunk,
-    UploadFirmwareRequest, UploadProgressEvent,
+    ControlRolloutRequest, DeleteFirmwareRequest, FailureThreshold, FirmwareImage, FirmwareLibrary,
+    FirmwareTarget, ImageKind, ModelSpread, RolloutInfo, RolloutOp, RolloutSpec, RolloutState,
+    RolloutWindow, UploadChunk, UploadFirmwareRequest, UploadProgressEvent,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -198,6 +198,12 @@ fn RolloutRow(
     if let Some(w) = &r.spec.window {
         pace.push_str(&format!(", only {w}"));
     }
+    if let Some(m) = &r.spec.standing {
+        pace = format!(
+            "Firmware target: new {} routers, one at a time; the first failure halts it",
+            m.product_class
+        );
+    }
     let outlook = rollout_outlook(&r);
     let show_log = move || open_logs.with(|o| o.contains(&id));
     view! {
@@ -280,7 +286,11 @@ pub(crate) fn RolloutsBanner() -> impl IntoView {
             .and_then(|r| r.ok())
             .unwrap_or_default()
             .into_iter()
-            .filter(|r| !r.state.is_final())
+            // A firmware target stands quietly: shown only when it needs a person.
+            .filter(|r| {
+                let quiet = r.spec.standing.is_some() && r.state == RolloutState::Running;
+                !r.state.is_final() && !quiet
+            })
             .collect();
         (!open.is_empty()).then(|| {
             view! {
@@ -370,6 +380,7 @@ fn RolloutForm(
                         )
                     }
                 },
+                standing: None,
             })
         })();
         match spec {
@@ -416,18 +427,57 @@ fn RolloutForm(
 #[component]
 fn Library(lib: FirmwareLibrary, reload: Callback<()>) -> impl IntoView {
     let models = lib.models.clone();
+    // The provisioning profile's firmware targets, set per model here.
+    let targets = RwSignal::new(Vec::<FirmwareTarget>::new());
+    let target_error = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        if let Ok(p) = ipc::provisioning_profile().await {
+            targets.set(p.firmware_targets);
+        }
+    });
+    let set_target = Callback::new(move |(m, file): (ModelSpread, Option<String>)| {
+        spawn_local(async move {
+            let mut profile = match ipc::provisioning_profile().await {
+                Ok(p) => p,
+                Err(e) => return target_error.set(Some(e.message)),
+            };
+            profile.firmware_targets.retain(|t| !target_is_for(t, &m));
+            if let Some(file) = file {
+                profile.firmware_targets.push(FirmwareTarget {
+                    file,
+                    acs: Some(m.acs.clone()),
+                    product_class: None,
+                    oui: None,
+                    version: None,
+                });
+            }
+            match ipc::save_provisioning_profile(profile).await {
+                Ok(()) => {
+                    target_error.set(None);
+                    if let Ok(p) = ipc::provisioning_profile().await {
+                        targets.set(p.firmware_targets);
+                    }
+                    reload.run(());
+                }
+                Err(e) => target_error.set(Some(e.message)),
+            }
+        });
+    });
+    let images = StoredValue::new(lib.images.clone());
     let unreachable = lib.unreachable.clone();
     view! {
         {unreachable.into_iter().map(|(acs, why)| view! {
             <p class="banner error" role="alert">{format!("{acs}: {why}")}</p>
         }).collect_view()}
         <h2>"Models"</h2>
+        {move || target_error.get().map(|e| view! { <p class="error" role="alert" data-testid="target-error">{e}</p> })}
         <table class="library" data-testid="firmware-models">
             <thead><tr>
                 <th>"Model"</th><th>"Routers"</th><th>"Versions"</th><th>"Newest image"</th><th>"Behind"</th>
+                <th title="A new router of the model that bootstraps on an older version is brought to it, one at a time">"New routers get"</th>
             </tr></thead>
             <tbody>
-                {models.into_iter().map(|m| view! { <ModelRow m /> }).collect_view()}
+                {models.into_iter().map(|m| view! { <ModelRow m images targets set_target /> }).collect_view()}
             </tbody>
         </table>
         <h2>"Images"</h2>
@@ -435,8 +485,69 @@ fn Library(lib: FirmwareLibrary, reload: Callback<()>) -> impl IntoView {
     }
 }
 
+/// Whether a firmware target is the one for a model of the fleet.
+fn target_is_for(t: &FirmwareTarget, m: &ModelSpread) -> bool {
+    t.acs.as_deref() == Some(m.acs.as_str())
+        && t.product_class
+            .as_deref()
+            .is_some_and(|pc| pc.eq_ignore_ascii_case(&m.product_class))
+        && t.oui
+            .as_deref()
+            .is_none_or(|o| o.eq_ignore_ascii_case(&m.oui))
+}
+
+/// Whether an image installs on a model of the fleet.
+fn image_is_for(i: &FirmwareImage, m: &ModelSpread) -> bool {
+    i.acs == m.acs
+        && i.product_class
+            .as_deref()
+            .is_some_and(|pc| pc.eq_ignore_ascii_case(&m.product_class))
+        && i.oui
+            .as_deref()
+            .is_none_or(|o| o.eq_ignore_ascii_case(&m.oui))
+}
+
 #[component]
-fn ModelRow(m: ModelSpread) -> impl IntoView {
+fn ModelRow(
+    m: ModelSpread,
+    images: StoredValue<Vec<FirmwareImage>>,
+    targets: RwSignal<Vec<FirmwareTarget>>,
+    set_target: Callback<(ModelSpread, Option<String>)>,
+) -> impl IntoView {
+    let fits: Vec<FirmwareImage> = images.with_value(|all| {
+        all.iter()
+            .filter(|i| image_is_for(i, &m))
+            .cloned()
+            .collect()
+    });
+    let current = {
+        let m = m.clone();
+        move || {
+            targets.with(|ts| {
+                ts.iter()
+                    .find(|t| target_is_for(t, &m))
+                    .map(|t| t.file.clone())
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let row_model = m.clone();
+    let no_image = fits.is_empty();
+    let target = view! {
+        <select class="compact" data-testid="firmware-target" aria-label="Firmware for new routers"
+            disabled=no_image
+            prop:value=current
+            on:change=move |ev| {
+                let file = event_target_value(&ev);
+                set_target.run((row_model.clone(), (!file.is_empty()).then_some(file)));
+            }>
+            <option value="">"as they come"</option>
+            {fits.into_iter().map(|i| {
+                let label = i.version.clone().unwrap_or_else(|| i.name.clone());
+                view! { <option value=i.name.clone() title=i.name.clone()>{label}</option> }
+            }).collect_view()}
+        </select>
+    };
     let versions = m
         .versions
         .iter()
@@ -462,6 +573,7 @@ fn ModelRow(m: ModelSpread) -> impl IntoView {
             <td>{versions}</td>
             <td>{m.latest.clone().unwrap_or_else(|| "none".into())}</td>
             <td data-testid="firmware-behind">{m.behind}</td>
+            <td>{target}</td>
         </tr>
     }
 }

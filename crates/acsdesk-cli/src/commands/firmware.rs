@@ -394,6 +394,7 @@ async fn rollout(ctx: &Ctx, command: RolloutCommand) -> anyhow::Result<()> {
                     max_failures,
                     rate_per_hour: rate,
                     window,
+                    standing: None,
                 })
                 .await
                 .map_err(app_err)?;

@@ -4,6 +4,7 @@
 
 use super::{app_err, Ctx};
 use crate::cli::{ProfileArgs, ProvisionArgs, ProvisionCommand, YesNo};
+use acsdesk_types::firmware::FirmwareTarget;
 use acsdesk_types::provisioning::{ProvisioningProfile, ProvisioningReport};
 use acsdesk_types::Monitored;
 use acsdesk_types::ProvisionMode;
@@ -192,12 +193,36 @@ async fn profile(ctx: &Ctx, args: &ProfileArgs) -> anyhow::Result<()> {
         }
         p.monitoring = chosen;
     }
+    for gone in &args.clear_firmware_target {
+        let n = p.firmware_targets.len();
+        p.firmware_targets.retain(|t| {
+            !(t.file == *gone
+                || t.product_class
+                    .as_deref()
+                    .is_some_and(|pc| pc.eq_ignore_ascii_case(gone)))
+        });
+        if p.firmware_targets.len() == n {
+            anyhow::bail!("--clear-firmware-target: no target for {gone:?}");
+        }
+    }
+    for file in &args.firmware_target {
+        p.firmware_targets.retain(|t| t.file != *file);
+        p.firmware_targets.push(FirmwareTarget {
+            file: file.clone(),
+            acs: args.firmware_target_acs.clone(),
+            product_class: None,
+            oui: None,
+            version: None,
+        });
+    }
     if p != before {
         services
             .set_provisioning_profile(&p)
             .await
             .map_err(app_err)?;
     }
+    // As saved: the targets filled in from GenieACS.
+    let p = services.provisioning_profile().await.map_err(app_err)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&p)?);
         return Ok(());
@@ -231,8 +256,22 @@ async fn profile(ctx: &Ctx, args: &ProfileArgs) -> anyhow::Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if p.firmware_targets.is_empty() {
+        println!("firmware targets:  none");
+    }
+    for t in &p.firmware_targets {
+        println!(
+            "firmware target:   new {} routers are brought to {} ({} on {})",
+            t.product_class.as_deref().unwrap_or("?"),
+            t.version.as_deref().unwrap_or("?"),
+            t.file,
+            t.acs.as_deref().unwrap_or("?")
+        );
+    }
     if p != before {
-        println!("saved; `acsdesk provision install` brings it to GenieACS");
+        println!(
+            "saved; firmware targets act at once, the rest reaches GenieACS with `acsdesk provision install`"
+        );
     }
     Ok(())
 }

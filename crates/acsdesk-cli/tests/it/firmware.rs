@@ -401,3 +401,121 @@ async fn a_rollout_keeps_its_window_and_rate_and_logs_what_people_do() {
         "{log}"
     );
 }
+
+/// The status of rollout 1 as JSON, after `rounds` of `watch --once` at most, until
+/// `done` says it is there.
+fn watch_until(
+    env: &super::env::Env,
+    rounds: usize,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let mut r = serde_json::Value::Null;
+    for _ in 0..rounds {
+        env.ok(&["watch", "--once"]);
+        r = rollout_json(&env.ok(&["firmware", "rollout", "status", "1", "--json"]));
+        if done(&r) {
+            return r;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    panic!("not there after {rounds} rounds: {r}");
+}
+
+/// A firmware target in the provisioning profile brings a router that appears on an
+/// older version to the image's, alone; with a bad image the first failure halts it
+/// with one alert; dropped from the profile, it ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_firmware_target_brings_new_routers_to_its_version_and_halts_on_a_bad_image() {
+    let (sandbox, env) = synced("Acme", 20, acsdesk_core::clock::system_now_ms(), 240.0).await;
+    let image = "ArcherC6v3-1.4.1-Build-20240618.bin";
+    let err = env.fails(
+        &["provision", "profile", "--firmware-target", "nothing.bin"],
+        "correct horse",
+    );
+    assert!(err.contains("no image named \"nothing.bin\""), "{err}");
+    let out = env.ok(&["provision", "profile", "--firmware-target", image]);
+    assert!(
+        out.contains("new ArcherC6 routers are brought to 1.4.1 Build 20240618"),
+        "{out}"
+    );
+    let all: serde_json::Value =
+        serde_json::from_str(&env.ok(&["firmware", "rollout", "list", "--json"])).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+    assert_eq!(
+        all[0]["spec"]["standing"]["product_class"], "ArcherC6",
+        "{all}"
+    );
+    assert_eq!(all[0]["state"], "running", "{all}");
+    assert_eq!(
+        all[0]["batches"],
+        serde_json::json!([]),
+        "the routers already there are a rollout's business, not the target's: {all}"
+    );
+    // Saved again unchanged, the target keeps its one standing rollout.
+    env.ok(&["provision", "profile", "--firmware-target", image]);
+    let all: serde_json::Value =
+        serde_json::from_str(&env.ok(&["firmware", "rollout", "list", "--json"])).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+
+    acsdesk_core::http::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let appear = async |serial: &str| {
+        let r = http
+            .post(format!(
+                "{}/_sandbox/devices/new?vendor=tp-link&serial={serial}",
+                sandbox.url()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+    };
+    appear("TPNEWTARGET01").await;
+    let r = watch_until(&env, 80, |r| r["batches"][0]["done"] == 1);
+    assert_eq!(r["state"], "running", "it stands for the next: {r}");
+    let shown = env.ok(&["device", "show", "TPNEWTARGET01", "--json"]);
+    assert!(shown.contains("1.4.1 Build 20240618"), "{shown}");
+    let log = env.ok(&["firmware", "rollout", "log", "1"]);
+    assert!(log.contains("TPNEWTARGET01 appeared on"), "{log}");
+
+    // A bad image: the next newcomer fails, and the target halts with one alert.
+    let marked = http
+        .post(format!("{}/_sandbox/files/{image}/bad", sandbox.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(marked.status().is_success());
+    appear("TPNEWTARGET02").await;
+    let r = watch_until(&env, 80, |r| r["state"] == "halted");
+    assert_eq!(r["batches"][1]["failed"], 1, "{r}");
+    let alerts: serde_json::Value =
+        serde_json::from_str(&env.ok(&["alerts", "--kind", "firmware_failed", "--json"])).unwrap();
+    assert_eq!(alerts.as_array().unwrap().len(), 1, "{alerts}");
+    assert!(
+        alerts[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("TPNEWTARGET02")),
+        "{alerts}"
+    );
+
+    // Dropped from the profile, the target ends.
+    let out = env.ok(&[
+        "provision",
+        "profile",
+        "--clear-firmware-target",
+        "archerc6",
+    ]);
+    assert!(out.contains("firmware targets:  none"), "{out}");
+    let r = rollout_json(&env.ok(&["firmware", "rollout", "status", "1", "--json"]));
+    assert_eq!(r["state"], "cancelled", "{r}");
+    let err = env.fails(
+        &[
+            "provision",
+            "profile",
+            "--clear-firmware-target",
+            "archerc6",
+        ],
+        "correct horse",
+    );
+    assert!(err.contains("no target"), "{err}");
+}

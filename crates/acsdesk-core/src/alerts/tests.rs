@@ -986,6 +986,7 @@ async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
         max_failures: FailureThreshold::Count(0),
         rate_per_hour: None,
         window: None,
+        standing: None,
     };
     let routers = crate::rollouts::plan(&candidates, &spec, Some("9.9.9"));
     assert!(routers.len() >= 2, "{candidates:?}");
@@ -1102,6 +1103,7 @@ async fn a_rollout_waits_for_its_window_then_keeps_its_rate() {
         max_failures: FailureThreshold::Count(0),
         rate_per_hour: Some(60),
         window: Some(RolloutWindow::parse("01:00-02:00", None, "UTC").unwrap()),
+        standing: None,
     };
     let routers = crate::rollouts::plan(&candidates, &spec, Some("9.9.9"));
     assert!(routers.len() >= 5, "{candidates:?}");

@@ -88,6 +88,35 @@ fn rollout_row(r: &sqlx::sqlite::SqliteRow) -> Result<RolloutRow, StoreError> {
     })
 }
 
+fn candidate(r: &sqlx::sqlite::SqliteRow) -> Candidate {
+    Candidate {
+        device_id: r.get("id"),
+        genie_id: r.get("genie_id"),
+        firmware: r.get("firmware"),
+        linked: r.get::<i64, _>("linked") != 0,
+    }
+}
+
+async fn insert_routers(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: i64,
+    routers: &[(i64, u32)],
+) -> Result<(), StoreError> {
+    for chunk in routers.chunks(300) {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO rollout_devices (rollout_id, device_id, batch, state) ",
+        );
+        q.push_values(chunk, |mut b, (device, batch)| {
+            b.push_bind(id)
+                .push_bind(*device)
+                .push_bind(i64::from(*batch))
+                .push_bind("waiting");
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 const SELECT: &str =
     "SELECT r.*, c.name AS acs_name FROM rollouts r JOIN acs_connections c ON c.id = r.acs_id";
 
@@ -114,15 +143,7 @@ impl TenantStore {
         .bind(oui)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Candidate {
-                device_id: r.get("id"),
-                genie_id: r.get("genie_id"),
-                firmware: r.get("firmware"),
-                linked: r.get::<i64, _>("linked") != 0,
-            })
-            .collect())
+        Ok(rows.iter().map(candidate).collect())
     }
 
     /// Records a new rollout with its routers and their batches, at once.
@@ -156,20 +177,53 @@ impl TenantStore {
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
-        for chunk in routers.chunks(300) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO rollout_devices (rollout_id, device_id, batch, state) ",
-            );
-            q.push_values(chunk, |mut b, (device, batch)| {
-                b.push_bind(id)
-                    .push_bind(*device)
-                    .push_bind(i64::from(*batch))
-                    .push_bind("waiting");
-            });
-            q.build().execute(&mut *tx).await?;
-        }
+        insert_routers(&mut tx, id, routers).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Adds routers to a rollout, waiting in the batches given.
+    pub async fn add_rollout_devices(
+        &self,
+        id: i64,
+        routers: &[(i64, u32)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        insert_routers(&mut tx, id, routers).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The routers of a model that AcsDesk first saw at or after `since_ms` and that
+    /// are not yet part of rollout `id`: those a standing rollout may take.
+    pub async fn rollout_newcomers(
+        &self,
+        id: i64,
+        acs: &str,
+        product_class: &str,
+        oui: Option<&str>,
+        since_ms: i64,
+    ) -> Result<Vec<Candidate>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.genie_id, d.firmware, d.subscriber_id IS NOT NULL AS linked
+             FROM devices d JOIN acs_connections c ON c.id = d.acs_id
+             WHERE c.name = ? AND c.removed_ms IS NULL AND d.missing = 0
+               AND d.product_class = ? COLLATE NOCASE
+               AND (? IS NULL OR d.oui = ? COLLATE NOCASE)
+               AND d.created_ms >= ?
+               AND NOT EXISTS (SELECT 1 FROM rollout_devices rd
+                               WHERE rd.rollout_id = ? AND rd.device_id = d.id)
+             ORDER BY d.created_ms, d.serial",
+        )
+        .bind(acs)
+        .bind(product_class)
+        .bind(oui)
+        .bind(oui)
+        .bind(since_ms)
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(candidate).collect())
     }
 
     /// One rollout.
