@@ -8,14 +8,12 @@
 use acsdesk_core::actions::bulk::{run_bulk, BulkOutcome, BulkSummary};
 use acsdesk_core::actions::worker::{Outcome, Worker};
 use acsdesk_core::actions::ActionRequest;
-use acsdesk_core::store::acs::NewAcs;
-use acsdesk_core::store::{KeyChoice, Workspace};
-use acsdesk_core::sync::nbi::NbiSource;
-use acsdesk_core::sync::{sync_once, SyncOptions};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const T0: i64 = 1_795_467_600_000;
+mod common;
+use common::T0;
+
 const CONCURRENCY: usize = 16;
 
 fn main() {
@@ -74,49 +72,11 @@ struct Run {
 /// A fresh fleet and tenant, `actions` reboots queued, then dispatched through one
 /// worker at `rate` requests/s (`None`: no limit that matters).
 async fn dispatch(actions: u64, rate: Option<u32>) -> Run {
-    let sandbox = acsdesk_sandbox::Sandbox::builder(T0)
-        .devices(actions)
-        .speed(0.0)
-        .start()
-        .await
-        .expect("the sandbox starts");
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let ws = Workspace::open(dir.path()).await.expect("a workspace");
-    let tenant = ws
-        .create_tenant("bench", KeyChoice::Passphrase("bench".into()), T0)
-        .await
-        .expect("a tenant");
-    tenant
-        .add_acs(
-            &NewAcs {
-                name: "main".into(),
-                url: sandbox.url(),
-                auth_kind: "none".into(),
-                auth_user: None,
-                auth_secret: None,
-                cwmp_url: None,
-                rate_per_s: 1000,
-                interval_s: 60,
-            },
-            T0,
-        )
-        .await
-        .expect("an ACS");
-    let fast = |concurrency| {
-        acsdesk_genieacs::Client::builder(sandbox.url())
-            .rate_limit(1_000_000, 1_000_000, concurrency)
-            .build()
-            .expect("a client")
-    };
-    sync_once(
-        &NbiSource::new(fast(8)),
-        &tenant.sync_store("main").await.expect("a sync store"),
-        &SyncOptions::default(),
-        T0,
-        |_| {},
-    )
-    .await
-    .expect("a sync");
+    let common::Fleet {
+        sandbox,
+        tenant,
+        _dir,
+    } = common::synced_fleet(actions).await;
     let targets: Vec<(Option<String>, String)> = sandbox
         .device_ids()
         .into_iter()
@@ -133,7 +93,7 @@ async fn dispatch(actions: u64, rate: Option<u32>) -> Run {
             .rate_limit(r, (r / 10).max(1), CONCURRENCY)
             .build()
             .expect("a client"),
-        None => fast(CONCURRENCY),
+        None => common::fast_client(&sandbox.url(), CONCURRENCY),
     };
     let clock = sandbox.clock_handle();
     let worker = Worker::new(

@@ -258,9 +258,11 @@ async fn advance(
     let started = batch.iter().any(|d| d.state != "waiting");
     let pause = i64::from(spec.pause_min) * 60_000;
     if !started && batch_done.is_some_and(|t| now_ms < t.saturating_add(pause)) {
+        idle(store, r, now_ms).await?;
         return Ok(Vec::new());
     }
     if !window_allows(store, r.id, spec.window.as_ref(), now_ms).await? {
+        idle(store, r, now_ms).await?;
         return Ok(Vec::new());
     }
     let running = batch.iter().filter(|d| d.state == "queued").count();
@@ -312,8 +314,9 @@ async fn advance(
         }
         queued_or_skipped += 1;
     }
-    if let Some(next) = pace.changed() {
-        store.set_rollout_next_dispatch(r.id, next).await?;
+    let kept = pace.kept();
+    if kept != r.next_dispatch_ms {
+        store.set_rollout_next_dispatch(r.id, kept).await?;
     }
     // A batch whose routers were all skipped has ended too.
     if queued_or_skipped > 0 && queued_or_skipped == batch.len() {
@@ -455,13 +458,17 @@ async fn window_allows(
 }
 
 /// The rate limit as a virtual schedule (GCRA): each dispatch moves the next allowed
-/// time on by one interval; a tick that comes late may catch up by at most a minute's
-/// worth, so the long-run rate is the configured one whatever the tick period.
+/// time on by one interval. A tick that comes late may catch up by at most a minute's
+/// worth, so the long-run rate is the configured one whatever the tick period; but time
+/// in which the rate held nothing back (a pause, a closed window, the concurrency full,
+/// a batch's last routers on their way) is no credit: the schedule starts again from
+/// now, and a batch never opens with a burst.
 struct Pace {
     interval_ms: Option<i64>,
-    next_ms: i64,
+    next_ms: Option<i64>,
     now_ms: i64,
-    moved: bool,
+    /// The rate held a dispatch back this tick.
+    limited: bool,
 }
 
 /// How far behind its schedule a rollout may catch up at once.
@@ -474,15 +481,15 @@ impl Pace {
             .map(|r| (3_600_000 / i64::from(r)).max(1));
         Self {
             interval_ms,
-            next_ms: next_ms.unwrap_or(now_ms),
+            next_ms,
             now_ms,
-            moved: false,
+            limited: false,
         }
     }
 
     /// Whether a dispatch is allowed now.
     fn ready(&self) -> bool {
-        self.interval_ms.is_none() || self.next_ms <= self.now_ms
+        self.interval_ms.is_none() || self.next_ms.is_none_or(|n| n <= self.now_ms)
     }
 
     /// Whether one more dispatch is allowed now (and counts it).
@@ -491,18 +498,34 @@ impl Pace {
             return true;
         };
         if !self.ready() {
+            self.limited = true;
             return false;
         }
         let tolerance = CATCH_UP_MS.max(interval);
-        self.next_ms = self.next_ms.max(self.now_ms - tolerance) + interval;
-        self.moved = true;
+        let from = self
+            .next_ms
+            .map_or(self.now_ms, |n| n.max(self.now_ms - tolerance));
+        self.next_ms = Some(from + interval);
         true
     }
 
-    /// The next allowed time, when dispatches moved it.
-    fn changed(&self) -> Option<i64> {
-        self.moved.then_some(self.next_ms)
+    /// The schedule to keep after this tick: as moved while the rate held dispatches
+    /// back; else only what lies ahead (a past schedule is idle time, no credit).
+    fn kept(&self) -> Option<i64> {
+        if self.limited {
+            self.next_ms
+        } else {
+            self.next_ms.filter(|n| *n > self.now_ms)
+        }
     }
+}
+
+/// Drops a rollout's past rate schedule while it waits for something else than its rate.
+async fn idle(store: &TenantStore, r: &RolloutRow, now_ms: i64) -> Result<(), StoreError> {
+    if r.next_dispatch_ms.is_some_and(|n| n <= now_ms) {
+        store.set_rollout_next_dispatch(r.id, None).await?;
+    }
+    Ok(())
 }
 
 fn batch_name(spec: &RolloutSpec, batch: u32) -> String {
@@ -739,7 +762,7 @@ mod tests {
                 while pace.take() {
                     sent += 1;
                 }
-                next = pace.changed().or(next);
+                next = pace.kept();
                 now += tick_s * 1000;
             }
             assert!(
@@ -750,14 +773,27 @@ mod tests {
         // Without a rate, the concurrency alone limits.
         let mut free = Pace::new(None, None, 0);
         assert!((0..1000).all(|_| free.take()));
-        assert_eq!(free.changed(), None);
-        // Idle for an hour (the concurrency was full), it catches up one minute's worth.
-        let mut late = Pace::new(Some(600), Some(0), 3_600_000);
+        assert_eq!(free.kept(), None);
+        // Held back by the rate, a tick that came a minute late catches up that minute.
+        let mut late = Pace::new(Some(600), Some(0), 60_000);
         let mut burst = 0;
         while late.take() {
             burst += 1;
         }
         assert_eq!(burst, 11, "60 s of 6 s intervals, and the one due now");
+        // A tick that sent the last router of a batch without the rate holding it back
+        // keeps no credit: after the batch's tail, the next opens with one, not a burst.
+        let mut tail = Pace::new(Some(600), Some(0), 1_000);
+        assert!(tail.take());
+        assert_eq!(tail.kept(), Some(6_000), "the schedule ahead is kept");
+        let idle_since = Pace::new(Some(600), Some(6_000), 600_000);
+        assert_eq!(idle_since.kept(), None, "a past schedule is dropped");
+        let mut opening = Pace::new(Some(600), idle_since.kept(), 600_000);
+        let mut burst = 0;
+        while opening.take() {
+            burst += 1;
+        }
+        assert_eq!(burst, 1);
     }
 
     fn router(batch: u32, state: &str, queued: Option<i64>, ended: Option<i64>) -> RolloutDevice {

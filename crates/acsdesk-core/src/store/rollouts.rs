@@ -349,8 +349,12 @@ impl TenantStore {
         Ok(q.build().execute(self.pool()).await?.rows_affected() > 0)
     }
 
-    /// Sets the rate limit's next dispatch time.
-    pub async fn set_rollout_next_dispatch(&self, id: i64, at_ms: i64) -> Result<(), StoreError> {
+    /// Sets the rate limit's next dispatch time (none: no schedule, start from now).
+    pub async fn set_rollout_next_dispatch(
+        &self,
+        id: i64,
+        at_ms: Option<i64>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE rollouts SET next_dispatch_ms = ? WHERE id = ?")
             .bind(at_ms)
             .bind(id)
