@@ -378,6 +378,8 @@ impl Services {
             Some("cancelled by a person"),
         )
         .await?;
+        let row = self.tenant.rollout(id).await?;
+        acsdesk_core::rollouts::settle_alert(&self.tenant, &row, self.now()).await?;
         for d in self.tenant.rollout_devices(id).await? {
             match d.state.as_str() {
                 "waiting" => {

@@ -48,6 +48,14 @@ pub fn plan(candidates: &[Candidate], spec: &RolloutSpec, image: Option<&str>) -
     let canary = chosen.len().min(spec.canary as usize);
     let batch = (spec.batch as usize).max(1);
     let first = u32::from(canary > 0);
+    // A last batch of less than half a batch joins the one before: a few routers alone
+    // would make a share of failures out of one or two.
+    let rest = chosen.len() - canary;
+    let last = match rest / batch {
+        full if full > 0 && rest % batch > 0 && rest % batch < batch.div_ceil(2) => full - 1,
+        full if rest % batch == 0 => full.saturating_sub(1),
+        full => full,
+    };
     chosen
         .iter()
         .enumerate()
@@ -55,7 +63,7 @@ pub fn plan(candidates: &[Candidate], spec: &RolloutSpec, image: Option<&str>) -
             let n = if i < canary {
                 0
             } else {
-                first + u32::try_from((i - canary) / batch).unwrap_or(u32::MAX)
+                first + u32::try_from(((i - canary) / batch).min(last)).unwrap_or(u32::MAX)
             };
             (*id, n)
         })
@@ -178,7 +186,35 @@ pub async fn resume(store: &TenantStore, id: i64, now_ms: i64) -> Result<bool, S
     store
         .log_rollout(id, now_ms, "info", "resumed", &message)
         .await?;
+    if row.state == RolloutState::Halted {
+        settle_alert(store, &row, now_ms).await?;
+    }
     Ok(true)
+}
+
+/// Resolves the alert a rollout's halt raised, once a person dealt with the halt (a
+/// resume or a cancel): the next halt — of it or of another rollout on the connection —
+/// raises and notifies a new one.
+pub async fn settle_alert(
+    store: &TenantStore,
+    row: &RolloutRow,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let q = crate::store::alerts::AlertQuery {
+        kind: Some(AlertKind::FirmwareFailed.as_str().to_owned()),
+        ..Default::default()
+    };
+    let prefix = format!("Rollout {} of ", row.id);
+    for a in store.find_alerts(&q).await? {
+        if a.subject_type == "acs"
+            && a.subject == row.acs
+            && a.state != "resolved"
+            && a.message.starts_with(&prefix)
+        {
+            store.set_alert_state(a.id, "resolved", now_ms).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn advance(
@@ -729,9 +765,20 @@ mod tests {
         let batches: Vec<u32> = p.iter().map(|(_, b)| *b).collect();
         assert_eq!(
             batches,
-            [0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3],
-            "router 12 is on 2.0 already"
+            [0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2],
+            "router 12 is on 2.0 already; the last one joins the batch before"
         );
+        // A tail of half a batch or more stays a batch of its own.
+        let halves: Vec<u32> = plan(&candidates(), &spec(1, 4), Some("2.0"))
+            .iter()
+            .map(|(_, b)| *b)
+            .collect();
+        assert_eq!(halves, [0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3]);
+        let exact: Vec<u32> = plan(&candidates(), &spec(3, 4), Some("2.0"))
+            .iter()
+            .map(|(_, b)| *b)
+            .collect();
+        assert_eq!(exact, [0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
         assert!(p.iter().all(|(id, _)| *id != 12));
         let linked = RolloutSpec {
             linked_only: true,

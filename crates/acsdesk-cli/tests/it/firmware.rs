@@ -291,6 +291,20 @@ async fn a_rollout_completes_halts_on_a_bad_image_and_resumes() {
     assert!(mended.status().is_success());
     let out = env.ok(&["firmware", "rollout", "resume", "2", "--wait"]);
     assert!(out.contains("completed"), "{out}");
+    let open: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "alerts",
+        "--kind",
+        "firmware_failed",
+        "--state",
+        "open",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        open,
+        serde_json::json!([]),
+        "the resume dealt with the halt's alert: a next halt raises a new one"
+    );
     let done = rollout_json(&env.ok(&["firmware", "rollout", "status", "2", "--json"]));
     assert_eq!(done["state"], "completed", "{done}");
     // The canary's failures stay (one still on its way at the halt may have joined
