@@ -396,6 +396,34 @@ impl Services {
 /// The largest image the window may send (a router image is tens of MB).
 const MAX_UPLOAD: u64 = 512 * 1024 * 1024;
 
+/// How long a gathered upload may lie untouched before it counts as abandoned (a window
+/// closed mid-upload, a crash).
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Removes the uploads in `dir` untouched for a day: a new upload clears what earlier
+/// ones left behind.
+async fn remove_abandoned(dir: &std::path::Path) {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
+        return;
+    };
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "part") {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .await
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > ABANDONED_AFTER);
+        if stale {
+            let _ = tokio::fs::remove_file(&path).await;
+        }
+    }
+}
+
 impl crate::Desk {
     /// Where the window's chunks of one upload are gathered, under the data folder.
     fn upload_path(&self, id: &str) -> Result<std::path::PathBuf, IpcError> {
@@ -427,6 +455,9 @@ impl crate::Desk {
         };
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await.map_err(store_err)?;
+            if chunk.offset == 0 {
+                remove_abandoned(dir).await;
+            }
         }
         let have = match tokio::fs::metadata(&path).await {
             Ok(m) if chunk.offset > 0 => m.len(),
@@ -511,6 +542,14 @@ mod tests {
             upload: "u-1".into(),
             offset,
         };
+        // What a window closed mid-upload two days ago left, and an upload under way.
+        let uploads = dir.path().join("uploads");
+        std::fs::create_dir_all(&uploads).unwrap();
+        let abandoned = std::fs::File::create(uploads.join("gone.part")).unwrap();
+        abandoned
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400))
+            .unwrap();
+        std::fs::write(uploads.join("other-window.part"), [0; 10]).unwrap();
         assert_eq!(
             desk.firmware_upload_chunk(chunk(0), &[1; 1000])
                 .await
@@ -554,6 +593,10 @@ mod tests {
         }
         assert_eq!(last, Some((1500, 1500)), "the window saw it all go");
         assert!(!dir.path().join("uploads").join("u-1.part").exists());
+        assert!(
+            !uploads.join("gone.part").exists() && uploads.join("other-window.part").exists(),
+            "a new upload clears what was abandoned a day ago or more, nothing else"
+        );
         // Nothing sent for an id: a clear error, nothing in GenieACS.
         let err = desk
             .upload_firmware(UploadFirmwareRequest {
