@@ -397,12 +397,12 @@ impl Services {
 const MAX_UPLOAD: u64 = 512 * 1024 * 1024;
 
 /// How long a gathered upload may lie untouched before it counts as abandoned (a window
-/// closed mid-upload, a crash).
-const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+/// closed mid-upload, a crash), ms.
+const ABANDONED_AFTER_MS: i64 = 24 * 3_600_000;
 
-/// Removes the uploads in `dir` untouched for a day: a new upload clears what earlier
-/// ones left behind.
-async fn remove_abandoned(dir: &std::path::Path) {
+/// Removes the uploads in `dir` untouched for a day at `now_ms`: a new upload clears
+/// what earlier ones left behind.
+async fn remove_abandoned(dir: &std::path::Path, now_ms: i64) {
     let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
         return;
     };
@@ -416,8 +416,9 @@ async fn remove_abandoned(dir: &std::path::Path) {
             .await
             .ok()
             .and_then(|m| m.modified().ok())
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > ABANDONED_AFTER);
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .and_then(|t| i64::try_from(t.as_millis()).ok())
+            .is_some_and(|modified| now_ms - modified > ABANDONED_AFTER_MS);
         if stale {
             let _ = tokio::fs::remove_file(&path).await;
         }
@@ -456,7 +457,7 @@ impl crate::Desk {
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await.map_err(store_err)?;
             if chunk.offset == 0 {
-                remove_abandoned(dir).await;
+                remove_abandoned(dir, (self.clock)()).await;
             }
         }
         let have = match tokio::fs::metadata(&path).await {
@@ -547,7 +548,13 @@ mod tests {
         std::fs::create_dir_all(&uploads).unwrap();
         let abandoned = std::fs::File::create(uploads.join("gone.part")).unwrap();
         abandoned
-            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400))
+            .set_modified(
+                std::time::UNIX_EPOCH
+                    + std::time::Duration::from_millis(
+                        u64::try_from(acsdesk_core::clock::system_now_ms() - 2 * 86_400_000)
+                            .unwrap(),
+                    ),
+            )
             .unwrap();
         std::fs::write(uploads.join("other-window.part"), [0; 10]).unwrap();
         assert_eq!(

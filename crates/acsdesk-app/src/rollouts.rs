@@ -37,6 +37,14 @@ impl Services {
         let acs = self.firmware_acs(spec.acs.as_deref()).await?;
         let image = self.rollout_image(&acs, &spec.file).await?;
         let product_class = image.product_class.clone().unwrap_or_default();
+        if let Some(m) = spec.model.as_deref() {
+            if !m.eq_ignore_ascii_case(&product_class) {
+                return Err(invalid(format!(
+                    "{} is for {product_class}, not {m}: nothing was queued",
+                    spec.file
+                )));
+            }
+        }
         let others = self.tenant.rollouts_using(&acs, &spec.file).await?;
         if others > 0 {
             return Err(IpcError::new(
@@ -216,6 +224,7 @@ impl Services {
             let spec = RolloutSpec {
                 file: t.file.clone(),
                 acs: Some(acs.clone()),
+                model: None,
                 from_version: None,
                 linked_only: false,
                 canary: 0,

@@ -661,6 +661,7 @@ pub(crate) enum FirmwareCommand {
 
 /// `acsdesk firmware rollout …`
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run: its size costs nothing
 pub(crate) enum RolloutCommand {
     /// Start a rollout of an image over the routers of its model that run an older version.
     Start {
@@ -670,6 +671,9 @@ pub(crate) enum RolloutCommand {
         /// Its ACS connection, when there are several.
         #[arg(long)]
         acs: Option<String>,
+        /// The model (product class) meant: refused when the image is for another.
+        #[arg(long)]
+        model: Option<String>,
         /// Only routers older than this version (default: older than the image's).
         #[arg(long)]
         from_version: Option<String>,

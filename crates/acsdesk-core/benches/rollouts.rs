@@ -96,6 +96,7 @@ async fn run(routers: u64, rate: u32) {
     let spec = RolloutSpec {
         file: "bench.bin".into(),
         acs: Some("main".into()),
+        model: None,
         from_version: None,
         linked_only: false,
         canary: CANARY as u32,

@@ -51,10 +51,11 @@ pub fn plan(candidates: &[Candidate], spec: &RolloutSpec, image: Option<&str>) -
     // A last batch of less than half a batch joins the one before: a few routers alone
     // would make a share of failures out of one or two.
     let rest = chosen.len() - canary;
-    let last = match rest / batch {
-        full if full > 0 && rest % batch > 0 && rest % batch < batch.div_ceil(2) => full - 1,
-        full if rest % batch == 0 => full.saturating_sub(1),
-        full => full,
+    let (full, tail) = (rest / batch, rest % batch);
+    let last = if tail == 0 || (full > 0 && tail < batch.div_ceil(2)) {
+        full.saturating_sub(1)
+    } else {
+        full
     };
     chosen
         .iter()
@@ -735,6 +736,7 @@ mod tests {
         RolloutSpec {
             file: "f".into(),
             acs: None,
+            model: None,
             from_version: None,
             linked_only: false,
             canary,

@@ -266,6 +266,10 @@ pub struct RolloutSpec {
     /// Its ACS connection; needed only when there are several.
     #[serde(default)]
     pub acs: Option<String>,
+    /// The model (product class) the person means: refused when the image is for
+    /// another, before anything is queued (none: the image's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     /// Only routers older than this version (default: older than the image's).
     #[serde(default)]
     pub from_version: Option<String>,

@@ -356,6 +356,7 @@ fn RolloutForm(
             Ok(RolloutSpec {
                 file: file.clone(),
                 acs: Some(acs.clone()),
+                model: None,
                 from_version: None,
                 linked_only: false,
                 canary: number(canary, "Canary")?,

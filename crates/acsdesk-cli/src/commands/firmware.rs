@@ -353,6 +353,7 @@ async fn rollout(ctx: &Ctx, command: RolloutCommand) -> anyhow::Result<()> {
         RolloutCommand::Start {
             file,
             acs,
+            model,
             from_version,
             linked,
             canary,
@@ -385,6 +386,7 @@ async fn rollout(ctx: &Ctx, command: RolloutCommand) -> anyhow::Result<()> {
                 .start_rollout(RolloutSpec {
                     file,
                     acs,
+                    model,
                     from_version,
                     linked_only: linked,
                     canary,

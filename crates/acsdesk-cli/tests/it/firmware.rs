@@ -347,6 +347,11 @@ async fn a_rollout_keeps_its_window_and_rate_and_logs_what_people_do() {
         !out.status.success() && err.contains("--window"),
         "days need a window: {err}"
     );
+    let err = env.fails(&start(good, &["--model", "HG8245H"]), "correct horse");
+    assert!(
+        err.contains("is for ArcherC6, not HG8245H") && err.contains("nothing was queued"),
+        "{err}"
+    );
     let listed: serde_json::Value =
         serde_json::from_str(&env.ok(&["firmware", "rollout", "list", "--json"])).unwrap();
     assert_eq!(listed, serde_json::json!([]), "nothing was started");

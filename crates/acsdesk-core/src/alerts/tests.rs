@@ -977,6 +977,7 @@ async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
     let spec = RolloutSpec {
         file: "fw-rollout.bin".into(),
         acs: Some("main".into()),
+        model: None,
         from_version: None,
         linked_only: false,
         canary: 0,
@@ -1094,6 +1095,7 @@ async fn a_rollout_waits_for_its_window_then_keeps_its_rate() {
     let spec = RolloutSpec {
         file: "fw-night.bin".into(),
         acs: Some("main".into()),
+        model: None,
         from_version: None,
         linked_only: false,
         canary: 0,
