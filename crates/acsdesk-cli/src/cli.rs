@@ -741,6 +741,9 @@ pub(crate) enum RolloutCommand {
     Pause {
         /// Its id.
         id: i64,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
     },
     /// Resume a paused or halted rollout (a halt's failures are accepted).
     Resume {
@@ -749,6 +752,9 @@ pub(crate) enum RolloutCommand {
         /// Follow it until it completes or halts.
         #[arg(long)]
         wait: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
     },
     /// Cancel: routers not yet updated are skipped, queued updates withdrawn.
     Cancel {
@@ -757,6 +763,9 @@ pub(crate) enum RolloutCommand {
         /// Do not ask.
         #[arg(long)]
         yes: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
     },
 }
 

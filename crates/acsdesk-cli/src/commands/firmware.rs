@@ -173,6 +173,16 @@ pub(crate) async fn run(ctx: &Ctx, command: FirmwareCommand) -> anyhow::Result<(
     }
 }
 
+/// A rollout as JSON, or its one line.
+fn show(r: &RolloutInfo, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(r)?);
+    } else {
+        println!("{}", rollout_line(r));
+    }
+    Ok(())
+}
+
 /// One line on where a rollout stands.
 fn rollout_line(r: &RolloutInfo) -> String {
     let t = r.totals();
@@ -466,28 +476,33 @@ async fn rollout(ctx: &Ctx, command: RolloutCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        RolloutCommand::Pause { id } => {
+        RolloutCommand::Pause { id, json } => {
             let r = services.pause_rollout(id).await.map_err(app_err)?;
-            println!("{}", rollout_line(&r));
-            Ok(())
+            show(&r, json)
         }
-        RolloutCommand::Resume { id, wait } => {
-            let r = services.resume_rollout(id).await.map_err(app_err)?;
-            println!("{}", rollout_line(&r));
+        RolloutCommand::Resume { id, wait, json } => {
+            let mut r = services.resume_rollout(id).await.map_err(app_err)?;
+            if !json {
+                println!("{}", rollout_line(&r));
+            }
             if wait {
-                let r = follow(&services, id).await?;
-                print_rollout(&r);
+                r = follow(&services, id).await?;
+                if !json {
+                    print_rollout(&r);
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
             }
             Ok(())
         }
-        RolloutCommand::Cancel { id, yes } => {
+        RolloutCommand::Cancel { id, yes, json } => {
             super::act::confirm(
                 &format!("Cancel rollout {id}? Routers not yet updated are left as they are."),
                 yes,
             )?;
             let r = services.cancel_rollout(id).await.map_err(app_err)?;
-            println!("{}", rollout_line(&r));
-            Ok(())
+            show(&r, json)
         }
     }
 }

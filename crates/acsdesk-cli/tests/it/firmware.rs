@@ -396,14 +396,18 @@ async fn a_rollout_keeps_its_window_and_rate_and_logs_what_people_do() {
             && status.contains("estimated finish"),
         "{status}"
     );
-    env.ok(&["firmware", "rollout", "pause", "1"]);
-    let paused = rollout_json(&env.ok(&["firmware", "rollout", "status", "1", "--json"]));
+    let paused = rollout_json(&env.ok(&["firmware", "rollout", "pause", "1", "--json"]));
+    assert_eq!(paused["state"], "paused", "{paused}");
     assert!(
         paused["eta_ms"].is_null(),
         "no estimate while paused: {paused}"
     );
     env.ok(&["firmware", "rollout", "resume", "1"]);
-    env.ok(&["firmware", "rollout", "cancel", "1", "--yes"]);
+    let cancelled =
+        rollout_json(&env.ok(&["firmware", "rollout", "cancel", "1", "--yes", "--json"]));
+    assert_eq!(cancelled["state"], "cancelled", "{cancelled}");
+    let err = env.fails(&["firmware", "rollout", "resume", "1"], "correct horse");
+    assert!(err.contains("is cancelled and cannot be resumed"), "{err}");
     let log = env.ok(&["firmware", "rollout", "log", "1"]);
     let at = |what: &str| log.find(what).unwrap_or_else(|| panic!("{what}: {log}"));
     assert!(at("Started: 1.4.1") < at("Paused by a person"), "{log}");
