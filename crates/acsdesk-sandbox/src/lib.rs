@@ -53,6 +53,15 @@
 //!   Unexpected response 404` for a missing file and `cwmp.9010` for a file marked bad, at
 //!   the configured failure rate, or when the router is unplugged, loses power or reboots
 //!   before the transfer ends, the fault on the download task's channel.
+//! - Every model has the ping diagnostic (TR-098 `IPPingDiagnostics`, TR-181
+//!   `IP.Diagnostics.IPPing`, with the recorded routers' defaults). Setting its
+//!   `DiagnosticsState` to `Requested` runs it after that session: no packet leaves the
+//!   machine — one echo a second with latencies seeded by the host and the router, one
+//!   lost now and then, all of them while its internet line is down, `Error_
+//!   CannotResolveHostName` for a host ending in `.invalid` —, then the router writes its
+//!   results and informs at once with `8 DIAGNOSTICS COMPLETE` (its periodic schedule
+//!   goes on). As on the real server GenieACS holds the old values until a task queued for
+//!   that session, a refresh or a provision reads them. A reboot ends a test under way.
 //! - After a factory reset (`0 BOOTSTRAP`) the tree stays readable, as if GenieACS's
 //!   inform provision had re-read it at once; the reset values are the vendor defaults
 //!   and the PPPoE credentials are gone.

@@ -136,9 +136,10 @@ impl SimDevice {
                     };
                     typed.push((path.to_owned(), value));
                 }
-                for (path, value) in typed {
-                    self.set_value(&path, value, at);
+                for (path, value) in &typed {
+                    self.set_value(path, value.clone(), at);
                 }
+                self.request_diagnostics(&typed, at);
             }
             "addObject" => {
                 let object = task["objectName"]

@@ -200,6 +200,11 @@ impl SimDevice {
     /// GenieACS reads `prefix` (a parameter or a whole subtree) from the router at `at`.
     pub(crate) fn learn(&mut self, prefix: &str, at: i64) -> usize {
         let prefix = prefix.trim_end_matches('.');
+        if !self.unread.is_empty() {
+            let under = format!("{prefix}.");
+            self.unread
+                .retain(|p, _| !(prefix.is_empty() || p == prefix || p.starts_with(&under)));
+        }
         if self.known.is_none() {
             return self.read_slots(prefix);
         }

@@ -61,8 +61,15 @@ impl SimDevice {
                 events.push("1 BOOT");
             } else if std::mem::take(&mut self.summoned) {
                 events.push("6 CONNECTION REQUEST");
-            } else {
+            }
+            // A session brought forward for a diagnostic's end is not a periodic one.
+            let periodic_due = self.periodic_after_diagnostic_ms.is_none_or(|p| at >= p);
+            let diagnosed = self.finish_diagnostic(at);
+            if events.is_empty() && (periodic_due || !diagnosed) {
                 events.push("2 PERIODIC");
+            }
+            if diagnosed {
+                events.push("8 DIAGNOSTICS COMPLETE");
             }
             if let Some(d) = self.pending_download.clone() {
                 if at >= d.done_at_ms {
@@ -89,8 +96,13 @@ impl SimDevice {
                 0
             };
             if self.next_inform_ms <= at {
-                self.next_inform_ms = at + self.interval_s * 1000 + jitter;
+                self.next_inform_ms = match self.periodic_after_diagnostic_ms.take() {
+                    // A diagnostic's own session: the periodic schedule goes on.
+                    Some(p) if p > at => p,
+                    _ => at + self.interval_s * 1000 + jitter,
+                };
             }
+            self.schedule_diagnostic(at);
         }
         out
     }
@@ -151,6 +163,7 @@ impl SimDevice {
     /// when it returns; uptime and counters restart.
     pub fn reboot(&mut self, at_ms: i64) {
         self.interrupt_download(at_ms);
+        self.drop_diagnostic(at_ms);
         self.boot_ms = at_ms + 45_000;
         self.offline_until_ms = at_ms + 45_000;
         self.next_inform_ms = at_ms + 50_000;

@@ -16,8 +16,12 @@ pub const PPP_REDIAL_MS: i64 = 3_000;
 
 mod cwmp;
 mod declare;
+mod diagnostics;
 mod generate;
 mod life;
+
+pub(crate) use diagnostics::ping_object;
+pub use diagnostics::Diagnostic;
 
 pub(crate) use declare::Changes;
 
@@ -170,6 +174,14 @@ pub struct SimDevice {
     pub unsupported: Vec<String>,
     /// A firmware download in progress.
     pub pending_download: Option<Download>,
+    /// A diagnostic under way (a ping asked for by `DiagnosticsState = Requested`).
+    pub pending_diagnostic: Option<Diagnostic>,
+    /// The periodic inform a diagnostic's session was brought before, to go back to.
+    pub(crate) periodic_after_diagnostic_ms: Option<i64>,
+    /// For the generated fleet: values the router changed by itself (a diagnostic's
+    /// results) that GenieACS has not read since, with what GenieACS still holds (value,
+    /// timestamp) — shown until a read of them.
+    pub(crate) unread: BTreeMap<String, (Value, i64)>,
     /// The firmware version a completed transfer installs at the next boot.
     pub(crate) boots_image: Option<String>,
     /// Tasks waiting for the next session.
@@ -375,7 +387,18 @@ impl SimDevice {
                     ts: Some(k.ts_ms),
                 })
                 .collect(),
-            None => self.live_leaves(),
+            None => {
+                let mut out = self.live_leaves();
+                if !self.unread.is_empty() {
+                    for l in &mut out {
+                        if let Some((value, ts)) = self.unread.get(l.path) {
+                            l.value = Some(value.clone());
+                            l.ts = Some(*ts);
+                        }
+                    }
+                }
+                out
+            }
         }
     }
 

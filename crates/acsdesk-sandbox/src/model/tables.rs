@@ -98,6 +98,44 @@ pub(super) fn build(model: Model) -> Template {
         true,
     );
     b.secret(format!("{root}.ManagementServer.ConnectionRequestPassword"));
+    // The ping diagnostic, with the defaults the recorded routers report (TR-181's
+    // from the TP-Link EC220 capture, TR-098's zeros from the Huawei one).
+    let ping = crate::device::ping_object(root);
+    let (repetitions, timeout, size) = if root == "Device" {
+        (4, 800, 32)
+    } else {
+        (0, 0, 0)
+    };
+    b.constant(
+        format!("{ping}.DiagnosticsState"),
+        json!("None"),
+        "xsd:string",
+        true,
+    );
+    b.constant(format!("{ping}.Host"), json!(""), "xsd:string", true);
+    b.constant(format!("{ping}.Interface"), json!(""), "xsd:string", true);
+    for (leaf, value) in [
+        ("NumberOfRepetitions", repetitions),
+        ("Timeout", timeout),
+        ("DataBlockSize", size),
+        ("DSCP", 0),
+    ] {
+        b.constant(
+            format!("{ping}.{leaf}"),
+            json!(value),
+            "xsd:unsignedInt",
+            true,
+        );
+    }
+    for leaf in [
+        "SuccessCount",
+        "FailureCount",
+        "AverageResponseTime",
+        "MinimumResponseTime",
+        "MaximumResponseTime",
+    ] {
+        b.constant(format!("{ping}.{leaf}"), json!(0), "xsd:unsignedInt", false);
+    }
     match model {
         Model::MikroTik | Model::MikroTikLte => {
             b.add(

@@ -847,3 +847,125 @@ async fn a_download_interrupted_by_an_outage_fails_and_changes_nothing() {
     assert_eq!(value(&lab.doc(&id).await, sw), old, "the old image stays");
     assert!(lab.get("/operations").await.as_array().unwrap().is_empty());
 }
+
+/// A ping asked for by `DiagnosticsState = Requested` runs on the router after the
+/// session that set it, ends in a session of its own (`8 DIAGNOSTICS COMPLETE`), and its
+/// results reach GenieACS's copy only when something reads them: a task queued for that
+/// session, or a refresh after. A host that cannot be resolved ends in that state.
+#[tokio::test]
+async fn a_ping_runs_after_its_session_and_its_results_are_read_when_asked() {
+    let lab = Lab::new(30).await;
+    for (oui, object, queue_a_read) in [
+        ("E48D8C", "Device.IP.Diagnostics.IPPing", true),
+        ("00E0FC", "InternetGatewayDevice.IPPingDiagnostics", false),
+    ] {
+        let id = lab.device(oui).await;
+        let before = lab.doc(&id).await;
+        assert_eq!(
+            value(&before, &format!("{object}.DiagnosticsState")),
+            "None"
+        );
+        let ask = |host: &str| {
+            json!({"name": "setParameterValues", "parameterValues": [
+                [format!("{object}.Host"), host, "xsd:string"],
+                [format!("{object}.NumberOfRepetitions"), 5, "xsd:unsignedInt"],
+                [format!("{object}.Timeout"), 1000, "xsd:unsignedInt"],
+                [format!("{object}.DiagnosticsState"), "Requested", "xsd:string"],
+            ]})
+        };
+        let (status, _, _) = lab.task(&id, ask("8.8.8.8")).await;
+        assert_eq!(status, 200);
+        let set = lab.doc(&id).await;
+        assert_eq!(
+            value(&set, &format!("{object}.DiagnosticsState")),
+            "Requested",
+            "GenieACS holds what it set"
+        );
+        let asked_at = set["_lastInform"].clone();
+        if queue_a_read {
+            // Queued without a connection request: it runs at the router's next session.
+            let (status, _, _) = lab
+                .task_with(
+                    &id,
+                    json!({"name": "refreshObject", "objectName": object}),
+                    "",
+                )
+                .await;
+            assert_eq!(status, 202);
+        }
+        // Five echoes take a few seconds; the router informs at once when done, long
+        // before its next periodic inform.
+        lab.s.advance(15_000);
+        let after = lab.doc(&id).await;
+        assert_ne!(after["_lastInform"], asked_at, "a session of its own");
+        let state = value(&after, &format!("{object}.DiagnosticsState"));
+        if !queue_a_read {
+            assert_eq!(state, "Requested", "nothing read the results yet");
+            let (status, _, _) = lab
+                .task(&id, json!({"name": "refreshObject", "objectName": object}))
+                .await;
+            assert_eq!(status, 200);
+        }
+        let done = lab.doc(&id).await;
+        let n = |leaf: &str| {
+            value(&done, &format!("{object}.{leaf}"))
+                .as_u64()
+                .unwrap_or_else(|| panic!("{leaf} in {}", done[object.split('.').next().unwrap()]))
+        };
+        assert_eq!(
+            value(&done, &format!("{object}.DiagnosticsState")),
+            "Complete"
+        );
+        assert_eq!(n("SuccessCount") + n("FailureCount"), 5);
+        assert!(
+            n("SuccessCount") >= 3,
+            "an echo lost now and then, not most"
+        );
+        assert!(
+            n("MinimumResponseTime") <= n("AverageResponseTime")
+                && n("AverageResponseTime") <= n("MaximumResponseTime")
+                && n("MinimumResponseTime") > 0,
+            "{}",
+            n("AverageResponseTime")
+        );
+        // The same host is as far the next time; a name that does not resolve fails so.
+        let (status, _, _) = lab.task(&id, ask("nowhere.invalid")).await;
+        assert_eq!(status, 200);
+        lab.s.advance(15_000);
+        let (status, _, _) = lab
+            .task(&id, json!({"name": "refreshObject", "objectName": object}))
+            .await;
+        assert_eq!(status, 200);
+        let failed = lab.doc(&id).await;
+        assert_eq!(
+            value(&failed, &format!("{object}.DiagnosticsState")),
+            "Error_CannotResolveHostName"
+        );
+        assert_eq!(value(&failed, &format!("{object}.SuccessCount")), 0);
+        // Results are the router's: GenieACS may not write them.
+        let (status, _, _) = lab
+            .task(
+                &id,
+                json!({"name": "setParameterValues", "parameterValues": [
+                    [format!("{object}.SuccessCount"), 3, "xsd:unsignedInt"]]}),
+            )
+            .await;
+        assert_ne!(status, 200, "a read-only result is refused");
+        // A reboot while the test runs ends it without results.
+        let (status, _, _) = lab.task(&id, ask("8.8.4.4")).await;
+        assert_eq!(status, 200);
+        let (status, _, _) = lab.task(&id, json!({"name": "reboot"})).await;
+        assert_eq!(status, 200);
+        lab.s.advance(120_000);
+        let (status, _, _) = lab
+            .task(&id, json!({"name": "refreshObject", "objectName": object}))
+            .await;
+        assert_eq!(status, 200);
+        let rebooted = lab.doc(&id).await;
+        assert_eq!(
+            value(&rebooted, &format!("{object}.DiagnosticsState")),
+            "None",
+            "the reboot ended the ping"
+        );
+    }
+}
