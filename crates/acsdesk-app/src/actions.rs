@@ -128,6 +128,22 @@ pub fn parse_action(input: ActionInput) -> Result<ActionRequest, IpcError> {
             username: PppoeUsername::parse(&username).map_err(invalid)?,
             password: PppoePassword::parse(&password).map_err(invalid)?,
         },
+        ActionInput::Ping { host, repetitions } => ActionRequest::Ping {
+            host: acsdesk_types::actions::check_host(&host)
+                .map_err(|e| IpcError::new(ErrorCode::Invalid, e))?,
+            repetitions: match repetitions.unwrap_or(4) {
+                n @ 1..=acsdesk_types::actions::MAX_PING_REPETITIONS => n,
+                _ => {
+                    return Err(IpcError::new(
+                        ErrorCode::Invalid,
+                        format!(
+                            "repetitions: 1 to {}",
+                            acsdesk_types::actions::MAX_PING_REPETITIONS
+                        ),
+                    ))
+                }
+            },
+        },
         ActionInput::UpdateFirmware { file } => {
             if file.trim().is_empty() {
                 return Err(IpcError::new(

@@ -258,6 +258,22 @@ pub mod objects {
     /// TR-181 Ethernet interfaces (MAC addresses).
     pub const TR181_ETH_INTERFACE: &str = "Device.Ethernet.Interface.*";
 
+    /// TR-098's ping diagnostic (TR-098 Amendment 2, `IPPingDiagnostics`).
+    pub const TR098_IPPING: &str = "InternetGatewayDevice.IPPingDiagnostics";
+    /// TR-181's ping diagnostic.
+    pub const TR181_IPPING: &str = "Device.IP.Diagnostics.IPPing";
+
+    /// The ping diagnostic of a data model: the names of its inputs (`Host`,
+    /// `NumberOfRepetitions`, `Timeout`, `DataBlockSize`, `DiagnosticsState`) and results
+    /// (`SuccessCount`, `FailureCount`, `Average`/`Minimum`/`MaximumResponseTime`, ms)
+    /// are the same in both; not part of the sync's projection (read when a ping ends).
+    pub fn ping(model: crate::DataModel) -> &'static str {
+        match model {
+            crate::DataModel::Tr098 => TR098_IPPING,
+            crate::DataModel::Tr181 => TR181_IPPING,
+        }
+    }
+
     /// The leaves under a TR-098 WiFi network that may hold its passphrase, in order of
     /// preference (Huawei and ZTE firmware differ in which they have).
     pub const TR098_WLAN_PASSPHRASE: &[&str] = &[

@@ -42,6 +42,38 @@ pub enum ActionInput {
         /// The parameters, in the order they are set.
         values: Vec<ParamInput>,
     },
+    /// Ping a host from the router (its TR-069 ping diagnostic).
+    Ping {
+        /// A host name or an IP address.
+        host: String,
+        /// Echoes to send (default 4, at most 100).
+        #[serde(default)]
+        repetitions: Option<u32>,
+    },
+}
+
+/// The most echoes a ping may send.
+pub const MAX_PING_REPETITIONS: u32 = 100;
+
+/// Checks a host a router is asked to reach: a name or an address, no spaces or
+/// schemes. The error says what is wrong.
+pub fn check_host(host: &str) -> Result<String, String> {
+    let h = host.trim();
+    if h.is_empty() {
+        return Err("host: give a host name or an IP address".into());
+    }
+    if h.len() > 253 {
+        return Err("host: at most 253 characters".into());
+    }
+    if !h
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_'))
+    {
+        return Err(format!(
+            "host: {h:?} is not a host name or an IP address (letters, digits, '.', '-', ':')"
+        ));
+    }
+    Ok(h.to_owned())
 }
 
 /// One parameter of [`ActionInput::SetParameters`].
@@ -174,6 +206,9 @@ pub enum ActionStage {
         /// The version it still reports.
         reports: Option<String>,
     },
+    /// The router runs a diagnostic; GenieACS reads its results at the router's own
+    /// session when it is done (`8 DIAGNOSTICS COMPLETE`).
+    Testing,
 }
 
 impl ActionStage {
@@ -184,6 +219,9 @@ impl ActionStage {
             ActionStage::Ran => "run by GenieACS; waiting for proof on the device".into(),
             ActionStage::Downloading { .. } => {
                 "GenieACS sent the download; the router is downloading the image".into()
+            }
+            ActionStage::Testing => {
+                "the router is running the test; its results are read when it reports them".into()
             }
             ActionStage::TransferComplete { reports, .. } => format!(
                 "transfer complete; waiting for the router to report the new version{}",
@@ -202,6 +240,7 @@ impl ActionStage {
             ActionStage::Ran => "ran",
             ActionStage::Downloading { .. } => "downloading",
             ActionStage::TransferComplete { .. } => "transferred",
+            ActionStage::Testing => "testing",
         }
     }
 }

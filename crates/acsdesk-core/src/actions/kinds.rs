@@ -85,6 +85,14 @@ pub enum ActionRequest {
         #[serde(default)]
         ppp_tag: Option<String>,
     },
+    /// Ping a host from the router: its TR-069 ping diagnostic, run after the session
+    /// that asks for it and read at the router's own session when it is done.
+    Ping {
+        /// A host name or address (checked).
+        host: String,
+        /// Echoes to send.
+        repetitions: u32,
+    },
 }
 
 impl ActionRequest {
@@ -100,6 +108,7 @@ impl ActionRequest {
             ActionRequest::SetParameters { .. } => "set_parameters",
             ActionRequest::Summon => "summon",
             ActionRequest::ApplyConfig { .. } => "apply_config",
+            ActionRequest::Ping { .. } => "ping",
         }
     }
 
@@ -118,6 +127,10 @@ impl ActionRequest {
     pub fn timeout(&self) -> Duration {
         match self {
             ActionRequest::Summon | ActionRequest::Refresh => Duration::from_secs(120),
+            // The echoes (a lost one waits its 1 s timeout), then the router's session.
+            ActionRequest::Ping { repetitions, .. } => {
+                Duration::from_secs(120 + 2 * u64::from(*repetitions))
+            }
             ActionRequest::ChangeWifi { .. } | ActionRequest::SetParameters { .. } => {
                 Duration::from_secs(300)
             }
@@ -134,9 +147,13 @@ impl ActionRequest {
 
     /// How long its task may wait in GenieACS for an offline device before it is
     /// withdrawn and the action fails: a day, so nobody's router reboots or changes by
-    /// surprise a week after it was asked for.
+    /// surprise a week after it was asked for; ten minutes for a diagnostic, whose
+    /// answer is wanted now.
     pub fn queue_timeout(&self) -> Duration {
-        Duration::from_secs(24 * 3600)
+        match self {
+            ActionRequest::Ping { .. } => Duration::from_secs(600),
+            _ => Duration::from_secs(24 * 3600),
+        }
     }
 
     /// A short description for logs and lists, without secrets.
@@ -175,6 +192,9 @@ impl ActionRequest {
                     "{} {version}",
                     acsdesk_types::provisioning::APPLY_CONFIG_LABEL
                 )
+            }
+            ActionRequest::Ping { host, repetitions } => {
+                format!("Ping {host} ({repetitions} echoes)")
             }
         }
     }

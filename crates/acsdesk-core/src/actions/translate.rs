@@ -207,6 +207,38 @@ pub fn plan(
                 },
             })
         }
+        ActionRequest::Ping { host, repetitions } => {
+            let model = device
+                .data_model
+                .ok_or_else(|| refuse("device", "its data model is unknown; sync it first"))?;
+            let object = crate::normalize::registry::objects::ping(model);
+            let state = format!("{object}.DiagnosticsState");
+            let has = state.split('.').try_fold(doc, |v, k| v.get(k)).is_some();
+            if !has {
+                return Err(refuse(
+                    "device",
+                    format!("this router has no ping diagnostic ({object})"),
+                ));
+            }
+            let number = |leaf: &str, n: u32| {
+                ParameterValue::new(format!("{object}.{leaf}"), json!(n), Xsd::UnsignedInt)
+                    .map_err(|e| refuse("ping", e.to_string()))
+            };
+            Ok(ActionPlan {
+                task: Some(TaskSpec::SetParameterValues {
+                    parameter_values: vec![
+                        ParameterValue::string(format!("{object}.Host"), host.as_str()),
+                        number("NumberOfRepetitions", *repetitions)?,
+                        number("Timeout", 1000)?,
+                        ParameterValue::string(state, "Requested"),
+                    ],
+                }),
+                verify: Verification::Diagnostic {
+                    object: object.to_owned(),
+                    host: host.clone(),
+                },
+            })
+        }
         ActionRequest::SetParameters { values } => {
             if values.is_empty() {
                 return Err(refuse("parameter", "give at least one PATH=VALUE"));

@@ -49,6 +49,28 @@ pub enum Verification {
         #[serde(default)]
         ppp_tag: Option<String>,
     },
+    /// A diagnostic (`object`, e.g. the ping's) must end: `DiagnosticsState` read as
+    /// `Complete` (its results beside it) or an `Error_…` state, which fails with what it
+    /// means. It reads `Requested` — what GenieACS set — until its results are read at the
+    /// router's own session when it is done.
+    Diagnostic {
+        /// The diagnostic's object.
+        object: String,
+        /// The host it reaches, for the messages.
+        host: String,
+    },
+}
+
+/// What a diagnostic's `Error_…` state means, for people.
+pub fn diagnostic_error(state: &str, host: &str) -> String {
+    match state {
+        "Error_CannotResolveHostName" => format!("the router cannot resolve {host}"),
+        "Error_MaxHopCountExceeded" => format!("{host} is more hops away than the test allows"),
+        "Error_Internal" => "the router could not run the test (internal error)".into(),
+        "Error_Other" => "the router could not run the test".into(),
+        "None" => "the router ended the test without results (a reboot or a new request)".into(),
+        other => format!("the test ended in {other}"),
+    }
 }
 
 /// How far apart two readings may be and still come from one CWMP session.
@@ -88,6 +110,16 @@ impl Verification {
         };
         match self {
             Verification::FaultFree => Verdict::Verified,
+            Verification::Diagnostic { object, host } => {
+                match leaf_value(doc, &format!("{object}.DiagnosticsState"))
+                    .as_ref()
+                    .and_then(Value::as_str)
+                {
+                    Some("Complete") => Verdict::Verified,
+                    Some("Requested") | None => Verdict::NotYet,
+                    Some(state) => Verdict::Failed(diagnostic_error(state, host)),
+                }
+            }
             Verification::Values(expected) => {
                 for (path, want) in expected {
                     let got = path
@@ -187,10 +219,49 @@ impl Verification {
         }
     }
 
+    /// The diagnostic whose results are read at the router's next session (the one it
+    /// opens when done): its object.
+    pub fn reads_at_next_session(&self) -> Option<&str> {
+        match self {
+            Verification::Diagnostic { object, .. } => Some(object),
+            _ => None,
+        }
+    }
+
+    /// What a proven action found, for its log: a ping's answers and times.
+    pub fn summary(&self, doc: &Value) -> Option<String> {
+        let Verification::Diagnostic { object, host } = self else {
+            return None;
+        };
+        let n = |leaf: &str| {
+            leaf_value(doc, &format!("{object}.{leaf}")).and_then(|v| match v {
+                Value::Number(n) => n.as_u64(),
+                Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            })
+        };
+        let ok = n("SuccessCount")?;
+        let lost = n("FailureCount").unwrap_or(0);
+        Some(if ok == 0 {
+            format!("Ping {host}: no answer to {lost} echo(es)")
+        } else {
+            format!(
+                "Ping {host}: {ok} of {} answered, {} ms average ({}–{} ms)",
+                ok + lost,
+                n("AverageResponseTime").unwrap_or(0),
+                n("MinimumResponseTime").unwrap_or(0),
+                n("MaximumResponseTime").unwrap_or(0)
+            )
+        })
+    }
+
     /// Where an action that ran stands while its proof is awaited: for a firmware
     /// update, the router downloading or done transferring (GenieACS's `Downloads`
     /// records), else simply run.
     pub fn stage(&self, doc: &Value, device: &NormalizedDevice, before: &Before) -> ActionStage {
+        if self.reads_at_next_session().is_some() {
+            return ActionStage::Testing;
+        }
         if !matches!(
             self,
             Verification::Firmware { .. } | Verification::FirmwareChanged { .. }
@@ -232,6 +303,12 @@ impl Verification {
                     "the router accepted the download but never reported the transfer complete (it reports {reports})"
                 ),
             });
+        }
+        if let Verification::Diagnostic { .. } = self {
+            return Some(
+                "the router never reported the test done (offline, or it does not run diagnostics)"
+                    .into(),
+            );
         }
         let (user, tag) = match self {
             Verification::PppReconnected { username } => (Some(username), None),
@@ -302,6 +379,14 @@ fn download(doc: &Value, before: &Before) -> Option<Download> {
             })
         })
         .max_by_key(|d| d.requested_ms)
+}
+
+/// The value GenieACS holds at `path`.
+fn leaf_value(doc: &Value, path: &str) -> Option<Value> {
+    path.split('.')
+        .try_fold(doc, |n, seg| n.get(seg))?
+        .get("_value")
+        .cloned()
 }
 
 /// When GenieACS read the leaf at `path` (its `_timestamp`), Unix ms.

@@ -345,6 +345,11 @@ impl Worker {
         let verdict = self.verdict(a, verification, doc.clone()).await?;
         match verdict {
             Verdict::Verified => {
+                if let Some(found) = doc.as_ref().and_then(|d| verification.summary(d)) {
+                    self.store
+                        .note_action(a.id, "info", "action_result", &found, now)
+                        .await?;
+                }
                 self.store
                     .finish_action(a.id, ActionStatus::Completed, None, now)
                     .await?;
@@ -352,6 +357,14 @@ impl Worker {
             }
             Verdict::Failed(reason) => self.fail(a, "verification", reason).await,
             Verdict::NotYet => {
+                // A diagnostic's results are read at the session the router opens when
+                // it is done: a refresh waits in GenieACS for it (once; the same key
+                // would only replace it).
+                if let Some(object) = verification.reads_at_next_session() {
+                    if a.stage != Some(ActionStage::Testing) {
+                        self.queue_read(a, object).await;
+                    }
+                }
                 let stage = doc.as_ref().and_then(|doc| {
                     let device = normalize(doc).ok()?;
                     Some(verification.stage(doc, &device, &before_of(a)))
@@ -392,6 +405,33 @@ impl Worker {
                     self.waiting(a, stage.unwrap_or(ActionStage::Ran)).await
                 }
             }
+        }
+    }
+
+    /// Queues a refresh of `object` for the router's next session, without a connection
+    /// request. A failure to queue it is the action's timeout's to tell.
+    async fn queue_read(&self, a: &ActionRow, object: &str) {
+        let task = TaskSpec::RefreshObject {
+            object_name: object.to_owned(),
+        };
+        let sent = self
+            .client
+            .tasks()
+            .create(&DeviceId::new(&a.device), task)
+            .unique_key(format!("{}-read", a.unique_key))
+            .send()
+            .await;
+        if let Err(e) = sent {
+            let _ = self
+                .store
+                .note_action(
+                    a.id,
+                    "warning",
+                    "action_unclear",
+                    &format!("could not ask GenieACS to read the results: {e}"),
+                    (self.clock)(),
+                )
+                .await;
         }
     }
 

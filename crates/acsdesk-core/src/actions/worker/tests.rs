@@ -664,3 +664,105 @@ async fn each_connection_works_only_its_own_devices() {
         1
     );
 }
+
+/// A ping on a TR-098 and a TR-181 router: the diagnostic is set with a connection
+/// request, its results read at the session the router opens when done (a refresh
+/// waiting in GenieACS), the answer logged; a host that cannot be resolved fails with
+/// that reason; an offline router's ping is withdrawn within minutes.
+#[tokio::test]
+async fn a_ping_ends_with_its_results_or_why_it_could_not() {
+    use crate::normalize::DataModel;
+    let r = rig().await;
+    let page = r
+        .store
+        .list_devices(&Default::default(), Default::default(), 0, 100)
+        .await
+        .unwrap();
+    let mut tried = Vec::new();
+    for model in [DataModel::Tr098, DataModel::Tr181] {
+        let mut id = None;
+        for row in page.rows.iter().filter(|r| r.online) {
+            let d = r.store.device(&row.id).await.unwrap();
+            if d.normalized.data_model == Some(model) {
+                id = Some(row.id.clone());
+                break;
+            }
+        }
+        let id = id.unwrap_or_else(|| panic!("an online {model:?} router"));
+        r.scenario(&id, "ppp-ok").await;
+        let ping = |host: &str| ActionRequest::Ping {
+            host: host.into(),
+            repetitions: 5,
+        };
+        let a = r
+            .store
+            .enqueue_action(&id, &ping("8.8.8.8"), "noc", r.sandbox.clock().now_ms())
+            .await
+            .unwrap();
+        let first = r.worker.try_execute_next().await.unwrap();
+        assert!(
+            matches!(first, Outcome::Moved(x) | Outcome::Waiting(x) if x == a.id),
+            "the test runs after the session that asked: {first:?}"
+        );
+        assert_eq!(
+            r.store.action(a.id).await.unwrap().stage,
+            Some(ActionStage::Testing)
+        );
+        let done = r.until_final(a.id).await;
+        assert_eq!(done.status, ActionStatus::Completed, "{done:?}");
+        assert!(
+            r.executed(&id, "refreshObject").await >= 1,
+            "the results were read"
+        );
+        let logs = r.store.logs(Some(&id), 20).await.unwrap();
+        let result = logs
+            .iter()
+            .find(|l| l.kind == "action_result")
+            .unwrap_or_else(|| panic!("{logs:?}"));
+        assert!(
+            result.message.starts_with("Ping 8.8.8.8: ")
+                && result.message.contains(" of 5 answered, ")
+                && result.message.contains(" ms average"),
+            "{}",
+            result.message
+        );
+        let bad = r
+            .store
+            .enqueue_action(
+                &id,
+                &ping("nowhere.invalid"),
+                "noc",
+                r.sandbox.clock().now_ms(),
+            )
+            .await
+            .unwrap();
+        r.worker.try_execute_next().await.unwrap();
+        let failed = r.until_final(bad.id).await;
+        assert_eq!(failed.status, ActionStatus::Failed);
+        assert_eq!(
+            failed.fault_message.as_deref(),
+            Some("the router cannot resolve nowhere.invalid"),
+            "{failed:?}"
+        );
+        tried.push(id);
+    }
+    // Unplugged: the ping waits in GenieACS and is withdrawn after ten minutes.
+    let id = &tried[0];
+    r.scenario(id, "offline").await;
+    let a = r
+        .store
+        .enqueue_action(
+            id,
+            &ActionRequest::Ping {
+                host: "8.8.8.8".into(),
+                repetitions: 4,
+            },
+            "noc",
+            r.sandbox.clock().now_ms(),
+        )
+        .await
+        .unwrap();
+    r.worker.try_execute_next().await.unwrap();
+    let gone = r.until_final(a.id).await;
+    assert_eq!(gone.status, ActionStatus::Failed, "{gone:?}");
+}
