@@ -131,6 +131,17 @@ impl Services {
         self.tenant.stream_devices(filter, sort, limit)
     }
 
+    /// The diagnostics a device ran (pings), newest first, at most `limit` (100).
+    pub async fn device_diagnostics(
+        &self,
+        request: acsdesk_types::diagnostics::DeviceDiagnosticsRequest,
+    ) -> Result<Vec<acsdesk_types::diagnostics::DiagnosticRecord>, IpcError> {
+        Ok(self
+            .tenant
+            .diagnostics(&request.device, request.limit.unwrap_or(100).min(1000))
+            .await?)
+    }
+
     /// The GenieACS id of the device `text` names: its id (with or without GenieACS's
     /// `%2D` escapes) or its serial. None: the error suggests the devices whose id or
     /// serial contains the text; several: it lists them.

@@ -71,6 +71,9 @@ pub(crate) enum Command {
     /// The firmware library: images in GenieACS against the fleet's versions per model.
     #[command(subcommand)]
     Firmware(FirmwareCommand),
+    /// Diagnostics run on a router (its TR-069 diagnostics): a ping, and their history.
+    #[command(subcommand)]
+    Diag(DiagCommand),
 }
 
 /// `acsdesk provision …`
@@ -657,6 +660,39 @@ pub(crate) enum FirmwareCommand {
     /// Staged rollouts: a canary, then batches, halting themselves on failures.
     #[command(subcommand)]
     Rollout(RolloutCommand),
+}
+
+/// `acsdesk diag …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum DiagCommand {
+    /// Ping a host from the router and wait for its answer (exit 0 only when the ping
+    /// completed, whatever it found).
+    Ping {
+        /// The device: its id or serial.
+        device: String,
+        /// A host name or IP address.
+        host: String,
+        /// Echoes to send (1 to 100).
+        #[arg(long, default_value_t = 4)]
+        count: u32,
+        /// The device's ACS connection, when several know the same id.
+        #[arg(long)]
+        acs: Option<String>,
+        /// Machine-readable output: the diagnostic as kept.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The diagnostics a router ran, newest first.
+    History {
+        /// The device: its id or serial.
+        device: String,
+        /// At most this many.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `acsdesk firmware rollout …`

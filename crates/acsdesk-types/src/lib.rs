@@ -10,6 +10,7 @@ pub mod actions;
 pub mod alerts;
 pub mod commands;
 pub mod devices;
+pub mod diagnostics;
 pub mod error;
 pub mod events;
 pub mod firmware;

@@ -3,7 +3,7 @@
 //! nothing), send, and with `--wait` follow to the proven outcome; bulk by filter.
 
 use super::{app_err, Ctx};
-use crate::cli::{ActCommand, ActionsArgs};
+use crate::cli::{ActCommand, ActOptions, ActionsArgs};
 use acsdesk_app::actions::parse_action;
 use acsdesk_app::runner::{ActionRunner, Pass, DEFAULT_CONCURRENCY};
 use acsdesk_app::Services;
@@ -43,8 +43,30 @@ pub(crate) fn confirm(question: &str, yes: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where progress lines go: stdout, or stderr when stdout carries JSON.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Say {
+    /// Progress to stderr.
+    pub(crate) to_stderr: bool,
+}
+
+impl Say {
+    fn line(self, text: impl std::fmt::Display) {
+        if self.to_stderr {
+            eprintln!("{text}");
+        } else {
+            println!("{text}");
+        }
+    }
+}
+
 /// Prints what a pass of the runner did; alerts it raised are delivered like a sync's.
-async fn report(services: &Services, pass: Pass, quiet_waiting: bool) -> anyhow::Result<()> {
+async fn report(
+    services: &Services,
+    pass: Pass,
+    quiet_waiting: bool,
+    say: Say,
+) -> anyhow::Result<()> {
     // A pass may send an action and follow it at once: say where it is once.
     let mut said = std::collections::HashSet::new();
     for o in pass.sent.iter().chain(&pass.followed) {
@@ -55,22 +77,24 @@ async fn report(services: &Services, pass: Pass, quiet_waiting: bool) -> anyhow:
             // Where it is on its way, as the worker recorded it.
             Outcome::Waiting(id) | Outcome::Moved(id) => {
                 let stage = services.action(*id).await.map_err(app_err)?.stage;
-                println!(
+                say.line(format!(
                     "Action {id}: {}",
                     stage.unwrap_or(ActionStage::Queued).describe()
-                );
+                ));
             }
-            Outcome::Completed(id) => println!("Action {id}: completed"),
+            Outcome::Completed(id) => say.line(format!("Action {id}: completed")),
             // Said once, in the command's failure (see `standing`).
             Outcome::Failed(..) => {}
-            Outcome::RetryLater(id, why) => println!("Action {id}: will retry ({why})"),
+            Outcome::RetryLater(id, why) => say.line(format!("Action {id}: will retry ({why})")),
         }
     }
     for e in &pass.errors {
         eprintln!("acsdesk: {e}");
     }
     if let (Some(owner), false) = (&pass.held_by, quiet_waiting) {
-        println!("Another AcsDesk ({owner}) sends this connection's actions: it sends these.");
+        say.line(format!(
+            "Another AcsDesk ({owner}) sends this connection's actions: it sends these."
+        ));
     }
     deliver(services, &pass).await
 }
@@ -338,13 +362,28 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
             (vec![id], ActionInput::UpdateFirmware { file }, opts)
         }
     };
+    queue_and_send(ctx, &ids, input, &opts, Say { to_stderr: false })
+        .await
+        .map(|_| ())
+}
+
+/// Queues one action on each device (`ids`: ids or serials), sends it and, with
+/// `opts.wait`, follows it until it ended; returns the actions queued. Progress goes
+/// where `say` says (stderr when stdout carries JSON).
+pub(crate) async fn queue_and_send(
+    ctx: &Ctx,
+    ids: &[String],
+    input: ActionInput,
+    opts: &ActOptions,
+    say: Say,
+) -> anyhow::Result<Vec<i64>> {
     // The input is validated, then each action checked against its live device
     // (parameters, writability, firmware model) before anything is queued.
     let request = parse_action(input).map_err(app_err)?;
     let services = ctx.services().await?;
     // A device is named by its id (with or without GenieACS's escapes) or its serial.
     let mut resolved = Vec::with_capacity(ids.len());
-    for text in &ids {
+    for text in ids {
         resolved.push(services.resolve_device(text).await.map_err(app_err)?);
     }
     let ids = resolved;
@@ -354,7 +393,10 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
         .map_err(app_err)?;
     let mut connections = Vec::new();
     for (action, id) in queued.iter().zip(&ids) {
-        println!("Queued action {action} on {id}: {}", request.describe());
+        say.line(format!(
+            "Queued action {action} on {id}: {}",
+            request.describe()
+        ));
         let acs = services.tenant().action(*action).await?.acs;
         if !connections.contains(&acs) {
             connections.push(acs);
@@ -372,11 +414,12 @@ pub(crate) async fn run(ctx: &Ctx, command: ActCommand) -> anyhow::Result<()> {
         &connections,
         &request,
         opts.wait,
+        say,
     )
     .await;
     // Whatever is left is sent and followed by whichever process runs workers next.
     runner.release().await;
-    sent
+    sent.map(|()| queued)
 }
 
 /// Sends the queued actions and, with `wait`, follows them until each has ended.
@@ -387,9 +430,16 @@ async fn send_and_wait(
     connections: &[String],
     request: &acsdesk_core::actions::ActionRequest,
     wait: bool,
+    say: Say,
 ) -> anyhow::Result<()> {
     for acs in connections {
-        report(services, runner.pass(acs).await.map_err(app_err)?, false).await?;
+        report(
+            services,
+            runner.pass(acs).await.map_err(app_err)?,
+            false,
+            say,
+        )
+        .await?;
     }
     if !wait {
         // A failure already known fails the command, as it does with --wait.
@@ -424,7 +474,7 @@ async fn send_and_wait(
                 }
             }
             if failed.is_empty() {
-                println!("All {} action(s) completed.", queued.len());
+                say.line(format!("All {} action(s) completed.", queued.len()));
                 return Ok(());
             }
             bail!("{}", failed.join("; "));
@@ -434,7 +484,13 @@ async fn send_and_wait(
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
         for acs in connections {
-            report(services, runner.pass(acs).await.map_err(app_err)?, true).await?;
+            report(
+                services,
+                runner.pass(acs).await.map_err(app_err)?,
+                true,
+                say,
+            )
+            .await?;
         }
     }
 }

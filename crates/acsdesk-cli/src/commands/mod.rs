@@ -5,6 +5,7 @@ mod acs;
 mod act;
 mod alerts;
 mod devices;
+mod diag;
 mod firmware;
 mod provision;
 mod sandbox;
@@ -154,5 +155,6 @@ async fn run_with_store(cli: Cli) -> anyhow::Result<()> {
         Command::Settings(a) => settings::run(&ctx, &a).await,
         Command::Provision(c) => provision::run(&ctx, c).await,
         Command::Firmware(c) => firmware::run(&ctx, c).await,
+        Command::Diag(c) => diag::run(&ctx, c).await,
     }
 }

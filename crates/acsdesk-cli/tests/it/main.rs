@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod about;
+mod diag;
 mod env;
 mod exactly_once;
 mod firmware;

@@ -5,6 +5,7 @@
 use super::evidence::Before;
 use crate::normalize::{NormalizedDevice, WanKind};
 use acsdesk_types::actions::ActionStage;
+use acsdesk_types::diagnostics::PingResult;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -228,9 +229,9 @@ impl Verification {
         }
     }
 
-    /// What a proven action found, for its log: a ping's answers and times.
-    pub fn summary(&self, doc: &Value) -> Option<String> {
-        let Verification::Diagnostic { object, host } = self else {
+    /// What a proven diagnostic found: a ping's answers and times.
+    pub fn ping_result(&self, doc: &Value) -> Option<PingResult> {
+        let Verification::Diagnostic { object, .. } = self else {
             return None;
         };
         let n = |leaf: &str| {
@@ -240,19 +241,21 @@ impl Verification {
                 _ => None,
             })
         };
-        let ok = n("SuccessCount")?;
-        let lost = n("FailureCount").unwrap_or(0);
-        Some(if ok == 0 {
-            format!("Ping {host}: no answer to {lost} echo(es)")
-        } else {
-            format!(
-                "Ping {host}: {ok} of {} answered, {} ms average ({}–{} ms)",
-                ok + lost,
-                n("AverageResponseTime").unwrap_or(0),
-                n("MinimumResponseTime").unwrap_or(0),
-                n("MaximumResponseTime").unwrap_or(0)
-            )
+        Some(PingResult {
+            answered: n("SuccessCount")?,
+            lost: n("FailureCount").unwrap_or(0),
+            average_ms: n("AverageResponseTime").unwrap_or(0),
+            minimum_ms: n("MinimumResponseTime").unwrap_or(0),
+            maximum_ms: n("MaximumResponseTime").unwrap_or(0),
         })
+    }
+
+    /// The diagnostic's kind and target, when the action is one.
+    pub fn diagnostic(&self) -> Option<(&'static str, &str)> {
+        match self {
+            Verification::Diagnostic { host, .. } => Some(("ping", host)),
+            _ => None,
+        }
     }
 
     /// Where an action that ran stands while its proof is awaited: for a firmware

@@ -16,6 +16,7 @@ pub mod alerts;
 pub mod backup;
 pub mod channels;
 pub mod devices;
+pub mod diagnostics;
 mod error;
 pub mod faults;
 pub mod key;

@@ -2061,6 +2061,10 @@ fn landed_migrations_are_never_edited() {
             "tenant/0017_rollout_pace.sql",
             "f08da65429887d2522464e689a72e815ed57d3cc4eaa318308621955abb4a8ac",
         ),
+        (
+            "tenant/0018_diagnostics.sql",
+            "6c172ad17d3711a1803c4b38e08b630ab97c41dfc535f45e28652ac6a8b741a9",
+        ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");
     let mut found = Vec::new();

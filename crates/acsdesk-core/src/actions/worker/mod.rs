@@ -345,17 +345,47 @@ impl Worker {
         let verdict = self.verdict(a, verification, doc.clone()).await?;
         match verdict {
             Verdict::Verified => {
-                if let Some(found) = doc.as_ref().and_then(|d| verification.summary(d)) {
+                if let Some((kind, target)) = verification.diagnostic() {
+                    let found = doc.as_ref().and_then(|d| verification.ping_result(d));
                     self.store
-                        .note_action(a.id, "info", "action_result", &found, now)
+                        .record_diagnostic(
+                            &a.device,
+                            Some(a.id),
+                            kind,
+                            target,
+                            None,
+                            found.as_ref(),
+                            now,
+                        )
                         .await?;
+                    if let Some(found) = found {
+                        let line = format!("Ping {target}: {}", found.describe());
+                        self.store
+                            .note_action(a.id, "info", "action_result", &line, now)
+                            .await?;
+                    }
                 }
                 self.store
                     .finish_action(a.id, ActionStatus::Completed, None, now)
                     .await?;
                 Ok(Outcome::Completed(a.id))
             }
-            Verdict::Failed(reason) => self.fail(a, "verification", reason).await,
+            Verdict::Failed(reason) => {
+                if let Some((kind, target)) = verification.diagnostic() {
+                    self.store
+                        .record_diagnostic(
+                            &a.device,
+                            Some(a.id),
+                            kind,
+                            target,
+                            Some(&reason),
+                            None,
+                            now,
+                        )
+                        .await?;
+                }
+                self.fail(a, "verification", reason).await
+            }
             Verdict::NotYet => {
                 // A diagnostic's results are read at the session the router opens when
                 // it is done: a refresh waits in GenieACS for it (once; the same key

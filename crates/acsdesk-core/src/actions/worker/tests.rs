@@ -744,6 +744,21 @@ async fn a_ping_ends_with_its_results_or_why_it_could_not() {
             Some("the router cannot resolve nowhere.invalid"),
             "{failed:?}"
         );
+        // Both kept as the device's history, newest first.
+        let history = r.store.diagnostics(&id, 10).await.unwrap();
+        assert_eq!(history.len(), 2, "{history:?}");
+        assert_eq!(
+            history[0].error.as_deref(),
+            Some("the router cannot resolve nowhere.invalid")
+        );
+        let ping = history[1].ping.as_ref().expect("the first ping's results");
+        assert_eq!(ping.answered + ping.lost, 5);
+        assert_eq!(history[1].action_id, Some(a.id));
+        assert_eq!(
+            format!("Ping 8.8.8.8: {}", ping.describe()),
+            result.message,
+            "the log says what the history keeps"
+        );
         tried.push(id);
     }
     // Unplugged: the ping waits in GenieACS and is withdrawn after ten minutes.

@@ -1,0 +1,73 @@
+//! The `diagnostics` table: each diagnostic a router ran (kind, target, when, what it
+//! found or why it failed), the device's history of them.
+
+use super::{StoreError, TenantStore};
+use acsdesk_types::diagnostics::{DiagnosticRecord, PingResult};
+use sqlx::Row;
+
+impl TenantStore {
+    /// Records a diagnostic device `genie_id` ran for `action_id`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_diagnostic(
+        &self,
+        genie_id: &str,
+        action_id: Option<i64>,
+        kind: &str,
+        target: &str,
+        error: Option<&str>,
+        ping: Option<&PingResult>,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let result = ping
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Db(e.to_string()))?;
+        let done = sqlx::query(
+            "INSERT INTO diagnostics (device_id, action_id, kind, target, at_ms, error, result_json)
+             SELECT id, ?, ?, ?, ?, ?, ? FROM devices WHERE genie_id = ?
+             ORDER BY missing LIMIT 1",
+        )
+        .bind(action_id)
+        .bind(kind)
+        .bind(target)
+        .bind(at_ms)
+        .bind(error)
+        .bind(result)
+        .bind(genie_id)
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("device {genie_id}")));
+        }
+        Ok(())
+    }
+
+    /// Device `genie_id`'s diagnostics, newest first, at most `limit`.
+    pub async fn diagnostics(
+        &self,
+        genie_id: &str,
+        limit: u32,
+    ) -> Result<Vec<DiagnosticRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT g.* FROM diagnostics g JOIN devices d ON d.id = g.device_id
+             WHERE d.genie_id = ? ORDER BY g.at_ms DESC, g.id DESC LIMIT ?",
+        )
+        .bind(genie_id)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| DiagnosticRecord {
+                at_ms: r.get("at_ms"),
+                action_id: r.get("action_id"),
+                kind: r.get("kind"),
+                target: r.get("target"),
+                error: r.get("error"),
+                ping: r
+                    .get::<Option<String>, _>("result_json")
+                    .and_then(|j| serde_json::from_str(&j).ok()),
+            })
+            .collect())
+    }
+}
