@@ -395,6 +395,15 @@ pub(crate) async fn list_rollouts(
     desk.services().await?.list_rollouts().await
 }
 
+/// `device_diagnostics`: the diagnostics a device ran, newest first.
+#[tauri::command]
+pub(crate) async fn device_diagnostics(
+    desk: DeskState<'_>,
+    request: acsdesk_types::diagnostics::DeviceDiagnosticsRequest,
+) -> Result<Vec<acsdesk_types::diagnostics::DiagnosticRecord>, IpcError> {
+    desk.services().await?.device_diagnostics(request).await
+}
+
 /// `rollout_log`: a rollout's log, oldest first.
 #[tauri::command]
 pub(crate) async fn rollout_log(

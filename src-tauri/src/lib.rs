@@ -54,6 +54,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::start_rollout,
         commands::control_rollout,
         commands::rollout_log,
+        commands::device_diagnostics,
         commands::queue_bulk_action,
         commands::bulk_progress,
         commands::update_acs,

@@ -559,6 +559,20 @@ pub(crate) async fn start_rollout(
     invoke(commands::START_ROLLOUT, &spec).await
 }
 
+/// The diagnostics a device ran, newest first.
+pub(crate) async fn device_diagnostics(
+    device: String,
+) -> Result<Vec<acsdesk_types::diagnostics::DiagnosticRecord>, IpcError> {
+    invoke(
+        commands::DEVICE_DIAGNOSTICS,
+        &acsdesk_types::diagnostics::DeviceDiagnosticsRequest {
+            device,
+            limit: Some(20),
+        },
+    )
+    .await
+}
+
 /// A rollout's log, oldest first.
 pub(crate) async fn rollout_log(
     id: i64,

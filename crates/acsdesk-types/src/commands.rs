@@ -173,6 +173,9 @@ pub const CONTROL_ROLLOUT: &str = "control_rollout";
 /// `rollout_log`: [`crate::firmware::RolloutLogRequest`] → `Vec<`[`crate::firmware::RolloutLogEntry`]`>`.
 pub const ROLLOUT_LOG: &str = "rollout_log";
 
+/// `device_diagnostics`: [`crate::diagnostics::DeviceDiagnosticsRequest`] → `Vec<`[`crate::diagnostics::DiagnosticRecord`]`>`.
+pub const DEVICE_DIAGNOSTICS: &str = "device_diagnostics";
+
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
@@ -230,4 +233,5 @@ pub const ALL: &[&str] = &[
     START_ROLLOUT,
     CONTROL_ROLLOUT,
     ROLLOUT_LOG,
+    DEVICE_DIAGNOSTICS,
 ];

@@ -19,6 +19,7 @@ async fn a_device_dashboard_its_settings_and_its_actions() -> anyhow::Result<()>
         layout(desktop).await?;
         side_panel(desktop).await?;
         wifi(desktop).await?;
+        ping(desktop).await?;
         reboot(desktop, &serial).await?;
         firmware_and_parameters(desktop).await?;
         not_fetched(desktop, &serial).await
@@ -250,6 +251,62 @@ async fn wifi(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the new SSID shows on the dashboard")?;
     desktop.screenshot("wifi-done").await?;
+    Ok(())
+}
+
+/// A ping from the device page: the host checked as typed, the router's answer under
+/// Diagnostics; a host it cannot resolve says so.
+async fn ping(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let ask = async |host: &str| -> anyhow::Result<()> {
+        desktop.click("[data-testid=action-ping]").await?;
+        let field = c.find(Locator::Css("[data-testid=ping-host]")).await?;
+        field.clear().await?;
+        field.send_keys(host).await?;
+        desktop
+            .click("[data-testid=ping-start]:not([disabled])")
+            .await?;
+        Ok(())
+    };
+    desktop.click("[data-testid=action-ping]").await?;
+    let field = c.find(Locator::Css("[data-testid=ping-host]")).await?;
+    field.clear().await?;
+    field.send_keys("not a host").await?;
+    let start = c.find(Locator::Css("[data-testid=ping-start]")).await?;
+    ensure!(
+        start.prop("disabled").await?.as_deref() == Some("true"),
+        "Ping is disabled for a host that is not one"
+    );
+    c.find(Locator::Css(
+        "[data-testid=ping-dialog] button[type=button]",
+    ))
+    .await?
+    .click()
+    .await?;
+    ask("8.8.8.8").await?;
+    let seen = desktop
+        .wait_text("[data-testid=diagnostics]", Duration::from_secs(90), |t| {
+            t.contains("Ping 8.8.8.8: ") && t.contains("answered")
+        })
+        .await
+        .context("the router's answer shows under Diagnostics")?;
+    ensure!(
+        seen.contains(" of 4 answered") || seen.contains("no answer to 4"),
+        "{seen}"
+    );
+    ask("nowhere.invalid").await?;
+    desktop
+        .wait_text("[data-testid=diagnostics]", Duration::from_secs(90), |t| {
+            t.contains("Ping nowhere.invalid: the router cannot resolve nowhere.invalid")
+        })
+        .await
+        .context("an unresolved host says so")?;
+    desktop
+        .eval::<serde_json::Value>(
+            "document.activeElement && document.activeElement.blur(); document.querySelector('[data-testid=diagnostics]').scrollIntoView(); return null;",
+        )
+        .await?;
+    desktop.screenshot("diagnostics").await?;
     Ok(())
 }
 

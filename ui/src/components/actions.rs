@@ -24,6 +24,8 @@ pub(crate) enum Dialog {
     FactoryReset,
     /// Choose a firmware image and confirm.
     Firmware,
+    /// Ping a host from the router.
+    Ping,
 }
 
 /// The actions panel of one device.
@@ -85,6 +87,7 @@ pub(crate) fn ActionsPanel(
                 <button type="button" data-testid="action-pppoe" on:click=move |_| dialog.set(Some(Dialog::Pppoe))>"Change PPPoE"</button>
                 <button type="button" data-testid="action-refresh" on:click=refresh>"Refresh now"</button>
                 <button type="button" data-testid="action-firmware" on:click=move |_| dialog.set(Some(Dialog::Firmware))>"Update firmware"</button>
+                <button type="button" data-testid="action-ping" on:click=move |_| dialog.set(Some(Dialog::Ping))>"Ping…"</button>
                 <button type="button" class="danger" data-testid="action-reboot" on:click=move |_| dialog.set(Some(Dialog::Reboot))>"Reboot"</button>
                 <button type="button" class="danger" data-testid="action-factory-reset" on:click=move |_| dialog.set(Some(Dialog::FactoryReset))>"Factory reset"</button>
             </div>
@@ -101,6 +104,12 @@ pub(crate) fn ActionsPanel(
                     }.into_any(),
                     Some(Dialog::Pppoe) => view! {
                         <PppoeDialog
+                            on_submit=Callback::new(move |a| queue.with_value(|q| q(a)))
+                            on_cancel=Callback::new(move |_| dialog.set(None))
+                        />
+                    }.into_any(),
+                    Some(Dialog::Ping) => view! {
+                        <PingDialog
                             on_submit=Callback::new(move |a| queue.with_value(|q| q(a)))
                             on_cancel=Callback::new(move |_| dialog.set(None))
                         />
@@ -163,6 +172,103 @@ pub(crate) fn ActionsPanel(
                         .collect_view()
                 }}
             </ul>
+        </section>
+    }
+}
+
+/// Ping: a host (checked as you type, by the backend's rule) and how many echoes; the
+/// router runs the test, its answer shows under Diagnostics.
+#[component]
+fn PingDialog(
+    /// Called with a valid action.
+    on_submit: Callback<ActionInput>,
+    /// Called to close without queueing.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let host = RwSignal::new("8.8.8.8".to_owned());
+    let count = RwSignal::new("4".to_owned());
+    let problem = move || {
+        acsdesk_types::actions::check_host(&host.get())
+            .err()
+            .or_else(|| match count.get().trim().parse::<u32>() {
+                Ok(n) if (1..=acsdesk_types::actions::MAX_PING_REPETITIONS).contains(&n) => None,
+                _ => Some(format!(
+                    "echoes: 1 to {}",
+                    acsdesk_types::actions::MAX_PING_REPETITIONS
+                )),
+            })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if problem().is_some() {
+            return;
+        }
+        on_submit.run(ActionInput::Ping {
+            host: host.get_untracked().trim().to_owned(),
+            repetitions: count.get_untracked().trim().parse().ok(),
+        });
+    };
+    view! {
+        <form class="dialog form" role="dialog" aria-modal="true" aria-labelledby="ping-title" data-testid="ping-dialog" on:submit=submit>
+            <h2 id="ping-title">"Ping from the router"</h2>
+            <p class="muted">"The router sends the echoes itself (its TR-069 ping diagnostic); the answer comes when it reports the test done."</p>
+            <label>"Host or IP address"
+                <input type="text" data-testid="ping-host" prop:value=host on:input=move |ev| host.set(event_target_value(&ev)) />
+            </label>
+            <label>"Echoes"
+                <input type="text" inputmode="numeric" data-testid="ping-count" prop:value=count on:input=move |ev| count.set(event_target_value(&ev)) />
+            </label>
+            {move || problem().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+            <div class="buttons">
+                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="submit" class="primary" data-testid="ping-start" disabled=move || problem().is_some()>"Ping"</button>
+            </div>
+        </form>
+    }
+}
+
+/// A device's diagnostics: the last answers first, read again as its actions move.
+#[component]
+pub(crate) fn DiagnosticsCard(
+    /// GenieACS id of the device.
+    id: String,
+) -> impl IntoView {
+    let version = RwSignal::new(0_u32);
+    let records = {
+        let id = id.clone();
+        LocalResource::new(move || {
+            version.track();
+            ipc::device_diagnostics(id.clone())
+        })
+    };
+    use_backend_event(events::ACTION_PROGRESS, move |e: ActionProgressEvent| {
+        if e.device == id {
+            version.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <section class="diagnostics" aria-label="Diagnostics" data-testid="diagnostics">
+            <h2>"Diagnostics"</h2>
+            {move || {
+                let all = records.get().and_then(|r| r.ok()).unwrap_or_default();
+                if all.is_empty() {
+                    return view! { <p class="muted">"No test yet: Ping… asks the router to ping a host."</p> }.into_any();
+                }
+                view! {
+                    <ul class="diagnostic-list">
+                        {all.into_iter().map(|d| {
+                            let failed = d.error.is_some();
+                            view! {
+                                <li data-testid="diagnostic" class:error=failed>
+                                    <time class="muted">{crate::pages::firmware::local_when(d.at_ms)}</time>
+                                    " "
+                                    {d.describe()}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
         </section>
     }
 }

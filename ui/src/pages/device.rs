@@ -99,6 +99,7 @@ pub(crate) fn DevicePage(
                     })
                 })}
             </Transition>
+            <crate::components::actions::DiagnosticsCard id=id.clone() />
             <DeviceLog id=id.clone() version />
             // Outside the live-refreshed part, so a sync does not reset what is typed.
             <aside class="side-panel" class:open=move || settings_open.get() aria-label="Device settings"
