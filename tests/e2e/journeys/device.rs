@@ -258,11 +258,27 @@ async fn wifi(desktop: &Desktop) -> anyhow::Result<()> {
 /// Diagnostics; a host it cannot resolve says so.
 async fn ping(desktop: &Desktop) -> anyhow::Result<()> {
     let c = &desktop.client;
+    // The page reloads when a sync lands (one follows each finished action): what is
+    // typed must survive that; the field is found afresh and read back before Ping.
     let ask = async |host: &str| -> anyhow::Result<()> {
         desktop.click("[data-testid=action-ping]").await?;
-        let field = c.find(Locator::Css("[data-testid=ping-host]")).await?;
-        field.clear().await?;
-        field.send_keys(host).await?;
+        for _ in 0..5 {
+            let typed = async {
+                let field = c.find(Locator::Css("[data-testid=ping-host]")).await?;
+                field.clear().await?;
+                field.send_keys(host).await?;
+                c.find(Locator::Css("[data-testid=ping-host]"))
+                    .await?
+                    .prop("value")
+                    .await
+            };
+            if let Ok(Some(v)) = typed.await {
+                if v == host {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
         desktop
             .click("[data-testid=ping-start]:not([disabled])")
             .await?;

@@ -28,6 +28,23 @@ pub(crate) enum Dialog {
     Ping,
 }
 
+/// The ping dialog's fields, kept by the page so a reload (a sync landing) does not
+/// reset what is typed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PingFields {
+    host: RwSignal<String>,
+    count: RwSignal<String>,
+}
+
+impl Default for PingFields {
+    fn default() -> Self {
+        Self {
+            host: RwSignal::new("8.8.8.8".to_owned()),
+            count: RwSignal::new("4".to_owned()),
+        }
+    }
+}
+
 /// The actions panel of one device.
 #[component]
 pub(crate) fn ActionsPanel(
@@ -39,6 +56,8 @@ pub(crate) fn ActionsPanel(
     label: String,
     /// The open dialog, shared with the page so `Esc` closes it first.
     dialog: RwSignal<Option<Dialog>>,
+    /// The ping dialog's fields, kept by the page.
+    ping: PingFields,
 ) -> impl IntoView {
     let version = RwSignal::new(0_u32);
     let actions = {
@@ -110,6 +129,7 @@ pub(crate) fn ActionsPanel(
                     }.into_any(),
                     Some(Dialog::Ping) => view! {
                         <PingDialog
+                            fields=ping
                             on_submit=Callback::new(move |a| queue.with_value(|q| q(a)))
                             on_cancel=Callback::new(move |_| dialog.set(None))
                         />
@@ -180,13 +200,14 @@ pub(crate) fn ActionsPanel(
 /// router runs the test, its answer shows under Diagnostics.
 #[component]
 fn PingDialog(
+    /// Its fields.
+    fields: PingFields,
     /// Called with a valid action.
     on_submit: Callback<ActionInput>,
     /// Called to close without queueing.
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let host = RwSignal::new("8.8.8.8".to_owned());
-    let count = RwSignal::new("4".to_owned());
+    let PingFields { host, count } = fields;
     let problem = move || {
         acsdesk_types::actions::check_host(&host.get())
             .err()
