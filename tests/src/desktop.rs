@@ -188,8 +188,23 @@ impl Desktop {
     }
 
     /// Clicks the element at `css` once it is there, brought to the middle of the view
-    /// first (so that nothing at the window's edges is in the way).
+    /// first (so that nothing at the window's edges is in the way). When the page drew
+    /// the element again between finding and clicking it (a sync landing re-renders a
+    /// panel), the new one is clicked, as a person would.
     pub async fn click(&self, css: &str) -> Result<()> {
+        let mut tries = 0;
+        loop {
+            match self.click_once(css).await {
+                Err(e) if tries < 5 && is_gone(&e) => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    async fn click_once(&self, css: &str) -> Result<()> {
         let element = self
             .client
             .wait()
@@ -414,4 +429,10 @@ pub fn counts(text: &str) -> Option<(u64, u64, u64)> {
         [online, shown, fleet] => Some((*online, *shown, *fleet)),
         _ => None,
     }
+}
+
+/// Whether a WebDriver error says the element is no longer in the page (drawn again).
+fn is_gone(e: &anyhow::Error) -> bool {
+    let text = format!("{e:#}");
+    text.contains("was not found") || text.contains("stale element")
 }
