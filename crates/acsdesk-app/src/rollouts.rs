@@ -390,37 +390,23 @@ impl Services {
         let row = self.tenant.rollout(id).await?;
         acsdesk_core::rollouts::settle_alert(&self.tenant, &row, self.now()).await?;
         for d in self.tenant.rollout_devices(id).await? {
-            match d.state.as_str() {
-                "waiting" => {
-                    self.tenant
-                        .set_rollout_device(
-                            id,
-                            d.device_id,
-                            "skipped",
-                            None,
-                            Some("cancelled"),
-                            self.now(),
-                        )
-                        .await?
-                }
-                "queued" => {
-                    if let Some(a) = d.action_id {
-                        // Already sent and running: it finishes; a pending one is withdrawn.
-                        if self.cancel_action(a).await.is_ok() {
-                            self.tenant
-                                .set_rollout_device(
-                                    id,
-                                    d.device_id,
-                                    "skipped",
-                                    None,
-                                    Some("cancelled"),
-                                    self.now(),
-                                )
-                                .await?;
-                        }
-                    }
-                }
-                _ => {}
+            let withdrawn = match (d.state.as_str(), d.action_id) {
+                ("waiting", _) => true,
+                // Already sent and running: it finishes; a pending one is withdrawn.
+                ("queued", Some(a)) => self.cancel_action(a).await.is_ok(),
+                _ => false,
+            };
+            if withdrawn {
+                self.tenant
+                    .set_rollout_device(
+                        id,
+                        d.device_id,
+                        "skipped",
+                        None,
+                        Some("cancelled"),
+                        self.now(),
+                    )
+                    .await?;
             }
         }
         self.rollout(id).await

@@ -951,7 +951,7 @@ async fn the_outbox_outlives_its_process_and_two_drains_send_once() {
 /// those failures.
 #[tokio::test]
 async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
-    use acsdesk_types::firmware::{FailureThreshold, RolloutSpec, RolloutState};
+    use acsdesk_types::firmware::RolloutState;
     let lab = lab(40).await;
     let config = AlertConfig::default();
     lab.settle(&config).await;
@@ -969,40 +969,10 @@ async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
         .await
         .unwrap();
     assert!(marked.status().is_success());
-    let candidates = lab
-        .t
-        .rollout_candidates("main", &device.product_class, Some(&device.oui))
-        .await
-        .unwrap();
-    let spec = RolloutSpec {
-        file: "fw-rollout.bin".into(),
-        acs: Some("main".into()),
-        model: None,
-        from_version: None,
-        linked_only: false,
-        canary: 0,
-        batch: 1000,
-        pause_min: 0,
-        concurrency: 1000,
-        max_failures: FailureThreshold::Count(0),
-        rate_per_hour: None,
-        window: None,
-        standing: None,
-    };
-    let routers = crate::rollouts::plan(&candidates, &spec, Some("9.9.9"));
-    assert!(routers.len() >= 2, "{candidates:?}");
-    let id = lab
-        .t
-        .create_rollout(
-            "main",
-            "fw-rollout.bin",
-            Some("9.9.9"),
-            &serde_json::to_string(&spec).unwrap(),
-            &routers,
-            lab.now(),
-        )
-        .await
-        .unwrap();
+    let (id, routers) = lab
+        .start_rollout(&device, "fw-rollout.bin", |_| {}, lab.now())
+        .await;
+    assert!(routers.len() >= 2);
     let worker = lab.worker();
     let mut raised = Vec::new();
     for _ in 0..80 {
@@ -1080,48 +1050,26 @@ async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
 /// with when it opens), and once open queues no faster than its rate.
 #[tokio::test]
 async fn a_rollout_waits_for_its_window_then_keeps_its_rate() {
-    use acsdesk_types::firmware::{FailureThreshold, RolloutSpec, RolloutWindow};
+    use acsdesk_types::firmware::RolloutWindow;
     const MIN: i64 = 60_000;
     let lab = lab(40).await;
     let config = AlertConfig::default();
     lab.settle(&config).await;
     let online = lab.online(40).await;
     let device = lab.t.device(&online[0]).await.unwrap().normalized;
-    let candidates = lab
-        .t
-        .rollout_candidates("main", &device.product_class, Some(&device.oui))
-        .await
-        .unwrap();
-    let spec = RolloutSpec {
-        file: "fw-night.bin".into(),
-        acs: Some("main".into()),
-        model: None,
-        from_version: None,
-        linked_only: false,
-        canary: 0,
-        batch: 1000,
-        pause_min: 0,
-        concurrency: 1000,
-        max_failures: FailureThreshold::Count(0),
-        rate_per_hour: Some(60),
-        window: Some(RolloutWindow::parse("01:00-02:00", None, "UTC").unwrap()),
-        standing: None,
-    };
-    let routers = crate::rollouts::plan(&candidates, &spec, Some("9.9.9"));
-    assert!(routers.len() >= 5, "{candidates:?}");
     let midnight = lab.now() - lab.now() % (1440 * MIN) + 1440 * MIN;
-    let id = lab
-        .t
-        .create_rollout(
-            "main",
+    let (id, routers) = lab
+        .start_rollout(
+            &device,
             "fw-night.bin",
-            Some("9.9.9"),
-            &serde_json::to_string(&spec).unwrap(),
-            &routers,
+            |spec| {
+                spec.rate_per_hour = Some(60);
+                spec.window = Some(RolloutWindow::parse("01:00-02:00", None, "UTC").unwrap());
+            },
             midnight,
         )
-        .await
-        .unwrap();
+        .await;
+    assert!(routers.len() >= 5);
     let queued_at = |now: i64| {
         let t = &lab.t;
         let config = &config;
@@ -1163,4 +1111,54 @@ async fn a_rollout_waits_for_its_window_then_keeps_its_rate() {
     );
     // Closed again at 02:00: nothing more, whatever the rate allows.
     assert_eq!(queued_at(midnight + 130 * MIN).await, 4);
+}
+
+impl Lab {
+    /// Starts a rollout of `file` (version 9.9.9) at `at_ms` over every router of
+    /// `device`'s model, in one batch with no canary, all at once, halting at the first
+    /// failure — as `adjust` leaves it. Its id and routers.
+    async fn start_rollout(
+        &self,
+        device: &crate::normalize::NormalizedDevice,
+        file: &str,
+        adjust: impl FnOnce(&mut acsdesk_types::firmware::RolloutSpec),
+        at_ms: i64,
+    ) -> (i64, Vec<(i64, u32)>) {
+        use acsdesk_types::firmware::{FailureThreshold, RolloutSpec};
+        let candidates = self
+            .t
+            .rollout_candidates("main", &device.product_class, Some(&device.oui))
+            .await
+            .unwrap();
+        let mut spec = RolloutSpec {
+            file: file.into(),
+            acs: Some("main".into()),
+            model: None,
+            from_version: None,
+            linked_only: false,
+            canary: 0,
+            batch: 1000,
+            pause_min: 0,
+            concurrency: 1000,
+            max_failures: FailureThreshold::Count(0),
+            rate_per_hour: None,
+            window: None,
+            standing: None,
+        };
+        adjust(&mut spec);
+        let routers = crate::rollouts::plan(&candidates, &spec, Some("9.9.9"));
+        let id = self
+            .t
+            .create_rollout(
+                "main",
+                file,
+                Some("9.9.9"),
+                &serde_json::to_string(&spec).unwrap(),
+                &routers,
+                at_ms,
+            )
+            .await
+            .unwrap();
+        (id, routers)
+    }
 }
