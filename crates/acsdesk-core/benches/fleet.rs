@@ -6,8 +6,7 @@
 //! binary, re-run with `ACSDESK_FLEET_SANDBOX`), so the peak resident memory printed is
 //! the sync's own, not the simulated fleet's.
 
-use acsdesk_core::store::acs::NewAcs;
-use acsdesk_core::store::{KeyChoice, TenantStore, Workspace};
+use acsdesk_core::store::TenantStore;
 use acsdesk_core::sync::nbi::NbiSource;
 use acsdesk_core::sync::{sync_once, DeviceSource, SyncOptions};
 use acsdesk_types::devices::{DeviceFilter, DeviceSort, Presence, SortKey};
@@ -15,7 +14,8 @@ use std::io::{BufRead, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const T0: i64 = 1_795_467_600_000;
+mod common;
+use common::T0;
 const CHILD: &str = "ACSDESK_FLEET_SANDBOX";
 
 fn peak_rss_mb() -> f64 {
@@ -115,27 +115,7 @@ async fn run(devices: u64, url: String) {
     println!("floor: plain download of {fetched} projected devices: {floor:.2?}");
 
     let dir = tempfile::tempdir().expect("a temp dir");
-    let ws = Workspace::open(dir.path()).await.expect("a workspace");
-    let tenant = ws
-        .create_tenant("bench", KeyChoice::Passphrase("bench".into()), T0)
-        .await
-        .expect("a tenant");
-    tenant
-        .add_acs(
-            &NewAcs {
-                name: "main".into(),
-                url: url.clone(),
-                auth_kind: "none".into(),
-                auth_user: None,
-                auth_secret: None,
-                cwmp_url: None,
-                rate_per_s: 1000,
-                interval_s: 60,
-            },
-            T0,
-        )
-        .await
-        .expect("an ACS");
+    let tenant = common::tenant_with_acs(dir.path(), &url).await;
     let sink = tenant.sync_store("main").await.expect("a sync store");
     let t = Instant::now();
     let report = sync_once(&source, &sink, &SyncOptions::default(), T0, |_| {})
@@ -203,19 +183,7 @@ async fn run(devices: u64, url: String) {
         .await
         .expect("a plain store");
     plain
-        .add_acs(
-            &NewAcs {
-                name: "main".into(),
-                url: url.clone(),
-                auth_kind: "none".into(),
-                auth_user: None,
-                auth_secret: None,
-                cwmp_url: None,
-                rate_per_s: 1000,
-                interval_s: 60,
-            },
-            T0,
-        )
+        .add_acs(&common::main_acs(&url), T0)
         .await
         .expect("an ACS");
     let t = Instant::now();

@@ -1,6 +1,9 @@
 //! What the benchmarks start from: a sandbox fleet synced into a fresh encrypted tenant
 //! with one ACS connection, `main`.
 
+// Each benchmark compiles this module on its own and uses a part of it.
+#![allow(dead_code)]
+
 use acsdesk_core::store::acs::NewAcs;
 use acsdesk_core::store::{KeyChoice, TenantStore, Workspace};
 use acsdesk_core::sync::nbi::NbiSource;
@@ -17,6 +20,31 @@ pub(crate) struct Fleet {
     pub(crate) tenant: TenantStore,
     /// The workspace's directory (removed on drop).
     pub(crate) _dir: tempfile::TempDir,
+}
+
+/// Connection `main` at `url`, without authentication, fast.
+pub(crate) fn main_acs(url: &str) -> NewAcs {
+    NewAcs {
+        name: "main".into(),
+        url: url.to_owned(),
+        auth_kind: "none".into(),
+        auth_user: None,
+        auth_secret: None,
+        cwmp_url: None,
+        rate_per_s: 1000,
+        interval_s: 60,
+    }
+}
+
+/// A new encrypted tenant in a workspace at `dir`, with connection `main` at `url`.
+pub(crate) async fn tenant_with_acs(dir: &std::path::Path, url: &str) -> TenantStore {
+    let ws = Workspace::open(dir).await.expect("a workspace");
+    let tenant = ws
+        .create_tenant("bench", KeyChoice::Passphrase("bench".into()), T0)
+        .await
+        .expect("a tenant");
+    tenant.add_acs(&main_acs(url), T0).await.expect("an ACS");
+    tenant
 }
 
 /// A client of `url` limited by nothing that matters here.
@@ -36,27 +64,7 @@ pub(crate) async fn synced_fleet(devices: u64) -> Fleet {
         .await
         .expect("the sandbox starts");
     let dir = tempfile::tempdir().expect("a temp dir");
-    let ws = Workspace::open(dir.path()).await.expect("a workspace");
-    let tenant = ws
-        .create_tenant("bench", KeyChoice::Passphrase("bench".into()), T0)
-        .await
-        .expect("a tenant");
-    tenant
-        .add_acs(
-            &NewAcs {
-                name: "main".into(),
-                url: sandbox.url(),
-                auth_kind: "none".into(),
-                auth_user: None,
-                auth_secret: None,
-                cwmp_url: None,
-                rate_per_s: 1000,
-                interval_s: 60,
-            },
-            T0,
-        )
-        .await
-        .expect("an ACS");
+    let tenant = tenant_with_acs(dir.path(), &sandbox.url()).await;
     sync_once(
         &NbiSource::new(fast_client(&sandbox.url(), 8)),
         &tenant.sync_store("main").await.expect("a sync store"),
