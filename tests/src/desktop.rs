@@ -212,12 +212,15 @@ impl Desktop {
             .for_element(fantoccini::Locator::Css(css))
             .await
             .with_context(|| format!("{css} never showed"))?;
+        // A script on an element the page has just drawn again fails (WebKit says
+        // nothing more): that counts as the element gone, to be found afresh.
         self.client
             .execute(
                 "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'}); return true;",
                 vec![serde_json::to_value(&element)?],
             )
-            .await?;
+            .await
+            .map_err(|e| anyhow::anyhow!("stale element: {css} could not be scrolled to ({e})"))?;
         element
             .click()
             .await

@@ -144,6 +144,49 @@ pub fn parse_action(input: ActionInput) -> Result<ActionRequest, IpcError> {
                 }
             },
         },
+        ActionInput::Traceroute { host, max_hops } => ActionRequest::Traceroute {
+            host: acsdesk_types::actions::check_host(&host)
+                .map_err(|e| IpcError::new(ErrorCode::Invalid, e))?,
+            max_hops: match max_hops.unwrap_or(30) {
+                n @ 1..=acsdesk_types::actions::MAX_TRACE_HOPS => n,
+                _ => {
+                    return Err(IpcError::new(
+                        ErrorCode::Invalid,
+                        format!("max_hops: 1 to {}", acsdesk_types::actions::MAX_TRACE_HOPS),
+                    ))
+                }
+            },
+        },
+        ActionInput::SpeedTest {
+            kind,
+            url,
+            upload_bytes,
+        } => {
+            use acsdesk_types::actions::{DEFAULT_UPLOAD_BYTES, MAX_UPLOAD_BYTES};
+            if !matches!(
+                kind,
+                acsdesk_types::DiagnosticKind::Download | acsdesk_types::DiagnosticKind::Upload
+            ) {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    format!("kind: a speed test is a download or an upload, not a {kind}"),
+                ));
+            }
+            ActionRequest::SpeedTest {
+                kind,
+                url: acsdesk_types::actions::check_test_url(&url)
+                    .map_err(|e| IpcError::new(ErrorCode::Invalid, e))?,
+                upload_bytes: match upload_bytes.unwrap_or(DEFAULT_UPLOAD_BYTES) {
+                    n @ 1..=MAX_UPLOAD_BYTES => n,
+                    _ => {
+                        return Err(IpcError::new(
+                            ErrorCode::Invalid,
+                            "upload_bytes: 1 byte to 1 GB",
+                        ))
+                    }
+                },
+            }
+        }
         ActionInput::UpdateFirmware { file } => {
             if file.trim().is_empty() {
                 return Err(IpcError::new(

@@ -13,6 +13,7 @@ impl Services {
             offline_after_min: tenant.offline_after_min().await?,
             sync: Some(tenant.sync_settings().await?),
             alerts: Some(tenant.alert_settings().await?),
+            diagnostics: Some(tenant.diagnostic_settings().await?),
         })
     }
 
@@ -38,9 +39,17 @@ impl Services {
                 .validate()
                 .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
         }
+        if let Some(diagnostics) = &request.diagnostics {
+            diagnostics
+                .validate()
+                .map_err(|e| IpcError::new(ErrorCode::Invalid, e.to_string()))?;
+        }
         tenant
             .set_offline_after_min(request.offline_after_min)
             .await?;
+        if let Some(diagnostics) = &request.diagnostics {
+            tenant.set_diagnostic_settings(diagnostics).await?;
+        }
         if let Some(sync) = &request.sync {
             tenant.set_sync_settings(sync).await?;
         }

@@ -71,7 +71,8 @@ pub(crate) enum Command {
     /// The firmware library: images in GenieACS against the fleet's versions per model.
     #[command(subcommand)]
     Firmware(FirmwareCommand),
-    /// Diagnostics run on a router (its TR-069 diagnostics): a ping, and their history.
+    /// Diagnostics run on a router (its TR-069 diagnostics): ping, traceroute, speed
+    /// tests, and their history.
     #[command(subcommand)]
     Diag(DiagCommand),
 }
@@ -192,6 +193,19 @@ pub(crate) struct SettingsArgs {
     /// Minutes offline before an alert (1 to 1440).
     #[arg(long)]
     pub(crate) offline_after: Option<u32>,
+    /// The host `diag ping` and `diag traceroute` reach for when not told.
+    #[arg(long)]
+    pub(crate) ping_host: Option<String>,
+    /// The test server `diag speed` downloads from when not told (http:// or ftp://;
+    /// "" clears it).
+    #[arg(long)]
+    pub(crate) download_url: Option<String>,
+    /// Where `diag speed --upload` sends when not told ("" clears it: the download URL).
+    #[arg(long)]
+    pub(crate) upload_url: Option<String>,
+    /// MB an upload test sends (1 to 1000).
+    #[arg(long)]
+    pub(crate) upload_mb: Option<u64>,
     /// Minutes PPP must keep failing before an alert (1 to 1440).
     #[arg(long)]
     pub(crate) ppp_failing_after: Option<u32>,
@@ -670,11 +684,49 @@ pub(crate) enum DiagCommand {
     Ping {
         /// The device: its id or serial.
         device: String,
-        /// A host name or IP address.
-        host: String,
+        /// A host name or IP address (default: the tenant's, `settings --ping-host`).
+        host: Option<String>,
         /// Echoes to send (1 to 100).
         #[arg(long, default_value_t = 4)]
         count: u32,
+        /// The device's ACS connection, when several know the same id.
+        #[arg(long)]
+        acs: Option<String>,
+        /// Machine-readable output: the diagnostic as kept.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Trace the path from the router to a host, hop by hop, and wait for it (exit 0
+    /// only when the host was reached).
+    Traceroute {
+        /// The device: its id or serial.
+        device: String,
+        /// A host name or IP address (default: the tenant's, `settings --ping-host`).
+        host: Option<String>,
+        /// The most hops to try (1 to 64).
+        #[arg(long, default_value_t = 30)]
+        max_hops: u32,
+        /// The device's ACS connection, when several know the same id.
+        #[arg(long)]
+        acs: Option<String>,
+        /// Machine-readable output: the diagnostic as kept.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time a download from a test server (TR-143), or an upload with --upload, and
+    /// wait for it (exit 0 only when the test completed).
+    Speed {
+        /// The device: its id or serial.
+        device: String,
+        /// The test server's URL, http:// or ftp:// (default: the tenant's,
+        /// `settings --download-url` / `--upload-url`).
+        url: Option<String>,
+        /// Upload instead of download.
+        #[arg(long)]
+        upload: bool,
+        /// MB an upload sends (default: the tenant's, `settings --upload-mb`).
+        #[arg(long)]
+        mb: Option<u64>,
         /// The device's ACS connection, when several know the same id.
         #[arg(long)]
         acs: Option<String>,

@@ -263,14 +263,71 @@ pub mod objects {
     /// TR-181's ping diagnostic.
     pub const TR181_IPPING: &str = "Device.IP.Diagnostics.IPPing";
 
-    /// The ping diagnostic of a data model: the names of its inputs (`Host`,
-    /// `NumberOfRepetitions`, `Timeout`, `DataBlockSize`, `DiagnosticsState`) and results
-    /// (`SuccessCount`, `FailureCount`, `Average`/`Minimum`/`MaximumResponseTime`, ms)
-    /// are the same in both; not part of the sync's projection (read when a ping ends).
-    pub fn ping(model: crate::DataModel) -> &'static str {
+    /// TR-098's traceroute diagnostic (TR-098 Amendment 2). Not in the Huawei capture:
+    /// the path and leaf names follow the Broadband Forum's InternetGatewayDevice:1.14
+    /// definition.
+    pub const TR098_TRACEROUTE: &str = "InternetGatewayDevice.TraceRouteDiagnostics";
+    /// TR-181's traceroute diagnostic (in the TP-Link EC220 capture).
+    pub const TR181_TRACEROUTE: &str = "Device.IP.Diagnostics.TraceRoute";
+    /// TR-098's TR-143 download test (InternetGatewayDevice:1.14; not in the capture).
+    pub const TR098_DOWNLOAD: &str = "InternetGatewayDevice.DownloadDiagnostics";
+    /// TR-181's TR-143 download test (in the TP-Link EC220 capture).
+    pub const TR181_DOWNLOAD: &str = "Device.IP.Diagnostics.DownloadDiagnostics";
+    /// TR-098's TR-143 upload test (InternetGatewayDevice:1.14; not in the capture).
+    pub const TR098_UPLOAD: &str = "InternetGatewayDevice.UploadDiagnostics";
+    /// TR-181's TR-143 upload test (in the TP-Link EC220 capture).
+    pub const TR181_UPLOAD: &str = "Device.IP.Diagnostics.UploadDiagnostics";
+
+    /// Where a data model keeps the diagnostic of `kind`. Every one is started by
+    /// writing its inputs and `DiagnosticsState = Requested`, and reports
+    /// `DiagnosticsState` (`Complete` or an `Error_…` state) beside its results.
+    pub fn diagnostic(
+        model: crate::DataModel,
+        kind: acsdesk_types::DiagnosticKind,
+    ) -> &'static str {
+        use crate::DataModel::*;
+        use acsdesk_types::DiagnosticKind::*;
+        match (kind, model) {
+            (Ping, Tr098) => TR098_IPPING,
+            (Ping, Tr181) => TR181_IPPING,
+            (Traceroute, Tr098) => TR098_TRACEROUTE,
+            (Traceroute, Tr181) => TR181_TRACEROUTE,
+            (Download, Tr098) => TR098_DOWNLOAD,
+            (Download, Tr181) => TR181_DOWNLOAD,
+            (Upload, Tr098) => TR098_UPLOAD,
+            (Upload, Tr181) => TR181_UPLOAD,
+        }
+    }
+
+    /// The leaves of a traceroute's hop (`RouteHops.{i}.…`), whose names differ between
+    /// the data models.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct HopLeaves {
+        /// The hop's name (`HopHost` / `Host`).
+        pub host: &'static str,
+        /// The hop's address (`HopHostAddress` / `HostAddress`).
+        pub address: &'static str,
+        /// The ICMP error it answered with (`HopErrorCode` / `ErrorCode`).
+        pub error_code: &'static str,
+        /// Comma-separated round trips, ms (`HopRTTimes` / `RTTimes`).
+        pub rtts: &'static str,
+    }
+
+    /// A traceroute hop's leaves in a data model.
+    pub fn trace_hop(model: crate::DataModel) -> HopLeaves {
         match model {
-            crate::DataModel::Tr098 => TR098_IPPING,
-            crate::DataModel::Tr181 => TR181_IPPING,
+            crate::DataModel::Tr098 => HopLeaves {
+                host: "HopHost",
+                address: "HopHostAddress",
+                error_code: "HopErrorCode",
+                rtts: "HopRTTimes",
+            },
+            crate::DataModel::Tr181 => HopLeaves {
+                host: "Host",
+                address: "HostAddress",
+                error_code: "ErrorCode",
+                rtts: "RTTimes",
+            },
         }
     }
 

@@ -50,6 +50,87 @@ pub enum ActionInput {
         #[serde(default)]
         repetitions: Option<u32>,
     },
+    /// Trace the path from the router to a host (its TR-069 traceroute diagnostic).
+    Traceroute {
+        /// A host name or an IP address.
+        host: String,
+        /// The most hops to try (default 30, at most 64).
+        #[serde(default)]
+        max_hops: Option<u32>,
+    },
+    /// Time a download from, or an upload to, a test server (TR-143 diagnostics).
+    SpeedTest {
+        /// `download` or `upload`.
+        kind: crate::DiagnosticKind,
+        /// The test server's URL (`http://` or `ftp://`).
+        url: String,
+        /// For an upload, the bytes to send (default 10 MB).
+        #[serde(default)]
+        upload_bytes: Option<u64>,
+    },
+}
+
+/// A URL as it may be shown: a password in it (`ftp://user:pw@host/`) masked. Anything
+/// that is not such a URL comes back as it is.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:•••@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// The most hops a traceroute may try.
+pub const MAX_TRACE_HOPS: u32 = 64;
+
+/// The most bytes an upload test may send (1 GB).
+pub const MAX_UPLOAD_BYTES: u64 = 1_000_000_000;
+
+/// What an upload test sends when not told (10 MB).
+pub const DEFAULT_UPLOAD_BYTES: u64 = 10_000_000;
+
+/// Checks a test server's URL for a download or upload test: `http://` or `ftp://`
+/// (what TR-143 routers speak) and a host. The error says what is wrong.
+pub fn check_test_url(url: &str) -> Result<String, String> {
+    let u = url.trim();
+    if u.is_empty() {
+        return Err("url: give the test server's URL (http:// or ftp://)".into());
+    }
+    if u.len() > 256 {
+        return Err("url: at most 256 characters (what routers accept)".into());
+    }
+    let rest = ["http://", "ftp://"]
+        .iter()
+        .find_map(|scheme| {
+            u.get(..scheme.len())
+                .filter(|s| s.eq_ignore_ascii_case(scheme))
+                .map(|_| &u[scheme.len()..])
+        })
+        .ok_or_else(|| {
+            format!("url: {u:?} must start with http:// or ftp:// (routers test over those)")
+        })?;
+    if u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("url: {u:?} holds spaces"));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = match host_port.strip_prefix('[') {
+        // An IPv6 literal: `[2001:db8::1]:8080`.
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => match host_port.rsplit_once(':') {
+            Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+            _ => host_port,
+        },
+    };
+    check_host(host).map_err(|_| format!("url: {u:?} names no host"))?;
+    Ok(u.to_owned())
 }
 
 /// The most echoes a ping may send.
@@ -342,6 +423,38 @@ impl BulkProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_urls_are_http_or_ftp_with_a_host() {
+        for ok in [
+            "http://speed.example.net/50MB.bin",
+            "ftp://user:pw@10.0.0.5:2121/up",
+            "HTTP://[2001:db8::1]:8080/file",
+            "  http://speed.example.net  ",
+        ] {
+            assert!(check_test_url(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            redact_url("ftp://user:pw@10.0.0.5:2121/up?x=1"),
+            "ftp://user:•••@10.0.0.5:2121/up?x=1"
+        );
+        assert_eq!(redact_url("http://a.example/x@y"), "http://a.example/x@y");
+        assert_eq!(redact_url("8.8.8.8"), "8.8.8.8");
+        assert_eq!(
+            check_test_url("  http://speed.example.net  ").unwrap(),
+            "http://speed.example.net"
+        );
+        for (bad, says) in [
+            ("", "give the test server"),
+            ("https://speed.example.net/f", "http:// or ftp://"),
+            ("speed.example.net/f", "http:// or ftp://"),
+            ("http:///file", "names no host"),
+            ("http://a b/file", "spaces"),
+        ] {
+            let e = check_test_url(bad).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn path_value_type_keeps_colons_in_values() {

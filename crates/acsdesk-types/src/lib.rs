@@ -24,6 +24,7 @@ pub mod subscribers;
 pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};
 pub use states::{
-    ActionStatus, AlertKind, AlertState, BandChoice, ChannelKind, HealthState, LogLevel,
-    MaintenanceScope, Metric, Monitored, ProvisionMode, RouterProblem, Severity, WifiBand,
+    ActionStatus, AlertKind, AlertState, BandChoice, ChannelKind, DiagnosticKind, HealthState,
+    LogLevel, MaintenanceScope, Metric, Monitored, ProvisionMode, RouterProblem, Severity,
+    WifiBand,
 };

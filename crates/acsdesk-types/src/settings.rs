@@ -249,6 +249,74 @@ pub struct UpdateSettingsRequest {
     /// The alert rules' other thresholds and delivery; `None` leaves them as they are.
     #[serde(default)]
     pub alerts: Option<AlertSettings>,
+    /// What diagnostics reach for when not told; `None` leaves it as it is.
+    #[serde(default)]
+    pub diagnostics: Option<DiagnosticSettings>,
+}
+
+/// What a tenant's diagnostics reach for when a person does not say: the host a ping or
+/// traceroute tries first, the test server of download and upload tests (TR-143), and
+/// what an upload sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DiagnosticSettings {
+    /// The host a ping or traceroute reaches for (default `8.8.8.8`).
+    pub ping_host: String,
+    /// The test server's URL for download tests (`http://` or `ftp://`); none until set —
+    /// a speed test then needs a URL.
+    pub download_url: Option<String>,
+    /// Where upload tests send; none: the download URL.
+    pub upload_url: Option<String>,
+    /// Bytes an upload test sends (1 to 1,000,000,000; default 10 MB).
+    pub upload_bytes: u64,
+}
+
+impl Default for DiagnosticSettings {
+    fn default() -> Self {
+        Self {
+            ping_host: "8.8.8.8".into(),
+            download_url: None,
+            upload_url: None,
+            upload_bytes: crate::actions::DEFAULT_UPLOAD_BYTES,
+        }
+    }
+}
+
+impl DiagnosticSettings {
+    /// Checks the host, the URLs and the size; the error names the setting.
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        let bad = |field: &'static str, e: String| InvalidSetting {
+            field,
+            reason: e.split_once(": ").map_or(e.clone(), |(_, r)| r.to_owned()),
+        };
+        crate::actions::check_host(&self.ping_host).map_err(|e| bad("ping_host", e))?;
+        for (field, url) in [
+            ("download_url", &self.download_url),
+            ("upload_url", &self.upload_url),
+        ] {
+            if let Some(u) = url {
+                crate::actions::check_test_url(u).map_err(|e| bad(field, e))?;
+            }
+        }
+        if !(1..=crate::actions::MAX_UPLOAD_BYTES).contains(&self.upload_bytes) {
+            return Err(InvalidSetting {
+                field: "upload_bytes",
+                reason: format!("choose between 1 byte and 1 GB (got {})", self.upload_bytes),
+            });
+        }
+        Ok(())
+    }
+
+    /// The URL a test of `kind` uses when not told: the upload URL for an upload (the
+    /// download URL when there is none).
+    pub fn url_for(&self, kind: crate::DiagnosticKind) -> Option<&str> {
+        match kind {
+            crate::DiagnosticKind::Upload => {
+                self.upload_url.as_deref().or(self.download_url.as_deref())
+            }
+            _ => self.download_url.as_deref(),
+        }
+    }
 }
 
 /// A tenant's alert rules and delivery, besides the offline threshold. Out of range is
@@ -466,6 +534,39 @@ pub struct TenantSettingsRequest {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diagnostic_settings_name_what_is_wrong() {
+        let d = DiagnosticSettings::default();
+        assert_eq!(d.validate(), Ok(()));
+        assert_eq!(d.url_for(crate::DiagnosticKind::Download), None);
+        let with = DiagnosticSettings {
+            download_url: Some("http://speed.example/50MB.bin".into()),
+            ..d.clone()
+        };
+        assert_eq!(
+            with.url_for(crate::DiagnosticKind::Upload),
+            Some("http://speed.example/50MB.bin"),
+            "an upload goes to the download server when no other is set"
+        );
+        let bad = DiagnosticSettings {
+            download_url: Some("https://speed.example/x".into()),
+            ..d.clone()
+        };
+        let e = bad.validate().unwrap_err();
+        assert_eq!(e.field, "download_url");
+        assert!(e.reason.contains("http:// or ftp://"), "{e}");
+        let host = DiagnosticSettings {
+            ping_host: "not a host".into(),
+            ..d.clone()
+        };
+        assert_eq!(host.validate().unwrap_err().field, "ping_host");
+        let size = DiagnosticSettings {
+            upload_bytes: 0,
+            ..d
+        };
+        assert_eq!(size.validate().unwrap_err().field, "upload_bytes");
+    }
 
     #[test]
     fn sync_settings_out_of_range_name_the_setting_and_its_range() {

@@ -395,6 +395,32 @@ mod tests {
 }
 
 words! {
+    /// What a router's TR-069 diagnostic measures.
+    DiagnosticKind {
+        /// Echoes to a host (`IPPingDiagnostics`, `IP.Diagnostics.IPPing`).
+        Ping => "ping",
+        /// The path to a host, hop by hop (`TraceRouteDiagnostics`, `IP.Diagnostics.TraceRoute`).
+        Traceroute => "traceroute",
+        /// A timed download from a test server (TR-143 `DownloadDiagnostics`).
+        Download => "download",
+        /// A timed upload to a test server (TR-143 `UploadDiagnostics`).
+        Upload => "upload",
+    }
+}
+
+impl DiagnosticKind {
+    /// The kind in words for people ("Traceroute").
+    pub fn label(self) -> &'static str {
+        match self {
+            DiagnosticKind::Ping => "Ping",
+            DiagnosticKind::Traceroute => "Traceroute",
+            DiagnosticKind::Download => "Download test",
+            DiagnosticKind::Upload => "Upload test",
+        }
+    }
+}
+
+words! {
     /// A group of values the monitoring provision makes GenieACS refresh at every
     /// periodic inform.
     Monitored {

@@ -1,8 +1,8 @@
 //! A device's dashboard, on a TP-Link that reports no CPU or memory: it reads identity →
 //! status → charts → actions → log, says what the model does not report, keeps its own
 //! settings in a side panel, and runs actions to their proven end — a WiFi change
-//! (refused in place when invalid), a reboot, a firmware update — then finds the
-//! installed version in the live parameter tree.
+//! (refused in place when invalid), pings, a traceroute and a download test, a reboot, a
+//! firmware update — then finds the installed version in the live parameter tree.
 
 use super::{only_online, Form};
 use acsdesk_tests::desktop::Desktop;
@@ -254,47 +254,77 @@ async fn wifi(desktop: &Desktop) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A ping from the device page: the host checked as typed, the router's answer under
-/// Diagnostics; a host it cannot resolve says so.
+/// Diagnostics from the device page: pings (the host checked as typed, the router's
+/// answer under Diagnostics, a host it cannot resolve says so, the round trips charted),
+/// a traceroute whose hops open under it, and a download test's rate.
 async fn ping(desktop: &Desktop) -> anyhow::Result<()> {
     let c = &desktop.client;
     // The page reloads when a sync lands (one follows each finished action): what is
-    // typed must survive that; the field is found afresh and read back before Ping.
-    let ask = async |host: &str| -> anyhow::Result<()> {
-        desktop.click("[data-testid=action-ping]").await?;
+    // typed must survive that; the field is found afresh and read back before Start.
+    let fill = async |field: &str, text: &str| -> anyhow::Result<()> {
+        let css = format!("[data-testid={field}]");
         for _ in 0..5 {
             let typed = async {
-                let field = c.find(Locator::Css("[data-testid=ping-host]")).await?;
-                field.clear().await?;
-                field.send_keys(host).await?;
-                c.find(Locator::Css("[data-testid=ping-host]"))
-                    .await?
-                    .prop("value")
-                    .await
+                let input = c.find(Locator::Css(&css)).await?;
+                input.clear().await?;
+                input.send_keys(text).await?;
+                c.find(Locator::Css(&css)).await?.prop("value").await
             };
             if let Ok(Some(v)) = typed.await {
-                if v == host {
-                    break;
+                if v == text {
+                    return Ok(());
                 }
             }
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        desktop
-            .click("[data-testid=ping-start]:not([disabled])")
-            .await?;
-        Ok(())
+        anyhow::bail!("{field} would not keep {text:?}")
     };
-    desktop.click("[data-testid=action-ping]").await?;
-    let field = c.find(Locator::Css("[data-testid=ping-host]")).await?;
-    field.clear().await?;
-    field.send_keys("not a host").await?;
-    let start = c.find(Locator::Css("[data-testid=ping-start]")).await?;
+    // The test is chosen as the keyboard would: the select's value, then its change.
+    let choose = async |kind: &str| -> anyhow::Result<()> {
+        desktop.click("[data-testid=action-diagnose]").await?;
+        // The page may draw the dialog again meanwhile (a sync landing): found afresh.
+        let mut last = None;
+        for _ in 0..5 {
+            let chosen = async {
+                let select = c
+                    .wait()
+                    .at_most(Duration::from_secs(10))
+                    .for_element(Locator::Css("[data-testid=diagnose-kind]"))
+                    .await?;
+                c.execute(
+                    "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true})); return arguments[0].value;",
+                    vec![serde_json::to_value(&select)?, serde_json::json!(kind)],
+                )
+                .await
+                .map_err(anyhow::Error::from)
+            };
+            match chosen.await {
+                Ok(v) if v == kind => return Ok(()),
+                other => last = Some(other),
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        anyhow::bail!("could not choose {kind} in the Diagnose dialog: {last:?}")
+    };
+    let start = async || {
+        desktop
+            .click("[data-testid=diagnose-start]:not([disabled])")
+            .await
+    };
+    let ask = async |host: &str| -> anyhow::Result<()> {
+        choose("ping").await?;
+        fill("diagnose-host", host).await?;
+        start().await
+    };
+    choose("ping").await?;
+    fill("diagnose-host", "not a host").await?;
+    let button = c.find(Locator::Css("[data-testid=diagnose-start]")).await?;
     ensure!(
-        start.prop("disabled").await?.as_deref() == Some("true"),
-        "Ping is disabled for a host that is not one"
+        button.prop("disabled").await?.as_deref() == Some("true"),
+        "Start is disabled for a host that is not one"
     );
     c.find(Locator::Css(
-        "[data-testid=ping-dialog] button[type=button]",
+        "[data-testid=diagnose-dialog] button[type=button]",
     ))
     .await?
     .click()
@@ -317,6 +347,58 @@ async fn ping(desktop: &Desktop) -> anyhow::Result<()> {
         })
         .await
         .context("an unresolved host says so")?;
+    ask("example.net").await?;
+    desktop
+        .wait_text(
+            "[data-testid=latency-chart] figcaption",
+            Duration::from_secs(90),
+            |t| t.contains("over 2 pings"),
+        )
+        .await
+        .context("two answered pings are charted")?;
+
+    choose("traceroute").await?;
+    fill("diagnose-host", "example.net").await?;
+    fill("diagnose-hops", "30").await?;
+    start().await?;
+    desktop
+        .wait_text("[data-testid=diagnostics]", Duration::from_secs(90), |t| {
+            t.contains("Traceroute example.net: ") && t.contains(" hops, ")
+        })
+        .await
+        .context("the traceroute's answer shows")?;
+    let hops = desktop
+        .wait_text(
+            "[data-kind=traceroute] [data-testid=trace-hops] ol",
+            Duration::from_secs(10),
+            |t| t.contains("example.net ("),
+        )
+        .await
+        .context("its hops are open under it, the host last")?;
+    let listed = c
+        .find_all(Locator::Css(
+            "[data-kind=traceroute] [data-testid=trace-hops] ol li",
+        ))
+        .await?
+        .len();
+    ensure!(listed >= 4, "{listed} hops: {hops}");
+
+    choose("download").await?;
+    fill("diagnose-url", "https://speed.example.net/30MB.bin").await?;
+    let button = c.find(Locator::Css("[data-testid=diagnose-start]")).await?;
+    ensure!(
+        button.prop("disabled").await?.as_deref() == Some("true"),
+        "routers test over http:// or ftp://, not https://"
+    );
+    fill("diagnose-url", "http://speed.example.net/30MB.bin").await?;
+    start().await?;
+    desktop
+        .wait_text("[data-testid=diagnostics]", Duration::from_secs(90), |t| {
+            t.contains("Download test http://speed.example.net/30MB.bin: ")
+                && t.contains("Mbit/s (30.0 MB in ")
+        })
+        .await
+        .context("the download test's rate shows")?;
     desktop
         .eval::<serde_json::Value>(
             "document.activeElement && document.activeElement.blur(); document.querySelector('[data-testid=diagnostics]').scrollIntoView(); return null;",

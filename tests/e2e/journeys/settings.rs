@@ -1,5 +1,6 @@
 //! Settings in sections with a side index, each saved on its own: monitoring (refused
-//! with the field named, saved, shown again), alert rules, a maintenance window over
+//! with the field named, saved, shown again), alert rules, the diagnostics' test
+//! server (https:// refused), a maintenance window over
 //! the demo ACS, and an alert channel saved without showing its secrets and tested
 //! against a local receiver. The alert centre lists what the demo raised. The tenant is
 //! backed up while in use, and restored from that backup after a confirmation. Last, the
@@ -68,6 +69,7 @@ async fn sections(desktop: &Desktop) -> anyhow::Result<()> {
                 "ACS connections",
                 "Monitoring",
                 "Alerts and channels",
+                "Diagnostics",
                 "Auto-provisioning",
                 "Maintenance"
             ],
@@ -126,6 +128,36 @@ async fn monitoring_and_rules(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the saved full-sync interval is shown again, the unsaved one is not")?;
     shows_value(c, "[data-testid=cpu_threshold_pct]", "90").await?;
+    // The diagnostics' test server: routers test over http:// or ftp://.
+    shows_value(c, "[data-testid=ping_host]", "8.8.8.8").await?;
+    let server = Form {
+        field: "[data-testid=download_url]",
+        submit: "[data-testid=diagnostic-settings] button[type=submit]",
+        status: "[data-testid=diagnostic-settings-status]",
+    };
+    let refused = server
+        .submit(desktop, "https://speed.example.net/50MB.bin", |t| {
+            !t.is_empty()
+        })
+        .await?;
+    ensure!(
+        refused.contains("download_url") && refused.contains("http:// or ftp://"),
+        "{refused}"
+    );
+    server
+        .submit(desktop, "http://speed.example.net/50MB.bin", |t| {
+            t == "Saved."
+        })
+        .await?;
+    desktop.click("[data-testid=nav-alerts]").await?;
+    desktop.click("[data-testid=nav-settings]").await?;
+    shows_value(
+        c,
+        "[data-testid=download_url]",
+        "http://speed.example.net/50MB.bin",
+    )
+    .await
+    .context("the test server is kept")?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use crate::ipc;
 use acsdesk_types::actions::{ActionInput, QueueActionRequest};
 use acsdesk_types::events::{self, ActionProgressEvent};
 use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
-use acsdesk_types::BandChoice;
+use acsdesk_types::{BandChoice, DiagnosticKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -24,23 +24,32 @@ pub(crate) enum Dialog {
     FactoryReset,
     /// Choose a firmware image and confirm.
     Firmware,
-    /// Ping a host from the router.
-    Ping,
+    /// Run a diagnostic on the router (ping, traceroute, speed test).
+    Diagnose,
 }
 
-/// The ping dialog's fields, kept by the page so a reload (a sync landing) does not
-/// reset what is typed.
+/// The diagnostic dialog's fields, kept by the page so a reload (a sync landing) does
+/// not reset what is typed. Empty host and URL fields take the tenant's when the dialog
+/// opens.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct PingFields {
+pub(crate) struct DiagnoseFields {
+    kind: RwSignal<DiagnosticKind>,
     host: RwSignal<String>,
     count: RwSignal<String>,
+    hops: RwSignal<String>,
+    url: RwSignal<String>,
+    upload_mb: RwSignal<String>,
 }
 
-impl Default for PingFields {
+impl Default for DiagnoseFields {
     fn default() -> Self {
         Self {
-            host: RwSignal::new("8.8.8.8".to_owned()),
+            kind: RwSignal::new(DiagnosticKind::Ping),
+            host: RwSignal::new(String::new()),
             count: RwSignal::new("4".to_owned()),
+            hops: RwSignal::new("30".to_owned()),
+            url: RwSignal::new(String::new()),
+            upload_mb: RwSignal::new(String::new()),
         }
     }
 }
@@ -56,8 +65,8 @@ pub(crate) fn ActionsPanel(
     label: String,
     /// The open dialog, shared with the page so `Esc` closes it first.
     dialog: RwSignal<Option<Dialog>>,
-    /// The ping dialog's fields, kept by the page.
-    ping: PingFields,
+    /// The diagnostic dialog's fields, kept by the page.
+    diagnose: DiagnoseFields,
 ) -> impl IntoView {
     let version = RwSignal::new(0_u32);
     let actions = {
@@ -106,7 +115,7 @@ pub(crate) fn ActionsPanel(
                 <button type="button" data-testid="action-pppoe" on:click=move |_| dialog.set(Some(Dialog::Pppoe))>"Change PPPoE"</button>
                 <button type="button" data-testid="action-refresh" on:click=refresh>"Refresh now"</button>
                 <button type="button" data-testid="action-firmware" on:click=move |_| dialog.set(Some(Dialog::Firmware))>"Update firmware"</button>
-                <button type="button" data-testid="action-ping" on:click=move |_| dialog.set(Some(Dialog::Ping))>"Ping…"</button>
+                <button type="button" data-testid="action-diagnose" on:click=move |_| dialog.set(Some(Dialog::Diagnose))>"Diagnose…"</button>
                 <button type="button" class="danger" data-testid="action-reboot" on:click=move |_| dialog.set(Some(Dialog::Reboot))>"Reboot"</button>
                 <button type="button" class="danger" data-testid="action-factory-reset" on:click=move |_| dialog.set(Some(Dialog::FactoryReset))>"Factory reset"</button>
             </div>
@@ -127,9 +136,9 @@ pub(crate) fn ActionsPanel(
                             on_cancel=Callback::new(move |_| dialog.set(None))
                         />
                     }.into_any(),
-                    Some(Dialog::Ping) => view! {
-                        <PingDialog
-                            fields=ping
+                    Some(Dialog::Diagnose) => view! {
+                        <DiagnoseDialog
+                            fields=diagnose
                             on_submit=Callback::new(move |a| queue.with_value(|q| q(a)))
                             on_cancel=Callback::new(move |_| dialog.set(None))
                         />
@@ -196,59 +205,137 @@ pub(crate) fn ActionsPanel(
     }
 }
 
-/// Ping: a host (checked as you type, by the backend's rule) and how many echoes; the
-/// router runs the test, its answer shows under Diagnostics.
+/// A diagnostic: ping (a host and how many echoes), traceroute (a host and the most
+/// hops), a download or an upload test (the test server's URL, the upload's size) —
+/// checked as typed by the backend's rules. The router runs it; the answer shows under
+/// Diagnostics.
 #[component]
-fn PingDialog(
+fn DiagnoseDialog(
     /// Its fields.
-    fields: PingFields,
+    fields: DiagnoseFields,
     /// Called with a valid action.
     on_submit: Callback<ActionInput>,
     /// Called to close without queueing.
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let PingFields { host, count } = fields;
-    let problem = move || {
-        acsdesk_types::actions::check_host(&host.get())
-            .err()
-            .or_else(|| match count.get().trim().parse::<u32>() {
-                Ok(n) if (1..=acsdesk_types::actions::MAX_PING_REPETITIONS).contains(&n) => None,
-                _ => Some(format!(
-                    "echoes: 1 to {}",
-                    acsdesk_types::actions::MAX_PING_REPETITIONS
-                )),
-            })
+    use acsdesk_types::actions::{
+        check_host, check_test_url, MAX_PING_REPETITIONS, MAX_TRACE_HOPS, MAX_UPLOAD_BYTES,
     };
+    let DiagnoseFields {
+        kind,
+        host,
+        count,
+        hops,
+        url,
+        upload_mb,
+    } = fields;
+    // Empty fields take the tenant's defaults (Settings → Diagnostics).
+    spawn_local(async move {
+        if let Ok(s) = ipc::tenant_settings().await {
+            let d = s.diagnostics.unwrap_or_default();
+            if host.get_untracked().is_empty() {
+                host.set(d.ping_host.clone());
+            }
+            if url.get_untracked().is_empty() {
+                if let Some(u) = d.url_for(kind.get_untracked()) {
+                    url.set(u.to_owned());
+                }
+            }
+            if upload_mb.get_untracked().is_empty() {
+                upload_mb.set(format!("{}", d.upload_bytes.div_ceil(1_000_000)));
+            }
+        }
+    });
+    let number = |text: String, max: u64, what: &str| match text.trim().parse::<u64>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("{what}: 1 to {max}")),
+    };
+    let input = move || -> Result<ActionInput, String> {
+        Ok(match kind.get() {
+            DiagnosticKind::Ping => ActionInput::Ping {
+                host: check_host(&host.get())?,
+                repetitions: Some(
+                    number(count.get(), u64::from(MAX_PING_REPETITIONS), "echoes")? as u32,
+                ),
+            },
+            DiagnosticKind::Traceroute => ActionInput::Traceroute {
+                host: check_host(&host.get())?,
+                max_hops: Some(number(hops.get(), u64::from(MAX_TRACE_HOPS), "hops")? as u32),
+            },
+            k @ (DiagnosticKind::Download | DiagnosticKind::Upload) => ActionInput::SpeedTest {
+                kind: k,
+                url: check_test_url(&url.get())?,
+                upload_bytes: if k == DiagnosticKind::Upload {
+                    Some(number(upload_mb.get(), MAX_UPLOAD_BYTES / 1_000_000, "MB")? * 1_000_000)
+                } else {
+                    None
+                },
+            },
+        })
+    };
+    let problem = move || input().err();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if problem().is_some() {
-            return;
+        if let Ok(a) = input() {
+            on_submit.run(a);
         }
-        on_submit.run(ActionInput::Ping {
-            host: host.get_untracked().trim().to_owned(),
-            repetitions: count.get_untracked().trim().parse().ok(),
-        });
+    };
+    let is = move |k: DiagnosticKind| move || kind.get() == k;
+    let needs_host = move || {
+        matches!(
+            kind.get(),
+            DiagnosticKind::Ping | DiagnosticKind::Traceroute
+        )
     };
     view! {
-        <form class="dialog form" role="dialog" aria-modal="true" aria-labelledby="ping-title" data-testid="ping-dialog" on:submit=submit>
-            <h2 id="ping-title">"Ping from the router"</h2>
-            <p class="muted">"The router sends the echoes itself (its TR-069 ping diagnostic); the answer comes when it reports the test done."</p>
-            <label>"Host or IP address"
-                <input type="text" data-testid="ping-host" prop:value=host on:input=move |ev| host.set(event_target_value(&ev)) />
+        <form class="dialog form" role="dialog" aria-modal="true" aria-labelledby="diagnose-title" data-testid="diagnose-dialog" on:submit=submit>
+            <h2 id="diagnose-title">"Diagnose from the router"</h2>
+            <p class="muted">"The router runs the test itself (its TR-069 diagnostics); the answer comes when it reports the test done."</p>
+            <label>"Test"
+                <select data-testid="diagnose-kind" on:change=move |ev| {
+                    if let Some(k) = DiagnosticKind::parse(&event_target_value(&ev)) { kind.set(k) }
+                }>
+                    {DiagnosticKind::ALL.iter().map(|k| view! {
+                        <option value=k.as_str() selected=move || kind.get() == *k>{k.label()}</option>
+                    }).collect_view()}
+                </select>
             </label>
-            <label>"Echoes"
-                <input type="text" inputmode="numeric" data-testid="ping-count" prop:value=count on:input=move |ev| count.set(event_target_value(&ev)) />
-            </label>
+            <Show when=needs_host>
+                <label>"Host or IP address"
+                    <input type="text" data-testid="diagnose-host" prop:value=host on:input=move |ev| host.set(event_target_value(&ev)) />
+                </label>
+            </Show>
+            <Show when=is(DiagnosticKind::Ping)>
+                <label>"Echoes"
+                    <input type="text" inputmode="numeric" data-testid="diagnose-count" prop:value=count on:input=move |ev| count.set(event_target_value(&ev)) />
+                </label>
+            </Show>
+            <Show when=is(DiagnosticKind::Traceroute)>
+                <label>"Most hops"
+                    <input type="text" inputmode="numeric" data-testid="diagnose-hops" prop:value=hops on:input=move |ev| hops.set(event_target_value(&ev)) />
+                </label>
+            </Show>
+            <Show when=move || !needs_host()>
+                <label>"Test server URL (http:// or ftp://)"
+                    <input type="text" data-testid="diagnose-url" prop:value=url on:input=move |ev| url.set(event_target_value(&ev)) />
+                </label>
+            </Show>
+            <Show when=is(DiagnosticKind::Upload)>
+                <label>"MB to send"
+                    <input type="text" inputmode="numeric" data-testid="diagnose-mb" prop:value=upload_mb on:input=move |ev| upload_mb.set(event_target_value(&ev)) />
+                </label>
+            </Show>
             {move || problem().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             <div class="buttons">
                 <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-                <button type="submit" class="primary" data-testid="ping-start" disabled=move || problem().is_some()>"Ping"</button>
+                <button type="submit" class="primary" data-testid="diagnose-start" disabled=move || problem().is_some()>"Start"</button>
             </div>
         </form>
     }
 }
 
-/// A device's diagnostics: the last answers first, read again as its actions move.
+/// A device's diagnostics: the pings' latency over time, then each test, newest first
+/// (a traceroute's hops on demand), read again as its actions move.
 #[component]
 pub(crate) fn DiagnosticsCard(
     /// GenieACS id of the device.
@@ -273,17 +360,29 @@ pub(crate) fn DiagnosticsCard(
             {move || {
                 let all = records.get().and_then(|r| r.ok()).unwrap_or_default();
                 if all.is_empty() {
-                    return view! { <p class="muted">"No test yet: Ping… asks the router to ping a host."</p> }.into_any();
+                    return view! { <p class="muted">"No test yet: Diagnose… asks the router to ping a host, trace the way to it, or time a download."</p> }.into_any();
                 }
                 view! {
+                    <LatencyChart records=all.clone() />
                     <ul class="diagnostic-list">
-                        {all.into_iter().map(|d| {
+                        {all.into_iter().enumerate().map(|(i, d)| {
                             let failed = d.error.is_some();
+                            let hops = d.trace().map(|t| t.hops.clone()).unwrap_or_default();
+                            // The newest test's hops are open: the trace just run.
+                            let open = i == 0;
                             view! {
-                                <li data-testid="diagnostic" class:error=failed>
+                                <li data-testid="diagnostic" data-kind=d.kind.as_str() class:error=failed>
                                     <time class="muted">{crate::pages::firmware::local_when(d.at_ms)}</time>
                                     " "
                                     {d.describe()}
+                                    {(!hops.is_empty()).then(|| view! {
+                                        <details data-testid="trace-hops" open=open>
+                                            <summary>"Hops"</summary>
+                                            <ol class="hops">
+                                                {hops.iter().map(|h| view! { <li>{h.describe()}</li> }).collect_view()}
+                                            </ol>
+                                        </details>
+                                    })}
                                 </li>
                             }
                         }).collect_view()}
@@ -292,6 +391,62 @@ pub(crate) fn DiagnosticsCard(
             }}
         </section>
     }
+}
+
+/// The pings' round trips over time (average, and the shortest-to-longest band), oldest
+/// left; nothing until two pings answered.
+#[component]
+fn LatencyChart(
+    /// The device's diagnostics, newest first.
+    records: Vec<acsdesk_types::diagnostics::DiagnosticRecord>,
+) -> impl IntoView {
+    let mut points: Vec<(i64, u64, u64, u64)> = records
+        .iter()
+        .filter_map(|d| {
+            let p = d.ping()?;
+            (p.answered > 0).then_some((d.at_ms, p.minimum_ms, p.average_ms, p.maximum_ms))
+        })
+        .collect();
+    points.reverse();
+    if points.len() < 2 {
+        return ().into_any();
+    }
+    let (w, h, pad) = (480.0_f64, 120.0_f64, 24.0_f64);
+    let t0 = points.first().map_or(0, |p| p.0);
+    let t1 = points.last().map_or(1, |p| p.0).max(t0 + 1);
+    let top = points.iter().map(|p| p.3).max().unwrap_or(1).max(1) as f64 * 1.15;
+    let x = |t: i64| pad + (t - t0) as f64 / (t1 - t0) as f64 * (w - 2.0 * pad);
+    let y = |ms: u64| h - pad - ms as f64 / top * (h - 2.0 * pad);
+    let line = |pick: fn(&(i64, u64, u64, u64)) -> u64| {
+        points
+            .iter()
+            .map(|p| format!("{:.1},{:.1}", x(p.0), y(pick(p))))
+            .collect::<Vec<_>>()
+    };
+    let mut band = line(|p| p.3);
+    band.extend(line(|p| p.1).into_iter().rev());
+    let average = line(|p| p.2).join(" ");
+    let last = points.last().map_or(0, |p| p.2);
+    let label = format!(
+        "Ping round trip over {} pings: last {last} ms average, longest {} ms",
+        points.len(),
+        points.iter().map(|p| p.3).max().unwrap_or(0)
+    );
+    view! {
+        <figure class="latency-chart" data-testid="latency-chart">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=label.clone()>
+                <line class="axis" x1=pad y1=h - pad x2=w - pad y2=h - pad />
+                <text class="tick" x=2 y=pad + 4.0>{format!("{:.0} ms", top)}</text>
+                <text class="tick" x=2 y=h - pad>"0"</text>
+                <text class="tick" x=pad y=h - 6.0>{crate::pages::firmware::local_when(t0)}</text>
+                <text class="tick" x=w - pad y=h - 6.0 text-anchor="end">{crate::pages::firmware::local_when(t1)}</text>
+                <polygon class="band" points=band.join(" ") />
+                <polyline class="average" points=average />
+            </svg>
+            <figcaption class="muted">{label}</figcaption>
+        </figure>
+    }
+    .into_any()
 }
 
 /// Change WiFi: band, SSID and password (with show/hide), validated as you type.

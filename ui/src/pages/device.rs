@@ -1,7 +1,7 @@
 //! The device dashboard: identity and status, the normalised values, WiFi networks, and
 //! history charts (drawn by the backend with plotters) over 1 h / 24 h / 7 d / 30 d.
 
-use crate::components::actions::{ActionsPanel, Dialog, PingFields};
+use crate::components::actions::{ActionsPanel, DiagnoseFields, Dialog};
 use crate::hooks::{use_backend_event, use_escape};
 use crate::ipc;
 use acsdesk_types::devices::{
@@ -35,8 +35,9 @@ pub(crate) fn DevicePage(
     });
     let range = RwSignal::new(ChartRange::Day);
     let dialog = RwSignal::new(None::<Dialog>);
-    // What is typed in the ping dialog outlives the page's reloads (a sync landing).
-    let ping = PingFields::default();
+    // What is typed in the diagnostic dialog outlives the page's reloads (a sync
+    // landing).
+    let diagnose = DiagnoseFields::default();
     let settings_open = RwSignal::new(false);
     use_escape(move || {
         if dialog.get_untracked().is_some() {
@@ -97,7 +98,7 @@ pub(crate) fn DevicePage(
                 {move || Suspend::new(async move {
                     detail.await.ok().map(|d| {
                         let label = format!("{} {}", d.row.model.clone().unwrap_or_default(), d.row.serial);
-                        view! { <ActionsPanel id=d.row.id.clone() acs=d.row.acs.clone() label dialog ping /> }
+                        view! { <ActionsPanel id=d.row.id.clone() acs=d.row.acs.clone() label dialog diagnose /> }
                     })
                 })}
             </Transition>

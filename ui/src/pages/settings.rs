@@ -1,8 +1,8 @@
 //! Settings, in sections with a side index, each saved on its own: tenants (add, switch,
 //! remove), the current tenant's ACS connections (health, add or edit with a connection
 //! test, remove), monitoring (presence, full-sync interval, sample retention), alert
-//! rules and channels (offline threshold, PPP, load, ACS, flapping, digests),
-//! auto-provisioning (the profile and what GenieACS holds) and maintenance windows.
+//! rules and channels (offline threshold, PPP, load, ACS, flapping, digests), what
+//! diagnostics reach for (host, test servers), auto-provisioning (the profile and what GenieACS holds) and maintenance windows.
 
 use crate::ipc;
 use crate::pages::welcome::ConnectForm;
@@ -24,6 +24,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
     let saved_threshold = RwSignal::new(None::<u32>);
     let sync = SyncFields::new();
     let alert_rules = AlertFields::new();
+    let diagnostics = DiagnosticFields::new();
     let message = RwSignal::new(None::<(bool, String)>);
     let removing = RwSignal::new(None::<String>);
     // The connection being removed, with what removing it does (for its confirmation).
@@ -41,6 +42,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
             saved_threshold.set(Some(s.offline_after_min));
             sync.show(&s.sync.unwrap_or_default());
             alert_rules.show(&s.alerts.unwrap_or_default());
+            diagnostics.show(&s.diagnostics.unwrap_or_default());
         }
     });
     let report = move |r: Result<(), acsdesk_types::IpcError>, ok: &str| match r {
@@ -64,6 +66,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                     offline_after_min: m,
                     sync: None,
                     alerts: Some(alerts),
+                    diagnostics: None,
                 })
                 .await
                 .map(|()| saved_threshold.set(Some(m))),
@@ -83,6 +86,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                         offline_after_min: m,
                         sync: Some(sync),
                         alerts: None,
+                        diagnostics: None,
                     })
                     .await
                 }
@@ -92,6 +96,28 @@ pub(crate) fn SettingsPage() -> impl IntoView {
             target.set(Some(saved(r)));
         });
     };
+    let save_diagnostics = move |target: RwSignal<Option<(bool, String)>>,
+                                 e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let parsed = diagnostics.read();
+        spawn_local(async move {
+            let r = match (saved_threshold.get_untracked(), parsed) {
+                (Some(m), Ok(d)) => {
+                    ipc::update_settings(UpdateSettingsRequest {
+                        offline_after_min: m,
+                        sync: None,
+                        alerts: None,
+                        diagnostics: Some(d),
+                    })
+                    .await
+                }
+                (None, _) => Err(invalid("the tenant's settings are not loaded yet")),
+                (_, Err(e)) => Err(invalid(&e)),
+            };
+            target.set(Some(saved(r)));
+        });
+    };
+    let diagnostics_message = RwSignal::new(None::<(bool, String)>);
     let alerts_message = RwSignal::new(None::<(bool, String)>);
     let status = |target: RwSignal<Option<(bool, String)>>, id: &'static str| {
         move || {
@@ -345,6 +371,18 @@ pub(crate) fn SettingsPage() -> impl IntoView {
             {status(alerts_message, "alert-settings-status")}
             <crate::components::channels::ChannelsSection />
             </section>
+            <section class="settings-section" id="settings-diagnostics" aria-labelledby="h-diagnostics">
+            <h2 id="h-diagnostics">"Diagnostics"</h2>
+            <p class="muted">"What a ping, a traceroute or a speed test reaches for when nobody says (Diagnose… on a device, acsdesk diag)."</p>
+            <form class="form grid" novalidate on:submit=move |e| save_diagnostics(diagnostics_message, e) data-testid="diagnostic-settings">
+                {text_field("Host to ping and trace", "ping_host", diagnostics.ping_host)}
+                {text_field("Download test server (http:// or ftp://; empty: none)", "download_url", diagnostics.download_url)}
+                {text_field("Upload test server (empty: the download server)", "upload_url", diagnostics.upload_url)}
+                {number_field("MB an upload test sends", "upload_mb", "1", "1000", diagnostics.upload_mb)}
+                <button type="submit" class="primary">"Save"</button>
+            </form>
+            {status(diagnostics_message, "diagnostic-settings-status")}
+            </section>
             <section class="settings-section" id="settings-provisioning" aria-labelledby="h-provisioning">
             <crate::components::provisioning::ProvisioningSection />
             </section>
@@ -363,6 +401,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("settings-acs", "ACS connections"),
     ("settings-monitoring", "Monitoring"),
     ("settings-alerts", "Alerts and channels"),
+    ("settings-diagnostics", "Diagnostics"),
     ("settings-provisioning", "Auto-provisioning"),
     ("settings-maintenance", "Maintenance"),
 ];
@@ -459,6 +498,70 @@ fn number_field(
             <input type="number" min=min max=max step="any" data-testid=id
                 prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
         </label>
+    }
+}
+
+/// A text input with its label, bound to `value` as typed.
+fn text_field(label: &'static str, id: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label>
+            <span>{label}</span>
+            <input type="text" data-testid=id
+                prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) />
+        </label>
+    }
+}
+
+/// The diagnostics' defaults, as typed (an empty URL is none).
+#[derive(Clone, Copy)]
+struct DiagnosticFields {
+    ping_host: RwSignal<String>,
+    download_url: RwSignal<String>,
+    upload_url: RwSignal<String>,
+    upload_mb: RwSignal<String>,
+}
+
+impl DiagnosticFields {
+    fn new() -> Self {
+        let empty = || RwSignal::new(String::new());
+        Self {
+            ping_host: empty(),
+            download_url: empty(),
+            upload_url: empty(),
+            upload_mb: empty(),
+        }
+    }
+
+    fn show(&self, d: &acsdesk_types::settings::DiagnosticSettings) {
+        self.ping_host.set(d.ping_host.clone());
+        self.download_url
+            .set(d.download_url.clone().unwrap_or_default());
+        self.upload_url
+            .set(d.upload_url.clone().unwrap_or_default());
+        self.upload_mb
+            .set(d.upload_bytes.div_ceil(1_000_000).to_string());
+    }
+
+    /// The defaults typed, checked here first so the message names the field.
+    fn read(&self) -> Result<acsdesk_types::settings::DiagnosticSettings, String> {
+        let url = |v: RwSignal<String>| {
+            let t = v.get_untracked().trim().to_owned();
+            (!t.is_empty()).then_some(t)
+        };
+        let mb = self
+            .upload_mb
+            .get_untracked()
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| "upload_mb: a whole number of MB".to_owned())?;
+        let d = acsdesk_types::settings::DiagnosticSettings {
+            ping_host: self.ping_host.get_untracked().trim().to_owned(),
+            download_url: url(self.download_url),
+            upload_url: url(self.upload_url),
+            upload_bytes: mb.saturating_mul(1_000_000),
+        };
+        d.validate().map_err(|e| e.to_string())?;
+        Ok(d)
     }
 }
 

@@ -1,12 +1,14 @@
 //! `acsdesk diag …`: diagnostics run on a router through its TR-069 diagnostic objects —
-//! a ping, queued as an action, waited for and printed (exit 0 only when it completed) —
-//! and the history of them the store keeps.
+//! a ping, a traceroute, a download or upload test — each queued as an action, waited
+//! for and printed (exit 0 only when it completed), and the history the store keeps.
+//! A host or test server not given is the tenant's (`acsdesk settings`).
 
 use super::act::{queue_and_send, Say};
 use super::{app_err, Ctx};
 use crate::cli::{ActOptions, DiagCommand};
 use acsdesk_types::actions::ActionInput;
 use acsdesk_types::diagnostics::{DeviceDiagnosticsRequest, DiagnosticRecord};
+use acsdesk_types::DiagnosticKind;
 
 pub(crate) async fn run(ctx: &Ctx, command: DiagCommand) -> anyhow::Result<()> {
     match command {
@@ -17,42 +19,63 @@ pub(crate) async fn run(ctx: &Ctx, command: DiagCommand) -> anyhow::Result<()> {
             acs,
             json,
         } => {
-            let opts = ActOptions {
-                wait: true,
-                yes: true,
-                acs,
+            let host = match host {
+                Some(h) => h,
+                None => settings(ctx).await?.ping_host,
             };
             let input = ActionInput::Ping {
                 host,
                 repetitions: Some(count),
             };
-            let queued = queue_and_send(
-                ctx,
-                std::slice::from_ref(&device),
-                input,
-                &opts,
-                Say { to_stderr: json },
-            )
-            .await?;
-            let services = ctx.services().await?;
-            let id = services.resolve_device(&device).await.map_err(app_err)?;
-            let history = services
-                .device_diagnostics(DeviceDiagnosticsRequest {
-                    device: id,
-                    limit: Some(20),
-                })
-                .await
-                .map_err(app_err)?;
-            let found = history
-                .into_iter()
-                .find(|d| d.action_id.is_some() && d.action_id == queued.first().copied())
-                .ok_or_else(|| anyhow::anyhow!("the ping completed but left no results"))?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&found)?);
+            run_one(ctx, device, input, acs, json).await
+        }
+        DiagCommand::Traceroute {
+            device,
+            host,
+            max_hops,
+            acs,
+            json,
+        } => {
+            let host = match host {
+                Some(h) => h,
+                None => settings(ctx).await?.ping_host,
+            };
+            let input = ActionInput::Traceroute {
+                host,
+                max_hops: Some(max_hops),
+            };
+            run_one(ctx, device, input, acs, json).await
+        }
+        DiagCommand::Speed {
+            device,
+            url,
+            upload,
+            mb,
+            acs,
+            json,
+        } => {
+            let kind = if upload {
+                DiagnosticKind::Upload
             } else {
-                print(&[found]);
-            }
-            Ok(())
+                DiagnosticKind::Download
+            };
+            let tenant = settings(ctx).await?;
+            let url = match url.or_else(|| tenant.url_for(kind).map(str::to_owned)) {
+                Some(u) => u,
+                None => anyhow::bail!(
+                    "give the test server's URL, or set the tenant's: acsdesk settings --download-url URL"
+                ),
+            };
+            let upload_bytes = match mb {
+                Some(mb) => mb.saturating_mul(1_000_000),
+                None => tenant.upload_bytes,
+            };
+            let input = ActionInput::SpeedTest {
+                kind,
+                url,
+                upload_bytes: Some(upload_bytes),
+            };
+            run_one(ctx, device, input, acs, json).await
         }
         DiagCommand::History {
             device,
@@ -69,7 +92,7 @@ pub(crate) async fn run(ctx: &Ctx, command: DiagCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(app_err)?;
             if history.is_empty() && !json {
-                println!("No diagnostics yet: `acsdesk diag ping {device} HOST` runs one.");
+                println!("No diagnostics yet: `acsdesk diag ping {device}` runs one.");
                 return Ok(());
             }
             if json {
@@ -80,6 +103,60 @@ pub(crate) async fn run(ctx: &Ctx, command: DiagCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn settings(ctx: &Ctx) -> anyhow::Result<acsdesk_types::settings::DiagnosticSettings> {
+    let services = ctx.services().await?;
+    let current = services.tenant_settings().await.map_err(app_err)?;
+    Ok(current.diagnostics.unwrap_or_default())
+}
+
+/// Queues one diagnostic on `device`, waits for it (progress to stderr with `--json`)
+/// and prints what it found as kept.
+async fn run_one(
+    ctx: &Ctx,
+    device: String,
+    input: ActionInput,
+    acs: Option<String>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let opts = ActOptions {
+        wait: true,
+        yes: true,
+        acs,
+    };
+    let queued = queue_and_send(
+        ctx,
+        std::slice::from_ref(&device),
+        input,
+        &opts,
+        Say { to_stderr: json },
+    )
+    .await?;
+    let services = ctx.services().await?;
+    let id = services.resolve_device(&device).await.map_err(app_err)?;
+    let history = services
+        .device_diagnostics(DeviceDiagnosticsRequest {
+            device: id,
+            limit: Some(20),
+        })
+        .await
+        .map_err(app_err)?;
+    let found = history
+        .into_iter()
+        .find(|d| d.action_id.is_some() && d.action_id == queued.first().copied())
+        .ok_or_else(|| anyhow::anyhow!("the diagnostic completed but left no results"))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&found)?);
+    } else {
+        print(std::slice::from_ref(&found));
+        if let Some(trace) = found.trace() {
+            for (i, hop) in trace.hops.iter().enumerate() {
+                println!("  {:>2}  {}", i + 1, hop.describe());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Each diagnostic on a line: `2026-12-07T03:10:00.000Z  Ping 8.8.8.8: …`.

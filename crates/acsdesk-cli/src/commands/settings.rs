@@ -1,5 +1,5 @@
-//! `acsdesk settings`: the tenant's sync, presence, retention and alert settings, shown
-//! or changed. Every value is checked before any is saved.
+//! `acsdesk settings`: the tenant's sync, presence, retention, alert and diagnostic
+//! settings, shown or changed. Every value is checked before any is saved.
 
 use super::{app_err, Ctx};
 use crate::cli::SettingsArgs;
@@ -11,7 +11,8 @@ pub(crate) async fn run(ctx: &Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
     let mut sync = current.sync.unwrap_or_default();
     let mut offline_after = current.offline_after_min;
     let mut alerts = current.alerts.unwrap_or_default();
-    let before = (sync, offline_after, alerts);
+    let mut diagnostics = current.diagnostics.unwrap_or_default();
+    let before = (sync, offline_after, alerts, diagnostics.clone());
     let off = |v: f64| (v != 0.0).then_some(v);
     if let Some(v) = args.ppp_failing_after {
         alerts.ppp_failing_after_min = v;
@@ -58,13 +59,27 @@ pub(crate) async fn run(ctx: &Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
     if let Some(v) = args.offline_after {
         offline_after = v;
     }
-    if (sync, offline_after, alerts) != before {
+    if let Some(v) = &args.ping_host {
+        diagnostics.ping_host = v.trim().to_owned();
+    }
+    let url = |v: &String| (!v.trim().is_empty()).then(|| v.trim().to_owned());
+    if let Some(v) = &args.download_url {
+        diagnostics.download_url = url(v);
+    }
+    if let Some(v) = &args.upload_url {
+        diagnostics.upload_url = url(v);
+    }
+    if let Some(mb) = args.upload_mb {
+        diagnostics.upload_bytes = mb.saturating_mul(1_000_000);
+    }
+    if (sync, offline_after, alerts, diagnostics.clone()) != before {
         // The desktop's save: every value checked before any is written.
         services
             .update_settings(UpdateSettingsRequest {
                 offline_after_min: offline_after,
                 sync: Some(sync),
                 alerts: Some(alerts),
+                diagnostics: Some(diagnostics.clone()),
             })
             .await
             .map_err(app_err)?;
@@ -73,6 +88,7 @@ pub(crate) async fn run(ctx: &Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
         let mut value = serde_json::to_value(sync)?;
         value["offline_after_min"] = offline_after.into();
         value["alerts"] = serde_json::to_value(alerts)?;
+        value["diagnostics"] = serde_json::to_value(&diagnostics)?;
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
@@ -102,6 +118,18 @@ pub(crate) async fn run(ctx: &Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
     println!(
         "  delivery        resolved after {} min clear; a digest from {} alerts at once",
         alerts.flap_hold_down_min, alerts.digest_threshold
+    );
+    println!(
+        "  diagnostics     ping {}; download test {}; upload test {} ({:.0} MB)",
+        diagnostics.ping_host,
+        diagnostics
+            .download_url
+            .as_deref()
+            .map_or("not set".to_owned(), acsdesk_types::actions::redact_url),
+        diagnostics
+            .url_for(acsdesk_types::DiagnosticKind::Upload)
+            .map_or("not set".to_owned(), acsdesk_types::actions::redact_url),
+        diagnostics.upload_bytes as f64 / 1_000_000.0
     );
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! `acsdesk diag`: a ping from a TR-098 and a TR-181 router, waited for, printed and
-//! kept; a host that cannot be resolved fails the command with that reason.
+//! `acsdesk diag`: a ping, a traceroute and speed tests from a TR-098 and a TR-181
+//! router, waited for, printed and kept; a host that cannot be resolved fails the
+//! command with that reason; hosts and test servers not given are the tenant's.
 
 use super::env::synced;
 
@@ -9,33 +10,18 @@ async fn diag_ping_waits_for_the_answer_prints_and_keeps_it() {
     acsdesk_core::http::install_crypto_provider();
     let http = reqwest::Client::new();
     for oui in ["E48D8C", "00E0FC"] {
-        let id = sandbox
-            .device_ids()
-            .into_iter()
-            .find(|i| i.starts_with(oui))
-            .unwrap();
-        let enc = percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC);
-        for state in ["online", "ppp-ok"] {
-            let r = http
-                .post(format!("{}/_sandbox/devices/{enc}/{state}", sandbox.url()))
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success());
-        }
+        let id = steady(&sandbox, &http, oui).await;
         let out = env.ok(&["diag", "ping", &id, "8.8.8.8", "--count", "5", "--json"]);
         let found: serde_json::Value =
             serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
         assert_eq!(found["kind"], "ping", "{found}");
         assert_eq!(found["target"], "8.8.8.8", "{found}");
         assert!(found["error"].is_null(), "{found}");
-        let answered = found["ping"]["answered"].as_u64().unwrap();
-        assert_eq!(
-            answered + found["ping"]["lost"].as_u64().unwrap(),
-            5,
-            "{found}"
-        );
-        assert!(found["ping"]["average_ms"].as_u64().unwrap() > 0 || answered == 0);
+        let ping = &found["result"];
+        assert_eq!(ping["kind"], "ping", "{found}");
+        let answered = ping["answered"].as_u64().unwrap();
+        assert_eq!(answered + ping["lost"].as_u64().unwrap(), 5, "{found}");
+        assert!(ping["average_ms"].as_u64().unwrap() > 0 || answered == 0);
 
         let text = env.ok(&["diag", "ping", &id, "example.net"]);
         assert!(
@@ -77,4 +63,104 @@ async fn diag_ping_waits_for_the_answer_prints_and_keeps_it() {
         "correct horse",
     );
     assert!(err.contains("nosuchrouter"), "{err}");
+}
+
+/// A router of `oui`, online with its line up.
+async fn steady(
+    sandbox: &acsdesk_sandbox::SandboxHandle,
+    http: &reqwest::Client,
+    oui: &str,
+) -> String {
+    let id = sandbox
+        .device_ids()
+        .into_iter()
+        .find(|i| i.starts_with(oui))
+        .unwrap();
+    let enc = percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC);
+    for state in ["online", "ppp-ok"] {
+        let r = http
+            .post(format!("{}/_sandbox/devices/{enc}/{state}", sandbox.url()))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diag_traceroute_and_speed_use_the_tenants_defaults_and_print_hops_and_rates() {
+    let (sandbox, env) = synced("Acme", 12, acsdesk_core::clock::system_now_ms(), 240.0).await;
+    acsdesk_core::http::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let pw = "correct horse";
+    // No test server yet: the command says how to set one.
+    let mikrotik = steady(&sandbox, &http, "E48D8C").await;
+    let err = env.fails(&["diag", "speed", &mikrotik], pw);
+    assert!(err.contains("acsdesk settings --download-url"), "{err}");
+    let err = env.fails(
+        &["settings", "--download-url", "https://speed.example/x"],
+        pw,
+    );
+    assert!(
+        err.contains("download_url") && err.contains("http:// or ftp://"),
+        "{err}"
+    );
+    env.ok(&[
+        "settings",
+        "--download-url",
+        "http://speed.example.net/30MB.bin",
+        "--upload-url",
+        "ftp://probe:hunter2@speed.example.net/in",
+        "--upload-mb",
+        "3",
+        "--ping-host",
+        "example.org",
+    ]);
+    let shown = env.ok(&["settings"]);
+    assert!(
+        shown.contains("ping example.org; download test http://speed.example.net/30MB.bin")
+            && shown.contains("ftp://probe:•••@speed.example.net/in (3 MB)")
+            && !shown.contains("hunter2"),
+        "{shown}"
+    );
+    for oui in ["E48D8C", "50C7BF"] {
+        let id = steady(&sandbox, &http, oui).await;
+        let text = env.ok(&["diag", "traceroute", &id]);
+        let mut lines = text
+            .lines()
+            .skip_while(|l| !l.contains("Traceroute example.org: "));
+        let head = lines.next().unwrap_or_else(|| panic!("{text}"));
+        assert!(head.contains(" hops, "), "{text}");
+        let hops: Vec<&str> = lines.collect();
+        assert!(hops.len() >= 4, "{text}");
+        assert!(hops[0].trim_start().starts_with("1  "), "{text}");
+        assert!(hops.last().unwrap().contains("example.org ("), "{text}");
+
+        let found: serde_json::Value =
+            serde_json::from_str(&env.ok(&["diag", "speed", &id, "--json"])).unwrap();
+        assert_eq!(found["kind"], "download", "{found}");
+        assert_eq!(found["target"], "http://speed.example.net/30MB.bin");
+        assert_eq!(found["result"]["bytes"], 30_000_000, "{found}");
+        assert!(found["result"]["duration_ms"].as_u64().unwrap() > 0);
+
+        let up = env.ok(&["diag", "speed", &id, "--upload"]);
+        assert!(
+            up.contains("Upload test ftp://probe:•••@speed.example.net/in: ")
+                && up.contains("Mbit/s (3.0 MB in ")
+                && !up.contains("hunter2"),
+            "{up}"
+        );
+        let failed = env.run_with(&["diag", "speed", &id, "http://speed.invalid/f"], pw, None);
+        assert!(!failed.status.success());
+        let err = String::from_utf8_lossy(&failed.stderr);
+        assert!(err.contains("speed.invalid"), "{err}");
+    }
+    // The Huawei has no TR-143 tests: refused before anything is queued.
+    let huawei = steady(&sandbox, &http, "00E0FC").await;
+    let err = env.fails(&["diag", "speed", &huawei], pw);
+    assert!(err.contains("no download test diagnostic"), "{err}");
+    let history: serde_json::Value =
+        serde_json::from_str(&env.ok(&["diag", "history", &huawei, "--json"])).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 0, "nothing ran");
 }

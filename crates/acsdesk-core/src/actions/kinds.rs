@@ -1,6 +1,7 @@
 //! What can be asked of a router, with its validated inputs.
 
 use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
+use acsdesk_types::DiagnosticKind;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -93,6 +94,24 @@ pub enum ActionRequest {
         /// Echoes to send.
         repetitions: u32,
     },
+    /// Trace the path from the router to a host: its TR-069 traceroute diagnostic, run
+    /// and read as a ping is.
+    Traceroute {
+        /// A host name or address (checked).
+        host: String,
+        /// The most hops to try.
+        max_hops: u32,
+    },
+    /// Time a download from, or an upload to, a test server: the router's TR-143
+    /// diagnostic, run and read as a ping is.
+    SpeedTest {
+        /// [`DiagnosticKind::Download`] or [`DiagnosticKind::Upload`].
+        kind: DiagnosticKind,
+        /// The test server's URL (checked).
+        url: String,
+        /// For an upload, the bytes to send.
+        upload_bytes: u64,
+    },
 }
 
 impl ActionRequest {
@@ -109,6 +128,12 @@ impl ActionRequest {
             ActionRequest::Summon => "summon",
             ActionRequest::ApplyConfig { .. } => "apply_config",
             ActionRequest::Ping { .. } => "ping",
+            ActionRequest::Traceroute { .. } => "traceroute",
+            ActionRequest::SpeedTest {
+                kind: DiagnosticKind::Upload,
+                ..
+            } => "upload_test",
+            ActionRequest::SpeedTest { .. } => "download_test",
         }
     }
 
@@ -131,6 +156,12 @@ impl ActionRequest {
             ActionRequest::Ping { repetitions, .. } => {
                 Duration::from_secs(120 + 2 * u64::from(*repetitions))
             }
+            // Three probes a hop, each waiting up to 5 s when the hop is silent.
+            ActionRequest::Traceroute { max_hops, .. } => {
+                Duration::from_secs(120 + 15 * u64::from(*max_hops))
+            }
+            // Routers end a TR-143 test on their own after a minute or two.
+            ActionRequest::SpeedTest { .. } => Duration::from_secs(300),
             ActionRequest::ChangeWifi { .. } | ActionRequest::SetParameters { .. } => {
                 Duration::from_secs(300)
             }
@@ -151,7 +182,9 @@ impl ActionRequest {
     /// answer is wanted now.
     pub fn queue_timeout(&self) -> Duration {
         match self {
-            ActionRequest::Ping { .. } => Duration::from_secs(600),
+            ActionRequest::Ping { .. }
+            | ActionRequest::Traceroute { .. }
+            | ActionRequest::SpeedTest { .. } => Duration::from_secs(600),
             _ => Duration::from_secs(24 * 3600),
         }
     }
@@ -195,6 +228,24 @@ impl ActionRequest {
             }
             ActionRequest::Ping { host, repetitions } => {
                 format!("Ping {host} ({repetitions} echoes)")
+            }
+            ActionRequest::Traceroute { host, max_hops } => {
+                format!("Traceroute to {host} (up to {max_hops} hops)")
+            }
+            ActionRequest::SpeedTest {
+                kind: DiagnosticKind::Upload,
+                url,
+                upload_bytes,
+            } => format!(
+                "Upload test to {} ({:.1} MB)",
+                acsdesk_types::actions::redact_url(url),
+                *upload_bytes as f64 / 1_000_000.0
+            ),
+            ActionRequest::SpeedTest { url, .. } => {
+                format!(
+                    "Download test from {}",
+                    acsdesk_types::actions::redact_url(url)
+                )
             }
         }
     }

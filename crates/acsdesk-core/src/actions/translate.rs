@@ -7,6 +7,7 @@ use super::kinds::{ActionRequest, BandChoice, ParamValue};
 use super::verify::Verification;
 use crate::normalize::{Band, NormalizedDevice, WanKind, WifiNetwork};
 use acsdesk_genieacs::api::tasks::{ParameterValue, Xsd};
+use acsdesk_types::DiagnosticKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -207,37 +208,40 @@ pub fn plan(
                 },
             })
         }
-        ActionRequest::Ping { host, repetitions } => {
-            let model = device
-                .data_model
-                .ok_or_else(|| refuse("device", "its data model is unknown; sync it first"))?;
-            let object = crate::normalize::registry::objects::ping(model);
-            let state = format!("{object}.DiagnosticsState");
-            let has = state.split('.').try_fold(doc, |v, k| v.get(k)).is_some();
-            if !has {
-                return Err(refuse(
-                    "device",
-                    format!("this router has no ping diagnostic ({object})"),
-                ));
-            }
-            let number = |leaf: &str, n: u32| {
-                ParameterValue::new(format!("{object}.{leaf}"), json!(n), Xsd::UnsignedInt)
-                    .map_err(|e| refuse("ping", e.to_string()))
+        ActionRequest::Ping { host, repetitions } => diagnostic_plan(
+            device,
+            doc,
+            DiagnosticKind::Ping,
+            host,
+            &[
+                ("Host", json!(host), Xsd::String),
+                ("NumberOfRepetitions", json!(repetitions), Xsd::UnsignedInt),
+                ("Timeout", json!(1000), Xsd::UnsignedInt),
+            ],
+        ),
+        ActionRequest::Traceroute { host, max_hops } => diagnostic_plan(
+            device,
+            doc,
+            DiagnosticKind::Traceroute,
+            host,
+            &[
+                ("Host", json!(host), Xsd::String),
+                ("MaxHopCount", json!(max_hops), Xsd::UnsignedInt),
+            ],
+        ),
+        ActionRequest::SpeedTest {
+            kind,
+            url,
+            upload_bytes,
+        } => {
+            let inputs: &[(&str, Value, Xsd)] = match kind {
+                DiagnosticKind::Upload => &[
+                    ("UploadURL", json!(url), Xsd::String),
+                    ("TestFileLength", json!(upload_bytes), Xsd::UnsignedInt),
+                ],
+                _ => &[("DownloadURL", json!(url), Xsd::String)],
             };
-            Ok(ActionPlan {
-                task: Some(TaskSpec::SetParameterValues {
-                    parameter_values: vec![
-                        ParameterValue::string(format!("{object}.Host"), host.as_str()),
-                        number("NumberOfRepetitions", *repetitions)?,
-                        number("Timeout", 1000)?,
-                        ParameterValue::string(state, "Requested"),
-                    ],
-                }),
-                verify: Verification::Diagnostic {
-                    object: object.to_owned(),
-                    host: host.clone(),
-                },
-            })
+            diagnostic_plan(device, doc, *kind, url, inputs)
         }
         ActionRequest::SetParameters { values } => {
             if values.is_empty() {
@@ -398,6 +402,63 @@ fn typed_value(doc: &Value, v: &ParamValue) -> Result<ParameterValue, PlanError>
         }
     })?;
     ParameterValue::new(v.path.clone(), value, xsd).map_err(|e| refuse("parameter", e.to_string()))
+}
+
+/// A diagnostic's plan: its inputs and `DiagnosticsState = Requested` in one set with a
+/// connection request, proven by the router's results. The object must be in the
+/// router's tree, and so must each input but the first (a router may lack the optional
+/// ones, such as TR-181's traceroute `Timeout` on TP-Link, and a set naming a parameter
+/// it lacks would fail whole).
+fn diagnostic_plan(
+    device: &NormalizedDevice,
+    doc: &Value,
+    kind: DiagnosticKind,
+    target: &str,
+    inputs: &[(&str, Value, Xsd)],
+) -> Result<ActionPlan, PlanError> {
+    let model = device
+        .data_model
+        .ok_or_else(|| refuse("device", "its data model is unknown; sync it first"))?;
+    let object = crate::normalize::registry::objects::diagnostic(model, kind);
+    let exists = |leaf: &str| {
+        format!("{object}.{leaf}")
+            .split('.')
+            .try_fold(doc, |v, k| v.get(k))
+            .is_some()
+    };
+    if !exists("DiagnosticsState") {
+        return Err(refuse(
+            "device",
+            format!(
+                "this router has no {} diagnostic ({object})",
+                kind.label().to_lowercase()
+            ),
+        ));
+    }
+    let mut values = Vec::new();
+    for (i, (leaf, value, xsd)) in inputs.iter().enumerate() {
+        if i > 0 && !exists(leaf) {
+            continue;
+        }
+        values.push(
+            ParameterValue::new(format!("{object}.{leaf}"), value.clone(), *xsd)
+                .map_err(|e| refuse("diagnostic", e.to_string()))?,
+        );
+    }
+    values.push(ParameterValue::string(
+        format!("{object}.DiagnosticsState"),
+        "Requested",
+    ));
+    Ok(ActionPlan {
+        task: Some(TaskSpec::SetParameterValues {
+            parameter_values: values,
+        }),
+        verify: Verification::Diagnostic {
+            object: object.to_owned(),
+            host: acsdesk_types::actions::redact_url(target),
+            diagnostic: kind,
+        },
+    })
 }
 
 #[cfg(test)]

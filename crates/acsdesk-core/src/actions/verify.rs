@@ -5,7 +5,10 @@
 use super::evidence::Before;
 use crate::normalize::{NormalizedDevice, WanKind};
 use acsdesk_types::actions::ActionStage;
-use acsdesk_types::diagnostics::PingResult;
+use acsdesk_types::diagnostics::{
+    DiagnosticResult, PingResult, TraceHop, TraceResult, TransferResult,
+};
+use acsdesk_types::DiagnosticKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -57,9 +60,17 @@ pub enum Verification {
     Diagnostic {
         /// The diagnostic's object.
         object: String,
-        /// The host it reaches, for the messages.
+        /// The host it reaches (a download or upload test's URL, a password in it
+        /// masked), for the messages and the history.
         host: String,
+        /// What it measures (a ping for actions stored before there were others).
+        #[serde(default = "ping")]
+        diagnostic: DiagnosticKind,
     },
+}
+
+fn ping() -> DiagnosticKind {
+    DiagnosticKind::Ping
 }
 
 /// What a diagnostic's `Error_…` state means, for people.
@@ -67,11 +78,37 @@ pub fn diagnostic_error(state: &str, host: &str) -> String {
     match state {
         "Error_CannotResolveHostName" => format!("the router cannot resolve {host}"),
         "Error_MaxHopCountExceeded" => format!("{host} is more hops away than the test allows"),
+        "Error_NoRouteToHost" => format!("the router has no route to {host}"),
+        "Error_InitConnectionFailed" => format!("the router could not connect to {host}"),
+        "Error_NoResponse" => format!("{host} did not answer the router"),
+        "Error_TransferFailed" => format!("the transfer with {host} broke off"),
+        "Error_PasswordRequestFailed" | "Error_LoginFailed" => {
+            format!("{host} refused the router's login")
+        }
+        "Error_NoTransferMode" | "Error_NoPASV" | "Error_NoCWD" | "Error_NoSTOR" => {
+            format!("the FTP server at {host} refused a step of the test ({state})")
+        }
+        "Error_IncorrectSize" => format!("{host} sent or took a size other than expected"),
+        "Error_Timeout" => format!("the test with {host} ran out of time"),
         "Error_Internal" => "the router could not run the test (internal error)".into(),
         "Error_Other" => "the router could not run the test".into(),
         "None" => "the router ended the test without results (a reboot or a new request)".into(),
         other => format!("the test ended in {other}"),
     }
+}
+
+/// An unsigned number a router reported, as a number or as text.
+fn as_u64(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The unsigned number at `path` in a device document.
+fn number(doc: &Value, path: &str) -> Option<u64> {
+    leaf_value(doc, path).as_ref().and_then(as_u64)
 }
 
 /// How far apart two readings may be and still come from one CWMP session.
@@ -111,7 +148,7 @@ impl Verification {
         };
         match self {
             Verification::FaultFree => Verdict::Verified,
-            Verification::Diagnostic { object, host } => {
+            Verification::Diagnostic { object, host, .. } => {
                 match leaf_value(doc, &format!("{object}.DiagnosticsState"))
                     .as_ref()
                     .and_then(Value::as_str)
@@ -229,31 +266,107 @@ impl Verification {
         }
     }
 
-    /// What a proven diagnostic found: a ping's answers and times.
-    pub fn ping_result(&self, doc: &Value) -> Option<PingResult> {
-        let Verification::Diagnostic { object, .. } = self else {
+    /// What a proven diagnostic found, read from the router's results beside its
+    /// `Complete` state: a ping's answers, a traceroute's hops, a transfer's bytes and
+    /// times. `None` when the results are not there to read.
+    pub fn diagnostic_result(&self, doc: &Value) -> Option<DiagnosticResult> {
+        let Verification::Diagnostic {
+            object,
+            diagnostic: kind,
+            ..
+        } = self
+        else {
             return None;
         };
-        let n = |leaf: &str| {
-            leaf_value(doc, &format!("{object}.{leaf}")).and_then(|v| match v {
-                Value::Number(n) => n.as_u64(),
-                Value::String(s) => s.trim().parse().ok(),
-                _ => None,
-            })
+        let n = |leaf: &str| number(doc, &format!("{object}.{leaf}"));
+        let time = |leaf: &str| {
+            leaf_value(doc, &format!("{object}.{leaf}"))
+                .as_ref()
+                .and_then(Value::as_str)
+                .and_then(acsdesk_time::parse_iso)
         };
-        Some(PingResult {
-            answered: n("SuccessCount")?,
-            lost: n("FailureCount").unwrap_or(0),
-            average_ms: n("AverageResponseTime").unwrap_or(0),
-            minimum_ms: n("MinimumResponseTime").unwrap_or(0),
-            maximum_ms: n("MaximumResponseTime").unwrap_or(0),
+        Some(match kind {
+            DiagnosticKind::Ping => DiagnosticResult::Ping(PingResult {
+                answered: n("SuccessCount")?,
+                lost: n("FailureCount").unwrap_or(0),
+                average_ms: n("AverageResponseTime").unwrap_or(0),
+                minimum_ms: n("MinimumResponseTime").unwrap_or(0),
+                maximum_ms: n("MaximumResponseTime").unwrap_or(0),
+            }),
+            DiagnosticKind::Traceroute => {
+                let model = if object.starts_with("Device.") {
+                    crate::normalize::DataModel::Tr181
+                } else {
+                    crate::normalize::DataModel::Tr098
+                };
+                let names = crate::normalize::registry::objects::trace_hop(model);
+                let hops_node = format!("{object}.RouteHops")
+                    .split('.')
+                    .try_fold(doc, |v, k| v.get(k))?;
+                let mut instances: Vec<(u32, &Value)> = hops_node
+                    .as_object()?
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
+                    .collect();
+                instances.sort_by_key(|(i, _)| *i);
+                let text = |hop: &Value, leaf: &str| {
+                    hop.get(leaf)
+                        .and_then(|l| l.get("_value"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned()
+                };
+                let hops = instances
+                    .into_iter()
+                    .map(|(_, hop)| TraceHop {
+                        host: text(hop, names.host),
+                        address: text(hop, names.address),
+                        error_code: hop
+                            .get(names.error_code)
+                            .and_then(|l| l.get("_value"))
+                            .and_then(as_u64)
+                            .and_then(|c| u32::try_from(c).ok())
+                            .unwrap_or(0),
+                        rtts_ms: text(hop, names.rtts)
+                            .split(',')
+                            .filter_map(|t| t.trim().parse().ok())
+                            .collect(),
+                    })
+                    .collect();
+                DiagnosticResult::Traceroute(TraceResult {
+                    hops,
+                    response_ms: n("ResponseTime").unwrap_or(0),
+                })
+            }
+            DiagnosticKind::Download | DiagnosticKind::Upload => {
+                let (begin, end) = (time("BOMTime")?, time("EOMTime")?);
+                let bytes = if *kind == DiagnosticKind::Download {
+                    n("TestBytesReceived").or_else(|| n("TotalBytesReceived"))?
+                } else {
+                    n("TestFileLength").or_else(|| n("TotalBytesSent"))?
+                };
+                let since = |a: i64, b: i64| u64::try_from(b.checked_sub(a)?).ok();
+                let transfer = TransferResult {
+                    bytes,
+                    duration_ms: since(begin, end)?,
+                    request_ms: time("ROMTime").and_then(|rom| since(rom, begin)),
+                };
+                if *kind == DiagnosticKind::Download {
+                    DiagnosticResult::Download(transfer)
+                } else {
+                    DiagnosticResult::Upload(transfer)
+                }
+            }
         })
     }
 
     /// The diagnostic's kind and target, when the action is one.
-    pub fn diagnostic(&self) -> Option<(&'static str, &str)> {
+    pub fn diagnostic(&self) -> Option<(DiagnosticKind, &str)> {
         match self {
-            Verification::Diagnostic { host, .. } => Some(("ping", host)),
+            Verification::Diagnostic {
+                host, diagnostic, ..
+            } => Some((*diagnostic, host)),
             _ => None,
         }
     }

@@ -2,7 +2,8 @@
 //! found or why it failed), the device's history of them.
 
 use super::{StoreError, TenantStore};
-use acsdesk_types::diagnostics::{DiagnosticRecord, PingResult};
+use acsdesk_types::diagnostics::{DiagnosticRecord, DiagnosticResult, PingResult};
+use acsdesk_types::DiagnosticKind;
 use sqlx::Row;
 
 impl TenantStore {
@@ -12,13 +13,13 @@ impl TenantStore {
         &self,
         genie_id: &str,
         action_id: Option<i64>,
-        kind: &str,
+        kind: DiagnosticKind,
         target: &str,
         error: Option<&str>,
-        ping: Option<&PingResult>,
+        result: Option<&DiagnosticResult>,
         at_ms: i64,
     ) -> Result<(), StoreError> {
-        let result = ping
+        let result = result
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| StoreError::Db(e.to_string()))?;
@@ -28,7 +29,7 @@ impl TenantStore {
              ORDER BY missing LIMIT 1",
         )
         .bind(action_id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(target)
         .bind(at_ms)
         .bind(error)
@@ -58,16 +59,29 @@ impl TenantStore {
         .await?;
         Ok(rows
             .iter()
-            .map(|r| DiagnosticRecord {
-                at_ms: r.get("at_ms"),
-                action_id: r.get("action_id"),
-                kind: r.get("kind"),
-                target: r.get("target"),
-                error: r.get("error"),
-                ping: r
-                    .get::<Option<String>, _>("result_json")
-                    .and_then(|j| serde_json::from_str(&j).ok()),
+            .map(|r| {
+                let kind = DiagnosticKind::parse(r.get("kind")).unwrap_or(DiagnosticKind::Ping);
+                let json = r.get::<Option<String>, _>("result_json");
+                DiagnosticRecord {
+                    at_ms: r.get("at_ms"),
+                    action_id: r.get("action_id"),
+                    kind,
+                    target: r.get("target"),
+                    error: r.get("error"),
+                    result: json.and_then(|j| read_result(kind, &j)),
+                }
             })
             .collect())
     }
+}
+
+/// A kept result: tagged with its kind, or a ping's as the first pings were kept
+/// (untagged).
+fn read_result(kind: DiagnosticKind, json: &str) -> Option<DiagnosticResult> {
+    serde_json::from_str(json).ok().or_else(|| {
+        (kind == DiagnosticKind::Ping)
+            .then(|| serde_json::from_str::<PingResult>(json).ok())
+            .flatten()
+            .map(DiagnosticResult::Ping)
+    })
 }

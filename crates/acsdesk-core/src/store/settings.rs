@@ -7,12 +7,13 @@ use crate::alerts::engine::AlertConfig;
 use crate::alerts::reconcile::FlapPolicy;
 use crate::alerts::rules::RuleSettings;
 use acsdesk_types::provisioning::ProvisioningProfile;
-use acsdesk_types::settings::{AlertSettings, SyncSettings};
+use acsdesk_types::settings::{AlertSettings, DiagnosticSettings, SyncSettings};
 
 const SYNC_KEY: &str = "sync";
 const ALERTS_KEY: &str = "alerts";
 const OFFLINE_AFTER_KEY: &str = "offline_after_min";
 const PROVISIONING_KEY: &str = "provisioning";
+const DIAGNOSTICS_KEY: &str = "diagnostics";
 
 impl TenantStore {
     /// What AcsDesk installs into this tenant's GenieACS servers (the defaults until
@@ -41,6 +42,34 @@ impl TenantStore {
             reason: e.to_string(),
         })?;
         self.set_setting(PROVISIONING_KEY, &text).await
+    }
+
+    /// What this tenant's diagnostics reach for when not told (the defaults until
+    /// changed).
+    pub async fn diagnostic_settings(&self) -> Result<DiagnosticSettings, StoreError> {
+        Ok(self
+            .setting(DIAGNOSTICS_KEY)
+            .await?
+            .and_then(|text| serde_json::from_str::<DiagnosticSettings>(&text).ok())
+            .filter(|s| s.validate().is_ok())
+            .unwrap_or_default())
+    }
+
+    /// Saves what diagnostics reach for; an invalid value is refused by name and nothing
+    /// is saved.
+    pub async fn set_diagnostic_settings(
+        &self,
+        settings: &DiagnosticSettings,
+    ) -> Result<(), StoreError> {
+        settings.validate().map_err(|e| StoreError::Invalid {
+            field: e.field,
+            reason: e.reason,
+        })?;
+        let text = serde_json::to_string(settings).map_err(|e| StoreError::Invalid {
+            field: "diagnostics",
+            reason: e.to_string(),
+        })?;
+        self.set_setting(DIAGNOSTICS_KEY, &text).await
     }
 
     /// How this tenant's syncs run (the defaults until they are changed).

@@ -22,6 +22,7 @@ mod life;
 
 pub(crate) use diagnostics::ping_object;
 pub use diagnostics::Diagnostic;
+pub use diagnostics::Test;
 
 pub(crate) use declare::Changes;
 
@@ -181,7 +182,8 @@ pub struct SimDevice {
     /// For the generated fleet: values the router changed by itself (a diagnostic's
     /// results) that GenieACS has not read since, with what GenieACS still holds (value,
     /// timestamp) — shown until a read of them.
-    pub(crate) unread: BTreeMap<String, (Value, i64)>,
+    /// `None`: GenieACS holds no such leaf (a traceroute's new hop).
+    pub(crate) unread: BTreeMap<String, Option<(Value, i64)>>,
     /// The firmware version a completed transfer installs at the next boot.
     pub(crate) boots_image: Option<String>,
     /// Tasks waiting for the next session.
@@ -391,11 +393,12 @@ impl SimDevice {
                 let mut out = self.live_leaves();
                 if !self.unread.is_empty() {
                     for l in &mut out {
-                        if let Some((value, ts)) = self.unread.get(l.path) {
+                        if let Some(Some((value, ts))) = self.unread.get(l.path) {
                             l.value = Some(value.clone());
                             l.ts = Some(*ts);
                         }
                     }
+                    out.retain(|l| !matches!(self.unread.get(l.path), Some(None)));
                 }
                 out
             }

@@ -136,6 +136,7 @@ pub(super) fn build(model: Model) -> Template {
     ] {
         b.constant(format!("{ping}.{leaf}"), json!(0), "xsd:unsignedInt", false);
     }
+    diagnostics(&mut b, model);
     match model {
         Model::MikroTik | Model::MikroTikLte => {
             b.add(
@@ -482,4 +483,135 @@ pub(super) fn build(model: Model) -> Template {
         }
     }
     Template::new(Some(model), root.to_owned(), b.slots, BTreeMap::new())
+}
+
+/// The traceroute and TR-143 tests of a model. TR-181's leaves are those of the TP-Link
+/// EC220 capture (`Device.IP.Diagnostics.TraceRoute`, `.DownloadDiagnostics`,
+/// `.UploadDiagnostics`, with its defaults); TR-098's, absent from the Huawei capture,
+/// follow InternetGatewayDevice:1.14 (TR-143's amendment). The Huawei HG8245H has the
+/// traceroute but no TR-143 tests, so a speed test on it is refused.
+fn diagnostics(b: &mut Builder, model: Model) {
+    use crate::device::Test;
+    let root = model.root();
+    let tr181 = root == "Device";
+    let rw = |b: &mut Builder, path: String, value: Value, xsd: &'static str| {
+        b.constant(path, value, xsd, true);
+    };
+    let ro = |b: &mut Builder, path: String, value: Value, xsd: &'static str| {
+        b.constant(path, value, xsd, false);
+    };
+    let trace = Test::TraceRoute.object(root);
+    rw(
+        b,
+        format!("{trace}.DiagnosticsState"),
+        json!("None"),
+        "xsd:string",
+    );
+    rw(b, format!("{trace}.Host"), json!(""), "xsd:string");
+    rw(
+        b,
+        format!("{trace}.MaxHopCount"),
+        json!(30),
+        "xsd:unsignedInt",
+    );
+    if !tr181 {
+        rw(b, format!("{trace}.Interface"), json!(""), "xsd:string");
+        for (leaf, value) in [
+            ("NumberOfTries", 3),
+            ("Timeout", 5000),
+            ("DataBlockSize", 38),
+            ("DSCP", 0),
+        ] {
+            rw(
+                b,
+                format!("{trace}.{leaf}"),
+                json!(value),
+                "xsd:unsignedInt",
+            );
+        }
+    }
+    for leaf in ["ResponseTime", "RouteHopsNumberOfEntries"] {
+        ro(b, format!("{trace}.{leaf}"), json!(0), "xsd:unsignedInt");
+    }
+    if model == Model::Huawei {
+        return;
+    }
+    for test in [Test::Download, Test::Upload] {
+        let object = test.object(root);
+        let upload = test == Test::Upload;
+        rw(
+            b,
+            format!("{object}.DiagnosticsState"),
+            json!("None"),
+            "xsd:string",
+        );
+        let url = if upload { "UploadURL" } else { "DownloadURL" };
+        rw(b, format!("{object}.{url}"), json!(""), "xsd:string");
+        rw(b, format!("{object}.DSCP"), json!(0), "xsd:unsignedInt");
+        rw(
+            b,
+            format!("{object}.EthernetPriority"),
+            json!(0),
+            "xsd:unsignedInt",
+        );
+        if upload {
+            rw(
+                b,
+                format!("{object}.TestFileLength"),
+                json!(0),
+                "xsd:unsignedInt",
+            );
+        }
+        if !tr181 {
+            rw(b, format!("{object}.Interface"), json!(""), "xsd:string");
+        }
+        for leaf in [
+            "ROMTime",
+            "BOMTime",
+            "EOMTime",
+            "TCPOpenRequestTime",
+            "TCPOpenResponseTime",
+        ] {
+            ro(
+                b,
+                format!("{object}.{leaf}"),
+                json!("1970-01-01T00:00:00.000Z"),
+                "xsd:dateTime",
+            );
+        }
+        let counters: &[&str] = if upload {
+            &["TotalBytesSent"]
+        } else {
+            &["TestBytesReceived", "TotalBytesReceived"]
+        };
+        for leaf in counters {
+            ro(b, format!("{object}.{leaf}"), json!(0), "xsd:unsignedInt");
+        }
+        if tr181 {
+            let max = if upload {
+                "UploadDiagnosticMaxConnections"
+            } else {
+                "DownloadDiagnosticMaxConnections"
+            };
+            ro(b, format!("{object}.{max}"), json!(10), "xsd:unsignedInt");
+            rw(
+                b,
+                format!("{object}.NumberOfConnections"),
+                json!(1),
+                "xsd:unsignedInt",
+            );
+            ro(
+                b,
+                format!("{object}.PeriodOfFullLoading"),
+                json!(0),
+                "xsd:unsignedInt",
+            );
+            let under = if upload {
+                "TestBytesSentUnderFullLoading"
+            } else {
+                "TestBytesReceivedUnderFullLoading"
+            };
+            ro(b, format!("{object}.{under}"), json!(0), "xsd:unsignedInt");
+        }
+    }
 }

@@ -969,3 +969,231 @@ async fn a_ping_runs_after_its_session_and_its_results_are_read_when_asked() {
         );
     }
 }
+
+/// A traceroute and the TR-143 tests run as a ping does. A traceroute's hops
+/// (`RouteHops.{i}`, named as each data model names them) are new instances GenieACS
+/// only learns when it reads the object; a path longer than `MaxHopCount` ends in
+/// `Error_MaxHopCountExceeded`. A download's size comes from its URL and its times frame
+/// the bytes; an upload sends `TestFileLength`. TR-181 says a test server's name did not
+/// resolve; TR-098's TR-143 can only say the connection failed. The Huawei has no TR-143
+/// tests.
+#[tokio::test]
+async fn a_traceroute_and_a_speed_test_run_and_report_as_their_data_model_says() {
+    let lab = Lab::new(30).await;
+    for (oui, root, hop) in [
+        (
+            "E48D8C",
+            "Device.IP.Diagnostics.",
+            ["Host", "HostAddress", "RTTimes"],
+        ),
+        (
+            "50C7BF",
+            "InternetGatewayDevice.",
+            ["HopHost", "HopHostAddress", "HopRTTimes"],
+        ),
+    ] {
+        let id = lab.device(oui).await;
+        let trace = if root.starts_with("Device") {
+            format!("{root}TraceRoute")
+        } else {
+            format!("{root}TraceRouteDiagnostics")
+        };
+        let run = |object: String, inputs: Vec<Value>| {
+            let mut values = inputs;
+            values.push(json!([
+                format!("{object}.DiagnosticsState"),
+                "Requested",
+                "xsd:string"
+            ]));
+            json!({"name": "setParameterValues", "parameterValues": values})
+        };
+        let read = |object: &str| json!({"name": "refreshObject", "objectName": object});
+        let (status, _, _) = lab
+            .task(
+                &id,
+                run(
+                    trace.clone(),
+                    vec![json!([
+                        format!("{trace}.Host"),
+                        "example.net",
+                        "xsd:string"
+                    ])],
+                ),
+            )
+            .await;
+        assert_eq!(status, 200);
+        lab.s.advance(60_000);
+        let unread = lab.doc(&id).await;
+        assert_eq!(
+            value(&unread, &format!("{trace}.DiagnosticsState")),
+            "Requested"
+        );
+        let hops_of = |doc: &Value| {
+            trace
+                .split('.')
+                .try_fold(doc, |v, k| v.get(k))
+                .and_then(|t| t.get("RouteHops"))
+                .and_then(Value::as_object)
+                .map(|m| m.keys().filter(|k| !k.starts_with('_')).count())
+                .unwrap_or(0)
+        };
+        assert_eq!(hops_of(&unread), 0, "GenieACS has not met the hops yet");
+        let (status, _, _) = lab.task(&id, read(&trace)).await;
+        assert_eq!(status, 200);
+        let done = lab.doc(&id).await;
+        assert_eq!(
+            value(&done, &format!("{trace}.DiagnosticsState")),
+            "Complete"
+        );
+        let n = value(&done, &format!("{trace}.RouteHopsNumberOfEntries"))
+            .as_u64()
+            .unwrap();
+        assert!((4..=12).contains(&n), "{n} hops");
+        assert_eq!(hops_of(&done), n as usize);
+        let last = format!("{trace}.RouteHops.{n}");
+        assert!(!value(&done, &format!("{last}.{}", hop[1]))
+            .as_str()
+            .unwrap()
+            .is_empty());
+        assert_eq!(value(&done, &format!("{last}.{}", hop[0])), "example.net");
+        let rtts = value(&done, &format!("{last}.{}", hop[2]));
+        assert_eq!(rtts.as_str().unwrap().split(',').count(), 3, "{rtts}");
+        // Two hops allowed: the host is further.
+        let (status, _, _) = lab
+            .task(
+                &id,
+                run(
+                    trace.clone(),
+                    vec![
+                        json!([format!("{trace}.Host"), "example.net", "xsd:string"]),
+                        json!([format!("{trace}.MaxHopCount"), 2, "xsd:unsignedInt"]),
+                    ],
+                ),
+            )
+            .await;
+        assert_eq!(status, 200);
+        lab.s.advance(60_000);
+        lab.task(&id, read(&trace)).await;
+        let short = lab.doc(&id).await;
+        assert_eq!(
+            value(&short, &format!("{trace}.DiagnosticsState")),
+            "Error_MaxHopCountExceeded"
+        );
+        assert_eq!(hops_of(&short), 2, "the last run's further hops are gone");
+
+        // A download of the 50 MB file its URL names.
+        let download = format!("{root}DownloadDiagnostics");
+        let (status, _, _) = lab
+            .task(
+                &id,
+                run(
+                    download.clone(),
+                    vec![json!([
+                        format!("{download}.DownloadURL"),
+                        "http://speed.example.net/50MB.bin",
+                        "xsd:string"
+                    ])],
+                ),
+            )
+            .await;
+        assert_eq!(status, 200);
+        lab.s.advance(60_000);
+        lab.task(&id, read(&download)).await;
+        let dl = lab.doc(&id).await;
+        assert_eq!(
+            value(&dl, &format!("{download}.DiagnosticsState")),
+            "Complete"
+        );
+        assert_eq!(
+            value(&dl, &format!("{download}.TestBytesReceived")),
+            50_000_000
+        );
+        let time = |doc: &Value, object: &str, leaf: &str| {
+            acsdesk_time::parse_iso(value(doc, &format!("{object}.{leaf}")).as_str().unwrap())
+                .unwrap()
+        };
+        let took = time(&dl, &download, "EOMTime") - time(&dl, &download, "BOMTime");
+        let mbit = 50_000_000.0 * 8.0 / (took as f64 * 1000.0);
+        assert!((15.0..=330.0).contains(&mbit), "{mbit} Mbit/s");
+        assert!(time(&dl, &download, "ROMTime") < time(&dl, &download, "BOMTime"));
+        // An upload of what it was told to send.
+        let upload = format!("{root}UploadDiagnostics");
+        lab.task(
+            &id,
+            run(
+                upload.clone(),
+                vec![
+                    json!([
+                        format!("{upload}.UploadURL"),
+                        "http://speed.example.net/up",
+                        "xsd:string"
+                    ]),
+                    json!([
+                        format!("{upload}.TestFileLength"),
+                        5_000_000,
+                        "xsd:unsignedInt"
+                    ]),
+                ],
+            ),
+        )
+        .await;
+        lab.s.advance(60_000);
+        lab.task(&id, read(&upload)).await;
+        let ul = lab.doc(&id).await;
+        assert_eq!(
+            value(&ul, &format!("{upload}.DiagnosticsState")),
+            "Complete"
+        );
+        assert!(
+            value(&ul, &format!("{upload}.TotalBytesSent"))
+                .as_u64()
+                .unwrap()
+                > 5_000_000
+        );
+        // A test server whose name does not resolve.
+        lab.task(
+            &id,
+            run(
+                download.clone(),
+                vec![json!([
+                    format!("{download}.DownloadURL"),
+                    "http://speed.invalid/x",
+                    "xsd:string"
+                ])],
+            ),
+        )
+        .await;
+        lab.s.advance(60_000);
+        lab.task(&id, read(&download)).await;
+        let failed = lab.doc(&id).await;
+        let want = if root.starts_with("Device") {
+            "Error_CannotResolveHostName"
+        } else {
+            "Error_InitConnectionFailed"
+        };
+        assert_eq!(
+            value(&failed, &format!("{download}.DiagnosticsState")),
+            want
+        );
+        assert_eq!(value(&failed, &format!("{download}.TestBytesReceived")), 0);
+    }
+    let huawei = lab.device("00E0FC").await;
+    let doc = lab.doc(&huawei).await;
+    assert!(doc["InternetGatewayDevice"]
+        .get("TraceRouteDiagnostics")
+        .is_some());
+    assert!(doc["InternetGatewayDevice"]
+        .get("DownloadDiagnostics")
+        .is_none());
+    let (status, _, _) = lab
+        .task(
+            &huawei,
+            json!({"name": "setParameterValues", "parameterValues": [[
+                "InternetGatewayDevice.DownloadDiagnostics.DiagnosticsState",
+                "Requested",
+                "xsd:string"
+            ]]}),
+        )
+        .await;
+    assert_ne!(status, 200, "no such object on the Huawei");
+}

@@ -346,7 +346,7 @@ impl Worker {
         match verdict {
             Verdict::Verified => {
                 if let Some((kind, target)) = verification.diagnostic() {
-                    let found = doc.as_ref().and_then(|d| verification.ping_result(d));
+                    let found = doc.as_ref().and_then(|d| verification.diagnostic_result(d));
                     self.store
                         .record_diagnostic(
                             &a.device,
@@ -359,7 +359,7 @@ impl Worker {
                         )
                         .await?;
                     if let Some(found) = found {
-                        let line = format!("Ping {target}: {}", found.describe());
+                        let line = format!("{} {target}: {}", kind.label(), found.describe());
                         self.store
                             .note_action(a.id, "info", "action_result", &line, now)
                             .await?;

@@ -751,7 +751,7 @@ async fn a_ping_ends_with_its_results_or_why_it_could_not() {
             history[0].error.as_deref(),
             Some("the router cannot resolve nowhere.invalid")
         );
-        let ping = history[1].ping.as_ref().expect("the first ping's results");
+        let ping = history[1].ping().expect("the first ping's results");
         assert_eq!(ping.answered + ping.lost, 5);
         assert_eq!(history[1].action_id, Some(a.id));
         assert_eq!(
@@ -780,4 +780,164 @@ async fn a_ping_ends_with_its_results_or_why_it_could_not() {
     r.worker.try_execute_next().await.unwrap();
     let gone = r.until_final(a.id).await;
     assert_eq!(gone.status, ActionStatus::Failed, "{gone:?}");
+}
+
+/// A traceroute and a download and an upload test run as a ping does, on a TR-098 and a
+/// TR-181 router: their results are read from each data model's names and kept (hops
+/// nearest first, bytes over time as Mbit/s); a router without the TR-143 objects (the
+/// Huawei) is refused before anything is queued.
+#[tokio::test]
+async fn a_traceroute_and_speed_tests_keep_their_hops_and_throughput() {
+    use crate::normalize::DataModel;
+    use acsdesk_types::diagnostics::DiagnosticResult;
+    use acsdesk_types::DiagnosticKind;
+    let r = rig().await;
+    let page = r
+        .store
+        .list_devices(&Default::default(), Default::default(), 0, 100)
+        .await
+        .unwrap();
+    let mut huawei = None;
+    let mut routers = Vec::new();
+    for row in page.rows.iter().filter(|r| r.online) {
+        let d = r.store.device(&row.id).await.unwrap().normalized;
+        if d.product_class == "HG8245H" {
+            huawei.get_or_insert(row.id.clone());
+        } else if !routers.iter().any(|(m, _)| *m == d.data_model) {
+            routers.push((d.data_model, row.id.clone()));
+        }
+    }
+    routers.sort_by_key(|(m, _)| *m == Some(DataModel::Tr181));
+    let models: Vec<_> = routers.iter().map(|(m, _)| *m).collect();
+    assert_eq!(models, [Some(DataModel::Tr098), Some(DataModel::Tr181)]);
+    let run = |id: String, request: ActionRequest| {
+        let r = &r;
+        async move {
+            // Steady for the test: no outage under way, the line up.
+            r.scenario(&id, "online").await;
+            r.scenario(&id, "ppp-ok").await;
+            let a = r
+                .store
+                .enqueue_action(&id, &request, "noc", r.sandbox.clock().now_ms())
+                .await
+                .unwrap();
+            r.worker.try_execute_next().await.unwrap();
+            let done = r.until_final(a.id).await;
+            let kept = r.store.diagnostics(&id, 1).await.unwrap();
+            (done, kept.into_iter().next().expect("kept"))
+        }
+    };
+    for (_, id) in &routers {
+        let (done, kept) = run(
+            id.clone(),
+            ActionRequest::Traceroute {
+                host: "example.net".into(),
+                max_hops: 30,
+            },
+        )
+        .await;
+        assert_eq!(done.status, ActionStatus::Completed, "{done:?}");
+        assert_eq!(kept.kind, DiagnosticKind::Traceroute);
+        let trace = kept.trace().expect("hops");
+        assert!(trace.hops.len() >= 4, "{trace:?}");
+        let last = trace.hops.last().unwrap();
+        assert_eq!(last.host, "example.net");
+        assert!(
+            !last.address.is_empty() && last.rtts_ms.len() == 3,
+            "{last:?}"
+        );
+        assert!(trace.response_ms > 0);
+        assert!(
+            trace.hops[0].answered() && trace.hops[0].rtts_ms[0] <= last.rtts_ms[0] + 5,
+            "the first hop is the nearest: {trace:?}"
+        );
+
+        let (done, kept) = run(
+            id.clone(),
+            ActionRequest::Traceroute {
+                host: "example.net".into(),
+                max_hops: 2,
+            },
+        )
+        .await;
+        assert_eq!(done.status, ActionStatus::Failed);
+        assert_eq!(
+            kept.error.as_deref(),
+            Some("example.net is more hops away than the test allows"),
+            "{done:?} {kept:?}"
+        );
+
+        let (done, kept) = run(
+            id.clone(),
+            ActionRequest::SpeedTest {
+                kind: DiagnosticKind::Download,
+                url: "http://speed.example.net/25MB.bin".into(),
+                upload_bytes: 0,
+            },
+        )
+        .await;
+        assert_eq!(done.status, ActionStatus::Completed, "{done:?}");
+        let Some(DiagnosticResult::Download(t)) = &kept.result else {
+            panic!("{kept:?}")
+        };
+        assert_eq!(t.bytes, 25_000_000);
+        assert!((15.0..=330.0).contains(&t.mbit_s()), "{t:?}");
+        assert!(t.request_ms.is_some_and(|ms| ms > 0));
+
+        let (done, kept) = run(
+            id.clone(),
+            ActionRequest::SpeedTest {
+                kind: DiagnosticKind::Upload,
+                url: "ftp://tester:s3cret@speed.example.net/in".into(),
+                upload_bytes: 4_000_000,
+            },
+        )
+        .await;
+        assert_eq!(done.status, ActionStatus::Completed, "{done:?}");
+        let Some(DiagnosticResult::Upload(t)) = &kept.result else {
+            panic!("{kept:?}")
+        };
+        assert_eq!(t.bytes, 4_000_000);
+        assert_eq!(kept.target, "ftp://tester:•••@speed.example.net/in");
+        let logs = r.store.logs(Some(id), 50).await.unwrap();
+        assert!(
+            logs.iter().all(|l| !l.message.contains("s3cret")),
+            "no password in the device log"
+        );
+
+        let (done, kept) = run(
+            id.clone(),
+            ActionRequest::SpeedTest {
+                kind: DiagnosticKind::Download,
+                url: "http://speed.invalid/x".into(),
+                upload_bytes: 0,
+            },
+        )
+        .await;
+        assert_eq!(done.status, ActionStatus::Failed);
+        let why = kept.error.unwrap();
+        assert!(
+            why == "the router cannot resolve http://speed.invalid/x"
+                || why == "the router could not connect to http://speed.invalid/x",
+            "{why}"
+        );
+    }
+    let huawei = huawei.expect("an online Huawei");
+    let refused = r
+        .worker
+        .check(
+            &huawei,
+            &ActionRequest::SpeedTest {
+                kind: DiagnosticKind::Download,
+                url: "http://speed.example.net/x".into(),
+                upload_bytes: 0,
+            },
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("no download test diagnostic (InternetGatewayDevice.DownloadDiagnostics)"),
+        "{refused}"
+    );
 }
