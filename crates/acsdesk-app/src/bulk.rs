@@ -7,6 +7,7 @@ use acsdesk_core::actions::ActionRequest;
 use acsdesk_types::actions::{
     ActionInfo, BulkProgress, BulkProgressRequest, BulkQueued, BulkTargets, QueueBulkRequest,
 };
+use acsdesk_types::diagnostics::PingSweep;
 use acsdesk_types::{ErrorCode, IpcError};
 use std::collections::HashSet;
 
@@ -18,7 +19,8 @@ const FAILURES_SHOWN: usize = 20;
 
 impl Services {
     /// Queues one action on every target device. Only actions that need nothing of the
-    /// device (reboot, factory reset, refresh, summon) go in bulk; the rest are checked
+    /// device (reboot, factory reset, refresh, summon) and the ping (every model has
+    /// one; a router without it fails its own action) go in bulk; the rest are checked
     /// against each live device and are queued one at a time.
     pub async fn queue_bulk_action(
         &self,
@@ -31,11 +33,12 @@ impl Services {
                 | ActionRequest::FactoryReset
                 | ActionRequest::Refresh
                 | ActionRequest::Summon
+                | ActionRequest::Ping { .. }
         ) {
             return Err(IpcError::new(
                 ErrorCode::Invalid,
                 format!(
-                    "{} is queued one device at a time; in bulk: reboot, factory reset, refresh or summon",
+                    "{} is queued one device at a time; in bulk: reboot, factory reset, refresh, summon or ping",
                     action.describe()
                 ),
             ));
@@ -88,6 +91,10 @@ impl Services {
     ) -> Result<BulkProgress, IpcError> {
         let tenant = &self.tenant;
         let t = tenant.action_tally(&request.ids, FAILURES_SHOWN).await?;
+        let kept = tenant.diagnostics_of_actions(&request.ids).await?;
+        let ping = (!kept.is_empty())
+            .then(|| PingSweep::of(kept.iter().map(|(device, r)| (device.as_str(), r))))
+            .filter(|sweep| !sweep.host.is_empty());
         Ok(BulkProgress {
             total: t.pending + t.sent + t.completed + t.failed + t.cancelled,
             pending: t.pending,
@@ -100,6 +107,7 @@ impl Services {
                 .iter()
                 .map(crate::actions::action_info)
                 .collect::<Vec<ActionInfo>>(),
+            ping,
         })
     }
 }

@@ -451,7 +451,7 @@ pub(crate) enum ActCommand {
     },
     /// One action on every device matching the filters, a few at a time.
     Bulk {
-        /// reboot, factory-reset, refresh or summon.
+        /// reboot, factory-reset, refresh or summon (a ping of many routers: `diag sweep`).
         action: String,
         #[command(flatten)]
         filter: BulkFilter,
@@ -731,6 +731,24 @@ pub(crate) enum DiagCommand {
         #[arg(long)]
         acs: Option<String>,
         /// Machine-readable output: the diagnostic as kept.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ping one host from every router matching the filters (a street after an outage)
+    /// and wait for the summary: who answers, who is silent, who is slow (exit 1 when a
+    /// router could not ping).
+    Sweep {
+        /// A host name or IP address (default: the tenant's, `settings --ping-host`).
+        host: Option<String>,
+        #[command(flatten)]
+        filter: BulkFilter,
+        /// Echoes each router sends (1 to 100).
+        #[arg(long, default_value_t = 4)]
+        count: u32,
+        /// Routers handled at once (the connection's rate limit still applies).
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Machine-readable output: the summary and the counts.
         #[arg(long)]
         json: bool,
     },

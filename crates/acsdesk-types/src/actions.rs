@@ -369,7 +369,7 @@ pub struct DeviceKey {
 pub struct QueueBulkRequest {
     /// The devices.
     pub targets: BulkTargets,
-    /// What to do on each: reboot, factory reset, refresh or summon.
+    /// What to do on each: reboot, factory reset, refresh, summon or ping.
     pub action: ActionInput,
 }
 
@@ -406,6 +406,9 @@ pub struct BulkProgress {
     pub cancelled: u64,
     /// The first failures, with their reasons.
     pub failures: Vec<ActionInfo>,
+    /// For a bulk ping, what the pings found so far.
+    #[serde(default)]
+    pub ping: Option<crate::diagnostics::PingSweep>,
 }
 
 impl BulkProgress {

@@ -215,6 +215,106 @@ impl DiagnosticRecord {
     }
 }
 
+/// One router of a bulk ping, as the summary lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweptRouter {
+    /// The device (GenieACS id).
+    pub device: String,
+    /// Its ping's mean round trip, ms.
+    pub average_ms: u64,
+    /// Echoes it lost.
+    pub lost: u64,
+}
+
+/// What one ping from many routers found (a street after an outage): who answers, who
+/// is silent, who is slow.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PingSweep {
+    /// The host pinged.
+    pub host: String,
+    /// Routers whose ping got at least one answer.
+    pub answered: u64,
+    /// Routers whose ping completed without a single answer (their line is down).
+    pub silent: u64,
+    /// Routers whose ping ended in an error state (the host did not resolve…).
+    pub errors: u64,
+    /// The answering routers' mean round trip, ms.
+    pub average_ms: Option<u64>,
+    /// Routers that lost some echoes but not all.
+    pub lossy: u64,
+    /// The slowest answering routers, slowest first (at most five).
+    pub slowest: Vec<SweptRouter>,
+    /// The silent routers (at most twenty).
+    pub silent_routers: Vec<String>,
+}
+
+impl PingSweep {
+    /// The summary of the pings kept for a bulk operation: `(device, record)` pairs.
+    pub fn of<'a>(records: impl IntoIterator<Item = (&'a str, &'a DiagnosticRecord)>) -> Self {
+        let mut sweep = PingSweep::default();
+        let mut answering = Vec::new();
+        for (device, r) in records {
+            if r.kind != DiagnosticKind::Ping {
+                continue;
+            }
+            if sweep.host.is_empty() {
+                sweep.host = r.target.clone();
+            }
+            match (r.ping(), &r.error) {
+                (_, Some(_)) | (None, None) => sweep.errors += 1,
+                (Some(p), None) if p.answered == 0 => {
+                    sweep.silent += 1;
+                    if sweep.silent_routers.len() < 20 {
+                        sweep.silent_routers.push(device.to_owned());
+                    }
+                }
+                (Some(p), None) => {
+                    sweep.answered += 1;
+                    if p.lost > 0 {
+                        sweep.lossy += 1;
+                    }
+                    answering.push(SweptRouter {
+                        device: device.to_owned(),
+                        average_ms: p.average_ms,
+                        lost: p.lost,
+                    });
+                }
+            }
+        }
+        if !answering.is_empty() {
+            let total: u64 = answering.iter().map(|r| r.average_ms).sum();
+            sweep.average_ms = Some(total / answering.len() as u64);
+        }
+        answering.sort_by(|a, b| {
+            b.average_ms
+                .cmp(&a.average_ms)
+                .then(a.device.cmp(&b.device))
+        });
+        answering.truncate(5);
+        sweep.slowest = answering;
+        sweep
+    }
+
+    /// `12 answered (31 ms mean), 3 silent, 1 could not ping`.
+    pub fn describe(&self) -> String {
+        let mut parts = vec![match self.average_ms {
+            Some(ms) if self.lossy > 0 => format!(
+                "{} answered ({ms} ms mean; {} lost some echoes)",
+                self.answered, self.lossy
+            ),
+            Some(ms) => format!("{} answered ({ms} ms mean)", self.answered),
+            None => "none answered".to_owned(),
+        }];
+        if self.silent > 0 {
+            parts.push(format!("{} silent", self.silent));
+        }
+        if self.errors > 0 {
+            parts.push(format!("{} could not ping", self.errors));
+        }
+        format!("Ping {}: {}", self.host, parts.join(", "))
+    }
+}
+
 /// Request of `device_diagnostics`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceDiagnosticsRequest {
@@ -281,6 +381,42 @@ mod tests {
         assert_eq!(
             record.describe(),
             "Download test http://speed.example/50MB: 100.0 Mbit/s (50.0 MB in 4.0 s)"
+        );
+        let ping = |answered: u64, lost: u64, average_ms: u64| DiagnosticRecord {
+            at_ms: 0,
+            action_id: None,
+            kind: DiagnosticKind::Ping,
+            target: "10.0.0.1".into(),
+            error: None,
+            result: Some(DiagnosticResult::Ping(PingResult {
+                answered,
+                lost,
+                average_ms,
+                minimum_ms: average_ms,
+                maximum_ms: average_ms,
+            })),
+        };
+        let unresolved = DiagnosticRecord {
+            error: Some("the router cannot resolve 10.0.0.1".into()),
+            result: None,
+            ..ping(0, 0, 0)
+        };
+        let kept = [
+            ("a", ping(4, 0, 10)),
+            ("b", ping(3, 1, 50)),
+            ("c", ping(0, 4, 0)),
+            ("d", unresolved),
+            ("e", ping(4, 0, 30)),
+        ];
+        let sweep = PingSweep::of(kept.iter().map(|(d, r)| (*d, r)));
+        assert_eq!((sweep.answered, sweep.silent, sweep.errors), (3, 1, 1));
+        assert_eq!(sweep.average_ms, Some(30));
+        assert_eq!(sweep.silent_routers, ["c"]);
+        let slowest: Vec<&str> = sweep.slowest.iter().map(|r| r.device.as_str()).collect();
+        assert_eq!(slowest, ["b", "e", "a"]);
+        assert_eq!(
+            sweep.describe(),
+            "Ping 10.0.0.1: 3 answered (30 ms mean; 1 lost some echoes), 1 silent, 1 could not ping"
         );
         let json = serde_json::to_value(&record).unwrap();
         assert_eq!(json["kind"], "download");

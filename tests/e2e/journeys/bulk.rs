@@ -1,5 +1,7 @@
 //! A bulk refresh from the device list: two routers picked, `Esc` cancels the
-//! confirmation, which counts them; once confirmed, live progress to the end.
+//! confirmation, which counts them; once confirmed, live progress to the end. Then a
+//! bulk ping of three routers, the host checked as typed, summed up: who answers, who is
+//! silent, who is slow.
 
 use super::only_online;
 use acsdesk_tests::desktop::Desktop;
@@ -12,7 +14,8 @@ async fn a_bulk_refresh_is_confirmed_and_followed_to_its_end() -> anyhow::Result
     Desktop::journey("bulk", None, async |desktop| {
         let online = desktop.start_demo().await?;
         only_online(desktop, online, None).await?;
-        bulk_refresh(desktop).await
+        bulk_refresh(desktop).await?;
+        bulk_ping(desktop).await
     })
     .await
 }
@@ -86,6 +89,70 @@ async fn bulk_refresh(desktop: &Desktop) -> anyhow::Result<()> {
         "the selection is cleared once queued"
     );
     desktop.screenshot("bulk-done").await?;
+    desktop.click("[data-testid=bulk-dismiss]").await?;
+    Ok(())
+}
+
+async fn bulk_ping(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    for checkbox in c
+        .find_all(Locator::Css(
+            "[data-testid=device-row] [data-testid=row-select]",
+        ))
+        .await?
+        .into_iter()
+        .take(3)
+    {
+        checkbox.click().await?;
+    }
+    desktop
+        .wait_text("[data-testid=bulk-count]", Duration::from_secs(5), |t| {
+            t == "3 selected"
+        })
+        .await?;
+    desktop.click("[data-testid=bulk-ping]").await?;
+    let host = c
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("[data-testid=bulk-ping-host]"))
+        .await?;
+    super::shows_value(c, "[data-testid=bulk-ping-host]", "8.8.8.8")
+        .await
+        .context("the tenant's host is offered")?;
+    host.clear().await?;
+    host.send_keys("not a host").await?;
+    let yes = c
+        .find(Locator::Css("[data-testid=bulk-confirm-yes]"))
+        .await?;
+    ensure!(
+        yes.prop("disabled").await?.as_deref() == Some("true"),
+        "no ping of a host that is not one"
+    );
+    host.clear().await?;
+    host.send_keys("example.net").await?;
+    desktop
+        .click("[data-testid=bulk-confirm-yes]:not([disabled])")
+        .await?;
+    let sweep = desktop
+        .wait_text("[data-testid=bulk-ping]", Duration::from_secs(120), |t| {
+            t.contains("Ping example.net: ") && (t.contains("answered") || t.contains("silent"))
+        })
+        .await
+        .context("the pings are summed up")?;
+    desktop
+        .wait_text(
+            "[data-testid=bulk-summary]",
+            Duration::from_secs(120),
+            |t| t.ends_with("done"),
+        )
+        .await
+        .context("the bulk ping ends")?;
+    let sweep_done = desktop.text_content("[data-testid=bulk-ping]").await?;
+    ensure!(
+        sweep_done.contains("3 answered") || sweep_done.contains("silent"),
+        "every router accounted for: {sweep_done} (first seen: {sweep})"
+    );
+    desktop.screenshot("bulk-ping").await?;
     desktop.click("[data-testid=bulk-dismiss]").await?;
     Ok(())
 }

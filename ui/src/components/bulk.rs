@@ -1,6 +1,7 @@
 //! Bulk actions on the device list: the bar that appears with a selection, the
-//! confirmation that says how many devices, and the live progress panel of what was
-//! queued (fed by action-progress events, one fetch in flight at a time).
+//! confirmation that says how many devices (and, for a ping, the host), and the live
+//! progress panel of what was queued — a ping's summary of who answers, who is silent
+//! and who is slow — fed by action-progress events, one fetch in flight at a time.
 
 use crate::hooks::{use_backend_event, use_escape};
 use crate::ipc;
@@ -15,13 +16,19 @@ use std::collections::HashSet;
 const BULK: &[(&str, &str)] = &[
     ("reboot", "Reboot"),
     ("refresh", "Refresh"),
+    ("ping", "Ping"),
     ("factory_reset", "Factory reset"),
 ];
 
-fn input(name: &str) -> ActionInput {
+/// The action of `name`; a ping reaches for `host`.
+fn input(name: &str, host: String) -> ActionInput {
     match name {
         "reboot" => ActionInput::Reboot,
         "factory_reset" => ActionInput::FactoryReset,
+        "ping" => ActionInput::Ping {
+            host,
+            repetitions: Some(4),
+        },
         _ => ActionInput::Refresh,
     }
 }
@@ -33,6 +40,7 @@ fn consequence(name: &str) -> &'static str {
         "factory_reset" => {
             "Each router loses its configuration (WiFi, PPPoE) and must be provisioned again."
         }
+        "ping" => "Each router pings the host itself (4 echoes); the summary says who answers, who is silent and who is slow. Customers notice nothing.",
         _ => "Each router's parameters are read again; customers notice nothing.",
     }
 }
@@ -61,11 +69,24 @@ pub(crate) fn BulkBar(
     let confirming = RwSignal::new(None::<&'static str>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // The host a bulk ping reaches for: the tenant's until changed.
+    let host = RwSignal::new(String::new());
+    spawn_local(async move {
+        if let Ok(s) = ipc::tenant_settings().await {
+            if host.get_untracked().is_empty() {
+                host.set(s.diagnostics.unwrap_or_default().ping_host);
+            }
+        }
+    });
+    let host_problem = move || acsdesk_types::actions::check_host(&host.get()).err();
     let confirm = move |name: &'static str| {
+        if name == "ping" && host_problem().is_some() {
+            return;
+        }
         busy.set(true);
         let request = QueueBulkRequest {
             targets: targets.run(()),
-            action: input(name),
+            action: input(name, host.get_untracked().trim().to_owned()),
         };
         spawn_local(async move {
             match ipc::queue_bulk_action(request).await {
@@ -112,11 +133,19 @@ pub(crate) fn BulkBar(
                             {format!("{label} {} device{}?", thousands(n), if n == 1 { "" } else { "s" })}
                         </h2>
                         <p class="muted">{consequence(name)}</p>
+                        {(name == "ping").then(|| view! {
+                            <label class="form">"Host or IP address"
+                                <input type="text" data-testid="bulk-ping-host" prop:value=host
+                                    on:input=move |ev| host.set(event_target_value(&ev)) />
+                            </label>
+                            {move || host_problem().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+                        })}
                         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                         <div class="buttons">
                             <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                            <button type="button" class="danger" data-testid="bulk-confirm-yes"
-                                disabled=move || busy.get()
+                            <button type="button" class:danger=name != "ping" class:primary=name == "ping"
+                                data-testid="bulk-confirm-yes"
+                                disabled=move || busy.get() || (name == "ping" && host_problem().is_some())
                                 on:click=move |_| confirm(name)>
                                 {format!("{label} {}", thousands(n))}
                             </button>
@@ -194,6 +223,21 @@ pub(crate) fn BulkPanel(
                             )}
                             {p.is_done().then_some(" — done")}
                         </p>
+                        {p.ping.clone().map(|sweep| view! {
+                            <div class="ping-sweep" data-testid="bulk-ping">
+                                <p><strong>{sweep.describe()}</strong></p>
+                                {(!sweep.slowest.is_empty()).then(|| view! {
+                                    <p class="muted">"Slowest: "
+                                        {sweep.slowest.iter().map(|r| format!("{} {} ms", r.device, r.average_ms)).collect::<Vec<_>>().join(", ")}
+                                    </p>
+                                })}
+                                {(!sweep.silent_routers.is_empty()).then(|| view! {
+                                    <p data-testid="bulk-ping-silent">"Silent: "
+                                        {sweep.silent_routers.iter().map(|d| view! { <span class="mono">{d.clone()}</span>" " }).collect_view()}
+                                    </p>
+                                })}
+                            </div>
+                        })}
                         {(!p.failures.is_empty()).then(|| view! {
                             <ul class="plain-list" data-testid="bulk-failures">
                                 {p.failures.iter().map(|f| view! {

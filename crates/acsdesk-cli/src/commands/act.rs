@@ -128,8 +128,47 @@ async fn bulk(
         "factory-reset" => ActionInput::FactoryReset,
         "refresh" => ActionInput::Refresh,
         "summon" => ActionInput::Summon,
-        other => bail!("bulk supports reboot, factory-reset, refresh and summon, not {other:?}"),
+        other => bail!(
+            "bulk supports reboot, factory-reset, refresh and summon, not {other:?} (a ping of many routers: acsdesk diag sweep)"
+        ),
     };
+    let (description, progress) = run_bulk(ctx, input, f, concurrency, yes, false).await?;
+    println!(
+        "{description}: {} ok / {} failed / {} waiting for the device / {} not yet sent (of {})",
+        progress.completed, progress.failed, progress.sent, progress.pending, progress.total
+    );
+    print_failures(&progress);
+    if progress.failed > 0 {
+        bail!("{} of {} actions failed", progress.failed, progress.total);
+    }
+    Ok(())
+}
+
+/// The first failures of a bulk run, a line each.
+pub(crate) fn print_failures(progress: &acsdesk_types::actions::BulkProgress) {
+    for a in &progress.failures {
+        println!(
+            "  action {} on {}: {}",
+            a.id,
+            a.device,
+            a.fault.as_deref().unwrap_or_default()
+        );
+    }
+}
+
+/// Queues `input` on every device matching `f` (the desktop's bulk rules: which actions,
+/// how many devices, all or nothing) and sends it, `concurrency` devices at a time,
+/// showing progress on stderr: until everything reached GenieACS, or with `until_done`
+/// until every action ended (a diagnostic's answer is what is wanted). Returns what each
+/// action does and where the operation stands.
+pub(crate) async fn run_bulk(
+    ctx: &Ctx,
+    input: ActionInput,
+    f: &crate::cli::BulkFilter,
+    concurrency: usize,
+    yes: bool,
+    until_done: bool,
+) -> anyhow::Result<(String, acsdesk_types::actions::BulkProgress)> {
     let request = parse_action(input.clone()).map_err(app_err)?;
     let services = ctx.services().await?;
     let filter = f.to_filter();
@@ -152,8 +191,6 @@ async fn bulk(
             yes,
         )?;
     }
-    // The same rules as the desktop's bulk bar: which actions, how many devices, all or
-    // nothing.
     let queued = services
         .queue_bulk_action(QueueBulkRequest {
             targets: BulkTargets::Matching { filter },
@@ -168,7 +205,14 @@ async fn bulk(
         concurrency,
     );
     let connections = services.tenant().list_acs().await?;
-    let deadline = tokio::time::Instant::now() + RETRY_WINDOW;
+    // A diagnostic's answer comes after its task waited (ten minutes at most for an
+    // offline router) and the router ran the test.
+    let window = if until_done {
+        request.queue_timeout() + request.timeout()
+    } else {
+        RETRY_WINDOW
+    };
+    let deadline = tokio::time::Instant::now() + window;
     let mut told = false;
     let progress = Progress::new(ids.len() as u64)?;
     let progress = loop {
@@ -198,34 +242,19 @@ async fn bulk(
             .map_err(app_err)?;
         progress.show(&p);
         // Everything has reached GenieACS: what waits there runs when its device comes.
-        if p.pending == 0 || tokio::time::Instant::now() > deadline {
+        let enough = if until_done {
+            p.is_done()
+        } else {
+            p.pending == 0
+        };
+        if enough || tokio::time::Instant::now() > deadline {
             progress.finish();
             break p;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     };
     runner.release().await;
-    println!(
-        "{}: {} ok / {} failed / {} waiting for the device / {} not yet sent (of {})",
-        queued.description,
-        progress.completed,
-        progress.failed,
-        progress.sent,
-        progress.pending,
-        progress.total
-    );
-    for a in &progress.failures {
-        println!(
-            "  action {} on {}: {}",
-            a.id,
-            a.device,
-            a.fault.as_deref().unwrap_or_default()
-        );
-    }
-    if progress.failed > 0 {
-        bail!("{} of {} actions failed", progress.failed, progress.total);
-    }
-    Ok(())
+    Ok((queued.description, progress))
 }
 
 /// A bulk run's progress: a bar on a terminal; elsewhere (a log, a pipe) a plain line

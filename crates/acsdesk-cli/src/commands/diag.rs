@@ -77,6 +77,62 @@ pub(crate) async fn run(ctx: &Ctx, command: DiagCommand) -> anyhow::Result<()> {
             };
             run_one(ctx, device, input, acs, json).await
         }
+        DiagCommand::Sweep {
+            host,
+            filter,
+            count,
+            concurrency,
+            json,
+        } => {
+            let host = match host {
+                Some(h) => h,
+                None => settings(ctx).await?.ping_host,
+            };
+            let input = ActionInput::Ping {
+                host,
+                repetitions: Some(count),
+            };
+            let (_, progress) =
+                super::act::run_bulk(ctx, input, &filter, concurrency, true, true).await?;
+            let sweep = progress.ping.clone().unwrap_or_default();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "total": progress.total,
+                        "completed": progress.completed,
+                        "failed": progress.failed,
+                        "unfinished": progress.total - progress.finished(),
+                        "ping": sweep,
+                        "failures": progress.failures,
+                    }))?
+                );
+            } else {
+                println!("{} (of {} routers)", sweep.describe(), progress.total);
+                if !sweep.slowest.is_empty() {
+                    let slowest: Vec<String> = sweep
+                        .slowest
+                        .iter()
+                        .map(|r| format!("{} {} ms", r.device, r.average_ms))
+                        .collect();
+                    println!("  slowest: {}", slowest.join(", "));
+                }
+                if !sweep.silent_routers.is_empty() {
+                    println!("  silent: {}", sweep.silent_routers.join(", "));
+                }
+                super::act::print_failures(&progress);
+            }
+            let unfinished = progress.total - progress.finished();
+            if progress.failed > 0 || unfinished > 0 {
+                anyhow::bail!(
+                    "{} of {} routers could not ping ({} still waiting)",
+                    progress.failed,
+                    progress.total,
+                    unfinished
+                );
+            }
+            Ok(())
+        }
         DiagCommand::History {
             device,
             limit,

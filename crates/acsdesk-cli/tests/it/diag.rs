@@ -164,3 +164,58 @@ async fn diag_traceroute_and_speed_use_the_tenants_defaults_and_print_hops_and_r
         serde_json::from_str(&env.ok(&["diag", "history", &huawei, "--json"])).unwrap();
     assert_eq!(history.as_array().unwrap().len(), 0, "nothing ran");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diag_sweep_pings_from_every_matching_router_and_sums_it_up() {
+    let (sandbox, env) = synced("Acme", 12, acsdesk_core::clock::system_now_ms(), 240.0).await;
+    acsdesk_core::http::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let mikrotiks: Vec<String> = sandbox
+        .device_ids()
+        .into_iter()
+        .filter(|i| i.starts_with("E48D8C"))
+        .collect();
+    assert!(mikrotiks.len() >= 2, "{mikrotiks:?}");
+    for id in &mikrotiks {
+        steady(&sandbox, &http, &id[..]).await;
+    }
+    // One street's router has lost its line: its echoes all go unanswered.
+    let down = &mikrotiks[0];
+    let enc = percent_encoding::utf8_percent_encode(down, percent_encoding::NON_ALPHANUMERIC);
+    http.post(format!("{}/_sandbox/devices/{enc}/ppp-fail", sandbox.url()))
+        .send()
+        .await
+        .unwrap();
+    let out = env.ok(&[
+        "diag",
+        "sweep",
+        "example.net",
+        "--vendor",
+        "MikroTik",
+        "--json",
+    ]);
+    let found: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(found["total"], mikrotiks.len(), "{found}");
+    assert_eq!(found["completed"], mikrotiks.len(), "{found}");
+    let ping = &found["ping"];
+    assert_eq!(ping["host"], "example.net");
+    assert_eq!(ping["silent"], 1, "{found}");
+    assert_eq!(ping["silent_routers"][0], down.as_str(), "{found}");
+    assert_eq!(ping["answered"], mikrotiks.len() - 1, "{found}");
+    assert!(ping["average_ms"].as_u64().unwrap() > 0);
+    // In words; every router keeps its own answer.
+    let text = env.ok(&["diag", "sweep", "--vendor", "MikroTik"]);
+    assert!(
+        text.contains("Ping 8.8.8.8: ")
+            && text.contains("1 silent")
+            && text.contains(&format!("silent: {down}")),
+        "{text}"
+    );
+    let history: serde_json::Value =
+        serde_json::from_str(&env.ok(&["diag", "history", down, "--json"])).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+    // A filter nobody matches queues nothing.
+    let err = env.fails(&["diag", "sweep", "--vendor", "Nokia"], "correct horse");
+    assert!(err.contains("Nokia") || err.contains("no device"), "{err}");
+}

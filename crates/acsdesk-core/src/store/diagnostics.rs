@@ -43,6 +43,31 @@ impl TenantStore {
         Ok(())
     }
 
+    /// The diagnostics actions `ids` left, with their devices' GenieACS ids (a bulk
+    /// operation's results).
+    pub async fn diagnostics_of_actions(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(String, DiagnosticRecord)>, StoreError> {
+        let mut out = Vec::new();
+        // Within SQLite's limit on bound parameters.
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT g.*, d.genie_id FROM diagnostics g JOIN devices d ON d.id = g.device_id
+                 WHERE g.action_id IN ({marks}) ORDER BY g.id"
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                out.push((r.get("genie_id"), record(&r)));
+            }
+        }
+        Ok(out)
+    }
+
     /// Device `genie_id`'s diagnostics, newest first, at most `limit`.
     pub async fn diagnostics(
         &self,
@@ -57,21 +82,21 @@ impl TenantStore {
         .bind(i64::from(limit))
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let kind = DiagnosticKind::parse(r.get("kind")).unwrap_or(DiagnosticKind::Ping);
-                let json = r.get::<Option<String>, _>("result_json");
-                DiagnosticRecord {
-                    at_ms: r.get("at_ms"),
-                    action_id: r.get("action_id"),
-                    kind,
-                    target: r.get("target"),
-                    error: r.get("error"),
-                    result: json.and_then(|j| read_result(kind, &j)),
-                }
-            })
-            .collect())
+        Ok(rows.iter().map(record).collect())
+    }
+}
+
+/// A `diagnostics` row as kept.
+fn record(r: &sqlx::sqlite::SqliteRow) -> DiagnosticRecord {
+    let kind = DiagnosticKind::parse(r.get("kind")).unwrap_or(DiagnosticKind::Ping);
+    let json = r.get::<Option<String>, _>("result_json");
+    DiagnosticRecord {
+        at_ms: r.get("at_ms"),
+        action_id: r.get("action_id"),
+        kind,
+        target: r.get("target"),
+        error: r.get("error"),
+        result: json.and_then(|j| read_result(kind, &j)),
     }
 }
 

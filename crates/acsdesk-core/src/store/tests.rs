@@ -2065,6 +2065,10 @@ fn landed_migrations_are_never_edited() {
             "tenant/0018_diagnostics.sql",
             "6c172ad17d3711a1803c4b38e08b630ab97c41dfc535f45e28652ac6a8b741a9",
         ),
+        (
+            "tenant/0019_diagnostics_by_action.sql",
+            "a2d3b47f64b8052c1b30fa8f288345453755dd7e19fd453024ad9136c7890c47",
+        ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");
     let mut found = Vec::new();
