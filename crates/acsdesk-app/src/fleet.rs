@@ -210,6 +210,8 @@ impl Services {
             lan_ip: n.lan_ip.clone(),
             cpu_pct: n.cpu_pct,
             mem_pct: n.mem_pct,
+            optical_rx_dbm: n.optical_rx_dbm,
+            optical_tx_dbm: n.optical_tx_dbm,
             wifi: n
                 .wifi
                 .iter()

@@ -193,6 +193,10 @@ pub(crate) struct SettingsArgs {
     /// Minutes offline before an alert (1 to 1440).
     #[arg(long)]
     pub(crate) offline_after: Option<u32>,
+    /// A fibre router receiving less light than this (dBm, -40 to -5) for the load
+    /// window raises an alert (0 turns it off; default -27).
+    #[arg(long, allow_hyphen_values = true)]
+    pub(crate) optical_rx_min: Option<f64>,
     /// The host `diag ping` and `diag traceroute` reach for when not told.
     #[arg(long)]
     pub(crate) ping_host: Option<String>,
@@ -253,7 +257,7 @@ pub(crate) struct AlertsArgs {
     #[arg(long)]
     pub(crate) state: Option<String>,
     /// device_offline, ppp_failing, firmware_failed, provisioning_failed, high_cpu,
-    /// high_memory or acs_unreachable.
+    /// high_memory, low_optical_power or acs_unreachable.
     #[arg(long)]
     pub(crate) kind: Option<String>,
     /// info, warning or critical.

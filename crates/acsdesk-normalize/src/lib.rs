@@ -176,6 +176,12 @@ pub struct NormalizedDevice {
     pub mem_pct: Option<f64>,
     /// Signal strength in dBm (LTE RSSI or PON receive power).
     pub signal_dbm: Option<f64>,
+    /// A PON router's optical receive power, dBm (linear readings converted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optical_rx_dbm: Option<f64>,
+    /// A PON router's optical transmit power, dBm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optical_tx_dbm: Option<f64>,
     /// WiFi networks per band.
     pub wifi: Vec<WifiNetwork>,
     /// The internet WAN connection.
@@ -196,8 +202,8 @@ pub struct NormalizedDevice {
     pub tags: Vec<String>,
     /// The values above that the router has but GenieACS has not read yet (its tree
     /// lists the parameter, as GetParameterNames left it, with no value): `cpu`,
-    /// `memory`, `uptime`, `signal`, `firmware`, `model`, `hardware`, `inform_interval`,
-    /// `wan_ip`, `wan_status`, `pppoe_user`, `lan_ip`, `mac`, `wifi`. Shown as "not
+    /// `memory`, `uptime`, `signal`, `optical`, `firmware`, `model`, `hardware`,
+    /// `inform_interval`, `wan_ip`, `wan_status`, `pppoe_user`, `lan_ip`, `mac`, `wifi`. Shown as "not
     /// fetched yet", never as absent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_fetched: Vec<String>,
@@ -323,9 +329,9 @@ pub fn normalize(doc: &Value) -> Result<NormalizedDevice, NormalizeError> {
         });
     // A signal outside what a receiver can report is a unit this registry does not know.
     let dbm = |v: f64| (-130.0..=10.0).contains(&v).then_some(v);
-    let signal_dbm = number(Field::CellularRssi)
-        .and_then(dbm)
-        .or_else(|| number(Field::OpticalRxPower).and_then(dbm));
+    let optical_rx_dbm = number(Field::OpticalRxPower).and_then(|v| optical_dbm(v, 0.0));
+    let optical_tx_dbm = number(Field::OpticalTxPower).and_then(|v| optical_dbm(v, 10.0));
+    let signal_dbm = number(Field::CellularRssi).and_then(dbm).or(optical_rx_dbm);
 
     let mut not_fetched = Vec::new();
     {
@@ -369,6 +375,11 @@ pub fn normalize(doc: &Value) -> Result<NormalizedDevice, NormalizeError> {
             "signal",
             signal_dbm.is_some(),
             &[Field::CellularRssi, Field::OpticalRxPower],
+        );
+        unread(
+            "optical",
+            optical_rx_dbm.is_some(),
+            &[Field::OpticalRxPower, Field::OpticalTxPower],
         );
         unread(
             "inform_interval",
@@ -461,6 +472,8 @@ pub fn normalize(doc: &Value) -> Result<NormalizedDevice, NormalizeError> {
         cpu_pct: number(Field::CpuUsage).and_then(percent),
         mem_pct,
         signal_dbm,
+        optical_rx_dbm,
+        optical_tx_dbm,
         wifi,
         wan,
         counters,
@@ -529,6 +542,24 @@ fn first_text(tree: &Tree<'_>, model: Option<DataModel>, field: Field) -> Option
     candidate_paths(tree, model, field)
         .into_iter()
         .find_map(|(p, _)| tree.text(&p))
+}
+
+/// An optical power as dBm: a reading above `max_dbm` — more light than a PON port
+/// sends or takes — is a firmware reporting linear units (µW), converted; anything
+/// outside −50…+10 dBm after that is a unit this registry does not know. Two decimals.
+fn optical_dbm(value: f64, max_dbm: f64) -> Option<f64> {
+    // Nothing read, or no light at all (loss of signal), is no level.
+    if !value.is_finite() || value == 0.0 {
+        return None;
+    }
+    let dbm = if value > max_dbm {
+        10.0 * (value / 1000.0).log10()
+    } else {
+        value
+    };
+    (-50.0..=10.0)
+        .contains(&dbm)
+        .then_some((dbm * 100.0).round() / 100.0)
 }
 
 fn first_number(tree: &Tree<'_>, model: Option<DataModel>, field: Field) -> Option<f64> {

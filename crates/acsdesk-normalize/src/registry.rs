@@ -36,6 +36,8 @@ pub enum Field {
     CellularRssi,
     /// Optical (PON) receive power.
     OpticalRxPower,
+    /// Optical (PON) transmit power.
+    OpticalTxPower,
     /// MikroTik's system identity.
     SystemIdentity,
 }
@@ -198,6 +200,25 @@ pub fn candidates(field: Field) -> &'static [Candidate] {
             ];
             C
         }
+        OpticalTxPower => {
+            const C: &[Candidate] = &[
+                vendor98(
+                    Vendor::Huawei,
+                    "InternetGatewayDevice.WANDevice.*.X_GponInterafceConfig.TXPower",
+                ),
+                vendor98(
+                    Vendor::Zte,
+                    "InternetGatewayDevice.WANDevice.*.X_ZTE-COM_WANPONInterfaceConfig.TXPower",
+                ),
+                Candidate {
+                    model: DataModel::Tr181,
+                    vendor: None,
+                    path: "Device.Optical.Interface.*.TransmitOpticalLevel",
+                    unit: Unit::MilliDbm,
+                },
+            ];
+            C
+        }
         SystemIdentity => {
             const C: &[Candidate] = &[Candidate {
                 model: DataModel::Tr181,
@@ -225,6 +246,7 @@ pub const FIELDS: &[Field] = &[
     Field::InformInterval,
     Field::CellularRssi,
     Field::OpticalRxPower,
+    Field::OpticalTxPower,
     Field::SystemIdentity,
 ];
 

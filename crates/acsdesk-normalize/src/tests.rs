@@ -295,7 +295,10 @@ fn implausible_values_are_dropped_not_guessed() {
             "MemoryStatus": { "Total": leaf(json!(0), "xsd:unsignedInt"), "Free": leaf(json!(10), "xsd:unsignedInt") },
             "UpTime": leaf(json!(-5), "xsd:int")
         },
-        "Optical": { "Interface": { "1": { "OpticalSignalLevel": leaf(json!(-21500), "xsd:int") } } } }
+        "Optical": { "Interface": { "1": {
+            "OpticalSignalLevel": leaf(json!(-21500), "xsd:int"),
+            "TransmitOpticalLevel": leaf(json!(2340), "xsd:int")
+        } } } }
     });
     let d = normalize(&doc).unwrap();
     assert_eq!(d.cpu_pct, None);
@@ -307,7 +310,45 @@ fn implausible_values_are_dropped_not_guessed() {
         Some(-21.5),
         "TR-181 optical level is in 0.001 dBm"
     );
+    assert_eq!(d.optical_rx_dbm, Some(-21.5));
+    assert_eq!(d.optical_tx_dbm, Some(2.34));
     assert!(d.wifi.is_empty());
+}
+
+/// Some Huawei and ZTE firmware report the PON powers in µW rather than dBm: a reading
+/// above what a port can take or send is converted; one no unit explains is dropped.
+#[test]
+fn optical_power_in_linear_units_is_converted_to_dbm() {
+    let ont = |rx: Value, tx: Value| {
+        json!({
+            "_id": "00E0FC-HG8245H-1",
+            "_deviceId": {"_OUI": "00E0FC", "_ProductClass": "HG8245H", "_SerialNumber": "1",
+                          "_Manufacturer": "Huawei Technologies Co., Ltd"},
+            "InternetGatewayDevice": { "WANDevice": { "1": { "X_GponInterafceConfig": {
+                "RXPower": leaf(rx, "xsd:string"),
+                "TXPower": leaf(tx, "xsd:string")
+            } } } }
+        })
+    };
+    let d = normalize(&ont(json!("-19.52"), json!("2.31"))).unwrap();
+    assert_eq!(
+        (d.optical_rx_dbm, d.optical_tx_dbm),
+        (Some(-19.52), Some(2.31))
+    );
+    assert_eq!(
+        d.signal_dbm,
+        Some(-19.52),
+        "the receive power is the signal"
+    );
+    // 10 µW is -20 dBm; 1995 µW is +3 dBm.
+    let d = normalize(&ont(json!("10"), json!("1995"))).unwrap();
+    assert_eq!(
+        (d.optical_rx_dbm, d.optical_tx_dbm),
+        (Some(-20.0), Some(3.0))
+    );
+    let d = normalize(&ont(json!("-99"), json!("oops"))).unwrap();
+    assert_eq!((d.optical_rx_dbm, d.optical_tx_dbm), (None, None));
+    assert_eq!(d.signal_dbm, None);
 }
 
 /// One row per recorded device of `devices-all.json`: what its document says, read off

@@ -217,6 +217,13 @@ pub struct DeviceDetail {
     pub cpu_pct: Option<f64>,
     /// Memory %.
     pub mem_pct: Option<f64>,
+    /// A PON router's optical receive power, dBm (none: no optical interface, or not
+    /// fetched yet — `not_fetched` says which).
+    #[serde(default)]
+    pub optical_rx_dbm: Option<f64>,
+    /// A PON router's optical transmit power, dBm.
+    #[serde(default)]
+    pub optical_tx_dbm: Option<f64>,
     /// WiFi networks.
     pub wifi: Vec<WifiInfo>,
     /// PPPoE username.
@@ -235,7 +242,7 @@ pub struct DeviceDetail {
     #[serde(default)]
     pub offline_after_min: Option<u32>,
     /// Values the router has that GenieACS has not read yet (`cpu`, `memory`, `uptime`,
-    /// `signal`, `firmware`, `model`, `hardware`, `inform_interval`, `wan_ip`,
+    /// `signal`, `optical`, `firmware`, `model`, `hardware`, `inform_interval`, `wan_ip`,
     /// `wan_status`, `pppoe_user`, `lan_ip`, `mac`, `wifi`): shown as "not fetched yet"
     /// rather than as missing.
     #[serde(default)]

@@ -335,6 +335,9 @@ pub struct AlertSettings {
     pub load_window_min: u32,
     /// Minutes an ACS may be unreachable before an alert (1 to 1,440; default 5).
     pub acs_unreachable_after_min: u32,
+    /// A PON router's optical receive power below this (dBm, −40 to −5; default −27)
+    /// for `load_window_min` raises an alert; none turns it off.
+    pub optical_rx_min_dbm: Option<f64>,
     /// Minutes a problem must stay clear before its alert resolves, so a flapping
     /// device is one alert (0 to 1,440; default 5).
     pub flap_hold_down_min: u32,
@@ -354,6 +357,7 @@ impl Default for AlertSettings {
             mem_threshold_pct: None,
             load_window_min: 15,
             acs_unreachable_after_min: 5,
+            optical_rx_min_dbm: Some(-27.0),
             flap_hold_down_min: 5,
             reopen_within_min: 15,
             digest_threshold: 5,
@@ -377,6 +381,16 @@ impl AlertSettings {
                         ),
                     });
                 }
+            }
+        }
+        if let Some(v) = self.optical_rx_min_dbm {
+            if !(v.is_finite() && (-40.0..=-5.0).contains(&v)) {
+                return Err(InvalidSetting {
+                    field: "optical_rx_min_dbm",
+                    reason: format!(
+                        "choose between -40 and -5 dBm (got {v}), or none to turn it off"
+                    ),
+                });
             }
         }
         let ranges: [(&'static str, u32, u32, u32); 6] = [

@@ -124,6 +124,8 @@ words! {
         HighCpu => "high_cpu",
         /// Memory above the threshold for the whole window.
         HighMemory => "high_memory",
+        /// A PON router's optical receive power below the threshold for the whole window.
+        LowOpticalPower => "low_optical_power",
         /// The ACS has been unreachable for longer than the threshold.
         AcsUnreachable => "acs_unreachable",
     }
@@ -152,6 +154,7 @@ impl AlertKind {
             AlertKind::PppFailing => "PPP failing",
             AlertKind::HighCpu => "High CPU",
             AlertKind::HighMemory => "High memory",
+            AlertKind::LowOpticalPower => "Low optical power",
             AlertKind::AcsUnreachable => "ACS unreachable",
         }
     }

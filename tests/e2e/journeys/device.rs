@@ -136,6 +136,13 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
         tops.len() == 5 && tops.windows(2).all(|w| w[0] < w[1]),
         "identity → status → charts → actions → log: {tops:?}"
     );
+    // A TP-Link has no PON port: the dashboard says so rather than a dash.
+    desktop
+        .wait_text("[data-testid=device-facts]", Duration::from_secs(10), |t| {
+            t.contains("none: this router reports no optical (PON) interface")
+        })
+        .await
+        .context("the optical power's absence has its reason")?;
     for metric in ["cpu", "memory"] {
         desktop
             .wait_text(

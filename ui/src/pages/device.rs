@@ -155,6 +155,15 @@ fn Overview(
         })
         .collect::<Vec<_>>()
         .join(" · ");
+    // A fibre router's light; a router without a PON port says so rather than "—".
+    let optical = match (detail.optical_rx_dbm, detail.optical_tx_dbm) {
+        (None, None) if detail.is_unfetched("optical") => None,
+        (None, None) => Some("none: this router reports no optical (PON) interface".to_owned()),
+        (rx, tx) => {
+            let dbm = |v: Option<f64>| v.map_or("?".to_owned(), |v| format!("{v:.1} dBm"));
+            Some(format!("receive {} · transmit {}", dbm(rx), dbm(tx)))
+        }
+    };
     view! {
         <header class="device-header">
             <h1 id="device-title" data-testid="device-title">
@@ -183,6 +192,7 @@ fn Overview(
             {fact("CPU", "cpu", detail.cpu_pct.map(|v| format!("{v:.0} %")))}
             {fact("Memory", "memory", detail.mem_pct.map(|v| format!("{v:.0} %")))}
             {fact("Signal", "signal", r.signal_dbm.map(|v| format!("{v:.1} dBm")))}
+            {fact("Optical power", "optical", optical)}
             {fact("Inform interval", "inform_interval", detail.inform_interval_s.map(|s| format!("{s} s")))}
             {fact("Tags", "tags", (!detail.tags.is_empty()).then(|| detail.tags.join(", ")))}
         </dl>

@@ -362,6 +362,7 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                 {number_field("…when CPU stays above (%; empty: off)", "cpu_threshold_pct", "1", "100", alert_rules.cpu_threshold_pct)}
                 {number_field("…when memory stays above (%; empty: off)", "mem_threshold_pct", "1", "100", alert_rules.mem_threshold_pct)}
                 {number_field("…for (minutes)", "load_window_min", "1", "1440", alert_rules.load_window_min)}
+                {number_field("…when a fibre router receives less light than (dBm, for the same window; empty: off)", "optical_rx_min_dbm", "-40", "-5", alert_rules.optical_rx_min_dbm)}
                 {number_field("…when an ACS is unreachable for (minutes)", "acs_unreachable_after_min", "1", "1440", alert_rules.acs_unreachable_after_min)}
                 {number_field("A problem must stay clear this long to resolve (minutes)", "flap_hold_down_min", "0", "1440", alert_rules.flap_hold_down_min)}
                 {number_field("A problem back within this reopens its alert (minutes)", "reopen_within_min", "0", "10080", alert_rules.reopen_within_min)}
@@ -571,6 +572,7 @@ struct AlertFields {
     ppp_failing_after_min: RwSignal<String>,
     cpu_threshold_pct: RwSignal<String>,
     mem_threshold_pct: RwSignal<String>,
+    optical_rx_min_dbm: RwSignal<String>,
     load_window_min: RwSignal<String>,
     acs_unreachable_after_min: RwSignal<String>,
     flap_hold_down_min: RwSignal<String>,
@@ -585,6 +587,7 @@ impl AlertFields {
             ppp_failing_after_min: empty(),
             cpu_threshold_pct: empty(),
             mem_threshold_pct: empty(),
+            optical_rx_min_dbm: empty(),
             load_window_min: empty(),
             acs_unreachable_after_min: empty(),
             flap_hold_down_min: empty(),
@@ -599,6 +602,7 @@ impl AlertFields {
             .set(a.ppp_failing_after_min.to_string());
         self.cpu_threshold_pct.set(opt(a.cpu_threshold_pct));
         self.mem_threshold_pct.set(opt(a.mem_threshold_pct));
+        self.optical_rx_min_dbm.set(opt(a.optical_rx_min_dbm));
         self.load_window_min.set(a.load_window_min.to_string());
         self.acs_unreachable_after_min
             .set(a.acs_unreachable_after_min.to_string());
@@ -616,7 +620,7 @@ impl AlertFields {
                 .parse::<u32>()
                 .map_err(|_| format!("{name}: a whole number"))
         };
-        let pct = |name: &str, v: RwSignal<String>| {
+        let optional = |name: &str, v: RwSignal<String>, what: &str| {
             let t = v.get_untracked();
             let t = t.trim();
             if t.is_empty() {
@@ -624,12 +628,18 @@ impl AlertFields {
             }
             t.parse::<f64>()
                 .map(Some)
-                .map_err(|_| format!("{name}: a percentage, or empty for off"))
+                .map_err(|_| format!("{name}: {what}, or empty for off"))
         };
+        let pct = |name: &str, v: RwSignal<String>| optional(name, v, "a percentage");
         let a = AlertSettings {
             ppp_failing_after_min: whole("ppp_failing_after_min", self.ppp_failing_after_min)?,
             cpu_threshold_pct: pct("cpu_threshold_pct", self.cpu_threshold_pct)?,
             mem_threshold_pct: pct("mem_threshold_pct", self.mem_threshold_pct)?,
+            optical_rx_min_dbm: optional(
+                "optical_rx_min_dbm",
+                self.optical_rx_min_dbm,
+                "a level in dBm",
+            )?,
             load_window_min: whole("load_window_min", self.load_window_min)?,
             acs_unreachable_after_min: whole(
                 "acs_unreachable_after_min",

@@ -386,6 +386,17 @@ fn device_text(d: &DeviceDetail, now: i64) -> String {
             said_of("signal", r.signal_dbm.map(|s| format!("{s:.0} dBm"))),
         ),
         (
+            "Optical",
+            match (d.optical_rx_dbm, d.optical_tx_dbm) {
+                (None, None) if d.is_unfetched("optical") => said_of("optical", None),
+                (None, None) => "none: the router reports no optical (PON) interface".into(),
+                (rx, tx) => {
+                    let dbm = |v: Option<f64>| v.map_or("?".to_owned(), |v| format!("{v:.1} dBm"));
+                    format!("receive {}, transmit {}", dbm(rx), dbm(tx))
+                }
+            },
+        ),
+        (
             "Informs every",
             said_of(
                 "inform_interval",
@@ -594,6 +605,8 @@ mod tests {
             lan_ip: Some("192.168.0.1".into()),
             cpu_pct: Some(7.0),
             mem_pct: Some(30.81572713632173),
+            optical_rx_dbm: None,
+            optical_tx_dbm: None,
             wifi: vec![acsdesk_types::devices::WifiInfo {
                 band: acsdesk_types::WifiBand::Ghz2_4,
                 ssid: Some("Casa".into()),
@@ -611,6 +624,10 @@ mod tests {
         let text = device_text(&d, 60_000);
         assert!(text.contains("Memory         31 %"), "{text}");
         assert!(text.contains("Signal         not reported"), "{text}");
+        assert!(
+            text.contains("Optical        none: the router reports no optical (PON) interface"),
+            "{text}"
+        );
         assert!(text.contains("WiFi           2.4 GHz Casa"), "{text}");
         assert!(
             text.contains("WAN            Connected\n"),
@@ -632,5 +649,20 @@ mod tests {
         assert!(text.contains("CPU            not fetched yet"), "{text}");
         assert!(text.contains("Signal         not fetched yet"), "{text}");
         assert!(text.contains("Memory         31 %"), "{text}");
+        let ont = DeviceDetail {
+            optical_rx_dbm: Some(-28.46),
+            optical_tx_dbm: Some(2.3),
+            ..partial.clone()
+        };
+        let text = device_text(&ont, 60_000);
+        assert!(
+            text.contains("Optical        receive -28.5 dBm, transmit 2.3 dBm"),
+            "{text}"
+        );
+        let unread = DeviceDetail {
+            not_fetched: vec!["optical".into()],
+            ..partial
+        };
+        assert!(device_text(&unread, 60_000).contains("Optical        not fetched yet"));
     }
 }

@@ -23,6 +23,9 @@ pub(crate) async fn run(ctx: &Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
     if let Some(v) = args.mem_threshold {
         alerts.mem_threshold_pct = off(v);
     }
+    if let Some(v) = args.optical_rx_min {
+        alerts.optical_rx_min_dbm = off(v);
+    }
     if let Some(v) = args.load_window {
         alerts.load_window_min = v;
     }
@@ -114,6 +117,15 @@ pub(crate) async fn run(ctx: &Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
         pct(alerts.mem_threshold_pct),
         alerts.load_window_min,
         alerts.acs_unreachable_after_min
+    );
+    println!(
+        "  optical alert   {}",
+        alerts
+            .optical_rx_min_dbm
+            .map_or("off".to_owned(), |v| format!(
+                "receive power below {v:.1} dBm for {} min",
+                alerts.load_window_min
+            ))
     );
     println!(
         "  delivery        resolved after {} min clear; a digest from {} alerts at once",

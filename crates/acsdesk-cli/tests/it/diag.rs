@@ -158,6 +158,24 @@ async fn diag_traceroute_and_speed_use_the_tenants_defaults_and_print_hops_and_r
     }
     // The Huawei has no TR-143 tests: refused before anything is queued.
     let huawei = steady(&sandbox, &http, "00E0FC").await;
+    // Its fibre's light is shown once GenieACS has read it; a router without a PON port
+    // says it has none.
+    env.ok(&["act", "refresh", &huawei, "--wait"]);
+    env.ok(&["watch", "--once"]);
+    let shown = env.ok(&["device", "show", &huawei]);
+    let optical = shown
+        .lines()
+        .find(|l| l.starts_with("Optical "))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        optical.contains("receive -") && optical.contains(" dBm, transmit "),
+        "{optical}"
+    );
+    let shown = env.ok(&["device", "show", &mikrotik]);
+    assert!(
+        shown.contains("Optical        none: the router reports no optical (PON) interface"),
+        "{shown}"
+    );
     let err = env.fails(&["diag", "speed", &huawei], pw);
     assert!(err.contains("no download test diagnostic"), "{err}");
     let history: serde_json::Value =

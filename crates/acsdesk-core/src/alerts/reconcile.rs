@@ -304,6 +304,7 @@ fn labels(kind: AlertKind) -> (&'static str, &'static str) {
         AlertKind::PppFailing => ("PPP failing", "PPP failing"),
         AlertKind::HighCpu => ("high CPU", "high CPU"),
         AlertKind::HighMemory => ("high memory", "high memory"),
+        AlertKind::LowOpticalPower => ("low optical power", "low optical power"),
         AlertKind::AcsUnreachable => ("ACS unreachable", "ACS unreachable"),
     }
 }
@@ -380,6 +381,7 @@ mod tests {
             offline_after_min: None,
             ppp_failing: None,
             cpu_samples: vec![],
+            optical_samples: vec![],
             mem_samples: vec![],
             faults: vec![],
         }

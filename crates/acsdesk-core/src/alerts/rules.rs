@@ -20,6 +20,14 @@ pub struct RuleSettings {
     pub load_window_min: u32,
     /// Minutes an ACS may be unreachable before an alert (default 5).
     pub acs_unreachable_after_min: u32,
+    /// A PON router's optical receive power below this, dBm, for the load window raises
+    /// an alert (default −27, the class B+ receiver's sensitivity); `None` turns it off.
+    #[serde(default = "optical_default")]
+    pub optical_rx_min_dbm: Option<f64>,
+}
+
+fn optical_default() -> Option<f64> {
+    Some(-27.0)
 }
 
 impl Default for RuleSettings {
@@ -31,6 +39,7 @@ impl Default for RuleSettings {
             mem_threshold_pct: None,
             load_window_min: 15,
             acs_unreachable_after_min: 5,
+            optical_rx_min_dbm: optical_default(),
         }
     }
 }
@@ -54,6 +63,9 @@ pub struct DeviceState {
     pub cpu_samples: Vec<(i64, f64)>,
     /// Recent memory samples `(at_ms, pct)`, oldest first.
     pub mem_samples: Vec<(i64, f64)>,
+    /// Recent optical receive power samples `(at_ms, dBm)` of a PON router, oldest first.
+    #[serde(default)]
+    pub optical_samples: Vec<(i64, f64)>,
     /// The faults GenieACS holds for the device (not those of AcsDesk's own actions,
     /// which fail the action instead), oldest first.
     #[serde(default)]
@@ -186,7 +198,7 @@ pub fn device_problems(d: &DeviceState, s: &RuleSettings, now_ms: i64) -> Vec<Pr
         ),
     ] {
         let Some(threshold) = threshold else { continue };
-        if let Some(since) = sustained_above(samples, threshold, window, now_ms) {
+        if let Some(since) = sustained(samples, |v| v > threshold, window, now_ms) {
             out.push(Problem {
                 key: AlertKey {
                     kind,
@@ -202,25 +214,44 @@ pub fn device_problems(d: &DeviceState, s: &RuleSettings, now_ms: i64) -> Vec<Pr
             });
         }
     }
+    // Too little light on the fibre: a dirty connector, a bent cable, a failing splitter.
+    if let Some(min) = s.optical_rx_min_dbm {
+        if let Some(since) = sustained(&d.optical_samples, |v| v < min, window, now_ms) {
+            let last = d.optical_samples.last().map_or(min, |s| s.1);
+            out.push(Problem {
+                key: AlertKey {
+                    kind: AlertKind::LowOpticalPower,
+                    subject: device.clone(),
+                },
+                severity: Severity::Warning,
+                since_ms: since,
+                message: format!(
+                    "{}: optical receive power {last:.1} dBm, below {min:.1} dBm for {} min",
+                    d.label,
+                    minutes(now_ms - since)
+                ),
+            });
+        }
+    }
     out
 }
 
-/// When the samples have stayed above `threshold` for at least `window_ms` up to
+/// When the samples have stayed `beyond` the threshold for at least `window_ms` up to
 /// `now_ms`, the start of that run; `None` otherwise. The run must be covered by
-/// samples: a single high reading, or a gap longer than the window, is not "sustained".
-fn sustained_above(
+/// samples: a single reading, or a gap longer than the window, is not "sustained".
+fn sustained(
     samples: &[(i64, f64)],
-    threshold: f64,
+    beyond: impl Fn(f64) -> bool,
     window_ms: i64,
     now_ms: i64,
 ) -> Option<i64> {
     let last = samples.last()?;
-    if last.1 <= threshold || now_ms - last.0 > window_ms {
+    if !beyond(last.1) || now_ms - last.0 > window_ms {
         return None;
     }
     let mut start = last.0;
     for (at, value) in samples.iter().rev().skip(1) {
-        if *value <= threshold || start - at > window_ms {
+        if !beyond(*value) || start - at > window_ms {
             break;
         }
         start = *at;
@@ -291,8 +322,37 @@ mod tests {
             ppp_failing: None,
             cpu_samples: vec![],
             mem_samples: vec![],
+            optical_samples: vec![],
             faults: vec![],
         }
+    }
+
+    #[test]
+    fn low_optical_power_must_last_the_window_and_can_be_turned_off() {
+        let mut s = RuleSettings::default();
+        let mut d = device(true, None);
+        let at = |m: i64| NOW - m * MINUTE_MS;
+        // -28.4 dBm for 10 minutes of a 15-minute window: not yet.
+        d.optical_samples = vec![
+            (at(20), -19.0),
+            (at(10), -28.4),
+            (at(5), -28.6),
+            (at(0), -28.4),
+        ];
+        assert!(device_problems(&d, &s, NOW).is_empty());
+        d.optical_samples.insert(1, (at(15), -28.2));
+        let p = device_problems(&d, &s, NOW);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].key.kind, AlertKind::LowOpticalPower);
+        assert_eq!(p[0].since_ms, at(15));
+        assert_eq!(
+            p[0].message,
+            "000001 (Ana Pérez): optical receive power -28.4 dBm, below -27.0 dBm for 15 min"
+        );
+        s.optical_rx_min_dbm = Some(-30.0);
+        assert!(device_problems(&d, &s, NOW).is_empty(), "a laxer threshold");
+        s.optical_rx_min_dbm = None;
+        assert!(device_problems(&d, &s, NOW).is_empty(), "off");
     }
 
     #[test]

@@ -1162,3 +1162,77 @@ impl Lab {
         (id, routers)
     }
 }
+
+/// A fibre router whose receive power drops below the threshold (−27 dBm unless the
+/// tenant says otherwise) for the load window raises one *low optical power* alert
+/// naming the level; mended, it resolves. A router without a PON port never does.
+#[tokio::test]
+async fn low_light_on_a_fibre_router_raises_an_alert_until_mended() {
+    let lab = lab(30).await;
+    let page = lab
+        .t
+        .list_devices(&Default::default(), Default::default(), 0, 1000)
+        .await
+        .unwrap();
+    let mut ont = None;
+    for row in page.rows.iter().filter(|r| r.online) {
+        let n = lab.t.device(&row.id).await.unwrap().normalized;
+        if n.optical_rx_dbm.is_some_and(|rx| rx > -25.0) {
+            ont = Some(row.id.clone());
+            break;
+        }
+    }
+    let ont = ont.expect("an online fibre router with good light");
+    lab.scenario(&ont, "online").await;
+    let config = AlertConfig::default();
+    assert_eq!(
+        config.rules.optical_rx_min_dbm,
+        Some(-27.0),
+        "on by default"
+    );
+    lab.settle(&config).await;
+    let low = |d: &Delivery| match d {
+        Delivery::Single(p) => {
+            p.key.kind == super::AlertKind::LowOpticalPower
+                && p.key.subject == super::Subject::Device(ont.clone())
+        }
+        Delivery::Digest { problems, .. } => problems.iter().any(|p| {
+            p.key.kind == super::AlertKind::LowOpticalPower
+                && p.key.subject == super::Subject::Device(ont.clone())
+        }),
+    };
+    assert!(!lab.run(20, &config).await.iter().any(low), "good light");
+    lab.scenario(&ont, "fibre-weak").await;
+    let raised = lab.run(25, &config).await;
+    let alert = raised
+        .iter()
+        .find_map(|d| match d {
+            Delivery::Single(p) if low(d) => Some(p.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("one low optical power alert: {raised:?}"));
+    assert_eq!(
+        raised.iter().filter(|d| low(d)).count(),
+        1,
+        "one, not one per sync"
+    );
+    assert!(
+        alert.message.contains("optical receive power -2")
+            && alert.message.contains("below -27.0 dBm"),
+        "{}",
+        alert.message
+    );
+    let kept = lab.t.device(&ont).await.unwrap().normalized;
+    assert!(kept.optical_rx_dbm.is_some_and(|rx| rx < -27.0), "{kept:?}");
+    lab.scenario(&ont, "fibre-ok").await;
+    lab.run(15, &config).await;
+    let open = lab
+        .t
+        .alerts(Some("open"), 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.kind == "low_optical_power" && a.subject == ont)
+        .count();
+    assert_eq!(open, 0, "mended, the alert resolves");
+}

@@ -279,7 +279,11 @@ pub fn monitored_paths(what: &[Monitored], model: DataModel) -> Vec<String> {
                 Field::MemoryTotal,
             ]),
             (Monitored::Uptime, _) => fields(&[Field::UpTime]),
-            (Monitored::Signal, _) => fields(&[Field::OpticalRxPower, Field::CellularRssi]),
+            (Monitored::Signal, _) => fields(&[
+                Field::OpticalRxPower,
+                Field::OpticalTxPower,
+                Field::CellularRssi,
+            ]),
             (Monitored::Traffic, true) => [
                 under(
                     objects::TR098_WAN_COMMON,

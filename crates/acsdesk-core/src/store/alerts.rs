@@ -43,6 +43,7 @@ fn kind_from(s: &str) -> Option<AlertKind> {
         "ppp_failing" => AlertKind::PppFailing,
         "high_cpu" => AlertKind::HighCpu,
         "high_memory" => AlertKind::HighMemory,
+        "low_optical_power" => AlertKind::LowOpticalPower,
         "acs_unreachable" => AlertKind::AcsUnreachable,
         _ => return None,
     })
@@ -405,6 +406,24 @@ impl TenantStore {
                 }
             }
         }
+        // The receive power of the routers that have a PON port: their signal history.
+        let mut optical: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        if rules.optical_rx_min_dbm.is_some() {
+            let since = now_ms - 2 * i64::from(rules.load_window_min) * 60_000;
+            let samples: Vec<(i64, i64, f64)> = sqlx::query_as(
+                "SELECT s.device_id, s.at_ms, s.signal_dbm FROM device_samples s
+                 JOIN devices d ON d.id = s.device_id
+                 WHERE d.optical_rx_dbm IS NOT NULL AND s.resolution = 0 AND s.at_ms >= ?
+                   AND s.signal_dbm IS NOT NULL
+                 ORDER BY s.device_id, s.at_ms",
+            )
+            .bind(since)
+            .fetch_all(self.pool())
+            .await?;
+            for (device, at, dbm) in samples {
+                optical.entry(device).or_default().push((at, dbm));
+            }
+        }
         let mut faults: HashMap<String, Vec<crate::alerts::rules::FaultState>> = HashMap::new();
         let fault_rows: Vec<FaultRow> =
             sqlx::query_as(
@@ -458,6 +477,7 @@ impl TenantStore {
                         }),
                     cpu_samples: cpu.remove(&row_id).unwrap_or_default(),
                     mem_samples: mem.remove(&row_id).unwrap_or_default(),
+                    optical_samples: optical.remove(&row_id).unwrap_or_default(),
                 }
             })
             .collect())

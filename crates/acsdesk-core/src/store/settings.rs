@@ -157,6 +157,7 @@ impl TenantStore {
                 mem_threshold_pct: a.mem_threshold_pct,
                 load_window_min: a.load_window_min,
                 acs_unreachable_after_min: a.acs_unreachable_after_min,
+                optical_rx_min_dbm: a.optical_rx_min_dbm,
             },
             flap: FlapPolicy {
                 hold_down_ms: i64::from(a.flap_hold_down_min) * 60_000,

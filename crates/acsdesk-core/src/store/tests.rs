@@ -2069,6 +2069,10 @@ fn landed_migrations_are_never_edited() {
             "tenant/0019_diagnostics_by_action.sql",
             "a2d3b47f64b8052c1b30fa8f288345453755dd7e19fd453024ad9136c7890c47",
         ),
+        (
+            "tenant/0020_optical_power.sql",
+            "e4871ff83a7b596073c605d47ca87df69cd84e671d8f63ecd4bd6fe549267294",
+        ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");
     let mut found = Vec::new();

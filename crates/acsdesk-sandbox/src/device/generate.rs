@@ -127,6 +127,8 @@ impl SimDevice {
             sent: rng.range(0, 4_000_000_000),
             received: rng.range(0, 4_000_000_000),
             optical: (rng.unit() - 0.5) * 2.0,
+            // One router in seventeen has a dirty connector or a bent fibre.
+            fibre_db: if n % 17 == 3 { -9.0 } else { 0.0 },
             rssi: -70,
             rng,
         };
@@ -252,6 +254,7 @@ impl SimDevice {
             sent: 0,
             received: 0,
             optical: 0.0,
+            fibre_db: 0.0,
             rssi: 0,
             rng,
         })
@@ -315,7 +318,8 @@ impl SimDevice {
             } else {
                 self.received
             }),
-            Gen::OpticalRx(base) => json!(format!("{:.2}", base + self.optical)),
+            Gen::OpticalRx(base) => json!(format!("{:.2}", base + self.fibre_db + self.optical)),
+            Gen::OpticalTx(base) => json!(format!("{:.2}", base + self.optical / 5.0)),
             Gen::Rssi => json!(self.rssi),
             Gen::PppStatus => json!(if self.ppp_ok() {
                 "Connected"

@@ -215,6 +215,8 @@ pub struct SimDevice {
     sent: u64,
     received: u64,
     optical: f64,
+    /// Loss on the router's fibre, dB (its receive power is this much lower).
+    pub(crate) fibre_db: f64,
     rssi: i64,
 }
 

@@ -175,8 +175,11 @@ pub(crate) enum Gen {
     BytesSent { wraps32: bool },
     /// WAN bytes received; 32-bit counters wrap.
     BytesReceived { wraps32: bool },
-    /// Optical receive power in dBm (text with two decimals), around a base.
+    /// Optical receive power in dBm (text with two decimals), around a base, less the
+    /// router's fibre loss (a dirty connector on a few).
     OpticalRx(f64),
+    /// Optical transmit power in dBm (text with two decimals), around a base.
+    OpticalTx(f64),
     /// LTE signal (RSSI, dBm).
     Rssi,
     /// The internet WAN's `ConnectionStatus`.
@@ -204,6 +207,7 @@ impl Gen {
                 | Gen::BytesSent { .. }
                 | Gen::BytesReceived { .. }
                 | Gen::OpticalRx(_)
+                | Gen::OpticalTx(_)
                 | Gen::Rssi
                 | Gen::PppStatus
                 | Gen::PppError

@@ -404,6 +404,12 @@ pub(super) fn build(model: Model) -> Template {
                         false,
                         Gen::OpticalRx(-19.5),
                     );
+                    b.add(
+                        "InternetGatewayDevice.WANDevice.1.X_GponInterafceConfig.TXPower",
+                        "xsd:string",
+                        false,
+                        Gen::OpticalTx(2.3),
+                    );
                     b.constant(
                         format!("{wan}.X_HW_SERVICELIST"),
                         json!("INTERNET"),
@@ -455,6 +461,12 @@ pub(super) fn build(model: Model) -> Template {
                         "xsd:string",
                         false,
                         Gen::OpticalRx(-21.3),
+                    );
+                    b.add(
+                        "InternetGatewayDevice.WANDevice.1.X_ZTE-COM_WANPONInterfaceConfig.TXPower",
+                        "xsd:string",
+                        false,
+                        Gen::OpticalTx(2.1),
                     );
                     let bridge =
                         "InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANPPPConnection.1";

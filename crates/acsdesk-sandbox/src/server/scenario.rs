@@ -26,6 +26,8 @@ AcsDesk sandbox scenario API (not part of GenieACS):
   POST /_sandbox/devices/<id>/ppp-fail|ppp-ok   break or mend PPP authentication
   POST /_sandbox/devices/<id>/ppp-reject|ppp-accept?username=U
                                                 the access server refuses (accepts) that PPPoE user
+  POST /_sandbox/devices/<id>/fibre-weak|fibre-ok
+                                                9 dB less light on a fibre router (or mended)
   POST /_sandbox/devices/new?vendor=V&serial=S   a factory-fresh router's first contact (0 BOOTSTRAP);
                                                 V: mikrotik, mikrotik-lte, tp-link, huawei, zte
   POST /_sandbox/devices/<id>/reboot            a spontaneous reboot (its next session: 1 BOOT)
@@ -123,6 +125,9 @@ async fn device_state(
             d.set_ppp_rejected(user, state == "ppp-reject");
         }
         "reboot" => d.reboot(now),
+        // A bent fibre or a dirty connector: 9 dB less light, until mended.
+        "fibre-weak" => d.fibre_db = -9.0,
+        "fibre-ok" => d.fibre_db = 0.0,
         // GenieACS forgets the values it read: the router is as if it had only informed.
         "unfetched" => d.forget_values(),
         "unsupported" | "supported" => {
@@ -142,7 +147,7 @@ async fn device_state(
             return text(
                 StatusCode::NOT_FOUND,
                 None,
-                "use offline, online, busy, ppp-fail, ppp-ok, ppp-reject, ppp-accept, reboot, unfetched, unsupported or supported",
+                "use offline, online, busy, ppp-fail, ppp-ok, ppp-reject, ppp-accept, fibre-weak, fibre-ok, reboot, unfetched, unsupported or supported",
             )
         }
     }
