@@ -212,6 +212,13 @@ impl Services {
             mem_pct: n.mem_pct,
             optical_rx_dbm: n.optical_rx_dbm,
             optical_tx_dbm: n.optical_tx_dbm,
+            clients: {
+                // Connected ones first, then by name.
+                let mut c = n.clients.clone();
+                c.sort_by(|a, b| b.active.cmp(&a.active).then(a.name.cmp(&b.name)));
+                c
+            },
+            wifi_clients: n.wifi_clients.clone(),
             wifi: n
                 .wifi
                 .iter()

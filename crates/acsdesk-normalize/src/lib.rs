@@ -4,6 +4,7 @@
 //! Instance numbers are discovered from each tree, never assumed; a value the device
 //! does not report is `None`, never a guess.
 
+mod clients;
 pub mod registry;
 mod tree;
 pub mod wan;
@@ -184,6 +185,12 @@ pub struct NormalizedDevice {
     pub optical_tx_dbm: Option<f64>,
     /// WiFi networks per band.
     pub wifi: Vec<WifiNetwork>,
+    /// The devices on its LAN (host table and WiFi stations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<acsdesk_types::devices::LanClient>,
+    /// Connected WiFi clients per band.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wifi_clients: Vec<(Band, u32)>,
     /// The internet WAN connection.
     pub wan: Option<Wan>,
     /// WAN byte counters.
@@ -288,6 +295,12 @@ pub fn normalize(doc: &Value) -> Result<NormalizedDevice, NormalizeError> {
         Some(DataModel::Tr181) => wifi::tr181(&tree),
         None => Vec::new(),
     };
+    let clients = match data_model {
+        Some(DataModel::Tr098) => clients::tr098(&tree, &wifi),
+        Some(DataModel::Tr181) => clients::tr181(&tree, &wifi),
+        None => Vec::new(),
+    };
+    let wifi_clients = clients::per_band(&tree, &wifi, &clients);
     let mac = wan
         .as_ref()
         .and_then(|w| w.mac.clone())
@@ -445,6 +458,15 @@ pub fn normalize(doc: &Value) -> Result<NormalizedDevice, NormalizeError> {
         {
             not_fetched.push("mac".into());
         }
+        use registry::objects::{TR098_HOSTS, TR181_HOSTS};
+        if clients.is_empty()
+            && any_unread(&[
+                format!("{TR098_HOSTS}.MACAddress"),
+                format!("{TR181_HOSTS}.PhysAddress"),
+            ])
+        {
+            not_fetched.push("clients".into());
+        }
     }
     if wifi
         .iter()
@@ -475,6 +497,8 @@ pub fn normalize(doc: &Value) -> Result<NormalizedDevice, NormalizeError> {
         optical_rx_dbm,
         optical_tx_dbm,
         wifi,
+        clients,
+        wifi_clients,
         wan,
         counters,
         inform_interval_s: number(Field::InformInterval)

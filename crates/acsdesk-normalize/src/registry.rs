@@ -280,6 +280,11 @@ pub mod objects {
     /// TR-181 Ethernet interfaces (MAC addresses).
     pub const TR181_ETH_INTERFACE: &str = "Device.Ethernet.Interface.*";
 
+    /// TR-098 LAN host tables (every device the router has seen on its LAN).
+    pub const TR098_HOSTS: &str = "InternetGatewayDevice.LANDevice.*.Hosts.Host.*";
+    /// TR-181 host table.
+    pub const TR181_HOSTS: &str = "Device.Hosts.Host.*";
+
     /// TR-098's ping diagnostic (TR-098 Amendment 2, `IPPingDiagnostics`).
     pub const TR098_IPPING: &str = "InternetGatewayDevice.IPPingDiagnostics";
     /// TR-181's ping diagnostic.
@@ -374,6 +379,8 @@ pub mod objects {
         TR181_ACCESS_POINT,
         TR181_ETH_LINK,
         TR181_ETH_INTERFACE,
+        TR098_HOSTS,
+        TR181_HOSTS,
     ];
 }
 

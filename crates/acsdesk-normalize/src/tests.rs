@@ -647,3 +647,58 @@ fn a_partial_document_normalises_and_names_what_is_not_fetched() {
         );
     }
 }
+
+/// The recorded routers' LAN clients: the Huawei's six hosts joined with its 2.4 GHz
+/// network's three stations (one MAC spelt in lower case), the TP-Link's TR-181 hosts
+/// with its own connection type, band and RSSI.
+#[test]
+fn lan_clients_from_the_captures() {
+    let d = normalize(&fixture("device-full-tr098.json")[0]).unwrap();
+    let android = d
+        .clients
+        .iter()
+        .find(|c| c.mac == "40:B0:FA:9C:4A:50")
+        .expect("the host table's client");
+    assert_eq!(android.name.as_deref(), Some("android-d87bf88d22e66acf"));
+    assert_eq!(android.ip.as_deref(), Some("192.168.1.2"));
+    assert!(android.active && !android.wired);
+    assert_eq!(
+        android.band,
+        Some(Band::Ghz2_4),
+        "its Layer2Interface is WLAN 1"
+    );
+    assert_eq!(d.clients.len(), 6, "stations are not counted twice: {:?}", d.clients);
+    let nameless = d.clients.last().unwrap();
+    assert_eq!(
+        (nameless.mac.as_str(), nameless.name.as_deref()),
+        ("20:10:7A:08:4D:43", None),
+        "one spelling of a MAC"
+    );
+    assert!(
+        d.clients.iter().all(|c| c.signal_dbm.is_none()),
+        "TR-098 has no signal"
+    );
+    assert_eq!(d.wifi_clients, [(Band::Ghz2_4, 6)]);
+
+    let d = normalize(&fixture("device-full-tr181.json")[0]).unwrap();
+    assert_eq!(d.clients.len(), 3, "{:?}", d.clients);
+    let wired = &d.clients[0];
+    assert_eq!(wired.mac, "88:36:CF:B9:24:A5");
+    assert!(wired.wired && !wired.active && wired.band.is_none());
+    let mac = d
+        .clients
+        .iter()
+        .find(|c| c.name.as_deref() == Some("cassios-mac"))
+        .unwrap();
+    assert_eq!((mac.band, mac.signal_dbm), (Some(Band::Ghz2_4), Some(-40)));
+    let five = d
+        .clients
+        .iter()
+        .find(|c| c.mac == "04:B1:67:52:3B:72")
+        .unwrap();
+    assert_eq!(
+        (five.band, five.signal_dbm, five.name.as_deref()),
+        (Some(Band::Ghz5), Some(-60), None)
+    );
+    assert_eq!(d.wifi_clients, [(Band::Ghz2_4, 1), (Band::Ghz5, 1)]);
+}

@@ -198,6 +198,25 @@ pub struct WifiInfo {
     pub enabled: Option<bool>,
 }
 
+/// A device on a router's LAN, from its host table and its WiFi association tables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanClient {
+    /// MAC address (upper case).
+    pub mac: String,
+    /// Host name, when the router learnt one (DHCP).
+    pub name: Option<String>,
+    /// IPv4 address.
+    pub ip: Option<String>,
+    /// Connected now (the router's `Active`).
+    pub active: bool,
+    /// On a cable (the router names an Ethernet port).
+    pub wired: bool,
+    /// The WiFi band it is associated on.
+    pub band: Option<crate::WifiBand>,
+    /// WiFi signal, dBm, where the data model reports one.
+    pub signal_dbm: Option<i32>,
+}
+
 /// Everything the device dashboard shows about a device, from the local store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeviceDetail {
@@ -226,6 +245,13 @@ pub struct DeviceDetail {
     pub optical_tx_dbm: Option<f64>,
     /// WiFi networks.
     pub wifi: Vec<WifiInfo>,
+    /// The devices on its LAN, connected ones first (none: the router lists none, or
+    /// GenieACS has not read its host table — `not_fetched` says `clients`).
+    #[serde(default)]
+    pub clients: Vec<LanClient>,
+    /// Connected WiFi clients per band.
+    #[serde(default)]
+    pub wifi_clients: Vec<(crate::WifiBand, u32)>,
     /// PPPoE username.
     pub pppoe_username: Option<String>,
     /// WAN status and last error.

@@ -143,6 +143,25 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
         })
         .await
         .context("the optical power's absence has its reason")?;
+    // The devices on its LAN, how many per band, each with how it is attached.
+    let clients = desktop
+        .wait_text(
+            "[data-testid=clients-summary]",
+            Duration::from_secs(10),
+            |t| t.contains(" connected"),
+        )
+        .await
+        .context("the LAN clients are summed up")?;
+    ensure!(clients.contains(" on 2.4 GHz"), "{clients}");
+    let rows = desktop
+        .client
+        .find_all(Locator::Css("[data-testid=lan-client]"))
+        .await?
+        .len();
+    ensure!(
+        rows == 4,
+        "two on 2.4 GHz, one on 5 GHz, one on a cable: {rows}"
+    );
     for metric in ["cpu", "memory"] {
         desktop
             .wait_text(

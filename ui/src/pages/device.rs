@@ -196,6 +196,74 @@ fn Overview(
             {fact("Inform interval", "inform_interval", detail.inform_interval_s.map(|s| format!("{s} s")))}
             {fact("Tags", "tags", (!detail.tags.is_empty()).then(|| detail.tags.join(", ")))}
         </dl>
+        <LanClients detail=detail.clone() />
+    }
+}
+
+/// The devices on the router's LAN: how many are connected per band, then each (name,
+/// addresses, how it is attached, its signal), connected ones first.
+#[component]
+fn LanClients(
+    /// What the store knows of the device.
+    detail: DeviceDetail,
+) -> impl IntoView {
+    let on = detail.clients.iter().filter(|c| c.active).count();
+    let summary = if detail.clients.is_empty() {
+        if detail.is_unfetched("clients") {
+            "Not fetched yet: Refresh now reads the router's host table.".to_owned()
+        } else {
+            "The router lists no devices on its LAN.".to_owned()
+        }
+    } else {
+        let bands: Vec<String> = detail
+            .wifi_clients
+            .iter()
+            .map(|(b, n)| format!("{n} on {}", b.label()))
+            .collect();
+        let away = detail.clients.len() - on;
+        format!(
+            "{on} connected{}{}",
+            if bands.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", bands.join(", "))
+            },
+            if away > 0 {
+                format!(" · {away} away")
+            } else {
+                String::new()
+            }
+        )
+    };
+    view! {
+        <section class="lan-clients" aria-labelledby="clients-title" data-testid="lan-clients">
+            <h2 id="clients-title">"Connected devices"</h2>
+            <p class="muted" data-testid="clients-summary">{summary}</p>
+            {(!detail.clients.is_empty()).then(|| view! {
+                <table class="list-table">
+                    <thead><tr><th>"Name"</th><th>"MAC"</th><th>"IP"</th><th>"Via"</th><th>"Signal"</th><th>"State"</th></tr></thead>
+                    <tbody>
+                        {detail.clients.iter().map(|c| {
+                            let via = match (c.band, c.wired) {
+                                (Some(b), _) => format!("WiFi {}", b.label()),
+                                (None, true) => "cable".to_owned(),
+                                (None, false) => "—".to_owned(),
+                            };
+                            view! {
+                                <tr data-testid="lan-client" class:muted=!c.active>
+                                    <td>{c.name.clone().unwrap_or_else(|| "(no name)".into())}</td>
+                                    <td class="mono">{c.mac.clone()}</td>
+                                    <td class="mono">{c.ip.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td>{via}</td>
+                                    <td>{c.signal_dbm.map(|s| format!("{s} dBm")).unwrap_or_else(|| "—".into())}</td>
+                                    <td>{if c.active { "connected" } else { "away" }}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
     }
 }
 

@@ -396,6 +396,7 @@ fn device_text(d: &DeviceDetail, now: i64) -> String {
                 }
             },
         ),
+        ("Clients", clients_line(d)),
         (
             "Informs every",
             said_of(
@@ -423,10 +424,53 @@ fn device_text(d: &DeviceDetail, now: i64) -> String {
             },
         ),
     ];
-    lines
+    let mut text: String = lines
         .into_iter()
         .map(|(k, v)| format!("{k:<14} {v}\n"))
-        .collect()
+        .collect();
+    for c in &d.clients {
+        let via = match (c.band, c.wired) {
+            (Some(b), _) => b.label().to_owned(),
+            (None, true) => "cable".to_owned(),
+            (None, false) => "?".to_owned(),
+        };
+        text.push_str(&format!(
+            "  {:<24} {:<17} {:<15} {:<8} {:<8} {}\n",
+            c.name.as_deref().unwrap_or("(no name)"),
+            c.mac,
+            c.ip.as_deref().unwrap_or("-"),
+            via,
+            c.signal_dbm.map_or(String::new(), |s| format!("{s} dBm")),
+            if c.active { "connected" } else { "away" }
+        ));
+    }
+    text
+}
+
+/// `3 connected: 2 on 2.4 GHz, 1 on 5 GHz (1 away)`, or why there are none.
+fn clients_line(d: &DeviceDetail) -> String {
+    if d.clients.is_empty() {
+        return if d.is_unfetched("clients") {
+            "not fetched yet (act refresh)".into()
+        } else {
+            "none listed by the router".into()
+        };
+    }
+    let on = d.clients.iter().filter(|c| c.active).count();
+    let away = d.clients.len() - on;
+    let bands: Vec<String> = d
+        .wifi_clients
+        .iter()
+        .map(|(b, n)| format!("{n} on {}", b.label()))
+        .collect();
+    let mut line = format!("{on} connected");
+    if !bands.is_empty() {
+        line.push_str(&format!(": {}", bands.join(", ")));
+    }
+    if away > 0 {
+        line.push_str(&format!(" ({away} away)"));
+    }
+    line
 }
 
 /// Parses `24h`, `7d`, `90m` into milliseconds.
@@ -607,6 +651,8 @@ mod tests {
             mem_pct: Some(30.81572713632173),
             optical_rx_dbm: None,
             optical_tx_dbm: None,
+            clients: Vec::new(),
+            wifi_clients: Vec::new(),
             wifi: vec![acsdesk_types::devices::WifiInfo {
                 band: acsdesk_types::WifiBand::Ghz2_4,
                 ssid: Some("Casa".into()),

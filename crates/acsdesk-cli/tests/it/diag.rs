@@ -171,10 +171,33 @@ async fn diag_traceroute_and_speed_use_the_tenants_defaults_and_print_hops_and_r
         optical.contains("receive -") && optical.contains(" dBm, transmit "),
         "{optical}"
     );
+    // The devices on its LAN: the host table joined with the WiFi stations.
+    let clients = shown
+        .lines()
+        .find(|l| l.starts_with("Clients "))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        clients.contains(" connected: ") && clients.contains(" on 2.4 GHz"),
+        "{clients}"
+    );
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.starts_with("  ") && l.contains("cable")),
+        "the wired one: {shown}"
+    );
+    env.ok(&["act", "refresh", &mikrotik, "--wait"]);
+    env.ok(&["watch", "--once"]);
     let shown = env.ok(&["device", "show", &mikrotik]);
     assert!(
         shown.contains("Optical        none: the router reports no optical (PON) interface"),
         "{shown}"
+    );
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.starts_with("  ") && l.contains("5 GHz") && l.contains(" dBm ")),
+        "TR-181 stations have a signal: {shown}"
     );
     let err = env.fails(&["diag", "speed", &huawei], pw);
     assert!(err.contains("no download test diagnostic"), "{err}");

@@ -260,6 +260,13 @@ impl SimDevice {
         })
     }
 
+    /// Whether LAN client `i` is connected at the last inform: the first always, the
+    /// others by the hour (a phone leaves, a laptop sleeps).
+    pub(crate) fn client_active(&self, i: u8) -> bool {
+        let hour = (self.last_inform_ms / 3_600_000).max(0) as u64;
+        i == 1 || !(self.n.wrapping_mul(31) + u64::from(i) * 13 + hour).is_multiple_of(4)
+    }
+
     pub(super) fn generated(&self, gen: &Gen) -> Value {
         let a = self.addr;
         match gen {
@@ -304,6 +311,32 @@ impl SimDevice {
                 json!(format!("{word}-{tail}{suffix}"))
             }
             Gen::Identity => json!(format!("site-{}", self.n)),
+            Gen::ClientMac(i) => json!(format!(
+                "{}:{:02X}:{:02X}:{:02X}",
+                ["3C:22:FB", "A4:83:E7", "F0:18:98", "DC:A6:32"][usize::from(*i) % 4],
+                a[4],
+                a[5],
+                i
+            )),
+            Gen::ClientName(i) => json!(match (self.n + u64::from(*i)) % 5 {
+                0 => format!(
+                    "android-{:08x}",
+                    self.n.wrapping_mul(0x9E37) ^ u64::from(*i)
+                ),
+                1 => "iPhone".to_owned(),
+                2 => format!("LAPTOP-{:04X}", self.n % 0xFFFF),
+                3 => "smart-tv".to_owned(),
+                _ => String::new(),
+            }),
+            Gen::ClientIp(prefix, i) => json!(format!("{prefix}{}", 99 + u16::from(*i))),
+            Gen::ClientActive(i) => json!(self.client_active(*i)),
+            Gen::ClientSignal(i) => {
+                let hour = (self.last_inform_ms / 3_600_000).max(0) as u64;
+                json!(-38 - ((self.n + u64::from(*i) * 7 + hour) % 40) as i64)
+            }
+            Gen::ClientCount(mask) => json!((1..=7_u8)
+                .filter(|i| mask & (1 << i) != 0 && self.client_active(*i))
+                .count()),
             Gen::Uptime => json!(((self.last_inform_ms - self.informed_boot_ms) / 1000).max(0)),
             Gen::Cpu => json!(self.cpu.round() as u64),
             Gen::MemUsedPct => json!(self.mem.round() as u64),

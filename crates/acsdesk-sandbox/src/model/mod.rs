@@ -191,6 +191,19 @@ pub(crate) enum Gen {
     PppUptime,
     /// The periodic inform interval, seconds.
     Interval,
+    /// LAN client `i`'s MAC address (each router's own).
+    ClientMac(u8),
+    /// LAN client `i`'s host name (a phone, a laptop, a TV…; some have none).
+    ClientName(u8),
+    /// LAN client `i`'s address on the LAN whose prefix (`192.168.1.`) is given.
+    ClientIp(&'static str, u8),
+    /// Whether LAN client `i` is connected now (it comes and goes by the hour).
+    ClientActive(u8),
+    /// LAN client `i`'s WiFi signal, dBm.
+    ClientSignal(u8),
+    /// How many of the clients in the bit mask are connected now (a network's
+    /// associations).
+    ClientCount(u8),
     /// A parameter GenieACS knows by name only (its value was never read).
     Unknown,
 }
@@ -208,6 +221,9 @@ impl Gen {
                 | Gen::BytesReceived { .. }
                 | Gen::OpticalRx(_)
                 | Gen::OpticalTx(_)
+                | Gen::ClientActive(_)
+                | Gen::ClientSignal(_)
+                | Gen::ClientCount(_)
                 | Gen::Rssi
                 | Gen::PppStatus
                 | Gen::PppError

@@ -137,6 +137,7 @@ pub(super) fn build(model: Model) -> Template {
         b.constant(format!("{ping}.{leaf}"), json!(0), "xsd:unsignedInt", false);
     }
     diagnostics(&mut b, model);
+    clients(&mut b, model);
     match model {
         Model::MikroTik | Model::MikroTikLte => {
             b.add(
@@ -625,5 +626,220 @@ fn diagnostics(b: &mut Builder, model: Model) {
             };
             ro(b, format!("{object}.{under}"), json!(0), "xsd:unsignedInt");
         }
+    }
+}
+
+/// Four devices on each router's LAN: two phones or laptops on the 2.4 GHz network, one
+/// on the 5 GHz network, one on a cable — in the host table (TR-098
+/// `LANDevice.1.Hosts.Host.{i}` as in the Huawei capture, TR-181 `Hosts.Host.{i}` as in
+/// the TP-Link one) and, for the WiFi ones, in their network's association table, with
+/// its count (`TotalAssociations`, `AssociatedDeviceNumberOfEntries`). They come and go
+/// by the hour.
+fn clients(b: &mut Builder, model: Model) {
+    const CLIENTS: u8 = 4;
+    let ro =
+        |b: &mut Builder, path: String, gen: Gen, xsd: &'static str| b.add(path, xsd, false, gen);
+    // Which network each client is on: 0 = 2.4 GHz, 1 = 5 GHz, None = a cable.
+    let on = |i: u8| match i {
+        1 | 2 => Some(0),
+        3 => Some(1),
+        _ => None,
+    };
+    let mask = |net: u8| {
+        (1..=CLIENTS)
+            .filter(|i| on(*i) == Some(net))
+            .fold(0_u8, |m, i| m | (1 << i))
+    };
+    if model.root() == "Device" {
+        let hosts = "Device.Hosts";
+        b.constant(
+            format!("{hosts}.HostNumberOfEntries"),
+            json!(CLIENTS),
+            "xsd:unsignedInt",
+            false,
+        );
+        let mut station = [0_u8; 2];
+        for i in 1..=CLIENTS {
+            let host = format!("{hosts}.Host.{i}");
+            ro(
+                b,
+                format!("{host}.HostName"),
+                Gen::ClientName(i),
+                "xsd:string",
+            );
+            ro(
+                b,
+                format!("{host}.PhysAddress"),
+                Gen::ClientMac(i),
+                "xsd:string",
+            );
+            ro(
+                b,
+                format!("{host}.IPAddress"),
+                Gen::ClientIp("192.168.88.", i),
+                "xsd:string",
+            );
+            ro(
+                b,
+                format!("{host}.Active"),
+                Gen::ClientActive(i),
+                "xsd:boolean",
+            );
+            let (layer1, associated) = match on(i) {
+                Some(net) => {
+                    let ap = net + 1;
+                    station[usize::from(net)] += 1;
+                    let k = station[usize::from(net)];
+                    let st = format!("Device.WiFi.AccessPoint.{ap}.AssociatedDevice.{k}");
+                    ro(
+                        b,
+                        format!("{st}.MACAddress"),
+                        Gen::ClientMac(i),
+                        "xsd:string",
+                    );
+                    ro(
+                        b,
+                        format!("{st}.SignalStrength"),
+                        Gen::ClientSignal(i),
+                        "xsd:int",
+                    );
+                    ro(
+                        b,
+                        format!("{st}.Active"),
+                        Gen::ClientActive(i),
+                        "xsd:boolean",
+                    );
+                    (format!("Device.WiFi.SSID.{ap}."), format!("{st}."))
+                }
+                None => ("Device.Ethernet.Interface.1.".to_owned(), String::new()),
+            };
+            b.constant(
+                format!("{host}.Layer1Interface"),
+                json!(layer1),
+                "xsd:string",
+                false,
+            );
+            b.constant(
+                format!("{host}.AssociatedDevice"),
+                json!(associated),
+                "xsd:string",
+                false,
+            );
+        }
+        for net in 0..2_u8 {
+            ro(
+                b,
+                format!(
+                    "Device.WiFi.AccessPoint.{}.AssociatedDeviceNumberOfEntries",
+                    net + 1
+                ),
+                Gen::ClientCount(mask(net)),
+                "xsd:unsignedInt",
+            );
+        }
+        return;
+    }
+    let lan = "InternetGatewayDevice.LANDevice.1";
+    let prefix = if model == Model::Huawei {
+        "192.168.100."
+    } else {
+        "192.168.1."
+    };
+    let five = if model == Model::TpLink { 2 } else { 5 };
+    let wlan = |net: u8| {
+        format!(
+            "{lan}.WLANConfiguration.{}",
+            if net == 0 { 1 } else { five }
+        )
+    };
+    b.constant(
+        format!("{lan}.Hosts.HostNumberOfEntries"),
+        json!(CLIENTS),
+        "xsd:unsignedInt",
+        false,
+    );
+    let mut station = [0_u8; 2];
+    for i in 1..=CLIENTS {
+        let host = format!("{lan}.Hosts.Host.{i}");
+        ro(
+            b,
+            format!("{host}.HostName"),
+            Gen::ClientName(i),
+            "xsd:string",
+        );
+        ro(
+            b,
+            format!("{host}.MACAddress"),
+            Gen::ClientMac(i),
+            "xsd:string",
+        );
+        ro(
+            b,
+            format!("{host}.IPAddress"),
+            Gen::ClientIp(prefix, i),
+            "xsd:string",
+        );
+        ro(
+            b,
+            format!("{host}.Active"),
+            Gen::ClientActive(i),
+            "xsd:boolean",
+        );
+        b.constant(
+            format!("{host}.AddressSource"),
+            json!("DHCP"),
+            "xsd:string",
+            false,
+        );
+        let (layer2, kind) = match on(i) {
+            Some(net) => {
+                station[usize::from(net)] += 1;
+                let st = format!(
+                    "{}.AssociatedDevice.{}",
+                    wlan(net),
+                    station[usize::from(net)]
+                );
+                ro(
+                    b,
+                    format!("{st}.AssociatedDeviceMACAddress"),
+                    Gen::ClientMac(i),
+                    "xsd:string",
+                );
+                ro(
+                    b,
+                    format!("{st}.AssociatedDeviceIPAddress"),
+                    Gen::ClientIp(prefix, i),
+                    "xsd:string",
+                );
+                ro(
+                    b,
+                    format!("{st}.AssociatedDeviceAuthenticationState"),
+                    Gen::ClientActive(i),
+                    "xsd:boolean",
+                );
+                (wlan(net), "802.11")
+            }
+            None => (format!("{lan}.LANEthernetInterfaceConfig.1"), "Ethernet"),
+        };
+        b.constant(
+            format!("{host}.Layer2Interface"),
+            json!(layer2),
+            "xsd:string",
+            false,
+        );
+        b.constant(
+            format!("{host}.InterfaceType"),
+            json!(kind),
+            "xsd:string",
+            false,
+        );
+    }
+    for net in 0..2_u8 {
+        ro(
+            b,
+            format!("{}.TotalAssociations", wlan(net)),
+            Gen::ClientCount(mask(net)),
+            "xsd:unsignedInt",
+        );
     }
 }
