@@ -226,6 +226,9 @@ impl Services {
                     band: w.band,
                     ssid: w.ssid.clone(),
                     enabled: w.enabled,
+                    channel: w.channel,
+                    bandwidth: w.bandwidth.clone(),
+                    standard: w.standard.clone(),
                 })
                 .collect(),
             pppoe_username: n.pppoe_username().map(str::to_owned),
@@ -235,6 +238,12 @@ impl Services {
                 .as_ref()
                 .and_then(|w| w.last_error.clone())
                 .filter(|e| e != "ERROR_NONE"),
+            wan_type: n.wan.as_ref().and_then(|w| w.connection_type.clone()),
+            dns_servers: n
+                .wan
+                .as_ref()
+                .map(|w| w.dns_servers.clone())
+                .unwrap_or_default(),
             inform_interval_s: n.inform_interval_s,
             data_model: n.data_model.map(|m| m.as_str().to_owned()),
             tags: n.tags.clone(),

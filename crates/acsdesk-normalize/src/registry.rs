@@ -280,6 +280,10 @@ pub mod objects {
     /// TR-181 Ethernet interfaces (MAC addresses).
     pub const TR181_ETH_INTERFACE: &str = "Device.Ethernet.Interface.*";
 
+    /// TR-181 DHCPv4 clients (the WAN's lease and the DNS servers it brought).
+    pub const TR181_DHCP_CLIENT: &str = "Device.DHCPv4.Client.*";
+    /// TR-181 resolver's servers.
+    pub const TR181_DNS_SERVER: &str = "Device.DNS.Client.Server.*";
     /// TR-098 LAN host tables (every device the router has seen on its LAN).
     pub const TR098_HOSTS: &str = "InternetGatewayDevice.LANDevice.*.Hosts.Host.*";
     /// TR-181 host table.
@@ -381,6 +385,8 @@ pub mod objects {
         TR181_ETH_INTERFACE,
         TR098_HOSTS,
         TR181_HOSTS,
+        TR181_DHCP_CLIENT,
+        TR181_DNS_SERVER,
     ];
 }
 

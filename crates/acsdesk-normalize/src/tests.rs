@@ -667,7 +667,12 @@ fn lan_clients_from_the_captures() {
         Some(Band::Ghz2_4),
         "its Layer2Interface is WLAN 1"
     );
-    assert_eq!(d.clients.len(), 6, "stations are not counted twice: {:?}", d.clients);
+    assert_eq!(
+        d.clients.len(),
+        6,
+        "stations are not counted twice: {:?}",
+        d.clients
+    );
     let nameless = d.clients.last().unwrap();
     assert_eq!(
         (nameless.mac.as_str(), nameless.name.as_deref()),
@@ -701,4 +706,34 @@ fn lan_clients_from_the_captures() {
         (Some(Band::Ghz5), Some(-60), None)
     );
     assert_eq!(d.wifi_clients, [(Band::Ghz2_4, 1), (Band::Ghz5, 1)]);
+}
+
+/// The recorded routers' WAN type and DNS servers, and each WiFi network's channel,
+/// width and standards: the Huawei's own channel when it picks one (`X_HUAWEI_ChannelUsed`
+/// 9 over the configured 6), the TP-Link's per radio.
+#[test]
+fn wan_type_dns_and_radio_details_from_the_captures() {
+    let d = normalize(&fixture("device-full-tr098.json")[0]).unwrap();
+    let wan = d.wan.as_ref().unwrap();
+    assert_eq!(wan.connection_type.as_deref(), Some("IPoE (DHCP)"));
+    assert_eq!(wan.dns_servers, ["5.42.195.218", "5.42.195.219"]);
+    let two = d.wifi.iter().find(|w| w.band == Band::Ghz2_4).unwrap();
+    assert_eq!(
+        (two.channel, two.standard.as_deref()),
+        (Some(9), Some("b/g/n"))
+    );
+
+    let d = normalize(&fixture("device-full-tr181.json")[0]).unwrap();
+    let wan = d.wan.as_ref().unwrap();
+    assert_eq!(wan.connection_type.as_deref(), Some("PPPoE"));
+    assert_eq!(wan.dns_servers, ["192.168.88.1"], "0.0.0.0 is no server");
+    let five = d.wifi.iter().find(|w| w.band == Band::Ghz5).unwrap();
+    assert_eq!(
+        (
+            five.channel,
+            five.bandwidth.as_deref(),
+            five.standard.as_deref()
+        ),
+        (Some(157), Some("Auto"), Some("a,n,ac"))
+    );
 }

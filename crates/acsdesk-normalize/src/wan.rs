@@ -40,6 +40,39 @@ pub struct Wan {
     pub bytes_sent_path: Option<String>,
     /// Path of the bytes-received counter that measures this WAN.
     pub bytes_received_path: Option<String>,
+    /// How it connects, for people: `PPPoE`, `IPoE (DHCP)`, `IPoE (static)`, with TR-098's
+    /// `ConnectionType` when it is not the usual routed one.
+    #[serde(default)]
+    pub connection_type: Option<String>,
+    /// The DNS servers it was given (TR-098 `DNSServers`; TR-181 `IPCP.DNSServers`, the
+    /// DHCP client's `DNSServers`, or `DNS.Client.Server.{i}.DNSServer`).
+    #[serde(default)]
+    pub dns_servers: Vec<String>,
+}
+
+/// A comma-separated server list as addresses, without the `0.0.0.0` placeholders
+/// routers report for none.
+fn servers(list: Option<String>) -> Vec<String> {
+    list.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "0.0.0.0" && *s != "::")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// How a WAN connects, in words.
+fn connection_label(kind: WanKind, addressing: Option<&str>, tr098_type: Option<&str>) -> String {
+    let base = match (kind, addressing.map(str::to_ascii_lowercase).as_deref()) {
+        (WanKind::Ppp, _) => "PPPoE".to_owned(),
+        (WanKind::Ip, Some("static")) => "IPoE (static)".to_owned(),
+        (WanKind::Ip, Some("dhcp")) => "IPoE (DHCP)".to_owned(),
+        (WanKind::Ip, _) => "IPoE".to_owned(),
+    };
+    match tr098_type {
+        Some(t) if !t.is_empty() && t != "IP_Routed" => format!("{base}, {t}"),
+        _ => base,
+    }
 }
 
 fn seconds(n: Option<f64>) -> Option<u64> {
@@ -124,6 +157,12 @@ pub(crate) fn tr098(tree: &Tree<'_>) -> Option<Wan> {
             mac: get("MACAddress"),
             bytes_sent_path: tree.value(&sent).is_some().then_some(sent),
             bytes_received_path: tree.value(&received).is_some().then_some(received),
+            connection_type: Some(connection_label(
+                kind,
+                get("AddressingType").as_deref(),
+                Some(connection_type.as_str()),
+            )),
+            dns_servers: servers(get("DNSServers")),
             path,
         };
         if best.as_ref().is_none_or(|(s, _)| score > *s) {
@@ -210,6 +249,15 @@ pub(crate) fn tr181(tree: &Tree<'_>) -> Option<Wan> {
                 bytes_sent_path: counter("BytesSent").or_else(|| ppp_counter("BytesSent")),
                 bytes_received_path: counter("BytesReceived")
                     .or_else(|| ppp_counter("BytesReceived")),
+                connection_type: Some(connection_label(WanKind::Ppp, None, None)),
+                dns_servers: {
+                    let own = servers(get("IPCP.DNSServers"));
+                    if own.is_empty() {
+                        tr181_dns(tree, &ip_path)
+                    } else {
+                        own
+                    }
+                },
                 path: ppp,
             })
         }
@@ -227,9 +275,46 @@ pub(crate) fn tr181(tree: &Tree<'_>) -> Option<Wan> {
             mac: stack_mac(tree, &ip_path),
             bytes_sent_path: counter("BytesSent"),
             bytes_received_path: counter("BytesReceived"),
+            connection_type: Some(connection_label(
+                WanKind::Ip,
+                dhcp_client(tree, &ip_path).map(|_| "DHCP"),
+                None,
+            )),
+            dns_servers: tr181_dns(tree, &ip_path),
             path: ip_path,
         }),
     }
+}
+
+/// The DHCPv4 client serving a TR-181 IP interface, if one does.
+fn dhcp_client(tree: &Tree<'_>, ip_path: &str) -> Option<String> {
+    if ip_path.is_empty() {
+        return None;
+    }
+    tree.expand(objects::TR181_DHCP_CLIENT)
+        .into_iter()
+        .find(|c| {
+            tree.text(&format!("{c}.Interface"))
+                .is_some_and(|i| i.trim_end_matches('.') == ip_path)
+        })
+}
+
+/// A TR-181 WAN's DNS servers: its DHCP client's, else the resolver's configured ones.
+fn tr181_dns(tree: &Tree<'_>, ip_path: &str) -> Vec<String> {
+    let from_dhcp = dhcp_client(tree, ip_path)
+        .map(|c| servers(tree.text(&format!("{c}.DNSServers"))))
+        .unwrap_or_default();
+    if !from_dhcp.is_empty() {
+        return from_dhcp;
+    }
+    tree.expand(objects::TR181_DNS_SERVER)
+        .into_iter()
+        .filter(|s| {
+            tree.text(&format!("{s}.Enable"))
+                .is_none_or(|e| e == "true" || e == "1")
+        })
+        .flat_map(|s| servers(tree.text(&format!("{s}.DNSServer"))))
+        .collect()
 }
 
 /// The WAN's MAC on TR-181: the first `MACAddress` found going down the interface stack

@@ -43,6 +43,21 @@ pub struct WifiNetwork {
     pub enabled: Option<bool>,
     /// The writable passphrase parameter this device has (devices read it back empty).
     pub passphrase_path: Option<String>,
+    /// The channel in use (Huawei's `X_HUAWEI_ChannelUsed` when it picks one itself).
+    #[serde(default)]
+    pub channel: Option<u32>,
+    /// Channel width (TR-181 `OperatingChannelBandwidth`, e.g. `80MHz`; TR-098 has no
+    /// standard field).
+    #[serde(default)]
+    pub bandwidth: Option<String>,
+    /// The 802.11 standards it runs (`b/g/n`, `a,n,ac`).
+    #[serde(default)]
+    pub standard: Option<String>,
+}
+
+/// A channel number as reported (0 is "auto", not a channel).
+fn channel(n: Option<f64>) -> Option<u32> {
+    n.filter(|c| *c >= 1.0 && *c <= 233.0).map(|c| c as u32)
 }
 
 /// The WiFi networks of a TR-098 device, in instance order.
@@ -77,11 +92,19 @@ pub(crate) fn tr098(tree: &Tree<'_>) -> Vec<WifiNetwork> {
                 .iter()
                 .map(|leaf| format!("{path}.{leaf}"))
                 .find(|p| tree.node(p).is_some());
+            let used = if get("AutoChannelEnable").as_deref() == Some("true") {
+                channel(tree.number(&format!("{path}.X_HUAWEI_ChannelUsed")))
+            } else {
+                None
+            };
             WifiNetwork {
                 band,
                 ssid: get("SSID"),
                 enabled: get("Enable").map(|e| e == "true" || e == "1"),
                 passphrase_path,
+                channel: used.or_else(|| channel(tree.number(&format!("{path}.Channel")))),
+                bandwidth: get("OperatingChannelBandwidth"),
+                standard: get("Standard"),
                 path,
             }
         })
@@ -97,16 +120,22 @@ pub(crate) fn tr181(tree: &Tree<'_>) -> Vec<WifiNetwork> {
         .into_iter()
         .map(|path| {
             let get = |leaf: &str| tree.text(&format!("{path}.{leaf}"));
-            let band = get("LowerLayers")
-                .and_then(|radio| {
-                    let radio = radio
+            let radio = get("LowerLayers").and_then(|radio| {
+                Some(
+                    radio
                         .split(',')
                         .next()?
                         .trim()
                         .trim_end_matches('.')
-                        .to_owned();
-                    tree.text(&format!("{radio}.OperatingFrequencyBand"))
-                })
+                        .to_owned(),
+                )
+            });
+            let of_radio = |leaf: &str| {
+                radio
+                    .as_ref()
+                    .and_then(|r| tree.text(&format!("{r}.{leaf}")))
+            };
+            let band = of_radio("OperatingFrequencyBand")
                 .and_then(|b| band_from_text(&b))
                 .unwrap_or(Band::Unknown);
             let passphrase_path = access_points
@@ -121,6 +150,9 @@ pub(crate) fn tr181(tree: &Tree<'_>) -> Vec<WifiNetwork> {
                 ssid: get("SSID"),
                 enabled: get("Enable").map(|e| e == "true" || e == "1"),
                 passphrase_path,
+                channel: channel(of_radio("Channel").and_then(|c| c.parse().ok())),
+                bandwidth: of_radio("OperatingChannelBandwidth"),
+                standard: of_radio("OperatingStandards"),
                 path,
             }
         })

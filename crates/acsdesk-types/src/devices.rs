@@ -196,6 +196,32 @@ pub struct WifiInfo {
     pub ssid: Option<String>,
     /// Whether the network is enabled, when known.
     pub enabled: Option<bool>,
+    /// The channel in use.
+    #[serde(default)]
+    pub channel: Option<u32>,
+    /// Channel width (`20MHz`, `80MHz`, `Auto`).
+    #[serde(default)]
+    pub bandwidth: Option<String>,
+    /// The 802.11 standards it runs.
+    #[serde(default)]
+    pub standard: Option<String>,
+}
+
+impl WifiInfo {
+    /// `channel 6, 20MHz, b/g/n`, or empty when the router says none of it.
+    pub fn radio(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = self.channel {
+            parts.push(format!("channel {c}"));
+        }
+        if let Some(b) = &self.bandwidth {
+            parts.push(b.clone());
+        }
+        if let Some(s) = &self.standard {
+            parts.push(s.clone());
+        }
+        parts.join(", ")
+    }
 }
 
 /// A device on a router's LAN, from its host table and its WiFi association tables.
@@ -258,6 +284,12 @@ pub struct DeviceDetail {
     pub wan_status: Option<String>,
     /// WAN last error.
     pub wan_error: Option<String>,
+    /// How the WAN connects (`PPPoE`, `IPoE (DHCP)`…).
+    #[serde(default)]
+    pub wan_type: Option<String>,
+    /// The DNS servers the WAN was given.
+    #[serde(default)]
+    pub dns_servers: Vec<String>,
     /// Inform interval, seconds.
     pub inform_interval_s: Option<u32>,
     /// `tr098` or `tr181`.

@@ -136,6 +136,13 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
         tops.len() == 5 && tops.windows(2).all(|w| w[0] < w[1]),
         "identity → status → charts → actions → log: {tops:?}"
     );
+    // Its WAN type, DNS servers and each network's channel and standards.
+    let facts = desktop.text_content("[data-testid=device-facts]").await?;
+    ensure!(
+        facts.contains("PPPoE") && facts.contains("100.64.0.53, 100.64.0.54"),
+        "WAN type and DNS: {facts}"
+    );
+    ensure!(facts.contains("channel 6, b/g/n"), "the 2.4 GHz radio: {facts}");
     // A TP-Link has no PON port: the dashboard says so rather than a dash.
     desktop
         .wait_text("[data-testid=device-facts]", Duration::from_secs(10), |t| {

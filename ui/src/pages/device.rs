@@ -143,9 +143,15 @@ fn Overview(
         .iter()
         .map(|w| {
             let band = w.band.label();
+            let radio = w.radio();
             format!(
-                "{} ({band}){}",
+                "{} ({band}{}){}",
                 w.ssid.clone().unwrap_or_else(|| "—".into()),
+                if radio.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {radio}")
+                },
                 if w.enabled == Some(false) {
                     ", off"
                 } else {
@@ -187,6 +193,8 @@ fn Overview(
             {fact("MAC", "mac", detail.mac.clone())}
             {fact("PPPoE user", "pppoe_user", detail.pppoe_username.clone())}
             {fact("WAN status", "wan_status", detail.wan_status.clone().map(|s| match &detail.wan_error { Some(e) => format!("{s} ({e})"), None => s }))}
+            {fact("WAN type", "wan_type", detail.wan_type.clone())}
+            {fact("DNS", "dns", (!detail.dns_servers.is_empty()).then(|| detail.dns_servers.join(", ")))}
             {fact("WiFi", "wifi", (!wifi.is_empty() && !detail.is_unfetched("wifi")).then_some(wifi))}
             {fact("Uptime", "uptime", r.uptime_s.map(format_uptime))}
             {fact("CPU", "cpu", detail.cpu_pct.map(|v| format!("{v:.0} %")))}

@@ -322,13 +322,19 @@ fn device_text(d: &DeviceDetail, now: i64) -> String {
         d.wifi
             .iter()
             .map(|w| {
+                let radio = w.radio();
                 format!(
-                    "{} {}{}",
+                    "{} {}{}{}",
                     w.band.label(),
                     w.ssid.as_deref().unwrap_or("(no name)"),
                     match w.enabled {
                         Some(false) => " (off)",
                         _ => "",
+                    },
+                    if radio.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({radio})")
                     }
                 )
             })
@@ -365,6 +371,15 @@ fn device_text(d: &DeviceDetail, now: i64) -> String {
         ),
         ("WAN IP", said_of("wan_ip", r.wan_ip.clone())),
         ("WAN", said_of("wan_status", wan)),
+        ("WAN type", said(d.wan_type.clone())),
+        (
+            "DNS",
+            if d.dns_servers.is_empty() {
+                "not reported".into()
+            } else {
+                d.dns_servers.join(", ")
+            },
+        ),
         (
             "PPPoE user",
             said_of("pppoe_user", d.pppoe_username.clone()),
@@ -657,10 +672,15 @@ mod tests {
                 band: acsdesk_types::WifiBand::Ghz2_4,
                 ssid: Some("Casa".into()),
                 enabled: Some(true),
+                channel: Some(6),
+                bandwidth: None,
+                standard: Some("b/g/n".into()),
             }],
             pppoe_username: None,
             wan_status: Some("Connected".into()),
             wan_error: Some("ERROR_USER_DISCONNECT".into()),
+            wan_type: Some("PPPoE".into()),
+            dns_servers: vec!["1.1.1.1".into(), "8.8.8.8".into()],
             inform_interval_s: Some(300),
             data_model: Some("tr181".into()),
             tags: Vec::new(),
@@ -674,7 +694,12 @@ mod tests {
             text.contains("Optical        none: the router reports no optical (PON) interface"),
             "{text}"
         );
-        assert!(text.contains("WiFi           2.4 GHz Casa"), "{text}");
+        assert!(
+            text.contains("WiFi           2.4 GHz Casa (channel 6, b/g/n)"),
+            "{text}"
+        );
+        assert!(text.contains("WAN type       PPPoE\n"), "{text}");
+        assert!(text.contains("DNS            1.1.1.1, 8.8.8.8\n"), "{text}");
         assert!(
             text.contains("WAN            Connected\n"),
             "a history error is not shown on an up WAN: {text}"

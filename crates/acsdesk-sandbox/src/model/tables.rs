@@ -249,12 +249,41 @@ pub(super) fn build(model: Model) -> Template {
                 false,
                 Gen::PublicIp,
             );
+            b.constant(
+                "Device.PPP.Interface.1.IPCP.DNSServers",
+                json!("100.64.0.53,100.64.0.54"),
+                "xsd:string",
+                false,
+            );
             for (i, band, suffix) in [(1, "2.4GHz", ""), (2, "5GHz", "-5G")] {
                 b.constant(
                     format!("Device.WiFi.Radio.{i}.OperatingFrequencyBand"),
                     json!(band),
                     "xsd:string",
                     false,
+                );
+                let (channel, width, standards) = if i == 1 {
+                    (1, "20MHz", "b,g,n")
+                } else {
+                    (36, "80MHz", "a,n,ac")
+                };
+                b.constant(
+                    format!("Device.WiFi.Radio.{i}.Channel"),
+                    json!(channel),
+                    "xsd:unsignedInt",
+                    true,
+                );
+                b.constant(
+                    format!("Device.WiFi.Radio.{i}.OperatingChannelBandwidth"),
+                    json!(width),
+                    "xsd:string",
+                    true,
+                );
+                b.constant(
+                    format!("Device.WiFi.Radio.{i}.OperatingStandards"),
+                    json!(standards),
+                    "xsd:string",
+                    true,
                 );
                 b.add(
                     format!("Device.WiFi.SSID.{i}.SSID"),
@@ -336,6 +365,12 @@ pub(super) fn build(model: Model) -> Template {
             );
             b.add(format!("{wan}.MACAddress"), "xsd:string", false, Gen::Mac);
             b.constant(format!("{wan}.Enable"), json!(true), "xsd:boolean", true);
+            b.constant(
+                format!("{wan}.DNSServers"),
+                json!("100.64.0.53,100.64.0.54"),
+                "xsd:string",
+                false,
+            );
             let common = "InternetGatewayDevice.WANDevice.1.WANCommonInterfaceConfig";
             b.add(
                 format!("{common}.TotalBytesSent"),
@@ -374,6 +409,12 @@ pub(super) fn build(model: Model) -> Template {
                     format!("{wlan}.{i}.Channel"),
                     json!(channel),
                     "xsd:unsignedInt",
+                    true,
+                );
+                b.constant(
+                    format!("{wlan}.{i}.Standard"),
+                    json!(if i == 1 { "b/g/n" } else { "a/n/ac" }),
+                    "xsd:string",
                     true,
                 );
                 match model {
