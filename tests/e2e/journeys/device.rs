@@ -142,7 +142,10 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
         facts.contains("PPPoE") && facts.contains("100.64.0.53, 100.64.0.54"),
         "WAN type and DNS: {facts}"
     );
-    ensure!(facts.contains("channel 6, b/g/n"), "the 2.4 GHz radio: {facts}");
+    ensure!(
+        facts.contains("channel 6, b/g/n"),
+        "the 2.4 GHz radio: {facts}"
+    );
     // A TP-Link has no PON port: the dashboard says so rather than a dash.
     desktop
         .wait_text("[data-testid=device-facts]", Duration::from_secs(10), |t| {
