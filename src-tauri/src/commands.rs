@@ -264,6 +264,19 @@ pub(crate) async fn export_subscribers(
         .await
 }
 
+/// `export_device_log`: a device's log, as narrowed, as CSV in a new file of the export
+/// folder.
+#[tauri::command]
+pub(crate) async fn export_device_log(
+    desk: DeskState<'_>,
+    request: acsdesk_types::devices::DeviceLogsRequest,
+) -> Result<acsdesk_types::devices::ExportedLog, IpcError> {
+    desk.services()
+        .await?
+        .export_device_log_file(request, &acsdesk_core::paths::export_dir())
+        .await
+}
+
 /// `device_logs`: a device's log, newest first.
 #[tauri::command]
 pub(crate) async fn device_logs(

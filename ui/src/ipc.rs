@@ -323,6 +323,20 @@ pub(crate) async fn router_provisioning(serial: String) -> Result<RouterProvisio
     .await
 }
 
+/// A device's log narrowed by levels, groups and text, newest first.
+pub(crate) async fn filtered_device_logs(
+    request: DeviceLogsRequest,
+) -> Result<Vec<acsdesk_types::devices::LogInfo>, IpcError> {
+    invoke(commands::DEVICE_LOGS, &request).await
+}
+
+/// The narrowed log as CSV in a new file of the export folder.
+pub(crate) async fn export_device_log(
+    request: DeviceLogsRequest,
+) -> Result<acsdesk_types::devices::ExportedLog, IpcError> {
+    invoke(commands::EXPORT_DEVICE_LOG, &request).await
+}
+
 /// Writes the subscribers to a CSV file in the export folder.
 pub(crate) async fn export_subscribers(with_secrets: bool) -> Result<ExportedFile, IpcError> {
     invoke(
@@ -334,7 +348,15 @@ pub(crate) async fn export_subscribers(with_secrets: bool) -> Result<ExportedFil
 
 /// A device's log, newest first.
 pub(crate) async fn device_logs(id: String) -> Result<Vec<LogInfo>, IpcError> {
-    invoke(commands::DEVICE_LOGS, &DeviceLogsRequest { id, limit: 100 }).await
+    invoke(
+        commands::DEVICE_LOGS,
+        &DeviceLogsRequest {
+            id,
+            limit: 100,
+            ..DeviceLogsRequest::default()
+        },
+    )
+    .await
 }
 
 /// Opens a tenant with its passphrase, or (no name) sets the passphrase of new tenants.

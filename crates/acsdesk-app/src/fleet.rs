@@ -8,8 +8,8 @@ use acsdesk_core::charts::{render_svg, ChartSpec, Metric, Theme};
 use acsdesk_core::store::StoreError;
 use acsdesk_types::devices::{
     DeviceChart, DeviceChartRequest, DeviceDetail, DeviceFacets, DeviceLogsRequest,
-    DeviceParametersRequest, FirmwareFileInfo, FirmwareFilesRequest, ListDevicesRequest,
-    ListDevicesResponse, LogInfo, ParameterInfo, WifiInfo,
+    DeviceParametersRequest, ExportedLog, FirmwareFileInfo, FirmwareFilesRequest,
+    ListDevicesRequest, ListDevicesResponse, LogInfo, ParameterInfo, WifiInfo,
 };
 use acsdesk_types::devices::{DeviceFilter, DeviceRow, DeviceSort};
 use acsdesk_types::{ErrorCode, IpcError, LogLevel};
@@ -252,10 +252,43 @@ impl Services {
         })
     }
 
-    /// A device's log, newest first.
+    /// A device's log, newest first, narrowed by the request's levels, groups and text
+    /// (looked for in the device's last 10,000 entries).
     pub async fn device_logs(&self, request: DeviceLogsRequest) -> Result<Vec<LogInfo>, IpcError> {
-        self.logs(Some(&request.id), request.limit.clamp(1, 500))
-            .await
+        let limit = request.limit.clamp(1, 10_000) as usize;
+        let filtered = request.levels.is_empty()
+            && request.groups.is_empty()
+            && request
+                .search
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty());
+        let scan = if filtered { limit as u32 } else { 10_000 };
+        let mut out = self.logs(Some(&request.id), scan).await?;
+        out.retain(|l| request.admits(l));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// A device's log as narrowed on screen, as CSV in a new file in `dir`
+    /// ([`crate::exports::logs_csv`]): what *Export CSV* on the log writes.
+    pub async fn export_device_log_file(
+        &self,
+        request: DeviceLogsRequest,
+        dir: &std::path::Path,
+    ) -> Result<ExportedLog, IpcError> {
+        let entries = self
+            .device_logs(DeviceLogsRequest {
+                limit: 10_000,
+                ..request
+            })
+            .await?;
+        let bytes = crate::exports::logs_csv(&entries)?;
+        let serial = entries.first().map_or("device", |l| l.serial.as_str());
+        let path = crate::exports::write_new(dir, &format!("log-{serial}"), self.now(), &bytes)?;
+        Ok(ExportedLog {
+            path: path.display().to_string(),
+            entries: entries.len() as u64,
+        })
     }
 
     /// The log of one device or of the whole fleet, newest first, at most `limit`
@@ -276,6 +309,7 @@ impl Services {
                 kind: l.kind,
                 message: l.message,
                 at_ms: l.at_ms,
+                payload: Some(l.payload).filter(|p| !p.trim().is_empty() && p.trim() != "{}"),
             })
             .collect())
     }
@@ -327,5 +361,106 @@ impl Services {
             reported,
             not_fetched,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use acsdesk_types::actions::{ActionInput, QueueActionRequest};
+    use acsdesk_types::devices::{DeviceLogsRequest, ListDevicesRequest};
+    use acsdesk_types::{LogGroup, LogLevel};
+
+    /// The log tab's filters narrow a device's log by kind, level and text, and its
+    /// export is the log as narrowed, as CSV, in a new file.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_device_log_is_narrowed_and_exported_as_narrowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, _sandbox) = crate::bulk::tests::synced_desk(dir.path(), 8).await;
+        let services = desk.services().await.unwrap();
+        let id = services
+            .list_devices(ListDevicesRequest {
+                limit: 1,
+                ..ListDevicesRequest::default()
+            })
+            .await
+            .unwrap()
+            .rows[0]
+            .id
+            .clone();
+        desk.queue_action(QueueActionRequest {
+            device: id.clone(),
+            action: ActionInput::Refresh,
+            acs: None,
+        })
+        .await
+        .unwrap();
+        let narrowed = |levels: Vec<LogLevel>, groups: Vec<LogGroup>, search: Option<&str>| {
+            DeviceLogsRequest {
+                id: id.clone(),
+                limit: 100,
+                levels,
+                groups,
+                search: search.map(str::to_owned),
+            }
+        };
+        let all = services
+            .device_logs(narrowed(vec![], vec![], None))
+            .await
+            .unwrap();
+        let actions = services
+            .device_logs(narrowed(vec![], vec![LogGroup::Action], None))
+            .await
+            .unwrap();
+        assert!(!actions.is_empty(), "{all:?}");
+        assert!(actions.iter().all(|l| l.kind.starts_with("action_")));
+        assert!(
+            all.len() > actions.len(),
+            "the sync's own entries too: {all:?}"
+        );
+        let requested = actions
+            .iter()
+            .find(|l| l.kind == "action_requested")
+            .expect("the request is logged");
+        assert!(
+            requested
+                .payload
+                .as_deref()
+                .is_some_and(|p| p.contains("action_id")),
+            "its payload: {requested:?}"
+        );
+        let found = services
+            .device_logs(narrowed(vec![LogLevel::Info], vec![], Some("REFRESH")))
+            .await
+            .unwrap();
+        assert!(!found.is_empty());
+        assert!(found
+            .iter()
+            .all(|l| l.level == LogLevel::Info && l.message.to_lowercase().contains("refresh")));
+        let none = services
+            .device_logs(narrowed(vec![], vec![], Some("no such words anywhere")))
+            .await
+            .unwrap();
+        assert!(none.is_empty());
+
+        let out = tempfile::tempdir().unwrap();
+        let file = services
+            .export_device_log_file(narrowed(vec![], vec![LogGroup::Action], None), out.path())
+            .await
+            .unwrap();
+        assert_eq!(file.entries, actions.len() as u64);
+        let text = std::fs::read_to_string(&file.path).unwrap();
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            rows.headers().unwrap(),
+            vec!["time", "serial", "level", "group", "kind", "message", "payload"]
+        );
+        let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), actions.len());
+        assert!(records.iter().all(|r| &r[3] == "action"));
+        let again = services
+            .export_device_log_file(narrowed(vec![], vec![], None), out.path())
+            .await
+            .unwrap();
+        assert_ne!(again.path, file.path, "a new file each time");
     }
 }

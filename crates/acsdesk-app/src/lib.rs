@@ -14,6 +14,7 @@ pub mod connect;
 mod demo;
 mod desk;
 mod events;
+pub mod exports;
 pub mod firmware;
 mod fleet;
 mod maintenance;

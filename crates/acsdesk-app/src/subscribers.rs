@@ -244,25 +244,7 @@ impl Services {
     ) -> Result<ExportedFile, IpcError> {
         let with_secrets = request.with_secrets;
         let text = self.export_subscribers(request).await?;
-        let stamp: String = acsdesk_time::iso(self.now())
-            .chars()
-            .take(19)
-            .map(|c| if c == ':' || c == 'T' { '-' } else { c })
-            .collect();
-        // A new file each time, never one written earlier.
-        let path = (1..)
-            .map(|n| match n {
-                1 => dir.join(format!("acsdesk-subscribers-{stamp}.csv")),
-                n => dir.join(format!("acsdesk-subscribers-{stamp}-{n}.csv")),
-            })
-            .find(|p| !p.exists())
-            .unwrap_or_else(|| dir.join("acsdesk-subscribers.csv"));
-        acsdesk_core::paths::write_private(&path, text.as_bytes()).map_err(|e| {
-            IpcError::new(
-                ErrorCode::Internal,
-                format!("cannot write {}: {e}", path.display()),
-            )
-        })?;
+        let path = crate::exports::write_new(dir, "subscribers", self.now(), text.as_bytes())?;
         Ok(ExportedFile {
             path: path.display().to_string(),
             subscribers: text.lines().count().saturating_sub(1) as u64,

@@ -1204,9 +1204,21 @@ pub(crate) struct LogsArgs {
     /// cut).
     #[arg(long, default_value_t = 50, value_parser = |s: &str| rows_up_to(s, 10_000))]
     pub(crate) limit: u64,
-    /// JSON output.
+    /// Only this level: info, warning or error.
     #[arg(long)]
+    pub(crate) level: Option<String>,
+    /// Only this kind: status, action, provisioning, fault or router_error.
+    #[arg(long)]
+    pub(crate) kind: Option<String>,
+    /// Only entries whose message, kind or payload holds this text.
+    #[arg(long)]
+    pub(crate) search: Option<String>,
+    /// JSON output.
+    #[arg(long, conflicts_with = "csv")]
     pub(crate) json: bool,
+    /// CSV output (time, level, group, kind, message, payload).
+    #[arg(long)]
+    pub(crate) csv: bool,
 }
 
 /// Options of `acsdesk sandbox`.

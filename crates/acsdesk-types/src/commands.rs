@@ -76,6 +76,10 @@ pub const ROUTER_PROVISIONING: &str = "router_provisioning";
 /// [`crate::subscribers::ExportedFile`] (written to the export folder).
 pub const EXPORT_SUBSCRIBERS: &str = "export_subscribers";
 
+/// `export_device_log`: [`crate::devices::DeviceLogsRequest`] →
+/// [`crate::devices::ExportedLog`] (the filtered log as CSV, written to the export folder).
+pub const EXPORT_DEVICE_LOG: &str = "export_device_log";
+
 /// `device_logs`: [`crate::devices::DeviceLogsRequest`] → `Vec<`[`crate::devices::LogInfo`]`>`.
 pub const DEVICE_LOGS: &str = "device_logs";
 
@@ -221,6 +225,7 @@ pub const ALL: &[&str] = &[
     PROVISION,
     ROUTER_PROVISIONING,
     EXPORT_SUBSCRIBERS,
+    EXPORT_DEVICE_LOG,
     BACKUP_TENANT,
     ACS_REMOVAL_PLAN,
     LIST_BACKUPS,

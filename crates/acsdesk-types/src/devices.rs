@@ -156,6 +156,60 @@ mod tests {
     use super::*;
 
     #[test]
+    fn log_entries_are_grouped_and_narrowed() {
+        use crate::{LogGroup, LogLevel};
+        for (kind, group) in [
+            ("online", LogGroup::Status),
+            ("rebooted", LogGroup::Status),
+            ("action_failed", LogGroup::Action),
+            ("action_result", LogGroup::Action),
+            ("provisioning_failed", LogGroup::Provisioning),
+            ("configuration_lost", LogGroup::Provisioning),
+            ("task_failed", LogGroup::Fault),
+            ("router_error", LogGroup::RouterError),
+            ("ppp_failing", LogGroup::RouterError),
+        ] {
+            assert_eq!(LogGroup::of(kind), group, "{kind}");
+        }
+        let entry = |level, kind: &str, message: &str, payload: Option<&str>| LogInfo {
+            device: "d".into(),
+            serial: "s".into(),
+            level,
+            kind: kind.into(),
+            message: message.into(),
+            at_ms: 0,
+            payload: payload.map(str::to_owned),
+        };
+        let ping = entry(
+            LogLevel::Info,
+            "action_result",
+            "Ping 8.8.8.8: 4 of 4 answered",
+            Some(r#"{"action_id":7}"#),
+        );
+        let down = entry(LogLevel::Warning, "offline", "went offline", None);
+        let all = DeviceLogsRequest::default();
+        assert!(all.admits(&ping) && all.admits(&down));
+        let actions = DeviceLogsRequest {
+            groups: vec![LogGroup::Action],
+            ..DeviceLogsRequest::default()
+        };
+        assert!(actions.admits(&ping) && !actions.admits(&down));
+        let warnings = DeviceLogsRequest {
+            levels: vec![LogLevel::Warning, LogLevel::Error],
+            ..DeviceLogsRequest::default()
+        };
+        assert!(!warnings.admits(&ping) && warnings.admits(&down));
+        let text = |t: &str| DeviceLogsRequest {
+            search: Some(t.into()),
+            ..DeviceLogsRequest::default()
+        };
+        assert!(text("PING").admits(&ping), "any case");
+        assert!(text("action_id").admits(&ping), "the payload too");
+        assert!(!text("8.8.4.4").admits(&ping));
+        assert!(text("  ").admits(&down), "blank is no filter");
+    }
+
+    #[test]
     fn requests_round_trip_with_defaults() {
         let req = ListDevicesRequest {
             filter: DeviceFilter {
@@ -398,13 +452,53 @@ fn reported_default() -> bool {
     true
 }
 
-/// Request of `device_logs`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Request of `device_logs`: a device's log, newest first, narrowed by level, group
+/// and text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceLogsRequest {
     /// GenieACS id.
     pub id: String,
     /// At most this many, newest first.
     pub limit: u32,
+    /// Only these levels (all when empty).
+    #[serde(default)]
+    pub levels: Vec<crate::LogLevel>,
+    /// Only these groups (all when empty).
+    #[serde(default)]
+    pub groups: Vec<crate::LogGroup>,
+    /// Only entries whose message, kind or payload holds this (any case).
+    #[serde(default)]
+    pub search: Option<String>,
+}
+
+impl DeviceLogsRequest {
+    /// Whether `entry` passes the filters.
+    pub fn admits(&self, entry: &LogInfo) -> bool {
+        let needle = self
+            .search
+            .as_deref()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty());
+        (self.levels.is_empty() || self.levels.contains(&entry.level))
+            && (self.groups.is_empty() || self.groups.contains(&crate::LogGroup::of(&entry.kind)))
+            && needle.is_none_or(|n| {
+                entry.message.to_lowercase().contains(&n)
+                    || entry.kind.to_lowercase().contains(&n)
+                    || entry
+                        .payload
+                        .as_deref()
+                        .is_some_and(|p| p.to_lowercase().contains(&n))
+            })
+    }
+}
+
+/// Response of `export_device_log`: the log written as CSV.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedLog {
+    /// Where it is.
+    pub path: String,
+    /// How many entries it holds.
+    pub entries: u64,
 }
 
 /// One device log entry.
@@ -424,6 +518,10 @@ pub struct LogInfo {
     pub message: String,
     /// When (Unix ms).
     pub at_ms: i64,
+    /// What was recorded with it (JSON: the action, the fault, the values), when there
+    /// is anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
 }
 
 /// Request of `device_parameters`: the device's parameters, live from GenieACS.

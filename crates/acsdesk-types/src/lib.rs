@@ -25,6 +25,6 @@ pub use about::{AboutInfo, GetAboutRequest};
 pub use error::{ErrorCode, IpcError};
 pub use states::{
     ActionStatus, AlertKind, AlertState, BandChoice, ChannelKind, DiagnosticKind, HealthState,
-    LogLevel, MaintenanceScope, Metric, Monitored, ProvisionMode, RouterProblem, Severity,
-    WifiBand,
+    LogGroup, LogLevel, MaintenanceScope, Metric, Monitored, ProvisionMode, RouterProblem,
+    Severity, WifiBand,
 };

@@ -398,6 +398,50 @@ mod tests {
 }
 
 words! {
+    /// What a device log entry is about, to filter the log by.
+    LogGroup {
+        /// Presence and life: online, offline, rebooted, discovered.
+        Status => "status",
+        /// AcsDesk's actions: requested, sent, their stages, results and failures.
+        Action => "action",
+        /// Auto-provisioning: configured, failed, recovered.
+        Provisioning => "provisioning",
+        /// GenieACS faults on tasks AcsDesk did not send.
+        Fault => "fault",
+        /// What the router reports as wrong: its WAN's errors, PPP failing.
+        RouterError => "router_error",
+    }
+}
+
+impl LogGroup {
+    /// The group of a log entry's kind.
+    pub fn of(kind: &str) -> Self {
+        if kind.starts_with("action_") {
+            LogGroup::Action
+        } else if kind.starts_with("provision") || kind.starts_with("configuration") {
+            LogGroup::Provisioning
+        } else if kind.starts_with("router_error") || kind.starts_with("ppp_") {
+            LogGroup::RouterError
+        } else if kind.contains("fault") || kind.ends_with("_failed") {
+            LogGroup::Fault
+        } else {
+            LogGroup::Status
+        }
+    }
+
+    /// The group for people ("Router errors").
+    pub fn label(self) -> &'static str {
+        match self {
+            LogGroup::Status => "Status",
+            LogGroup::Action => "Actions",
+            LogGroup::Provisioning => "Provisioning",
+            LogGroup::Fault => "Faults",
+            LogGroup::RouterError => "Router errors",
+        }
+    }
+}
+
+words! {
     /// What a router's TR-069 diagnostic measures.
     DiagnosticKind {
         /// Echoes to a host (`IPPingDiagnostics`, `IP.Diagnostics.IPPing`).

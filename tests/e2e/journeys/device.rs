@@ -20,6 +20,7 @@ async fn a_device_dashboard_its_settings_and_its_actions() -> anyhow::Result<()>
         side_panel(desktop).await?;
         wifi(desktop).await?;
         ping(desktop).await?;
+        log_tab(desktop).await?;
         reboot(desktop, &serial).await?;
         firmware_and_parameters(desktop).await?;
         not_fetched(desktop, &serial).await
@@ -126,7 +127,7 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
     let tops: Vec<Option<f64>> = desktop
         .eval(
             "return ['[data-testid=device-title]', '[data-testid=device-facts]', 'section.charts',
-                     '[data-testid=action-wifi]', '[data-testid=device-log]']
+                     '[data-testid=action-wifi]', '[data-testid=diagnostics]']
                  .map(css => { const e = document.querySelector(css);
                                return e ? e.getBoundingClientRect().top : null; });",
         )
@@ -134,7 +135,7 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
     let tops: Vec<f64> = tops.into_iter().flatten().collect();
     ensure!(
         tops.len() == 5 && tops.windows(2).all(|w| w[0] < w[1]),
-        "identity → status → charts → actions → log: {tops:?}"
+        "identity → status → charts → actions → diagnostics: {tops:?}"
     );
     // Its WAN type, DNS servers and each network's channel and standards.
     let facts = desktop.text_content("[data-testid=device-facts]").await?;
@@ -444,6 +445,85 @@ async fn ping(desktop: &Desktop) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The device's log as a tab: narrowed to actions, then to a text, an entry's recorded
+/// payload opened, and the narrowed log exported as CSV.
+async fn log_tab(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    desktop.click("[data-testid=tab-log]").await?;
+    desktop
+        .wait_text("[data-testid=log-entries]", Duration::from_secs(10), |t| {
+            t.contains("Ping 8.8.8.8")
+        })
+        .await
+        .context("the log tab lists what happened")?;
+    let select = c.find(Locator::Css("[data-testid=log-group]")).await?;
+    c.execute(
+        "arguments[0].value = 'action'; arguments[0].dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        vec![serde_json::to_value(&select)?],
+    )
+    .await?;
+    let mut only_actions = false;
+    for _ in 0..50 {
+        only_actions = desktop
+            .eval(
+                "const e = [...document.querySelectorAll('[data-testid=log-entry]')];
+                 return e.length > 0 && e.every(x => x.dataset.kind.startsWith('action_'));",
+            )
+            .await?;
+        if only_actions {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    ensure!(
+        only_actions,
+        "the Actions kind keeps only the actions' entries"
+    );
+    let search = c.find(Locator::Css("[data-testid=log-search]")).await?;
+    search.send_keys("nowhere.invalid").await?;
+    desktop
+        .wait_text("[data-testid=log-entries]", Duration::from_secs(10), |t| {
+            t.contains("nowhere.invalid") && !t.contains("8.8.8.8")
+        })
+        .await
+        .context("the search narrows the log")?;
+    desktop
+        .click("[data-testid=log-entry] [data-testid=log-payload] summary")
+        .await?;
+    desktop
+        .wait_text(
+            "[data-testid=log-entry] [data-testid=log-payload] pre",
+            Duration::from_secs(5),
+            |t| t.contains('{'),
+        )
+        .await
+        .context("an entry's raw payload opens")?;
+    desktop.screenshot("device-log").await?;
+    desktop.click("[data-testid=log-export]").await?;
+    let saved = desktop
+        .wait_text("[data-testid=log-exported]", Duration::from_secs(10), |t| {
+            t.contains(" saved to ")
+        })
+        .await?;
+    let path = saved
+        .split(" saved to ")
+        .nth(1)
+        .context("the export names its file")?
+        .trim();
+    let csv = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let mut lines = csv.lines();
+    ensure!(
+        lines.next() == Some("time,serial,level,group,kind,message,payload"),
+        "{csv}"
+    );
+    ensure!(
+        lines.clone().count() >= 1 && lines.all(|l| l.contains("nowhere.invalid")),
+        "the export is the log as narrowed: {csv}"
+    );
+    desktop.click("[data-testid=tab-dashboard]").await?;
+    Ok(())
+}
+
 /// A reboot, with a confirmation that names the device, recorded in its log.
 async fn reboot(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
     desktop.click("[data-testid=action-reboot]").await?;
@@ -470,13 +550,14 @@ async fn reboot(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
         .await
         .context("the reboot completes")?;
     desktop.screenshot("reboot-done").await?;
-    desktop.click("[data-testid=device-log] summary").await?;
+    desktop.click("[data-testid=tab-log]").await?;
     desktop
         .wait_text("[data-testid=device-log]", Duration::from_secs(20), |t| {
             t.contains("Reboot completed") && t.contains("requested by desktop")
         })
         .await
         .context("the device log records the actions")?;
+    desktop.click("[data-testid=tab-dashboard]").await?;
     Ok(())
 }
 
@@ -524,6 +605,7 @@ async fn firmware_and_parameters(desktop: &Desktop) -> anyhow::Result<()> {
         )
         .await
         .with_context(|| format!("the firmware update completes ({offered}; was: {stage})"))?;
+    desktop.click("[data-testid=tab-log]").await?;
     desktop
         .wait_text("[data-testid=device-log]", Duration::from_secs(20), |t| {
             t.contains("downloading the image")
@@ -531,6 +613,7 @@ async fn firmware_and_parameters(desktop: &Desktop) -> anyhow::Result<()> {
         })
         .await
         .context("the device log records each stage of the update")?;
+    desktop.click("[data-testid=tab-dashboard]").await?;
     // The dashboard renders again when the firmware's action settles, which can swallow
     // a click on the button: click again while it is still offered.
     desktop.click("[data-testid=params-load]").await?;

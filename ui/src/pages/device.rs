@@ -1,5 +1,6 @@
-//! The device dashboard: identity and status, the normalised values, WiFi networks, and
-//! history charts (drawn by the backend with plotters) over 1 h / 24 h / 7 d / 30 d.
+//! The device dashboard: identity and status, the normalised values, WiFi networks, LAN
+//! clients, history charts (drawn by the backend with plotters) over 1 h / 24 h / 7 d /
+//! 30 d, actions and diagnostics; and the device's log as a tab of its own.
 
 use crate::components::actions::{ActionsPanel, DiagnoseFields, Dialog};
 use crate::hooks::{use_backend_event, use_escape};
@@ -39,6 +40,9 @@ pub(crate) fn DevicePage(
     // landing).
     let diagnose = DiagnoseFields::default();
     let settings_open = RwSignal::new(false);
+    // The dashboard, or the device's log as a page of its own.
+    let log_tab = RwSignal::new(false);
+    let dashboard = move || !log_tab.get();
     use_escape(move || {
         if dialog.get_untracked().is_some() {
             dialog.set(None);
@@ -59,7 +63,16 @@ pub(crate) fn DevicePage(
                 on:click=move |_| settings_open.update(|o| *o = !*o)>
                 "Device settings"
             </button>
-            // Identity → status → charts → actions → log; per-device settings in a side panel.
+            <nav class="device-tabs" role="tablist" aria-label="Device views" data-testid="device-tabs">
+                <button type="button" role="tab" data-testid="tab-dashboard"
+                    aria-selected=move || dashboard().to_string() class:active=dashboard
+                    on:click=move |_| log_tab.set(false)>"Dashboard"</button>
+                <button type="button" role="tab" data-testid="tab-log"
+                    aria-selected=move || log_tab.get().to_string() class:active=move || log_tab.get()
+                    on:click=move |_| log_tab.set(true)>"Log"</button>
+            </nav>
+            // Identity → status → charts → actions → diagnostics; the log in its own tab;
+            // per-device settings in a side panel.
             <Transition fallback=|| view! { <p class="muted">"Loading the device…"</p> }>
                 <ErrorBoundary fallback=|errors| view! {
                     <p class="error" role="alert">
@@ -71,6 +84,12 @@ pub(crate) fn DevicePage(
                     })}
                 </ErrorBoundary>
             </Transition>
+            {
+                let id = id.clone();
+                move || log_tab.get().then(|| view! { <DeviceLog id=id.clone() version /> })
+            }
+            // Hidden rather than dropped on the Log tab: a dialog half filled stays so.
+            <div class="dashboard" style:display=move || if dashboard() { "" } else { "none" }>
             <section class="charts" aria-label="History">
                 <div class="range" role="group" aria-label="Time range">
                     {ChartRange::ALL
@@ -103,7 +122,7 @@ pub(crate) fn DevicePage(
                 })}
             </Transition>
             <crate::components::actions::DiagnosticsCard id=id.clone() />
-            <DeviceLog id=id.clone() version />
+            </div>
             // Outside the live-refreshed part, so a sync does not reset what is typed.
             <aside class="side-panel" class:open=move || settings_open.get() aria-label="Device settings"
                 data-testid="device-settings" aria-hidden=move || (!settings_open.get()).to_string()>
@@ -114,7 +133,9 @@ pub(crate) fn DevicePage(
                 </header>
                 <OfflineThreshold id=id.clone() />
             </aside>
-            <crate::components::parameters::ParametersPanel id=id.clone() />
+            <div style:display=move || if dashboard() { "" } else { "none" }>
+                <crate::components::parameters::ParametersPanel id=id.clone() />
+            </div>
         </section>
     }
 }
@@ -331,7 +352,8 @@ fn Chart(
     }
 }
 
-/// The device's log, newest first, refreshed with the dashboard.
+/// The device's log as a page: narrowed by level, kind and text, newest first, each
+/// entry's recorded payload on demand, exported as CSV as narrowed.
 #[component]
 fn DeviceLog(
     /// GenieACS id.
@@ -339,32 +361,97 @@ fn DeviceLog(
     /// Bumped when the device changed.
     version: RwSignal<u32>,
 ) -> impl IntoView {
-    let logs = LocalResource::new(move || {
-        version.track();
-        ipc::device_logs(id.clone())
-    });
+    use acsdesk_types::devices::DeviceLogsRequest;
+    use acsdesk_types::{LogGroup, LogLevel};
+    let level = RwSignal::new(None::<LogLevel>);
+    let group = RwSignal::new(None::<LogGroup>);
+    let search = RwSignal::new(String::new());
+    let exported = RwSignal::new(None::<(bool, String)>);
+    let request = {
+        let id = id.clone();
+        move || DeviceLogsRequest {
+            id: id.clone(),
+            limit: 500,
+            levels: level.get().into_iter().collect(),
+            groups: group.get().into_iter().collect(),
+            search: Some(search.get()).filter(|s| !s.trim().is_empty()),
+        }
+    };
+    let logs = {
+        let request = request.clone();
+        LocalResource::new(move || {
+            version.track();
+            ipc::filtered_device_logs(request())
+        })
+    };
+    let export = move |_| {
+        let r = request();
+        spawn_local(async move {
+            exported.set(Some(match ipc::export_device_log(r).await {
+                Ok(f) => (true, format!("{} entries saved to {}", f.entries, f.path)),
+                Err(e) => (false, e.message),
+            }));
+        });
+    };
     view! {
-        <details class="device-log" data-testid="device-log">
-            <summary>"Log"</summary>
-            <ul class="plain-list">
+        <section class="device-log" aria-label="Log" data-testid="device-log">
+            <div class="filters" role="search">
+                <select aria-label="Level" data-testid="log-level" on:change=move |ev| level.set(LogLevel::parse(&event_target_value(&ev)))>
+                    <option value="">"All levels"</option>
+                    {LogLevel::ALL.iter().map(|l| view! { <option value=l.as_str()>{l.as_str()}</option> }).collect_view()}
+                </select>
+                <select aria-label="Kind" data-testid="log-group" on:change=move |ev| group.set(LogGroup::parse(&event_target_value(&ev)))>
+                    <option value="">"All kinds"</option>
+                    {LogGroup::ALL.iter().map(|g| view! { <option value=g.as_str()>{g.label()}</option> }).collect_view()}
+                </select>
+                <input type="search" placeholder="Search the log" aria-label="Search the log" data-testid="log-search"
+                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+                <button type="button" data-testid="log-export" on:click=export>"Export CSV"</button>
+            </div>
+            {move || exported.get().map(|(ok, text)| view! {
+                <p class=if ok { "banner" } else { "banner error" } role="status" data-testid="log-exported">{text}</p>
+            })}
+            <ul class="plain-list log-entries" data-testid="log-entries">
                 {move || {
                     let now = js_sys::Date::now() as i64;
-                    logs.get()
-                        .and_then(|r| r.ok())
-                        .unwrap_or_default()
+                    let entries = logs.get().and_then(|r| r.ok()).unwrap_or_default();
+                    if entries.is_empty() {
+                        return view! { <li class="muted">"Nothing in the log matches."</li> }.into_any();
+                    }
+                    entries
                         .into_iter()
-                        .map(|l| view! {
-                            <li class=format!("log {}", l.level)>
-                                <span class=format!("badge {}", l.level)>{l.level.as_str()}</span>
-                                <span>{l.message.clone()}</span>
-                                <span class="muted">{format_ago(l.at_ms, now)}</span>
-                            </li>
+                        .map(|l| {
+                            let group = LogGroup::of(&l.kind);
+                            view! {
+                                <li class=format!("log {}", l.level) data-testid="log-entry" data-kind=l.kind.clone()>
+                                    <time class="muted">{crate::pages::firmware::local_when(l.at_ms)}</time>
+                                    <span class=format!("badge {}", l.level)>{l.level.as_str()}</span>
+                                    <span class="muted group">{group.label()}</span>
+                                    <span>{l.message.clone()}</span>
+                                    <span class="muted">{format_ago(l.at_ms, now)}</span>
+                                    {l.payload.clone().map(|p| view! {
+                                        <details class="payload" data-testid="log-payload">
+                                            <summary>"Raw"</summary>
+                                            <pre>{pretty(&p)}</pre>
+                                        </details>
+                                    })}
+                                </li>
+                            }
                         })
                         .collect_view()
+                        .into_any()
                 }}
             </ul>
-        </details>
+        </section>
     }
+}
+
+/// A recorded payload, indented when it is JSON.
+fn pretty(payload: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| payload.to_owned())
 }
 
 /// The device's own offline-alert threshold (a router on a flaky rural link may need a

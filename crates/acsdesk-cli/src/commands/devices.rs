@@ -567,10 +567,53 @@ pub(crate) async fn logs(ctx: &Ctx, a: &LogsArgs) -> anyhow::Result<()> {
         Some(text) => Some(services.resolve_device(text).await.map_err(app_err)?),
         None => None,
     };
-    let logs = services
-        .logs(id.as_deref(), u32::try_from(a.limit).unwrap_or(u32::MAX))
-        .await
-        .map_err(app_err)?;
+    let word = |what: &str, text: &Option<String>, known: &[&str]| -> anyhow::Result<()> {
+        match text {
+            Some(t) if !known.contains(&t.as_str()) => {
+                anyhow::bail!("--{what} {t:?}: use {}", known.join(", "))
+            }
+            _ => Ok(()),
+        }
+    };
+    let levels: Vec<&str> = acsdesk_types::LogLevel::ALL
+        .iter()
+        .map(|l| l.as_str())
+        .collect();
+    let groups: Vec<&str> = acsdesk_types::LogGroup::ALL
+        .iter()
+        .map(|g| g.as_str())
+        .collect();
+    word("level", &a.level, &levels)?;
+    word("kind", &a.kind, &groups)?;
+    let narrow = acsdesk_types::devices::DeviceLogsRequest {
+        id: id.clone().unwrap_or_default(),
+        limit: u32::try_from(a.limit).unwrap_or(u32::MAX),
+        levels: a
+            .level
+            .as_deref()
+            .and_then(acsdesk_types::LogLevel::parse)
+            .into_iter()
+            .collect(),
+        groups: a
+            .kind
+            .as_deref()
+            .and_then(acsdesk_types::LogGroup::parse)
+            .into_iter()
+            .collect(),
+        search: a.search.clone(),
+    };
+    let logs = match &id {
+        Some(_) => services
+            .device_logs(narrow.clone())
+            .await
+            .map_err(app_err)?,
+        None => {
+            let mut all = services.logs(None, 10_000).await.map_err(app_err)?;
+            all.retain(|l| narrow.admits(l));
+            all.truncate(narrow.limit as usize);
+            all
+        }
+    };
     if logs.len() as u64 >= a.limit {
         eprintln!(
             "showing the {} most recent entries: there may be more (--limit N, up to 10000)",
@@ -579,6 +622,10 @@ pub(crate) async fn logs(ctx: &Ctx, a: &LogsArgs) -> anyhow::Result<()> {
     }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&logs)?);
+    } else if a.csv {
+        use std::io::Write;
+        let bytes = acsdesk_app::exports::logs_csv(&logs).map_err(app_err)?;
+        std::io::stdout().write_all(&bytes)?;
     } else {
         for l in logs {
             println!(

@@ -256,6 +256,30 @@ async fn diag_sweep_pings_from_every_matching_router_and_sums_it_up() {
     let history: serde_json::Value =
         serde_json::from_str(&env.ok(&["diag", "history", down, "--json"])).unwrap();
     assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+    // Its log, narrowed to the actions and to a text, as CSV.
+    let csv = env.ok(&[
+        "logs",
+        down,
+        "--kind",
+        "action",
+        "--search",
+        "example.net",
+        "--csv",
+    ]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("time,serial,level,group,kind,message,payload")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty(), "{csv}");
+    assert!(
+        rows.iter()
+            .all(|r| r.contains(",action,action_") && r.contains("example.net")),
+        "{csv}"
+    );
+    let err = env.fails(&["logs", down, "--level", "loud"], "correct horse");
+    assert!(err.contains("info, warning, error"), "{err}");
     // A filter nobody matches queues nothing.
     let err = env.fails(&["diag", "sweep", "--vendor", "Nokia"], "correct horse");
     assert!(err.contains("Nokia") || err.contains("no device"), "{err}");
