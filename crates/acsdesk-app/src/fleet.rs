@@ -464,3 +464,73 @@ mod tests {
         assert_ne!(again.path, file.path, "a new file each time");
     }
 }
+
+#[cfg(test)]
+mod client_tests {
+    use acsdesk_types::devices::ListDevicesRequest;
+    use acsdesk_types::{Metric, WifiBand};
+
+    /// Each sync keeps how many WiFi clients a router has per band, charted like the
+    /// other metrics; a router that lists none has no such history.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn wifi_clients_per_band_are_kept_as_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, _sandbox) = crate::bulk::tests::synced_desk(dir.path(), 8).await;
+        let services = desk.services().await.unwrap();
+        let rows = services
+            .list_devices(ListDevicesRequest {
+                limit: 100,
+                ..ListDevicesRequest::default()
+            })
+            .await
+            .unwrap()
+            .rows;
+        let mut checked = 0;
+        for row in rows {
+            let detail = services.get_device(&row.id).await.unwrap();
+            if detail.clients.is_empty() {
+                continue;
+            }
+            for (metric, band) in [
+                (Metric::Clients2g, WifiBand::Ghz2_4),
+                (Metric::Clients5g, WifiBand::Ghz5),
+            ] {
+                let points = services.series(&row.id, metric, 0, i64::MAX).await.unwrap();
+                let now = detail
+                    .wifi_clients
+                    .iter()
+                    .find(|(b, _)| *b == band)
+                    .map_or(0, |(_, n)| *n);
+                let last = points
+                    .last()
+                    .unwrap_or_else(|| panic!("{metric:?} of {}", row.id));
+                assert_eq!(last.1, f64::from(now), "{metric:?} of {}", row.id);
+            }
+            checked += 1;
+        }
+        assert!(checked >= 3, "routers with clients: {checked}");
+        let chart = services
+            .device_chart(acsdesk_types::devices::DeviceChartRequest {
+                id: services
+                    .list_devices(ListDevicesRequest {
+                        limit: 1,
+                        ..ListDevicesRequest::default()
+                    })
+                    .await
+                    .unwrap()
+                    .rows[0]
+                    .id
+                    .clone(),
+                metric: Metric::Clients2g,
+                range: acsdesk_types::devices::ChartRange::Hour,
+                dark: false,
+                utc_offset_min: 0,
+            })
+            .await
+            .unwrap();
+        assert!(
+            chart.svg.contains("WiFi clients 2.4 GHz (clients)"),
+            "the chart's title"
+        );
+    }
+}

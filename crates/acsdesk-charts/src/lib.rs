@@ -175,7 +175,14 @@ fn draw<DB: DrawingBackend>(
             let hi = values.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
             if lo.is_finite() && hi.is_finite() {
                 let pad = ((hi - lo) * 0.1).max(1.0);
-                let floor = if matches!(spec.metric, Metric::Rx | Metric::Tx | Metric::Uptime) {
+                let floor = if matches!(
+                    spec.metric,
+                    Metric::Rx
+                        | Metric::Tx
+                        | Metric::Uptime
+                        | Metric::Clients2g
+                        | Metric::Clients5g
+                ) {
                     0.0
                 } else {
                     lo - pad

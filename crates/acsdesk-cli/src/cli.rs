@@ -1178,7 +1178,7 @@ pub(crate) enum DeviceCommand {
 pub(crate) struct HistoryArgs {
     /// GenieACS id.
     pub(crate) id: String,
-    /// cpu, memory, rx, tx, signal or uptime.
+    /// cpu, memory, rx, tx, signal, uptime, clients_2g or clients_5g.
     #[arg(long)]
     pub(crate) metric: String,
     /// How far back: 1h, 24h, 7d, 30d (any number with h or d).

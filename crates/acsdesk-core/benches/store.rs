@@ -113,6 +113,8 @@ async fn run(devices: u64) {
                     signal_dbm: device.signal_dbm,
                     rx_bps: None,
                     tx_bps: None,
+                    clients_2g: None,
+                    clients_5g: None,
                 }),
                 online: true,
                 offline_deadline_ms: Some(T0 + 900_000),

@@ -421,7 +421,7 @@ impl ChartRange {
 pub struct DeviceChartRequest {
     /// GenieACS id.
     pub id: String,
-    /// `cpu`, `memory`, `rx`, `tx`, `signal` or `uptime`.
+    /// `cpu`, `memory`, `rx`, `tx`, `signal`, `uptime`, `clients_2g` or `clients_5g`.
     pub metric: crate::Metric,
     /// The time range, ending now.
     pub range: ChartRange,

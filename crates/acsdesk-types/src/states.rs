@@ -291,6 +291,10 @@ words! {
         Signal => "signal",
         /// Uptime (stored in seconds, shown in hours).
         Uptime => "uptime",
+        /// Connected WiFi clients on 2.4 GHz.
+        Clients2g => "clients_2g",
+        /// Connected WiFi clients on 5 GHz.
+        Clients5g => "clients_5g",
     }
 }
 
@@ -304,6 +308,8 @@ impl Metric {
             Metric::Tx => "Upload",
             Metric::Signal => "Signal",
             Metric::Uptime => "Uptime",
+            Metric::Clients2g => "WiFi clients 2.4 GHz",
+            Metric::Clients5g => "WiFi clients 5 GHz",
         }
     }
 
@@ -314,6 +320,7 @@ impl Metric {
             Metric::Rx | Metric::Tx => "Mbit/s",
             Metric::Signal => "dBm",
             Metric::Uptime => "h",
+            Metric::Clients2g | Metric::Clients5g => "clients",
         }
     }
 

@@ -122,6 +122,26 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
         .client
         .wait()
         .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=chart-clients_2g] svg"))
+        .await
+        .context("the 2.4 GHz clients are charted")?;
+    let chart = desktop
+        .client
+        .find(Locator::Css("[data-testid=chart-clients_2g]"))
+        .await?;
+    desktop
+        .client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'}); return true;",
+            vec![serde_json::to_value(&chart)?],
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    desktop.screenshot("clients-chart").await?;
+    desktop
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
         .for_element(Locator::Css("[data-testid=action-wifi]"))
         .await?;
     let tops: Vec<Option<f64>> = desktop

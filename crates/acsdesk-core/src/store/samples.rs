@@ -44,6 +44,8 @@ fn column(metric: Metric) -> &'static str {
         Metric::Tx => "tx_bps",
         Metric::Signal => "signal_dbm",
         Metric::Uptime => "uptime_s",
+        Metric::Clients2g => "clients_2g",
+        Metric::Clients5g => "clients_5g",
     }
 }
 
@@ -155,8 +157,8 @@ impl TenantStore {
                 continue;
             };
             let sql = format!(
-                "INSERT OR REPLACE INTO device_samples (device_id, resolution, at_ms, cpu_pct, mem_pct, uptime_s, signal_dbm, rx_bps, tx_bps)
-                 SELECT device_id, {to}, (at_ms / {bucket}) * {bucket}, avg(cpu_pct), avg(mem_pct), max(uptime_s), avg(signal_dbm), avg(rx_bps), avg(tx_bps)
+                "INSERT OR REPLACE INTO device_samples (device_id, resolution, at_ms, cpu_pct, mem_pct, uptime_s, signal_dbm, rx_bps, tx_bps, clients_2g, clients_5g)
+                 SELECT device_id, {to}, (at_ms / {bucket}) * {bucket}, avg(cpu_pct), avg(mem_pct), max(uptime_s), avg(signal_dbm), avg(rx_bps), avg(tx_bps), avg(clients_2g), avg(clients_5g)
                  FROM device_samples WHERE resolution = {from} AND at_ms >= ? AND at_ms < ?
                  GROUP BY device_id, at_ms / {bucket}"
             );

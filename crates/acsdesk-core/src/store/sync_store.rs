@@ -352,7 +352,7 @@ impl SyncStore for AcsSyncStore {
                 .collect();
             if !samples.is_empty() {
                 let mut q = QueryBuilder::<Sqlite>::new(
-                    "INSERT OR IGNORE INTO device_samples (device_id, resolution, at_ms, cpu_pct, mem_pct, uptime_s, signal_dbm, rx_bps, tx_bps) ",
+                    "INSERT OR IGNORE INTO device_samples (device_id, resolution, at_ms, cpu_pct, mem_pct, uptime_s, signal_dbm, rx_bps, tx_bps, clients_2g, clients_5g) ",
                 );
                 q.push_values(&samples, |mut b, (id, s)| {
                     b.push_bind(*id)
@@ -363,7 +363,9 @@ impl SyncStore for AcsSyncStore {
                         .push_bind(s.uptime_s.map(|u| u as i64))
                         .push_bind(s.signal_dbm)
                         .push_bind(s.rx_bps)
-                        .push_bind(s.tx_bps);
+                        .push_bind(s.tx_bps)
+                        .push_bind(s.clients_2g)
+                        .push_bind(s.clients_5g);
                 });
                 q.build().execute(&mut *tx).await.map_err(db)?;
             }

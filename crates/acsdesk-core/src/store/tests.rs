@@ -2073,6 +2073,10 @@ fn landed_migrations_are_never_edited() {
             "tenant/0020_optical_power.sql",
             "e4871ff83a7b596073c605d47ca87df69cd84e671d8f63ecd4bd6fe549267294",
         ),
+        (
+            "tenant/0021_wifi_clients.sql",
+            "4effd81564e5e306eae7880ccaf814c3ed8da867a091bc6c3dcdafdda46cf058",
+        ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");
     let mut found = Vec::new();

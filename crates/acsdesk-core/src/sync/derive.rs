@@ -121,6 +121,8 @@ pub fn derive(
             signal_dbm: device.signal_dbm,
             rx_bps: rate.map(|r| r.rx_bps),
             tx_bps: rate.map(|r| r.tx_bps),
+            clients_2g: clients_on(&device, crate::normalize::Band::Ghz2_4),
+            clients_5g: clients_on(&device, crate::normalize::Band::Ghz5),
         });
         let previous_error = known
             .and_then(|k| k.wan_error.as_deref())
@@ -271,6 +273,20 @@ fn error_level(error: &str, ppp_down: bool) -> (LogLevel, &'static str) {
         "ERROR_IP_CONFIGURATION" => (LogLevel::Warning, "the WAN got no IP configuration"),
         _ => (LogLevel::Warning, "WAN connection error"),
     }
+}
+
+/// Connected WiFi clients on `band`: none when the router has no network there or lists
+/// no clients at all (nothing known is not zero).
+fn clients_on(device: &NormalizedDevice, band: crate::normalize::Band) -> Option<f64> {
+    let has_network = device.wifi.iter().any(|w| w.band == band);
+    let knows = !device.clients.is_empty() || !device.wifi_clients.is_empty();
+    (has_network && knows).then(|| {
+        device
+            .wifi_clients
+            .iter()
+            .find(|(b, _)| *b == band)
+            .map_or(0.0, |(_, n)| f64::from(*n))
+    })
 }
 
 #[cfg(test)]

@@ -130,6 +130,10 @@ pub struct Sample {
     pub rx_bps: Option<f64>,
     /// Upload rate, bytes/s, when a previous reading allows one.
     pub tx_bps: Option<f64>,
+    /// Connected WiFi clients on 2.4 GHz, when the router has a network there and says.
+    pub clients_2g: Option<f64>,
+    /// Connected WiFi clients on 5 GHz, likewise.
+    pub clients_5g: Option<f64>,
 }
 
 /// Everything sync writes for one fetched device.
