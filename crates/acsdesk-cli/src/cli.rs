@@ -136,7 +136,7 @@ pub(crate) struct ProfileArgs {
     #[arg(long)]
     pub(crate) own_connection_request: Option<YesNo>,
     /// What the monitoring refreshes at each inform, comma-separated (cpu, memory,
-    /// uptime, traffic, signal, wan, wifi).
+    /// uptime, traffic, signal, wan, wifi, clients).
     #[arg(long, value_delimiter = ',')]
     pub(crate) monitor: Option<Vec<String>>,
     /// Bring every new router of an image's model that bootstraps on an older version to

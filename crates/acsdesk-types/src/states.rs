@@ -492,6 +492,9 @@ words! {
         Wan => "wan",
         /// WiFi networks: names and whether they are on.
         Wifi => "wifi",
+        /// The devices on the LAN: the host table and each network's client count (new
+        /// hosts found hourly).
+        Clients => "clients",
     }
 }
 

@@ -95,15 +95,28 @@ async fn bulk_refresh(desktop: &Desktop) -> anyhow::Result<()> {
 
 async fn bulk_ping(desktop: &Desktop) -> anyhow::Result<()> {
     let c = &desktop.client;
-    for checkbox in c
-        .find_all(Locator::Css(
-            "[data-testid=device-row] [data-testid=row-select]",
-        ))
-        .await?
-        .into_iter()
-        .take(3)
-    {
-        checkbox.click().await?;
+    // One row at a time, found afresh: the list draws its rows again as syncs land, and a
+    // click on a row drawn anew is lost.
+    for n in 1..=3 {
+        let want = format!("{n} selected");
+        for _ in 0..5 {
+            let boxes = c
+                .find_all(Locator::Css(
+                    "[data-testid=device-row] [data-testid=row-select]",
+                ))
+                .await?;
+            if let Some(b) = boxes.get(n - 1) {
+                let _ = b.click().await;
+            }
+            let counted = desktop
+                .wait_text("[data-testid=bulk-count]", Duration::from_secs(2), |t| {
+                    t == want
+                })
+                .await;
+            if counted.is_ok() {
+                break;
+            }
+        }
     }
     desktop
         .wait_text("[data-testid=bulk-count]", Duration::from_secs(5), |t| {

@@ -19,6 +19,7 @@ fn monitored_label(m: Monitored) -> &'static str {
         Monitored::Signal => "Optical and cellular signal",
         Monitored::Wan => "WAN state and errors",
         Monitored::Wifi => "WiFi networks",
+        Monitored::Clients => "Connected devices",
     }
 }
 

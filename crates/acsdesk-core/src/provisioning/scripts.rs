@@ -342,6 +342,37 @@ pub fn monitored_paths(what: &[Monitored], model: DataModel) -> Vec<String> {
             .concat(),
             (Monitored::Wifi, true) => under(objects::TR098_WLAN, &["SSID", "Enable"]),
             (Monitored::Wifi, false) => under(objects::TR181_SSID, &["SSID", "Enable"]),
+            (Monitored::Clients, true) => [
+                under(
+                    objects::TR098_HOSTS,
+                    &[
+                        "MACAddress",
+                        "HostName",
+                        "IPAddress",
+                        "Active",
+                        "Layer2Interface",
+                    ],
+                ),
+                under(objects::TR098_WLAN, &["TotalAssociations"]),
+            ]
+            .concat(),
+            (Monitored::Clients, false) => [
+                under(
+                    objects::TR181_HOSTS,
+                    &[
+                        "PhysAddress",
+                        "HostName",
+                        "IPAddress",
+                        "Active",
+                        "Layer1Interface",
+                    ],
+                ),
+                under(
+                    objects::TR181_ACCESS_POINT,
+                    &["AssociatedDeviceNumberOfEntries"],
+                ),
+            ]
+            .concat(),
         };
         for p in add {
             if !out.contains(&p) {
