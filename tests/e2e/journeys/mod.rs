@@ -88,3 +88,37 @@ pub(crate) async fn only_online(
     }
     Ok(())
 }
+
+/// Holds the demo's routers `ids` steady (no spontaneous outage or reboot), so a journey
+/// that follows them through many sessions is not cut short by the demo's own life.
+pub(crate) async fn steady(desktop: &Desktop, ids: &[String]) -> anyhow::Result<()> {
+    let url = desktop.demo_sandbox_url().await?;
+    acsdesk_core::http::install_crypto_provider();
+    let http = reqwest::Client::new();
+    for id in ids {
+        let enc = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
+        let r = http
+            .post(format!("{url}/_sandbox/devices/{enc}/steady"))
+            .send()
+            .await?;
+        anyhow::ensure!(r.status().is_success(), "steady {id}: {}", r.status());
+    }
+    Ok(())
+}
+
+/// The GenieACS ids of the first `n` rows of the device list.
+pub(crate) async fn first_rows(desktop: &Desktop, n: usize) -> anyhow::Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for row in desktop
+        .client
+        .find_all(Locator::Css("[data-testid=device-row]"))
+        .await?
+        .into_iter()
+        .take(n)
+    {
+        if let Some(id) = row.attr("data-device-id").await? {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}

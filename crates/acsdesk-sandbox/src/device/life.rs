@@ -80,7 +80,7 @@ impl SimDevice {
             }
             self.learn_inform(at);
             out.sessions.push((at, events));
-            if self.simulated {
+            if self.simulated && !self.steady {
                 // Rare events: an outage (0.2 %) or a spontaneous reboot (0.1 %) per inform.
                 let roll = self.rng.range(0, 1000);
                 if roll < 2 {

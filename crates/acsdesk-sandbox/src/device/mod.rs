@@ -160,6 +160,9 @@ pub struct SimDevice {
     pub offline_until_ms: i64,
     /// Forced offline by the scenario API.
     pub forced_offline: bool,
+    /// Held steady by the scenario API: no spontaneous outage or reboot (a test that
+    /// follows one router through many sessions).
+    pub steady: bool,
     /// Held in a CWMP session by the scenario API: new tasks get 503.
     pub in_session: bool,
     /// A PPP authentication failure forced by the scenario API.

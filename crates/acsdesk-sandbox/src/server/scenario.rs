@@ -23,6 +23,7 @@ AcsDesk sandbox scenario API (not part of GenieACS):
   POST /_sandbox/clock/advance?ms=N             move the virtual clock forward
   POST /_sandbox/devices/<id>/offline|online    unplug or plug in a router
   POST /_sandbox/devices/<id>/busy              hold it in a CWMP session (new tasks get 503); online frees it
+  POST /_sandbox/devices/<id>/steady            no spontaneous outage or reboot from now on
   POST /_sandbox/devices/<id>/ppp-fail|ppp-ok   break or mend PPP authentication
   POST /_sandbox/devices/<id>/ppp-reject|ppp-accept?username=U
                                                 the access server refuses (accepts) that PPPoE user
@@ -110,6 +111,7 @@ async fn device_state(
             d.interrupt_download(now);
         }
         "busy" => d.in_session = true,
+        "steady" => d.steady = true,
         "online" => {
             d.forced_offline = false;
             d.in_session = false;
@@ -147,7 +149,7 @@ async fn device_state(
             return text(
                 StatusCode::NOT_FOUND,
                 None,
-                "use offline, online, busy, ppp-fail, ppp-ok, ppp-reject, ppp-accept, fibre-weak, fibre-ok, reboot, unfetched, unsupported or supported",
+                "use offline, online, busy, steady, ppp-fail, ppp-ok, ppp-reject, ppp-accept, fibre-weak, fibre-ok, reboot, unfetched, unsupported or supported",
             )
         }
     }
