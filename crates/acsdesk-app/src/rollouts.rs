@@ -304,7 +304,7 @@ impl Services {
             };
             match d.state.as_str() {
                 "done" => b.done += 1,
-                "queued" => b.running += 1,
+                s if acsdesk_core::rollouts::in_flight(s) => b.running += 1,
                 "waiting" => b.waiting += 1,
                 "skipped" => {
                     b.skipped += 1;
@@ -393,7 +393,9 @@ impl Services {
             let withdrawn = match (d.state.as_str(), d.action_id) {
                 ("waiting", _) => true,
                 // Already sent and running: it finishes; a pending one is withdrawn.
-                ("queued", Some(a)) => self.cancel_action(a).await.is_ok(),
+                (s, Some(a)) if acsdesk_core::rollouts::in_flight(s) => {
+                    self.cancel_action(a).await.is_ok()
+                }
                 _ => false,
             };
             if withdrawn {

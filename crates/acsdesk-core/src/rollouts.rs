@@ -78,13 +78,23 @@ fn parse_spec(r: &RolloutRow) -> Result<RolloutSpec, StoreError> {
 
 /// States a router of a rollout can be in that still need something.
 fn open(state: &str) -> bool {
-    matches!(state, "waiting" | "queued")
+    state == "waiting" || in_flight(state)
 }
 
 /// A failure the threshold counts (those accepted when a person resumed do not).
 const FAILED: &str = "failed";
 /// A failure a person accepted by resuming after the halt it caused.
 pub const FAILED_ACCEPTED: &str = "failed-accepted";
+
+/// A router whose update was still on its way when a person resumed the halted
+/// rollout: it goes on as a queued one, and its failure — most likely the same cause
+/// as the halt's — is accepted with the others.
+pub const QUEUED_AT_HALT: &str = "queued-at-halt";
+
+/// Whether a router's update is on its way (queued, or queued when a halt was resumed).
+pub fn in_flight(state: &str) -> bool {
+    state == "queued" || state == QUEUED_AT_HALT
+}
 
 /// Moves every running rollout of connection `acs` on; returns the alerts raised.
 pub async fn tick(
@@ -112,11 +122,16 @@ pub async fn settle(
 ) -> Result<(Vec<RolloutDevice>, Vec<u32>), StoreError> {
     let mut devices = store.rollout_devices(id).await?;
     let mut ended = Vec::new();
-    for d in devices.iter_mut().filter(|d| d.state == "queued") {
+    for d in devices.iter_mut().filter(|d| in_flight(&d.state)) {
+        let failed = if d.state == QUEUED_AT_HALT {
+            FAILED_ACCEPTED
+        } else {
+            FAILED
+        };
         let (state, reason) = match &d.action {
             Some((s, _)) if s == "completed" => ("done", None),
             Some((s, fault)) if s == "failed" => (
-                FAILED,
+                failed,
                 Some(fault.clone().unwrap_or_else(|| "the update failed".into())),
             ),
             Some((s, _)) if s == "cancelled" => {
@@ -127,7 +142,7 @@ pub async fn settle(
         store
             .set_rollout_device(id, d.device_id, state, None, reason.as_deref(), now_ms)
             .await?;
-        if state == FAILED {
+        if state.starts_with(FAILED) {
             let why = reason.as_deref().unwrap_or("failed");
             store
                 .log_rollout(
@@ -171,6 +186,13 @@ pub async fn resume(store: &TenantStore, id: i64, now_ms: i64) -> Result<bool, S
                 )
                 .await?;
             accepted += 1;
+        }
+        // Those still on their way carry the halt's cause too: their failure is
+        // accepted when it comes.
+        for d in devices.iter().filter(|d| d.state == "queued") {
+            store
+                .set_rollout_device(id, d.device_id, QUEUED_AT_HALT, None, None, now_ms)
+                .await?;
         }
     }
     if !store
@@ -302,7 +324,7 @@ async fn advance(
         idle(store, r, now_ms).await?;
         return Ok(Vec::new());
     }
-    let running = batch.iter().filter(|d| d.state == "queued").count();
+    let running = batch.iter().filter(|d| in_flight(&d.state)).count();
     let free = (spec.concurrency.max(1) as usize).saturating_sub(running);
     let mut pace = Pace::new(spec.rate_per_hour, r.next_dispatch_ms, now_ms);
     if !started && pace.ready() && spec.standing.is_none() {
@@ -648,7 +670,7 @@ pub fn estimate(
         .map(|d| d.batch)
         .collect();
     batches.dedup();
-    let current_started = devices.iter().any(|d| d.state == "queued");
+    let current_started = devices.iter().any(|d| in_flight(&d.state));
     let pauses = batches.len().saturating_sub(usize::from(current_started));
     let mut pause_ms = i64::from(spec.pause_min) * 60_000 * pauses as i64;
     // The pause after the batch that just ended is partly over.

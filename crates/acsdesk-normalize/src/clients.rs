@@ -38,6 +38,67 @@ fn add_station(out: &mut Vec<LanClient>, station: LanClient) {
     }
 }
 
+/// The leaves of a WiFi station (`…AssociatedDevice.{i}`), which the data models name
+/// differently.
+struct StationLeaves {
+    mac: &'static str,
+    ip: Option<&'static str>,
+    active: &'static str,
+    signal: Option<&'static str>,
+}
+
+const TR098_STATION: StationLeaves = StationLeaves {
+    mac: "AssociatedDeviceMACAddress",
+    ip: Some("AssociatedDeviceIPAddress"),
+    active: "AssociatedDeviceAuthenticationState",
+    signal: None,
+};
+
+const TR181_STATION: StationLeaves = StationLeaves {
+    mac: "MACAddress",
+    ip: None,
+    active: "Active",
+    signal: Some("SignalStrength"),
+};
+
+/// A signal in dBm, when it is one.
+fn dbm(tree: &Tree<'_>, path: &str) -> Option<i32> {
+    tree.number(path)
+        .filter(|s| (-120.0..0.0).contains(s))
+        .map(|s| s as i32)
+}
+
+/// Adds the stations of the network (or access point) `object` on `band`.
+fn add_stations(
+    tree: &Tree<'_>,
+    out: &mut Vec<LanClient>,
+    object: &str,
+    band: Option<Band>,
+    leaves: &StationLeaves,
+) {
+    for station in tree.expand(&format!("{object}.AssociatedDevice.*")) {
+        let get = |leaf: &str| tree.text(&format!("{station}.{leaf}"));
+        let Some(address) = get(leaves.mac) else {
+            continue;
+        };
+        add_station(
+            out,
+            LanClient {
+                mac: mac(&address),
+                name: None,
+                ip: leaves.ip.and_then(get),
+                // A station listed without the leaf is associated.
+                active: get(leaves.active).is_none_or(|a| a == "true" || a == "1"),
+                wired: false,
+                band,
+                signal_dbm: leaves
+                    .signal
+                    .and_then(|s| dbm(tree, &format!("{station}.{s}"))),
+            },
+        );
+    }
+}
+
 /// A TR-098 router's LAN clients.
 pub(crate) fn tr098(tree: &Tree<'_>, wifi: &[WifiNetwork]) -> Vec<LanClient> {
     let band_of = |l2: &str| wifi.iter().find(|w| names(l2, &w.path)).map(|w| w.band);
@@ -62,25 +123,7 @@ pub(crate) fn tr098(tree: &Tree<'_>, wifi: &[WifiNetwork]) -> Vec<LanClient> {
         })
         .collect();
     for w in wifi {
-        for station in tree.expand(&format!("{}.AssociatedDevice.*", w.path)) {
-            let get = |leaf: &str| tree.text(&format!("{station}.{leaf}"));
-            let Some(address) = get("AssociatedDeviceMACAddress") else {
-                continue;
-            };
-            add_station(
-                &mut out,
-                LanClient {
-                    mac: mac(&address),
-                    name: None,
-                    ip: get("AssociatedDeviceIPAddress"),
-                    active: get("AssociatedDeviceAuthenticationState")
-                        .is_none_or(|s| s == "true" || s == "1"),
-                    wired: false,
-                    band: Some(w.band),
-                    signal_dbm: None,
-                },
-            );
-        }
+        add_stations(tree, &mut out, &w.path, Some(w.band), &TR098_STATION);
     }
     out
 }
@@ -93,11 +136,7 @@ pub(crate) fn tr181(tree: &Tree<'_>, wifi: &[WifiNetwork]) -> Vec<LanClient> {
         let ssid = tree.text(&format!("{ap}.SSIDReference"))?;
         wifi.iter().find(|w| names(&ssid, &w.path)).map(|w| w.band)
     };
-    let signal = |station: &str| {
-        tree.number(&format!("{station}.SignalStrength"))
-            .filter(|s| (-120.0..0.0).contains(s))
-            .map(|s| s as i32)
-    };
+    let signal = |station: &str| dbm(tree, &format!("{station}.SignalStrength"));
     let mut out: Vec<LanClient> = tree
         .expand(objects::TR181_HOSTS)
         .into_iter()
@@ -123,11 +162,7 @@ pub(crate) fn tr181(tree: &Tree<'_>, wifi: &[WifiNetwork]) -> Vec<LanClient> {
                     Some("1") => Some(Band::Ghz5),
                     _ => Some(Band::Unknown),
                 });
-                signal_dbm = signal_dbm.or_else(|| {
-                    tree.number(&format!("{host}.X_TP_Rssi"))
-                        .filter(|s| (-120.0..0.0).contains(s))
-                        .map(|s| s as i32)
-                });
+                signal_dbm = signal_dbm.or_else(|| dbm(tree, &format!("{host}.X_TP_Rssi")));
             }
             let wired = band.is_none()
                 && (l1.contains("Ethernet")
@@ -145,25 +180,7 @@ pub(crate) fn tr181(tree: &Tree<'_>, wifi: &[WifiNetwork]) -> Vec<LanClient> {
         })
         .collect();
     for ap in &access_points {
-        let band = ap_band(ap);
-        for station in tree.expand(&format!("{ap}.AssociatedDevice.*")) {
-            let get = |leaf: &str| tree.text(&format!("{station}.{leaf}"));
-            let Some(address) = get("MACAddress") else {
-                continue;
-            };
-            add_station(
-                &mut out,
-                LanClient {
-                    mac: mac(&address),
-                    name: None,
-                    ip: None,
-                    active: get("Active").is_none_or(|a| a == "true" || a == "1"),
-                    wired: false,
-                    band,
-                    signal_dbm: signal(&station),
-                },
-            );
-        }
+        add_stations(tree, &mut out, ap, ap_band(ap), &TR181_STATION);
     }
     out
 }

@@ -19,12 +19,8 @@ pub(crate) async fn run(ctx: &Ctx, command: DiagCommand) -> anyhow::Result<()> {
             acs,
             json,
         } => {
-            let host = match host {
-                Some(h) => h,
-                None => settings(ctx).await?.ping_host,
-            };
             let input = ActionInput::Ping {
-                host,
+                host: host_or_tenants(ctx, host).await?,
                 repetitions: Some(count),
             };
             run_one(ctx, device, input, acs, json).await
@@ -36,12 +32,8 @@ pub(crate) async fn run(ctx: &Ctx, command: DiagCommand) -> anyhow::Result<()> {
             acs,
             json,
         } => {
-            let host = match host {
-                Some(h) => h,
-                None => settings(ctx).await?.ping_host,
-            };
             let input = ActionInput::Traceroute {
-                host,
+                host: host_or_tenants(ctx, host).await?,
                 max_hops: Some(max_hops),
             };
             run_one(ctx, device, input, acs, json).await
@@ -84,12 +76,8 @@ pub(crate) async fn run(ctx: &Ctx, command: DiagCommand) -> anyhow::Result<()> {
             concurrency,
             json,
         } => {
-            let host = match host {
-                Some(h) => h,
-                None => settings(ctx).await?.ping_host,
-            };
             let input = ActionInput::Ping {
-                host,
+                host: host_or_tenants(ctx, host).await?,
                 repetitions: Some(count),
             };
             let (_, progress) =
@@ -159,6 +147,14 @@ pub(crate) async fn run(ctx: &Ctx, command: DiagCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The host given, else the tenant's (`settings --ping-host`).
+async fn host_or_tenants(ctx: &Ctx, host: Option<String>) -> anyhow::Result<String> {
+    Ok(match host {
+        Some(h) => h,
+        None => settings(ctx).await?.ping_host,
+    })
 }
 
 async fn settings(ctx: &Ctx) -> anyhow::Result<acsdesk_types::settings::DiagnosticSettings> {
