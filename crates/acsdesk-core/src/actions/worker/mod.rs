@@ -347,16 +347,7 @@ impl Worker {
             Verdict::Verified => {
                 if let Some((kind, target)) = verification.diagnostic() {
                     let found = doc.as_ref().and_then(|d| verification.diagnostic_result(d));
-                    self.store
-                        .record_diagnostic(
-                            &a.device,
-                            Some(a.id),
-                            kind,
-                            target,
-                            None,
-                            found.as_ref(),
-                            now,
-                        )
+                    self.keep_diagnostic(a, verification, None, found.as_ref(), now)
                         .await?;
                     if let Some(found) = found {
                         let line = format!("{} {target}: {}", kind.label(), found.describe());
@@ -371,19 +362,8 @@ impl Worker {
                 Ok(Outcome::Completed(a.id))
             }
             Verdict::Failed(reason) => {
-                if let Some((kind, target)) = verification.diagnostic() {
-                    self.store
-                        .record_diagnostic(
-                            &a.device,
-                            Some(a.id),
-                            kind,
-                            target,
-                            Some(&reason),
-                            None,
-                            now,
-                        )
-                        .await?;
-                }
+                self.keep_diagnostic(a, verification, Some(&reason), None, now)
+                    .await?;
                 self.fail(a, "verification", reason).await
             }
             Verdict::NotYet => {
@@ -440,6 +420,24 @@ impl Worker {
 
     /// Queues a refresh of `object` for the router's next session, without a connection
     /// request. A failure to queue it is the action's timeout's to tell.
+    /// Keeps what a diagnostic action found, or why it found nothing, as the device's
+    /// history (nothing for other actions).
+    async fn keep_diagnostic(
+        &self,
+        a: &ActionRow,
+        verification: &Verification,
+        error: Option<&str>,
+        found: Option<&acsdesk_types::diagnostics::DiagnosticResult>,
+        now: i64,
+    ) -> Result<(), WorkerError> {
+        if let Some((kind, target)) = verification.diagnostic() {
+            self.store
+                .record_diagnostic(&a.device, Some(a.id), kind, target, error, found, now)
+                .await?;
+        }
+        Ok(())
+    }
+
     async fn queue_read(&self, a: &ActionRow, object: &str) {
         let task = TaskSpec::RefreshObject {
             object_name: object.to_owned(),
