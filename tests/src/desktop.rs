@@ -221,10 +221,24 @@ impl Desktop {
             )
             .await
             .map_err(|e| anyhow::anyhow!("stale element: {css} could not be scrolled to ({e})"))?;
-        element
-            .click()
-            .await
-            .with_context(|| format!("clicking {css}"))?;
+        if let Err(e) = element.click().await {
+            // WebKit answers a click on an element drawn again since with an empty error:
+            // when the element is no longer in the page, it counts as gone.
+            let attached = self
+                .client
+                .execute(
+                    "return arguments[0].isConnected;",
+                    vec![serde_json::to_value(&element)?],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if !attached {
+                anyhow::bail!("stale element: {css} was drawn again before the click ({e})");
+            }
+            return Err(e).with_context(|| format!("clicking {css}"));
+        }
         Ok(())
     }
 

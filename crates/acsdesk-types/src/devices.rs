@@ -115,6 +115,22 @@ pub struct DeviceRow {
     pub firmware: Option<String>,
     /// Last inform, Unix ms.
     pub last_inform_ms: Option<i64>,
+    /// What GenieACS has yet to read of a router that only informed (names as in
+    /// [`DeviceDetail::not_fetched`]): its cells say so rather than stay blank.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_fetched: Vec<String>,
+}
+
+impl DeviceRow {
+    /// Whether GenieACS has yet to read `what` (a name of `not_fetched`).
+    pub fn is_unfetched(&self, what: &str) -> bool {
+        names(&self.not_fetched, what)
+    }
+}
+
+/// Whether the list of value names `list` holds `what`.
+fn names(list: &[String], what: &str) -> bool {
+    list.iter().any(|n| n == what)
 }
 
 /// Response of `list_devices`.
@@ -364,7 +380,7 @@ pub struct DeviceDetail {
 impl DeviceDetail {
     /// Whether GenieACS has yet to read `what` (a name of `not_fetched`).
     pub fn is_unfetched(&self, what: &str) -> bool {
-        self.not_fetched.iter().any(|n| n == what)
+        names(&self.not_fetched, what)
     }
 }
 

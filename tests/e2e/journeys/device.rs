@@ -76,6 +76,50 @@ async fn not_fetched(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
         .await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     desktop.screenshot("not-fetched").await?;
+    // The list marks its cells GenieACS has yet to read (found by its serial), and
+    // leads back to it.
+    desktop.click("[data-testid=device-back]").await?;
+    let search = desktop
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=device-search]"))
+        .await?;
+    desktop
+        .client
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true})); return true;",
+            vec![serde_json::to_value(&search)?, serde_json::json!(serial)],
+        )
+        .await?;
+    desktop
+        .wait_counts(Duration::from_secs(20), |_, shown, _| shown == 1)
+        .await
+        .context("the search finds the router")?;
+    let row = format!(
+        "[data-testid=device-row][data-device-id={}]",
+        serde_json::to_string(&id)?
+    );
+    desktop
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&format!("{row} [data-unfetched]")))
+        .await
+        .context("the list marks what GenieACS has not read")?;
+    let marked = desktop.text_content(&format!("{row} .c-uptime")).await?;
+    ensure!(marked == "not fetched", "the uptime says so: {marked:?}");
+    let firmware = desktop.text_content(&format!("{row} .c-firmware")).await?;
+    ensure!(firmware != "not fetched", "the Inform's firmware stays");
+    desktop.screenshot("list-not-fetched").await?;
+    let opened = desktop.client.find(Locator::Css(&row)).await?;
+    desktop
+        .client
+        .execute(
+            "arguments[0].dispatchEvent(new MouseEvent('dblclick', {bubbles: true}))",
+            vec![serde_json::to_value(&opened)?],
+        )
+        .await?;
     desktop.click("[data-testid=action-refresh]").await?;
     desktop
         .wait_text("[data-testid=device-facts]", Duration::from_secs(60), |t| {
@@ -276,6 +320,29 @@ async fn wifi(desktop: &Desktop) -> anyhow::Result<()> {
         )
         .await?;
     ensure!(error.contains("at least 8"), "inline error: {error}");
+    // A sync landing meanwhile reloads the dashboard: what is typed stays.
+    let changed = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const timer = setTimeout(() => done(false), 25000);
+             window.__TAURI__.event.listen('devices-changed', () => { clearTimeout(timer); done(true); });",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        changed == serde_json::json!(true),
+        "a sync landed within 25 s"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let kept = c
+        .find(Locator::Css("[data-testid=wifi-ssid]"))
+        .await?
+        .prop("value")
+        .await?;
+    ensure!(
+        kept.as_deref() == Some("AcsDesk-E2E"),
+        "the SSID typed survives a reload: {kept:?}"
+    );
     let submit = c.find(Locator::Css("[data-testid=wifi-submit]")).await?;
     ensure!(
         submit.prop("disabled").await?.as_deref() == Some("true"),

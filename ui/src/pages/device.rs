@@ -34,6 +34,22 @@ pub(crate) fn DevicePage(
     use_backend_event(events::DEVICES_CHANGED, move |_: DevicesChangedEvent| {
         version.update(|v| *v += 1)
     });
+    // The device's connection and how people know it (model and serial): they do not
+    // change with a reload, so what is drawn from them alone is drawn once.
+    let who = Memo::new(move |before: Option<&Option<(String, String)>>| {
+        detail
+            .get()
+            .and_then(|r| r.ok())
+            .map(|d| {
+                let label = format!(
+                    "{} {}",
+                    d.row.model.clone().unwrap_or_default(),
+                    d.row.serial
+                );
+                (d.row.acs, label)
+            })
+            .or_else(|| before.cloned().flatten())
+    });
     let range = RwSignal::new(ChartRange::Day);
     let dialog = RwSignal::new(None::<Dialog>);
     // What is typed in the diagnostic dialog outlives the page's reloads (a sync
@@ -113,14 +129,14 @@ pub(crate) fn DevicePage(
                         .collect_view()}
                 </div>
             </section>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    detail.await.ok().map(|d| {
-                        let label = format!("{} {}", d.row.model.clone().unwrap_or_default(), d.row.serial);
-                        view! { <ActionsPanel id=d.row.id.clone() acs=d.row.acs.clone() label dialog diagnose /> }
-                    })
-                })}
-            </Transition>
+            // Drawn once the device is known, not again at each reload: a dialog half
+            // filled, or a button about to be clicked, stays as it is while syncs land.
+            {
+                let id = id.clone();
+                move || who.get().map(|(acs, label)| view! {
+                    <ActionsPanel id=id.clone() acs label dialog diagnose />
+                })
+            }
             <crate::components::actions::DiagnosticsCard id=id.clone() />
             </div>
             // Outside the live-refreshed part, so a sync does not reset what is typed.

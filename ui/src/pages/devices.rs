@@ -486,6 +486,25 @@ fn cell(r: &DeviceRow, c: Column, now: i64) -> AnyView {
         "seen" => r.last_inform_ms.map(|t| format_ago(t, now)),
         _ => None,
     };
+    // A value GenieACS has yet to read (a router that only informed) says so, where one
+    // the router does not have stays blank.
+    let unread = match c.id {
+        "model" => "model",
+        "ip" => "wan_ip",
+        "uptime" => "uptime",
+        "signal" => "signal",
+        "firmware" => "firmware",
+        _ => "",
+    };
+    if text.is_none() && !unread.is_empty() && r.is_unfetched(unread) {
+        return view! {
+            <span class=format!("cell c-{} muted", c.id) role="cell" data-unfetched="true"
+                title="Not fetched yet: GenieACS has not read it (Refresh now, or the monitoring provision)">
+                "not fetched"
+            </span>
+        }
+        .into_any();
+    }
     // The full text on hover, for a column dragged narrower than its content.
     let title = text.clone().unwrap_or_default();
     view! { <span class=format!("cell c-{}", c.id) role="cell" title=title>{text.unwrap_or_default()}</span> }

@@ -130,13 +130,24 @@ fn device_table(rows: &[DeviceRow], now: i64, wide: bool, width: Option<usize>) 
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
+            // A value GenieACS has yet to read says so; one the router lacks is a dash.
+            let or_why = |what: &str, v: Option<String>| {
+                v.unwrap_or_else(|| {
+                    if r.is_unfetched(what) {
+                        "not fetched"
+                    } else {
+                        "-"
+                    }
+                    .into()
+                })
+            };
             let mut row = vec![
                 if r.online { "online" } else { "offline" }.to_owned(),
-                r.model.clone().unwrap_or_else(|| "-".into()),
+                or_why("model", r.model.clone()),
                 r.serial.clone(),
-                r.wan_ip.clone().unwrap_or_else(|| "-".into()),
-                r.uptime_s.map(format_uptime).unwrap_or_else(|| "-".into()),
-                r.firmware.clone().unwrap_or_else(|| "-".into()),
+                or_why("wan_ip", r.wan_ip.clone()),
+                or_why("uptime", r.uptime_s.map(format_uptime)),
+                or_why("firmware", r.firmware.clone()),
                 r.last_inform_ms
                     .map(|t| format_ago(t, now))
                     .unwrap_or_else(|| "never".into()),
@@ -658,7 +669,27 @@ mod tests {
             signal_dbm: None,
             firmware: Some(firmware.into()),
             last_inform_ms: Some(0),
+            not_fetched: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_value_not_read_yet_says_so_where_one_the_router_lacks_is_a_dash() {
+        let mut unread = row("2228000000A1", "1.0.17");
+        unread.wan_ip = None;
+        unread.uptime_s = None;
+        unread.not_fetched = vec!["uptime".into()];
+        let table = device_table(&[unread], 60_000, false, None);
+        let line = table.lines().nth(1).unwrap_or_default();
+        // The WAN IP and uptime cells (the uptime's right-aligned).
+        let from = table.find("WAN IP").unwrap_or_default();
+        let to = table.find("FIRMWARE").unwrap_or_default();
+        let cells: Vec<&str> = line[from..to]
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(cells, ["-", "not fetched"], "{table}");
     }
 
     #[test]

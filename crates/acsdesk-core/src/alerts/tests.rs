@@ -1046,6 +1046,85 @@ async fn a_batch_failing_all_at_once_halts_its_rollout_with_one_alert() {
     );
 }
 
+/// A router whose update is still on its way when a person resumes a halted rollout goes
+/// on as `queued-at-halt`: its failure, when it comes (most likely the halt's cause), is
+/// accepted with the halt's and does not halt the mended rollout again.
+#[tokio::test]
+async fn a_failure_still_on_its_way_at_a_resume_is_accepted_with_the_halts() {
+    use acsdesk_types::firmware::RolloutState;
+    use acsdesk_types::ActionStatus;
+    let lab = lab(40).await;
+    let config = AlertConfig::default();
+    lab.settle(&config).await;
+    let online = lab.online(40).await;
+    let device = lab.t.device(&online[0]).await.unwrap().normalized;
+    lab.upload_image("fw-late.bin", &online[0], Some("9.9.9"))
+        .await;
+    let (id, routers) = lab
+        .start_rollout(&device, "fw-late.bin", |_| {}, lab.now())
+        .await;
+    assert!(routers.len() >= 2);
+    crate::rollouts::tick(&lab.t, "main", lab.now(), &config)
+        .await
+        .unwrap();
+    let devices = lab.t.rollout_devices(id).await.unwrap();
+    let actions: Vec<i64> = devices.iter().filter_map(|d| d.action_id).collect();
+    assert_eq!(actions.len(), routers.len(), "all queued: {devices:?}");
+    // The runner's outcomes, decided here: the first router fails, the rollout halts
+    // with the others still on their way.
+    let fail = |action: i64| {
+        let t = lab.t.clone();
+        let now = lab.now();
+        async move {
+            t.finish_action(
+                action,
+                ActionStatus::Failed,
+                Some(("9010", "the router could not download the image")),
+                now,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    fail(actions[0]).await;
+    let raised = crate::rollouts::tick(&lab.t, "main", lab.now(), &config)
+        .await
+        .unwrap();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert_eq!(lab.t.rollout(id).await.unwrap().state, RolloutState::Halted);
+    assert!(crate::rollouts::resume(&lab.t, id, lab.now())
+        .await
+        .unwrap());
+    let states = |devices: Vec<crate::store::rollouts::RolloutDevice>| {
+        let mut s: Vec<String> = devices.into_iter().map(|d| d.state).collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    assert_eq!(
+        states(lab.t.rollout_devices(id).await.unwrap()),
+        ["failed-accepted", crate::rollouts::QUEUED_AT_HALT]
+    );
+    // The others fail too, after the resume: accepted, no second halt, no alert.
+    for &a in &actions[1..] {
+        fail(a).await;
+    }
+    let raised = crate::rollouts::tick(&lab.t, "main", lab.now(), &config)
+        .await
+        .unwrap();
+    assert!(raised.is_empty(), "{raised:?}");
+    let r = lab.t.rollout(id).await.unwrap();
+    assert_eq!(r.state, RolloutState::Completed, "{r:?}");
+    assert_eq!(
+        states(lab.t.rollout_devices(id).await.unwrap()),
+        ["failed-accepted"]
+    );
+    let log = lab.t.rollout_log(id, None).await.unwrap();
+    let count = |k: &str| log.iter().filter(|l| l.kind == k).count();
+    assert_eq!(count("halted"), 1, "{log:?}");
+    assert_eq!(count("router_failed"), routers.len(), "{log:?}");
+}
+
 /// A rollout with a window queues nothing while it is closed (saying so once in its log,
 /// with when it opens), and once open queues no faster than its rate.
 #[tokio::test]

@@ -145,6 +145,10 @@ fn row(r: &sqlx::sqlite::SqliteRow) -> DeviceRow {
         signal_dbm: r.get("signal_dbm"),
         firmware: r.get("firmware"),
         last_inform_ms: r.get("last_inform_ms"),
+        not_fetched: r
+            .get::<Option<String>, _>("not_fetched")
+            .map(|n| n.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -154,7 +158,7 @@ pub const MAX_PAGE: u32 = 1000;
 
 const COLUMNS: &str =
     "SELECT d.genie_id, a.name AS acs, d.online, d.vendor, d.model, d.serial, s.name AS subscriber,
-    d.wan_ip, d.uptime_s, d.signal_dbm, d.firmware, d.last_inform_ms";
+    d.wan_ip, d.uptime_s, d.signal_dbm, d.firmware, d.last_inform_ms, d.not_fetched";
 
 /// One page of the filtered, sorted list with its counts.
 #[derive(Debug, Clone, PartialEq)]

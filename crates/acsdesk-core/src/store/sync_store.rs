@@ -244,7 +244,7 @@ impl SyncStore for AcsSyncStore {
             }
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO devices (acs_id, genie_id, serial, oui, product_class, manufacturer, vendor, model, firmware, hardware,
-                    mac, wan_ip, lan_ip, uptime_s, cpu_pct, mem_pct, signal_dbm, optical_rx_dbm, pppoe_username, wan_status, wan_error,
+                    mac, wan_ip, lan_ip, uptime_s, cpu_pct, mem_pct, signal_dbm, optical_rx_dbm, not_fetched, pppoe_username, wan_status, wan_error,
                     inform_interval_s, last_inform_ms, last_boot_ms, data_model, tags,
                     ppp_failing_since_ms, online, offline_since_ms, offline_deadline_ms, seen_generation, missing,
                     created_ms, updated_ms, subscriber_id) ",
@@ -277,6 +277,7 @@ impl SyncStore for AcsSyncStore {
                     .push_bind(d.mem_pct)
                     .push_bind(d.signal_dbm)
                     .push_bind(d.optical_rx_dbm)
+                    .push_bind((!d.not_fetched.is_empty()).then(|| d.not_fetched.join(",")))
                     .push_bind(d.pppoe_username())
                     .push_bind(d.wan.as_ref().and_then(|w| w.status.clone()))
                     .push_bind(d.wan.as_ref().and_then(|w| w.last_error.clone()))
@@ -306,6 +307,7 @@ impl SyncStore for AcsSyncStore {
                     hardware = excluded.hardware, mac = excluded.mac, wan_ip = excluded.wan_ip, lan_ip = excluded.lan_ip,
                     uptime_s = excluded.uptime_s, cpu_pct = excluded.cpu_pct, mem_pct = excluded.mem_pct,
                     signal_dbm = excluded.signal_dbm, optical_rx_dbm = excluded.optical_rx_dbm,
+                    not_fetched = excluded.not_fetched,
                     pppoe_username = excluded.pppoe_username,
                     wan_status = excluded.wan_status, wan_error = excluded.wan_error,
                     inform_interval_s = excluded.inform_interval_s, last_inform_ms = excluded.last_inform_ms,

@@ -133,6 +133,60 @@ async fn a_full_sync_of_recorded_devices_lands_in_the_list() {
     assert!(t.device("nope").await.is_err());
 }
 
+/// Routers GenieACS has only met through informs: their list rows name what is not
+/// read yet (the list marks those cells), and a sync after GenieACS read them clears it.
+#[tokio::test]
+async fn list_rows_name_what_genieacs_has_not_read_until_it_has() {
+    let sandbox = |share: f64| {
+        acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+            .devices(12)
+            .speed(0.0)
+            .partial(share)
+            .start()
+    };
+    let (partial, whole) = (sandbox(1.0).await.unwrap(), sandbox(0.0).await.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = synced_tenant(&ws, "Acme", &partial.url()).await;
+    let all = |t: &TenantStore| {
+        let t = t.clone();
+        async move {
+            t.list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 50)
+                .await
+                .unwrap()
+                .rows
+        }
+    };
+    let before = all(&t).await;
+    assert_eq!(before.len(), 12);
+    for r in &before {
+        assert!(r.uptime_s.is_none() && r.is_unfetched("uptime"), "{r:?}");
+        assert!(r.firmware.is_some() && !r.is_unfetched("firmware"), "{r:?}");
+    }
+    // The same routers once GenieACS has read them whole.
+    let source = NbiSource::new(
+        acsdesk_genieacs::Client::builder(whole.url())
+            .build()
+            .unwrap(),
+    );
+    let options = SyncOptions {
+        force_full: true,
+        ..SyncOptions::default()
+    };
+    let sink = t.sync_store("main").await.unwrap();
+    sync_once(&source, &sink, &options, NOW + 60_000, |_| {})
+        .await
+        .unwrap();
+    let after = all(&t).await;
+    assert_eq!(
+        after.iter().map(|r| &r.id).collect::<Vec<_>>(),
+        before.iter().map(|r| &r.id).collect::<Vec<_>>()
+    );
+    for r in &after {
+        assert!(r.not_fetched.is_empty() && r.uptime_s.is_some(), "{r:?}");
+    }
+}
+
 #[tokio::test]
 async fn presence_sweeps_once_and_a_second_sync_is_incremental() {
     let dir = tempfile::tempdir().unwrap();
@@ -2076,6 +2130,10 @@ fn landed_migrations_are_never_edited() {
         (
             "tenant/0021_wifi_clients.sql",
             "4effd81564e5e306eae7880ccaf814c3ed8da867a091bc6c3dcdafdda46cf058",
+        ),
+        (
+            "tenant/0022_device_not_fetched.sql",
+            "a4e7f97c12a19118789a4d242b077c63b879ecbfd224b626575cfae76f97a9ed",
         ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");
