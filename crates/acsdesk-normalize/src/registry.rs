@@ -191,6 +191,11 @@ pub fn candidates(field: Field) -> &'static [Candidate] {
                     Vendor::Zte,
                     "InternetGatewayDevice.WANDevice.*.X_ZTE-COM_WANPONInterfaceConfig.RXPower",
                 ),
+                // Later ZTE ONTs (F670L, F6600) name the GPON port's object so.
+                vendor98(
+                    Vendor::Zte,
+                    "InternetGatewayDevice.WANDevice.*.X_ZTE-COM_GponInterfaceConfig.RxPower",
+                ),
                 Candidate {
                     model: DataModel::Tr181,
                     vendor: None,
@@ -209,6 +214,11 @@ pub fn candidates(field: Field) -> &'static [Candidate] {
                 vendor98(
                     Vendor::Zte,
                     "InternetGatewayDevice.WANDevice.*.X_ZTE-COM_WANPONInterfaceConfig.TXPower",
+                ),
+                // Later ZTE ONTs (F670L, F6600) name the GPON port's object so.
+                vendor98(
+                    Vendor::Zte,
+                    "InternetGatewayDevice.WANDevice.*.X_ZTE-COM_GponInterfaceConfig.TxPower",
                 ),
                 Candidate {
                     model: DataModel::Tr181,

@@ -351,6 +351,36 @@ fn optical_power_in_linear_units_is_converted_to_dbm() {
     assert_eq!(d.signal_dbm, None);
 }
 
+/// ZTE ONTs name their PON port `X_ZTE-COM_WANPONInterfaceConfig` (F660) or, later,
+/// `X_ZTE-COM_GponInterfaceConfig` with `RxPower`/`TxPower` (F670L): both are read.
+#[test]
+fn both_zte_pon_objects_give_the_optical_power() {
+    let ont = |object: &str, rx: &str, tx: &str| {
+        let mut port = serde_json::Map::new();
+        port.insert(rx.into(), leaf(json!("-23.40"), "xsd:string"));
+        port.insert(tx.into(), leaf(json!("2.10"), "xsd:string"));
+        let mut wan = serde_json::Map::new();
+        wan.insert(object.into(), Value::Object(port));
+        json!({
+            "_id": "001141-F670L-ZTEG1",
+            "_deviceId": {"_OUI": "001141", "_ProductClass": "F670L", "_SerialNumber": "ZTEG1",
+                          "_Manufacturer": "ZTE"},
+            "InternetGatewayDevice": { "WANDevice": { "1": Value::Object(wan) } }
+        })
+    };
+    for (object, rx, tx) in [
+        ("X_ZTE-COM_WANPONInterfaceConfig", "RXPower", "TXPower"),
+        ("X_ZTE-COM_GponInterfaceConfig", "RxPower", "TxPower"),
+    ] {
+        let d = normalize(&ont(object, rx, tx)).unwrap();
+        assert_eq!(
+            (d.optical_rx_dbm, d.optical_tx_dbm),
+            (Some(-23.4), Some(2.1)),
+            "{object}"
+        );
+    }
+}
+
 /// One row per recorded device of `devices-all.json`: what its document says, read off
 /// the capture by hand, against what normalisation makes of it.
 #[test]
