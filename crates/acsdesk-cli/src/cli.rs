@@ -520,6 +520,15 @@ pub(crate) struct BulkFilter {
     /// ACS connection.
     #[arg(long)]
     pub(crate) acs: Option<String>,
+    /// GenieACS tag (exact).
+    #[arg(long)]
+    pub(crate) tag: Option<String>,
+    /// Only devices linked to a subscriber.
+    #[arg(long, conflicts_with = "unlinked")]
+    pub(crate) linked: bool,
+    /// Only devices linked to no subscriber.
+    #[arg(long)]
+    pub(crate) unlinked: bool,
     /// Serial, subscriber, IP or MAC contains this.
     #[arg(long)]
     pub(crate) search: Option<String>,
@@ -541,8 +550,9 @@ impl BulkFilter {
             model: self.model.clone(),
             firmware: self.firmware.clone(),
             acs: self.acs.clone(),
+            tag: self.tag.clone(),
+            linked: (self.linked || self.unlinked).then_some(self.linked),
             search: self.search.clone(),
-            ..DeviceFilter::default()
         }
     }
 }

@@ -18,6 +18,7 @@ async fn first_run_the_fleet_its_filters_and_its_columns() -> anyhow::Result<()>
         );
         list(desktop).await?;
         offline_filter(desktop, online).await?;
+        tag_filter(desktop).await?;
         columns(desktop).await?;
         navigation_health(desktop).await
     })
@@ -106,6 +107,59 @@ async fn offline_filter(desktop: &Desktop, online: u64) -> anyhow::Result<()> {
         );
     }
     desktop.screenshot("devices-offline").await?;
+    desktop.click("[data-testid=clear-filters]").await?;
+    Ok(())
+}
+
+/// A router tagged in GenieACS (by hand, or by another tool) is offered as a tag filter
+/// once synced, and the filter narrows the list to it.
+async fn tag_filter(desktop: &Desktop) -> anyhow::Result<()> {
+    // An online router (held so): the sync learns the tag at its next inform.
+    let id: String = desktop
+        .eval(
+            "const dot = document.querySelector('[data-testid=device-row] .dot.online');
+             return dot ? dot.closest('[data-testid=device-row]').dataset.deviceId : null;",
+        )
+        .await
+        .context("an online row")?;
+    super::steady(desktop, std::slice::from_ref(&id)).await?;
+    let url = desktop.demo_sandbox_url().await?;
+    acsdesk_core::http::install_crypto_provider();
+    let enc = percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC);
+    let r = reqwest::Client::new()
+        .post(format!("{url}/devices/{enc}/tags/street-9"))
+        .send()
+        .await?;
+    ensure!(r.status().is_success(), "tagging {id}: {}", r.status());
+    // Its next inform and the sync after it bring the tag, and the filter offers it.
+    let c = &desktop.client;
+    let select = c
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css(
+            "[data-testid=filter-tag] option[value=street-9]",
+        ))
+        .await
+        .context("the tag is offered as a filter")?;
+    ensure!(select.text().await?.contains("street-9 (1)"));
+    let chosen: serde_json::Value = c
+        .execute(
+            "const s = document.querySelector('[data-testid=filter-tag]'); s.value = 'street-9'; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value;",
+            vec![],
+        )
+        .await?;
+    ensure!(chosen == serde_json::json!("street-9"), "{chosen}");
+    desktop
+        .wait_counts(Duration::from_secs(20), |_, shown, _| shown == 1)
+        .await
+        .context("the tag filter narrows the list to the tagged router")?;
+    let row = c
+        .find(Locator::Css("[data-testid=device-row]"))
+        .await?
+        .attr("data-device-id")
+        .await?;
+    ensure!(row.as_deref() == Some(id.as_str()), "{row:?} is {id}");
+    desktop.screenshot("devices-tag").await?;
     desktop.click("[data-testid=clear-filters]").await?;
     Ok(())
 }

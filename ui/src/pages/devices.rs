@@ -289,6 +289,16 @@ pub(crate) fn DevicesPage(
                     pick=|f: &DeviceFacets| f.acs.clone()
                     current=Signal::derive(move || filter.get().acs)
                     on_pick=Callback::new(move |v| set_filter.update(|f| f.acs = v)) />
+                // GenieACS tags (a street, a campaign): offered once some router has one.
+                <Show when=move || {
+                    facets.get().and_then(|r| r.ok()).is_some_and(|f| !f.tags.is_empty())
+                        || filter.with(|f| f.tag.is_some())
+                }>
+                    <FacetSelect label="Tag" all="All tags" test_id="filter-tag" facets=facets
+                        pick=|f: &DeviceFacets| f.tags.clone()
+                        current=Signal::derive(move || filter.get().tag)
+                        on_pick=Callback::new(move |v| set_filter.update(|f| f.tag = v)) />
+                </Show>
                 <select
                     aria-label="Subscriber link"
                     on:change=move |e| {

@@ -418,6 +418,45 @@ async fn acs_options_subscribers_rekey_and_removal() {
     let dev: serde_json::Value =
         serde_json::from_str(&env.ok(&["device", "show", &id, "--json"])).unwrap();
     assert_eq!(dev["subscriber"], "Ana Pérez");
+    // The list narrowed to linked routers, to the others, and to a GenieACS tag.
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["devices", "--json"];
+        all.extend(args);
+        let rows: serde_json::Value = serde_json::from_str(&env.ok(&all)).unwrap();
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&["--linked"]), [id.clone()]);
+    let unlinked = ids(&["--unlinked"]);
+    assert_eq!(unlinked.len(), devices.as_array().unwrap().len() - 1);
+    assert!(!unlinked.contains(&id));
+    let both = env.run_with(
+        &["devices", "--linked", "--unlinked"],
+        "correct horse",
+        None,
+    );
+    let err = String::from_utf8_lossy(&both.stderr);
+    assert!(
+        !both.status.success() && err.contains("--unlinked"),
+        "{err}"
+    );
+    let tagged = &unlinked[0];
+    let enc = percent_encoding::utf8_percent_encode(tagged, percent_encoding::NON_ALPHANUMERIC);
+    acsdesk_core::http::install_crypto_provider();
+    let r = reqwest::Client::new()
+        .post(format!("{url}/devices/{enc}/tags/street-9"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    // A tag set in GenieACS without an inform (the sandbox's clock stands still) comes
+    // with the next full sync.
+    env.ok(&["sync", "--full"]);
+    assert_eq!(ids(&["--tag", "street-9"]), [tagged.clone()]);
+    assert!(ids(&["--tag", "street-10"]).is_empty());
     let err = env.fails(
         &["subscriber", "link", "A-1001", "bad serial"],
         "correct horse",
