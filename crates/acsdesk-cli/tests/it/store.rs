@@ -429,7 +429,7 @@ async fn acs_options_subscribers_rekey_and_removal() {
             .map(|r| r["id"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(ids(&["--linked"]), [id.clone()]);
+    assert_eq!(ids(&["--linked"]), std::slice::from_ref(&id));
     let unlinked = ids(&["--unlinked"]);
     assert_eq!(unlinked.len(), devices.as_array().unwrap().len() - 1);
     assert!(!unlinked.contains(&id));
@@ -455,7 +455,7 @@ async fn acs_options_subscribers_rekey_and_removal() {
     // A tag set in GenieACS without an inform (the sandbox's clock stands still) comes
     // with the next full sync.
     env.ok(&["sync", "--full"]);
-    assert_eq!(ids(&["--tag", "street-9"]), [tagged.clone()]);
+    assert_eq!(ids(&["--tag", "street-9"]), std::slice::from_ref(tagged));
     assert!(ids(&["--tag", "street-10"]).is_empty());
     let err = env.fails(
         &["subscriber", "link", "A-1001", "bad serial"],
