@@ -153,6 +153,7 @@ pub(super) mod tests {
             user: None,
             secret: None,
             interval_s: 5,
+            trust: Default::default(),
         })
         .await
         .unwrap();

@@ -133,6 +133,26 @@ pub async fn test_connection(
         }
         None => (request.secret.clone(), acsdesk_genieacs::Tls::System),
     };
+    // A trust given with the request (a CA or a pin being tried) goes before the saved.
+    let tls = match &request.trust {
+        Some(trust) => {
+            let (ca, pin) = trust.parts();
+            match acsdesk_core::store::acs::check_tls(ca, pin) {
+                Ok(pin) => match (ca, pin) {
+                    (Some(pem), _) => acsdesk_genieacs::Tls::ExtraCa(pem.as_bytes().to_vec()),
+                    (None, Some(pin)) => acsdesk_genieacs::Tls::PinnedSha256(pin),
+                    (None, None) => acsdesk_genieacs::Tls::System,
+                },
+                Err(e) => {
+                    return Ok(AcsTestReport {
+                        problem: Some(e.to_string()),
+                        ..AcsTestReport::default()
+                    })
+                }
+            }
+        }
+        None => tls,
+    };
     let mut report = AcsTestReport::default();
     if let Err(e) = reqwest::Url::parse(request.url.trim()) {
         report.problem = Some(format!(
@@ -183,11 +203,20 @@ pub async fn test_connection(
                 "Cannot connect ({e}): check the host, the port (GenieACS's NBI uses 7557) and that the service runs."
             ));
         }
-        Err(e @ E::Tls { .. }) => {
+        Err(E::Tls {
+            reason,
+            fingerprint,
+        }) => {
             report.reachable = true;
-            report.problem = Some(format!(
-                "{e}. If the ACS uses HTTPS with its own certificate, add its CA or pin (acsdesk acs add --ca or --pin)."
-            ));
+            report.problem = Some(match &fingerprint {
+                Some(f) => format!(
+                    "TLS failed: {reason}. The server's certificate has SHA-256 {f}: if it is your ACS's own, trust it by pinning it (Trust this certificate in the connection form, or acsdesk acs add --pin)."
+                ),
+                None => format!(
+                    "TLS failed: {reason}. If the ACS uses HTTPS with its own certificate, add its CA or pin it (Certificate in the connection form, or acsdesk acs add --ca / --pin)."
+                ),
+            });
+            report.fingerprint = fingerprint;
         }
         Err(E::Auth { status }) => {
             report.reachable = true;
@@ -274,6 +303,7 @@ mod tests {
                 user: None,
                 secret: None,
                 saved: None,
+                trust: None,
             })
             .await
             .unwrap();
@@ -291,6 +321,7 @@ mod tests {
                 user: Some("noc".into()),
                 secret: Some("pw".into()),
                 saved: None,
+                trust: None,
             })
             .await
             .unwrap();
@@ -304,6 +335,7 @@ mod tests {
                 user: None,
                 secret: None,
                 saved: None,
+                trust: None,
             })
             .await
             .unwrap();
@@ -315,6 +347,7 @@ mod tests {
             user: Some("noc".into()),
             secret: Some("wrong-pw".into()),
             saved: None,
+            trust: None,
         };
         let (refusing, _) = acsdesk_captures::receiver::start(401).await;
         let refused = desk.test_acs(test(refusing)).await.unwrap();

@@ -17,7 +17,7 @@ use acsdesk_types::actions::{ActionInfo, BulkQueued, QueueActionRequest, QueueBu
 use acsdesk_types::alerts::SetAlertStateRequest;
 use acsdesk_types::secret::Secret;
 use acsdesk_types::settings::{
-    AcsInfo, SwitchTenantRequest, TenantInfo, UnlockTenantRequest, WorkspaceState,
+    AcsInfo, AcsTrust, SwitchTenantRequest, TenantInfo, UnlockTenantRequest, WorkspaceState,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 use std::collections::HashMap;
@@ -275,7 +275,13 @@ impl Desk {
                     // The health as the last round recorded it: the same record the CLI
                     // and the alert rules read.
                     let health = health_event(&a.name, &open.acs_health(&a.name).await?);
+                    let trust = match open.acs_tls(&a.name).await? {
+                        (Some(pem), _) => AcsTrust::Ca(pem),
+                        (None, Some(pin)) => AcsTrust::Pin(pin),
+                        (None, None) => AcsTrust::System,
+                    };
                     acs.push(AcsInfo {
+                        trust,
                         warning: a.cleartext_warning(),
                         health: health.state,
                         health_since_ms: health.since_ms,

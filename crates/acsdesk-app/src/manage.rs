@@ -79,7 +79,10 @@ impl Desk {
                     rate_per_s: 20,
                     interval_s: i64::from(request.interval_s),
                 },
-                None,
+                Some(ConnectionTls {
+                    ca_pem: request.trust.parts().0,
+                    pin: request.trust.parts().1,
+                }),
             )
             .await?;
         self.use_tenant(tenant).await
@@ -196,6 +199,11 @@ impl Services {
         {
             return Err(IpcError::new(ErrorCode::Invalid, SECRET_FOR_NEW_ADDRESS));
         }
+        // A new trust is checked before anything changes.
+        if let Some(trust) = &request.trust {
+            let (ca, pin) = trust.parts();
+            acsdesk_core::store::acs::check_tls(ca, pin)?;
+        }
         tenant
             .update_acs(
                 &request.name,
@@ -211,6 +219,10 @@ impl Services {
                 },
             )
             .await?;
+        if let Some(trust) = &request.trust {
+            let (ca, pin) = trust.parts();
+            tenant.set_acs_tls(&request.name, ca, pin).await?;
+        }
         Ok(())
     }
 
@@ -314,6 +326,7 @@ mod tests {
             user: Some("noc".into()),
             secret: secret.map(Into::into),
             interval_s,
+            trust: None,
         };
         // Basic without a password, none saved: refused.
         let err = desk
@@ -358,6 +371,7 @@ mod tests {
             user: Some("noc".into()),
             secret: secret.map(Into::into),
             saved: Some("main".into()),
+            trust: None,
         };
         let report = desk.test_acs(test(elsewhere, None)).await.unwrap();
         assert!(
@@ -430,6 +444,7 @@ mod tests {
                 user: Some("noc".into()),
                 secret: None,
                 saved: Some("nope".into()),
+                trust: None,
             })
             .await
             .unwrap_err();
@@ -442,6 +457,120 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::NotFound);
+    }
+
+    /// An `https://` NBI behind a self-signed certificate: the test says it is not
+    /// trusted and shows the certificate's fingerprint; pinned, or with its CA, it
+    /// passes; saved with its pin, the saved connection uses it; a bad pin changes
+    /// nothing; back to the system's CAs, the test fails again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_self_signed_nbi_is_trusted_by_its_pin_or_its_ca() {
+        use acsdesk_types::settings::{AcsTrust, AddAcsRequest, TestAcsRequest};
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, sandbox) = synced_desk(dir.path(), 3).await;
+        let front = acsdesk_captures::tls::front(&sandbox.url()).await.unwrap();
+        let test = |saved: Option<&str>, trust: Option<AcsTrust>| TestAcsRequest {
+            url: front.url.clone(),
+            auth: AuthKind::None,
+            user: None,
+            secret: None,
+            saved: saved.map(Into::into),
+            trust,
+        };
+        let untrusted = desk.test_acs(test(None, None)).await.unwrap();
+        assert!(untrusted.reachable && !untrusted.tls_ok, "{untrusted:?}");
+        assert_eq!(
+            untrusted.fingerprint.as_deref(),
+            Some(front.fingerprint.as_str())
+        );
+        let problem = untrusted.problem.unwrap_or_default();
+        assert!(
+            problem.contains(&front.fingerprint) && problem.contains("Trust this certificate"),
+            "{problem}"
+        );
+        // As people copy it: upper case, in pairs with colons.
+        let spelled = front
+            .fingerprint
+            .to_uppercase()
+            .as_bytes()
+            .chunks(2)
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect::<Vec<_>>()
+            .join(":");
+        for trust in [AcsTrust::Pin(spelled), AcsTrust::Ca(front.pem.clone())] {
+            let ok = desk
+                .test_acs(test(None, Some(trust.clone())))
+                .await
+                .unwrap();
+            assert!(
+                ok.tls_ok && ok.nbi && ok.devices == Some(3),
+                "{trust:?}: {ok:?}"
+            );
+            assert_eq!(ok.fingerprint, None);
+        }
+        let bad = desk
+            .test_acs(test(None, Some(AcsTrust::Pin("12ab".into()))))
+            .await
+            .unwrap();
+        assert!(bad.problem.unwrap_or_default().contains("64 hex"));
+
+        desk.add_acs(AddAcsRequest {
+            tenant: String::new(),
+            name: "behind-tls".into(),
+            url: front.url.clone(),
+            auth: AuthKind::None,
+            user: None,
+            secret: None,
+            interval_s: 60,
+            trust: AcsTrust::Pin(front.fingerprint.clone()),
+        })
+        .await
+        .unwrap();
+        let saved = desk.test_acs(test(Some("behind-tls"), None)).await.unwrap();
+        assert!(saved.tls_ok && saved.nbi, "{saved:?}");
+        let trust_of = async || {
+            desk.workspace_state()
+                .await
+                .unwrap()
+                .tenants
+                .into_iter()
+                .flat_map(|t| t.acs)
+                .find(|a| a.name == "behind-tls")
+                .map(|a| a.trust)
+        };
+        assert_eq!(
+            trust_of().await,
+            Some(AcsTrust::Pin(front.fingerprint.clone()))
+        );
+        let edit = |trust: AcsTrust| UpdateAcsRequest {
+            name: "behind-tls".into(),
+            url: front.url.clone(),
+            auth: AuthKind::None,
+            user: None,
+            secret: None,
+            interval_s: 90,
+            trust: Some(trust),
+        };
+        let err = desk
+            .update_acs(edit(AcsTrust::Pin("not a pin".into())))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Invalid, "{err:?}");
+        let conn = desk
+            .tenant()
+            .await
+            .unwrap()
+            .acs("behind-tls")
+            .await
+            .unwrap();
+        assert_eq!(conn.interval_s, 60, "nothing changed");
+        desk.update_acs(edit(AcsTrust::System)).await.unwrap();
+        assert_eq!(trust_of().await, Some(AcsTrust::System));
+        let refused = desk.test_acs(test(Some("behind-tls"), None)).await.unwrap();
+        assert!(
+            !refused.tls_ok && refused.fingerprint.is_some(),
+            "{refused:?}"
+        );
     }
 
     /// A connection goes to the tenant the request names, not to whichever is open.
@@ -458,6 +587,7 @@ mod tests {
             user: None,
             secret: None,
             interval_s: 60,
+            trust: Default::default(),
         })
         .await
         .unwrap();
@@ -489,6 +619,7 @@ mod tests {
                 user: None,
                 secret: None,
                 interval_s: 60,
+                trust: Default::default(),
             })
             .await;
         // With a tenant in use, an unnamed one means that tenant.

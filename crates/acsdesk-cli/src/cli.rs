@@ -1068,6 +1068,12 @@ pub(crate) enum AcsCommand {
         /// Read a password or token from stdin or a prompt instead of the saved one.
         #[arg(long)]
         new_secret: bool,
+        /// Trust this CA certificate (PEM file) for the test (default: the saved one's).
+        #[arg(long, conflicts_with = "pin")]
+        ca: Option<std::path::PathBuf>,
+        /// Accept exactly the certificate with this SHA-256 for the test.
+        #[arg(long)]
+        pin: Option<String>,
         /// JSON output (the verdict).
         #[arg(long)]
         json: bool,
@@ -1092,6 +1098,15 @@ pub(crate) enum AcsCommand {
         /// New seconds between syncs.
         #[arg(long)]
         interval: Option<u32>,
+        /// Trust this CA certificate (PEM file) from now on.
+        #[arg(long, conflicts_with_all = ["pin", "system_ca"])]
+        ca: Option<std::path::PathBuf>,
+        /// Accept exactly the certificate with this SHA-256 from now on.
+        #[arg(long, conflicts_with = "system_ca")]
+        pin: Option<String>,
+        /// Trust the system's certificate authorities again (drop a CA or pin).
+        #[arg(long)]
+        system_ca: bool,
     },
     /// Remove a connection: its devices leave the lists, its actions not yet done are
     /// cancelled (their GenieACS tasks withdrawn), its history stays readable.

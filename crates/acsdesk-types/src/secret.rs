@@ -90,6 +90,7 @@ mod tests {
                     user: Some("noc".into()),
                     secret: pw(),
                     interval_s: 60,
+                    trust: Default::default(),
                 }
             ),
             format!(
@@ -101,6 +102,7 @@ mod tests {
                     user: None,
                     secret: pw(),
                     interval_s: 60,
+                    trust: None,
                 }
             ),
             format!(
@@ -111,6 +113,7 @@ mod tests {
                     user: None,
                     secret: pw(),
                     saved: None,
+                    trust: None,
                 }
             ),
             format!(

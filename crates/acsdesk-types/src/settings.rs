@@ -47,6 +47,31 @@ pub enum AuthKind {
     Token,
 }
 
+/// How an `https://` NBI's certificate is trusted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AcsTrust {
+    /// The system's certificate authorities.
+    #[default]
+    System,
+    /// This CA certificate (PEM) besides the system's: a company's own CA.
+    Ca(String),
+    /// Exactly the certificate with this SHA-256 fingerprint (hex, colons allowed): a
+    /// self-signed server.
+    Pin(String),
+}
+
+impl AcsTrust {
+    /// The CA's PEM and the pin, as the store keeps them.
+    pub fn parts(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Self::System => (None, None),
+            Self::Ca(pem) => (Some(pem.as_str()), None),
+            Self::Pin(pin) => (None, Some(pin.as_str())),
+        }
+    }
+}
+
 /// An ACS connection as shown in Settings (never with its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AcsInfo {
@@ -62,6 +87,10 @@ pub struct AcsInfo {
     pub cwmp_url: Option<String>,
     /// Seconds between syncs.
     pub interval_s: u32,
+    /// How its certificate is trusted (a CA certificate and a fingerprint are public:
+    /// shown so a person can check them).
+    #[serde(default)]
+    pub trust: AcsTrust,
     /// How the connection is.
     pub health: crate::HealthState,
     /// Since when it has been in that state (Unix ms), when known.
@@ -107,6 +136,9 @@ pub struct AddAcsRequest {
     pub secret: Option<crate::secret::Secret>,
     /// Seconds between syncs (default 60).
     pub interval_s: u32,
+    /// How an `https://` NBI's certificate is trusted.
+    #[serde(default)]
+    pub trust: AcsTrust,
 }
 
 /// Request of `update_acs`: change a connection of the current tenant.
@@ -124,6 +156,9 @@ pub struct UpdateAcsRequest {
     pub secret: Option<crate::secret::Secret>,
     /// Seconds between syncs (5 to 86,400).
     pub interval_s: u32,
+    /// A new way to trust the certificate; `None` keeps the saved one.
+    #[serde(default)]
+    pub trust: Option<AcsTrust>,
 }
 
 /// Request of `create_tenant`: a new, empty tenant, which becomes the current one.
@@ -152,9 +187,13 @@ pub struct TestAcsRequest {
     /// Password or token.
     pub secret: Option<crate::secret::Secret>,
     /// When editing: the saved connection whose password or token to use when `secret`
-    /// is not given.
+    /// is not given (and whose certificate trust, unless `trust` is given).
     #[serde(default)]
     pub saved: Option<String>,
+    /// How to trust the certificate; `None` takes the saved connection's, or the
+    /// system's for a new one.
+    #[serde(default)]
+    pub trust: Option<AcsTrust>,
 }
 
 /// The verdict of a connection test: each step, and the first that failed says why.
@@ -178,6 +217,10 @@ pub struct AcsTestReport {
     pub setup: Option<String>,
     /// What went wrong and how to fix it, when something did.
     pub problem: Option<String>,
+    /// The SHA-256 of the certificate the server presented when it was not trusted: a
+    /// person who knows it is theirs may pin it.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
 }
 
 /// Request of `switch_tenant`.

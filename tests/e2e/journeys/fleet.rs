@@ -114,14 +114,25 @@ async fn offline_filter(desktop: &Desktop, online: u64) -> anyhow::Result<()> {
 /// A router tagged in GenieACS (by hand, or by another tool) is offered as a tag filter
 /// once synced, and the filter narrows the list to it.
 async fn tag_filter(desktop: &Desktop) -> anyhow::Result<()> {
-    // An online router (held so): the sync learns the tag at its next inform.
-    let id: String = desktop
-        .eval(
-            "const dot = document.querySelector('[data-testid=device-row] .dot.online');
-             return dot ? dot.closest('[data-testid=device-row]').dataset.deviceId : null;",
-        )
-        .await
-        .context("an online row")?;
+    // An online router (held so): the sync learns the tag at its next inform. The list
+    // is found whole again first (the filters were just cleared).
+    desktop
+        .wait_counts(Duration::from_secs(20), |_, shown, fleet| shown == fleet)
+        .await?;
+    let mut online = None;
+    for _ in 0..50 {
+        online = desktop
+            .eval::<Option<String>>(
+                "const dot = document.querySelector('[data-testid=device-row] .dot.online');
+                 return dot ? dot.closest('[data-testid=device-row]').dataset.deviceId : null;",
+            )
+            .await?;
+        if online.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let id = online.context("an online row")?;
     super::steady(desktop, std::slice::from_ref(&id)).await?;
     let url = desktop.demo_sandbox_url().await?;
     acsdesk_core::http::install_crypto_provider();

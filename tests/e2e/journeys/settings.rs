@@ -5,7 +5,8 @@
 //! against a local receiver. The alert centre lists what the demo raised. The tenant is
 //! backed up while in use, and restored from that backup after a confirmation. Last, the
 //! demo connection is removed after a confirmation that says what removing it does, and
-//! a connection added with a password over plain http:// to another machine is flagged.
+//! a connection added with a password over plain http:// to another machine is flagged,
+//! and one to an https:// NBI with a self-signed certificate is trusted by its pin.
 
 use super::{shows_value, Form};
 use acsdesk_tests::desktop::Desktop;
@@ -24,7 +25,8 @@ async fn settings_sections_rules_maintenance_and_channels() -> anyhow::Result<()
         channel(desktop).await?;
         backups(desktop).await?;
         remove_connection(desktop).await?;
-        cleartext_warning(desktop).await
+        cleartext_warning(desktop).await?;
+        self_signed_connection(desktop).await
     })
     .await
 }
@@ -469,5 +471,99 @@ async fn cleartext_warning(desktop: &Desktop) -> anyhow::Result<()> {
         "{warned}"
     );
     desktop.screenshot("acs-cleartext").await?;
+    Ok(())
+}
+
+/// A connection to an `https://` NBI behind a self-signed certificate (a local front
+/// before a sandbox): the test says the certificate is not trusted and shows its SHA-256;
+/// *Trust this certificate* pins it and tests again, now through; saved with its pin.
+async fn self_signed_connection(desktop: &Desktop) -> anyhow::Result<()> {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(5)
+        .start()
+        .await?;
+    let front = acsdesk_captures::tls::front(&sandbox.url()).await?;
+    let c = &desktop.client;
+    let _: bool = desktop
+        .eval("document.querySelector('#settings-acs details').open = true; return true;")
+        .await?;
+    let form = "#settings-acs [data-testid=acs-form]";
+    for (field, value) in [
+        ("acs-tenant", "Far ISP"),
+        ("acs-name", "secure"),
+        ("acs-url", front.url.as_str()),
+    ] {
+        let input = c
+            .find(Locator::Css(&format!("{form} [data-testid={field}]")))
+            .await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+    }
+    c.find(Locator::Css(&format!("{form} [data-testid=acs-auth]")))
+        .await?
+        .select_by_value("none")
+        .await?;
+    // An https:// address has a certificate to trust: the choice shows.
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(&format!("{form} [data-testid=acs-trust]")))
+        .await
+        .context("an https:// address offers the certificate's trust")?;
+    desktop
+        .click(&format!("{form} [data-testid=acs-test]"))
+        .await?;
+    let offer = desktop
+        .wait_text(
+            &format!("{form} [data-testid=acs-trust-offer]"),
+            Duration::from_secs(30),
+            |t| !t.is_empty(),
+        )
+        .await
+        .context("an untrusted certificate is offered to be trusted")?;
+    ensure!(offer.contains(&front.fingerprint), "{offer}");
+    let verdict = desktop
+        .text_content(&format!("{form} [data-testid=acs-verdict]"))
+        .await?;
+    ensure!(verdict.contains("✗ TLS"), "{verdict}");
+    desktop.screenshot("acs-untrusted").await?;
+    desktop
+        .click(&format!("{form} [data-testid=acs-trust-this]"))
+        .await?;
+    desktop
+        .wait_text(
+            &format!("{form} [data-testid=acs-verdict]"),
+            Duration::from_secs(30),
+            |t| t.contains("5 devices"),
+        )
+        .await
+        .context("pinned, the test goes through")?;
+    let pin = c
+        .find(Locator::Css(&format!("{form} [data-testid=acs-pin]")))
+        .await?
+        .prop("value")
+        .await?;
+    ensure!(
+        pin.as_deref() == Some(front.fingerprint.as_str()),
+        "{pin:?}"
+    );
+    desktop.screenshot("acs-pinned").await?;
+    desktop
+        .click(&format!("{form} [data-testid=acs-save]"))
+        .await?;
+    let mut listed = String::new();
+    for _ in 0..150 {
+        listed = desktop
+            .text_content("[data-testid=acs-list]")
+            .await
+            .unwrap_or_default();
+        if listed.contains(&front.url) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    ensure!(
+        listed.contains(&front.url) && listed.contains("pinned certificate"),
+        "saved and listed with its pin: {listed:?}"
+    );
     Ok(())
 }

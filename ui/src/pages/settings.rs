@@ -6,7 +6,7 @@
 
 use crate::ipc;
 use crate::pages::welcome::ConnectForm;
-use acsdesk_types::settings::{AlertSettings, SyncSettings, UpdateSettingsRequest};
+use acsdesk_types::settings::{AcsTrust, AlertSettings, SyncSettings, UpdateSettingsRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -301,6 +301,15 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                                         {a.warning.clone().map(|w| view! {
                                             <span class="badge degraded" data-testid="acs-cleartext" title=w>"credentials in clear"</span>
                                         })}
+                                        {match &a.trust {
+                                            AcsTrust::System => None,
+                                            AcsTrust::Ca(_) => Some(view! {
+                                                <span class="badge" data-testid="acs-trust-badge" title="Its certificate is checked against your own CA">"own CA"</span>
+                                            }.into_any()),
+                                            AcsTrust::Pin(pin) => Some(view! {
+                                                <span class="badge" data-testid="acs-trust-badge" title=format!("Only the certificate with SHA-256 {pin} is accepted")>"pinned certificate"</span>
+                                            }.into_any()),
+                                        }}
                                         <button type="button" data-testid="acs-edit" on:click=move |_| {
                                             let t = toggle.clone();
                                             editing.update(|e| *e = if e.as_deref() == Some(t.as_str()) { None } else { Some(t) });

@@ -550,19 +550,6 @@ fn ExportDialog(on_close: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Reads the file chosen in `input` as text.
-async fn read_file(input: &leptos::web_sys::HtmlInputElement) -> Result<String, String> {
-    let file = input
-        .files()
-        .and_then(|f| f.get(0))
-        .ok_or("choose a CSV file")?;
-    let text = wasm_bindgen_futures::JsFuture::from(file.text())
-        .await
-        .map_err(|_| "the file could not be read".to_owned())?;
-    text.as_string()
-        .ok_or_else(|| "the file is not text".to_owned())
-}
-
 /// The import: a file (or pasted text), a preview of every row, then the accepted rows
 /// written at once.
 #[component]
@@ -615,7 +602,7 @@ fn ImportDialog(on_close: Callback<()>) -> impl IntoView {
     let chosen = move |_| {
         if let Some(input) = file_input.get_untracked() {
             spawn_local(async move {
-                match read_file(&input).await {
+                match crate::components::read_file(&input).await {
                     Ok(t) => {
                         text.set(t);
                         report.set(None);

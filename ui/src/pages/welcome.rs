@@ -4,7 +4,7 @@
 use crate::components::unlock::Unlock;
 use crate::ipc;
 use acsdesk_types::settings::{
-    AcsInfo, AcsTestReport, AddAcsRequest, AuthKind, TestAcsRequest, UpdateAcsRequest,
+    AcsInfo, AcsTestReport, AcsTrust, AddAcsRequest, AuthKind, TestAcsRequest, UpdateAcsRequest,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -101,13 +101,34 @@ pub(crate) fn ConnectForm(
             .unwrap_or(60)
             .to_string(),
     );
+    // How an https:// NBI's certificate is trusted: the system's CAs, a CA of one's
+    // own (PEM, pasted or from a file), or a pinned certificate (a self-signed server).
+    let saved_trust = edit.as_ref().map(|a| a.trust.clone()).unwrap_or_default();
+    let trust_kind = RwSignal::new(match saved_trust {
+        AcsTrust::System => "system",
+        AcsTrust::Ca(_) => "ca",
+        AcsTrust::Pin(_) => "pin",
+    });
+    let (ca_pem, pin) = match saved_trust {
+        AcsTrust::Ca(p) => (p, String::new()),
+        AcsTrust::Pin(p) => (String::new(), p),
+        AcsTrust::System => (String::new(), String::new()),
+    };
+    let ca_pem = RwSignal::new(ca_pem);
+    let pin = RwSignal::new(pin);
+    let trust = move || match trust_kind.get_untracked() {
+        "ca" => AcsTrust::Ca(ca_pem.get_untracked()),
+        "pin" => AcsTrust::Pin(pin.get_untracked().trim().to_owned()),
+        _ => AcsTrust::System,
+    };
+    let ca_file = NodeRef::<leptos::html::Input>::new();
     let report = RwSignal::new(None::<AcsTestReport>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let opt = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     let editing = StoredValue::new(editing);
 
-    let test = move |_| {
+    let test = move || {
         busy.set(true);
         report.set(None);
         error.set(None);
@@ -117,6 +138,7 @@ pub(crate) fn ConnectForm(
             user: opt(user.get_untracked()),
             secret: opt(secret.get_untracked()).map(Into::into),
             saved: editing.get_value(),
+            trust: Some(trust()),
         };
         spawn_local(async move {
             match ipc::test_acs(request).await {
@@ -145,6 +167,7 @@ pub(crate) fn ConnectForm(
         let tenant = tenant.get_untracked();
         let name = name.get_untracked();
         let editing = editing.get_value();
+        let trust = trust();
         spawn_local(async move {
             let r = match editing {
                 Some(name) => {
@@ -155,6 +178,7 @@ pub(crate) fn ConnectForm(
                         user,
                         secret,
                         interval_s,
+                        trust: Some(trust),
                     })
                     .await
                 }
@@ -167,6 +191,7 @@ pub(crate) fn ConnectForm(
                         user,
                         secret,
                         interval_s,
+                        trust,
                     })
                     .await
                 }
@@ -219,13 +244,65 @@ pub(crate) fn ConnectForm(
                 },
                 secret, "password", "acs-secret"))}
             {text_input("Sync every (seconds)", interval, "number", "acs-interval")}
+            // Only an https:// address has a certificate to trust.
+            <Show when=move || url.with(|u| u.trim_start().to_ascii_lowercase().starts_with("https://")) || trust_kind.get() != "system">
+                <label>
+                    <span>"Certificate"</span>
+                    <select data-testid="acs-trust" prop:value=move || trust_kind.get()
+                        on:change=move |e| trust_kind.set(match event_target_value(&e).as_str() {
+                            "ca" => "ca",
+                            "pin" => "pin",
+                            _ => "system",
+                        })>
+                        <option value="system">"Trusted by this computer"</option>
+                        <option value="ca">"Signed by our own CA"</option>
+                        <option value="pin">"Self-signed: pin its fingerprint"</option>
+                    </select>
+                </label>
+                <Show when=move || trust_kind.get() == "ca">
+                    <label>
+                        <span>"CA certificate (PEM)"</span>
+                        <input type="file" accept=".pem,.crt,.cer" node_ref=ca_file data-testid="acs-ca-file"
+                            on:change=move |_| if let Some(input) = ca_file.get_untracked() {
+                                spawn_local(async move {
+                                    match crate::components::read_file(&input).await {
+                                        Ok(t) => ca_pem.set(t),
+                                        Err(e) => error.set(Some(e)),
+                                    }
+                                });
+                            } />
+                        <textarea rows="4" data-testid="acs-ca" placeholder="-----BEGIN CERTIFICATE-----"
+                            prop:value=move || ca_pem.get() on:input=move |e| ca_pem.set(event_target_value(&e))></textarea>
+                    </label>
+                </Show>
+                <Show when=move || trust_kind.get() == "pin">
+                    {text_input("Certificate SHA-256", pin, "text", "acs-pin")}
+                </Show>
+            </Show>
             <div class="buttons">
-                <button type="button" data-testid="acs-test" disabled=move || busy.get() on:click=test>"Test connection"</button>
+                <button type="button" data-testid="acs-test" disabled=move || busy.get() on:click=move |_| test()>"Test connection"</button>
                 <button type="submit" class="primary" data-testid="acs-save" disabled=move || busy.get()>
                     {if is_new { "Save and sync" } else { "Save changes" }}
                 </button>
             </div>
-            {move || report.get().map(|r| view! { <TestVerdict report=r /> })}
+            {move || report.get().map(|r| {
+                // A certificate nobody vouches for: the person who knows it is their
+                // ACS's trusts it by its fingerprint, and the test runs again.
+                let offer = r.fingerprint.clone().map(|f| {
+                    let shown = f.clone();
+                    view! {
+                        <p class="trust-offer" data-testid="acs-trust-offer">
+                            <span class="muted">{format!("Certificate SHA-256: {shown}")}</span>
+                            <button type="button" data-testid="acs-trust-this" on:click=move |_| {
+                                pin.set(f.clone());
+                                trust_kind.set("pin");
+                                test();
+                            }>"Trust this certificate"</button>
+                        </p>
+                    }
+                });
+                view! { <TestVerdict report=r /> {offer} }
+            })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </form>
     }

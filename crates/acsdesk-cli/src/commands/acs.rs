@@ -4,7 +4,7 @@ use super::{app_err, Ctx};
 use crate::cli::{AcsCommand, AuthArg};
 use acsdesk_app::ConnectionTls;
 use acsdesk_core::store::acs::NewAcs;
-use acsdesk_types::settings::{AuthKind, TestAcsRequest, UpdateAcsRequest};
+use acsdesk_types::settings::{AcsTrust, AuthKind, TestAcsRequest, UpdateAcsRequest};
 use anyhow::Context;
 use std::io::{BufRead, IsTerminal};
 
@@ -39,13 +39,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
             rate,
             interval,
         } => {
-            let ca_pem = match &ca {
-                Some(path) => Some(
-                    std::fs::read_to_string(path)
-                        .with_context(|| format!("cannot read the CA file {}", path.display()))?,
-                ),
-                None => None,
-            };
+            let ca_pem = ca.as_deref().map(read_ca).transpose()?;
             let (kind, secret) = match auth {
                 AuthArg::None => ("none", None),
                 AuthArg::Basic => {
@@ -86,8 +80,11 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
             auth,
             user,
             new_secret,
+            ca,
+            pin,
             json,
         } => {
+            let trust = trust_of(ca.as_deref(), pin)?;
             let saved = match &name {
                 Some(n) => Some(tenant.acs(n).await?),
                 None => None,
@@ -110,6 +107,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                 user: user.or_else(|| saved.as_ref().and_then(|s| s.auth_user.clone())),
                 secret,
                 saved: name,
+                trust,
             };
             let report = acsdesk_app::connect::test_connection(Some(&tenant), request)
                 .await
@@ -140,8 +138,12 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
             user,
             new_secret,
             interval,
+            ca,
+            pin,
+            system_ca,
         } => {
             let saved = tenant.acs(&name).await?;
+            let trust = trust_of(ca.as_deref(), pin)?.or(system_ca.then_some(AcsTrust::System));
             let auth = auth
                 .map(auth_kind)
                 .unwrap_or_else(|| acsdesk_app::connect::auth_kind(&saved.auth_kind));
@@ -161,6 +163,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                     secret,
                     interval_s: interval
                         .unwrap_or_else(|| u32::try_from(saved.interval_s).unwrap_or(60)),
+                    trust,
                 })
                 .await
                 .map_err(app_err)?;
@@ -251,4 +254,19 @@ fn auth_kind(a: AuthArg) -> AuthKind {
         AuthArg::Basic => AuthKind::Basic,
         AuthArg::Token => AuthKind::Token,
     }
+}
+
+/// The certificate trust `--ca FILE` or `--pin SHA256` name, if either.
+fn trust_of(ca: Option<&std::path::Path>, pin: Option<String>) -> anyhow::Result<Option<AcsTrust>> {
+    Ok(match (ca, pin) {
+        (Some(path), _) => Some(AcsTrust::Ca(read_ca(path)?)),
+        (None, Some(pin)) => Some(AcsTrust::Pin(pin)),
+        (None, None) => None,
+    })
+}
+
+/// The CA certificate file a person named.
+fn read_ca(path: &std::path::Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the CA file {}", path.display()))
 }

@@ -144,6 +144,7 @@ async fn the_cli_and_the_desktop_run_the_same_post_sync_pipeline() {
         user: None,
         secret: None,
         interval_s: 60,
+        trust: Default::default(),
     })
     .await
     .unwrap();

@@ -328,6 +328,51 @@ async fn act_validates_then_changes_wifi_and_reboots_with_wait() {
     );
 }
 
+/// An `https://` NBI behind a self-signed certificate: the test fails naming the
+/// fingerprint to pin; with the pin or the CA it passes; saved pinned, it syncs; edited
+/// back to the system's CAs it fails, with its CA it passes, and a bad pin changes
+/// nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_nbi_with_its_own_certificate_is_tested_pinned_and_edited() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(4)
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let front = acsdesk_captures::tls::front(&sandbox.url()).await.unwrap();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    let url = front.url.as_str();
+    let err = env.fails(&["acs", "test", "--url", url], "correct horse");
+    assert!(err.contains(&front.fingerprint), "{err}");
+    let pinned = env.ok(&["acs", "test", "--url", url, "--pin", &front.fingerprint]);
+    assert!(pinned.contains("devices     4"), "{pinned}");
+    let ca = env.dir.path().join("acs-ca.pem");
+    std::fs::write(&ca, &front.pem).unwrap();
+    let ca = ca.to_string_lossy().into_owned();
+    env.ok(&["acs", "test", "--url", url, "--ca", &ca]);
+    env.ok(&[
+        "acs",
+        "add",
+        "secure",
+        "--url",
+        url,
+        "--pin",
+        &front.fingerprint,
+    ]);
+    let sync = env.ok(&["sync"]);
+    assert!(sync.contains("4 new"), "{sync}");
+    env.ok(&["acs", "edit", "secure", "--system-ca"]);
+    let err = env.fails(&["acs", "test", "secure"], "correct horse");
+    assert!(err.contains(&front.fingerprint), "{err}");
+    env.ok(&["acs", "edit", "secure", "--ca", &ca]);
+    env.ok(&["acs", "test", "secure"]);
+    let err = env.fails(&["acs", "edit", "secure", "--pin", "12ab"], "correct horse");
+    assert!(err.contains("64 hex"), "{err}");
+    env.ok(&["acs", "test", "secure"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acs_options_subscribers_rekey_and_removal() {
     let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)

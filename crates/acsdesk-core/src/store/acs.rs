@@ -346,30 +346,7 @@ impl TenantStore {
         ca_pem: Option<&str>,
         pin_sha256: Option<&str>,
     ) -> Result<(), StoreError> {
-        if ca_pem.is_some() && pin_sha256.is_some() {
-            return Err(StoreError::Invalid {
-                field: "tls",
-                reason: "give either a CA certificate or a pinned fingerprint, not both".into(),
-            });
-        }
-        if let Some(pem) = ca_pem {
-            if !pem.contains("-----BEGIN CERTIFICATE-----") {
-                return Err(StoreError::Invalid {
-                    field: "ca",
-                    reason: "the CA file is not a PEM certificate (-----BEGIN CERTIFICATE-----)"
-                        .into(),
-                });
-            }
-        }
-        let pin = pin_sha256.map(|p| p.replace(':', "").to_ascii_lowercase());
-        if let Some(p) = &pin {
-            if p.len() != 64 || !p.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err(StoreError::Invalid {
-                    field: "pin",
-                    reason: "a pin is the certificate's SHA-256: 64 hex digits".into(),
-                });
-            }
-        }
+        let pin = check_tls(ca_pem, pin_sha256)?;
         let done =
             sqlx::query("UPDATE acs_connections SET ca_pem = ?, pin_sha256 = ? WHERE name = ?")
                 .bind(ca_pem)
@@ -497,4 +474,37 @@ impl TenantStore {
         }
         Ok(())
     }
+}
+
+/// Checks a connection's TLS trust as it would be saved: a CA certificate (PEM) or a
+/// pinned SHA-256 (64 hex digits, colons allowed), not both. Returns the pin as kept
+/// (lower case, no colons).
+pub fn check_tls(
+    ca_pem: Option<&str>,
+    pin_sha256: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    if ca_pem.is_some() && pin_sha256.is_some() {
+        return Err(StoreError::Invalid {
+            field: "tls",
+            reason: "give either a CA certificate or a pinned fingerprint, not both".into(),
+        });
+    }
+    if let Some(pem) = ca_pem {
+        if !pem.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(StoreError::Invalid {
+                field: "ca",
+                reason: "the CA file is not a PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
+            });
+        }
+    }
+    let pin = pin_sha256.map(|p| p.trim().replace(':', "").to_ascii_lowercase());
+    if let Some(p) = &pin {
+        if p.len() != 64 || !p.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(StoreError::Invalid {
+                field: "pin",
+                reason: "a pin is the certificate's SHA-256: 64 hex digits".into(),
+            });
+        }
+    }
+    Ok(pin)
 }
