@@ -743,5 +743,98 @@ async fn firmware_and_parameters(desktop: &Desktop) -> anyhow::Result<()> {
         "the tree shows the installed version {installed:?}: {found}"
     );
     desktop.screenshot("parameters").await?;
+    set_parameter(desktop).await
+}
+
+/// A writable parameter set from the tree: a value of the wrong type is refused with the
+/// reason and nothing queued; a good one is queued, followed under Actions to the
+/// router's confirmation, and the tree read again shows it.
+async fn set_parameter(desktop: &Desktop) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    let search = c.find(Locator::Css("[data-testid=params-search]")).await?;
+    search.clear().await?;
+    search
+        .send_keys("ManagementServer.PeriodicInformInterval")
+        .await?;
+    let edit = async || -> anyhow::Result<String> {
+        let mut current = None;
+        for _ in 0..25 {
+            current = desktop
+                .eval::<Option<String>>(
+                    "const r = [...document.querySelectorAll('[data-testid=params-table] tbody tr')]
+                         .find(r => r.cells[0].textContent.endsWith('ManagementServer.PeriodicInformInterval'));
+                     const b = r && r.querySelector('[data-testid=param-edit]');
+                     if (!b) return null;
+                     b.click();
+                     return r.cells[1].textContent;",
+                )
+                .await?;
+            if current.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        current.context("the inform interval is writable and offered to be set")
+    };
+    let type_value = async |text: &str| -> anyhow::Result<()> {
+        let input = c
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css("[data-testid=param-value]"))
+            .await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        desktop.click("[data-testid=param-set]").await
+    };
+    let before = edit().await?;
+    let queued = |t: &str| t.contains("Set 1 parameter");
+    let actions_before = desktop
+        .text_content("[data-testid=action-list]")
+        .await
+        .unwrap_or_default();
+    type_value("soon").await?;
+    let refused = desktop
+        .wait_text("[data-testid=param-said]", Duration::from_secs(10), |t| {
+            !t.is_empty()
+        })
+        .await?;
+    ensure!(
+        refused.contains("PeriodicInformInterval") && refused.contains("not a whole number"),
+        "{refused}"
+    );
+    ensure!(
+        !queued(&actions_before)
+            && !queued(
+                &desktop
+                    .text_content("[data-testid=action-list]")
+                    .await
+                    .unwrap_or_default()
+            ),
+        "nothing was queued"
+    );
+    let wanted = if before.trim() == "600" { "900" } else { "600" };
+    type_value(wanted).await?;
+    desktop
+        .wait_text("[data-testid=param-said]", Duration::from_secs(10), |t| {
+            t.contains("Queued")
+        })
+        .await?;
+    desktop.screenshot("parameter-set").await?;
+    desktop
+        .wait_text("[data-testid=action-list]", Duration::from_secs(90), |t| {
+            t.lines().any(|l| queued(l) && l.contains("completed"))
+        })
+        .await
+        .context("the set is confirmed by the router")?;
+    desktop.click("[data-testid=params-load]").await?;
+    // The search keeps the one row: its value cell.
+    desktop
+        .wait_text(
+            "[data-testid=params-table] tbody tr td:nth-child(2)",
+            Duration::from_secs(30),
+            |t| t == wanted,
+        )
+        .await
+        .context("the tree read again shows the new value")?;
     Ok(())
 }

@@ -410,51 +410,25 @@ async fn cleartext_warning(desktop: &Desktop) -> anyhow::Result<()> {
         .await?
         .click()
         .await?;
-    let form = "#settings-acs [data-testid=acs-form]";
-    for (field, value) in [
-        ("acs-tenant", "Far ISP"),
-        ("acs-name", "far"),
-        ("acs-url", "http://192.0.2.7:7557"),
-    ] {
-        let input = c
-            .find(Locator::Css(&format!("{form} [data-testid={field}]")))
-            .await?;
-        input.clear().await?;
-        input.send_keys(value).await?;
-    }
-    c.find(Locator::Css(&format!("{form} [data-testid=acs-auth]")))
-        .await?
-        .select_by_value("basic")
-        .await?;
+    fill_new_acs(desktop, "far", "http://192.0.2.7:7557", "basic").await?;
     c.wait()
         .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css(&format!("{form} [data-testid=acs-user]")))
+        .for_element(Locator::Css(&format!("{ACS_FORM} [data-testid=acs-user]")))
         .await?
         .send_keys("noc")
         .await?;
-    c.find(Locator::Css(&format!("{form} [data-testid=acs-secret]")))
-        .await?
-        .send_keys("pw-in-clear")
-        .await?;
+    c.find(Locator::Css(&format!(
+        "{ACS_FORM} [data-testid=acs-secret]"
+    )))
+    .await?
+    .send_keys("pw-in-clear")
+    .await?;
     desktop
-        .click(&format!("{form} [data-testid=acs-save]"))
+        .click(&format!("{ACS_FORM} [data-testid=acs-save]"))
         .await?;
-    // The list as the page holds it (its line may be scrolled out of view).
-    let mut warned = String::new();
-    for _ in 0..150 {
-        warned = desktop
-            .text_content("[data-testid=acs-list]")
-            .await
-            .unwrap_or_default();
-        if warned.contains("credentials in clear") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    ensure!(
-        warned.contains("credentials in clear"),
-        "the connection is flagged: {warned:?}"
-    );
+    let warned = acs_list_until(desktop, |t| t.contains("credentials in clear"))
+        .await
+        .context("the connection is flagged")?;
     let _: Option<bool> = desktop
         .eval(
             "const e = document.getElementById('settings-acs');
@@ -487,34 +461,19 @@ async fn self_signed_connection(desktop: &Desktop) -> anyhow::Result<()> {
     let _: bool = desktop
         .eval("document.querySelector('#settings-acs details').open = true; return true;")
         .await?;
-    let form = "#settings-acs [data-testid=acs-form]";
-    for (field, value) in [
-        ("acs-tenant", "Far ISP"),
-        ("acs-name", "secure"),
-        ("acs-url", front.url.as_str()),
-    ] {
-        let input = c
-            .find(Locator::Css(&format!("{form} [data-testid={field}]")))
-            .await?;
-        input.clear().await?;
-        input.send_keys(value).await?;
-    }
-    c.find(Locator::Css(&format!("{form} [data-testid=acs-auth]")))
-        .await?
-        .select_by_value("none")
-        .await?;
+    fill_new_acs(desktop, "secure", &front.url, "none").await?;
     // An https:// address has a certificate to trust: the choice shows.
     c.wait()
         .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css(&format!("{form} [data-testid=acs-trust]")))
+        .for_element(Locator::Css(&format!("{ACS_FORM} [data-testid=acs-trust]")))
         .await
         .context("an https:// address offers the certificate's trust")?;
     desktop
-        .click(&format!("{form} [data-testid=acs-test]"))
+        .click(&format!("{ACS_FORM} [data-testid=acs-test]"))
         .await?;
     let offer = desktop
         .wait_text(
-            &format!("{form} [data-testid=acs-trust-offer]"),
+            &format!("{ACS_FORM} [data-testid=acs-trust-offer]"),
             Duration::from_secs(30),
             |t| !t.is_empty(),
         )
@@ -522,23 +481,23 @@ async fn self_signed_connection(desktop: &Desktop) -> anyhow::Result<()> {
         .context("an untrusted certificate is offered to be trusted")?;
     ensure!(offer.contains(&front.fingerprint), "{offer}");
     let verdict = desktop
-        .text_content(&format!("{form} [data-testid=acs-verdict]"))
+        .text_content(&format!("{ACS_FORM} [data-testid=acs-verdict]"))
         .await?;
     ensure!(verdict.contains("✗ TLS"), "{verdict}");
     desktop.screenshot("acs-untrusted").await?;
     desktop
-        .click(&format!("{form} [data-testid=acs-trust-this]"))
+        .click(&format!("{ACS_FORM} [data-testid=acs-trust-this]"))
         .await?;
     desktop
         .wait_text(
-            &format!("{form} [data-testid=acs-verdict]"),
+            &format!("{ACS_FORM} [data-testid=acs-verdict]"),
             Duration::from_secs(30),
             |t| t.contains("5 devices"),
         )
         .await
         .context("pinned, the test goes through")?;
     let pin = c
-        .find(Locator::Css(&format!("{form} [data-testid=acs-pin]")))
+        .find(Locator::Css(&format!("{ACS_FORM} [data-testid=acs-pin]")))
         .await?
         .prop("value")
         .await?;
@@ -548,22 +507,54 @@ async fn self_signed_connection(desktop: &Desktop) -> anyhow::Result<()> {
     );
     desktop.screenshot("acs-pinned").await?;
     desktop
-        .click(&format!("{form} [data-testid=acs-save]"))
+        .click(&format!("{ACS_FORM} [data-testid=acs-save]"))
         .await?;
+    acs_list_until(desktop, |t| {
+        t.contains(&front.url) && t.contains("pinned certificate")
+    })
+    .await
+    .context("saved and listed with its pin")?;
+    Ok(())
+}
+
+/// Fills the Settings form that adds a connection (to the tenant "Far ISP"): its name,
+/// address and authentication.
+async fn fill_new_acs(desktop: &Desktop, name: &str, url: &str, auth: &str) -> anyhow::Result<()> {
+    let c = &desktop.client;
+    for (field, value) in [
+        ("acs-tenant", "Far ISP"),
+        ("acs-name", name),
+        ("acs-url", url),
+    ] {
+        let input = c
+            .find(Locator::Css(&format!("{ACS_FORM} [data-testid={field}]")))
+            .await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+    }
+    c.find(Locator::Css(&format!("{ACS_FORM} [data-testid=acs-auth]")))
+        .await?
+        .select_by_value(auth)
+        .await?;
+    Ok(())
+}
+
+/// The Settings form that adds a connection.
+const ACS_FORM: &str = "#settings-acs [data-testid=acs-form]";
+
+/// The connection list as the page holds it (its line may be scrolled out of view),
+/// once `ok` says so (within 30 s).
+async fn acs_list_until(desktop: &Desktop, ok: impl Fn(&str) -> bool) -> anyhow::Result<String> {
     let mut listed = String::new();
     for _ in 0..150 {
         listed = desktop
             .text_content("[data-testid=acs-list]")
             .await
             .unwrap_or_default();
-        if listed.contains(&front.url) {
-            break;
+        if ok(&listed) {
+            return Ok(listed);
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    ensure!(
-        listed.contains(&front.url) && listed.contains("pinned certificate"),
-        "saved and listed with its pin: {listed:?}"
-    );
-    Ok(())
+    anyhow::bail!("the connection list says {listed:?}")
 }

@@ -150,7 +150,8 @@ pub(crate) fn DevicePage(
                 <OfflineThreshold id=id.clone() />
             </aside>
             <div style:display=move || if dashboard() { "" } else { "none" }>
-                <crate::components::parameters::ParametersPanel id=id.clone() />
+                <crate::components::parameters::ParametersPanel id=id.clone()
+                    acs=Signal::derive(move || who.get().map(|(acs, _)| acs)) />
             </div>
         </section>
     }
