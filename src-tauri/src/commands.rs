@@ -264,6 +264,19 @@ pub(crate) async fn export_subscribers(
         .await
 }
 
+/// `export_devices`: every device the list's filters match, in its order, as CSV in a
+/// new file of the export folder.
+#[tauri::command]
+pub(crate) async fn export_devices(
+    desk: DeskState<'_>,
+    request: acsdesk_types::devices::ExportDevicesRequest,
+) -> Result<acsdesk_types::devices::ExportedDevices, IpcError> {
+    desk.services()
+        .await?
+        .export_devices_file(request, &acsdesk_core::paths::export_dir())
+        .await
+}
+
 /// `export_device_log`: a device's log, as narrowed, as CSV in a new file of the export
 /// folder.
 #[tauri::command]

@@ -39,6 +39,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::router_provisioning,
         commands::export_subscribers,
         commands::export_device_log,
+        commands::export_devices,
         commands::device_logs,
         commands::unlock_tenant,
         commands::list_channels,

@@ -330,6 +330,14 @@ pub(crate) async fn filtered_device_logs(
     invoke(commands::DEVICE_LOGS, &request).await
 }
 
+/// Every device the filters match, in the list's order, as CSV in a new file of the
+/// export folder.
+pub(crate) async fn export_devices(
+    request: acsdesk_types::devices::ExportDevicesRequest,
+) -> Result<acsdesk_types::devices::ExportedDevices, IpcError> {
+    invoke(commands::EXPORT_DEVICES, &request).await
+}
+
 /// The narrowed log as CSV in a new file of the export folder.
 pub(crate) async fn export_device_log(
     request: DeviceLogsRequest,

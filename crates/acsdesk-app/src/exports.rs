@@ -1,8 +1,8 @@
 //! Files the desktop's *Export CSV* buttons write: a new one each time, named with the
-//! time, readable by its owner only; and the CSV of log entries the desktop's export and
-//! `acsdesk logs --csv` share.
+//! time, readable by its owner only; and the CSV of log entries and of the device list
+//! the desktop's exports and `acsdesk logs --csv` / `devices --csv` share.
 
-use acsdesk_types::devices::LogInfo;
+use acsdesk_types::devices::{DeviceRow, LogInfo};
 use acsdesk_types::{ErrorCode, IpcError, LogGroup};
 use std::path::{Path, PathBuf};
 
@@ -57,4 +57,66 @@ pub fn logs_csv(entries: &[LogInfo]) -> Result<Vec<u8>, IpcError> {
     }
     csv.into_inner()
         .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// The device list as CSV, a row at a time (a fleet of any size is never held): the
+/// list's columns with values as kept — seconds, dBm, ISO-8601 times (UTC) — and, in
+/// `not_fetched`, what GenieACS has yet to read (`;`-separated).
+#[derive(Debug)]
+pub struct DevicesCsv<W: std::io::Write> {
+    csv: csv::Writer<W>,
+}
+
+impl<W: std::io::Write> DevicesCsv<W> {
+    /// Its header, in order.
+    pub const COLUMNS: [&'static str; 13] = [
+        "id",
+        "acs",
+        "status",
+        "vendor",
+        "model",
+        "serial",
+        "subscriber",
+        "wan_ip",
+        "uptime_s",
+        "signal_dbm",
+        "firmware",
+        "last_inform",
+        "not_fetched",
+    ];
+
+    /// Starts the file with its header. (Errors are the writer's own: a closed pipe
+    /// stays one.)
+    pub fn new(out: W) -> std::io::Result<Self> {
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(Self::COLUMNS)?;
+        Ok(Self { csv })
+    }
+
+    /// One device.
+    pub fn row(&mut self, r: &DeviceRow) -> std::io::Result<()> {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        self.csv
+            .write_record([
+                r.id.clone(),
+                r.acs.clone(),
+                if r.online { "online" } else { "offline" }.to_owned(),
+                text(&r.vendor),
+                text(&r.model),
+                r.serial.clone(),
+                text(&r.subscriber),
+                text(&r.wan_ip),
+                r.uptime_s.map(|u| u.to_string()).unwrap_or_default(),
+                r.signal_dbm.map(|s| s.to_string()).unwrap_or_default(),
+                text(&r.firmware),
+                r.last_inform_ms.map(acsdesk_time::iso).unwrap_or_default(),
+                r.not_fetched.join(";"),
+            ])
+            .map_err(Into::into)
+    }
+
+    /// Ends the file; gives back what it was written to.
+    pub fn finish(self) -> std::io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())
+    }
 }

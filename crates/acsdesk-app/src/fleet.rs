@@ -291,6 +291,29 @@ impl Services {
         })
     }
 
+    /// Every device `request`'s filters match, in its order, as CSV in a new file of
+    /// `dir` (the device list's *Export CSV*).
+    pub async fn export_devices_file(
+        &self,
+        request: acsdesk_types::devices::ExportDevicesRequest,
+        dir: &std::path::Path,
+    ) -> Result<acsdesk_types::devices::ExportedDevices, IpcError> {
+        let internal = |e: std::io::Error| IpcError::new(ErrorCode::Internal, e.to_string());
+        let mut rows = self.stream_devices(request.filter, request.sort, None);
+        let mut csv = crate::exports::DevicesCsv::new(Vec::new()).map_err(internal)?;
+        let mut devices = 0;
+        while let Some(r) = rows.recv().await {
+            csv.row(&r?).map_err(internal)?;
+            devices += 1;
+        }
+        let bytes = csv.finish().map_err(internal)?;
+        let path = crate::exports::write_new(dir, "devices", self.now(), &bytes)?;
+        Ok(acsdesk_types::devices::ExportedDevices {
+            path: path.display().to_string(),
+            devices,
+        })
+    }
+
     /// The log of one device or of the whole fleet, newest first, at most `limit`
     /// entries (up to 10,000).
     pub async fn logs(&self, device: Option<&str>, limit: u32) -> Result<Vec<LogInfo>, IpcError> {
@@ -381,6 +404,67 @@ mod tests {
             .await
             .unwrap()
             .rows
+    }
+
+    /// The device list's export is every device its filters match (not a page), in its
+    /// order, one CSV row each with the list's values; a second export is a new file.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_device_list_is_exported_as_filtered_and_sorted() {
+        use acsdesk_types::devices::{DeviceFilter, DeviceSort, ExportDevicesRequest, SortKey};
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, _sandbox) = crate::bulk::tests::synced_desk(dir.path(), 30).await;
+        let services = desk.services().await.unwrap();
+        let vendor = rows(&services, 1).await[0].vendor.clone();
+        let request = ExportDevicesRequest {
+            filter: DeviceFilter {
+                vendor: vendor.clone(),
+                ..DeviceFilter::default()
+            },
+            sort: DeviceSort {
+                key: SortKey::Serial,
+                descending: true,
+            },
+        };
+        let listed = services
+            .list_devices(ListDevicesRequest {
+                filter: request.filter.clone(),
+                sort: request.sort,
+                limit: 1000,
+                ..ListDevicesRequest::default()
+            })
+            .await
+            .unwrap();
+        assert!(listed.total > 1 && listed.total < 30, "{}", listed.total);
+        let out = tempfile::tempdir().unwrap();
+        let file = services
+            .export_devices_file(request.clone(), out.path())
+            .await
+            .unwrap();
+        assert_eq!(file.devices, listed.total);
+        let text = std::fs::read_to_string(&file.path).unwrap();
+        let mut csv = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            csv.headers().unwrap(),
+            crate::exports::DevicesCsv::<Vec<u8>>::COLUMNS.to_vec()
+        );
+        let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), listed.rows.len());
+        for (rec, row) in records.iter().zip(&listed.rows) {
+            assert_eq!(&rec[0], row.id, "in the list's order");
+            assert_eq!(&rec[3], vendor.as_deref().unwrap_or_default());
+            assert_eq!(&rec[5], row.serial);
+            assert_eq!(&rec[2], if row.online { "online" } else { "offline" });
+            assert_eq!(
+                &rec[8],
+                row.uptime_s.map(|u| u.to_string()).unwrap_or_default()
+            );
+            assert_eq!(&rec[12], row.not_fetched.join(";"));
+        }
+        let again = services
+            .export_devices_file(request, out.path())
+            .await
+            .unwrap();
+        assert_ne!(again.path, file.path, "never overwrites an earlier export");
     }
 
     /// The log tab's filters narrow a device's log by kind, level and text, and its

@@ -1148,8 +1148,12 @@ pub(crate) struct DevicesArgs {
     #[arg(long)]
     pub(crate) wide: bool,
     /// JSON output.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub(crate) json: bool,
+    /// CSV output (the desktop's export: id, acs, status, vendor, model, serial,
+    /// subscriber, wan_ip, uptime_s, signal_dbm, firmware, last_inform, not_fetched).
+    #[arg(long)]
+    pub(crate) csv: bool,
 }
 
 /// A number of rows to show: at least one.

@@ -76,6 +76,11 @@ pub const ROUTER_PROVISIONING: &str = "router_provisioning";
 /// [`crate::subscribers::ExportedFile`] (written to the export folder).
 pub const EXPORT_SUBSCRIBERS: &str = "export_subscribers";
 
+/// `export_devices`: [`crate::devices::ExportDevicesRequest`] →
+/// [`crate::devices::ExportedDevices`] (every device the filters match, as CSV, written
+/// to the export folder).
+pub const EXPORT_DEVICES: &str = "export_devices";
+
 /// `export_device_log`: [`crate::devices::DeviceLogsRequest`] →
 /// [`crate::devices::ExportedLog`] (the filtered log as CSV, written to the export folder).
 pub const EXPORT_DEVICE_LOG: &str = "export_device_log";
@@ -226,6 +231,7 @@ pub const ALL: &[&str] = &[
     ROUTER_PROVISIONING,
     EXPORT_SUBSCRIBERS,
     EXPORT_DEVICE_LOG,
+    EXPORT_DEVICES,
     BACKUP_TENANT,
     ACS_REMOVAL_PLAN,
     LIST_BACKUPS,

@@ -508,6 +508,27 @@ impl DeviceLogsRequest {
     }
 }
 
+/// Request of `export_devices`: the device list as filtered and sorted, every matching
+/// device (not only those loaded).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportDevicesRequest {
+    /// The list's filters.
+    #[serde(default)]
+    pub filter: DeviceFilter,
+    /// The list's order.
+    #[serde(default)]
+    pub sort: DeviceSort,
+}
+
+/// Response of `export_devices`: the list written as CSV.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedDevices {
+    /// Where it is.
+    pub path: String,
+    /// How many devices it holds.
+    pub devices: u64,
+}
+
 /// Response of `export_device_log`: the log written as CSV.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportedLog {

@@ -11,7 +11,7 @@ use crate::virtual_list::{blocks, visible_rows};
 use acsdesk_types::actions::DeviceKey;
 use acsdesk_types::devices::{
     format_ago, format_uptime, DeviceFacets, DeviceFilter, DeviceRow, DeviceSort,
-    ListDevicesRequest, Presence,
+    ExportDevicesRequest, ListDevicesRequest, Presence,
 };
 use acsdesk_types::events::{self, DevicesChangedEvent, SyncProgressEvent};
 use codee::string::JsonSerdeCodec;
@@ -42,6 +42,8 @@ pub(crate) fn DevicesPage(
     let (filter, set_filter, _) = use_local_storage::<DeviceFilter, JsonSerdeCodec>(FILTER_KEY);
     let (columns, set_columns, _) = use_local_storage::<ColumnPrefs, JsonSerdeCodec>(COLUMNS_KEY);
     let sort = RwSignal::new(DeviceSort::default());
+    let exporting = RwSignal::new(false);
+    let exported = RwSignal::new(None::<Result<String, String>>);
     let scroll_top = RwSignal::new(0.0_f64);
     let totals = RwSignal::new(None::<(u64, u64, u64)>);
     let cache = RwSignal::new(HashMap::<u32, Vec<DeviceRow>>::new());
@@ -329,7 +331,37 @@ pub(crate) fn DevicesPage(
                     "Clear filters"
                 </button>
                 <ColumnPicker columns set_columns />
+                // Every device the filters match (not only those loaded), in this order.
+                <button type="button" data-testid="export-devices" disabled=move || exporting.get()
+                    on:click=move |_| {
+                        exporting.set(true);
+                        exported.set(None);
+                        let request = ExportDevicesRequest {
+                            filter: filter.get_untracked(),
+                            sort: sort.get_untracked(),
+                        };
+                        spawn_local(async move {
+                            exported.set(Some(
+                                ipc::export_devices(request)
+                                    .await
+                                    .map(|f| format!(
+                                        "{} device{} written to {}",
+                                        f.devices,
+                                        if f.devices == 1 { "" } else { "s" },
+                                        f.path
+                                    ))
+                                    .map_err(|e| e.message),
+                            ));
+                            exporting.set(false);
+                        });
+                    }>
+                    {move || if exporting.get() { "Exporting…" } else { "Export CSV" }}
+                </button>
             </div>
+            {move || exported.get().map(|r| match r {
+                Ok(m) => view! { <p class="muted" role="status" data-testid="devices-exported">{m}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert" data-testid="devices-exported">{e}</p> }.into_any(),
+            })}
             {move || error.get().map(|e| view! { <p class="error banner" role="alert">{e}</p> })}
             <BulkBar
                 count=Signal::derive(move || selection.get().count(totals.get().map(|t| t.0).unwrap_or(0)))

@@ -29,6 +29,18 @@ pub(crate) async fn list(ctx: &Ctx, a: &DevicesArgs) -> anyhow::Result<()> {
     // Read as one snapshot, one row at a time: `--all` on a large fleet holds no list.
     let mut rows = services.stream_devices(filter, DeviceSort::default(), limit);
     let mut shown = 0_u64;
+    if a.csv {
+        let mut csv = acsdesk_app::exports::DevicesCsv::new(std::io::stdout().lock())?;
+        while let Some(r) = rows.recv().await {
+            csv.row(&r?)?;
+            shown += 1;
+        }
+        std::io::Write::flush(&mut csv.finish()?)?;
+        if shown < counts.total {
+            eprintln!("{}", cut_note(shown, counts.total));
+        }
+        return Ok(());
+    }
     if a.json {
         use std::io::Write;
         let mut out = std::io::stdout().lock();

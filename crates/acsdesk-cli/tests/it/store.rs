@@ -54,6 +54,23 @@ async fn a_tenant_syncs_the_sandbox_and_lists_its_devices() {
     );
     let again = env.ok(&["sync"]);
     assert!(again.contains("incremental"), "{again}");
+    // The list as CSV, as the desktop exports it: every matching device with --all.
+    let csv = env.ok(&["devices", "--csv", "--all"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,acs,status,vendor,model,serial,subscriber,wan_ip,uptime_s,signal_dbm,firmware,last_inform,not_fetched")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 30, "{csv}");
+    assert!(
+        rows.iter()
+            .all(|r| r[1] == "main" && (r[2] == "online" || r[2] == "offline") && !r[5].is_empty()),
+        "{csv}"
+    );
+    let cut = env.run_with(&["devices", "--csv", "--limit", "2"], "correct horse", None);
+    assert_eq!(String::from_utf8_lossy(&cut.stdout).lines().count(), 3);
+    assert!(String::from_utf8_lossy(&cut.stderr).contains("showing 2 of 30"));
     // Each command closes its databases on the way out: the WAL is checkpointed into
     // the file, nothing is left for the next open to replay.
     for entry in std::fs::read_dir(env.dir.path().join("tenants")).unwrap() {
