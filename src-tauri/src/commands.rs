@@ -277,6 +277,18 @@ pub(crate) async fn export_devices(
         .await
 }
 
+/// `export_chart`: a dashboard chart as SVG or PNG in a new file of the export folder.
+#[tauri::command]
+pub(crate) async fn export_chart(
+    desk: DeskState<'_>,
+    request: acsdesk_types::devices::ExportChartRequest,
+) -> Result<acsdesk_types::devices::ExportedChart, IpcError> {
+    desk.services()
+        .await?
+        .export_chart_file(request, &acsdesk_core::paths::export_dir())
+        .await
+}
+
 /// `export_device_log`: a device's log, as narrowed, as CSV in a new file of the export
 /// folder.
 #[tauri::command]

@@ -338,6 +338,13 @@ pub(crate) async fn export_devices(
     invoke(commands::EXPORT_DEVICES, &request).await
 }
 
+/// A dashboard chart as SVG or PNG in a new file of the export folder.
+pub(crate) async fn export_chart(
+    request: acsdesk_types::devices::ExportChartRequest,
+) -> Result<acsdesk_types::devices::ExportedChart, IpcError> {
+    invoke(commands::EXPORT_CHART, &request).await
+}
+
 /// The narrowed log as CSV in a new file of the export folder.
 pub(crate) async fn export_device_log(
     request: DeviceLogsRequest,

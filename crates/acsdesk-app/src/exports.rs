@@ -1,4 +1,4 @@
-//! Files the desktop's *Export CSV* buttons write: a new one each time, named with the
+//! Files the desktop's *Export* buttons write (CSV, a chart's SVG or PNG): a new one each time, named with the
 //! time, readable by its owner only; and the CSV of log entries and of the device list
 //! the desktop's exports and `acsdesk logs --csv` / `devices --csv` share.
 
@@ -6,11 +6,11 @@ use acsdesk_types::devices::{DeviceRow, LogInfo};
 use acsdesk_types::{ErrorCode, IpcError, LogGroup};
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to a new file `acsdesk-<stem>-<time>.csv` in `dir` (`-2`, `-3`… when
+/// Writes `bytes` to a new file `acsdesk-<stem>-<time>.<ext>` in `dir` (`-2`, `-3`… when
 /// one of that name exists: never overwrites an earlier export).
 pub(crate) fn write_new(
     dir: &Path,
-    stem: &str,
+    (stem, ext): (&str, &str),
     now_ms: i64,
     bytes: &[u8],
 ) -> Result<PathBuf, IpcError> {
@@ -21,11 +21,11 @@ pub(crate) fn write_new(
         .collect();
     let path = (1..)
         .map(|n| match n {
-            1 => dir.join(format!("acsdesk-{stem}-{stamp}.csv")),
-            n => dir.join(format!("acsdesk-{stem}-{stamp}-{n}.csv")),
+            1 => dir.join(format!("acsdesk-{stem}-{stamp}.{ext}")),
+            n => dir.join(format!("acsdesk-{stem}-{stamp}-{n}.{ext}")),
         })
         .find(|p| !p.exists())
-        .unwrap_or_else(|| dir.join(format!("acsdesk-{stem}.csv")));
+        .unwrap_or_else(|| dir.join(format!("acsdesk-{stem}.{ext}")));
     acsdesk_core::paths::write_private(&path, bytes).map_err(|e| {
         IpcError::new(
             ErrorCode::Internal,

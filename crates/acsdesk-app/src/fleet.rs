@@ -284,7 +284,8 @@ impl Services {
             .await?;
         let bytes = crate::exports::logs_csv(&entries)?;
         let serial = entries.first().map_or("device", |l| l.serial.as_str());
-        let path = crate::exports::write_new(dir, &format!("log-{serial}"), self.now(), &bytes)?;
+        let path =
+            crate::exports::write_new(dir, (&format!("log-{serial}"), "csv"), self.now(), &bytes)?;
         Ok(ExportedLog {
             path: path.display().to_string(),
             entries: entries.len() as u64,
@@ -307,7 +308,7 @@ impl Services {
             devices += 1;
         }
         let bytes = csv.finish().map_err(internal)?;
-        let path = crate::exports::write_new(dir, "devices", self.now(), &bytes)?;
+        let path = crate::exports::write_new(dir, ("devices", "csv"), self.now(), &bytes)?;
         Ok(acsdesk_types::devices::ExportedDevices {
             path: path.display().to_string(),
             devices,
@@ -383,6 +384,56 @@ impl Services {
             points: points.len() as u32,
             reported,
             not_fetched,
+        })
+    }
+
+    /// One of the dashboard's charts as SVG or PNG in a new file of `dir`: drawn light
+    /// and larger than on screen, for reports. A range without a point is refused (no
+    /// empty picture).
+    pub async fn export_chart_file(
+        &self,
+        request: acsdesk_types::devices::ExportChartRequest,
+        dir: &std::path::Path,
+    ) -> Result<acsdesk_types::devices::ExportedChart, IpcError> {
+        use acsdesk_types::devices::ChartFormat;
+        let chart = request.chart;
+        let now = (self.clock)();
+        let from = now - chart.range.millis();
+        let points = self.series(&chart.id, chart.metric, from, now).await?;
+        if points.is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::Invalid,
+                format!(
+                    "{}: no value in the last {}, nothing to export",
+                    chart.metric.title(),
+                    chart.range.label()
+                ),
+            ));
+        }
+        let serial = self.tenant.device(&chart.id).await?.normalized.serial;
+        let spec = ChartSpec {
+            metric: chart.metric,
+            points: &points,
+            from_ms: from,
+            to_ms: now,
+            size: (1200, 450),
+            theme: Theme::Light,
+            utc_offset_s: chart.utc_offset_min * 60,
+        };
+        let drawn =
+            |e: acsdesk_core::charts::ChartError| IpcError::new(ErrorCode::Internal, e.to_string());
+        let (bytes, ext) = match request.format {
+            ChartFormat::Svg => (render_svg(&spec).map_err(drawn)?.into_bytes(), "svg"),
+            ChartFormat::Png => (
+                acsdesk_core::charts::render_png(&spec).map_err(drawn)?,
+                "png",
+            ),
+        };
+        let stem = format!("{serial}-{}-{}", chart.metric.as_str(), chart.range.label());
+        let path = crate::exports::write_new(dir, (&stem, ext), now, &bytes)?;
+        Ok(acsdesk_types::devices::ExportedChart {
+            path: path.display().to_string(),
+            points: points.len() as u32,
         })
     }
 }
@@ -465,6 +516,74 @@ mod tests {
             .await
             .unwrap();
         assert_ne!(again.path, file.path, "never overwrites an earlier export");
+    }
+
+    /// A dashboard chart exported as SVG or PNG (real files of either kind, named for
+    /// the router, the metric and the range); a chart with no value in its range is
+    /// refused, saying so, and writes nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_chart_is_exported_as_svg_or_png_and_an_empty_one_is_refused() {
+        use acsdesk_types::devices::{
+            ChartFormat, ChartRange, DeviceChartRequest, ExportChartRequest,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, _sandbox) = crate::bulk::tests::synced_desk(dir.path(), 12).await;
+        let services = desk.services().await.unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let request = |id: &str, metric: Metric, format: ChartFormat| ExportChartRequest {
+            chart: DeviceChartRequest {
+                id: id.to_owned(),
+                metric,
+                range: ChartRange::Day,
+                dark: true,
+                utc_offset_min: 0,
+            },
+            format,
+        };
+        // A metric with points, and one the router's model never reports.
+        let (mut charted, mut empty) = (None, None);
+        for row in rows(&services, 12).await {
+            for &metric in Metric::ALL {
+                let c = services
+                    .device_chart(request(&row.id, metric, ChartFormat::Svg).chart)
+                    .await
+                    .unwrap();
+                let slot = match (c.points, c.reported) {
+                    (0, false) => &mut empty,
+                    (0, true) => continue,
+                    _ => &mut charted,
+                };
+                slot.get_or_insert((row.id.clone(), row.serial.clone(), metric));
+            }
+        }
+        let (id, serial, metric) = charted.expect("a charted metric");
+        let svg = services
+            .export_chart_file(request(&id, metric, ChartFormat::Svg), out.path())
+            .await
+            .unwrap();
+        assert!(svg.points > 0);
+        assert!(
+            svg.path.ends_with(".svg")
+                && svg
+                    .path
+                    .contains(&format!("{serial}-{}-24h", metric.as_str())),
+            "{svg:?}"
+        );
+        let text = std::fs::read_to_string(&svg.path).unwrap();
+        assert!(text.contains("<svg"), "{text}");
+        let png = services
+            .export_chart_file(request(&id, metric, ChartFormat::Png), out.path())
+            .await
+            .unwrap();
+        let bytes = std::fs::read(&png.path).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "a PNG: {}", png.path);
+        let (id, _, metric) = empty.expect("a metric a model does not report");
+        let err = services
+            .export_chart_file(request(&id, metric, ChartFormat::Png), out.path())
+            .await
+            .unwrap_err();
+        assert!(err.message.contains("nothing to export"), "{err:?}");
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2);
     }
 
     /// The log tab's filters narrow a device's log by kind, level and text, and its

@@ -244,7 +244,8 @@ impl Services {
     ) -> Result<ExportedFile, IpcError> {
         let with_secrets = request.with_secrets;
         let text = self.export_subscribers(request).await?;
-        let path = crate::exports::write_new(dir, "subscribers", self.now(), text.as_bytes())?;
+        let path =
+            crate::exports::write_new(dir, ("subscribers", "csv"), self.now(), text.as_bytes())?;
         Ok(ExportedFile {
             path: path.display().to_string(),
             subscribers: text.lines().count().saturating_sub(1) as u64,

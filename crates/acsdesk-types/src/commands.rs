@@ -81,6 +81,11 @@ pub const EXPORT_SUBSCRIBERS: &str = "export_subscribers";
 /// to the export folder).
 pub const EXPORT_DEVICES: &str = "export_devices";
 
+/// `export_chart`: [`crate::devices::ExportChartRequest`] →
+/// [`crate::devices::ExportedChart`] (a dashboard chart as SVG or PNG, written to the
+/// export folder).
+pub const EXPORT_CHART: &str = "export_chart";
+
 /// `export_device_log`: [`crate::devices::DeviceLogsRequest`] →
 /// [`crate::devices::ExportedLog`] (the filtered log as CSV, written to the export folder).
 pub const EXPORT_DEVICE_LOG: &str = "export_device_log";
@@ -232,6 +237,7 @@ pub const ALL: &[&str] = &[
     EXPORT_SUBSCRIBERS,
     EXPORT_DEVICE_LOG,
     EXPORT_DEVICES,
+    EXPORT_CHART,
     BACKUP_TENANT,
     ACS_REMOVAL_PLAN,
     LIST_BACKUPS,

@@ -447,6 +447,37 @@ pub struct DeviceChartRequest {
     pub utc_offset_min: i32,
 }
 
+/// A chart file's format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartFormat {
+    /// Scalable (for documents and the web).
+    #[default]
+    Svg,
+    /// A picture (for messages and slides).
+    Png,
+}
+
+/// Request of `export_chart`: one of the dashboard's charts, as a file of the export
+/// folder (drawn light and larger, for reports).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportChartRequest {
+    /// The chart, as the dashboard asks for it.
+    pub chart: DeviceChartRequest,
+    /// SVG or PNG.
+    #[serde(default)]
+    pub format: ChartFormat,
+}
+
+/// Response of `export_chart`: the file written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedChart {
+    /// Where it is.
+    pub path: String,
+    /// How many points it draws.
+    pub points: u32,
+}
+
 /// Response of `device_chart`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceChart {

@@ -257,6 +257,24 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("what the model reports is charted")?;
     desktop.screenshot("device").await?;
+    // A chart as a picture for a report.
+    desktop
+        .click("[data-testid=chart-uptime] [data-testid=chart-export-png]")
+        .await?;
+    let said = desktop
+        .wait_text(
+            "[data-testid=chart-uptime] [data-testid=chart-exported]",
+            Duration::from_secs(20),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    let path = said
+        .strip_prefix("Written to ")
+        .with_context(|| format!("the chart is written: {said}"))?;
+    ensure!(path.ends_with(".png"), "{path}");
+    let bytes = std::fs::read(path.trim())?;
+    ensure!(bytes.starts_with(b"\x89PNG"), "a PNG file: {path}");
+    desktop.screenshot("chart-exported").await?;
     Ok(())
 }
 

@@ -6,7 +6,8 @@ use crate::components::actions::{ActionsPanel, DiagnoseFields, Dialog};
 use crate::hooks::{use_backend_event, use_escape};
 use crate::ipc;
 use acsdesk_types::devices::{
-    format_ago, format_uptime, ChartRange, DeviceChartRequest, DeviceDetail,
+    format_ago, format_uptime, ChartFormat, ChartRange, DeviceChartRequest, DeviceDetail,
+    ExportChartRequest,
 };
 use acsdesk_types::events::{self, DevicesChangedEvent};
 use acsdesk_types::Metric;
@@ -327,6 +328,29 @@ fn Chart(
 ) -> impl IntoView {
     // Redrawn when the system switches between light and dark.
     let prefers_dark = use_preferred_dark();
+    // The chart as a file for a report (SVG or PNG), and where it went.
+    let device = StoredValue::new(id.clone());
+    let exported = RwSignal::new(None::<Result<String, String>>);
+    let export = move |format: ChartFormat| {
+        let request = ExportChartRequest {
+            chart: DeviceChartRequest {
+                id: device.get_value(),
+                metric,
+                range: range.get_untracked(),
+                dark: false,
+                utc_offset_min: -(js_sys::Date::new_0().get_timezone_offset() as i32),
+            },
+            format,
+        };
+        spawn_local(async move {
+            exported.set(Some(
+                ipc::export_chart(request)
+                    .await
+                    .map(|f| format!("Written to {}", f.path))
+                    .map_err(|e| e.message),
+            ));
+        });
+    };
     let chart = LocalResource::new(move || {
         let dark = prefers_dark.get();
         version.track();
@@ -360,11 +384,24 @@ fn Chart(
                             </div>
                         }
                         .into_any(),
-                        Ok(c) => view! { <div class="svg" inner_html=c.svg></div> }.into_any(),
+                        Ok(c) => view! {
+                            <div class="svg" inner_html=c.svg></div>
+                            {(c.points > 0).then(|| view! {
+                                <div class="chart-export" role="group" aria-label=format!("Export the {} chart", metric.title())>
+                                    <button type="button" class="link" data-testid="chart-export-svg" on:click=move |_| export(ChartFormat::Svg)>"SVG"</button>
+                                    <button type="button" class="link" data-testid="chart-export-png" on:click=move |_| export(ChartFormat::Png)>"PNG"</button>
+                                </div>
+                            })}
+                        }
+                        .into_any(),
                         Err(e) => view! { <p class="error">{e.message}</p> }.into_any(),
                     }
                 })}
             </Transition>
+            {move || exported.get().map(|r| match r {
+                Ok(m) => view! { <figcaption class="muted small" role="status" data-testid="chart-exported">{m}</figcaption> }.into_any(),
+                Err(e) => view! { <figcaption class="error small" role="alert" data-testid="chart-exported">{e}</figcaption> }.into_any(),
+            })}
         </figure>
     }
 }
