@@ -242,6 +242,28 @@ impl Desktop {
         Ok(())
     }
 
+    /// Clicks the export button at `button` and waits (30 s) for the page's message at
+    /// `said` to name the file written after `marker` (e.g. `"written to "`): returns the
+    /// message and the file's path.
+    pub async fn export(
+        &self,
+        button: &str,
+        said: &str,
+        marker: &str,
+    ) -> Result<(String, PathBuf)> {
+        self.click(button).await?;
+        let text = self
+            .wait_text(said, Duration::from_secs(30), |t| t.contains(marker))
+            .await
+            .with_context(|| format!("the export at {button} says where it wrote"))?;
+        let path = text
+            .split(marker)
+            .nth(1)
+            .map(|p| p.trim().trim_end_matches('.').to_owned())
+            .with_context(|| format!("a file named in {text:?}"))?;
+        Ok((text, PathBuf::from(path)))
+    }
+
     /// The text of the first element at `css` as the page holds it (`textContent`): also
     /// for a cell that shows it cut with an ellipsis, which WebDriver's rendered text
     /// leaves out. Fails when there is no such element or it is empty.

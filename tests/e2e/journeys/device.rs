@@ -258,22 +258,19 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
         .context("what the model reports is charted")?;
     desktop.screenshot("device").await?;
     // A chart as a picture for a report.
-    desktop
-        .click("[data-testid=chart-uptime] [data-testid=chart-export-png]")
-        .await?;
-    let said = desktop
-        .wait_text(
+    let (_, path) = desktop
+        .export(
+            "[data-testid=chart-uptime] [data-testid=chart-export-png]",
             "[data-testid=chart-uptime] [data-testid=chart-exported]",
-            Duration::from_secs(20),
-            |t| !t.is_empty(),
+            "Written to ",
         )
         .await?;
-    let path = said
-        .strip_prefix("Written to ")
-        .with_context(|| format!("the chart is written: {said}"))?;
-    ensure!(path.ends_with(".png"), "{path}");
-    let bytes = std::fs::read(path.trim())?;
-    ensure!(bytes.starts_with(b"\x89PNG"), "a PNG file: {path}");
+    let bytes = std::fs::read(&path)?;
+    ensure!(
+        path.extension().is_some_and(|e| e == "png") && bytes.starts_with(b"\x89PNG"),
+        "a PNG file: {}",
+        path.display()
+    );
     desktop.screenshot("chart-exported").await?;
     Ok(())
 }
@@ -606,18 +603,15 @@ async fn log_tab(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("an entry's raw payload opens")?;
     desktop.screenshot("device-log").await?;
-    desktop.click("[data-testid=log-export]").await?;
-    let saved = desktop
-        .wait_text("[data-testid=log-exported]", Duration::from_secs(10), |t| {
-            t.contains(" saved to ")
-        })
+    let (_, path) = desktop
+        .export(
+            "[data-testid=log-export]",
+            "[data-testid=log-exported]",
+            " saved to ",
+        )
         .await?;
-    let path = saved
-        .split(" saved to ")
-        .nth(1)
-        .context("the export names its file")?
-        .trim();
-    let csv = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let csv =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut lines = csv.lines();
     ensure!(
         lines.next() == Some("time,serial,level,group,kind,message,payload"),

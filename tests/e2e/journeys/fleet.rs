@@ -172,18 +172,15 @@ async fn tag_filter(desktop: &Desktop) -> anyhow::Result<()> {
     ensure!(row.as_deref() == Some(id.as_str()), "{row:?} is {id}");
     desktop.screenshot("devices-tag").await?;
     // The export writes what the filters match: the one tagged router.
-    desktop.click("[data-testid=export-devices]").await?;
-    let said = desktop
-        .wait_text(
+    let (said, path) = desktop
+        .export(
+            "[data-testid=export-devices]",
             "[data-testid=devices-exported]",
-            Duration::from_secs(30),
-            |t| t.contains("written to"),
+            " written to ",
         )
         .await?;
-    let path = said
-        .strip_prefix("1 device written to ")
-        .with_context(|| format!("one device exported: {said}"))?;
-    let text = std::fs::read_to_string(path.trim())?;
+    ensure!(said.starts_with("1 device written to "), "{said}");
+    let text = std::fs::read_to_string(&path)?;
     let lines: Vec<&str> = text.lines().collect();
     ensure!(
         lines.len() == 2 && lines[0].starts_with("id,acs,status") && lines[1].starts_with(&id),

@@ -103,22 +103,21 @@ async fn import(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
 /// when asked for, with a warning.
 async fn export(desktop: &Desktop) -> anyhow::Result<()> {
     desktop.click("[data-testid=subscriber-export]").await?;
-    desktop.click("[data-testid=export-save]").await?;
-    let saved = desktop
-        .wait_text(
+    let (saved, path) = desktop
+        .export(
+            "[data-testid=export-save]",
             "[data-testid=export-result]",
-            Duration::from_secs(10),
-            |t| t.starts_with("Saved 2 subscribers to "),
+            " subscribers to ",
         )
         .await?;
-    let path = saved
-        .trim_start_matches("Saved 2 subscribers to ")
-        .trim_end_matches('.');
+    ensure!(saved.starts_with("Saved 2 subscribers to "), "{saved}");
     ensure!(
-        std::path::Path::new(path).starts_with(desktop.export_dir()),
-        "written to the export folder: {path}"
+        path.starts_with(desktop.export_dir()),
+        "written to the export folder: {}",
+        path.display()
     );
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     ensure!(
         text.starts_with("account,name,")
             && text.contains("Ana Test")
