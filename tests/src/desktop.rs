@@ -130,7 +130,10 @@ impl Desktop {
         };
         let outcome = steps(&desktop).await;
         if outcome.is_err() {
-            let _ = desktop.screenshot(&format!("{name}-failure")).await;
+            // No screenshot means the window (or its driver) was gone: say so.
+            if let Err(e) = desktop.screenshot(&format!("{name}-failure")).await {
+                println!("no failure screenshot, the window did not answer: {e:#}");
+            }
         }
         desktop.shutdown().await;
         outcome.with_context(|| format!("journey {name}"))
