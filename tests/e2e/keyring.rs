@@ -60,9 +60,7 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the demo fleet opens under the passphrase")?;
     ensure!(
-        c.find_all(Locator::Css("[data-testid=unlock-dialog]"))
-            .await?
-            .is_empty(),
+        desktop.count("[data-testid=unlock-dialog]").await? == 0,
         "the dialog closed"
     );
     Ok(())

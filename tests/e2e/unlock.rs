@@ -48,9 +48,7 @@ async fn scenario(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the tenant opens on its device list")?;
     anyhow::ensure!(
-        c.find_all(Locator::Css("[data-testid=unlock-dialog]"))
-            .await?
-            .is_empty(),
+        desktop.count("[data-testid=unlock-dialog]").await? == 0,
         "the dialog closed"
     );
     desktop.screenshot("unlocked").await?;

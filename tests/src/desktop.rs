@@ -300,6 +300,23 @@ impl Desktop {
             .to_owned())
     }
 
+    /// How many elements match `selector` now. Counted in the page, so it holds no element
+    /// handle: WebKitWebDriver fails a `find_all` ("Stale element found when trying to
+    /// create the node handle") when a match is removed while it is being collected.
+    pub async fn count(&self, selector: &str) -> Result<usize> {
+        let value = self
+            .client
+            .execute(
+                "return document.querySelectorAll(arguments[0]).length;",
+                vec![serde_json::Value::from(selector)],
+            )
+            .await?;
+        value
+            .as_u64()
+            .map(|n| n as usize)
+            .with_context(|| format!("counting {selector}: {value}"))
+    }
+
     /// Runs a script in the window and decodes what it returns.
     pub async fn eval<T: serde::de::DeserializeOwned>(&self, script: &str) -> Result<T> {
         let value = self.client.execute(script, vec![]).await?;
@@ -332,12 +349,7 @@ impl Desktop {
     pub async fn wait_gone(&self, selector: &str, limit: Duration) -> Result<()> {
         let start = Instant::now();
         while start.elapsed() < limit {
-            if self
-                .client
-                .find_all(fantoccini::Locator::Css(selector))
-                .await?
-                .is_empty()
-            {
+            if self.count(selector).await? == 0 {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -475,6 +487,8 @@ pub fn counts(text: &str) -> Option<(u64, u64, u64)> {
 
 /// Whether a WebDriver error says the element is no longer in the page (drawn again).
 fn is_gone(e: &anyhow::Error) -> bool {
-    let text = format!("{e:#}");
+    // WebKitWebDriver says "Stale element found when trying to create the node handle"
+    // when the match is removed while it is being found.
+    let text = format!("{e:#}").to_lowercase();
     text.contains("was not found") || text.contains("stale element")
 }

@@ -55,9 +55,7 @@ async fn bulk_refresh(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("Esc closes the confirmation")?;
     ensure!(
-        c.find_all(Locator::Css("[data-testid=bulk-panel]"))
-            .await?
-            .is_empty(),
+        desktop.count("[data-testid=bulk-panel]").await? == 0,
         "nothing was queued"
     );
     desktop.click("[data-testid=bulk-refresh]").await?;
@@ -85,9 +83,7 @@ async fn bulk_refresh(desktop: &Desktop) -> anyhow::Result<()> {
         "both online devices answered: {summary}"
     );
     ensure!(
-        c.find_all(Locator::Css("[data-testid=bulk-bar]"))
-            .await?
-            .is_empty(),
+        desktop.count("[data-testid=bulk-bar]").await? == 0,
         "the selection is cleared once queued"
     );
     desktop.screenshot("bulk-done").await?;

@@ -230,11 +230,7 @@ async fn layout(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the LAN clients are summed up")?;
     ensure!(clients.contains(" on 2.4 GHz"), "{clients}");
-    let rows = desktop
-        .client
-        .find_all(Locator::Css("[data-testid=lan-client]"))
-        .await?
-        .len();
+    let rows = desktop.count("[data-testid=lan-client]").await?;
     ensure!(
         rows == 4,
         "two on 2.4 GHz, one on 5 GHz, one on a cable: {rows}"
@@ -365,9 +361,7 @@ async fn wifi(desktop: &Desktop) -> anyhow::Result<()> {
     );
     desktop.screenshot("wifi-invalid").await?;
     ensure!(
-        c.find_all(Locator::Css("[data-testid=action-item]"))
-            .await?
-            .is_empty(),
+        desktop.count("[data-testid=action-item]").await? == 0,
         "nothing was queued"
     );
     c.find(Locator::Css("[data-testid=wifi-password]"))
@@ -516,12 +510,7 @@ async fn ping(desktop: &Desktop) -> anyhow::Result<()> {
         )
         .await
         .context("its hops are open under it, the host last")?;
-    let listed = c
-        .find_all(Locator::Css(
-            "[data-kind=traceroute] [data-testid=trace-hops] ol li",
-        ))
-        .await?
-        .len();
+    let listed = desktop.count("[data-kind=traceroute] [data-testid=trace-hops] ol li").await?;
     ensure!(listed >= 4, "{listed} hops: {hops}");
 
     choose("download").await?;

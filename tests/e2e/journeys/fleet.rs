@@ -65,14 +65,10 @@ async fn welcome(desktop: &Desktop) -> anyhow::Result<()> {
 
 /// Only visible rows are rendered; serials and IPv4 addresses are not cut.
 async fn list(desktop: &Desktop) -> anyhow::Result<()> {
-    let rows = desktop
-        .client
-        .find_all(Locator::Css("[data-testid=device-row]"))
-        .await?;
+    let rows = desktop.count("[data-testid=device-row]").await?;
     ensure!(
-        !rows.is_empty() && rows.len() < 100,
-        "only visible rows are rendered: {}",
-        rows.len()
+        rows > 0 && rows < 100,
+        "only visible rows are rendered: {rows}"
     );
     let cut: Vec<String> = desktop
         .eval(
@@ -211,9 +207,7 @@ async fn columns(desktop: &Desktop) -> anyhow::Result<()> {
     desktop.click("[data-testid=column-signal]").await?;
     ensure!(
         header(desktop, "signal").await?.is_none()
-            && c.find_all(Locator::Css("[data-testid=device-row] .c-signal"))
-                .await?
-                .is_empty(),
+            && desktop.count("[data-testid=device-row] .c-signal").await? == 0,
         "Signal is hidden from the header and the rows"
     );
     let before = header(desktop, "model").await?.context("Model shows")?;

@@ -108,17 +108,11 @@ pub(crate) async fn steady(desktop: &Desktop, ids: &[String]) -> anyhow::Result<
 
 /// The GenieACS ids of the first `n` rows of the device list.
 pub(crate) async fn first_rows(desktop: &Desktop, n: usize) -> anyhow::Result<Vec<String>> {
-    let mut ids = Vec::new();
-    for row in desktop
-        .client
-        .find_all(Locator::Css("[data-testid=device-row]"))
-        .await?
-        .into_iter()
-        .take(n)
-    {
-        if let Some(id) = row.attr("data-device-id").await? {
-            ids.push(id);
-        }
-    }
-    Ok(ids)
+    // Read in the page: a row drawn again between finding it and reading it cannot fail this.
+    desktop
+        .eval(&format!(
+            "return [...document.querySelectorAll('[data-testid=device-row]')].slice(0, {n})
+                 .map(r => r.getAttribute('data-device-id')).filter(id => id);"
+        ))
+        .await
 }

@@ -81,9 +81,7 @@ async fn import(desktop: &Desktop, serial: &str) -> anyhow::Result<()> {
         "the refused row first, with its line and column: {refused}"
     );
     ensure!(
-        c.find_all(Locator::Css("[data-testid=subscriber-row]"))
-            .await?
-            .is_empty(),
+        desktop.count("[data-testid=subscriber-row]").await? == 0,
         "a preview writes nothing"
     );
     desktop.screenshot("subscribers-import").await?;
@@ -369,10 +367,7 @@ async fn many(desktop: &Desktop) -> anyhow::Result<()> {
         )
         .await
         .context("every subscriber is listed")?;
-    let in_page = c
-        .find_all(Locator::Css("[data-testid=subscriber-row]"))
-        .await?
-        .len();
+    let in_page = desktop.count("[data-testid=subscriber-row]").await?;
     ensure!(
         in_page < 80,
         "{in_page} rows in the page: the list is not virtualised"
@@ -391,10 +386,7 @@ async fn many(desktop: &Desktop) -> anyhow::Result<()> {
         )
         .await
         .context("the last subscriber is reached by scrolling")?;
-    let in_page = c
-        .find_all(Locator::Css("[data-testid=subscriber-row]"))
-        .await?
-        .len();
+    let in_page = desktop.count("[data-testid=subscriber-row]").await?;
     ensure!(in_page < 80, "{in_page} rows in the page after scrolling");
     c.execute(
         "const s = document.querySelector('[data-testid=subscriber-scroller]');
