@@ -510,7 +510,9 @@ async fn ping(desktop: &Desktop) -> anyhow::Result<()> {
         )
         .await
         .context("its hops are open under it, the host last")?;
-    let listed = desktop.count("[data-kind=traceroute] [data-testid=trace-hops] ol li").await?;
+    let listed = desktop
+        .count("[data-kind=traceroute] [data-testid=trace-hops] ol li")
+        .await?;
     ensure!(listed >= 4, "{listed} hops: {hops}");
 
     choose("download").await?;
