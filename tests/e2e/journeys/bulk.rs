@@ -12,8 +12,8 @@ use std::time::Duration;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bulk_refresh_is_confirmed_and_followed_to_its_end() -> anyhow::Result<()> {
     Desktop::journey("bulk", None, async |desktop| {
-        let online = desktop.start_demo().await?;
-        only_online(desktop, online, None).await?;
+        desktop.start_demo().await?;
+        only_online(desktop, None).await?;
         let rows = super::first_rows(desktop, 3).await?;
         super::steady(desktop, &rows).await?;
         bulk_refresh(desktop).await?;
