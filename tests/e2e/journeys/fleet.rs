@@ -17,7 +17,7 @@ async fn first_run_the_fleet_its_filters_and_its_columns() -> anyhow::Result<()>
             "a realistic fleet has some devices offline: {online} online"
         );
         list(desktop).await?;
-        offline_filter(desktop, online).await?;
+        offline_filter(desktop).await?;
         tag_filter(desktop).await?;
         columns(desktop).await?;
         navigation_health(desktop).await
@@ -81,22 +81,26 @@ async fn list(desktop: &Desktop) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn offline_filter(desktop: &Desktop, online: u64) -> anyhow::Result<()> {
+/// The offline filter lists offline routers only. (Not as many as were offline at the
+/// start: the demo's routers go on and off line meanwhile.)
+async fn offline_filter(desktop: &Desktop) -> anyhow::Result<()> {
     let c = &desktop.client;
     c.find(Locator::Css("[data-testid=filter-presence]"))
         .await?
         .select_by_value("offline")
         .await?;
     desktop
-        .wait_counts(Duration::from_secs(20), |on, shown, _| {
-            on == 0 && shown == 200 - online
-        })
+        .wait_counts(Duration::from_secs(20), |on, shown, _| on == 0 && shown > 0)
         .await?;
-    for s in c
-        .find_all(Locator::Css("[data-testid=device-row] .c-status"))
-        .await?
-    {
-        let t = s.text().await?;
+    // Read in the page: rows drawn again by a sync cannot go stale under the check.
+    let statuses: Vec<String> = desktop
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=device-row] .c-status')]
+                 .map(e => e.textContent);",
+        )
+        .await?;
+    ensure!(!statuses.is_empty(), "offline rows are drawn");
+    for t in statuses {
         ensure!(
             t.contains("Offline"),
             "a row in the offline filter says {t:?}"
