@@ -207,15 +207,14 @@ async fn install(desktop: &Desktop) -> anyhow::Result<()> {
     desktop
         .click("[data-testid=index-settings-provisioning]")
         .await?;
+    // Read in the page: a section drawn again cannot go stale under the read.
     let states = async || -> anyhow::Result<Vec<String>> {
-        let mut out = Vec::new();
-        for e in c
-            .find_all(Locator::Css("[data-testid=provisioning-object-state]"))
-            .await?
-        {
-            out.push(e.text().await?);
-        }
-        Ok(out)
+        desktop
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=provisioning-object-state]')]
+                     .map(e => e.innerText);",
+            )
+            .await
     };
     desktop
         .wait_text(
