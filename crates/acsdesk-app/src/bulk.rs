@@ -154,6 +154,8 @@ pub(super) mod tests {
             secret: None,
             interval_s: 5,
             trust: Default::default(),
+            cwmp_url: None,
+            rate_per_s: acsdesk_types::settings::DEFAULT_RATE_PER_S,
         })
         .await
         .unwrap();

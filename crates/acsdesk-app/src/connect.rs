@@ -64,6 +64,10 @@ fn genie_client(
             password: secret.to_owned(),
         },
         AuthKind::Token => acsdesk_genieacs::Auth::Bearer(secret.to_owned()),
+        AuthKind::Header => acsdesk_genieacs::Auth::Header {
+            name: user.unwrap_or_default().trim().to_owned(),
+            value: secret.to_owned(),
+        },
         AuthKind::None => acsdesk_genieacs::Auth::None,
     };
     Ok(acsdesk_genieacs::Client::builder(url.trim())
@@ -71,11 +75,13 @@ fn genie_client(
         .tls(tls))
 }
 
-/// The authentication kind a connection stores as text (`none`, `basic`, `token`).
+/// The authentication kind a connection stores as text (`none`, `basic`, `token`,
+/// `header`).
 pub fn auth_kind(s: &str) -> AuthKind {
     match s {
         "basic" => AuthKind::Basic,
         "token" => AuthKind::Token,
+        "header" => AuthKind::Header,
         _ => AuthKind::None,
     }
 }
@@ -86,6 +92,7 @@ pub(crate) fn auth_name(kind: AuthKind) -> &'static str {
         AuthKind::None => "none",
         AuthKind::Basic => "basic",
         AuthKind::Token => "token",
+        AuthKind::Header => "header",
     }
 }
 

@@ -6,9 +6,8 @@
 
 use crate::actions::{action_info, parse_action};
 use crate::background::WorkerTask;
-use crate::connect::auth_kind;
 use crate::demo::{DemoHandle, DEMO_TENANT};
-use crate::events::{action_moved, health_event, DeskEvent};
+use crate::events::{action_moved, DeskEvent};
 use crate::Services;
 use acsdesk_core::clock::Clock;
 use acsdesk_core::store::{KeyChoice, StoreError, TenantStore, Workspace};
@@ -17,7 +16,7 @@ use acsdesk_types::actions::{ActionInfo, BulkQueued, QueueActionRequest, QueueBu
 use acsdesk_types::alerts::SetAlertStateRequest;
 use acsdesk_types::secret::Secret;
 use acsdesk_types::settings::{
-    AcsInfo, AcsTrust, SwitchTenantRequest, TenantInfo, UnlockTenantRequest, WorkspaceState,
+    SwitchTenantRequest, TenantInfo, UnlockTenantRequest, WorkspaceState,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 use std::collections::HashMap;
@@ -269,32 +268,10 @@ impl Desk {
         let inner = self.inner.lock().await;
         let mut tenants = Vec::new();
         for t in self.workspace.tenants().await? {
-            let mut acs = Vec::new();
-            if let Some(open) = inner.tenant.as_ref().filter(|o| o.name() == t.name) {
-                for a in open.list_acs().await? {
-                    // The health as the last round recorded it: the same record the CLI
-                    // and the alert rules read.
-                    let health = health_event(&a.name, &open.acs_health(&a.name).await?);
-                    let trust = match open.acs_tls(&a.name).await? {
-                        (Some(pem), _) => AcsTrust::Ca(pem),
-                        (None, Some(pin)) => AcsTrust::Pin(pin),
-                        (None, None) => AcsTrust::System,
-                    };
-                    acs.push(AcsInfo {
-                        trust,
-                        warning: a.cleartext_warning(),
-                        health: health.state,
-                        health_since_ms: health.since_ms,
-                        health_error: health.error,
-                        name: a.name,
-                        url: a.url,
-                        auth: auth_kind(&a.auth_kind),
-                        user: a.auth_user,
-                        cwmp_url: a.cwmp_url,
-                        interval_s: a.interval_s.max(0) as u32,
-                    });
-                }
-            }
+            let acs = match inner.tenant.as_ref().filter(|o| o.name() == t.name) {
+                Some(open) => crate::manage::connection_infos(open).await?,
+                None => Vec::new(),
+            };
             tenants.push(TenantInfo { name: t.name, acs });
         }
         Ok(WorkspaceState {

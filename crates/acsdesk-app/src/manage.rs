@@ -5,11 +5,11 @@
 use crate::desk::CURRENT_TENANT;
 use crate::{Desk, Services, DEMO_TENANT};
 use acsdesk_core::store::acs::{AcsConnection, NewAcs};
-use acsdesk_core::store::StoreError;
+use acsdesk_core::store::{StoreError, TenantStore};
 use acsdesk_types::secret::Secret;
 use acsdesk_types::settings::{
-    AcsRemovalPlan, AcsRemovalReport, AddAcsRequest, AuthKind, CreateTenantRequest,
-    RemoveAcsRequest, RemoveTenantRequest, UpdateAcsRequest,
+    AcsInfo, AcsRemovalPlan, AcsRemovalReport, AcsTrust, AddAcsRequest, AuthKind,
+    CreateTenantRequest, RemoveAcsRequest, RemoveTenantRequest, UpdateAcsRequest,
 };
 use acsdesk_types::{ErrorCode, IpcError};
 use std::sync::Arc;
@@ -75,8 +75,8 @@ impl Desk {
                     auth_kind: crate::connect::auth_name(request.auth).into(),
                     auth_user: request.user,
                     auth_secret: request.secret,
-                    cwmp_url: None,
-                    rate_per_s: 20,
+                    cwmp_url: request.cwmp_url.filter(|u| !u.trim().is_empty()),
+                    rate_per_s: i64::from(request.rate_per_s),
                     interval_s: i64::from(request.interval_s),
                 },
                 Some(ConnectionTls {
@@ -185,10 +185,46 @@ pub struct ConnectionTls<'a> {
     pub pin: Option<&'a str>,
 }
 
+/// The tenant's connections as Settings and `acsdesk acs list --json` show them: never
+/// with their secret, with their certificate trust and their health as the last round
+/// recorded it (the same record the CLI and the alert rules read).
+pub(crate) async fn connection_infos(tenant: &TenantStore) -> Result<Vec<AcsInfo>, IpcError> {
+    let mut infos = Vec::new();
+    for a in tenant.list_acs().await? {
+        let health = crate::events::health_event(&a.name, &tenant.acs_health(&a.name).await?);
+        let trust = match tenant.acs_tls(&a.name).await? {
+            (Some(pem), _) => AcsTrust::Ca(pem),
+            (None, Some(pin)) => AcsTrust::Pin(pin),
+            (None, None) => AcsTrust::System,
+        };
+        infos.push(AcsInfo {
+            trust,
+            warning: a.cleartext_warning(),
+            health: health.state,
+            health_since_ms: health.since_ms,
+            health_error: health.error,
+            auth: crate::connect::auth_kind(&a.auth_kind),
+            user: a.auth_user,
+            cwmp_url: a.cwmp_url,
+            rate_per_s: u32::try_from(a.rate_per_s).unwrap_or(1),
+            interval_s: u32::try_from(a.interval_s).unwrap_or(0),
+            name: a.name,
+            url: a.url,
+        });
+    }
+    Ok(infos)
+}
+
 impl Services {
-    /// Changes connection `request.name` (URL, authentication, interval), checked like a
-    /// new one; its saved password or token stays unless a new one is given — and must
-    /// be given when the address changes (a secret only goes where it was saved for).
+    /// The tenant's connections (see [`connection_infos`]).
+    pub async fn connections(&self) -> Result<Vec<AcsInfo>, IpcError> {
+        connection_infos(&self.tenant).await
+    }
+
+    /// Changes connection `request.name` (URL, authentication, CWMP URL, rate, interval),
+    /// checked like a new one; its saved password or token stays unless a new one is
+    /// given — and must be given when the address changes (a secret only goes where it
+    /// was saved for).
     pub async fn update_connection(&self, request: UpdateAcsRequest) -> Result<(), IpcError> {
         let tenant = &self.tenant;
         let existing = tenant.acs(&request.name).await?;
@@ -213,8 +249,8 @@ impl Services {
                     auth_kind: crate::connect::auth_name(request.auth).into(),
                     auth_user: request.user.filter(|u| !u.trim().is_empty()),
                     auth_secret: secret,
-                    cwmp_url: existing.cwmp_url,
-                    rate_per_s: existing.rate_per_s,
+                    cwmp_url: request.cwmp_url.filter(|u| !u.trim().is_empty()),
+                    rate_per_s: i64::from(request.rate_per_s),
                     interval_s: i64::from(request.interval_s),
                 },
             )
@@ -327,6 +363,8 @@ mod tests {
             secret: secret.map(Into::into),
             interval_s,
             trust: None,
+            cwmp_url: None,
+            rate_per_s: acsdesk_types::settings::DEFAULT_RATE_PER_S,
         };
         // Basic without a password, none saved: refused.
         let err = desk
@@ -523,6 +561,8 @@ mod tests {
             secret: None,
             interval_s: 60,
             trust: AcsTrust::Pin(front.fingerprint.clone()),
+            cwmp_url: None,
+            rate_per_s: acsdesk_types::settings::DEFAULT_RATE_PER_S,
         })
         .await
         .unwrap();
@@ -550,6 +590,8 @@ mod tests {
             secret: None,
             interval_s: 90,
             trust: Some(trust),
+            cwmp_url: None,
+            rate_per_s: acsdesk_types::settings::DEFAULT_RATE_PER_S,
         };
         let err = desk
             .update_acs(edit(AcsTrust::Pin("not a pin".into())))
@@ -573,6 +615,153 @@ mod tests {
         );
     }
 
+    /// An NBI behind a proxy wanting a token in a header of its own (`X-Api-Key`): tested,
+    /// saved with the routers' CWMP URL and its request rate, synced through the proxy,
+    /// shown without its token, edited; bad headers, rates and a missing token are refused
+    /// with nothing saved.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_header_token_connection_is_tested_saved_synced_and_edited() {
+        use crate::events::DeskEvent;
+        use acsdesk_types::settings::{AddAcsRequest, TestAcsRequest, DEFAULT_RATE_PER_S};
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, _open) = synced_desk(dir.path(), 2).await;
+        let guarded = acsdesk_sandbox::Sandbox::builder(acsdesk_core::clock::system_now_ms())
+            .devices(4)
+            .require_header("X-Api-Key", "k-secret-77")
+            .start()
+            .await
+            .unwrap();
+        let add = |header: &str, secret: Option<&str>, rate_per_s| AddAcsRequest {
+            tenant: "Guarded ISP".into(),
+            name: "guarded".into(),
+            url: guarded.url(),
+            auth: AuthKind::Header,
+            user: Some(header.into()),
+            secret: secret.map(Into::into),
+            interval_s: 5,
+            trust: Default::default(),
+            cwmp_url: Some(" http://acs.isp.example:7547 ".into()),
+            rate_per_s,
+        };
+        let test = |secret: &str| TestAcsRequest {
+            url: guarded.url(),
+            auth: AuthKind::Header,
+            user: Some("X-Api-Key".into()),
+            secret: Some(secret.into()),
+            saved: None,
+            trust: None,
+        };
+        let refused = desk.test_acs(test("k-wrong")).await.unwrap();
+        assert!(
+            refused.reachable
+                && !refused.auth_ok
+                && refused
+                    .problem
+                    .as_deref()
+                    .is_some_and(|p| p.contains("credentials were refused")),
+            "{refused:?}"
+        );
+        let through = desk.test_acs(test("k-secret-77")).await.unwrap();
+        assert!(through.auth_ok && through.devices == Some(4), "{through:?}");
+        for (bad, field) in [
+            (add("X Api Key", Some("k-secret-77"), 7), "header"),
+            (add("", Some("k-secret-77"), 7), "header"),
+            (add("Content-Length", Some("k-secret-77"), 7), "header"),
+            (add("X-Api-Key", None, 7), "secret"),
+            (add("X-Api-Key", Some("k-secret-77"), 0), "rate"),
+            (add("X-Api-Key", Some("k-secret-77"), 5000), "rate"),
+            (
+                AddAcsRequest {
+                    cwmp_url: Some("acs.isp.example:7547".into()),
+                    ..add("X-Api-Key", Some("k-secret-77"), 7)
+                },
+                "cwmp-url",
+            ),
+        ] {
+            let err = desk.add_acs(bad).await.unwrap_err();
+            assert_eq!(err.code, ErrorCode::Invalid, "{err:?}");
+            assert!(err.message.starts_with(field), "{field}: {}", err.message);
+        }
+        let mut events = desk.subscribe();
+        desk.add_acs(add("X-Api-Key", Some("k-secret-77"), 7))
+            .await
+            .unwrap();
+        let tenant = desk.tenant().await.unwrap();
+        assert_eq!(tenant.name(), "Guarded ISP");
+        assert_eq!(
+            tenant.list_acs().await.unwrap().len(),
+            1,
+            "no refused connection was kept"
+        );
+        // The first sync goes through the proxy with the token.
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            match tokio::time::timeout_at(deadline, events.recv()).await {
+                Ok(Ok(DeskEvent::DevicesChanged(_))) => break,
+                Ok(Ok(_)) => {}
+                other => panic!("the guarded fleet never synced: {other:?}"),
+            }
+        }
+        let page = tenant
+            .list_devices(&Default::default(), Default::default(), 0, 10)
+            .await
+            .unwrap();
+        assert_eq!(page.fleet, 4, "every router behind the proxy synced");
+        let state = desk.workspace_state().await.unwrap();
+        let info = state
+            .tenants
+            .iter()
+            .flat_map(|t| &t.acs)
+            .find(|a| a.name == "guarded")
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            (
+                info.auth,
+                info.user.as_deref(),
+                info.cwmp_url.as_deref(),
+                info.rate_per_s
+            ),
+            (
+                AuthKind::Header,
+                Some("X-Api-Key"),
+                Some("http://acs.isp.example:7547"),
+                7
+            )
+        );
+        assert!(
+            !serde_json::to_string(&state)
+                .unwrap()
+                .contains("k-secret-77"),
+            "the token never leaves the store"
+        );
+        // Edited: a higher rate, no CWMP URL; the token stays (same address).
+        desk.update_acs(UpdateAcsRequest {
+            name: "guarded".into(),
+            url: guarded.url(),
+            auth: AuthKind::Header,
+            user: Some("X-Api-Key".into()),
+            secret: None,
+            interval_s: 5,
+            trust: None,
+            cwmp_url: None,
+            rate_per_s: DEFAULT_RATE_PER_S + 5,
+        })
+        .await
+        .unwrap();
+        let saved = tenant.acs("guarded").await.unwrap();
+        assert_eq!((saved.cwmp_url, saved.rate_per_s), (None, 25));
+        let again = desk
+            .test_acs(TestAcsRequest {
+                secret: None,
+                saved: Some("guarded".into()),
+                ..test("")
+            })
+            .await
+            .unwrap();
+        assert!(again.auth_ok, "the saved token is used: {again:?}");
+    }
+
     /// A connection goes to the tenant the request names, not to whichever is open.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_connection_goes_to_the_tenant_named() {
@@ -588,6 +777,8 @@ mod tests {
             secret: None,
             interval_s: 60,
             trust: Default::default(),
+            cwmp_url: None,
+            rate_per_s: acsdesk_types::settings::DEFAULT_RATE_PER_S,
         })
         .await
         .unwrap();
@@ -620,6 +811,8 @@ mod tests {
                 secret: None,
                 interval_s: 60,
                 trust: Default::default(),
+                cwmp_url: None,
+                rate_per_s: acsdesk_types::settings::DEFAULT_RATE_PER_S,
             })
             .await;
         // With a tenant in use, an unnamed one means that tenant.

@@ -1013,6 +1013,8 @@ pub(crate) enum AuthArg {
     Basic,
     /// Bearer token (read from stdin or a prompt).
     Token,
+    /// A token in a header of its own, named with --header (read from stdin or a prompt).
+    Header,
 }
 
 /// `acsdesk acs …`
@@ -1031,6 +1033,9 @@ pub(crate) enum AcsCommand {
         /// Basic-auth user.
         #[arg(long)]
         user: Option<String>,
+        /// The header carrying the token, with --auth header (e.g. X-Api-Key).
+        #[arg(long, value_name = "NAME")]
+        header: Option<String>,
         /// The CWMP URL routers use, shown to technicians.
         #[arg(long)]
         cwmp_url: Option<String>,
@@ -1047,8 +1052,13 @@ pub(crate) enum AcsCommand {
         #[arg(long, default_value_t = 60)]
         interval: i64,
     },
-    /// List connections.
-    List,
+    /// List connections (never with their secrets).
+    List {
+        /// JSON output: each connection with its authentication, CWMP URL, rate,
+        /// interval, certificate trust and health.
+        #[arg(long)]
+        json: bool,
+    },
     /// Test a connection as the desktop does (reachable, TLS, credentials, GenieACS's
     /// NBI, device count): a saved one by name (its CA or pin, and its password unless
     /// --new-secret), or a new one with --url. Exits non-zero when it fails.
@@ -1065,6 +1075,9 @@ pub(crate) enum AcsCommand {
         /// Basic-auth user (default: the saved one's).
         #[arg(long)]
         user: Option<String>,
+        /// The header carrying the token, with --auth header (default: the saved one's).
+        #[arg(long, value_name = "NAME")]
+        header: Option<String>,
         /// Read a password or token from stdin or a prompt instead of the saved one.
         #[arg(long)]
         new_secret: bool,
@@ -1078,8 +1091,9 @@ pub(crate) enum AcsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Change a saved connection: its URL, authentication, user or sync interval. The
-    /// saved password or token stays unless --new-secret; a new URL needs it again.
+    /// Change a saved connection: its URL, authentication, user, CWMP URL, rate or sync
+    /// interval. The saved password or token stays unless --new-secret; a new URL needs
+    /// it again.
     Edit {
         /// The connection's name.
         name: String,
@@ -1092,12 +1106,24 @@ pub(crate) enum AcsCommand {
         /// New basic-auth user.
         #[arg(long)]
         user: Option<String>,
+        /// New header carrying the token (with --auth header).
+        #[arg(long, value_name = "NAME")]
+        header: Option<String>,
         /// Read a new password or token from stdin or a prompt.
         #[arg(long)]
         new_secret: bool,
         /// New seconds between syncs.
         #[arg(long)]
         interval: Option<u32>,
+        /// New CWMP URL routers use, shown to technicians.
+        #[arg(long, conflicts_with = "no_cwmp_url")]
+        cwmp_url: Option<String>,
+        /// Forget the CWMP URL.
+        #[arg(long)]
+        no_cwmp_url: bool,
+        /// New requests per second allowed (1 to 1000).
+        #[arg(long)]
+        rate: Option<u32>,
         /// Trust this CA certificate (PEM file) from now on.
         #[arg(long, conflicts_with_all = ["pin", "system_ca"])]
         ca: Option<std::path::PathBuf>,
@@ -1283,6 +1309,12 @@ pub(crate) struct SandboxArgs {
     /// refresh or the monitoring reads them (as on a real server).
     #[arg(long, default_value_t = acsdesk_sandbox::DEFAULT_PARTIAL, value_parser = unit_interval)]
     pub(crate) partial: f64,
+    /// Answer the NBI only to requests carrying this header with the value read from
+    /// stdin or a prompt (401 otherwise), as a reverse proxy before a GenieACS does:
+    /// for trying `acs add --auth header` (or `Authorization` with "Basic …" /
+    /// "Bearer …").
+    #[arg(long, value_name = "NAME")]
+    pub(crate) require_header: Option<String>,
 }
 
 fn unit_interval(s: &str) -> Result<f64, String> {

@@ -99,6 +99,7 @@ pub struct Sandbox {
     download_failure_rate: f64,
     firmware_images: bool,
     partial: f64,
+    guard: Option<(String, String)>,
 }
 
 /// The share of the generated fleet GenieACS has only met through informs, by default.
@@ -115,6 +116,9 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    /// The header a request must carry cannot be one.
+    #[error("the required header: {0}")]
+    Guard(String),
     /// An imported document is not a GenieACS device document.
     #[error("imported document {index}: {reason}")]
     Import {
@@ -139,6 +143,7 @@ impl Sandbox {
             download_failure_rate: 0.0,
             firmware_images: false,
             partial: DEFAULT_PARTIAL,
+            guard: None,
         }
     }
 
@@ -196,6 +201,15 @@ impl Sandbox {
         self
     }
 
+    /// Answers the NBI only to requests carrying header `name` with exactly `value`
+    /// (`401 Unauthorized` otherwise), as a reverse proxy guarding a GenieACS does —
+    /// GenieACS's NBI itself has no authentication. `Authorization` with `Basic …` or
+    /// `Bearer …` is HTTP basic or a bearer token; `/_sandbox/` stays open.
+    pub fn require_header(mut self, name: &str, value: &str) -> Self {
+        self.guard = Some((name.to_owned(), value.to_owned()));
+        self
+    }
+
     /// Generates the fleet and starts serving.
     pub async fn start(self) -> Result<SandboxHandle, StartError> {
         let clock = Arc::new(VirtualClock::new(self.start_ms, self.speed));
@@ -219,7 +233,16 @@ impl Sandbox {
                 .max(self.start_ms + dev.interval_s * 1000);
             devices.push(dev);
         }
+        let guard = match self.guard.clone() {
+            None => None,
+            Some((name, value)) => Some((
+                axum::http::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| StartError::Guard(format!("{name:?} is not a header name")))?,
+                value,
+            )),
+        };
         let shared = Arc::new(Shared {
+            guard,
             clock: clock.clone(),
             fleet: Mutex::new(Fleet::new(devices)),
             faults: Mutex::new(BTreeMap::new()),

@@ -91,6 +91,8 @@ mod tests {
                     secret: pw(),
                     interval_s: 60,
                     trust: Default::default(),
+                    cwmp_url: None,
+                    rate_per_s: crate::settings::DEFAULT_RATE_PER_S,
                 }
             ),
             format!(
@@ -103,6 +105,8 @@ mod tests {
                     secret: pw(),
                     interval_s: 60,
                     trust: None,
+                    cwmp_url: None,
+                    rate_per_s: crate::settings::DEFAULT_RATE_PER_S,
                 }
             ),
             format!(

@@ -45,6 +45,16 @@ pub enum AuthKind {
     Basic,
     /// A bearer token.
     Token,
+    /// A token in a header of its own (e.g. `X-Api-Key`), as some reverse proxies want;
+    /// the header's name is kept as the connection's user.
+    Header,
+}
+
+/// Requests a second a new connection may make of its ACS, unless told otherwise.
+pub const DEFAULT_RATE_PER_S: u32 = 20;
+
+fn default_rate() -> u32 {
+    DEFAULT_RATE_PER_S
 }
 
 /// How an `https://` NBI's certificate is trusted.
@@ -81,10 +91,13 @@ pub struct AcsInfo {
     pub url: String,
     /// How it authenticates.
     pub auth: AuthKind,
-    /// The basic-auth user, if any.
+    /// The basic-auth user, or the name of the header carrying the token.
     pub user: Option<String>,
     /// The CWMP URL routers should use, shown to technicians.
     pub cwmp_url: Option<String>,
+    /// Requests a second AcsDesk allows itself towards it.
+    #[serde(default = "default_rate")]
+    pub rate_per_s: u32,
     /// Seconds between syncs.
     pub interval_s: u32,
     /// How its certificate is trusted (a CA certificate and a fingerprint are public:
@@ -130,7 +143,7 @@ pub struct AddAcsRequest {
     pub url: String,
     /// Authentication.
     pub auth: AuthKind,
-    /// Basic-auth user.
+    /// Basic-auth user, or the name of the header carrying the token.
     pub user: Option<String>,
     /// Basic-auth password or token; stored encrypted, never returned.
     pub secret: Option<crate::secret::Secret>,
@@ -139,6 +152,12 @@ pub struct AddAcsRequest {
     /// How an `https://` NBI's certificate is trusted.
     #[serde(default)]
     pub trust: AcsTrust,
+    /// The CWMP URL routers should use (shown to technicians, used in the set-up steps).
+    #[serde(default)]
+    pub cwmp_url: Option<String>,
+    /// Requests a second allowed towards the ACS (1 to 1000).
+    #[serde(default = "default_rate")]
+    pub rate_per_s: u32,
 }
 
 /// Request of `update_acs`: change a connection of the current tenant.
@@ -150,7 +169,7 @@ pub struct UpdateAcsRequest {
     pub url: String,
     /// Authentication.
     pub auth: AuthKind,
-    /// Basic-auth user.
+    /// Basic-auth user, or the name of the header carrying the token.
     pub user: Option<String>,
     /// A new password or token; `None` keeps the saved one.
     pub secret: Option<crate::secret::Secret>,
@@ -159,6 +178,12 @@ pub struct UpdateAcsRequest {
     /// A new way to trust the certificate; `None` keeps the saved one.
     #[serde(default)]
     pub trust: Option<AcsTrust>,
+    /// The CWMP URL routers should use (`None`: there is none).
+    #[serde(default)]
+    pub cwmp_url: Option<String>,
+    /// Requests a second allowed towards the ACS (1 to 1000).
+    #[serde(default = "default_rate")]
+    pub rate_per_s: u32,
 }
 
 /// Request of `create_tenant`: a new, empty tenant, which becomes the current one.
@@ -182,7 +207,7 @@ pub struct TestAcsRequest {
     pub url: String,
     /// Authentication.
     pub auth: AuthKind,
-    /// Basic-auth user.
+    /// Basic-auth user, or the name of the header carrying the token.
     pub user: Option<String>,
     /// Password or token.
     pub secret: Option<crate::secret::Secret>,

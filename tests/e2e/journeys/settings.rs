@@ -26,7 +26,8 @@ async fn settings_sections_rules_maintenance_and_channels() -> anyhow::Result<()
         backups(desktop).await?;
         remove_connection(desktop).await?;
         cleartext_warning(desktop).await?;
-        self_signed_connection(desktop).await
+        self_signed_connection(desktop).await?;
+        header_token_connection(desktop).await
     })
     .await
 }
@@ -514,6 +515,81 @@ async fn self_signed_connection(desktop: &Desktop) -> anyhow::Result<()> {
     })
     .await
     .context("saved and listed with its pin")?;
+    Ok(())
+}
+
+/// An NBI behind a proxy that wants a token in a header of its own: a wrong token is
+/// refused by the test, the right one goes through; saved with the routers' CWMP URL and
+/// a lower request rate, which the list shows (never the token).
+async fn header_token_connection(desktop: &Desktop) -> anyhow::Result<()> {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(3)
+        .require_header("X-Api-Key", "k-right-123")
+        .start()
+        .await?;
+    let c = &desktop.client;
+    let _: bool = desktop
+        .eval("document.querySelector('#settings-acs details').open = true; return true;")
+        .await?;
+    fill_new_acs(desktop, "guarded", &sandbox.url(), "header").await?;
+    let field = |id: &str| format!("{ACS_FORM} [data-testid={id}]");
+    let header = c
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(&field("acs-header")))
+        .await
+        .context("a token in a header asks for the header's name")?;
+    header.clear().await?;
+    header.send_keys("X-Api-Key").await?;
+    let secret = c.find(Locator::Css(&field("acs-secret"))).await?;
+    secret.clear().await?;
+    secret.send_keys("k-wrong").await?;
+    desktop.click(&field("acs-test")).await?;
+    desktop
+        .wait_text(&field("acs-verdict"), Duration::from_secs(30), |t| {
+            t.contains("credentials were refused")
+        })
+        .await
+        .context("a wrong token is refused")?;
+    secret.clear().await?;
+    secret.send_keys("k-right-123").await?;
+    desktop.click(&field("acs-test")).await?;
+    desktop
+        .wait_text(&field("acs-verdict"), Duration::from_secs(30), |t| {
+            t.contains("3 devices")
+        })
+        .await
+        .context("the right token goes through")?;
+    desktop
+        .click(&format!("{ACS_FORM} [data-testid=acs-more] summary"))
+        .await?;
+    for (id, value) in [
+        ("acs-cwmp-url", "http://acs.far.example:7547"),
+        ("acs-rate", "5"),
+    ] {
+        let input = c.find(Locator::Css(&field(id))).await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+    }
+    desktop.screenshot("acs-header-token").await?;
+    desktop.click(&field("acs-save")).await?;
+    let listed = acs_list_until(desktop, |t| t.contains("token in X-Api-Key"))
+        .await
+        .context("saved and listed with its header")?;
+    ensure!(
+        listed.contains(
+            "Routers inform to http://acs.far.example:7547 · at most 5 requests a second"
+        ) && !listed.contains("k-right-123"),
+        "{listed}"
+    );
+    let _: bool = desktop
+        .eval(
+            "document.querySelector('[data-testid=acs-list] li:last-child').scrollIntoView({block: 'center'});
+             return true;",
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    desktop.screenshot("acs-header-token-listed").await?;
     Ok(())
 }
 

@@ -6,7 +6,9 @@
 
 use crate::ipc;
 use crate::pages::welcome::ConnectForm;
-use acsdesk_types::settings::{AcsTrust, AlertSettings, SyncSettings, UpdateSettingsRequest};
+use acsdesk_types::settings::{
+    AcsTrust, AlertSettings, AuthKind, SyncSettings, UpdateSettingsRequest,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -324,6 +326,14 @@ pub(crate) fn SettingsPage() -> impl IntoView {
                                             });
                                         }>"Remove"</button>
                                     </div>
+                                    <p class="muted small" data-testid="acs-details">
+                                        {match &a.cwmp_url {
+                                            Some(u) => format!("Routers inform to {u} · "),
+                                            None => "No CWMP URL given for technicians · ".to_owned(),
+                                        }}
+                                        {format!("at most {} requests a second", a.rate_per_s)}
+                                        {(a.auth == AuthKind::Header).then(|| format!(" · token in {}", a.user.clone().unwrap_or_default()))}
+                                    </p>
                                     {a.warning.clone().map(|w| view! {
                                         <p class="muted small acs-warning" data-testid="acs-warning">{format!("Warning: {w}.")}</p>
                                     })}

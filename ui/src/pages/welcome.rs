@@ -5,6 +5,7 @@ use crate::components::unlock::Unlock;
 use crate::ipc;
 use acsdesk_types::settings::{
     AcsInfo, AcsTestReport, AcsTrust, AddAcsRequest, AuthKind, TestAcsRequest, UpdateAcsRequest,
+    DEFAULT_RATE_PER_S,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -95,6 +96,16 @@ pub(crate) fn ConnectForm(
             .unwrap_or_default(),
     );
     let secret = RwSignal::new(String::new());
+    let cwmp_url = RwSignal::new(
+        edit.as_ref()
+            .and_then(|a| a.cwmp_url.clone())
+            .unwrap_or_default(),
+    );
+    let rate = RwSignal::new(
+        edit.as_ref()
+            .map_or(DEFAULT_RATE_PER_S, |a| a.rate_per_s)
+            .to_string(),
+    );
     let interval = RwSignal::new(
         edit.as_ref()
             .map(|a| a.interval_s)
@@ -156,9 +167,16 @@ pub(crate) fn ConnectForm(
             ));
             return;
         };
+        let Ok(rate_per_s) = rate.get_untracked().trim().parse::<u32>() else {
+            error.set(Some(
+                "Requests a second: a whole number (1 to 1000).".into(),
+            ));
+            return;
+        };
+        let cwmp_now = opt(cwmp_url.get_untracked());
         busy.set(true);
         error.set(None);
-        let (url, auth, user, secret) = (
+        let (url_now, auth_now, user_now, secret_now) = (
             url.get_untracked(),
             auth.get_untracked(),
             opt(user.get_untracked()),
@@ -167,18 +185,21 @@ pub(crate) fn ConnectForm(
         let tenant = tenant.get_untracked();
         let name = name.get_untracked();
         let editing = editing.get_value();
+        let is_new_form = editing.is_none();
         let trust = trust();
         spawn_local(async move {
             let r = match editing {
                 Some(name) => {
                     ipc::update_acs(UpdateAcsRequest {
                         name,
-                        url,
-                        auth,
-                        user,
-                        secret,
+                        url: url_now,
+                        auth: auth_now,
+                        user: user_now,
+                        secret: secret_now,
                         interval_s,
                         trust: Some(trust),
+                        cwmp_url: cwmp_now,
+                        rate_per_s,
                     })
                     .await
                 }
@@ -186,18 +207,36 @@ pub(crate) fn ConnectForm(
                     ipc::add_acs(AddAcsRequest {
                         tenant,
                         name,
-                        url,
-                        auth,
-                        user,
-                        secret,
+                        url: url_now,
+                        auth: auth_now,
+                        user: user_now,
+                        secret: secret_now,
                         interval_s,
                         trust,
+                        cwmp_url: cwmp_now,
+                        rate_per_s,
                     })
                     .await
                 }
             };
             match r {
-                Ok(()) => on_saved.run(()),
+                Ok(()) => {
+                    // A typed secret is not kept; a form that added one starts afresh
+                    // (no pin or CA of the last server carried to the next).
+                    secret.set(String::new());
+                    if is_new_form {
+                        url.set("http://".into());
+                        auth.set(AuthKind::None);
+                        user.set(String::new());
+                        cwmp_url.set(String::new());
+                        rate.set(DEFAULT_RATE_PER_S.to_string());
+                        trust_kind.set("system");
+                        ca_pem.set(String::new());
+                        pin.set(String::new());
+                        report.set(None);
+                    }
+                    on_saved.run(())
+                }
                 Err(e) => error.set(Some(e.message)),
             }
             busy.set(false);
@@ -215,6 +254,9 @@ pub(crate) fn ConnectForm(
         }
     };
     let is_new = editing.with_value(Option::is_none);
+    let more_open = edit
+        .as_ref()
+        .is_some_and(|a| a.cwmp_url.is_some() || a.rate_per_s != DEFAULT_RATE_PER_S);
     view! {
         <form class="form" on:submit=save data-testid=if is_new { "acs-form" } else { "acs-edit-form" }>
             {is_new.then(|| text_input("Organisation", tenant, "text", "acs-tenant"))}
@@ -223,27 +265,44 @@ pub(crate) fn ConnectForm(
             <label>
                 <span>"Authentication"</span>
                 <select data-testid="acs-auth"
-                    prop:value=move || match auth.get() { AuthKind::None => "none", AuthKind::Basic => "basic", AuthKind::Token => "token" }
+                    prop:value=move || match auth.get() {
+                        AuthKind::None => "none",
+                        AuthKind::Basic => "basic",
+                        AuthKind::Token => "token",
+                        AuthKind::Header => "header",
+                    }
                     on:change=move |e| auth.set(match event_target_value(&e).as_str() {
                         "basic" => AuthKind::Basic,
                         "token" => AuthKind::Token,
+                        "header" => AuthKind::Header,
                         _ => AuthKind::None,
                     })>
                     <option value="none">"None"</option>
                     <option value="basic">"HTTP basic"</option>
                     <option value="token">"Bearer token"</option>
+                    <option value="header">"Token in a header of its own"</option>
                 </select>
             </label>
-            {move || (auth.get() == AuthKind::Basic).then(|| text_input("User", user, "text", "acs-user"))}
+            {move || match auth.get() {
+                AuthKind::Basic => Some(text_input("User", user, "text", "acs-user")),
+                AuthKind::Header => Some(text_input("Header (e.g. X-Api-Key)", user, "text", "acs-header")),
+                _ => None,
+            }}
             {move || (auth.get() != AuthKind::None).then(|| text_input(
-                match (auth.get() == AuthKind::Token, is_new) {
-                    (true, true) => "Token",
-                    (true, false) => "Token (empty keeps the saved one)",
-                    (false, true) => "Password",
-                    (false, false) => "Password (empty keeps the saved one)",
+                match (auth.get() == AuthKind::Basic, is_new) {
+                    (false, true) => "Token",
+                    (false, false) => "Token (empty keeps the saved one)",
+                    (true, true) => "Password",
+                    (true, false) => "Password (empty keeps the saved one)",
                 },
                 secret, "password", "acs-secret"))}
             {text_input("Sync every (seconds)", interval, "number", "acs-interval")}
+            // Rarely changed: folded, open when editing one that has them.
+            <details class="more" data-testid="acs-more" open=more_open>
+                <summary>"Routers' address and request rate"</summary>
+                {text_input("CWMP URL routers use (shown to technicians, port 7547)", cwmp_url, "url", "acs-cwmp-url")}
+                {text_input("Requests a second at most", rate, "number", "acs-rate")}
+            </details>
             // Only an https:// address has a certificate to trust.
             <Show when=move || url.with(|u| u.trim_start().to_ascii_lowercase().starts_with("https://")) || trust_kind.get() != "system">
                 <label>

@@ -1,4 +1,4 @@
-//! `acsdesk acs add|list|remove`.
+//! `acsdesk acs add|list|test|edit|remove`.
 
 use super::{app_err, Ctx};
 use crate::cli::{AcsCommand, AuthArg};
@@ -9,7 +9,7 @@ use anyhow::Context;
 use std::io::{BufRead, IsTerminal};
 
 /// Reads a secret from stdin when it is piped, else prompts without echo.
-fn read_secret(what: &str) -> anyhow::Result<String> {
+pub(crate) fn read_secret(what: &str) -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     let secret = if stdin.is_terminal() {
         rpassword::prompt_password(format!("{what}: ")).context("cannot read the secret")?
@@ -33,6 +33,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
             url,
             auth,
             user,
+            header,
             cwmp_url,
             ca,
             pin,
@@ -40,6 +41,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
             interval,
         } => {
             let ca_pem = ca.as_deref().map(read_ca).transpose()?;
+            let user = user_of(auth_kind(auth), user, header)?;
             let (kind, secret) = match auth {
                 AuthArg::None => ("none", None),
                 AuthArg::Basic => {
@@ -47,6 +49,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                     ("basic", Some(read_secret("password")?))
                 }
                 AuthArg::Token => ("token", Some(read_secret("token")?)),
+                AuthArg::Header => ("header", Some(read_secret("token")?)),
             };
             let acs = ctx
                 .services()
@@ -79,6 +82,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
             url,
             auth,
             user,
+            header,
             new_secret,
             ca,
             pin,
@@ -94,6 +98,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                 (None, Some(s)) => acsdesk_app::connect::auth_kind(&s.auth_kind),
                 (None, None) => AuthKind::None,
             };
+            let user = user_of(auth, user, header)?;
             let secret = if new_secret && auth != AuthKind::None {
                 Some(read_secret("password or token")?.into())
             } else {
@@ -136,8 +141,12 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
             url,
             auth,
             user,
+            header,
             new_secret,
             interval,
+            cwmp_url,
+            no_cwmp_url,
+            rate,
             ca,
             pin,
             system_ca,
@@ -147,6 +156,7 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
             let auth = auth
                 .map(auth_kind)
                 .unwrap_or_else(|| acsdesk_app::connect::auth_kind(&saved.auth_kind));
+            let user = user_of(auth, user, header)?;
             let secret = if new_secret && auth != AuthKind::None {
                 Some(read_secret("password or token")?.into())
             } else {
@@ -164,6 +174,15 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                     interval_s: interval
                         .unwrap_or_else(|| u32::try_from(saved.interval_s).unwrap_or(60)),
                     trust,
+                    cwmp_url: if no_cwmp_url {
+                        None
+                    } else {
+                        cwmp_url.or(saved.cwmp_url)
+                    },
+                    rate_per_s: rate.unwrap_or_else(|| {
+                        u32::try_from(saved.rate_per_s)
+                            .unwrap_or(acsdesk_types::settings::DEFAULT_RATE_PER_S)
+                    }),
                 })
                 .await
                 .map_err(app_err)?;
@@ -172,21 +191,31 @@ pub(crate) async fn run(ctx: &Ctx, command: AcsCommand) -> anyhow::Result<()> {
                 eprintln!("warning: {w}");
             }
         }
-        AcsCommand::List => {
+        AcsCommand::List { json } => {
+            if json {
+                let infos = ctx.services().await?.connections().await.map_err(app_err)?;
+                println!("{}", serde_json::to_string_pretty(&infos)?);
+                return Ok(());
+            }
             for a in tenant.list_acs().await? {
                 let health = tenant.acs_health(&a.name).await?;
+                let who = match (a.auth_kind.as_str(), &a.auth_user) {
+                    ("header", Some(h)) => format!(" header={h}"),
+                    (_, Some(u)) => format!(" user={u}"),
+                    (_, None) => String::new(),
+                };
                 println!(
-                    "{}  {}  auth={}{}  every {} s  {}",
+                    "{}  {}  auth={}{who}  every {} s  {} req/s  {}",
                     a.name,
                     a.url,
                     a.auth_kind,
-                    a.auth_user
-                        .as_ref()
-                        .map(|u| format!(" user={u}"))
-                        .unwrap_or_default(),
                     a.interval_s,
+                    a.rate_per_s,
                     describe_health(&health)
                 );
+                if let Some(cwmp) = &a.cwmp_url {
+                    println!("  routers inform to {cwmp}");
+                }
                 if let Some(w) = a.cleartext_warning() {
                     println!("  warning: {w}");
                 }
@@ -253,6 +282,24 @@ fn auth_kind(a: AuthArg) -> AuthKind {
         AuthArg::None => AuthKind::None,
         AuthArg::Basic => AuthKind::Basic,
         AuthArg::Token => AuthKind::Token,
+        AuthArg::Header => AuthKind::Header,
+    }
+}
+
+/// What a connection keeps as its user: the basic-auth user, or with `--auth header` the
+/// header's name (`--header`), which goes with that authentication only.
+fn user_of(
+    auth: AuthKind,
+    user: Option<String>,
+    header: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    match (auth, header) {
+        (AuthKind::Header, Some(h)) => Ok(Some(h)),
+        (AuthKind::Header, None) => Ok(user),
+        (_, Some(_)) => {
+            anyhow::bail!("--header names the token's header: it goes with --auth header")
+        }
+        (_, None) => Ok(user),
     }
 }
 

@@ -22,7 +22,12 @@ pub(crate) async fn run(a: &SandboxArgs) -> anyhow::Result<()> {
         }
     };
     let n_imported = imported.len();
-    let handle = Sandbox::builder(acsdesk_core::clock::system_now_ms())
+    let mut sandbox = Sandbox::builder(acsdesk_core::clock::system_now_ms());
+    if let Some(name) = &a.require_header {
+        let value = super::acs::read_secret(&format!("value of {name}"))?;
+        sandbox = sandbox.require_header(name, &value);
+    }
+    let handle = sandbox
         .devices(a.devices)
         .seed(a.seed)
         .speed(a.speed)
@@ -43,6 +48,9 @@ pub(crate) async fn run(a: &SandboxArgs) -> anyhow::Result<()> {
         },
         handle.url()
     );
+    if let Some(name) = &a.require_header {
+        println!("The NBI answers only requests carrying the header {name} as given.");
+    }
     println!(
         "Scenario control under {}/_sandbox/ . Press Ctrl-C to stop.",
         handle.url()

@@ -145,6 +145,8 @@ async fn the_cli_and_the_desktop_run_the_same_post_sync_pipeline() {
         secret: None,
         interval_s: 60,
         trust: Default::default(),
+        cwmp_url: None,
+        rate_per_s: acsdesk_types::settings::DEFAULT_RATE_PER_S,
     })
     .await
     .unwrap();

@@ -390,6 +390,104 @@ async fn an_https_nbi_with_its_own_certificate_is_tested_pinned_and_edited() {
     env.ok(&["acs", "test", "secure"]);
 }
 
+/// An NBI behind a proxy wanting a token in a header of its own: `--auth header
+/// --header NAME` with the token from stdin; tested, synced, listed (`--json` too)
+/// without the token, its CWMP URL and rate edited; `--header` with another
+/// authentication and a wrong token are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_header_token_connection_is_added_tested_synced_and_edited() {
+    let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)
+        .devices(3)
+        .speed(0.0)
+        .require_header("X-Api-Key", "k-SECRET-5")
+        .start()
+        .await
+        .unwrap();
+    let url = sandbox.url();
+    let env = Env::new();
+    env.ok(&["tenant", "add", "Acme"]);
+    let add = |auth: &str, token: &str| {
+        env.run_with(
+            &[
+                "acs",
+                "add",
+                "guarded",
+                "--url",
+                &url,
+                "--auth",
+                auth,
+                "--header",
+                "X-Api-Key",
+                "--cwmp-url",
+                "http://acs.acme.example:7547",
+                "--rate",
+                "7",
+            ],
+            "correct horse",
+            Some(token),
+        )
+    };
+    let refused = add("token", "k-SECRET-5\n");
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && err.contains("--header") && err.contains("--auth header"),
+        "{err}"
+    );
+    let out = add("header", "k-SECRET-5\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tested = env.ok(&["acs", "test", "guarded"]);
+    assert!(tested.contains("devices     3"), "{tested}");
+    let wrong = env.run_with(
+        &["acs", "test", "guarded", "--new-secret"],
+        "correct horse",
+        Some("k-WRONG\n"),
+    );
+    let err = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        !wrong.status.success() && err.contains("credentials were refused"),
+        "{err}"
+    );
+    let sync = env.ok(&["sync"]);
+    assert!(sync.contains("3 new"), "{sync}");
+    let list = env.ok(&["acs", "list"]);
+    assert!(
+        list.contains("auth=header header=X-Api-Key")
+            && list.contains("7 req/s")
+            && list.contains("routers inform to http://acs.acme.example:7547")
+            && !list.contains("k-SECRET"),
+        "{list}"
+    );
+    env.ok(&["acs", "edit", "guarded", "--rate", "9", "--no-cwmp-url"]);
+    let listed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["acs", "list", "--json"])).unwrap();
+    let a = &listed[0];
+    assert_eq!(
+        (
+            &a["auth"],
+            &a["user"],
+            &a["cwmp_url"],
+            &a["rate_per_s"],
+            &a["health"]
+        ),
+        (
+            &serde_json::json!("header"),
+            &serde_json::json!("X-Api-Key"),
+            &serde_json::Value::Null,
+            &serde_json::json!(9),
+            &serde_json::json!("ok")
+        ),
+        "{listed}"
+    );
+    assert!(!listed.to_string().contains("k-SECRET"), "{listed}");
+    let err = env.fails(&["acs", "edit", "guarded", "--rate", "0"], "correct horse");
+    assert!(err.contains("rate"), "{err}");
+    env.ok(&["acs", "test", "guarded"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acs_options_subscribers_rekey_and_removal() {
     let sandbox = acsdesk_sandbox::Sandbox::builder(1_795_467_600_000)

@@ -14,9 +14,9 @@ pub struct AcsConnection {
     pub name: String,
     /// NBI base URL.
     pub url: String,
-    /// `none`, `basic` or `token`.
+    /// `none`, `basic`, `token` or `header`.
     pub auth_kind: String,
-    /// Basic-auth user.
+    /// Basic-auth user, or (`header`) the token's header name.
     pub auth_user: Option<String>,
     /// Whether a secret is stored.
     pub has_secret: bool,
@@ -48,9 +48,9 @@ pub struct NewAcs {
     pub name: String,
     /// NBI base URL (http or https).
     pub url: String,
-    /// `none`, `basic` or `token`.
+    /// `none`, `basic`, `token` or `header`.
     pub auth_kind: String,
-    /// Basic-auth user.
+    /// Basic-auth user, or (`header`) the token's header name.
     pub auth_user: Option<String>,
     /// Password or token.
     pub auth_secret: Option<Secret>,
@@ -122,12 +122,18 @@ pub fn cleartext_warning(url: &str, auth_kind: &str) -> Option<String> {
 }
 
 fn row_to_acs(r: &sqlx::sqlite::SqliteRow) -> AcsConnection {
+    // A token in a header of its own is kept as a token with its header's name (0023).
+    let header: Option<String> = r.get("auth_header");
+    let (auth_kind, auth_user) = match header {
+        Some(h) => ("header".to_owned(), Some(h)),
+        None => (r.get("auth_kind"), r.get("auth_user")),
+    };
     AcsConnection {
         id: r.get("id"),
         name: r.get("name"),
         url: r.get("url"),
-        auth_kind: r.get("auth_kind"),
-        auth_user: r.get("auth_user"),
+        auth_kind,
+        auth_user,
         has_secret: r.get::<Option<String>, _>("auth_secret").is_some(),
         cwmp_url: r.get("cwmp_url"),
         rate_per_s: r.get("rate_per_s"),
@@ -194,11 +200,15 @@ fn check(acs: &NewAcs) -> Result<(String, String), StoreError> {
         });
         }
     }
-    if !matches!(acs.auth_kind.as_str(), "none" | "basic" | "token") {
-        return Err(StoreError::Invalid {
-            field: "auth",
-            reason: "authentication is none, basic or token".into(),
-        });
+    match acs.auth_kind.as_str() {
+        "none" | "basic" | "token" => {}
+        "header" => check_header_name(acs.auth_user.as_deref().unwrap_or_default())?,
+        _ => {
+            return Err(StoreError::Invalid {
+                field: "auth",
+                reason: "authentication is none, basic, token or header".into(),
+            })
+        }
     }
     Ok((
         name.to_owned(),
@@ -206,18 +216,86 @@ fn check(acs: &NewAcs) -> Result<(String, String), StoreError> {
     ))
 }
 
+/// How an authentication kind is stored: a token in a header of its own is a `token`
+/// with its header named in `auth_header`.
+fn stored_kind(kind: &str) -> &str {
+    if kind == "header" {
+        "token"
+    } else {
+        kind
+    }
+}
+
+/// The basic-auth user as stored (none without a password, none for a token).
+fn stored_user(acs: &NewAcs) -> Option<&str> {
+    match acs.auth_kind.as_str() {
+        "none" | "header" => None,
+        _ => acs.auth_user.as_deref().map(str::trim),
+    }
+}
+
+/// The header a token goes in, when not `Authorization: Bearer`.
+fn stored_header(acs: &NewAcs) -> Option<&str> {
+    (acs.auth_kind == "header")
+        .then(|| acs.auth_user.as_deref().map(str::trim))
+        .flatten()
+}
+
+/// A token's own header (`header` authentication) is named like any HTTP header, and is
+/// not one the HTTP exchange itself needs.
+fn check_header_name(name: &str) -> Result<(), StoreError> {
+    let bad = |reason: String| StoreError::Invalid {
+        field: "header",
+        reason,
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(bad(
+            "token in a header: give the header's name, e.g. X-Api-Key".into(),
+        ));
+    }
+    // RFC 9110 token characters.
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.len() > 64 || !name.chars().all(token) {
+        return Err(bad(format!(
+            "{name:?} is not a header name: letters, digits and - (e.g. X-Api-Key), up to 64"
+        )));
+    }
+    const RESERVED: [&str; 6] = [
+        "host",
+        "content-length",
+        "content-type",
+        "transfer-encoding",
+        "connection",
+        "accept",
+    ];
+    if RESERVED.iter().any(|r| name.eq_ignore_ascii_case(r)) {
+        return Err(bad(format!(
+            "{name} is part of every request and cannot carry a token"
+        )));
+    }
+    Ok(())
+}
+
 impl TenantStore {
     /// Adds an ACS connection after checking its name and URL.
     pub async fn add_acs(&self, acs: &NewAcs, now_ms: i64) -> Result<AcsConnection, StoreError> {
         let (name, url) = check(acs)?;
+        if acs.auth_kind != "none" && acs.auth_secret.as_ref().is_none_or(Secret::is_empty) {
+            return Err(StoreError::Invalid {
+                field: "secret",
+                reason: format!("{} authentication needs a password or token", acs.auth_kind),
+            });
+        }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO acs_connections (name, url, auth_kind, auth_user, auth_secret, cwmp_url, rate_per_s, interval_s, created_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO acs_connections (name, url, auth_kind, auth_user, auth_header, auth_secret, cwmp_url, rate_per_s, interval_s, created_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&name)
         .bind(&url)
-        .bind(&acs.auth_kind)
-        .bind(&acs.auth_user)
+        .bind(stored_kind(&acs.auth_kind))
+        .bind(stored_user(acs))
+        .bind(stored_header(acs))
         .bind(acs.auth_secret.as_ref().map(Secret::expose))
         .bind(acs.cwmp_url.as_deref().map(str::trim))
         .bind(acs.rate_per_s)
@@ -298,17 +376,14 @@ impl TenantStore {
             });
         }
         sqlx::query(
-            "UPDATE acs_connections SET url = ?, auth_kind = ?, auth_user = ?,
+            "UPDATE acs_connections SET url = ?, auth_kind = ?, auth_user = ?, auth_header = ?,
                  auth_secret = CASE WHEN ? THEN auth_secret ELSE ? END,
                  cwmp_url = ?, rate_per_s = ?, interval_s = ? WHERE id = ?",
         )
         .bind(&url)
-        .bind(&acs.auth_kind)
-        .bind(if acs.auth_kind == "none" {
-            None
-        } else {
-            acs.auth_user.as_deref()
-        })
+        .bind(stored_kind(&acs.auth_kind))
+        .bind(stored_user(acs))
+        .bind(stored_header(acs))
         .bind(keep_secret)
         .bind(if acs.auth_kind == "none" {
             None

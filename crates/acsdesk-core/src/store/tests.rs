@@ -1413,6 +1413,22 @@ async fn acs_settings_out_of_range_are_refused_not_clamped() {
             with(&|a| a.cwmp_url = Some("acs.example.net".into())),
         ),
         ("auth", with(&|a| a.auth_kind = "digest".into())),
+        ("secret", with(&|a| a.auth_secret = None)),
+        ("secret", with(&|a| a.auth_secret = Some("".into()))),
+        (
+            "header",
+            with(&|a| {
+                a.auth_kind = "header".into();
+                a.auth_user = Some("X Api: Key".into());
+            }),
+        ),
+        (
+            "header",
+            with(&|a| {
+                a.auth_kind = "header".into();
+                a.auth_user = Some("Host".into());
+            }),
+        ),
     ] {
         match t.add_acs(&bad, NOW).await {
             Err(StoreError::Invalid { field: f, .. }) => assert_eq!(f, field),
@@ -1428,6 +1444,59 @@ async fn acs_settings_out_of_range_are_refused_not_clamped() {
         .await
         .unwrap();
     assert_eq!(ok.cwmp_url.as_deref(), Some("http://acs.example.net:7547"));
+}
+
+/// A token in a header of its own reads back as such with its header's name, through
+/// edits to basic and back; its token is kept across them (same address).
+#[tokio::test]
+async fn a_header_token_is_kept_with_its_header_name_through_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
+        .await
+        .unwrap();
+    let header = NewAcs {
+        auth_kind: "header".into(),
+        auth_user: Some(" X-Api-Key ".into()),
+        auth_secret: Some("tok-XYZZY".into()),
+        ..acs("main", "http://127.0.0.1:7557")
+    };
+    let saved = t.add_acs(&header, NOW).await.unwrap();
+    assert_eq!(
+        (saved.auth_kind.as_str(), saved.auth_user.as_deref()),
+        ("header", Some("X-Api-Key"))
+    );
+    let basic = NewAcs {
+        auth_secret: None,
+        ..acs("main", "http://127.0.0.1:7557")
+    };
+    let edited = t.update_acs("main", &basic).await.unwrap();
+    assert_eq!(
+        (edited.auth_kind.as_str(), edited.auth_user.as_deref()),
+        ("basic", Some("noc"))
+    );
+    let back = t
+        .update_acs(
+            "main",
+            &NewAcs {
+                auth_secret: None,
+                ..header.clone()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (back.auth_kind.as_str(), back.auth_user.as_deref()),
+        ("header", Some("X-Api-Key"))
+    );
+    assert_eq!(
+        t.reveal_acs_secret("main")
+            .await
+            .unwrap()
+            .map(|s| s.expose().to_owned()),
+        Some("tok-XYZZY".into())
+    );
 }
 
 /// Offset paging shifts when a device is deleted mid-sync, so the device after it is
@@ -2161,6 +2230,10 @@ fn landed_migrations_are_never_edited() {
         (
             "tenant/0022_device_not_fetched.sql",
             "eab870a267531a68c795b0d6da487419ca081db34b2b0c59281d928488d6a2fb",
+        ),
+        (
+            "tenant/0023_acs_header_token.sql",
+            "578d9aa87f91f5558aa55dae1b8c70141b74b04665f2ef12c525eecf2da57849",
         ),
     ];
     let root = acsdesk_captures::repo_root().join("migrations");

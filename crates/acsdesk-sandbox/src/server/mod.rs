@@ -69,6 +69,8 @@ impl Default for Chaos {
 /// Everything the server holds.
 #[derive(Debug)]
 pub(crate) struct Shared {
+    /// The header (and its exact value) a reverse proxy before the NBI requires.
+    pub(crate) guard: Option<(axum::http::HeaderName, String)>,
     pub(crate) clock: Arc<VirtualClock>,
     pub(crate) fleet: Mutex<Fleet>,
     pub(crate) faults: Mutex<BTreeMap<String, Value>>,

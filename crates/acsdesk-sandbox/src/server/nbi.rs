@@ -69,6 +69,11 @@ fn group(re: &Regex, path: &str, i: usize) -> Option<String> {
 /// Routes one NBI request.
 pub(crate) async fn dispatch(State(s): State<Arc<Shared>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    if let Some((name, value)) = &s.guard {
+        if parts.headers.get(name).map(|v| v.as_bytes()) != Some(value.as_bytes()) {
+            return text(StatusCode::UNAUTHORIZED, None, "401 Unauthorized");
+        }
+    }
     let path = parts.uri.path().to_owned();
     let q = query_map(parts.uri.query());
     let method = parts.method;

@@ -431,3 +431,46 @@ async fn aliases_complete_and_a_set_secret_reads_back_in_clear_until_refreshed()
     );
     assert_eq!(read(c.clone(), s.url(), id).await, "");
 }
+
+/// Behind a guard (what a reverse proxy before GenieACS does), the NBI answers only
+/// requests carrying the header with its exact value; the scenario API stays open; a
+/// name that is no header is refused at start.
+#[tokio::test]
+async fn a_guarded_nbi_answers_only_with_its_header() {
+    let s = acsdesk_sandbox::Sandbox::builder(T0)
+        .devices(3)
+        .require_header("X-Api-Key", "k-1")
+        .start()
+        .await
+        .unwrap();
+    let c = client();
+    let devices = format!("{}/devices?projection=_id", s.url());
+    for (header, status) in [
+        (None, 401),
+        (Some(("X-Api-Key", "k-2")), 401),
+        (Some(("Authorization", "k-1")), 401),
+        (Some(("x-api-key", "k-1")), 200),
+    ] {
+        let mut r = c.get(&devices);
+        if let Some((name, value)) = header {
+            r = r.header(name, value);
+        }
+        let got = r.send().await.unwrap().status().as_u16();
+        assert_eq!(got, status, "{header:?}");
+    }
+    let clock = c
+        .get(format!("{}/_sandbox/clock", s.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(clock.status().is_success(), "the scenario API stays open");
+    let bad = acsdesk_sandbox::Sandbox::builder(T0)
+        .require_header("X Api", "k")
+        .start()
+        .await;
+    assert!(
+        matches!(bad, Err(acsdesk_sandbox::StartError::Guard(_))),
+        "{:?}",
+        bad.err()
+    );
+}
