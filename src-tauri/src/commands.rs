@@ -106,6 +106,15 @@ pub(crate) async fn device_facets(
     desk.services().await?.device_facets().await
 }
 
+/// `fleet_report`: the fleet overview over the last days.
+#[tauri::command]
+pub(crate) async fn fleet_report(
+    desk: DeskState<'_>,
+    request: acsdesk_types::report::FleetReportRequest,
+) -> Result<acsdesk_types::report::FleetReport, IpcError> {
+    desk.services().await?.fleet_report(request).await
+}
+
 /// `get_device`: the dashboard's data.
 #[tauri::command]
 pub(crate) async fn get_device(

@@ -23,6 +23,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::add_acs,
         commands::list_devices,
         commands::device_facets,
+        commands::fleet_report,
         commands::get_device,
         commands::device_chart,
         commands::queue_action,

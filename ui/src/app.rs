@@ -9,6 +9,7 @@ use crate::pages::alerts::AlertsPage;
 use crate::pages::device::DevicePage;
 use crate::pages::devices::DevicesPage;
 use crate::pages::firmware::FirmwarePage;
+use crate::pages::report::ReportPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::subscribers::SubscribersPage;
 use crate::pages::welcome::WelcomePage;
@@ -99,7 +100,7 @@ pub(crate) fn App() -> impl IntoView {
             })}
             <main class="content" aria-live="polite">
                 {move || match (page.get(), device.get()) {
-                    (Page::Devices | Page::Firmware | Page::Alerts | Page::Settings, _) if locked.get() => view! {
+                    (Page::Devices | Page::Firmware | Page::Alerts | Page::Report | Page::Settings, _) if locked.get() => view! {
                         <section class="page" data-testid="locked">
                             <h1>"Locked"</h1>
                             <p class="muted">"This tenant's data is encrypted with a passphrase. Enter it to open the tenant."</p>
@@ -122,6 +123,7 @@ pub(crate) fn App() -> impl IntoView {
                     (Page::Subscribers, _) => view! { <SubscribersPage on_open=open_device /> }.into_any(),
                     (Page::Firmware, _) => view! { <FirmwarePage /> }.into_any(),
                     (Page::Alerts, _) => view! { <AlertsPage on_open=open_device /> }.into_any(),
+                    (Page::Report, _) => view! { <ReportPage /> }.into_any(),
                     (Page::Settings, _) => view! { <SettingsPage /> }.into_any(),
                     (Page::About, _) => view! { <AboutPage /> }.into_any(),
                 }}

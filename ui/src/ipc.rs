@@ -155,6 +155,17 @@ pub(crate) async fn device_facets() -> Result<DeviceFacets, IpcError> {
     invoke(commands::DEVICE_FACETS, &DeviceFacetsRequest {}).await
 }
 
+/// The fleet overview over the last `days` days.
+pub(crate) async fn fleet_report(
+    days: u32,
+) -> Result<acsdesk_types::report::FleetReport, IpcError> {
+    invoke(
+        commands::FLEET_REPORT,
+        &acsdesk_types::report::FleetReportRequest { days },
+    )
+    .await
+}
+
 /// Everything the dashboard shows about one device.
 pub(crate) async fn get_device(id: String) -> Result<DeviceDetail, IpcError> {
     invoke(commands::GET_DEVICE, &GetDeviceRequest { id }).await

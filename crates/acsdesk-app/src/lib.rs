@@ -21,6 +21,7 @@ mod maintenance;
 mod manage;
 pub mod pipeline;
 mod provisioning;
+mod report;
 mod rollouts;
 pub mod runner;
 mod services;

@@ -57,6 +57,9 @@ pub(crate) enum Command {
     Actions(ActionsArgs),
     /// Alerts: list, acknowledge, resolve.
     Alerts(AlertsArgs),
+    /// The fleet overview: online share, models and their firmware spread, alerts
+    /// raised per day and per kind, actions per status, over the last days.
+    Report(ReportArgs),
     /// Sync, evaluate alerts, send queued actions and print what happens, until interrupted.
     Watch(WatchArgs),
     /// Subscribers (the billing system's network users) and their routers.
@@ -569,6 +572,17 @@ pub(crate) struct ActionsArgs {
     /// At most this many, newest first (at most 100,000; the output says when cut).
     #[arg(long, default_value_t = 200, value_parser = |s: &str| rows_up_to(s, 100_000))]
     pub(crate) limit: u64,
+    /// JSON output.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Options of `acsdesk report`.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Local days the trends cover, today included (1 to 90).
+    #[arg(long, default_value_t = 14)]
+    pub(crate) days: u32,
     /// JSON output.
     #[arg(long)]
     pub(crate) json: bool,

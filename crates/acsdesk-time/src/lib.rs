@@ -1,10 +1,12 @@
 //! The one place where AcsDesk formats and parses time: GenieACS's ISO-8601 instants
 //! (`2026-11-23T21:06:38.272Z`, UTC with milliseconds) as Unix milliseconds, times of
-//! day, spans written for people (`3d 4h`, `5 min ago`), and weekly windows of local time
-//! (`window`). Built on the `time` crate, and jiff's time zones; builds for wasm32.
+//! day, spans written for people (`3d 4h`, `5 min ago`), weekly windows of local time
+//! (`window`) and local calendar days (`days`). Built on the `time` crate, and jiff's
+//! time zones; builds for wasm32.
 //!
 //! Nothing here reads a clock: callers pass `now`.
 
+pub mod days;
 pub mod window;
 
 use time::format_description::well_known::Rfc3339;

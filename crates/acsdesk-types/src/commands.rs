@@ -81,6 +81,10 @@ pub const EXPORT_SUBSCRIBERS: &str = "export_subscribers";
 /// to the export folder).
 pub const EXPORT_DEVICES: &str = "export_devices";
 
+/// `fleet_report`: [`crate::report::FleetReportRequest`] → [`crate::report::FleetReport`]
+/// (the fleet overview: online share, models and firmware spread, alerts per day).
+pub const FLEET_REPORT: &str = "fleet_report";
+
 /// `export_chart`: [`crate::devices::ExportChartRequest`] →
 /// [`crate::devices::ExportedChart`] (a dashboard chart as SVG or PNG, written to the
 /// export folder).
@@ -199,6 +203,7 @@ pub const ALL: &[&str] = &[
     ADD_ACS,
     LIST_DEVICES,
     DEVICE_FACETS,
+    FLEET_REPORT,
     GET_DEVICE,
     DEVICE_CHART,
     QUEUE_ACTION,

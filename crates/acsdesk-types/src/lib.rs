@@ -16,6 +16,7 @@ pub mod events;
 pub mod firmware;
 pub mod input;
 pub mod provisioning;
+pub mod report;
 pub mod secret;
 pub mod settings;
 pub mod states;

@@ -1,6 +1,7 @@
 //! First run to the fleet: the welcome screen's two ways to start, the demo fleet in the
 //! list with serials and addresses uncut, the offline filter, and columns chosen and
-//! resized that are remembered; the ACS health shows in the navigation on every page.
+//! resized that are remembered; the fleet overview; the ACS health shows in the
+//! navigation on every page.
 
 use acsdesk_tests::desktop::Desktop;
 use anyhow::{ensure, Context};
@@ -20,9 +21,49 @@ async fn first_run_the_fleet_its_filters_and_its_columns() -> anyhow::Result<()>
         offline_filter(desktop).await?;
         tag_filter(desktop).await?;
         columns(desktop).await?;
+        report(desktop).await?;
         navigation_health(desktop).await
     })
     .await
+}
+
+/// The Report page sums the demo fleet up: its 200 routers, the share online, models
+/// whose routers add up to the fleet, one bar per day of the period chosen.
+async fn report(desktop: &Desktop) -> anyhow::Result<()> {
+    desktop.click("[data-testid=nav-report]").await?;
+    desktop
+        .wait_text("[data-testid=report-total]", Duration::from_secs(20), |t| {
+            t == "200"
+        })
+        .await
+        .context("the report counts the demo fleet")?;
+    let online = desktop.text_content("[data-testid=report-online]").await?;
+    ensure!(online.ends_with('%'), "the share online: {online}");
+    let (models, routers): (u64, u64) = desktop
+        .eval(
+            "const rows = [...document.querySelectorAll('[data-testid=report-model]')];
+             return [rows.length, rows.reduce((s, r) => s + Number(r.children[1].textContent), 0)];",
+        )
+        .await?;
+    ensure!(
+        models >= 4 && routers == 200,
+        "{models} models holding {routers} routers"
+    );
+    ensure!(desktop.count("[data-testid=report-day]").await? == 14);
+    desktop.screenshot("report").await?;
+    desktop
+        .client
+        .find(Locator::Css("[data-testid=report-days]"))
+        .await?
+        .select_by_value("30")
+        .await?;
+    for _ in 0..50 {
+        if desktop.count("[data-testid=report-day]").await? == 30 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    anyhow::bail!("30 days were chosen, the bars do not show them")
 }
 
 /// Two choices side by side at 1280×800, each wide enough to read.

@@ -14,6 +14,8 @@ pub(crate) enum Page {
     Firmware,
     /// The alert centre.
     Alerts,
+    /// The fleet overview.
+    Report,
     /// Tenants, connections, thresholds.
     Settings,
     /// Product name, version and build information.
@@ -27,6 +29,7 @@ impl Page {
         Page::Subscribers,
         Page::Firmware,
         Page::Alerts,
+        Page::Report,
         Page::Settings,
         Page::About,
     ];
@@ -37,6 +40,7 @@ impl Page {
             Page::Subscribers => "Subscribers",
             Page::Firmware => "Firmware",
             Page::Alerts => "Alerts",
+            Page::Report => "Report",
             Page::Settings => "Settings",
             Page::About => "About",
         }
@@ -48,6 +52,7 @@ impl Page {
             Page::Subscribers => "nav-subscribers",
             Page::Firmware => "nav-firmware",
             Page::Alerts => "nav-alerts",
+            Page::Report => "nav-report",
             Page::Settings => "nav-settings",
             Page::About => "nav-about",
         }

@@ -8,6 +8,7 @@ mod devices;
 mod diag;
 mod firmware;
 mod provision;
+mod report;
 mod sandbox;
 mod settings;
 mod subscriber;
@@ -150,6 +151,7 @@ async fn run_with_store(cli: Cli) -> anyhow::Result<()> {
         Command::Act(c) => act::run(&ctx, c).await,
         Command::Actions(a) => act::list(&ctx, &a).await,
         Command::Alerts(a) => alerts::run(&ctx, &a).await,
+        Command::Report(a) => report::run(&ctx, &a).await,
         Command::Watch(a) => sync::watch(&ctx, &a).await,
         Command::Subscriber(c) => subscriber::run(&ctx, c).await,
         Command::Settings(a) => settings::run(&ctx, &a).await,

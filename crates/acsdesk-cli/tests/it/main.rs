@@ -10,6 +10,7 @@ mod exactly_once;
 mod firmware;
 mod pipeline;
 mod provision;
+mod report;
 mod sandbox;
 mod store;
 mod subscribers;

@@ -351,7 +351,6 @@ impl TenantStore {
         self.note_alert_event(id, state, "by hand", now_ms).await
     }
 
-    /// Alerts not yet resolved.
     /// How many active alerts are open and how many acknowledged.
     pub async fn alert_state_counts(&self) -> Result<(u64, u64), StoreError> {
         let (open, acknowledged): (i64, i64) = sqlx::query_as(
@@ -362,6 +361,7 @@ impl TenantStore {
         Ok((open.max(0) as u64, acknowledged.max(0) as u64))
     }
 
+    /// Alerts not yet resolved (open or acknowledged).
     pub async fn open_alert_count(&self) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM alerts WHERE state != 'resolved'")
             .fetch_one(self.pool())

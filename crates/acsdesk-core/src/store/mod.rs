@@ -23,6 +23,7 @@ pub mod key;
 pub mod leases;
 pub mod maintenance;
 pub mod outbox;
+pub mod report;
 pub mod rollouts;
 pub mod samples;
 pub mod settings;

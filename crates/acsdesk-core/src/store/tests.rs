@@ -2129,6 +2129,64 @@ async fn a_problem_raised_by_two_evaluations_at_once_is_one_alert() {
     assert!(again[0].is_some());
 }
 
+/// The overview's counts: alerts raised land in the span holding their first sighting
+/// (a span's end is the next one's start), kinds and action statuses count only since
+/// the period's start, and routers group by vendor, model and firmware with presence.
+#[tokio::test]
+async fn the_report_counts_alerts_per_span_and_routers_per_model() {
+    use crate::alerts::reconcile::Change;
+    use crate::alerts::{AlertKey, AlertKind, Problem, Severity, Subject};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (url, _nbi) = fake_nbi(fixture_docs("devices-all.json")).await;
+    let t = synced_tenant(&ws, "Acme", &url).await;
+    let raise = |kind, device: &str, since_ms| {
+        Change::Raise(Problem {
+            key: AlertKey {
+                kind,
+                subject: Subject::Device(device.into()),
+            },
+            severity: Severity::Warning,
+            since_ms,
+            message: "test".into(),
+        })
+    };
+    let hour = 3_600_000;
+    t.apply_alert_changes(
+        &[
+            raise(AlertKind::HighCpu, "A", NOW - 30 * hour),
+            raise(AlertKind::HighCpu, "B", NOW - 24 * hour),
+            raise(AlertKind::DeviceOffline, "C", NOW - hour),
+            raise(AlertKind::DeviceOffline, "D", NOW),
+        ],
+        NOW,
+    )
+    .await
+    .unwrap();
+    let spans = [
+        (NOW - 48 * hour, NOW - 24 * hour),
+        (NOW - 24 * hour, NOW),
+        (NOW, NOW + 24 * hour),
+    ];
+    assert_eq!(t.alerts_raised_in(&spans).await.unwrap(), [1, 2, 1]);
+    assert!(t.alerts_raised_in(&[]).await.unwrap().is_empty());
+    assert_eq!(
+        t.alert_kinds_since(NOW - 24 * hour).await.unwrap(),
+        [("device_offline".to_owned(), 2), ("high_cpu".to_owned(), 1)]
+    );
+    let rows = t.fleet_by_model_and_firmware().await.unwrap();
+    let listed = t
+        .list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 1)
+        .await
+        .unwrap();
+    assert_eq!(rows.iter().map(|r| r.total).sum::<u64>(), listed.fleet);
+    assert_eq!(rows.iter().map(|r| r.online).sum::<u64>(), listed.online);
+    assert!(rows
+        .iter()
+        .all(|r| !r.product_class.is_empty() && r.online <= r.total));
+    assert!(t.actions_by_status_since(NOW).await.unwrap().is_empty());
+}
+
 /// Landed migrations are never edited (a database that ran the old text would differ
 /// from one that runs the new): each one's checksum is pinned here when it lands.
 #[test]
