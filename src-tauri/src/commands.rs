@@ -286,6 +286,19 @@ pub(crate) async fn export_devices(
         .await
 }
 
+/// `export_actions`: the actions listed, newest first, as CSV in a new file of the
+/// export folder.
+#[tauri::command]
+pub(crate) async fn export_actions(
+    desk: DeskState<'_>,
+    request: acsdesk_types::actions::ListActionsRequest,
+) -> Result<acsdesk_types::actions::ExportedActions, IpcError> {
+    desk.services()
+        .await?
+        .export_actions_file(request, &acsdesk_core::paths::export_dir())
+        .await
+}
+
 /// `export_chart`: a dashboard chart as SVG or PNG in a new file of the export folder.
 #[tauri::command]
 pub(crate) async fn export_chart(

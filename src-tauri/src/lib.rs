@@ -41,6 +41,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::export_subscribers,
         commands::export_device_log,
         commands::export_devices,
+        commands::export_actions,
         commands::export_chart,
         commands::device_logs,
         commands::unlock_tenant,

@@ -349,6 +349,19 @@ pub(crate) async fn export_devices(
     invoke(commands::EXPORT_DEVICES, &request).await
 }
 
+/// The actions (newest first, up to 100,000) as CSV in a new file of the export folder.
+pub(crate) async fn export_actions() -> Result<acsdesk_types::actions::ExportedActions, IpcError> {
+    invoke(
+        commands::EXPORT_ACTIONS,
+        &ListActionsRequest {
+            device: None,
+            status: None,
+            limit: Some(100_000),
+        },
+    )
+    .await
+}
+
 /// A dashboard chart as SVG or PNG in a new file of the export folder.
 pub(crate) async fn export_chart(
     request: acsdesk_types::devices::ExportChartRequest,

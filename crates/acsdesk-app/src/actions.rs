@@ -11,6 +11,9 @@ use acsdesk_types::input::{PppoePassword, PppoeUsername, Ssid, WpaPassphrase};
 use acsdesk_types::{ErrorCode, IpcError};
 use std::collections::HashMap;
 
+/// Actions one listing (or export) holds at most, newest first.
+pub const MAX_LISTED: u32 = 100_000;
+
 impl Services {
     /// Checks `action` against each live device (its paths, their writability, the
     /// firmware's model), then queues it on all of them in one transaction: when one
@@ -76,7 +79,7 @@ impl Services {
         request: ListActionsRequest,
     ) -> Result<Vec<ActionInfo>, IpcError> {
         let tenant = &self.tenant;
-        let limit = request.limit.unwrap_or(200).clamp(1, 100_000);
+        let limit = request.limit.unwrap_or(200).clamp(1, MAX_LISTED);
         let mut rows = match &request.device {
             Some(device) => tenant.device_actions(None, device, limit).await?,
             None => tenant.actions(request.status, limit).await?,
@@ -85,6 +88,22 @@ impl Services {
             rows.retain(|a| a.status == status);
         }
         Ok(rows.iter().map(action_info).collect())
+    }
+
+    /// The actions `request` lists (up to [`MAX_LISTED`], newest first) as CSV in a new
+    /// file of `dir`.
+    pub async fn export_actions_file(
+        &self,
+        request: ListActionsRequest,
+        dir: &std::path::Path,
+    ) -> Result<acsdesk_types::actions::ExportedActions, IpcError> {
+        let actions = self.list_actions(request).await?;
+        let bytes = crate::exports::actions_csv(&actions)?;
+        let path = crate::exports::write_new(dir, ("actions", "csv"), self.now(), &bytes)?;
+        Ok(acsdesk_types::actions::ExportedActions {
+            path: path.display().to_string(),
+            actions: actions.len() as u64,
+        })
     }
 }
 
@@ -271,5 +290,80 @@ pub(crate) fn action_info(a: &ActionRow) -> ActionInfo {
         created_ms: a.created_ms,
         finished_ms: a.finished_ms,
         stage: a.stage.clone().filter(|_| !a.status.is_final()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use acsdesk_types::actions::{ActionInput, ListActionsRequest, QueueActionRequest};
+    use acsdesk_types::BandChoice;
+
+    /// The actions export holds every action listed, newest first, with its description
+    /// and outcome — and never the WiFi password a change set.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn actions_are_exported_as_csv_without_their_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, _sandbox) = crate::bulk::tests::synced_desk(dir.path(), 6).await;
+        let services = desk.services().await.unwrap();
+        let ids: Vec<String> = services
+            .list_devices(acsdesk_types::devices::ListDevicesRequest {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        desk.queue_action(QueueActionRequest {
+            device: ids[0].clone(),
+            action: ActionInput::Refresh,
+            acs: None,
+        })
+        .await
+        .unwrap();
+        desk.queue_action(QueueActionRequest {
+            device: ids[1].clone(),
+            action: ActionInput::ChangeWifi {
+                band: BandChoice::All,
+                ssid: Some("Casa Export".into()),
+                passphrase: Some("never-in-a-file-9".into()),
+            },
+            acs: None,
+        })
+        .await
+        .unwrap();
+        let all = ListActionsRequest {
+            device: None,
+            status: None,
+            limit: Some(100),
+        };
+        let listed = services.list_actions(all.clone()).await.unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let file = services.export_actions_file(all, out.path()).await.unwrap();
+        assert_eq!(file.actions, listed.len() as u64);
+        assert!(file.path.ends_with(".csv") && file.path.contains("acsdesk-actions-"));
+        let text = std::fs::read_to_string(&file.path).unwrap();
+        assert!(!text.contains("never-in-a-file-9"), "{text}");
+        let mut csv = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            csv.headers().unwrap(),
+            crate::exports::ACTION_COLUMNS.to_vec()
+        );
+        let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), listed.len());
+        for (rec, a) in records.iter().zip(&listed) {
+            assert_eq!(&rec[0], a.id.to_string(), "newest first, as listed");
+            assert_eq!(
+                (&rec[1], &rec[3], &rec[5]),
+                (a.device.as_str(), a.action.as_str(), a.status.as_str())
+            );
+            assert_eq!(&rec[8], acsdesk_time::iso(a.created_ms));
+        }
+        assert!(
+            records.iter().any(|r| r[4].contains("Casa Export")),
+            "the description says what changed: {text}"
+        );
     }
 }

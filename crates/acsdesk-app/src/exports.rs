@@ -1,7 +1,9 @@
-//! Files the desktop's *Export* buttons write (CSV, a chart's SVG or PNG): a new one each time, named with the
-//! time, readable by its owner only; and the CSV of log entries and of the device list
-//! the desktop's exports and `acsdesk logs --csv` / `devices --csv` share.
+//! Files the desktop's *Export* buttons write (CSV, a chart's SVG or PNG): a new one each
+//! time, named with the time, readable by its owner only; and the CSV of log entries, of
+//! the device list and of the actions the desktop's exports and `acsdesk logs --csv` /
+//! `devices --csv` / `actions --csv` share.
 
+use acsdesk_types::actions::ActionInfo;
 use acsdesk_types::devices::{DeviceRow, LogInfo};
 use acsdesk_types::{ErrorCode, IpcError, LogGroup};
 use std::path::{Path, PathBuf};
@@ -52,6 +54,52 @@ pub fn logs_csv(entries: &[LogInfo]) -> Result<Vec<u8>, IpcError> {
             &l.kind,
             &l.message,
             l.payload.as_deref().unwrap_or(""),
+        ])
+        .map_err(internal)?;
+    }
+    csv.into_inner()
+        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// The columns of [`actions_csv`], in order.
+pub const ACTION_COLUMNS: [&str; 12] = [
+    "id",
+    "device",
+    "acs",
+    "action",
+    "description",
+    "status",
+    "attempts",
+    "requested_by",
+    "created",
+    "finished",
+    "fault_code",
+    "fault",
+];
+
+/// Actions as CSV, one a row, times in ISO-8601 (UTC). What an action set is told by its
+/// description, written for people: never a password.
+pub fn actions_csv(actions: &[ActionInfo]) -> Result<Vec<u8>, IpcError> {
+    let internal = |e: csv::Error| IpcError::new(ErrorCode::Internal, e.to_string());
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record(ACTION_COLUMNS).map_err(internal)?;
+    for a in actions {
+        csv.write_record([
+            a.id.to_string().as_str(),
+            &a.device,
+            &a.acs,
+            &a.action,
+            &a.description,
+            a.status.as_str(),
+            a.attempts.to_string().as_str(),
+            &a.requested_by,
+            acsdesk_time::iso(a.created_ms).as_str(),
+            a.finished_ms
+                .map(acsdesk_time::iso)
+                .unwrap_or_default()
+                .as_str(),
+            a.fault_code.as_deref().unwrap_or(""),
+            a.fault.as_deref().unwrap_or(""),
         ])
         .map_err(internal)?;
     }

@@ -575,6 +575,10 @@ pub(crate) struct ActionsArgs {
     /// JSON output.
     #[arg(long)]
     pub(crate) json: bool,
+    /// CSV output, as the desktop's export (id, device, acs, action, description,
+    /// status, attempts, requested_by, created, finished, fault_code, fault).
+    #[arg(long, conflicts_with = "json")]
+    pub(crate) csv: bool,
 }
 
 /// Options of `acsdesk report`.

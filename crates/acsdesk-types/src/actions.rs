@@ -339,6 +339,15 @@ pub struct ListActionsRequest {
     pub limit: Option<u32>,
 }
 
+/// Response of `export_actions`: the actions written as CSV.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedActions {
+    /// Where it is.
+    pub path: String,
+    /// How many actions it holds.
+    pub actions: u64,
+}
+
 /// The devices a bulk action is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -85,6 +85,11 @@ pub const EXPORT_DEVICES: &str = "export_devices";
 /// (the fleet overview: online share, models and firmware spread, alerts per day).
 pub const FLEET_REPORT: &str = "fleet_report";
 
+/// `export_actions`: [`crate::actions::ListActionsRequest`] →
+/// [`crate::actions::ExportedActions`] (the actions listed, newest first, as CSV, written
+/// to the export folder).
+pub const EXPORT_ACTIONS: &str = "export_actions";
+
 /// `export_chart`: [`crate::devices::ExportChartRequest`] →
 /// [`crate::devices::ExportedChart`] (a dashboard chart as SVG or PNG, written to the
 /// export folder).
@@ -242,6 +247,7 @@ pub const ALL: &[&str] = &[
     EXPORT_SUBSCRIBERS,
     EXPORT_DEVICE_LOG,
     EXPORT_DEVICES,
+    EXPORT_ACTIONS,
     EXPORT_CHART,
     BACKUP_TENANT,
     ACS_REMOVAL_PLAN,

@@ -28,7 +28,8 @@ async fn first_run_the_fleet_its_filters_and_its_columns() -> anyhow::Result<()>
 }
 
 /// The Report page sums the demo fleet up: its 200 routers, the share online, models
-/// whose routers add up to the fleet, one bar per day of the period chosen.
+/// whose routers add up to the fleet, one bar per day of the period chosen; it exports
+/// the actions as CSV.
 async fn report(desktop: &Desktop) -> anyhow::Result<()> {
     desktop.click("[data-testid=nav-report]").await?;
     desktop
@@ -51,6 +52,20 @@ async fn report(desktop: &Desktop) -> anyhow::Result<()> {
     );
     ensure!(desktop.count("[data-testid=report-day]").await? == 14);
     desktop.screenshot("report").await?;
+    let (said, path) = desktop
+        .export(
+            "[data-testid=report-export-actions]",
+            "[data-testid=report-exported]",
+            "written to ",
+        )
+        .await?;
+    let text = std::fs::read_to_string(&path).with_context(|| format!("{path:?}"))?;
+    let rows = text.lines().count() - 1;
+    ensure!(
+        text.starts_with("id,device,acs,action,description,status,")
+            && said.starts_with(&format!("{rows} action")),
+        "{said}: {text}"
+    );
     desktop
         .client
         .find(Locator::Css("[data-testid=report-days]"))

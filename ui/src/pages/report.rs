@@ -1,6 +1,7 @@
 //! The Report page: the fleet overview — routers online, open alerts, the alerts raised
 //! per day and per kind, the models with the spread of their firmware, the actions'
-//! outcomes — over a chosen number of days, kept current as syncs land.
+//! outcomes — over a chosen number of days, kept current as syncs land; and the export
+//! of the actions as CSV.
 
 use crate::hooks::use_backend_event;
 use crate::ipc;
@@ -20,6 +21,29 @@ pub(crate) fn ReportPage() -> impl IntoView {
     // The last report stays shown while the next one is read: no flicker at each sync.
     let report = RwSignal::new(None::<FleetReport>);
     let error = RwSignal::new(None::<String>);
+    // Outside the overview, which is drawn again at each sync: a click is never lost.
+    let exporting = RwSignal::new(false);
+    let exported = RwSignal::new(None::<Result<String, String>>);
+    let export = move |_| {
+        exporting.set(true);
+        exported.set(None);
+        spawn_local(async move {
+            exported.set(Some(
+                ipc::export_actions()
+                    .await
+                    .map(|f| {
+                        format!(
+                            "{} action{} written to {}",
+                            f.actions,
+                            if f.actions == 1 { "" } else { "s" },
+                            f.path
+                        )
+                    })
+                    .map_err(|e| e.message),
+            ));
+            exporting.set(false);
+        });
+    };
     Effect::new(move |_| {
         version.track();
         let d = days.get();
@@ -43,6 +67,7 @@ pub(crate) fn ReportPage() -> impl IntoView {
         <section class="page report" aria-labelledby="report-title">
             <header class="page-header">
                 <h1 id="report-title">"Report"</h1>
+                <div class="tools">
                 <select aria-label="Period" data-testid="report-days"
                     prop:value=move || days.get().to_string()
                     on:change=move |e| if let Ok(d) = event_target_value(&e).parse() { days.set(d) }>
@@ -50,7 +75,17 @@ pub(crate) fn ReportPage() -> impl IntoView {
                         <option value=d.to_string()>{format!("Last {d} days")}</option>
                     }).collect_view()}
                 </select>
+                <button type="button" data-testid="report-export-actions" disabled=move || exporting.get()
+                    title="Every action (up to 100,000, newest first) as CSV in the export folder"
+                    on:click=export>
+                    {move || if exporting.get() { "Exporting…" } else { "Export actions CSV" }}
+                </button>
+                </div>
             </header>
+            {move || exported.get().map(|r| match r {
+                Ok(m) => view! { <p class="muted" role="status" data-testid="report-exported">{m}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert" data-testid="report-exported">{e}</p> }.into_any(),
+            })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             {move || match report.get() {
                 None => view! { <p class="muted">"Reading the fleet…"</p> }.into_any(),

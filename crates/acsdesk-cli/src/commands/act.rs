@@ -578,6 +578,10 @@ pub(crate) async fn list(ctx: &Ctx, a: &ActionsArgs) -> anyhow::Result<()> {
     }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else if a.csv {
+        use std::io::Write;
+        let bytes = acsdesk_app::exports::actions_csv(&rows).map_err(app_err)?;
+        std::io::stdout().write_all(&bytes)?;
     } else {
         if rows.is_empty() {
             println!("no actions");

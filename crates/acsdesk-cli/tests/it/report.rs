@@ -1,5 +1,6 @@
 //! `acsdesk report`: the fleet overview of a synced sandbox, as text and as JSON, with
-//! the actions asked for counted; a period out of range is refused in one line.
+//! the actions asked for counted, and `actions --csv`; a period out of range is refused
+//! in one line.
 
 use super::env::synced;
 
@@ -38,6 +39,21 @@ async fn the_report_sums_up_the_synced_fleet() {
             && text.contains(&format!("Actions asked for, last 14 days: {status} 1")),
         "{text}"
     );
+    // The actions as the desktop exports them.
+    let csv = env.ok(&["actions", "--csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,device,acs,action,description,status,attempts,requested_by,created,finished,fault_code,fault")
+    );
+    let row = lines.next().unwrap_or_default();
+    assert!(
+        row.contains(&format!(",{id},main,refresh,")) && row.contains(&format!(",{status},")),
+        "{csv}"
+    );
+    assert_eq!(lines.next(), None, "{csv}");
+    let both = env.run_with(&["actions", "--csv", "--json"], "correct horse", None);
+    assert!(!both.status.success());
     let err = env.fails(&["report", "--days", "91"], "correct horse");
     assert!(err.contains("days: a report covers 1 to 90 days"), "{err}");
 }
