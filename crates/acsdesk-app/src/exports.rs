@@ -29,12 +29,28 @@ pub(crate) fn write_new(
         .find(|p| !p.exists())
         .unwrap_or_else(|| dir.join(format!("acsdesk-{stem}.{ext}")));
     acsdesk_core::paths::write_private(&path, bytes).map_err(|e| {
-        IpcError::new(
-            ErrorCode::Internal,
-            format!("cannot write {}: {e}", path.display()),
-        )
+        // No half-written export is left behind to be taken for a whole one.
+        let _ = std::fs::remove_file(&path);
+        write_error(&path, &e)
     })?;
     Ok(path)
+}
+
+/// Why an export could not be written, for people: a full disk says so and what to do.
+fn write_error(path: &Path, e: &std::io::Error) -> IpcError {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        return IpcError::new(
+            ErrorCode::Internal,
+            format!(
+                "cannot write {}: the disk is full — nothing was written; free some space and export again",
+                path.display()
+            ),
+        );
+    }
+    IpcError::new(
+        ErrorCode::Internal,
+        format!("cannot write {}: {e}", path.display()),
+    )
 }
 
 /// Log entries as CSV: time (ISO-8601, UTC), serial, level, group, kind, message, payload.
@@ -166,5 +182,20 @@ impl<W: std::io::Write> DevicesCsv<W> {
     /// Ends the file; gives back what it was written to.
     pub fn finish(self) -> std::io::Result<W> {
         self.csv.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A full disk (Linux's `/dev/full` answers every write so) is said in words.
+    #[test]
+    fn a_full_disk_is_said_in_words() {
+        let full = std::path::Path::new("/dev/full");
+        let e = acsdesk_core::paths::write_private(full, b"id,device\n").unwrap_err();
+        let said = super::write_error(full, &e).message;
+        assert!(
+            said.contains("/dev/full: the disk is full") && said.contains("export again"),
+            "{said}"
+        );
     }
 }

@@ -40,6 +40,13 @@ pub enum StoreError {
     /// The file system failed.
     #[error("{0}")]
     Io(String),
+    /// The disk (or the database's size limit) is full: the write was refused whole —
+    /// SQLite rolled the statement or transaction back — and what was stored before is
+    /// intact.
+    #[error(
+        "the disk is full ({0}): nothing was changed; free some space (old exports and backups in AcsDesk's folders, for instance) and try again"
+    )]
+    DiskFull(String),
     /// The database file is damaged (SQLite's integrity check failed); it was not
     /// changed.
     #[error("the database file is damaged: {0} (nothing was changed)")]
@@ -54,6 +61,16 @@ impl From<sqlx::Error> for StoreError {
             }
             if db.is_foreign_key_violation() {
                 return StoreError::Conflict(format!("still referenced ({})", db.message()));
+            }
+            // SQLITE_FULL (13); SQLITE_IOERR_WRITE (778) is how a full disk often shows
+            // in the write-ahead log.
+            if matches!(db.code().as_deref(), Some("13" | "778")) {
+                return StoreError::DiskFull(db.message().to_owned());
+            }
+        }
+        if let sqlx::Error::Io(io) = &e {
+            if io.kind() == std::io::ErrorKind::StorageFull {
+                return StoreError::DiskFull(io.to_string());
             }
         }
         StoreError::Db(e.to_string())

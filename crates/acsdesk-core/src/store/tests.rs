@@ -2187,6 +2187,85 @@ async fn the_report_counts_alerts_per_span_and_routers_per_model() {
     assert!(t.actions_by_status_since(NOW).await.unwrap().is_empty());
 }
 
+/// Every connection of the tenant's pool stops the database growing past `pages` (at
+/// least its size now), as a full disk does; `None` lifts it.
+async fn limit_pages(t: &TenantStore, pages: Option<i64>) {
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut c = t.pool().acquire().await.unwrap();
+        let n = pages.unwrap_or(1_073_741_823);
+        sqlx::query(&format!("PRAGMA max_page_count = {n}"))
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        held.push(c);
+    }
+}
+
+/// A full disk (SQLite's size limit, hit as a full disk is) refuses a write whole with a
+/// clear error — no setting half-written, a first sync of a connection kept consistent
+/// — and once there is room the same writes go through, each device once.
+#[tokio::test]
+async fn a_full_disk_refuses_writes_whole_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let docs = fixture_docs("devices-all.json");
+    let (url, _nbi) = fake_nbi(docs.clone()).await;
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
+        .await
+        .unwrap();
+    t.add_acs(&acs("main", &url), NOW).await.unwrap();
+    t.set_setting("kept", "before").await.unwrap();
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(t.pool())
+        .await
+        .unwrap();
+    limit_pages(&t, Some(pages)).await;
+    let big = "x".repeat(256 * 1024);
+    let err = t.set_setting("big", &big).await.unwrap_err();
+    assert!(matches!(err, StoreError::DiskFull(_)), "{err:?}");
+    let said = acsdesk_types::IpcError::from(err).message;
+    assert!(
+        said.starts_with("the disk is full") && said.contains("nothing was changed"),
+        "{said}"
+    );
+    assert_eq!(
+        t.setting("big").await.unwrap(),
+        None,
+        "nothing half-written"
+    );
+    assert_eq!(t.setting("kept").await.unwrap().as_deref(), Some("before"));
+    let source = NbiSource::new(acsdesk_genieacs::Client::builder(&url).build().unwrap());
+    let sink = t.sync_store("main").await.unwrap();
+    let failed = sync_once(&source, &sink, &SyncOptions::default(), NOW, |_| {}).await;
+    assert!(
+        matches!(
+            failed,
+            Err(crate::sync::SyncError::Store(StoreError::DiskFull(_)))
+        ),
+        "{failed:?}"
+    );
+    let listed = |t: TenantStore| async move {
+        t.list_devices(&DeviceFilter::default(), DeviceSort::default(), 0, 1000)
+            .await
+            .unwrap()
+    };
+    let during = listed(t.clone()).await;
+    assert!(during.fleet < docs.len() as u64, "{}", during.fleet);
+    limit_pages(&t, None).await;
+    t.set_setting("big", &big).await.unwrap();
+    sync_once(&source, &sink, &SyncOptions::default(), NOW + 1, |_| {})
+        .await
+        .unwrap();
+    let after = listed(t.clone()).await;
+    assert_eq!(after.fleet, docs.len() as u64);
+    let mut ids: Vec<&str> = after.rows.iter().map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), docs.len(), "each device once");
+}
+
 /// Landed migrations are never edited (a database that ran the old text would differ
 /// from one that runs the new): each one's checksum is pinned here when it lands.
 #[test]
