@@ -24,6 +24,17 @@ fn acs(name: &str, url: &str) -> NewAcs {
     }
 }
 
+/// A fresh workspace (in its own temporary folder) with a passphrase tenant "Acme".
+async fn acme() -> (tempfile::TempDir, Workspace, TenantStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).await.unwrap();
+    let t = ws
+        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
+        .await
+        .unwrap();
+    (dir, ws, t)
+}
+
 async fn synced_tenant(ws: &Workspace, name: &str, url: &str) -> TenantStore {
     let t = ws
         .create_tenant(name, KeyChoice::Passphrase("tenant passphrase".into()), NOW)
@@ -376,12 +387,7 @@ async fn files_are_encrypted_and_a_wrong_passphrase_changes_nothing() {
 
 #[tokio::test]
 async fn a_plain_sqlite_connection_cannot_read_a_tenant_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).await.unwrap();
-    let t = ws
-        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
-        .await
-        .unwrap();
+    let (dir, _ws, t) = acme().await;
     t.close().await;
     // The database itself, not a WAL or shared-memory file beside it.
     let file = tenant_file(dir.path());
@@ -1392,12 +1398,7 @@ async fn the_stock_sqlite3_tool_cannot_read_a_tenant_file() {
 
 #[tokio::test]
 async fn acs_settings_out_of_range_are_refused_not_clamped() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).await.unwrap();
-    let t = ws
-        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
-        .await
-        .unwrap();
+    let (_dir, _ws, t) = acme().await;
     let with = |f: &dyn Fn(&mut NewAcs)| {
         let mut a = acs("main", "http://acs.example.net:7557");
         f(&mut a);
@@ -1450,12 +1451,7 @@ async fn acs_settings_out_of_range_are_refused_not_clamped() {
 /// edits to basic and back; its token is kept across them (same address).
 #[tokio::test]
 async fn a_header_token_is_kept_with_its_header_name_through_edits() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).await.unwrap();
-    let t = ws
-        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
-        .await
-        .unwrap();
+    let (_dir, _ws, t) = acme().await;
     let header = NewAcs {
         auth_kind: "header".into(),
         auth_user: Some(" X-Api-Key ".into()),
@@ -2086,12 +2082,7 @@ async fn every_linked_router_gets_its_own_random_connection_request_credentials_
 async fn a_problem_raised_by_two_evaluations_at_once_is_one_alert() {
     use crate::alerts::reconcile::Change;
     use crate::alerts::{AlertKey, AlertKind, Problem, Severity, Subject};
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).await.unwrap();
-    let t = ws
-        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
-        .await
-        .unwrap();
+    let (_dir, _ws, t) = acme().await;
     let problem = Problem {
         key: AlertKey {
             kind: AlertKind::DeviceOffline,
@@ -2207,14 +2198,9 @@ async fn limit_pages(t: &TenantStore, pages: Option<i64>) {
 /// — and once there is room the same writes go through, each device once.
 #[tokio::test]
 async fn a_full_disk_refuses_writes_whole_with_a_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).await.unwrap();
+    let (_dir, _ws, t) = acme().await;
     let docs = fixture_docs("devices-all.json");
     let (url, _nbi) = fake_nbi(docs.clone()).await;
-    let t = ws
-        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
-        .await
-        .unwrap();
     t.add_acs(&acs("main", &url), NOW).await.unwrap();
     t.set_setting("kept", "before").await.unwrap();
     let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
@@ -2403,12 +2389,7 @@ fn landed_migrations_are_never_edited() {
 /// disk (synchronous = FULL), not only at checkpoints.
 #[tokio::test]
 async fn tenant_commits_reach_the_disk_before_they_return() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).await.unwrap();
-    let t = ws
-        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
-        .await
-        .unwrap();
+    let (_dir, _ws, t) = acme().await;
     // Every connection of the pool, not only the first.
     let mut held = Vec::new();
     for _ in 0..3 {
@@ -2427,12 +2408,7 @@ async fn tenant_commits_reach_the_disk_before_they_return() {
 /// once, and the other writer waits its turn.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_then_write_transaction_waits_its_turn_instead_of_failing() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).await.unwrap();
-    let t = ws
-        .create_tenant("Acme", KeyChoice::Passphrase("pw".into()), NOW)
-        .await
-        .unwrap();
+    let (_dir, _ws, t) = acme().await;
     let mut tx = t.write_tx().await.unwrap();
     let before: i64 = sqlx::query_scalar("SELECT count(*) FROM settings")
         .fetch_one(&mut *tx)
