@@ -506,7 +506,7 @@ mod tests {
         use acsdesk_types::settings::{AcsTrust, AddAcsRequest, TestAcsRequest};
         let dir = tempfile::tempdir().unwrap();
         let (desk, sandbox) = synced_desk(dir.path(), 3).await;
-        let front = acsdesk_captures::tls::front(&sandbox.url()).await.unwrap();
+        let front = acsdesk_sandbox::tls::front(&sandbox.url()).await.unwrap();
         let test = |saved: Option<&str>, trust: Option<AcsTrust>| TestAcsRequest {
             url: front.url.clone(),
             auth: AuthKind::None,

@@ -6,12 +6,10 @@
 //! what real GenieACS answered to exactly the request it was sent.
 //!
 //! It is a dev-dependency only: nothing shipped reads the captures. [`receiver`] is a
-//! recording endpoint for tests of what AcsDesk sends out (webhooks, SMS gateways);
-//! [`tls::front`] an `https://` front with a self-signed certificate, as ISPs put before
-//! their NBI.
+//! recording endpoint for tests of what AcsDesk sends out (webhooks, SMS gateways). (An
+//! `https://` front before a sandbox is the sandbox's own: `acsdesk_sandbox::tls`.)
 
 pub mod receiver;
-pub mod tls;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};

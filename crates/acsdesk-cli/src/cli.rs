@@ -1333,6 +1333,10 @@ pub(crate) struct SandboxArgs {
     /// "Bearer …").
     #[arg(long, value_name = "NAME")]
     pub(crate) require_header: Option<String>,
+    /// Serve https:// with a self-signed certificate generated at start (its SHA-256 is
+    /// printed, to pin): for trying a connection's certificate trust.
+    #[arg(long)]
+    pub(crate) tls: bool,
 }
 
 fn unit_interval(s: &str) -> Result<f64, String> {

@@ -77,6 +77,7 @@ pub mod model;
 mod provisioning;
 pub mod query;
 mod server;
+pub mod tls;
 
 pub use clock::VirtualClock;
 

@@ -457,7 +457,7 @@ async fn self_signed_connection(desktop: &Desktop) -> anyhow::Result<()> {
         .devices(5)
         .start()
         .await?;
-    let front = acsdesk_captures::tls::front(&sandbox.url()).await?;
+    let front = acsdesk_sandbox::tls::front(&sandbox.url()).await?;
     let c = &desktop.client;
     let _: bool = desktop
         .eval("document.querySelector('#settings-acs details').open = true; return true;")

@@ -27,33 +27,58 @@ pub(crate) async fn run(a: &SandboxArgs) -> anyhow::Result<()> {
         let value = super::acs::read_secret(&format!("value of {name}"))?;
         sandbox = sandbox.require_header(name, &value);
     }
+    let asked = std::net::SocketAddr::new(a.bind, a.port);
+    // With --tls, the plain NBI listens on a free local port behind the https front.
+    let plain = if a.tls {
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0))
+    } else {
+        asked
+    };
     let handle = sandbox
         .devices(a.devices)
         .seed(a.seed)
         .speed(a.speed)
-        .bind(std::net::SocketAddr::new(a.bind, a.port))
+        .bind(plain)
         .import(imported)
         .download_failure_rate(a.firmware_failure_rate)
         .firmware_images(!a.no_firmware_images)
         .partial(a.partial)
         .start()
         .await?;
+    let front = if a.tls {
+        Some(
+            acsdesk_sandbox::tls::front_on(&handle.url(), asked)
+                .await
+                .with_context(|| format!("cannot serve https on {asked}"))?,
+        )
+    } else {
+        None
+    };
+    let url = front
+        .as_ref()
+        .map_or_else(|| handle.url(), |f| f.url.clone());
     println!(
-        "GenieACS-compatible NBI with {} simulated routers{}: {}",
+        "GenieACS-compatible NBI with {} simulated routers{}: {url}",
         a.devices,
         if n_imported > 0 {
             format!(" and {n_imported} imported")
         } else {
             String::new()
         },
-        handle.url()
     );
+    if let Some(f) = &front {
+        println!("Self-signed certificate SHA-256: {}", f.fingerprint);
+        println!(
+            "Pin it to connect: acsdesk acs add NAME --url {url} --pin {}",
+            f.fingerprint
+        );
+    }
     if let Some(name) = &a.require_header {
         println!("The NBI answers only requests carrying the header {name} as given.");
     }
     println!(
         "Scenario control under {}/_sandbox/ . Press Ctrl-C to stop.",
-        handle.url()
+        url
     );
     tokio::signal::ctrl_c()
         .await

@@ -357,7 +357,7 @@ async fn an_https_nbi_with_its_own_certificate_is_tested_pinned_and_edited() {
         .start()
         .await
         .unwrap();
-    let front = acsdesk_captures::tls::front(&sandbox.url()).await.unwrap();
+    let front = acsdesk_sandbox::tls::front(&sandbox.url()).await.unwrap();
     let env = Env::new();
     env.ok(&["tenant", "add", "Acme"]);
     let url = front.url.as_str();

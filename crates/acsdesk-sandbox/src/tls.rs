@@ -1,6 +1,8 @@
-//! An `https://` front with a freshly generated self-signed certificate (for
-//! `localhost`) before a plain-HTTP server: what an ISP's reverse proxy before its
-//! GenieACS NBI often is. Bytes pass through unchanged.
+//! An `https://` front with a freshly generated self-signed certificate (for `localhost`
+//! and the address it listens on) before a plain-HTTP server: what an ISP's reverse
+//! proxy before its GenieACS NBI often is. Bytes pass through unchanged. `acsdesk
+//! sandbox --tls` serves the simulated NBI behind one, to try a connection's
+//! certificate trust by hand; the tests put one before a sandbox.
 
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
@@ -20,12 +22,22 @@ pub struct TlsFront {
 /// Serves TLS on a free local port, passing each connection on to `upstream` (an
 /// `http://host:port` URL or a `host:port`), until the runtime ends.
 pub async fn front(upstream: &str) -> std::io::Result<TlsFront> {
+    front_on(upstream, SocketAddr::from(([127, 0, 0, 1], 0))).await
+}
+
+/// As [`front`], listening on `bind` (port 0: a free one); the certificate also names
+/// the address listened on, and the URL uses it unless it is this machine's.
+pub async fn front_on(upstream: &str, bind: SocketAddr) -> std::io::Result<TlsFront> {
     let target = upstream
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_owned();
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()])
-        .map_err(std::io::Error::other)?;
+    let mut names = vec!["localhost".to_owned()];
+    let ip = bind.ip();
+    if !ip.is_unspecified() {
+        names.push(ip.to_string());
+    }
+    let cert = rcgen::generate_simple_self_signed(names).map_err(std::io::Error::other)?;
     let der = cert.cert.der().clone();
     let fingerprint = hex::encode(Sha256::digest(der.as_ref()));
     let key = rustls::pki_types::PrivateKeyDer::try_from(cert.signing_key.serialize_der())
@@ -39,8 +51,16 @@ pub async fn front(upstream: &str) -> std::io::Result<TlsFront> {
     .with_single_cert(vec![der], key)
     .map_err(std::io::Error::other)?;
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let listener = tokio::net::TcpListener::bind(bind).await?;
     let port = listener.local_addr()?.port();
+    let host = if ip.is_loopback() || ip.is_unspecified() {
+        "localhost".to_owned()
+    } else {
+        match ip {
+            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+            v4 => v4.to_string(),
+        }
+    };
     tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
             let acceptor = acceptor.clone();
@@ -57,7 +77,7 @@ pub async fn front(upstream: &str) -> std::io::Result<TlsFront> {
         }
     });
     Ok(TlsFront {
-        url: format!("https://localhost:{port}"),
+        url: format!("https://{host}:{port}"),
         pem: cert.cert.pem(),
         fingerprint,
     })
