@@ -132,6 +132,10 @@ fn Rollouts(version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
         },
         3000,
     );
+    // The rows are drawn again only when what they show changed: a read that brings the
+    // same (every action moving elsewhere brings one) leaves the buttons under the
+    // pointer alone, so a click is never split between a button and its redrawn twin.
+    let shown = Memo::new(move |_| rollouts.get().and_then(|r| r.ok()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     // Which rollouts show their log: kept here, as the rows are drawn again on each read.
     let open_logs = RwSignal::new(std::collections::BTreeSet::<i64>::new());
@@ -149,7 +153,7 @@ fn Rollouts(version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
         <table class="library" data-testid="rollouts">
             <thead><tr><th>"Rollout"</th><th>"State"</th><th>"Routers"</th><th>"Batches"</th><th></th></tr></thead>
             <tbody>
-                {move || rollouts.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|r| {
+                {move || shown.get().into_iter().map(|r| {
                     view! { <RolloutRow r control open_logs /> }
                 }).collect_view()}
             </tbody>
@@ -280,8 +284,9 @@ pub(crate) fn RolloutsBanner() -> impl IntoView {
     });
     let _ = leptos_use::use_interval_fn(move || moved.update(|v| *v += 1), 10_000);
     let go = use_context::<crate::components::nav::GoTo>();
-    move || {
-        let open: Vec<RolloutInfo> = rollouts
+    // Drawn again only when what it says changed (its *Open* stays under the pointer).
+    let open = Memo::new(move |_| {
+        rollouts
             .get()
             .and_then(|r| r.ok())
             .unwrap_or_default()
@@ -291,7 +296,10 @@ pub(crate) fn RolloutsBanner() -> impl IntoView {
                 let quiet = r.spec.standing.is_some() && r.state == RolloutState::Running;
                 !r.state.is_final() && !quiet
             })
-            .collect();
+            .collect::<Vec<RolloutInfo>>()
+    });
+    move || {
+        let open = open.get();
         (!open.is_empty()).then(|| {
             view! {
                 <div class="banner rollouts" role="status" data-testid="rollouts-banner">
