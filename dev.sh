@@ -6,6 +6,9 @@
 #                    test, the end-to-end test of the real window included (under Xvfb)
 #   ./dev.sh setup   only install what is missing (idempotent)
 #   ./dev.sh ui      only build the wasm UI into ui/dist
+#   ./dev.sh package [--debug]
+#                    build the .deb and .rpm (desktop app and CLI) with the Tauri CLI;
+#                    --debug packages the debug build (what the tests install)
 #
 # Nothing is downloaded outside the package registries (Debian/Ubuntu apt, crates.io).
 # Set CARGO_TARGET_DIR to keep the build cache outside the checkout (CI does).
@@ -24,16 +27,21 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus
   gnome-keyring libsecret-tools dunst libnotify-bin sqlite3
+  rpm rpm2cpio cpio desktop-file-utils
 )
+# The Tauri CLI that bundles the packages: a prebuilt npm package (scripts/package).
+TAURI_CLI="$ROOT/scripts/package/node_modules/.bin/tauri"
 TAURI_DRIVER_VERSION="2.1.0"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
 
+# Installs those of the given apt packages (default: APT_PACKAGES) that are missing.
 setup_apt() {
   command -v dpkg-query >/dev/null || die "this script supports Debian and Ubuntu (dpkg/apt) only"
-  local missing=()
-  for pkg in "${APT_PACKAGES[@]}"; do
+  local wanted=("$@") missing=()
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${APT_PACKAGES[@]}")
+  for pkg in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$pkg")
     fi
@@ -87,10 +95,43 @@ setup_tools() {
   cargo_tool tauri-driver "$TAURI_DRIVER_VERSION" --locked
 }
 
+setup_tauri_cli() {
+  if [ -x "$TAURI_CLI" ] && [ "$("$TAURI_CLI" --version)" = "tauri-cli $(tauri_cli_version)" ]; then
+    return 0
+  fi
+  # Node from anywhere (nodesource, nvm) will do; Debian's otherwise.
+  command -v npm >/dev/null || setup_apt nodejs npm
+  say "installing the Tauri CLI $(tauri_cli_version) from npm (once per checkout)"
+  # `npm install`, not `npm ci`: the registry lacks other platforms' optional binaries.
+  (cd scripts/package && npm install --no-audit --no-fund --loglevel=error >&2)
+}
+
+tauri_cli_version() {
+  sed -n 's/.*"@tauri-apps\/cli": "\(.*\)".*/\1/p' scripts/package/package.json
+}
+
 setup() {
   setup_apt
   setup_rust
   setup_tools
+  setup_tauri_cli
+}
+
+# Bundles the .deb and .rpm from the built UI: the desktop app with the CLI beside it in
+# /usr/bin. The AppImage is not built here (its tools are downloaded from GitHub).
+build_packages() {
+  local profile=release flag=()
+  if [ "${1:-}" = "--debug" ]; then profile=debug flag=(--debug); fi
+  say "building the CLI ($profile)"
+  if [ "$profile" = release ]; then cargo build --locked --release -p acsdesk-cli
+  else cargo build --locked -p acsdesk-cli; fi
+  local cli="$TARGET_DIR/$profile/acsdesk"
+  local files="{\"/usr/bin/acsdesk\": \"$cli\"}"
+  say "bundling the .deb and .rpm ($profile)"
+  rm -rf "$TARGET_DIR/$profile/bundle/deb" "$TARGET_DIR/$profile/bundle/rpm"
+  (cd src-tauri && "$TAURI_CLI" build "${flag[@]}" --ci --bundles deb,rpm \
+    --config "{\"bundle\": {\"linux\": {\"deb\": {\"files\": $files}, \"rpm\": {\"files\": $files}}}}")
+  say "packages: $(ls "$TARGET_DIR/$profile"/bundle/deb/*.deb "$TARGET_DIR/$profile"/bundle/rpm/*.rpm | tr '\n' ' ')"
 }
 
 build_ui() {
@@ -129,6 +170,8 @@ run_tests() {
   # the end-to-end app share one feature set and nothing is compiled twice.
   say "building every target"
   cargo build --locked --workspace --all-targets
+  # The packages the `packages` tests install and open (the debug build, bundled).
+  build_packages --debug
   say "running the tests (under Xvfb and a private D-Bus session)"
   xvfb-run -a -s "-screen 0 1280x800x24" \
     dbus-run-session -- scripts/desktop-session.sh \
@@ -141,5 +184,6 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   setup) setup ;;
   ui) build_ui ;;
-  *) die "usage: ./dev.sh run | test | setup | ui" ;;
+  package) shift; setup; build_ui; build_packages "$@" ;;
+  *) die "usage: ./dev.sh run | test | setup | ui | package [--debug]" ;;
 esac

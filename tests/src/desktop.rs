@@ -51,9 +51,20 @@ impl Desktop {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Result<Self> {
+        let app = app_binary()?;
+        Self::launch_app(&app, data, args, env).await
+    }
+
+    /// Launches another binary of the app — the one an installed package put in
+    /// `/usr/bin` — on a first run in `data`; its pictures go with this build's.
+    pub async fn launch_app(
+        app: &Path,
+        data: tempfile::TempDir,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Self> {
         require_display()?;
         let turn = WINDOW.lock().await;
-        let app = app_binary()?;
         let tauri_driver = find_tool("tauri-driver").context(
             "tauri-driver is not installed: run `./dev.sh setup` \
              (or `cargo install tauri-driver --version 2.1.0 --locked`)",
@@ -62,7 +73,7 @@ impl Desktop {
             "WebKitWebDriver is not installed: run `./dev.sh setup` \
              (or `sudo apt-get install webkit2gtk-driver`)",
         )?;
-        let artifacts = artifacts_dir(&app)?;
+        let artifacts = artifacts_dir(&built_app_path()?)?;
 
         let port = free_port()?;
         let native_port = free_port()?;
@@ -400,15 +411,7 @@ fn require_display() -> Result<()> {
 fn app_binary() -> Result<PathBuf> {
     let path = match std::env::var_os("ACSDESK_APP_BIN") {
         Some(p) => PathBuf::from(p),
-        None => {
-            // This test runs from <target>/<profile>/deps/; the app is in <target>/<profile>/.
-            let exe = std::env::current_exe().context("cannot locate the test binary")?;
-            let profile_dir = exe
-                .parent()
-                .and_then(Path::parent)
-                .context("unexpected test binary location")?;
-            profile_dir.join(APP_BIN)
-        }
+        None => built_app_path()?,
     };
     if !path.is_file() {
         bail!(
@@ -419,6 +422,17 @@ fn app_binary() -> Result<PathBuf> {
         );
     }
     Ok(path)
+}
+
+/// Where cargo puts the app beside this test: the test runs from `<target>/<profile>/deps/`,
+/// the app is in `<target>/<profile>/`.
+fn built_app_path() -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("cannot locate the test binary")?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("unexpected test binary location")?;
+    Ok(profile_dir.join(APP_BIN))
 }
 
 /// `ACSDESK_ARTIFACTS_DIR`, or `e2e-artifacts` in the cargo target directory.
