@@ -218,6 +218,34 @@ impl Desktop {
         }
     }
 
+    /// Clicks `button`, which opens what `opened` finds (a dialog), and waits for it — up
+    /// to three clicks, 5 s apart: under load, Xvfb and WebKitWebDriver now and then lose
+    /// a synthetic click (the button is there, its handler never runs), and a person
+    /// would click again. Only for buttons that open something: clicking one twice is no
+    /// different from once.
+    pub async fn open(&self, button: &str, opened: &str) -> Result<()> {
+        let mut attempt = 1;
+        loop {
+            self.click(button).await?;
+            let shown = self
+                .client
+                .wait()
+                .at_most(Duration::from_secs(5))
+                .for_element(fantoccini::Locator::Css(opened))
+                .await;
+            match shown {
+                Ok(_) => return Ok(()),
+                Err(e) if attempt == 3 => {
+                    return Err(e).with_context(|| {
+                        format!("{opened} never opened after three clicks on {button}")
+                    })
+                }
+                Err(_) => println!("{button}: click {attempt} opened nothing; clicking again"),
+            }
+            attempt += 1;
+        }
+    }
+
     async fn click_once(&self, css: &str) -> Result<()> {
         let element = self
             .client

@@ -41,10 +41,8 @@ async fn bulk_refresh(desktop: &Desktop) -> anyhow::Result<()> {
         .await
         .context("the bulk bar counts the selection")?;
     // `Esc` closes the confirmation and queues nothing; asked again, it is confirmed.
-    desktop.click("[data-testid=bulk-refresh]").await?;
-    c.wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css("[data-testid=bulk-confirm]"))
+    desktop
+        .open("[data-testid=bulk-refresh]", "[data-testid=bulk-confirm]")
         .await?;
     c.find(Locator::Css("body"))
         .await?
@@ -58,7 +56,9 @@ async fn bulk_refresh(desktop: &Desktop) -> anyhow::Result<()> {
         desktop.count("[data-testid=bulk-panel]").await? == 0,
         "nothing was queued"
     );
-    desktop.click("[data-testid=bulk-refresh]").await?;
+    desktop
+        .open("[data-testid=bulk-refresh]", "[data-testid=bulk-confirm]")
+        .await?;
     let asked = desktop
         .wait_text(
             "[data-testid=bulk-confirm] h2",
@@ -121,12 +121,10 @@ async fn bulk_ping(desktop: &Desktop) -> anyhow::Result<()> {
             t == "3 selected"
         })
         .await?;
-    desktop.click("[data-testid=bulk-ping]").await?;
-    let host = c
-        .wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css("[data-testid=bulk-ping-host]"))
+    desktop
+        .open("[data-testid=bulk-ping]", "[data-testid=bulk-ping-host]")
         .await?;
+    let host = c.find(Locator::Css("[data-testid=bulk-ping-host]")).await?;
     super::shows_value(c, "[data-testid=bulk-ping-host]", "8.8.8.8")
         .await
         .context("the tenant's host is offered")?;
