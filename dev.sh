@@ -20,14 +20,15 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 
 # Debian/Ubuntu packages: Tauri v2's build and runtime (WebKitGTK 4.1), the end-to-end
-# harness (Xvfb, WebKitWebDriver, a D-Bus session), and the OS services later tests use
-# for real (Secret Service keyring, notification daemon).
+# harness (Xvfb, WebKitWebDriver, a D-Bus session), the OS services later tests use
+# for real (Secret Service keyring, notification daemon), and what the package tests use
+# (rpm, desktop-file-validate, and sudo: the updater installs a package through it).
 APT_PACKAGES=(
   build-essential pkg-config curl file libssl-dev libdbus-1-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus
   gnome-keyring libsecret-tools dunst libnotify-bin sqlite3
-  rpm rpm2cpio cpio desktop-file-utils
+  rpm rpm2cpio cpio desktop-file-utils sudo
 )
 # The Tauri CLI that bundles the packages: a prebuilt npm package (scripts/package).
 TAURI_CLI="$ROOT/scripts/package/node_modules/.bin/tauri"

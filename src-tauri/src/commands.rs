@@ -37,7 +37,9 @@ use acsdesk_types::subscribers::{
     ExportSubscribersRequest, ExportedFile, ImportReport, ImportSubscribersRequest,
     ListSubscribersRequest, RemoveSubscriberRequest, SaveSubscriberRequest, SubscriberInfo,
 };
-use acsdesk_types::{AboutInfo, GetAboutRequest, IpcError};
+use acsdesk_types::{
+    AboutInfo, CheckUpdateRequest, GetAboutRequest, InstallUpdateRequest, IpcError, UpdateStatus,
+};
 use std::sync::Arc;
 use tauri::State;
 
@@ -51,6 +53,26 @@ pub(crate) fn get_about(request: GetAboutRequest) -> Result<AboutInfo, IpcError>
         "Tauri {}",
         tauri::VERSION
     ))))
+}
+
+/// `check_update`: what the release server offers this build.
+#[tauri::command]
+pub(crate) async fn check_update<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    request: CheckUpdateRequest,
+) -> Result<UpdateStatus, IpcError> {
+    let CheckUpdateRequest {} = request;
+    crate::updates::check(&app).await
+}
+
+/// `install_update`: installs what the last check found, then the app starts again.
+#[tauri::command]
+pub(crate) async fn install_update<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    request: InstallUpdateRequest,
+) -> Result<(), IpcError> {
+    let InstallUpdateRequest {} = request;
+    crate::updates::install_pending(&app).await
 }
 
 /// `workspace_state`: tenants, the current one, the demo.

@@ -5,6 +5,7 @@
 mod commands;
 pub mod notifications;
 pub mod tray;
+mod updates;
 
 use acsdesk_app::{Desk, DeskEvent};
 use acsdesk_types::events;
@@ -17,6 +18,8 @@ use tauri::{Emitter, Manager};
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::get_about,
+        commands::check_update,
+        commands::install_update,
         commands::workspace_state,
         commands::start_demo,
         commands::test_acs,
@@ -153,7 +156,7 @@ pub fn run() {
     acsdesk_core::store::keep_openssl_through_exit();
     let demo = std::env::args().any(|a| a == "--demo")
         || std::env::var("ACSDESK_DEMO").is_ok_and(|v| v == "1");
-    let builder = tauri::Builder::default()
+    let builder = updates::install(tauri::Builder::default())
         // Remembers the window's size, position and maximised state between runs.
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(move |app| {

@@ -50,6 +50,13 @@ async fn check_about(desktop: &Desktop) -> anyhow::Result<()> {
         .text()
         .await?;
     ensure!(product == "AcsDesk", "the window shows product {product:?}");
+    // A build without an update key leaves updates to the package manager, and says so.
+    desktop.click("[data-testid=update-check]").await?;
+    desktop
+        .wait_text("[data-testid=update-status]", Duration::from_secs(20), |t| {
+            t == "Updates: this build has no update key: the system's package manager updates it."
+        })
+        .await?;
     desktop.screenshot("about").await?;
     Ok(())
 }

@@ -92,6 +92,9 @@ impl Desktop {
             // there too, not to the Downloads folder.
             .env("ACSDESK_DATA_DIR", data.path())
             .env("ACSDESK_EXPORT_DIR", data.path())
+            // No update source from the developer's own session: a test names its own.
+            .env_remove("ACSDESK_UPDATE_URL")
+            .env_remove("ACSDESK_UPDATE_PUBKEY")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)

@@ -25,7 +25,10 @@ use acsdesk_types::subscribers::{
     ExportSubscribersRequest, ExportedFile, ImportReport, ImportSubscribersRequest,
     ListSubscribersRequest, RemoveSubscriberRequest, SaveSubscriberRequest, SubscriberInfo,
 };
-use acsdesk_types::{commands, AboutInfo, ErrorCode, GetAboutRequest, IpcError, ProvisionMode};
+use acsdesk_types::{
+    commands, AboutInfo, CheckUpdateRequest, ErrorCode, GetAboutRequest, InstallUpdateRequest,
+    IpcError, ProvisionMode, UpdateStatus,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -141,6 +144,16 @@ fn decode_error(cmd: &str, err: JsValue) -> IpcError {
 /// What build of AcsDesk is running.
 pub(crate) async fn get_about() -> Result<AboutInfo, IpcError> {
     invoke(commands::GET_ABOUT, &GetAboutRequest {}).await
+}
+
+/// What the release server offers this build.
+pub(crate) async fn check_update() -> Result<UpdateStatus, IpcError> {
+    invoke(commands::CHECK_UPDATE, &CheckUpdateRequest {}).await
+}
+
+/// Installs the update the last check found; the app starts again on it.
+pub(crate) async fn install_update() -> Result<(), IpcError> {
+    invoke(commands::INSTALL_UPDATE, &InstallUpdateRequest {}).await
 }
 
 /// One window of the filtered, sorted device list.

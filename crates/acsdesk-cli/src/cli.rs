@@ -31,6 +31,9 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Show what build of AcsDesk this is.
     About(AboutArgs),
+    /// AcsDesk's own updates: what the release server offers this build.
+    #[command(subcommand)]
+    Update(UpdateCommand),
     /// Tenants (one ISP's workspace each, in its own encrypted database).
     #[command(subcommand)]
     Tenant(TenantCommand),
@@ -595,6 +598,22 @@ pub(crate) struct ReportArgs {
 /// Options of `acsdesk about`.
 #[derive(Debug, Args)]
 pub(crate) struct AboutArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `acsdesk update …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum UpdateCommand {
+    /// Ask the release server whether a newer AcsDesk is out (install it from the desktop's
+    /// About page, or with the system's package manager).
+    Check(UpdateCheckArgs),
+}
+
+/// `acsdesk update check`
+#[derive(Debug, Args)]
+pub(crate) struct UpdateCheckArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub(crate) json: bool,

@@ -17,6 +17,7 @@ pub mod rollouts;
 pub mod store;
 pub mod subscribers;
 pub mod sync;
+pub mod updates;
 
 #[cfg(test)]
 mod testkit;

@@ -6,6 +6,13 @@
 /// `get_about`: [`crate::GetAboutRequest`] → [`crate::AboutInfo`].
 pub const GET_ABOUT: &str = "get_about";
 
+/// `check_update`: [`crate::CheckUpdateRequest`] → [`crate::UpdateStatus`].
+pub const CHECK_UPDATE: &str = "check_update";
+
+/// `install_update`: [`crate::InstallUpdateRequest`] → `()`; progress as
+/// [`crate::events::UPDATE_PROGRESS`], then the app restarts.
+pub const INSTALL_UPDATE: &str = "install_update";
+
 /// `list_devices`: [`crate::devices::ListDevicesRequest`] → [`crate::devices::ListDevicesResponse`].
 pub const LIST_DEVICES: &str = "list_devices";
 
@@ -202,6 +209,8 @@ pub const DEVICE_DIAGNOSTICS: &str = "device_diagnostics";
 /// Every command of the app, in the order they are registered.
 pub const ALL: &[&str] = &[
     GET_ABOUT,
+    CHECK_UPDATE,
+    INSTALL_UPDATE,
     WORKSPACE_STATE,
     START_DEMO,
     TEST_ACS,

@@ -19,6 +19,9 @@ pub const OPEN_DEVICE: &str = "open-device";
 /// A firmware image is being sent to GenieACS: [`crate::firmware::UploadProgressEvent`].
 pub const UPLOAD_PROGRESS: &str = "upload-progress";
 
+/// An update being downloaded and installed: [`crate::UpdateProgressEvent`].
+pub const UPDATE_PROGRESS: &str = "update-progress";
+
 /// Every event name, for the capability file and tests.
 pub const ALL: &[&str] = &[
     SYNC_PROGRESS,
@@ -28,6 +31,7 @@ pub const ALL: &[&str] = &[
     ALERTS_CHANGED,
     OPEN_DEVICE,
     UPLOAD_PROGRESS,
+    UPDATE_PROGRESS,
 ];
 
 /// The open-alert count changed.

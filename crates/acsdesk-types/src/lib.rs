@@ -22,7 +22,10 @@ pub mod settings;
 pub mod states;
 pub mod subscribers;
 
-pub use about::{AboutInfo, GetAboutRequest};
+pub use about::{
+    AboutInfo, AvailableUpdate, CheckUpdateRequest, GetAboutRequest, InstallUpdateRequest,
+    UpdateProgressEvent, UpdateStatus,
+};
 pub use error::{ErrorCode, IpcError};
 pub use states::{
     ActionStatus, AlertKind, AlertState, BandChoice, ChannelKind, DiagnosticKind, HealthState,

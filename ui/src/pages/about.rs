@@ -1,8 +1,11 @@
-//! The About page: product name, version and build information from the backend.
+//! The About page: product name, version and build information from the backend, and
+//! AcsDesk's own updates (checked, downloaded, verified, installed, restarted).
 
+use crate::hooks::use_backend_event;
 use crate::ipc;
-use acsdesk_types::AboutInfo;
+use acsdesk_types::{events, AboutInfo, UpdateProgressEvent, UpdateStatus};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 /// Shows what build of AcsDesk is running, as reported by the backend.
 #[component]
@@ -33,6 +36,7 @@ pub(crate) fn AboutPage() -> impl IntoView {
                     {move || Suspend::new(async move { about.await.map(|info| view! { <BuildInfo info /> }) })}
                 </ErrorBoundary>
             </Transition>
+            <Updates />
         </section>
     }
 }
@@ -67,5 +71,117 @@ fn BuildInfo(
             <dt>"Shell"</dt>
             <dd>{shell.unwrap_or_else(|| "none".to_owned())}</dd>
         </dl>
+    }
+}
+
+/// Where an update check or install stands.
+#[derive(Clone)]
+enum Step {
+    Idle,
+    Checking,
+    Checked(UpdateStatus),
+    Installing(String),
+}
+
+/// *Check for updates*: what the release server offers; a newer version is installed on
+/// request — its package's signature checked against this build's key — and the app
+/// starts again on it.
+#[component]
+fn Updates() -> impl IntoView {
+    let step = RwSignal::new(Step::Idle);
+    let error = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<UpdateProgressEvent>);
+    use_backend_event(events::UPDATE_PROGRESS, move |p: UpdateProgressEvent| {
+        progress.set(Some(p))
+    });
+    let check = move |_| {
+        error.set(None);
+        step.set(Step::Checking);
+        spawn_local(async move {
+            match ipc::check_update().await {
+                Ok(s) => step.set(Step::Checked(s)),
+                Err(e) => {
+                    error.set(Some(e.message));
+                    step.set(Step::Idle);
+                }
+            }
+        });
+    };
+    let install = move |version: String| {
+        error.set(None);
+        progress.set(None);
+        step.set(Step::Installing(version));
+        spawn_local(async move {
+            // On success the app starts again on the new version: nothing comes back.
+            if let Err(e) = ipc::install_update().await {
+                error.set(Some(e.message));
+                step.set(Step::Idle);
+            }
+        });
+    };
+    let said = move || {
+        match step.get() {
+        Step::Idle => None,
+        Step::Checking => Some(view! { <p class="muted" data-testid="update-status">"Asking the release server…"</p> }.into_any()),
+        Step::Checked(s) => Some(match (s.unavailable, s.available) {
+            (Some(why), _) => view! { <p class="muted" data-testid="update-status">{format!("Updates: {why}.")}</p> }.into_any(),
+            (None, None) => view! {
+                <p data-testid="update-status">{format!("AcsDesk {} is the latest version.", s.current)}</p>
+            }.into_any(),
+            (None, Some(u)) => view! {
+                <div data-testid="update-available">
+                    <p data-testid="update-status">
+                        {format!("AcsDesk {} is available (this is {}).", u.version, s.current)}
+                    </p>
+                    {u.notes.map(|n| view! { <p class="muted update-notes">{n}</p> })}
+                </div>
+            }.into_any(),
+        }),
+        Step::Installing(version) => {
+            let stage = move || match progress.get() {
+                None => format!("Downloading AcsDesk {version}…"),
+                Some(p) => match (p.stage.as_str(), p.total) {
+                    ("downloading", Some(total)) if total > 0 => format!(
+                        "Downloading AcsDesk {version}… {}%",
+                        p.downloaded.saturating_mul(100) / total
+                    ),
+                    ("downloading", _) => format!("Downloading AcsDesk {version}…"),
+                    ("installing", _) => format!(
+                        "Signature checked; installing AcsDesk {version} (the system may ask for a password)…"
+                    ),
+                    _ => format!("AcsDesk {version} is installed; starting again…"),
+                },
+            };
+            Some(view! { <p role="status" data-testid="update-status">{stage}</p> }.into_any())
+        }
+    }
+    };
+    let busy = move || matches!(step.get(), Step::Checking | Step::Installing(_));
+    // The version a check found, to install.
+    let offered = move || match step.get() {
+        Step::Checked(UpdateStatus {
+            unavailable: None,
+            available: Some(u),
+            ..
+        }) => Some(u.version),
+        _ => None,
+    };
+    view! {
+        <section class="updates" aria-labelledby="updates-title" data-testid="updates">
+            <h2 id="updates-title">"Updates"</h2>
+            {said}
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="update-error">{e}</p> })}
+            <div class="buttons">
+                {move || offered().map(|version| view! {
+                    <button type="button" class="primary" data-testid="update-install"
+                        on:click=move |_| install(version.clone())>
+                        "Install and restart"
+                    </button>
+                })}
+                <button type="button" data-testid="update-check" disabled=busy on:click=check>
+                    "Check for updates"
+                </button>
+            </div>
+        </section>
     }
 }

@@ -14,6 +14,7 @@ mod settings;
 mod subscriber;
 mod sync;
 mod tenant;
+mod update;
 
 use crate::cli::{Cli, Command};
 use acsdesk_core::store::{TenantStore, Workspace};
@@ -123,6 +124,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         if let Command::Sandbox(args) = &cli.command {
             return sandbox::run(args).await;
         }
+        if let Command::Update(c) = &cli.command {
+            return update::run(c).await;
+        }
         let result = run_with_store(cli).await;
         // Nothing of SQLite may still run when the process exits.
         acsdesk_core::store::close_all().await;
@@ -140,7 +144,7 @@ async fn run_with_store(cli: Cli) -> anyhow::Result<()> {
     });
     let ctx = Ctx::open(cli.data_dir, tenant).await?;
     match cli.command {
-        Command::About(_) | Command::Sandbox(_) => Ok(()),
+        Command::About(_) | Command::Sandbox(_) | Command::Update(_) => Ok(()),
         Command::Tenant(c) => tenant::run(&ctx, c).await,
         Command::Acs(c) => acs::run(&ctx, c).await,
         Command::Sync(a) => sync::run(&ctx, &a).await,
