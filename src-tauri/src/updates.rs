@@ -118,7 +118,10 @@ pub(crate) async fn install_pending<R: Runtime>(app: &AppHandle<R>) -> Result<()
         .await
         .map_err(|e| install_error(&update.version, &e))?;
     progress("restarting", downloaded.load(Ordering::Relaxed), None);
-    app.restart()
+    // Through the event loop, so that the app's exit (the action queue given up, every
+    // database closed) runs before the new version starts.
+    app.request_restart();
+    Ok(())
 }
 
 /// What a failed install tells a person: nothing was installed, and why.
