@@ -215,7 +215,21 @@ async fn the_deb_installs_opens_the_demo_fleet_and_is_removed_without_a_trace() 
     let checked = async {
         let online = desktop.start_demo().await?;
         ensure!(online > 0, "the demo fleet has routers online");
+        // The release server was asked when the window opened.
+        desktop
+            .wait_text(
+                "[data-testid=update-banner]",
+                Duration::from_secs(30),
+                |t| t.starts_with(&format!("AcsDesk {NEXT} is available.")),
+            )
+            .await
+            .context("the check at start announces the newer version")?;
         desktop.screenshot("package-installed").await?;
+        desktop.click("[data-testid=update-banner-later]").await?;
+        desktop
+            .wait_gone("[data-testid=update-banner]", Duration::from_secs(10))
+            .await
+            .context("Later puts the banner away")?;
         desktop.click("[data-testid=nav-about]").await?;
         let info = acsdesk_core::about::build_info(None);
         desktop

@@ -84,6 +84,7 @@ pub(crate) fn App() -> impl IntoView {
         device.set(None);
     });
     provide_context(crate::components::nav::GoTo(on_select));
+    crate::pages::about::check_updates_at_start();
     let open_device = Callback::new(move |id: String| {
         page.set(Page::Devices);
         device.set(Some(id));

@@ -74,6 +74,51 @@ fn BuildInfo(
     }
 }
 
+/// What the check made at start found, while it is on offer (shared by the devices
+/// page's banner and the About page).
+#[derive(Clone, Copy)]
+pub(crate) struct UpdateOffer(RwSignal<Option<UpdateStatus>>);
+
+/// Asks the release server once when the window opens (a build without an update key
+/// does not ask; a server that does not answer says nothing here — the About page's
+/// button says why).
+pub(crate) fn check_updates_at_start() {
+    let offer = UpdateOffer(RwSignal::new(None));
+    provide_context(offer);
+    spawn_local(async move {
+        if let Ok(s) = ipc::check_update().await {
+            if s.unavailable.is_none() && s.available.is_some() {
+                offer.0.set(Some(s));
+            }
+        }
+    });
+}
+
+/// The devices page's line when a newer AcsDesk is out: it leads to the About page, or
+/// goes away until the next start.
+#[component]
+pub(crate) fn UpdateBanner() -> impl IntoView {
+    let offer = use_context::<UpdateOffer>();
+    let dismissed = RwSignal::new(false);
+    let go = use_context::<crate::components::nav::GoTo>();
+    move || {
+        let status = offer.and_then(|o| o.0.get()).filter(|_| !dismissed.get())?;
+        let version = status.available?.version;
+        Some(view! {
+            <p class="banner" role="status" data-testid="update-banner">
+                {format!("AcsDesk {version} is available. ")}
+                {go.map(|go| view! {
+                    <button type="button" class="link" data-testid="update-banner-open"
+                        on:click=move |_| go.0.run(crate::components::nav::Page::About)>"See what is new"</button>
+                })}
+                " "
+                <button type="button" class="link" data-testid="update-banner-later"
+                    on:click=move |_| dismissed.set(true)>"Later"</button>
+            </p>
+        })
+    }
+}
+
 /// Where an update check or install stands.
 #[derive(Clone)]
 enum Step {
@@ -88,7 +133,9 @@ enum Step {
 /// starts again on it.
 #[component]
 fn Updates() -> impl IntoView {
-    let step = RwSignal::new(Step::Idle);
+    // What the check at start found is shown at once.
+    let found = use_context::<UpdateOffer>().and_then(|o| o.0.get_untracked());
+    let step = RwSignal::new(found.map_or(Step::Idle, Step::Checked));
     let error = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<UpdateProgressEvent>);
     use_backend_event(events::UPDATE_PROGRESS, move |p: UpdateProgressEvent| {

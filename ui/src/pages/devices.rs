@@ -238,6 +238,7 @@ pub(crate) fn DevicesPage(
             </header>
             <crate::components::health::AcsHealthBanner />
             <crate::pages::firmware::RolloutsBanner />
+            <crate::pages::about::UpdateBanner />
             {move || sync.get().map(|p| view! {
                 <p class="muted sync-line" data-testid="sync-progress" role="status">
                     {format!("Syncing {}: {} / {}", p.acs, p.done, p.total)}
