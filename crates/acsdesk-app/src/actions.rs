@@ -339,7 +339,20 @@ mod tests {
             status: None,
             limit: Some(100),
         };
-        let listed = services.list_actions(all.clone()).await.unwrap();
+        // Listed and exported once the desktop's worker is done with them: a status
+        // that moved between the two reads would be no fault of the export.
+        let mut listed = Vec::new();
+        for _ in 0..300 {
+            listed = services.list_actions(all.clone()).await.unwrap();
+            if listed.iter().all(|a| a.status.is_final()) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        assert!(
+            listed.len() == 2 && listed.iter().all(|a| a.status.is_final()),
+            "{listed:?}"
+        );
         let out = tempfile::tempdir().unwrap();
         let file = services.export_actions_file(all, out.path()).await.unwrap();
         assert_eq!(file.actions, listed.len() as u64);

@@ -829,15 +829,41 @@ async fn set_parameter(desktop: &Desktop) -> anyhow::Result<()> {
         })
         .await
         .context("the set is confirmed by the router")?;
-    desktop.click("[data-testid=params-load]").await?;
-    // The search keeps the one row: its value cell.
-    desktop
-        .wait_text(
-            "[data-testid=params-table] tbody tr td:nth-child(2)",
-            Duration::from_secs(30),
-            |t| t == wanted,
-        )
-        .await
-        .context("the tree read again shows the new value")?;
-    Ok(())
+    // The row's value as the page shows it now (None: no such row drawn).
+    let shown = async || -> anyhow::Result<Option<String>> {
+        desktop
+            .eval::<Option<String>>(
+                "const r = [...document.querySelectorAll('[data-testid=params-table] tbody tr')]
+                     .find(r => r.cells[0].textContent.endsWith('ManagementServer.PeriodicInformInterval'));
+                 return r ? r.cells[1].textContent : null;",
+            )
+            .await
+    };
+    // The action's completion redraws the dashboard, which can swallow the click on
+    // Reload (as after the firmware update above): read again until the tree shows
+    // the value, clicking Reload again while it does not — a reload is idempotent.
+    let mut last = None;
+    for _ in 0..4 {
+        // A redrawn panel starts with an empty search: the one row again.
+        let search = c.find(Locator::Css("[data-testid=params-search]")).await?;
+        if search.prop("value").await?.unwrap_or_default().is_empty() {
+            search
+                .send_keys("ManagementServer.PeriodicInformInterval")
+                .await?;
+        }
+        desktop.click("[data-testid=params-load]").await?;
+        let start = std::time::Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            last = shown().await?;
+            if last.as_deref() == Some(wanted) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        println!("the tree still shows {last:?} for the inform interval: reloading again");
+    }
+    Err(anyhow::anyhow!(
+        "the tree read again never showed the new value {wanted}; last seen: {last:?}"
+    )
+    .context("the tree read again shows the new value"))
 }

@@ -128,6 +128,23 @@ pub async fn close_all() {
     }
 }
 
+/// `BEGIN IMMEDIATE` on a connection of `pool`, begun in a task of its own so that the
+/// caller being cancelled (a background task aborted when the tenant changes) cannot
+/// leave it half done. sqlx's worker thread runs the `BEGIN` and hands its answer over;
+/// a future dropped between the two never builds the `Transaction` whose drop would roll
+/// back, and the connection went back to the pool inside an open transaction — holding
+/// the write lock (every other writer then failed with "database is locked") and taking
+/// whatever that connection wrote next into a transaction nobody commits. Begun here,
+/// a transaction nobody awaits any more is dropped with the task's result: rolled back.
+pub(crate) async fn begin_immediate(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("a transaction could not begin: {e}")))?
+}
+
 /// "file is not a database" (what SQLCipher says of a wrong key) as [`StoreError::WrongKey`].
 fn wrong_key_or(e: sqlx::Error, tenant: &str) -> StoreError {
     match &e {
@@ -510,7 +527,7 @@ async fn fill_in_vendors(pool: &SqlitePool) -> Result<(), StoreError> {
     if labelled.is_empty() {
         return Ok(());
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_immediate(pool).await?;
     for (id, vendor) in labelled {
         sqlx::query("UPDATE devices SET vendor = ? WHERE id = ?")
             .bind(vendor)
@@ -663,7 +680,7 @@ impl TenantStore {
     pub(crate) async fn write_tx(
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        begin_immediate(&self.pool).await
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {

@@ -2700,3 +2700,48 @@ async fn a_sync_report_counts_every_device_it_logged_going_offline() {
     assert!(logged > 0, "the fixture's devices are hours old by now");
     assert_eq!(report.went_offline, logged as u64, "{report:?}");
 }
+
+/// A writer cancelled while its transaction begins — a background task aborted when the
+/// tenant changes — leaves nothing open behind: the next write neither waits for a lock
+/// nobody releases nor lands in a transaction nobody commits. The runtime's thread is
+/// held between polls (as a busy runtime holds it) so that, at one of the tries, sqlx's
+/// worker has run the `BEGIN` and answered when the writer is cancelled.
+#[tokio::test]
+async fn a_writer_cancelled_while_its_transaction_begins_leaves_no_lock_behind() {
+    let (_dir, ws, t) = acme().await;
+    for polls in 1..=8 {
+        let store = t.clone();
+        let writer = tokio::spawn(async move {
+            let _tx = store.write_tx().await;
+            std::future::pending::<()>().await;
+        });
+        for _ in 0..polls {
+            tokio::task::yield_now().await;
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+        writer.abort();
+        assert!(writer.await.is_err_and(|e| e.is_cancelled()));
+        let key = format!("after-cancel-{polls}");
+        let written = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            let mut tx = t.write_tx().await?;
+            sqlx::query("INSERT INTO settings (key, value) VALUES (?, 'kept')")
+                .bind(&key)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })
+        .await;
+        assert!(
+            matches!(written, Ok(Ok(()))),
+            "after a writer cancelled at poll {polls}: {written:?}"
+        );
+        // Committed for everyone: another pool on the same file reads it.
+        let other = ws.open_tenant("Acme", Some("pw")).await.unwrap();
+        assert_eq!(
+            other.setting(&key).await.unwrap().as_deref(),
+            Some("kept"),
+            "cancelled at poll {polls}"
+        );
+        other.close().await;
+    }
+}
